@@ -1,0 +1,98 @@
+"""Speaker labels at the start of a paragraph: `Name: text`, `Name [00:12:34]: text` and kin.
+
+A colon inside a sentence is not a label. A candidate must look like a name (a few capitalised
+words, a short run of CJK characters, or a role word), and the reader accepts it only if the
+document uses it more than once, gives it a timestamp, or it is a name podkb already knows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import CJK_RE
+
+_TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+_LABEL_RE = re.compile(
+    r"^(?:\*\*|__)?\[?(?P<name>[^\s:：\[\]()（）*][^:：\[\]()（）*]{0,39}?)\]?(?:\*\*|__)?"
+    rf"\s*(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）])?\s*(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
+    re.DOTALL,
+)
+_PARTICLES = {"de", "van", "von", "da", "di", "del", "della", "der", "den", "la", "le", "bin", "al", "el", "dos", "du", "ter"}
+_NOT_NAMES = {
+    "note", "notes", "update", "disclaimer", "transcript", "source", "timestamps", "warning", "tip",
+    "example", "summary", "edit", "editor's note", "ps", "p.s", "tl;dr", "tldr", "http", "https",
+    "question", "answer", "quote", "link", "links", "episode", "chapter", "title", "date", "time",
+    "so", "and", "but", "yes", "no", "well", "now", "here", "also", "why", "what", "how", "today",
+    "first", "second", "third", "finally", "important", "result", "results", "problem", "solution",
+    "goal", "step", "lesson", "fact", "rule", "answer", "reason", "idea", "point", "bonus", "spoiler",
+    "注意", "注", "备注", "備註", "更新", "快速问答", "快速問答", "问题", "問題", "提示",
+}
+_ROLE_WORD_RE = re.compile(
+    r"(?i)^(?:host|co-?host|guest|interviewer|interviewee|moderator|narrator|announcer|"
+    r"speaker|spk|voice|person|unknown)(?:[ _-]?(?:\d{1,3}|[a-z]))?$|^SPEAKER_\d+$"
+)
+_CJK_ROLE_RE = re.compile(r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白)[A-Za-z0-9甲乙丙一二三]?$")
+_BULLET_RE = re.compile(r"^[•●◦▪\-*·]\s")
+_WORD_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'’.\-\u00c0-\u024f]*$")
+
+
+@dataclass(frozen=True)
+class LabelCandidate:
+    name: str
+    timestamp: float | None
+    rest: str
+
+
+def parse_time(value: str) -> float:
+    """`1:02`, `01:02:03`, `00:00:01.500` or `00:00:01,500` as seconds."""
+    value = value.replace(",", ".")
+    seconds = 0.0
+    for part in value.split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def split_label(paragraph: str, known: frozenset[str] = frozenset()) -> LabelCandidate | None:
+    """The label a paragraph starts with, if it is shaped like one (or is a name in `known`)."""
+    if _BULLET_RE.match(paragraph):
+        return None
+    m = _LABEL_RE.match(paragraph)
+    if not m:
+        return None
+    name = m.group("name").strip()
+    if not looks_like_name(name) and not (looks_like_lowercase_handle(name) and name.casefold() in known):
+        return None
+    ts = m.group("ts")
+    return LabelCandidate(name=name, timestamp=parse_time(ts) if ts else None, rest=m.group("rest").strip())
+
+
+def looks_like_name(name: str) -> bool:
+    """A person's name or a role label, not the start of a sentence or a heading."""
+    if not name or len(name) > 40 or name.casefold() in _NOT_NAMES:
+        return False
+    if _ROLE_WORD_RE.match(name):
+        return True
+    if CJK_RE.search(name):
+        compact = name.replace("·", "").replace("・", "").replace(" ", "")
+        if _CJK_ROLE_RE.match(compact):
+            return True
+        return 1 <= len(compact) <= 5 and all(CJK_RE.match(c) for c in compact)
+    words = name.split()
+    if not 1 <= len(words) <= 4:
+        return False
+    if any(ch.isdigit() for ch in name):
+        return False
+    capitalised = 0
+    for word in words:
+        if word.casefold() in _PARTICLES:
+            continue
+        if not _WORD_RE.match(word):
+            return False
+        capitalised += 1
+    return capitalised >= 1
+
+
+def looks_like_lowercase_handle(name: str) -> bool:
+    """`swyx`-style one-word lower-case names: accepted only when podkb already knows them."""
+    return bool(re.fullmatch(r"[a-z][a-z0-9_.\-]{1,30}", name))

@@ -1,0 +1,216 @@
+"""From what the source shows to typed records: speakers, roles, languages, chapters, times."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+
+from ..models import Chapter, Episode, Turn
+from ..text import detect_lang, fold
+from .catalog import CatalogEntry, Metadata, name_key
+from .raw import RawChapter, RawTranscript, RawTurn
+
+
+def build_records(
+    raw: RawTranscript,
+    *,
+    source: str,
+    metadata: Metadata,
+    entry: CatalogEntry | None,
+    full_text: str,
+) -> tuple[Episode, list[Turn]]:
+    hosts = list(entry.hosts) if entry and entry.hosts else list(raw.hosts)
+    guests = list(entry.guests) if entry and entry.guests else list(raw.guests)
+    hosts = [_canonical_participant(h, metadata) for h in hosts]
+    guests = [_canonical_participant(g, metadata) for g in guests]
+    resolver = SpeakerResolver(metadata, hosts, guests, full_text)
+
+    episode_id = (entry.episode_id if entry and entry.episode_id else None) or slugify(
+        (entry.title if entry and entry.title else None) or raw.title or source.rsplit(".", 1)[0]
+    )
+    implied_speaker, implied_role = _implied_side(raw, resolver, hosts, guests, metadata)
+    if implied_role == "host" and implied_speaker and implied_speaker not in hosts and not entry:
+        hosts.append(implied_speaker)
+
+    chapters, offset = align_chapters(raw.chapters, [t.start for t in raw.turns if t.start is not None])
+    langs = [detect_lang(t.text) for t in raw.turns]
+    episode_lang = (entry.lang if entry and entry.lang else None) or _dominant_lang(raw.turns, langs)
+
+    turns: list[Turn] = []
+    previous_chapter: str | None = None
+    for n, (rt, lang) in enumerate(zip(raw.turns, langs, strict=True)):
+        speaker, role = resolver.resolve(rt.label)
+        if rt.label is None and rt.implied_role:
+            speaker, role = implied_speaker, implied_role if implied_speaker else "unknown"
+        if lang == "zh" and episode_lang and episode_lang.startswith("zh"):
+            lang = episode_lang  # characters common to both scripts: the episode's script decides
+        chapter = rt.chapter or _chapter_at(chapters, rt.start) or (previous_chapter if chapters else None)
+        previous_chapter = chapter
+        turns.append(
+            Turn(
+                episode_id=episode_id,
+                turn=n,
+                speaker=speaker,
+                speaker_label=rt.label,
+                role=role,
+                text=rt.text,
+                lang=lang,
+                start=rt.start,
+                end=rt.end,
+                chapter=chapter,
+                source=source,
+                line=rt.line,
+            )
+        )
+    if not hosts and not guests:
+        hosts = sorted({t.speaker for t in turns if t.speaker and t.role == "host"})
+        guests = sorted({t.speaker for t in turns if t.speaker and t.role == "guest"})
+    episode = Episode(
+        episode_id=episode_id,
+        show=(entry.show if entry and entry.show else None) or raw.show,
+        title=(entry.title if entry and entry.title else None) or raw.title,
+        date=(entry.date if entry and entry.date else None) or raw.date,
+        lang=episode_lang,
+        hosts=hosts,
+        guests=guests,
+        description=(entry.description if entry and entry.description else None) or raw.description,
+        source=source,
+        turns=len(turns),
+        chapters=[Chapter(title=c.title, start=c.start) for c in chapters],
+    )
+    return episode, turns
+
+
+class SpeakerResolver:
+    """Labels to canonical names, scoped to the episode so a bare first name never jumps shows.
+
+    Order: the episode's participants (and their aliases), then the register's full names,
+    then a register alias whose full name the transcript itself mentions, else the label.
+    """
+
+    def __init__(self, metadata: Metadata, hosts: list[str], guests: list[str], full_text: str) -> None:
+        self.metadata = metadata
+        self.hosts = hosts
+        self.guests = guests
+        self.text_key = fold(full_text)
+        self.participant_keys: dict[str, str] = {}
+        for person in [*hosts, *guests]:
+            for alias in metadata.aliases_of(person):
+                self.participant_keys.setdefault(name_key(alias), person)
+            first = person.split()[0] if person.split() else person
+            self.participant_keys.setdefault(name_key(first), person)
+
+    def resolve(self, label: str | None) -> tuple[str | None, str]:
+        if label is None:
+            return None, "unknown"
+        name = self.canonical(label)
+        return name, self.role_of(name)
+
+    def canonical(self, label: str) -> str:
+        key = name_key(label)
+        if key in self.participant_keys:
+            return self.participant_keys[key]
+        canonical = self.metadata.canonical(label)
+        if canonical:
+            if name_key(canonical) == key or len(key.split()) > 1:
+                return canonical
+            if name_key(canonical) in self.text_key:
+                return canonical
+        return label.strip()
+
+    def role_of(self, name: str | None) -> str:
+        if name in self.hosts:
+            return "host"
+        if name in self.guests:
+            return "guest"
+        return "unknown"
+
+
+def _canonical_participant(name: str, metadata: Metadata) -> str:
+    return metadata.canonical(name) or name
+
+
+def _implied_side(
+    raw: RawTranscript, resolver: SpeakerResolver, hosts: list[str], guests: list[str], metadata: Metadata
+) -> tuple[str | None, str]:
+    """Who speaks where the source leaves labels out but the text shows the other side talking."""
+    if not any(t.implied_role for t in raw.turns):
+        return None, "unknown"
+    labeled = Counter(resolver.canonical(t.label) for t in raw.turns if t.label)
+    dominant = labeled.most_common(1)[0][0] if labeled else None
+    if dominant in guests and len(hosts) == 1:
+        return hosts[0], "host"
+    if dominant in hosts and len(guests) == 1:
+        return guests[0], "guest"
+    named = raw.implied_names.get("host")
+    if named:
+        return resolver.canonical(named), "host"
+    return None, "unknown"
+
+
+def align_chapters(chapters: list[RawChapter], turn_starts: list[float]) -> tuple[list[RawChapter], float]:
+    """Put a chapter list on the turns' clock.
+
+    Show notes and transcripts are often cut from different edits (an intro added or removed),
+    so their clocks can differ by a constant. The offset chosen is the one under which the most
+    chapters start exactly at a turn; with no such agreement the clocks are taken as shared.
+    """
+    timed = [c for c in chapters if c.start is not None]
+    if not timed or not turn_starts:
+        return chapters, 0.0
+    votes: Counter[int] = Counter()
+    for c in timed:
+        offsets = {round(c.start - t) for t in turn_starts if abs(c.start - t) < 3600}  # type: ignore[operator]
+        votes.update(offsets)
+    best, count = 0, 0
+    for offset, _ in votes.most_common(20):
+        hits = _hits(timed, turn_starts, offset)
+        if hits > count or (hits == count and abs(offset) < abs(best)):
+            best, count = offset, hits
+    if count < 2 or count <= _hits(timed, turn_starts, 0):
+        best = 0
+    shifted = [
+        RawChapter(title=c.title, start=None if c.start is None else max(0.0, c.start - best)) for c in chapters
+    ]
+    return shifted, float(best)
+
+
+def _hits(chapters: list[RawChapter], turn_starts: list[float], offset: int) -> int:
+    return sum(1 for c in chapters if any(abs(c.start - offset - t) <= 1.0 for t in turn_starts))  # type: ignore[operator]
+
+
+def _chapter_at(chapters: list[RawChapter], start: float | None) -> str | None:
+    if start is None:
+        return None
+    current = None
+    for c in chapters:
+        if c.start is not None and c.start <= start + 0.5:
+            current = c.title
+    return current
+
+
+def _dominant_lang(turns: list[RawTurn], langs: list[str]) -> str | None:
+    weight: Counter[str] = Counter()
+    for t, lang in zip(turns, langs, strict=True):
+        weight[lang] += len(t.text)
+    if not weight:
+        return None
+    lang = weight.most_common(1)[0][0]
+    if lang == "zh":
+        hant = weight.get("zh-Hant", 0)
+        hans = weight.get("zh-Hans", 0)
+        lang = "zh-Hant" if hant > hans else "zh-Hans" if hans else "zh"
+    return lang
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    """A stable ASCII slug; text without ASCII letters gets a short hash so it stays unique."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = slug[:max_len].rstrip("-")
+    if len(slug) < 3:
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{digest}" if slug else f"episode-{digest}"
+    return slug

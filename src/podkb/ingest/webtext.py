@@ -1,0 +1,400 @@
+"""The reader for text transcripts: copied web pages, `Name: text` interviews, timestamped logs.
+
+A page is read paragraph by paragraph (one source line each). The reader finds where the
+transcript starts and ends, keeps the page's title, description and chapter list as metadata,
+and turns the body into speaker turns exactly as far as the text shows who speaks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..text import fold
+from .chrome import is_chrome, is_show_notes_heading, is_transcript_marker
+from .labels import LabelCandidate, parse_time, split_label
+from .raw import RawChapter, RawTranscript, RawTurn
+
+_TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
+_CHAPTER_LINE_RE = re.compile(
+    r"^(?:[•●▪\-*·]\s*)?[\[(]?(?P<ts>\d{1,2}(?::\d{2}){1,2})[\])]?\s*(?:[-–—|:]\s*)?(?P<title>\S.{0,150})$"
+)
+_NOTE_RE = re.compile(r"^(?:\*?(?:note|editor'?s note|disclaimer|注意|注|編按|编按|備註|备注)\s*[:：])", re.I)
+_QUESTION_END_RE = re.compile(r"[?？][!！]?[\"”」』)）]*$")
+_TAG_QUESTION_RE = re.compile(
+    r"(?:\b(?:right|ok|okay|yeah|no|huh|eh|you know|isn't it|is it|don't you think)\s*\?|"
+    r"(?:對吧|对吧|是吧|好嗎|好吗|對不對|对不对)\s*[?？])\s*[\"”」』)）]*$",
+    re.I,
+)
+_SIGNOFF_RE = re.compile(
+    r"(?i)\bthanks?(?: you)?(?: so much)?(?: all)? for (?:listening|watching|tuning in)\b|"
+    r"感謝您?收聽|感谢您?收听|謝謝收聽|谢谢收听|ご清聴"
+)
+_SELF_INTRO_RES = [
+    re.compile(r"我是(?:你們的|你们的|您的)?主持人\s*(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2}|[\u4e00-\u9fff]{2,4})"),
+    re.compile(r"I(?:'|’)m your host,?\s+(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})"),
+    re.compile(r"(?:this is|I(?:'|’)m) your host,?\s+(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})"),
+]
+_SHOW_FROM_WELCOME_RE = re.compile(
+    r"(?i:welcome to)\s+(?:the\s+)?(?P<show>[A-Z][\w'’&.\-]*(?:\s+[A-Z0-9][\w'’&.\-]*){0,4})(?:\s+(?i:podcast))?[.,!]"
+)
+# Glued splice: scraped text ends in a word and the answer starts right after it, no space.
+_SPLICE_RE = re.compile(r"[a-z]{2}(?=(?:We|I|The|So|And|But|It|This|That|What|Yes|Yeah|Well|Sure|In|There|Our|My)\b)")
+_BIO_CUES_RE = re.compile(
+    r"(?i)\bI(?:'|’)m an? [\w -]{0,60}?\b(?:engineer|scientist|researcher|manager|developer|founder)|"
+    r"\bpreviously,? I (?:was|worked)\b|\byears of experience\b|\bI have expertise\b|\bpassionate (?:about|toward)"
+)
+
+
+@dataclass
+class _Unit:
+    line: int
+    text: str
+    label: LabelCandidate | None = None
+
+
+def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
+    units = _drop_repeated_runs(_paragraphs(text))
+    for unit in units:
+        unit.label = split_label(unit.text, known_names)
+    _accept_labels(units, known_names)
+
+    raw = RawTranscript(format="text")
+    body_start, body_end = _body_bounds(units)
+    one_sided = _one_sided_labels(units[body_start:body_end])
+    if one_sided and not any(is_transcript_marker(u.text) for u in units[:body_start]):
+        body_start = _first_spoken_before(units, body_start)
+
+    _read_front_matter(units[:body_start], raw)
+    raw.chapters = raw.chapters or []
+    body = units[body_start:body_end]
+    raw.turns = _turns_from_body(body, raw, one_sided)
+    raw.implied_names = _self_introductions(raw.turns)
+    raw.show = _show_from_welcome(raw.turns)
+    return raw
+
+
+# --- paragraphs ------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> list[_Unit]:
+    return [
+        _Unit(line=n, text=stripped)
+        for n, line in enumerate(text.split("\n"), start=1)
+        if (stripped := line.strip())
+    ]
+
+
+def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 200) -> list[_Unit]:
+    """A page whose content appears twice is read once: later copies of long runs are dropped.
+
+    A run is a sequence of paragraphs equal, in order, to an earlier one. Single repeated
+    paragraphs ("Yeah.") are kept: people do say the same thing twice.
+    """
+    keys = [fold(u.text) for u in units]
+    first_seen: dict[str, list[int]] = {}
+    drop = [False] * len(units)
+    i = 0
+    while i < len(units):
+        best = 0
+        for j in first_seen.get(keys[i], []):
+            k = 0
+            while i + k < len(units) and j + k < i and keys[j + k] == keys[i + k]:
+                k += 1
+            best = max(best, k)
+        if best >= min_run and sum(len(keys[i + k]) for k in range(best)) >= min_chars:
+            for k in range(best):
+                drop[i + k] = True
+            i += best
+            continue
+        first_seen.setdefault(keys[i], []).append(i)
+        i += 1
+    return [u for u, d in zip(units, drop, strict=True) if not d]
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+
+def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
+    """Keep label candidates that the document confirms: used twice, timestamped, or known."""
+    counts = Counter(_key(u.label.name) for u in units if u.label)
+    for u in units:
+        if u.label is None:
+            continue
+        key = _key(u.label.name)
+        if counts[key] >= 2 or u.label.timestamp is not None or key in known:
+            continue
+        u.label = None
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _one_sided_labels(body: list[_Unit]) -> bool:
+    """True when labels mark only one side of the conversation (the other speaks unlabeled).
+
+    Then the labeled speaker is labeled again and again with unlabeled paragraphs between,
+    where a two-sided transcript alternates labels.
+    """
+    labeled = [(i, _key(u.label.name)) for i, u in enumerate(body) if u.label]
+    if len(labeled) < 4:
+        return False
+    counts = Counter(k for _, k in labeled)
+    dominant, n = counts.most_common(1)[0]
+    if n < 0.8 * len(labeled):
+        return False
+    pairs = list(zip(labeled, labeled[1:], strict=False))
+    same_with_gap = sum(1 for (i, a), (j, b) in pairs if a == b == dominant and j - i > 1)
+    return same_with_gap >= 0.5 * len(pairs)
+
+
+# --- regions ---------------------------------------------------------------------------------
+
+
+def _body_bounds(units: list[_Unit]) -> tuple[int, int]:
+    """Where the transcript starts (after a "Transcript" heading, else at the first label, else
+    at the first spoken paragraph) and ends (at the first page chrome after it)."""
+    start = None
+    for i, u in enumerate(units):
+        if is_transcript_marker(u.text):
+            start = i + 1
+            break
+    if start is None:
+        start = next((i for i, u in enumerate(units) if u.label), None)
+    if start is None:
+        start = next((i for i, u in enumerate(units) if _is_prose(u.text) and not is_chrome(u.text)), len(units))
+    end = len(units)
+    for i in range(start, len(units)):
+        if is_chrome(units[i].text) or is_transcript_marker(units[i].text):
+            end = i
+            break
+    return start, end
+
+
+def _first_spoken_before(units: list[_Unit], first_label: int) -> int:
+    """With one-sided labels and no "Transcript" heading, the prose before the first label is
+    the unlabeled side speaking (an interviewer's introduction); titles and notes are not."""
+    start = first_label
+    for i in range(first_label - 1, -1, -1):
+        text = units[i].text
+        if is_chrome(text):
+            break
+        if _is_prose(text) or _NOTE_RE.match(text):
+            start = i
+        else:
+            break
+    return start
+
+
+def _is_prose(text: str) -> bool:
+    return text.endswith(_TERMINAL_PUNCT) or len(text) > 120
+
+
+def _is_title_like(text: str) -> bool:
+    return not _is_prose(text) and not text.endswith((":", "：")) and len(text) <= 200
+
+
+# --- front matter ----------------------------------------------------------------------------
+
+
+def _read_front_matter(units: list[_Unit], raw: RawTranscript) -> None:
+    """Title, description and chapter list from the part of the page before the transcript."""
+    titles: list[str] = []
+    description: list[str] = []
+    chapters: list[RawChapter] = []
+    for u in units:
+        text = u.text
+        if is_chrome(text) or is_transcript_marker(text) or is_show_notes_heading(text):
+            continue
+        chapter = _chapter_line(text)
+        if chapter is not None:
+            chapters.append(chapter)
+            continue
+        if _is_title_like(text) and not text.lstrip().startswith(("•", "-", "*")):
+            titles.append(text)
+        else:
+            description.append(text.lstrip("•●▪-* \t"))
+    if len(chapters) >= 2:
+        raw.chapters = chapters
+    else:
+        description.extend(c.title for c in chapters)
+    raw.title = _pick_title(titles)
+    raw.description = "\n\n".join(description) or None
+
+
+def _chapter_line(text: str) -> RawChapter | None:
+    m = _CHAPTER_LINE_RE.match(text)
+    if not m:
+        return None
+    return RawChapter(title=m.group("title").strip(), start=parse_time(m.group("ts")))
+
+
+def _pick_title(titles: list[str]) -> str | None:
+    """The page title: the title-like line that other lines repeat (page headers restate it)."""
+    if not titles:
+        return None
+
+    def support(t: str) -> int:
+        key = fold(t)
+        return sum(1 for other in titles if other is not t and key in fold(other))
+
+    best = max(titles, key=lambda t: (support(t), -titles.index(t)))
+    return best.lstrip("#").strip() if support(best) else titles[0]
+
+
+# --- body ------------------------------------------------------------------------------------
+
+
+def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> list[RawTurn]:
+    chapter_titles = {_key(c.title): c for c in raw.chapters}
+    has_labels = any(u.label for u in body)
+    dominant = None
+    if one_sided:
+        dominant = Counter(_key(u.label.name) for u in body if u.label).most_common(1)[0][0]
+
+    turns: list[RawTurn] = []
+    current: RawTurn | None = None
+    current_key: str | None = None  # label key, "<implied>", or None for unattributed
+    chapter: str | None = None
+    chapter_start_pending: float | None = None
+    seen_label = False
+
+    def start_turn(unit: _Unit, text: str, key: str | None, label: str | None, ts: float | None) -> RawTurn:
+        nonlocal chapter_start_pending
+        turn = RawTurn(text=text, line=unit.line, label=label, start=ts, chapter=chapter)
+        if key == "<implied>":
+            turn.implied_role = "other"
+        if turn.start is None and chapter_start_pending is not None:
+            turn.start = chapter_start_pending
+        chapter_start_pending = None
+        turns.append(turn)
+        return turn
+
+    notes: list[str] = []
+    for idx, unit in enumerate(body):
+        if not seen_label and has_labels and _NOTE_RE.match(unit.text):
+            notes.append(unit.text)  # an editor's note before the conversation: not speech
+            continue
+        heading = _heading_chapter(unit.text, chapter_titles) if not unit.label else None
+        if heading is not None:
+            chapter = heading.title
+            chapter_start_pending = heading.start if not has_labels else None
+            current, current_key = None, None
+            continue
+        if unit.label:
+            seen_label = True
+            key = _key(unit.label.name)
+            text = unit.label.rest
+            if current is not None and key == current_key and unit.label.timestamp is None:
+                _append(current, text)  # the same speaker labelled twice in a row: one turn
+                continue
+            current = start_turn(unit, text, key, unit.label.name, unit.label.timestamp)
+            current_key = key
+            continue
+        if not has_labels:
+            if current is not None and _continues_sentence(current.text):
+                _append(current, unit.text, sep=" ")
+            else:
+                current = start_turn(unit, unit.text, None, None, None)
+            current_key = None
+            continue
+        if one_sided:
+            implied = (
+                not seen_label
+                or current_key == "<implied>"
+                or _next_is_label(body, idx, dominant)
+                or _is_question(unit.text)
+                or bool(_SIGNOFF_RE.search(unit.text))
+            )
+            if implied and current_key != "<implied>":
+                current = start_turn(unit, unit.text, "<implied>", None, None)
+                current_key = "<implied>"
+                continue
+        if current is None:
+            current = start_turn(unit, unit.text, None, None, None)
+            current_key = None
+        else:
+            _append(current, unit.text)
+    _remove_spliced_bios(turns, body)
+    if notes:
+        raw.description = "\n\n".join([*([raw.description] if raw.description else []), *notes])
+    return [t for t in turns if t.text.strip()]
+
+
+def _append(turn: RawTurn, text: str, sep: str = "\n\n") -> None:
+    turn.text = f"{turn.text}{sep}{text}" if turn.text else text
+
+
+def _continues_sentence(text: str) -> bool:
+    """A paragraph cut mid-sentence ("like", "I said"): the next paragraph finishes it."""
+    return not text.rstrip().endswith(_TERMINAL_PUNCT + (":", "：", ";", "；"))
+
+
+def _heading_chapter(text: str, chapters: dict[str, RawChapter]) -> RawChapter | None:
+    """A heading in the body: a chapter-list title restated, or a Markdown heading."""
+    key = _key(text.lstrip("#").strip())
+    if key in chapters:
+        return chapters[key]
+    if text.startswith("#") and not text.startswith("#" * 7):
+        title = text.lstrip("#").strip()
+        if title and not _is_prose(title):
+            return RawChapter(title=title)
+    return None
+
+
+def _next_is_label(body: list[_Unit], idx: int, dominant: str | None) -> bool:
+    nxt = body[idx + 1] if idx + 1 < len(body) else None
+    return bool(nxt and nxt.label and _key(nxt.label.name) == dominant)
+
+
+def _is_question(text: str) -> bool:
+    return bool(_QUESTION_END_RE.search(text)) and not _TAG_QUESTION_RE.search(text)
+
+
+def _remove_spliced_bios(turns: list[RawTurn], body: list[_Unit]) -> None:
+    """Drop a scraped speaker bio glued to the start of an answer ("...Machine LearningWe have").
+
+    Pages that show a bio pop-up beside a speaker's name copy it into the text; it is not
+    speech. It is recognised by a glued word boundary after résumé-like sentences.
+    """
+    lines = {u.line: u for u in body}
+    for turn in turns:
+        m = _SPLICE_RE.search(turn.text)
+        if not m:
+            continue
+        prefix = turn.text[: m.end()]
+        if not _BIO_CUES_RE.search(prefix):
+            continue
+        turn.text = turn.text[m.end() :]
+        # Provenance moves to the source line where the kept text starts.
+        kept_start = turn.text[:40]
+        for line_no in sorted(n for n in lines if n >= turn.line):
+            if kept_start and kept_start in lines[line_no].text:
+                turn.line = line_no
+                break
+
+
+# --- metadata the conversation states ----------------------------------------------------------
+
+
+def _self_introductions(turns: list[RawTurn]) -> dict[str, str]:
+    """Names the unlabeled side gives itself ("I'm your host, Britney Muller")."""
+    found: dict[str, str] = {}
+    for turn in turns[:5]:
+        if turn.implied_role is None:
+            continue
+        for pattern in _SELF_INTRO_RES:
+            m = pattern.search(turn.text)
+            if m:
+                found.setdefault("host", m.group("name").strip())
+    return found
+
+
+def _show_from_welcome(turns: list[RawTurn]) -> str | None:
+    for turn in turns[:3]:
+        m = _SHOW_FROM_WELCOME_RE.search(turn.text)
+        if m:
+            return m.group("show").strip()
+    return None

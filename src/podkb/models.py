@@ -1,0 +1,51 @@
+"""The typed records at podkb's boundaries. Field names are the JSON contract scripts rely on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["host", "guest", "unknown"]
+
+
+class Turn(BaseModel):
+    """One speaker turn: what one person said, with where it came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    episode_id: str
+    turn: int = Field(ge=0, description="0-based order within the episode")
+    speaker: str | None = Field(description="canonical name, or null when the source does not say")
+    speaker_label: str | None = Field(description="the label as written in the source")
+    role: Role = "unknown"
+    text: str
+    lang: str = Field(description="BCP-47 tag: en, zh-Hant, zh-Hans, ja, und ...")
+    start: float | None = Field(default=None, description="seconds from the start, or null")
+    end: float | None = None
+    chapter: str | None = None
+    source: str = Field(description="source file name")
+    line: int = Field(ge=1, description="1-based source line where the turn starts")
+
+
+class Chapter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    start: float | None = Field(default=None, description="seconds, on the turns' clock")
+
+
+class Episode(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    episode_id: str
+    show: str | None = None
+    title: str | None = None
+    date: str | None = None
+    lang: str | None = None
+    hosts: list[str] = Field(default_factory=list)
+    guests: list[str] = Field(default_factory=list)
+    description: str | None = None
+    source: str
+    turns: int = 0
+    chapters: list[Chapter] = Field(default_factory=list)

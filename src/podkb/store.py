@@ -1,0 +1,310 @@
+"""The embedded store: one SQLite file with episodes, turns and a full-text index.
+
+Every write is one transaction, so an ingest lands whole or not at all (SQLite's journal keeps
+this true across a killed process). The schema carries a version; a store written by another
+version is migrated when podkb knows how, and refused with a message otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import StoreBusyError, StoreError
+from .text import fold, index_fields
+
+if TYPE_CHECKING:
+    from .models import Episode, Turn
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 10.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS episodes (
+    episode_id TEXT PRIMARY KEY,
+    show TEXT, title TEXT, date TEXT, lang TEXT,
+    hosts TEXT NOT NULL, guests TEXT NOT NULL,
+    description TEXT,
+    source TEXT NOT NULL, source_path TEXT, source_sha256 TEXT, format TEXT,
+    turns INTEGER NOT NULL, chapters TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS turns (
+    id INTEGER PRIMARY KEY,
+    episode_id TEXT NOT NULL REFERENCES episodes(episode_id) ON DELETE CASCADE,
+    turn INTEGER NOT NULL,
+    speaker TEXT, speaker_label TEXT, role TEXT NOT NULL,
+    text TEXT NOT NULL, lang TEXT NOT NULL,
+    start REAL, "end" REAL, chapter TEXT,
+    source TEXT NOT NULL, line INTEGER NOT NULL,
+    UNIQUE (episode_id, turn)
+);
+CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
+-- Full-text index, rowid = turns.id. body: folded words and CJK bigrams, uni: CJK characters,
+-- speaker and episode: one token each, for filters written inside MATCH (fast in FTS5).
+CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
+    body, uni, speaker, episode, chapter,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+);
+"""
+
+TURN_COLUMNS = (
+    "episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang",
+    "start", "end", "chapter", "source", "line",
+)
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("PODKB_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("podkb", appauthor=False)) / "podkb.db"
+
+
+def token_key(value: str | None) -> str:
+    """One FTS token for a name or id: folded, non-word characters as underscores."""
+    if not value:
+        return "_none_"
+    out = "".join(ch if ch.isalnum() else "_" for ch in fold(value))
+    return out.strip("_") or "_none_"
+
+
+class Store:
+    """A podkb knowledge base in one SQLite file."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"no knowledge base at {self.path}; run `podkb ingest seeds/` first (or pass --db)"
+            )
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store: {exc}", path=str(self.path)) from None
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise _store_error(exc, self.path) from None
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _init_schema(self) -> None:
+        version = self._schema_version()
+        if version is None:
+            with self.transaction():
+                _exec_script(self.conn, _SCHEMA)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+        elif version > SCHEMA_VERSION:
+            raise StoreError(
+                f"written by a newer podkb (schema {version}, this one reads {SCHEMA_VERSION}); "
+                "upgrade podkb",
+                path=str(self.path),
+            )
+        elif version < SCHEMA_VERSION:
+            raise StoreError(
+                f"schema {version} is older than {SCHEMA_VERSION} and cannot be migrated; "
+                "re-ingest into a new store",
+                path=str(self.path),
+            )
+
+    def _schema_version(self) -> int | None:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return None
+        if "meta" not in tables:
+            raise StoreError("not a podkb store (no meta table)", path=str(self.path))
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            raise StoreError("not a podkb store (no schema version)", path=str(self.path))
+        try:
+            return int(row[0])
+        except ValueError:
+            raise StoreError(f"unreadable schema version {row[0]!r}", path=str(self.path)) from None
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT: one writer at a time, all or nothing."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _store_error(exc, self.path) from None
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self.conn.execute("ROLLBACK")
+                raise _store_error(exc, self.path) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writes (call inside transaction()) -------------------------------------------------
+
+    def existing_source_of(self, episode_id: str) -> str | None:
+        row = self.conn.execute("SELECT source FROM episodes WHERE episode_id=?", (episode_id,)).fetchone()
+        return row[0] if row else None
+
+    def delete_episode(self, episode_id: str) -> None:
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM turns WHERE episode_id=?", (episode_id,))]
+        self.conn.executemany("DELETE FROM turn_index WHERE rowid=?", ((i,) for i in ids))
+        self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
+        self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,))
+
+    def put_episode(
+        self,
+        episode: Episode,
+        turns: Iterable[Turn],
+        *,
+        source_path: str | None = None,
+        source_sha256: str | None = None,
+        fmt: str | None = None,
+    ) -> int:
+        """Replace the episode (same id) with these turns. Returns the number of turns written."""
+        self.delete_episode(episode.episode_id)
+        if source_path:
+            for (old_id,) in self.conn.execute(
+                "SELECT episode_id FROM episodes WHERE source_path=?", (source_path,)
+            ).fetchall():
+                self.delete_episode(old_id)
+        self.conn.execute(
+            "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description, source,"
+            " source_path, source_sha256, format, turns, chapters, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                episode.episode_id, episode.show, episode.title, episode.date, episode.lang,
+                json.dumps(episode.hosts, ensure_ascii=False), json.dumps(episode.guests, ensure_ascii=False),
+                episode.description, episode.source, source_path, source_sha256, fmt, 0,
+                json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        count = 0
+        episode_token = token_key(episode.episode_id)
+        for t in turns:
+            cur = self.conn.execute(
+                'INSERT INTO turns(episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
+                " chapter, source, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang, t.start, t.end,
+                 t.chapter, t.source, t.line),
+            )
+            body, uni = index_fields(t.text)
+            self.conn.execute(
+                "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
+                (cur.lastrowid, body, uni, token_key(t.speaker), episode_token, " ".join(
+                    index_fields(t.chapter)[0].split()) if t.chapter else ""),
+            )
+            count += 1
+        self.conn.execute("UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id))
+        return count
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def episodes(self) -> list[Episode]:
+        from .models import Episode
+
+        rows = self.conn.execute("SELECT * FROM episodes ORDER BY episode_id").fetchall()
+        return [Episode.model_validate(_episode_dict(r)) for r in rows]
+
+    def episode(self, episode_id: str) -> Episode | None:
+        from .models import Episode
+
+        row = self.conn.execute("SELECT * FROM episodes WHERE episode_id=?", (episode_id,)).fetchone()
+        return Episode.model_validate(_episode_dict(row)) if row else None
+
+    def episode_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT episode_id FROM episodes ORDER BY episode_id")]
+
+    def iter_turn_rows(
+        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Turns as plain dicts in episode and turn order (cheap: no model per row)."""
+        sql = f"SELECT {', '.join(_q(c) for c in TURN_COLUMNS)} FROM turns"
+        where, args = [], []
+        if episode_id is not None:
+            where.append("episode_id=?")
+            args.append(episode_id)
+        if speakers is not None:
+            where.append(f"speaker IN ({','.join('?' * len(speakers))})")
+            args.extend(speakers)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY episode_id, turn"
+        for row in self.conn.execute(sql, args):
+            yield dict(zip(TURN_COLUMNS, row, strict=True))
+
+    def turns(self, *, episode_id: str | None = None, speakers: list[str] | None = None) -> list[Turn]:
+        from .models import Turn
+
+        return [Turn.model_validate(d) for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)]
+
+    def speaker_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT speaker FROM turns WHERE speaker IS NOT NULL ORDER BY speaker")]
+
+    def counts(self) -> dict[str, int]:
+        one = self.conn.execute
+        return {
+            "episodes": one("SELECT count(*) FROM episodes").fetchone()[0],
+            "turns": one("SELECT count(*) FROM turns").fetchone()[0],
+            "speakers": one("SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL").fetchone()[0],
+        }
+
+
+def _q(column: str) -> str:
+    return '"end"' if column == "end" else column
+
+
+def _episode_dict(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "episode_id": row["episode_id"], "show": row["show"], "title": row["title"], "date": row["date"],
+        "lang": row["lang"], "hosts": json.loads(row["hosts"]), "guests": json.loads(row["guests"]),
+        "description": row["description"], "source": row["source"], "turns": row["turns"],
+        "chapters": json.loads(row["chapters"]),
+    }
+
+
+def _exec_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the open transaction; run statement by statement instead.
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    msg = str(exc)
+    if "locked" in msg or "busy" in msg:
+        return StoreBusyError("store busy: another podkb process is writing; try again", path=str(path))
+    if "not a database" in msg or "malformed" in msg:
+        return StoreError(f"damaged or not a podkb store ({msg}); run `podkb doctor`", path=str(path))
+    return StoreError(msg, path=str(path))

@@ -1,0 +1,133 @@
+"""Text normalisation shared by ingest, index and query: one fold, applied the same way everywhere."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Han, kana, hangul and CJK punctuation-free ranges: scripts written without spaces between words.
+_CJK_CHAR = (
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uf900-\ufaff"  # compatibility ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\U00020000-\U0002ebef"  # extensions B-F
+)
+CJK_RE = re.compile(f"[{_CJK_CHAR}]")
+CJK_RUN_RE = re.compile(f"[{_CJK_CHAR}]+")
+KANA_RE = re.compile("[\u3040-\u30ff]")
+HANGUL_RE = re.compile("[\uac00-\ud7af]")
+# A token: a run of CJK characters, or a run of letters/digits (apostrophes inside words kept apart).
+TOKEN_RE = re.compile(f"[{_CJK_CHAR}]+|[^\\W_{_CJK_CHAR}]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # imported lazily: only paths that meet Chinese text pay for it
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified, many-to-one: suits keys and indexes, never display."""
+    if not CJK_RE.search(text):
+        return text
+    return _t2s().convert(text)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def fold(text: str) -> str:
+    """Case, width, accents and Traditional/Simplified folded: the key both sides compare."""
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_accents(text.casefold())
+    return to_simplified(text)
+
+
+def tokens(text: str) -> list[str]:
+    """Folded tokens: words for spaced scripts, whole runs for CJK (callers split those)."""
+    return TOKEN_RE.findall(fold(text))
+
+
+def is_cjk(token: str) -> bool:
+    return bool(CJK_RE.match(token))
+
+
+def cjk_bigrams(run: str) -> list[str]:
+    """Overlapping character bigrams, as in Lucene's CJKAnalyzer; a single character stays whole."""
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_fields(text: str) -> tuple[str, str]:
+    """The two indexed forms of a turn's text.
+
+    body: words, with each CJK run written as its overlapping bigrams, so a phrase query of
+    bigrams matches exactly where the characters stand together (substring recall, no dictionary).
+    uni: every CJK character once per occurrence, for one-character queries.
+    """
+    body: list[str] = []
+    uni: list[str] = []
+    for tok in tokens(text):
+        if is_cjk(tok):
+            body.extend(cjk_bigrams(tok))
+            uni.extend(tok)
+        else:
+            body.append(tok)
+    return " ".join(body), " ".join(uni)
+
+
+_HANT_HINT_RE = re.compile(f"[{_CJK_CHAR}]")
+
+
+def detect_lang(text: str) -> str:
+    """A BCP-47 tag from the script of the text: en, zh-Hant, zh-Hans, ja, ko or und."""
+    cjk = CJK_RE.findall(text)
+    letters = sum(1 for c in text if c.isalpha())
+    if cjk and len(cjk) * 3 >= max(letters, 1):
+        # Chinese text is usually mixed with English words; weight CJK characters heavier.
+        if KANA_RE.search(text):
+            return "ja"
+        if HANGUL_RE.search(text):
+            return "ko"
+        han = "".join(cjk)
+        simplified = to_simplified(han)
+        if simplified != han:
+            return "zh-Hant"
+        return "zh-Hans" if _has_simplified_only(han) else "zh"
+    if letters == 0:
+        return "und"
+    return "en" if _looks_english(text) else "und"
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _has_simplified_only(han: str) -> bool:
+    return _s2t().convert(han) != han
+
+
+_EN_STOPWORDS = frozenset(
+    "the a an and or but of to in on at for with is are was were be been it this that i you he she "
+    "we they my your our not do does did so if as by from have has had what how why when there".split()
+)
+
+
+def _looks_english(text: str) -> bool:
+    words = re.findall(r"[A-Za-z']+", text.lower())
+    if not words:
+        return False
+    hits = sum(1 for w in words if w in _EN_STOPWORDS)
+    # Short lines ("Yeah.", "Good.") carry no stopword; Latin-only text defaults to English then.
+    return hits > 0 or len(words) <= 4 or all(ord(c) < 128 for c in text)
