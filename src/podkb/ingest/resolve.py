@@ -40,7 +40,7 @@ def build_records(
 
     turns: list[Turn] = []
     previous_chapter: str | None = None
-    for n, (rt, lang) in enumerate(zip(raw.turns, langs, strict=True)):
+    for rt, lang in zip(raw.turns, langs, strict=True):
         speaker, role = resolver.resolve(rt.label)
         if rt.label is None and rt.implied_role:
             speaker, role = implied_speaker, implied_role if implied_speaker else "unknown"
@@ -48,10 +48,22 @@ def build_records(
             lang = episode_lang  # characters common to both scripts: the episode's script decides
         chapter = rt.chapter or _chapter_at(chapters, rt.start) or (previous_chapter if chapters else None)
         previous_chapter = chapter
+        last = turns[-1] if turns else None
+        if (
+            last is not None
+            and speaker is not None
+            and last.speaker == speaker
+            and rt.label is None
+            and rt.start is None
+            and last.chapter == chapter
+        ):
+            # An unlabeled paragraph that the text shows is the same person still talking.
+            last.text = f"{last.text}\n\n{rt.text}"
+            continue
         turns.append(
             Turn(
                 episode_id=episode_id,
-                turn=n,
+                turn=len(turns),
                 speaker=speaker,
                 speaker_label=rt.label,
                 role=role,

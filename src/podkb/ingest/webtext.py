@@ -306,6 +306,7 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
                 or current_key == "<implied>"
                 or _next_is_label(body, idx, dominant)
                 or _is_question(unit.text)
+                or _introduces_question(body, idx)
                 or bool(_SIGNOFF_RE.search(unit.text))
             )
             if implied and current_key != "<implied>":
@@ -347,6 +348,16 @@ def _heading_chapter(text: str, chapters: dict[str, RawChapter]) -> RawChapter |
 def _next_is_label(body: list[_Unit], idx: int, dominant: str | None) -> bool:
     nxt = body[idx + 1] if idx + 1 < len(body) else None
     return bool(nxt and nxt.label and _key(nxt.label.name) == dominant)
+
+
+def _introduces_question(body: list[_Unit], idx: int) -> bool:
+    """A short lead-in ending in a colon ("Rapid fire questions:") belongs to the question after it."""
+    text = body[idx].text
+    nxt = body[idx + 1] if idx + 1 < len(body) else None
+    return (
+        text.endswith((":", "：")) and len(text) <= 40 and nxt is not None and not nxt.label
+        and _is_question(nxt.text)
+    )
 
 
 def _is_question(text: str) -> bool:

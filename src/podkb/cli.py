@@ -1,0 +1,295 @@
+"""The podkb command line: a thin typer layer over the library.
+
+Each command parses its options, calls one library function and renders the result: a table
+for people, JSON / JSON lines / CSV for scripts. Errors from the core become one line on stderr
+and a documented exit code (see errors.ExitStatus).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import output
+from .errors import ExitStatus, PodkbError, UsageError
+
+app = typer.Typer(
+    name="podkb",
+    help=(
+        "A podcast transcript knowledge base for the terminal.\n\n"
+        "Ingest transcripts into speaker turns, then find who said what, and when.\n\n"
+        "Example: podkb ingest seeds/ && podkb show humans-of-ai-16-lewis-tunstall"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Knowledge base file (default: $PODKB_DB, else the user data directory).",
+                 envvar="PODKB_DB", show_envvar=False),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="Output format \\[table|json|jsonl|csv]; default: table on a terminal, jsonl in a pipe."),
+]
+
+
+def _store(db: Path | None, *, create: bool = False):
+    from .store import Store
+
+    return Store(db, create=create)
+
+
+def _check_format(fmt: str | None, allowed: tuple[str, ...]) -> str:
+    chosen = output.resolve_format(fmt)
+    if chosen not in allowed:
+        raise UsageError(f"unknown format {chosen!r}; choose one of: {', '.join(allowed)}")
+    return chosen
+
+
+def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    if fmt == "json":
+        output.write_json(rows)
+    elif fmt == "jsonl":
+        output.write_jsonl(rows)
+    elif fmt == "csv":
+        output.write_csv(rows, columns)
+
+
+# --- ingest ----------------------------------------------------------------------------------
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders (walked recursively).")],
+    db: DbOption = None,
+    encoding: Annotated[str | None, typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5).")] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Read transcripts into the knowledge base (re-ingesting a file replaces its episode).
+
+    Example: podkb ingest seeds/
+    """
+    from .ingest import discover, ingest_paths
+
+    fmt = _check_format(fmt, ("table", "json", "jsonl"))
+    store = _store(db, create=True)
+    files = discover(paths)
+    err = output.console(stderr=True)
+    show_progress = fmt == "table" and sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    if show_progress:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Ingesting", total=len(files))
+            report = ingest_paths(files, store, encoding=encoding, on_file=lambda _r: progress.advance(task))
+    else:
+        report = ingest_paths(files, store, encoding=encoding)
+    for failed in report.failed:
+        err.print(output.text(f"podkb: {failed.error}"))
+    counts = store.counts()
+    summary = {
+        "files": len(report.files),
+        "ingested": len(report.ok),
+        "failed": len(report.failed),
+        "turns": sum(f.turns for f in report.ok),
+        "episodes": [f.episode_id for f in report.ok],
+        "store": {"path": str(store.path), **counts},
+    }
+    if fmt == "table":
+        err.print(output.text(
+            f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
+            f"Knowledge base {store.path}: {counts['episodes']} episodes, {counts['turns']} turns, "
+            f"{counts['speakers']} speakers."
+        ))
+    elif fmt == "json":
+        output.write_json(summary)
+    else:
+        output.write_jsonl([{"path": f.path, "episode_id": f.episode_id, "turns": f.turns, "error": f.error}
+                            for f in report.files])
+    if report.failed:
+        raise typer.Exit(ExitStatus.ERROR)
+
+
+# --- episodes and show ------------------------------------------------------------------------
+
+
+@app.command()
+def episodes(db: DbOption = None, fmt: FormatOption = None) -> None:
+    """List the episodes in the knowledge base.
+
+    Example: podkb episodes --format json
+    """
+    fmt = _check_format(fmt, output.FORMATS)
+    store = _store(db)
+    eps = store.episodes()
+    rows = [e.model_dump() for e in eps]
+    if fmt == "table":
+        from rich.table import Table
+
+        table = Table(show_lines=False, header_style="bold")
+        for col in ("episode", "show", "title", "lang", "hosts", "guests", "turns", "chapters"):
+            table.add_column(col, overflow="fold")
+        for e in eps:
+            table.add_row(
+                output.text(e.episode_id, "cyan"), output.text(e.show), output.text(e.title),
+                output.text(e.lang), output.text(", ".join(e.hosts)), output.text(", ".join(e.guests)),
+                str(e.turns), str(len(e.chapters)),
+            )
+        output.console().print(table)
+    else:
+        _emit_rows(rows, fmt, ["episode_id", "show", "title", "date", "lang", "hosts", "guests", "source", "turns"])
+    if not eps:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+@app.command()
+def show(
+    episode: Annotated[str, typer.Argument(help="Episode id, or a unique prefix of it.")],
+    db: DbOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Print one episode's conversation, turn by turn.
+
+    Example: podkb show latent-space
+    """
+    from .episodes import resolve_episode
+
+    fmt = _check_format(fmt, output.FORMATS)
+    store = _store(db)
+    episode_id = resolve_episode(store, episode)
+    ep = store.episode(episode_id)
+    rows = list(store.iter_turn_rows(episode_id=episode_id))
+    if fmt == "table":
+        _print_conversation(ep, rows)
+    elif fmt == "json":
+        output.write_json({**ep.model_dump(), "turns": rows})
+    else:
+        from .export import TURN_FIELDS
+
+        _emit_rows(rows, fmt, TURN_FIELDS)
+
+
+def _print_conversation(ep, rows: list[dict[str, Any]]) -> None:
+    from rich.text import Text
+
+    con = output.console()
+    header = Text()
+    header.append_text(output.text(ep.title or ep.episode_id, "bold"))
+    if ep.show:
+        header.append_text(output.text(f"  ({ep.show})", "dim"))
+    con.print(header)
+    chapter = None
+    for row in rows:
+        if row["chapter"] and row["chapter"] != chapter:
+            chapter = row["chapter"]
+            con.print()
+            con.print(output.text(f"## {chapter}", "bold magenta"))
+        line = Text()
+        if row["start"] is not None:
+            line.append_text(output.text(f"[{output.format_time(row['start'])}] ", "dim"))
+        who = row["speaker"] or "(unknown speaker)"
+        line.append_text(output.text(who, "bold green" if row["role"] == "host" else "bold cyan"))
+        line.append_text(output.text(f"  {row['source']}:{row['line']}", "dim"))
+        con.print()
+        con.print(line)
+        con.print(output.text(row["text"]))
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="\\[jsonl|json|csv]")] = "jsonl",
+    episode: Annotated[str | None, typer.Option(help="Only this episode (id or unique prefix).")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Only this speaker (name, alias or close spelling).")] = None,
+) -> None:
+    """Write turns for other tools: one JSON object per line by default.
+
+    Example: podkb export --speaker "Lewis Tunstall" --format csv > lewis.csv
+    """
+    from .episodes import resolve_episode
+    from .export import EXPORT_FORMATS, TURN_FIELDS, turn_rows
+    from .speakers import resolve_speaker
+
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+    store = _store(db)
+    episode_id = resolve_episode(store, episode) if episode else None
+    speaker_name = resolve_speaker(store, speaker) if speaker else None
+    rows = turn_rows(store, episode_id=episode_id, speaker=speaker_name)
+    if fmt == "json":
+        rows = list(rows)
+        output.write_json(rows)
+        n = len(rows)
+    elif fmt == "csv":
+        n = output.write_csv(rows, TURN_FIELDS)
+    else:
+        n = output.write_jsonl(rows)
+    if n == 0:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"podkb {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """A podcast transcript knowledge base for the terminal."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit status (see errors.ExitStatus)."""
+    debug = os.environ.get("PODKB_DEBUG") == "1"
+    try:
+        # typer turns usage errors into exit 2 and Ctrl-C into exit 130 by itself.
+        app(args=argv, prog_name="podkb")
+        return ExitStatus.OK
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else ExitStatus.ERROR
+    except PodkbError as exc:
+        if debug:
+            raise
+        sys.stderr.write(f"podkb: {output.terminal_safe(str(exc))}\n")
+        return exc.exit_status
+    except KeyboardInterrupt:
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as the Python docs advise.
+        _silence_stdout()
+        return 141
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def entry() -> None:
+    sys.exit(main())

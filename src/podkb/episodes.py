@@ -1,0 +1,22 @@
+"""Finding an episode by the id (or a unique prefix of it) a person typed."""
+
+from __future__ import annotations
+
+from .errors import UsageError
+from .store import Store
+
+
+def resolve_episode(store: Store, query: str) -> str:
+    ids = store.episode_ids()
+    if query in ids:
+        return query
+    prefixed = [i for i in ids if i.startswith(query)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if len(prefixed) > 1:
+        raise UsageError(f"episode {query!r} is ambiguous: " + ", ".join(prefixed))
+    from rapidfuzz import fuzz, process
+
+    close = [m[0] for m in process.extract(query, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; run `podkb episodes` to list them"
+    raise UsageError(f"no episode {query!r}{hint}")

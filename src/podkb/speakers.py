@@ -1,0 +1,96 @@
+"""Resolving a speaker name typed by a person to the speakers in the knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import UsageError
+from .store import Store
+
+# token_sort_ratio on folded names: "Lewis Tunstal" -> "Lewis Tunstall" (96), never "Lewis" -> "Louis
+# Armstrong". Below this a name is not resolved, only suggested.
+RESOLVE_CUTOFF = 88.0
+SUGGEST_CUTOFF = 60.0
+
+
+@dataclass(frozen=True)
+class SpeakerMatch:
+    name: str
+    score: float
+
+
+def speaker_aliases(store: Store) -> dict[str, str]:
+    """Folded alias -> canonical name, for every speaker in the store (names, labels, register)."""
+    from .ingest.catalog import load_metadata, name_key
+
+    table: dict[str, str] = {}
+    in_store = set(store.speaker_names())
+    for name in in_store:
+        table[name_key(name)] = name
+    for label, speaker in store.conn.execute(
+        "SELECT DISTINCT speaker_label, speaker FROM turns WHERE speaker IS NOT NULL AND speaker_label IS NOT NULL"
+    ):
+        table.setdefault(name_key(label), speaker)
+    for entry in load_metadata().speakers:
+        if entry.name in in_store:
+            for alias in entry.aliases:
+                table.setdefault(name_key(alias), entry.name)
+    return table
+
+
+def resolve_speaker(store: Store, query: str) -> str:
+    """The one canonical speaker a name means, or UsageError listing the closest speakers.
+
+    Exact (folded) names and aliases win; then a fuzzy match that is clearly better than the
+    next one. An ambiguous name (two speakers called "Chris") is never widened to both.
+    """
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.utils import default_process
+
+    from .ingest.catalog import name_key
+
+    aliases = speaker_aliases(store)
+    key = name_key(query)
+    if key in aliases:
+        return aliases[key]
+    # A first or last name that belongs to exactly one speaker.
+    partial = {name for alias, name in aliases.items() if key and key in alias.split()}
+    if len(partial) == 1:
+        return partial.pop()
+    choices = list(aliases)
+    scored = process.extract(key, choices, scorer=fuzz.token_sort_ratio, processor=default_process, limit=5)
+    best_by_name: dict[str, float] = {}
+    for alias, score, _ in scored:
+        name = aliases[alias]
+        best_by_name[name] = max(best_by_name.get(name, 0.0), score)
+    ranked = sorted(best_by_name.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= RESOLVE_CUTOFF and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
+        return ranked[0][0]
+    raise UsageError(_unknown_speaker_message(query, partial, store, aliases))
+
+
+def _unknown_speaker_message(query: str, ambiguous: set[str], store: Store, aliases: dict[str, str]) -> str:
+    if len(ambiguous) > 1:
+        return f"speaker {query!r} is ambiguous: " + ", ".join(sorted(ambiguous)) + "; give the full name"
+    suggestions = suggest_speakers(store, query, aliases=aliases)
+    if suggestions:
+        return f"no speaker {query!r}; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    return f"no speaker {query!r}; run `podkb speakers` to list them"
+
+
+def suggest_speakers(store: Store, query: str, *, aliases: dict[str, str] | None = None, limit: int = 3) -> list[str]:
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.utils import default_process
+
+    from .ingest.catalog import name_key
+
+    aliases = aliases if aliases is not None else speaker_aliases(store)
+    out: list[str] = []
+    for alias, _score, _ in process.extract(
+        name_key(query), list(aliases), scorer=fuzz.WRatio, processor=default_process, limit=10,
+        score_cutoff=SUGGEST_CUTOFF,
+    ):
+        name = aliases[alias]
+        if name not in out:
+            out.append(name)
+    return out[:limit]
