@@ -91,7 +91,14 @@ _SHOW_NOTES_HEADINGS = {
 }
 
 
+# Chrome is short (the longest seen is 226 characters); some patterns hold two `.*` runs, which
+# backtrack quadratically, so long paragraphs are spoken text without trying them.
+_MAX_CHROME_CHARS = 1000
+
+
 def is_chrome(paragraph: str) -> bool:
+    if len(paragraph) > _MAX_CHROME_CHARS:
+        return False
     key = fold(paragraph).strip()
     return bool(_CHROME_RE.fullmatch(key))
 

@@ -15,7 +15,9 @@ from ..text import CJK_RE
 _TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _LABEL_RE = re.compile(
     r"^(?:\*\*|__)?\[?(?P<name>[^\s:：\[\]()（）*][^:：\[\]()（）*]{0,39}?)\]?(?:\*\*|__)?"
-    rf"\s*(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）])?\s*(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
+    # One \s* between the name and the colon (the timestamp group takes its own trailing space):
+    # two adjacent \s* runs backtracked quadratically on a line of spaces (minutes per line).
+    rf"\s*(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
 _PARTICLES = {"de", "van", "von", "da", "di", "del", "della", "der", "den", "la", "le", "bin", "al", "el", "dos", "du", "ter"}
