@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ _BOMS = (
 )
 # C0 controls but tab and newline, DEL, and C1: never part of a transcript, and unsafe on a terminal.
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
+# ...and U+FEFF, a byte-order mark left inside the text (files joined together, a BOM read with
+# --encoding utf-16-le): it would glue itself to the next speaker's name.
+_DROPPED_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f\ufeff]")
 # Characters str.splitlines() would split on; inside a turn they are only white space.
 _SOFT_BREAK_RE = re.compile("[\x0b\x0c\x85\u2028\u2029\t]")
 
@@ -43,29 +47,51 @@ def decode_bytes(data: bytes, *, path: str, encoding: str | None = None) -> Deco
             except UnicodeDecodeError:
                 raise InputError(f"invalid {name} after its byte-order mark", path=path) from None
     if b"\x00" in data:
-        raise InputError(_nul_reason(data), path=path)
+        # A stray NUL in UTF-8 text is dropped like any control character; many NULs mean
+        # UTF-16 without a byte-order mark, or a file that is not text at all.
+        reason = _nul_reason(data)
+        if reason is None:
+            return Decoded(normalise_text(data.decode("utf-8")), "utf-8")
+        raise InputError(reason, path=path)
     try:
-        return Decoded(normalise_text(data.decode("utf-8")), "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    name = _guess_legacy_encoding(data)
-    if name is None:
+        text = None
+    if text is not None:
+        rival = _legacy_reading_of_short_utf8(data, text)
+        if rival is not None:
+            raise InputError(
+                f"ambiguous encoding: reads as UTF-8 ({_sample(text)}) and as {rival[0]} "
+                f"({_sample(rival[1])}); give --encoding utf-8 or --encoding {rival[0].lower()}",
+                path=path,
+            )
+        return Decoded(normalise_text(text), "utf-8")
+    guess = _guess_legacy_encoding(data)
+    if isinstance(guess, _Ambiguous):
+        (a, ta), (b, tb) = guess.readings[:2]
+        raise InputError(
+            f"ambiguous encoding: reads as {a} ({_sample(ta)}) and as {b} ({_sample(tb)}); "
+            f"give --encoding {a.lower()} or --encoding {b.lower()}",
+            path=path,
+        )
+    if guess is None:
         raise InputError(
             "not valid UTF-8, and not plausible as GB18030, Big5 or Windows-1252; "
             "give the encoding with --encoding",
             path=path,
         )
-    return Decoded(normalise_text(data.decode(name)), name)
+    return Decoded(normalise_text(data.decode(guess)), guess)
 
 
 def normalise_text(text: str) -> str:
     """One newline convention, no control characters, soft breaks as spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SOFT_BREAK_RE.sub(" ", text)
-    return _CONTROL_RE.sub("", text)
+    return _DROPPED_RE.sub("", text)
 
 
-def _nul_reason(data: bytes) -> str:
+def _nul_reason(data: bytes) -> str | None:
+    """Why bytes with NULs are not read, or None when they are UTF-8 text with a few stray NULs."""
     even_nuls = data[0::2].count(0)
     odd_nuls = data[1::2].count(0)
     half = len(data) // 2
@@ -73,57 +99,165 @@ def _nul_reason(data: bytes) -> str:
         return "contains NUL bytes: looks like UTF-16 without a byte-order mark (try --encoding utf-16-le)"
     if half and even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
         return "contains NUL bytes: looks like UTF-16 without a byte-order mark (try --encoding utf-16-be)"
+    if data.count(0) <= 0.01 * len(data):
+        try:
+            data.decode("utf-8")
+            return None
+        except UnicodeDecodeError:
+            pass
     return "binary file (contains NUL bytes), not a transcript"
 
 
-def _guess_legacy_encoding(data: bytes) -> str | None:
-    """GB18030, Big5 or Windows-1252, chosen from byte statistics and checked by decoding.
+def _sample(text: str, n: int = 12) -> str:
+    return repr("".join(text.split())[:n])
+
+
+# --- legacy Chinese encodings ------------------------------------------------------------------
+#
+# Many byte strings decode without error as both GB18030 and Big5 (and short ones as UTF-8 too),
+# so a clean decode proves nothing. Each reading is scored by how likely its characters are in
+# running Chinese text: the common ("level 1") characters of GB2312 and of Big5 hold about 99% of
+# real text, and the other rows (kana, Greek, bopomofo, box drawing, rare characters) almost none.
+# The reading that is clearly more likely wins; when none is, podkb asks for --encoding rather
+# than guess (checked on 2- to 20-character snippets of the seed transcripts: no wrong reading).
+
+_W_LEVEL1 = {"gb18030": math.log(0.9 / 3755), "big5": math.log(0.9 / 5401)}
+_W_LEVEL2 = {"gb18030": math.log(0.02 / 3008), "big5": math.log(0.02 / 7652)}
+_W_PUNCT = math.log(0.1 / 200)
+_W_RARE = math.log(0.001 / 1000)
+_W_OTHER = math.log(1e-4 / 20000)
+_MARGIN = math.log(100)  # the winner must be 100 times more likely than the runner-up
+_MIN_COMMON = 0.8  # share of common characters (level 1 and punctuation) in a plausible reading
+
+
+@dataclass(frozen=True)
+class _Ambiguous:
+    readings: list[tuple[str, str]]  # (encoding, text), most likely first
+
+
+def _char_class(ch: str, name: str) -> str:
+    b = ch.encode(name)
+    if len(b) != 2:
+        return "other"
+    code = b[0] << 8 | b[1]
+    if name == "gb18030":
+        if b[1] < 0xA1:
+            return "other"  # GBK extension: rare characters
+        if b[0] in (0xA1, 0xA3):
+            return "punct"  # CJK punctuation, full-width forms
+        if 0xA2 <= b[0] <= 0xA9:
+            return "rare"  # numbered symbols, kana, Greek, Cyrillic, pinyin, box drawing
+        if 0xB0 <= b[0] <= 0xD7:
+            return "level1"
+        return "level2" if 0xD8 <= b[0] <= 0xF7 else "other"
+    if 0xA140 <= code <= 0xA1FE:
+        return "punct"
+    if 0xA240 <= code <= 0xA3BF:
+        return "rare"  # units, box drawing, Greek, bopomofo
+    if 0xA440 <= code <= 0xC67E:
+        return "level1"
+    return "level2" if 0xC940 <= code <= 0xF9D5 else "other"
+
+
+def _cjk_reading(data: bytes, name: str) -> tuple[float, float, str] | None:
+    """(log-likelihood, share of common characters, text) of one reading, or None if impossible."""
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError:
+        return None
+    if "\ufffd" in text or _CONTROL_RE.search(text.replace("\x1b", "")):
+        return None
+    score, common, total = 0.0, 0, 0
+    for ch in text:
+        if ord(ch) < 0x80:
+            continue
+        if 0xE000 <= ord(ch) <= 0xF8FF:
+            return None  # private use: user-defined code points, never real text
+        cls = _char_class(ch, name)
+        total += 1
+        if cls == "level1":
+            score += _W_LEVEL1[name]
+            common += 1
+        elif cls == "punct":
+            score += _W_PUNCT
+            common += 1
+        elif cls == "level2":
+            score += _W_LEVEL2[name]
+        else:
+            score += _W_RARE if cls == "rare" else _W_OTHER
+    return score, (common / total if total else 1.0), text
+
+
+def _rank_cjk(data: bytes) -> list[tuple[float, float, str, str]]:
+    readings = []
+    for name in ("gb18030", "big5"):
+        r = _cjk_reading(data, name)
+        if r is not None and r[1] >= _MIN_COMMON:
+            readings.append((r[0], r[1], name, r[2]))
+    return sorted(readings, reverse=True)
+
+
+def _legacy_reading_of_short_utf8(data: bytes, text: str) -> tuple[str, str] | None:
+    """A short UTF-8 text that is just as plausible as GB18030 or Big5 Chinese, else None.
+
+    GBK text is valid UTF-8 only by chance, which happens for a few characters ("谢谢" reads as
+    Cyrillic "лл"). Accented words ("café") are told apart by the ASCII letters they touch.
+    """
+    non_ascii = [c for c in text if ord(c) >= 0x80]
+    if not non_ascii or len(non_ascii) > 12 or any(ord(c) >= 0x800 for c in non_ascii):
+        return None
+    for a, b in zip(text, text[1:], strict=False):
+        if (ord(a) >= 0x80 and b.isascii() and b.isalpha()) or (ord(b) >= 0x80 and a.isascii() and a.isalpha()):
+            return None
+    ranked = [r for r in _rank_cjk(data) if r[1] >= 0.9]
+    return (_LABELS[ranked[0][2]], ranked[0][3]) if ranked else None
+
+
+_LABELS = {"gb18030": "GB18030", "big5": "Big5", "cp1252": "Windows-1252"}
+
+
+def _guess_legacy_encoding(data: bytes) -> str | _Ambiguous | None:
+    """GB18030, Big5 or Windows-1252: the clearly most likely reading, _Ambiguous, or None.
 
     A general-purpose detector decoded short GBK lines as Korean (see PITFALLS.md), so the
-    candidates are few and judged by how their double-byte pairs are shaped.
+    candidates are few and judged by what their characters would be.
     """
-    high = sum(1 for b in data if b >= 0x80)
-    pairs, low_trail, isolated = 0, 0, 0
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    western_ok = western is not None and _plausible_cp1252(western)
+    if western_ok and _looks_single_byte(data):
+        return "cp1252"
+    ranked = _rank_cjk(data)
+    if not ranked:
+        return "cp1252" if western_ok else None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _MARGIN:
+        return _Ambiguous([(_LABELS[r[2]], r[3]) for r in ranked])
+    return ranked[0][2]
+
+
+def _looks_single_byte(data: bytes) -> bool:
+    """High bytes standing alone between ASCII letters ("caf\xe9 cr\xe8me"), not in pairs."""
+    pairs, isolated = 0, 0
     i = 0
     while i < len(data):
-        b = data[i]
-        if b < 0x80:
+        if data[i] < 0x80:
             i += 1
             continue
         nxt = data[i + 1] if i + 1 < len(data) else 0
         if nxt < 0x80 and not (0x40 <= nxt <= 0x7E) or nxt in b" \n\r\t.,":
             isolated += 1
         pairs += 1
-        if 0x40 <= nxt <= 0x7E:
-            low_trail += 1
         i += 2
-    candidates: list[str] = []
-    if pairs and isolated / pairs > 0.5 and high < 0.1 * len(data):
-        candidates.append("cp1252")
-    # Big5 puts about 40% of trail bytes in 0x40-0x7E; GB2312's common characters never do.
-    if pairs and low_trail / pairs > 0.1:
-        candidates += ["big5", "gb18030"]
-    else:
-        candidates += ["gb18030", "big5"]
-    for name in candidates:
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        if _plausible(text, name):
-            return name
-    return None
+    return bool(pairs) and isolated / pairs > 0.5
 
 
-def _plausible(text: str, name: str) -> bool:
-    if "\ufffd" in text or _CONTROL_RE.search(text.replace("\x1b", "")):
+def _plausible_cp1252(text: str) -> bool:
+    if _CONTROL_RE.search(text):
         return False
     non_ascii = [c for c in text if ord(c) >= 0x80]
     if not non_ascii:
         return True
-    if name == "cp1252":
-        return sum(c.isalpha() or c in "\u2018\u2019\u201c\u201d\u2013\u2014\u20ac" for c in non_ascii) > 0.8 * len(non_ascii)
-    from ..text import CJK_RE
-
-    cjkish = sum(1 for c in non_ascii if CJK_RE.match(c) or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
-    return cjkish > 0.9 * len(non_ascii)
+    accepted = "\u2018\u2019\u201c\u201d\u2013\u2014\u20ac"
+    return sum(c.isalpha() or c in accepted for c in non_ascii) > 0.8 * len(non_ascii)
