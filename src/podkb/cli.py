@@ -260,35 +260,87 @@ def _root(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit status (see errors.ExitStatus)."""
+    """Run the CLI and return its exit status (see errors.ExitStatus). Never a traceback,
+    unless PODKB_DEBUG=1 asks for one."""
+    code = _run(argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return _BROKEN_PIPE
+    except (ValueError, OSError):
+        pass  # stdout closed or gone: nothing more can be said there
+    return code
+
+
+# The reader of stdout went away (`podkb ... | head`): 128 + SIGPIPE, as a shell reports it.
+_BROKEN_PIPE = 141
+
+
+def _run(argv: list[str] | None) -> int:
     debug = os.environ.get("PODKB_DEBUG") == "1"
     try:
-        # typer turns usage errors into exit 2 and Ctrl-C into exit 130 by itself.
+        # typer reports usage errors itself (exit 2) and turns Ctrl-C into exit 130.
         app(args=argv, prog_name="podkb")
         return ExitStatus.OK
     except SystemExit as exc:
+        if _stdout_broken():
+            return _BROKEN_PIPE
+        if exc.code is None:
+            return ExitStatus.OK
         return exc.code if isinstance(exc.code, int) else ExitStatus.ERROR
     except PodkbError as exc:
         if debug:
             raise
-        sys.stderr.write(f"podkb: {output.terminal_safe(str(exc))}\n")
+        _error_line(str(exc))
         return exc.exit_status
     except KeyboardInterrupt:
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as the Python docs advise.
         _silence_stdout()
-        return 141
-    finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _silence_stdout()
+        return _BROKEN_PIPE
+    except Exception as exc:
+        if debug:
+            raise
+        import sqlite3
+
+        if isinstance(exc, sqlite3.Error):
+            from .store import store_error
+
+            err = store_error(exc)
+            _error_line(str(err))
+            return err.exit_status
+        _error_line(f"internal error ({type(exc).__name__}: {exc}); set PODKB_DEBUG=1 for the traceback")
+        return ExitStatus.ERROR
+
+
+def _error_line(message: str) -> None:
+    """One line on stderr; transcript-derived text in it cannot act on the terminal."""
+    one_line = " ".join(output.terminal_safe(message).split("\n"))
+    try:
+        sys.stderr.write(f"podkb: {one_line}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _stdout_broken() -> bool:
+    """typer/click catch EPIPE themselves, swap stdout for a PacifyFlushWrapper and exit 1."""
+    if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+        return False
+    _silence_stdout()
+    return True
 
 
 def _silence_stdout() -> None:
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests capture stdout in memory)
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def entry() -> None:

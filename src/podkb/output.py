@@ -9,6 +9,7 @@ Machine output is written with sys.stdout.write, never through rich (which wraps
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -64,7 +65,8 @@ def write(text: str) -> None:
 
 
 def write_json(obj: Any) -> None:
-    write(json_text(obj, indent=2) + "\n")
+    """Indented for people; one line in a pipe, so that `| head -1` is still a whole document."""
+    write(json_text(obj, indent=2 if stdout_is_terminal() else None) + "\n")
 
 
 def write_jsonl(rows: Iterable[Any]) -> int:
@@ -118,7 +120,13 @@ def format_time(seconds: float | None) -> str:
 
 def console(stderr: bool = False):
     """A rich Console that never interprets markup or highlights, coloured only for people."""
-    from rich.console import Console
+    from rich.console import Console as RichConsole
+
+    class Console(RichConsole):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 ("no results"); the CLI's handler exits 141 like every command.
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
     if stderr:
         is_tty = sys.stderr.isatty()

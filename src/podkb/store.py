@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .models import Episode, Turn
 
 SCHEMA_VERSION = 1
+# How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
 BUSY_TIMEOUT_S = 10.0
 
 _SCHEMA = """
@@ -70,6 +71,13 @@ def default_db_path() -> Path:
     return Path(user_data_dir("podkb", appauthor=False)) / "podkb.db"
 
 
+def busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("PODKB_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
+
+
 def token_key(value: str | None) -> str:
     """One FTS token for a name or id: folded, non-word characters as underscores."""
     if not value:
@@ -90,7 +98,7 @@ class Store:
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, timeout=busy_timeout(), isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the store: {exc}", path=str(self.path)) from None
         self.conn.row_factory = sqlite3.Row
@@ -99,7 +107,7 @@ class Store:
             self._init_schema()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise _store_error(exc, self.path) from None
+            raise store_error(exc, self.path) from None
 
     # --- schema ---------------------------------------------------------------------------
 
@@ -147,18 +155,39 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise _store_error(exc, self.path) from None
+            raise store_error(exc, self.path) from None
         try:
             yield
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise store_error(exc, self.path) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                self.conn.execute("ROLLBACK")
-                raise _store_error(exc, self.path) from None
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise store_error(exc, self.path) from None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+            self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def savepoint(self, name: str = "item") -> Iterator[None]:
+        """A nested all-or-nothing step inside transaction(): one episode, for example."""
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE {name}")
 
     def close(self) -> None:
         self.conn.close()
@@ -301,10 +330,12 @@ def _exec_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+def store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
+    """The typed error for an SQLite failure: busy, damaged, or as SQLite says."""
     msg = str(exc)
+    where = str(path) if path is not None else None
     if "locked" in msg or "busy" in msg:
-        return StoreBusyError("store busy: another podkb process is writing; try again", path=str(path))
+        return StoreBusyError("store busy: another podkb process is writing; try again", path=where)
     if "not a database" in msg or "malformed" in msg:
-        return StoreError(f"damaged or not a podkb store ({msg}); run `podkb doctor`", path=str(path))
-    return StoreError(msg, path=str(path))
+        return StoreError(f"damaged or not a podkb store ({msg}); run `podkb doctor`", path=where)
+    return StoreError(f"store error: {msg}", path=where)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
+import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, PodkbError
+from ..errors import InputError, PodkbError, UsageError
 from ..models import Episode, Turn
 from ..store import Store
 from .catalog import Metadata, load_metadata, name_key
@@ -18,7 +21,9 @@ from .resolve import build_records
 
 # Files a folder walk picks up; a file named on the command line is read whatever its name.
 TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html", ".htm", ".text"}
-MAX_FILE_BYTES = 512 * 1024 * 1024
+# A ten-hour episode is well under 1 MiB of text; 16 MiB reads in about 10 s. Larger files are
+# refused before they are read (logs, dumps, a wrong file), with the reason.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -43,20 +48,22 @@ class IngestReport:
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files to read: named files as given, folders walked (sorted, no hidden files, no link loops)."""
+    """Files to read: named files as given, folders walked (sorted, no hidden files, no link loops).
+
+    A path that does not exist, or a folder that cannot be listed, stays in the list so that
+    reading it reports why; the other files are read all the same.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found.extend(_walk(path))
-        elif path.exists():
-            found.append(path)
         else:
-            raise InputError("no such file or folder", path=str(path))
-    seen: set[Path] = set()
+            found.append(path)
+    seen: set[str] = set()
     unique = []
     for p in found:
-        key = p.resolve()
+        key = os.path.realpath(p)  # Path.resolve() raises on a symlink loop
         if key not in seen:
             seen.add(key)
             unique.append(p)
@@ -65,7 +72,10 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def _walk(root: Path) -> Iterator[Path]:
     visited: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    unlistable: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: unlistable.append(e.filename)):
+        yield from (Path(d) for d in unlistable)  # reading a folder reports why it cannot be listed
+        unlistable.clear()
         st = os.stat(dirpath)
         if (st.st_dev, st.st_ino) in visited:
             dirnames[:] = []  # a symlink loop: this folder was walked already
@@ -75,28 +85,56 @@ def _walk(root: Path) -> Iterator[Path]:
         for name in sorted(filenames):
             if not name.startswith(".") and Path(name).suffix.lower() in TRANSCRIPT_SUFFIXES:
                 yield Path(dirpath) / name
+    yield from (Path(d) for d in unlistable)
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """A transcript file's bytes: a regular file, no larger than MAX_FILE_BYTES, read once."""
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            os.listdir(path)  # only a folder the walk could not list gets here: say why
+            raise InputError("is a folder", path=str(path))
+        if not stat.S_ISREG(st.st_mode):
+            # A named pipe or a device would block or never end.
+            raise InputError("not a regular file", path=str(path))
+        if st.st_size > MAX_FILE_BYTES:
+            raise InputError(_too_large(st.st_size), path=str(path))
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(_too_large(len(data)), path=str(path))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file too large ({size / 2**20:.0f} MiB; podkb reads transcripts up to "
+        f"{MAX_FILE_BYTES // 2**20} MiB): split it into parts"
+    )
 
 
 def parse_file(
     path: Path, *, metadata: Metadata | None = None, encoding: str | None = None
 ) -> tuple[Episode, list[Turn], str, str]:
     """Read one transcript file into records. Raises InputError with the file and the reason."""
+    return parse_bytes(read_file_bytes(path), path=path, metadata=metadata, encoding=encoding)
+
+
+def parse_bytes(
+    data: bytes, *, path: Path, metadata: Metadata | None = None, encoding: str | None = None
+) -> tuple[Episode, list[Turn], str, str]:
+    """Records from a transcript's bytes; `path` names the source (its name keys the catalog)."""
     metadata = metadata or load_metadata()
-    name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file too large ({size // 2**20} MiB, limit {MAX_FILE_BYTES // 2**20} MiB)", path=str(path))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     decoded = decode_bytes(data, path=str(path), encoding=encoding)
-    entry = metadata.entry_for(name)
+    entry = metadata.entry_for(path.name)
     known = _known_names(metadata, entry)
     raw = read_transcript(decoded.text, known_names=known, path=str(path))
     if not raw.turns:
         raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
-    episode, turns = build_records(raw, source=name, metadata=metadata, entry=entry, full_text=decoded.text)
+    episode, turns = build_records(raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text)
     return episode, turns, hashlib.sha256(data).hexdigest(), raw.format
 
 
@@ -122,6 +160,11 @@ def ingest_paths(
     Files that cannot be read are reported and skipped; the rest land together, or, if the
     process dies or the store cannot be written, none do.
     """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {encoding!r} (e.g. utf-8, utf-16-le, gb18030, big5)") from None
     metadata = metadata or load_metadata()
     files = discover(paths)
     report = IngestReport()
@@ -131,12 +174,19 @@ def ingest_paths(
             try:
                 episode, turns, digest, fmt = parse_file(path, metadata=metadata, encoding=encoding)
                 episode = _unique_id(store, episode, turns)
-                result.turns = store.put_episode(
-                    episode, turns, source_path=str(path.resolve()), source_sha256=digest, fmt=fmt
-                )
+                with store.savepoint():  # an episode lands whole or not at all
+                    result.turns = store.put_episode(
+                        episode, turns, source_path=os.path.realpath(path), source_sha256=digest, fmt=fmt
+                    )
                 result.episode_id = episode.episode_id
             except PodkbError as exc:
                 result.error = str(exc)
+            except Exception as exc:
+                # A reader bug must not lose the other files: it becomes this file's error. A store
+                # failure (disk full, I/O) stops the whole ingest, which then rolls back.
+                if isinstance(exc, sqlite3.Error) or os.environ.get("PODKB_DEBUG") == "1":
+                    raise
+                result.error = f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); please report it"
             report.files.append(result)
             if on_file:
                 on_file(result)
