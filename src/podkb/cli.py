@@ -94,7 +94,7 @@ def ingest(
     else:
         report = ingest_paths(files, store, encoding=encoding)
     for failed in report.failed:
-        err.print(output.text(f"podkb: {failed.error}"))
+        _error_line(failed.error or "")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -317,7 +317,7 @@ def _run(argv: list[str] | None) -> int:
 
 def _error_line(message: str) -> None:
     """One line on stderr; transcript-derived text in it cannot act on the terminal."""
-    one_line = " ".join(output.terminal_safe(message).split("\n"))
+    one_line = output.terminal_safe(message).replace("\n", "\\n")
     try:
         sys.stderr.write(f"podkb: {one_line}\n")
         sys.stderr.flush()

@@ -130,7 +130,8 @@ def console(stderr: bool = False):
 
     if stderr:
         is_tty = sys.stderr.isatty()
-        return Console(stderr=True, highlight=False, markup=False, no_color=not is_tty or "NO_COLOR" in os.environ)
+        return Console(stderr=True, highlight=False, markup=False, soft_wrap=True,
+                       no_color=not is_tty or "NO_COLOR" in os.environ)
     return Console(
         highlight=False,
         markup=False,
