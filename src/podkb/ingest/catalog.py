@@ -88,12 +88,21 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"line {line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8",
+            path=str(path),
+        ) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_safe_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if problem.startswith("could not determine a constructor for the tag"):
+            tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+            problem = f"the tag {tag} is not allowed: podkb reads plain text, lists and mappings"
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
     if data is None:
         data = {}
@@ -101,23 +110,69 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        line = _line_of(text, first["loc"])
-        where = f"line {line}: " if line else ""
+        loc = ".".join(str(p) for p in first["loc"]) or "top level"
+        node = _node_at(text, first["loc"])
+        where = f"line {node.start_mark.line + 1}: " if node is not None else ""
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InputError(f"{where}{loc}: {first['msg']}{more}", path=str(path)) from None
+        msg = _yaml_surprise(first, node) or _MESSAGES.get(first["type"]) or first["msg"]
+        if not first["loc"]:
+            msg = f"expected a mapping with `{next(iter(model.model_fields))}:` at the top"
+        raise InputError(f"{where}{loc}: {msg}{more}", path=str(path)) from None
 
 
-def _line_of(text: str, loc: tuple) -> int | None:
-    """Best-effort line of a validation error: the line where its last named key appears."""
-    keys = [p for p in loc if isinstance(p, str)]
-    if not keys:
+@lru_cache(maxsize=1)
+def _safe_loader():
+    import yaml
+
+    class SafeNoDuplicatesLoader(yaml.SafeLoader):
+        """yaml.SafeLoader that refuses a key given twice (YAML keeps the last one, silently)."""
+
+        def construct_mapping(self, node, deep=False):
+            seen: set = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:
+                    continue  # an unhashable key: SafeLoader reports it itself
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} is given twice", key_node.start_mark
+                    )
+            return super().construct_mapping(node, deep=deep)
+
+    return SafeNoDuplicatesLoader
+
+
+_MESSAGES = {"extra_forbidden": "unknown field (check its spelling and indentation)"}
+_YAML_TYPES = {bool: "a boolean", int: "a number", float: "a number"}
+
+
+def _yaml_surprise(error: dict, node) -> str | None:
+    """Explain YAML 1.1 reading a name or time as something else (`NO` -> false, `1:30` -> 90)."""
+    value = error.get("input")
+    if error.get("type") != "string_type" or node is None or not hasattr(node, "value"):
         return None
+    raw = node.value if isinstance(node.value, str) else None
+    if value is None:
+        return "is empty; give a value"
+    kind = _YAML_TYPES.get(type(value)) or ("a date" if type(value).__name__ in ("date", "datetime") else None)
+    if kind is None or raw is None:
+        return None
+    shown = str(value).lower() if isinstance(value, bool) else str(value)
+    return f"YAML reads {raw} as {kind} ({shown}); write it in quotes: \"{raw}\""
+
+
+def _node_at(text: str, loc: tuple):
+    """Best-effort YAML node of a validation error: the deepest node its location reaches."""
     import yaml
 
     try:
         node = yaml.compose(text)
     except yaml.YAMLError:
+        return None
+    if node is None:
         return None
     for part in loc:
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):
@@ -126,12 +181,12 @@ def _line_of(text: str, loc: tuple) -> int | None:
                     node = v
                     break
             else:
-                return node.start_mark.line + 1
+                return node
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
         else:
             break
-    return node.start_mark.line + 1
+    return node
 
 
 def data_dir() -> Path:
