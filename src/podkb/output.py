@@ -88,8 +88,11 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_text(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> Iterable[str]:
-    """CSV lines, header first, CRLF line ends as RFC 4180 asks."""
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: list[str], *, terminal: bool = False) -> Iterable[str]:
+    """CSV lines, header first, CRLF line ends as RFC 4180 asks.
+
+    A file keeps the text verbatim; on a terminal, control characters are shown as escapes.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
@@ -97,13 +100,16 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> Iterable[
     for row in rows:
         buf.seek(0)
         buf.truncate()
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        cells = [csv_cell(row.get(c)) for c in columns]
+        if terminal:
+            cells = [terminal_safe(c) if isinstance(c, str) else c for c in cells]
+        writer.writerow(cells)
         yield buf.getvalue()
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> int:
     n = -1
-    for line in csv_text(rows, columns):
+    for line in csv_text(rows, columns, terminal=stdout_is_terminal()):
         write(line)
         n += 1
     return n
