@@ -345,3 +345,53 @@ def _silence_stdout() -> None:
 
 def entry() -> None:
     sys.exit(main())
+
+
+# --- doctor -----------------------------------------------------------------------------------
+
+
+@app.command()
+def doctor(
+    db: DbOption = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="\\[table|json]; default: table on a terminal, json in a pipe.")] = None,
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild the search index and turn counts from the turns.")] = False,
+) -> None:
+    """Check the knowledge base, show where the store and metadata live, and how to repair it.
+
+    Example: podkb doctor --repair
+    """
+    from . import doctor as doc
+
+    fmt = output.resolve_format(fmt, default_pipe="json")
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown format {fmt!r}; choose one of: table, json")
+    report = doc.repair(db) if repair else doc.diagnose(db)
+    if fmt == "json":
+        output.write_json({**report.model_dump(), "ok": report.ok})
+    else:
+        _print_doctor(report)
+    if not report.ok:
+        raise typer.Exit(ExitStatus.ERROR)
+
+
+def _print_doctor(report) -> None:
+    from rich.text import Text
+
+    con = output.console()
+    size = f" ({report.store_bytes:,} bytes)" if report.store_bytes is not None else ""
+    con.print(output.text(f"store:    {report.store}{size}  [{report.store_from}]"))
+    files = ", ".join(f"{n}{'' if ok else ' (absent)'}" for n, ok in report.metadata_files.items())
+    con.print(output.text(f"metadata: {report.data_dir}  [{report.data_from}]: {files}"))
+    if report.counts:
+        con.print(output.text("counts:   " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())))
+    for check in report.checks:
+        line = Text()
+        line.append_text(output.text("  ok    " if check.ok else "  FAIL  ", "green" if check.ok else "bold red"))
+        line.append_text(output.text(f"{check.name}: {check.detail}"))
+        con.print(line)
+    if report.repair:
+        con.print(output.text("To repair:", "bold"))
+        for step in report.repair:
+            con.print(output.text(f"  - {step}"))
+    else:
+        con.print(output.text("The knowledge base is healthy."))

@@ -50,11 +50,13 @@ CREATE TABLE IF NOT EXISTS turns (
 CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
 -- Full-text index, rowid = turns.id. body: folded words and CJK bigrams, uni: CJK characters,
 -- speaker and episode: one token each, for filters written inside MATCH (fast in FTS5).
-CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
+{turn_index}
+"""
+_TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
     body, uni, speaker, episode, chapter,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
-);
-"""
+);"""
+_SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX)
 
 TURN_COLUMNS = (
     "episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang",
@@ -247,15 +249,44 @@ class Store:
                 (t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang, t.start, t.end,
                  t.chapter, t.source, t.line),
             )
-            body, uni = index_fields(t.text)
-            self.conn.execute(
-                "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
-                (cur.lastrowid, body, uni, token_key(t.speaker), episode_token, " ".join(
-                    index_fields(t.chapter)[0].split()) if t.chapter else ""),
-            )
+            self._index_turn(cur.lastrowid, t.text, t.speaker, episode_token, t.chapter)
             count += 1
         self.conn.execute("UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id))
         return count
+
+    def _index_turn(
+        self, rowid: int | None, text: str, speaker: str | None, episode_token: str, chapter: str | None
+    ) -> None:
+        body, uni = index_fields(text)
+        self.conn.execute(
+            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
+            (rowid, body, uni, token_key(speaker), episode_token,
+             " ".join(index_fields(chapter)[0].split()) if chapter else ""),
+        )
+
+    def rebuild_index(self) -> int:
+        """Rebuild the full-text index and the episodes' turn counts from the turns (call inside
+        transaction()). The index is derived data, so this loses nothing. Returns turns indexed."""
+        # DROP, not DELETE: deleting from a damaged index reads the damage and fails.
+        try:
+            self.conn.execute("DROP TABLE IF EXISTS turn_index")
+        except sqlite3.DatabaseError:
+            # The index cannot even open (its structure record is lost): give it the blank
+            # records of a new, empty FTS5 table, which it can open and so be dropped.
+            self.conn.execute("CREATE VIRTUAL TABLE temp.podkb_blank USING fts5(x)")
+            blank = self.conn.execute("SELECT id, block FROM temp.podkb_blank_data").fetchall()
+            self.conn.execute("DROP TABLE temp.podkb_blank")
+            self.conn.execute("DELETE FROM turn_index_data")
+            self.conn.executemany("INSERT INTO turn_index_data(id, block) VALUES (?, ?)", blank)
+            self.conn.execute("DROP TABLE turn_index")
+        _exec_script(self.conn, _TURN_INDEX)
+        n = 0
+        rows = self.conn.execute("SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id").fetchall()
+        for rowid, episode_id, speaker, text, chapter in rows:
+            self._index_turn(rowid, text, speaker, token_key(episode_id), chapter)
+            n += 1
+        self.conn.execute("UPDATE episodes SET turns=(SELECT count(*) FROM turns t WHERE t.episode_id=episodes.episode_id)")
+        return n
 
     # --- reads ----------------------------------------------------------------------------
 
