@@ -300,6 +300,12 @@ def _run(argv: list[str] | None) -> int:
         # The reader went away (| head): stop quietly, as the Python docs advise.
         _silence_stdout()
         return _BROKEN_PIPE
+    except OSError as exc:  # stdout on a full disk, a folder podkb may not write in...
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error_line(f"{where}{exc.strerror or exc}")
+        return ExitStatus.ERROR
     except Exception as exc:
         if debug:
             raise

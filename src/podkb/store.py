@@ -98,7 +98,10 @@ class Store:
                 f"no knowledge base at {self.path}; run `podkb ingest seeds/` first (or pass --db)"
             )
         if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create its folder: {exc.strerror or exc}", path=str(self.path)) from None
         try:
             self.conn = sqlite3.connect(self.path, timeout=busy_timeout(), isolation_level=None)
         except sqlite3.Error as exc:
