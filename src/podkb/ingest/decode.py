@@ -40,12 +40,14 @@ def decode_bytes(data: bytes, *, path: str, encoding: str | None = None) -> Deco
             return Decoded(normalise_text(data.decode(encoding)), encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"cannot decode as {encoding}: {exc}", path=path) from None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(normalise_text(data.decode(name)), name)
-            except UnicodeDecodeError:
-                raise InputError(f"invalid {name} after its byte-order mark", path=path) from None
+    boms = [name for bom, name in _BOMS if data.startswith(bom)]
+    for name in boms:  # FF FE 00 00 is UTF-32's mark, or UTF-16's followed by U+0000
+        try:
+            return Decoded(normalise_text(data.decode(name)), name)
+        except UnicodeDecodeError:
+            continue
+    if boms:
+        raise InputError(f"invalid {boms[-1]} after its byte-order mark", path=path)
     if b"\x00" in data:
         # A stray NUL in UTF-8 text is dropped like any control character; many NULs mean
         # UTF-16 without a byte-order mark, or a file that is not text at all.
@@ -127,7 +129,21 @@ _W_PUNCT = math.log(0.1 / 200)
 _W_RARE = math.log(0.001 / 1000)
 _W_OTHER = math.log(1e-4 / 20000)
 _MARGIN = math.log(100)  # the winner must be 100 times more likely than the runner-up
-_MIN_COMMON = 0.8  # share of common characters (level 1 and punctuation) in a plausible reading
+# A plausible Chinese reading averages no worse than rare-but-real characters; Shift-JIS or
+# binary read as GB18030 is mostly GBK-extension characters and falls far below.
+_MIN_MEAN = math.log(0.01 / 3008)
+# Windows-1252: an accented letter inside a word (touching ASCII letters) is ordinary, a run of
+# accented letters on their own is what CJK bytes look like when read one byte at a time.
+_W_LATIN_IN_WORD = math.log(0.9 / 60)
+_W_LATIN_ALONE = math.log(0.05 / 60)
+_W_TYPOGRAPHIC = math.log(0.3 / 10)
+_TYPOGRAPHIC = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u20ac"
+_W_WESTERN_SYMBOL = math.log(0.02 / 10)
+_WESTERN_SYMBOLS = "\u00a0«»¿¡°·©®£"
+_W_SYMBOL = math.log(0.005 / 40)
+# Every reading pays for its ASCII characters too: a Big5 trail byte in 0x40-0x7E is part of a
+# character in the Big5 reading but a separate letter in the Windows-1252 one ("非常" -> "«D±`").
+_W_ASCII = math.log(1 / 70)
 
 
 @dataclass(frozen=True)
@@ -160,7 +176,7 @@ def _char_class(ch: str, name: str) -> str:
 
 
 def _cjk_reading(data: bytes, name: str) -> tuple[float, float, str] | None:
-    """(log-likelihood, share of common characters, text) of one reading, or None if impossible."""
+    """(log-likelihood, share of common characters, text) of a plausible reading, or None."""
     try:
         text = data.decode(name)
     except UnicodeDecodeError:
@@ -170,6 +186,7 @@ def _cjk_reading(data: bytes, name: str) -> tuple[float, float, str] | None:
     score, common, total = 0.0, 0, 0
     for ch in text:
         if ord(ch) < 0x80:
+            score += _W_ASCII
             continue
         if 0xE000 <= ord(ch) <= 0xF8FF:
             return None  # private use: user-defined code points, never real text
@@ -185,15 +202,52 @@ def _cjk_reading(data: bytes, name: str) -> tuple[float, float, str] | None:
             score += _W_LEVEL2[name]
         else:
             score += _W_RARE if cls == "rare" else _W_OTHER
+    if total and (score - _W_ASCII * (len(text) - total)) / total < _MIN_MEAN:
+        return None
     return score, (common / total if total else 1.0), text
 
 
-def _rank_cjk(data: bytes) -> list[tuple[float, float, str, str]]:
+def _cp1252_reading(data: bytes) -> tuple[float, float, str] | None:
+    """(log-likelihood, 1.0, text) of a plausible Windows-1252 reading, or None."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL_RE.search(text):
+        return None
+    score, odd, total = 0.0, 0, 0
+    for i, ch in enumerate(text):
+        if ord(ch) < 0x80:
+            score += _W_ASCII
+            continue
+        total += 1
+        if ch.isalpha():
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            in_word = (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+            score += _W_LATIN_IN_WORD if in_word else _W_LATIN_ALONE
+        elif ch in _TYPOGRAPHIC:
+            score += _W_TYPOGRAPHIC
+        elif ch in _WESTERN_SYMBOLS:
+            score += _W_WESTERN_SYMBOL
+        else:
+            score += _W_SYMBOL
+            odd += 1
+    if total and odd > 0.5 * total:
+        return None
+    return score, 1.0, text
+
+
+def _readings(data: bytes) -> list[tuple[float, float, str, str]]:
+    """Plausible readings as (log-likelihood, share of common characters, encoding, text), best first."""
     readings = []
     for name in ("gb18030", "big5"):
         r = _cjk_reading(data, name)
-        if r is not None and r[1] >= _MIN_COMMON:
+        if r is not None:
             readings.append((r[0], r[1], name, r[2]))
+    r = _cp1252_reading(data)
+    if r is not None:
+        readings.append((r[0], r[1], "cp1252", r[2]))
     return sorted(readings, reverse=True)
 
 
@@ -201,16 +255,24 @@ def _legacy_reading_of_short_utf8(data: bytes, text: str) -> tuple[str, str] | N
     """A short UTF-8 text that is just as plausible as GB18030 or Big5 Chinese, else None.
 
     GBK text is valid UTF-8 only by chance, which happens for a few characters ("谢谢" reads as
-    Cyrillic "лл"). Accented words ("café") are told apart by the ASCII letters they touch.
+    Cyrillic "лл", "什么" as "ʲô", "为Te" as "ΪTe"). A Latin-1 or Latin Extended character that
+    touches ASCII letters or digits ("café", "£5") marks Western text, which is never questioned.
     """
     non_ascii = [c for c in text if ord(c) >= 0x80]
-    if not non_ascii or len(non_ascii) > 12 or any(ord(c) >= 0x800 for c in non_ascii):
-        return None
-    for a, b in zip(text, text[1:], strict=False):
-        if (ord(a) >= 0x80 and b.isascii() and b.isalpha()) or (ord(b) >= 0x80 and a.isascii() and a.isalpha()):
-            return None
-    ranked = [r for r in _rank_cjk(data) if r[1] >= 0.9]
+    if not non_ascii or len(non_ascii) > 12:
+        return None  # longer GBK or Big5 text is valid UTF-8 with odds below one in 10^10
+    for i, ch in enumerate(text):
+        if "\u0080" <= ch <= "\u024f" and (_word_near(text, i - 1, -1) or _word_near(text, i + 1, 1)):
+            return None  # "café", "£5", "« Bonjour »", "à demain": Latin among Western words
+    ranked = [r for r in _readings(data) if r[2] != "cp1252" and r[1] >= 0.9]
     return (_LABELS[ranked[0][2]], ranked[0][3]) if ranked else None
+
+
+def _word_near(text: str, i: int, step: int) -> bool:
+    """An ASCII letter or digit at text[i], or just past one space there."""
+    if 0 <= i < len(text) and text[i] == " ":
+        i += step
+    return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
 
 
 _LABELS = {"gb18030": "GB18030", "big5": "Big5", "cp1252": "Windows-1252"}
@@ -222,42 +284,9 @@ def _guess_legacy_encoding(data: bytes) -> str | _Ambiguous | None:
     A general-purpose detector decoded short GBK lines as Korean (see PITFALLS.md), so the
     candidates are few and judged by what their characters would be.
     """
-    try:
-        western = data.decode("cp1252")
-    except UnicodeDecodeError:
-        western = None
-    western_ok = western is not None and _plausible_cp1252(western)
-    if western_ok and _looks_single_byte(data):
-        return "cp1252"
-    ranked = _rank_cjk(data)
+    ranked = _readings(data)
     if not ranked:
-        return "cp1252" if western_ok else None
+        return None
     if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _MARGIN:
         return _Ambiguous([(_LABELS[r[2]], r[3]) for r in ranked])
     return ranked[0][2]
-
-
-def _looks_single_byte(data: bytes) -> bool:
-    """High bytes standing alone between ASCII letters ("caf\xe9 cr\xe8me"), not in pairs."""
-    pairs, isolated = 0, 0
-    i = 0
-    while i < len(data):
-        if data[i] < 0x80:
-            i += 1
-            continue
-        nxt = data[i + 1] if i + 1 < len(data) else 0
-        if nxt < 0x80 and not (0x40 <= nxt <= 0x7E) or nxt in b" \n\r\t.,":
-            isolated += 1
-        pairs += 1
-        i += 2
-    return bool(pairs) and isolated / pairs > 0.5
-
-
-def _plausible_cp1252(text: str) -> bool:
-    if _CONTROL_RE.search(text):
-        return False
-    non_ascii = [c for c in text if ord(c) >= 0x80]
-    if not non_ascii:
-        return True
-    accepted = "\u2018\u2019\u201c\u201d\u2013\u2014\u20ac"
-    return sum(c.isalpha() or c in accepted for c in non_ascii) > 0.8 * len(non_ascii)

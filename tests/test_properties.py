@@ -1,0 +1,279 @@
+"""Property-based tests (hypothesis) for decoding, the text reader and the normaliser.
+
+- arbitrary bytes and text never raise anything but the documented InputError;
+- every parsed turn's text is found in the decoded source (modulo whitespace);
+- parse -> store -> read back gives the same records, and JSON lines export gives them again;
+- a generated `Name: text` conversation reads back as exactly that conversation.
+
+The export -> ingest round trip waits for the JSON lines reader (being written separately); the
+round trips here stop at what exists: parse, store, read back, export.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import string
+
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from conftest import SEEDS
+from podkb.errors import InputError
+from podkb.ingest.catalog import Metadata
+from podkb.ingest.decode import decode_bytes, normalise_text
+from podkb.ingest.formats import read_transcript
+from podkb.ingest.pipeline import parse_bytes
+from podkb.store import Store
+
+# PODKB_HYPOTHESIS_SCALE=20 runs twenty times as many examples (a longer search, off CI).
+_SCALE = float(os.environ.get("PODKB_HYPOTHESIS_SCALE", "1"))
+SETTINGS = settings(max_examples=int(150 * _SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=int(50 * _SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+NO_METADATA = Metadata()
+
+# Paragraph shapes transcripts and web pages are made of, mixed with arbitrary text.
+LABELS = ["Host", "Guest", "Lewis Tunstall", "主持人", "嘉賓", "Ada", "SPEAKER_1", "**Bob**", "[Carol]", "so", "Note"]
+SHAPES = st.one_of(
+    st.text(max_size=80),
+    st.builds(lambda lab, ts, sep, txt: f"{lab}{ts}{sep} {txt}",
+              st.sampled_from(LABELS), st.sampled_from(["", " [00:12:34]", " (1:02)"]),
+              st.sampled_from([":", "：", " :"]), st.text(max_size=60)),
+    st.sampled_from([
+        "Transcript", "Show notes", "Subscribe", "Continue reading", "# Chapter one", "00:01 Intro",
+        "01:02:03 - Wrap up", "Thanks for listening!", "What do you think?", "Note: edited.", "",
+        "   ", "\t", "·", "© 2024", "Rapid fire questions:", "Is it?", "We did.",
+    ]),
+)
+DOCUMENTS = st.lists(SHAPES, max_size=40).map("\n".join)
+NEWLINES = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x0c", "\x85"])
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+@example(b"\x00")
+@example(b"\xff\xfe")
+@example("谢谢".encode("gbk"))
+def test_decode_arbitrary_bytes_raises_only_input_error(data):
+    try:
+        decoded = decode_bytes(data, path="x.txt")
+    except InputError as exc:
+        assert str(exc).startswith("x.txt: ") and "\n" not in str(exc)
+        return
+    assert "\r" not in decoded.text and "\ufeff" not in decoded.text
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", decoded.text)
+
+
+@SETTINGS
+@given(st.text(max_size=300), st.sampled_from(["utf-8-sig", "utf-16", "utf-16-be", "utf-32"]))
+def test_decode_with_a_bom_gives_back_the_text(text, codec):
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    decoded = decode_bytes(data, path="x.txt")
+    assert decoded.text == normalise_text(text)
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_decode_utf8_gives_back_the_text_or_says_it_is_ambiguous(text):
+    data = text.encode("utf-8")
+    try:
+        decoded = decode_bytes(data, path="x.txt")
+    except InputError as exc:
+        assert any(s in str(exc) for s in ("empty file", "ambiguous encoding", "NUL", "binary"))
+        return
+    assert decoded.encoding == "utf-8"
+    assert decoded.text == normalise_text(text)
+
+
+SEED_ZH = (SEEDS / "001_86a6375c4e3f3616.txt").read_text(encoding="utf-8").replace("🤗", "")
+
+
+@SETTINGS
+@given(st.integers(0, len(SEED_ZH) - 1), st.integers(1, 40), st.booleans())
+def test_chinese_in_big5_or_gbk_is_read_right_or_refused_never_wrong(start, length, simplified):
+    from podkb.text import to_simplified
+
+    snippet = SEED_ZH[start : start + length].strip()
+    assume(any(ord(c) > 0x7F for c in snippet))
+    if simplified:
+        snippet = to_simplified(snippet)
+        try:
+            snippet.encode("gb2312")  # ordinary simplified text
+        except UnicodeEncodeError:
+            assume(False)
+        data, expected = snippet.encode("gbk"), "gb18030"
+    else:
+        data, expected = snippet.encode("big5"), "big5"
+    try:
+        decoded = decode_bytes(data, path="x.txt")
+    except InputError as exc:
+        assert "ambiguous encoding" in str(exc)
+        return
+    assert decoded.text == normalise_text(snippet)
+    assert decoded.encoding in (expected, "utf-8")  # pure ASCII snippets are UTF-8 too
+
+
+# --- the normaliser ---------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.text(max_size=40), NEWLINES), max_size=20).map("".join))
+def test_normalise_text_is_idempotent_and_splits_only_on_newline(text):
+    out = normalise_text(text)
+    assert normalise_text(out) == out
+    for line in out.split("\n"):
+        assert line.splitlines() in ([], [line])  # nothing else a reader could split on
+    # Every line break of the source is kept (and only those): \r\n counts once.
+    assert out.count("\n") == text.replace("\r\n", "\n").count("\n") + text.replace("\r\n", "").count("\r")
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_text_functions_never_raise(text):
+    from podkb.ingest.catalog import name_key
+    from podkb.ingest.labels import split_label
+    from podkb.store import token_key
+    from podkb.text import detect_lang, fold, index_fields, tokens
+
+    folded = fold(text)
+    assert fold(folded) == folded  # a key folds to itself: query and index agree
+    tokens(text)
+    body, uni = index_fields(text)
+    assert "\n" not in body and "\n" not in uni
+    detect_lang(text)
+    name_key(text)
+    token_key(text)
+    split_label(text)
+
+
+# --- the reader ------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(DOCUMENTS)
+def test_reader_never_raises_and_turns_come_from_the_source(doc):
+    text = normalise_text(doc)
+    raw = read_transcript(text)
+    source = squash(text)
+    lines = text.split("\n")
+    for turn in raw.turns:
+        assert 1 <= turn.line <= len(lines)
+        for piece in turn.text.split("\n\n"):
+            assert squash(piece) in source
+
+
+@SETTINGS
+@given(DOCUMENTS)
+def test_parse_bytes_raises_only_input_error_and_records_are_sound(doc):
+    from pathlib import Path
+
+    try:
+        episode, turns, digest, fmt = parse_bytes(doc.encode("utf-8"), path=Path("t.txt"), metadata=NO_METADATA)
+    except InputError:
+        return
+    text = normalise_text(doc)
+    source = squash(text)
+    assert episode.turns == len(turns) > 0
+    assert [t.turn for t in turns] == list(range(len(turns)))
+    assert [t.line for t in turns] == sorted(t.line for t in turns)
+    for t in turns:
+        assert t.episode_id == episode.episode_id and t.source == "t.txt"
+        for piece in t.text.split("\n\n"):
+            assert squash(piece) in source
+
+
+# --- round trips -----------------------------------------------------------------------------------
+
+
+def _store_round_trip(episode, turns):
+    with Store(":memory:") as store:
+        with store.transaction():
+            store.put_episode(episode, turns)
+        assert store.episodes() == [episode]
+        assert store.turns() == turns
+        exported = [json.loads(line) for line in _jsonl(store)]
+        assert exported == [t.model_dump() for t in turns]
+        for row in store.conn.execute("SELECT rowid FROM turns"):
+            assert store.conn.execute("SELECT 1 FROM turn_index WHERE rowid=?", (row[0],)).fetchone()
+
+
+def _jsonl(store):
+    from podkb.export import turn_rows
+    from podkb.output import json_text
+
+    return [json_text(row) for row in turn_rows(store)]
+
+
+@FEW
+@given(DOCUMENTS)
+def test_parse_store_read_back_and_export_round_trip(doc):
+    from pathlib import Path
+
+    try:
+        episode, turns, _, _ = parse_bytes(doc.encode("utf-8"), path=Path("t.txt"), metadata=NO_METADATA)
+    except InputError:
+        return
+    _store_round_trip(episode, turns)
+
+
+TURN_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
+
+
+@FEW
+@given(st.lists(st.tuples(st.one_of(st.none(), st.text(max_size=20)), TURN_TEXT), min_size=1, max_size=8))
+def test_any_text_survives_the_store_and_json_export(rows):
+    """Whatever a turn holds (controls, bidi, markup, lone surrogates aside) comes back exactly."""
+    from podkb.models import Episode, Turn
+
+    episode = Episode(episode_id="e", source="s.txt", turns=len(rows))
+    turns = [Turn(episode_id="e", turn=i, speaker=sp, speaker_label=sp, text=tx, lang="und", source="s.txt", line=i + 1)
+             for i, (sp, tx) in enumerate(rows)]
+    _store_round_trip(episode, turns)
+
+
+NAMES = ["Ada Lovelace", "Bob", "Carol Smith", "Dan"]
+WORDS = st.text(string.ascii_lowercase, min_size=1, max_size=8)
+SENTENCES = st.lists(WORDS, min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")
+
+
+@st.composite
+def conversations(draw):
+    speakers = draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=12))
+    assume(all(speakers.count(s) >= 2 for s in speakers))  # a label seen once is not trusted
+    texts = draw(st.lists(SENTENCES, min_size=len(speakers), max_size=len(speakers), unique=True))
+    gaps = draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]), min_size=len(speakers), max_size=len(speakers)))
+    return list(zip(speakers, texts, strict=True)), gaps
+
+
+@FEW
+@given(conversations())
+def test_a_written_conversation_reads_back_exactly(conv):
+    from pathlib import Path
+
+    turns_in, gaps = conv
+    doc = "".join(f"{speaker}: {text}{gap}" for (speaker, text), gap in zip(turns_in, gaps, strict=True))
+    expected: list[tuple[str, str, int]] = []
+    line = 1
+    for (speaker, text), gap in zip(turns_in, gaps, strict=True):
+        if expected and expected[-1][0] == speaker:  # the same speaker twice in a row: one turn
+            expected[-1] = (speaker, expected[-1][1] + "\n\n" + text, expected[-1][2])
+        else:
+            expected.append((speaker, text, line))
+        line += gap.replace("\r\n", "\n").count("\n")
+    episode, turns, _, _ = parse_bytes(doc.encode(), path=Path("conv.txt"), metadata=NO_METADATA)
+    with Store(":memory:") as store:
+        with store.transaction():
+            store.put_episode(episode, turns)
+        assert [(t.speaker, t.text, t.line) for t in store.turns()] == expected
