@@ -27,19 +27,31 @@ def test_a_healthy_store(seed_db):
     assert report.ok, report.checks
     assert report.counts == {"episodes": 5, "turns": 440, "speakers": 8, "indexed_turns": 440}
     assert report.schema_version == 1
-    assert [c.name for c in report.checks] == ["metadata", "store", "schema", "integrity", "fts", "index", "episodes"]
+    assert [c.name for c in report.checks] == [
+        "metadata",
+        "store",
+        "schema",
+        "integrity",
+        "fts",
+        "index",
+        "episodes",
+    ]
     assert report.repair == []
 
 
 def test_cli_says_where_store_and_metadata_live(run_cli, seed_db, tmp_path):
-    code, out, err = run_cli("doctor", "--db", str(seed_db), "--format", "table", env={"COLUMNS": "300"})
+    code, out, err = run_cli(
+        "doctor", "--db", str(seed_db), "--format", "table", env={"COLUMNS": "300"}
+    )
     assert code == 0, err
     assert f"store:    {seed_db}" in out
     assert "metadata: " in out and "catalog.yaml, speakers.yaml" in out
     assert "440 turns" in out and "The knowledge base is healthy." in out
     data = tmp_path / "data"
     data.mkdir()
-    code, out, _ = run_cli("doctor", "--db", str(seed_db), "--format", "json", env={"PODKB_DATA": str(data)})
+    code, out, _ = run_cli(
+        "doctor", "--db", str(seed_db), "--format", "json", env={"PODKB_DATA": str(data)}
+    )
     doc = json.loads(out)
     assert (doc["data_dir"], doc["data_from"]) == (str(data), "$PODKB_DATA")
     assert doc["metadata_files"] == {"catalog.yaml": False, "speakers.yaml": False}
@@ -50,7 +62,11 @@ def test_default_store_location_is_reported(run_cli, monkeypatch, tmp_path):
     monkeypatch.setenv("PODKB_DB", str(tmp_path / "env.db"))
     code, out, _ = run_cli("doctor", "--format", "json")
     doc = json.loads(out)
-    assert (doc["store"], doc["store_from"], doc["ok"]) == (str(tmp_path / "env.db"), "$PODKB_DB", False)
+    assert (doc["store"], doc["store_from"], doc["ok"]) == (
+        str(tmp_path / "env.db"),
+        "$PODKB_DB",
+        False,
+    )
     assert code == 2
     assert "podkb ingest" in doc["repair"][0]
     assert not (tmp_path / "env.db").exists()  # doctor never creates a store
@@ -58,9 +74,13 @@ def test_default_store_location_is_reported(run_cli, monkeypatch, tmp_path):
 
 def test_missing_index_rows_are_found_and_repaired(run_cli, copy_db):
     with sqlite3.connect(copy_db) as conn:
-        before = conn.execute("SELECT rowid, body, uni, speaker, episode, chapter FROM turn_index ORDER BY rowid").fetchall()
+        before = conn.execute(
+            "SELECT rowid, body, uni, speaker, episode, chapter FROM turn_index ORDER BY rowid"
+        ).fetchall()
         conn.execute("DELETE FROM turn_index WHERE rowid IN (SELECT rowid FROM turn_index LIMIT 7)")
-        conn.execute("UPDATE episodes SET turns = turns + 1 WHERE episode_id = 'infoq-omar-sanseviero'")
+        conn.execute(
+            "UPDATE episodes SET turns = turns + 1 WHERE episode_id = 'infoq-omar-sanseviero'"
+        )
     report = doctor.diagnose(copy_db)
     assert not report.ok
     problems = failed(report)
@@ -72,14 +92,19 @@ def test_missing_index_rows_are_found_and_repaired(run_cli, copy_db):
     code, out, err = run_cli("doctor", "--db", str(copy_db), "--repair", "--format", "json")
     assert code == 0, out + err
     with sqlite3.connect(copy_db) as conn:
-        after = conn.execute("SELECT rowid, body, uni, speaker, episode, chapter FROM turn_index ORDER BY rowid").fetchall()
+        after = conn.execute(
+            "SELECT rowid, body, uni, speaker, episode, chapter FROM turn_index ORDER BY rowid"
+        ).fetchall()
     assert after == before
 
 
 @pytest.mark.parametrize(
     "where, detail",
     [
-        ("id > 10 AND id IN (SELECT id FROM turn_index_data WHERE id > 10 LIMIT 3)", "full-text index damaged"),
+        (
+            "id > 10 AND id IN (SELECT id FROM turn_index_data WHERE id > 10 LIMIT 3)",
+            "full-text index damaged",
+        ),
         ("id = 10", "full-text index unreadable"),  # the structure record: the table cannot open
     ],
 )
@@ -120,7 +145,9 @@ def test_a_damaged_file_is_reported_with_recovery_steps(run_cli, copy_db, damage
     assert ".recover" in report.repair[0] and "podkb ingest --db new.db" in report.repair[0]
     assert not doctor.repair(copy_db).ok  # a damaged file is not touched by --repair
     assert copy_db.read_bytes() == before
-    code, out, err = run_cli("doctor", "--db", str(copy_db), "--format", "table", env={"COLUMNS": "400"})
+    code, out, err = run_cli(
+        "doctor", "--db", str(copy_db), "--format", "table", env={"COLUMNS": "400"}
+    )
     assert code == 2 and "Traceback" not in err
     assert "FAIL" in out and "To repair:" in out
 
@@ -165,4 +192,6 @@ def test_doctor_on_a_busy_store_says_busy(run_cli, copy_db, monkeypatch):
         holder.execute("ROLLBACK")
         holder.close()
     assert code == 3
-    assert err.strip().splitlines() == [f"podkb: {copy_db}: store busy: another podkb process is writing; try again"]
+    assert err.strip().splitlines() == [
+        f"podkb: {copy_db}: store busy: another podkb process is writing; try again"
+    ]

@@ -17,11 +17,10 @@ import os
 import re
 import string
 
-import pytest
+from conftest import SEEDS
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS
 from podkb.errors import InputError
 from podkb.ingest.catalog import Metadata
 from podkb.ingest.decode import decode_bytes, normalise_text
@@ -31,22 +30,59 @@ from podkb.store import Store
 
 # PODKB_HYPOTHESIS_SCALE=20 runs twenty times as many examples (a longer search, off CI).
 _SCALE = float(os.environ.get("PODKB_HYPOTHESIS_SCALE", "1"))
-SETTINGS = settings(max_examples=int(150 * _SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FEW = settings(max_examples=int(50 * _SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(150 * _SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+FEW = settings(
+    max_examples=int(50 * _SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 NO_METADATA = Metadata()
 
 # Paragraph shapes transcripts and web pages are made of, mixed with arbitrary text.
-LABELS = ["Host", "Guest", "Lewis Tunstall", "主持人", "嘉賓", "Ada", "SPEAKER_1", "**Bob**", "[Carol]", "so", "Note"]
+LABELS = [
+    "Host",
+    "Guest",
+    "Lewis Tunstall",
+    "主持人",
+    "嘉賓",
+    "Ada",
+    "SPEAKER_1",
+    "**Bob**",
+    "[Carol]",
+    "so",
+    "Note",
+]
 SHAPES = st.one_of(
     st.text(max_size=80),
-    st.builds(lambda lab, ts, sep, txt: f"{lab}{ts}{sep} {txt}",
-              st.sampled_from(LABELS), st.sampled_from(["", " [00:12:34]", " (1:02)"]),
-              st.sampled_from([":", "：", " :"]), st.text(max_size=60)),
-    st.sampled_from([
-        "Transcript", "Show notes", "Subscribe", "Continue reading", "# Chapter one", "00:01 Intro",
-        "01:02:03 - Wrap up", "Thanks for listening!", "What do you think?", "Note: edited.", "",
-        "   ", "\t", "·", "© 2024", "Rapid fire questions:", "Is it?", "We did.",
-    ]),
+    st.builds(
+        lambda lab, ts, sep, txt: f"{lab}{ts}{sep} {txt}",
+        st.sampled_from(LABELS),
+        st.sampled_from(["", " [00:12:34]", " (1:02)"]),
+        st.sampled_from([":", "：", " :"]),
+        st.text(max_size=60),
+    ),
+    st.sampled_from(
+        [
+            "Transcript",
+            "Show notes",
+            "Subscribe",
+            "Continue reading",
+            "# Chapter one",
+            "00:01 Intro",
+            "01:02:03 - Wrap up",
+            "Thanks for listening!",
+            "What do you think?",
+            "Note: edited.",
+            "",
+            "   ",
+            "\t",
+            "·",
+            "© 2024",
+            "Rapid fire questions:",
+            "Is it?",
+            "We did.",
+        ]
+    ),
 )
 DOCUMENTS = st.lists(SHAPES, max_size=40).map("\n".join)
 NEWLINES = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x0c", "\x85"])
@@ -56,7 +92,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-# --- decoding ------------------------------------------------------------------------------------
+# --- decoding -------------------------------------------------------------------------------------
 
 
 @SETTINGS
@@ -125,7 +161,7 @@ def test_chinese_in_big5_or_gbk_is_read_right_or_refused_never_wrong(start, leng
     assert decoded.encoding in (expected, "utf-8")  # pure ASCII snippets are UTF-8 too
 
 
-# --- the normaliser ---------------------------------------------------------------------------------
+# --- the normaliser -------------------------------------------------------------------------------
 
 
 @SETTINGS
@@ -136,7 +172,9 @@ def test_normalise_text_is_idempotent_and_splits_only_on_newline(text):
     for line in out.split("\n"):
         assert line.splitlines() in ([], [line])  # nothing else a reader could split on
     # Every line break of the source is kept (and only those): \r\n counts once.
-    assert out.count("\n") == text.replace("\r\n", "\n").count("\n") + text.replace("\r\n", "").count("\r")
+    assert out.count("\n") == text.replace("\r\n", "\n").count("\n") + text.replace(
+        "\r\n", ""
+    ).count("\r")
 
 
 @SETTINGS
@@ -158,7 +196,7 @@ def test_text_functions_never_raise(text):
     split_label(text)
 
 
-# --- the reader ------------------------------------------------------------------------------------
+# --- the reader -----------------------------------------------------------------------------------
 
 
 @SETTINGS
@@ -180,7 +218,9 @@ def test_parse_bytes_raises_only_input_error_and_records_are_sound(doc):
     from pathlib import Path
 
     try:
-        episode, turns, digest, fmt = parse_bytes(doc.encode("utf-8"), path=Path("t.txt"), metadata=NO_METADATA)
+        episode, turns, digest, fmt = parse_bytes(
+            doc.encode("utf-8"), path=Path("t.txt"), metadata=NO_METADATA
+        )
     except InputError:
         return
     text = normalise_text(doc)
@@ -194,7 +234,7 @@ def test_parse_bytes_raises_only_input_error_and_records_are_sound(doc):
             assert squash(piece) in source
 
 
-# --- round trips -----------------------------------------------------------------------------------
+# --- round trips ----------------------------------------------------------------------------------
 
 
 def _store_round_trip(episode, turns):
@@ -206,7 +246,9 @@ def _store_round_trip(episode, turns):
         exported = [json.loads(line) for line in _jsonl(store)]
         assert exported == [t.model_dump() for t in turns]
         for row in store.conn.execute("SELECT rowid FROM turns"):
-            assert store.conn.execute("SELECT 1 FROM turn_index WHERE rowid=?", (row[0],)).fetchone()
+            assert store.conn.execute(
+                "SELECT 1 FROM turn_index WHERE rowid=?", (row[0],)
+            ).fetchone()
 
 
 def _jsonl(store):
@@ -222,7 +264,9 @@ def test_parse_store_read_back_and_export_round_trip(doc):
     from pathlib import Path
 
     try:
-        episode, turns, _, _ = parse_bytes(doc.encode("utf-8"), path=Path("t.txt"), metadata=NO_METADATA)
+        episode, turns, _, _ = parse_bytes(
+            doc.encode("utf-8"), path=Path("t.txt"), metadata=NO_METADATA
+        )
     except InputError:
         return
     _store_round_trip(episode, turns)
@@ -232,14 +276,29 @@ TURN_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max
 
 
 @FEW
-@given(st.lists(st.tuples(st.one_of(st.none(), st.text(max_size=20)), TURN_TEXT), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.none(), st.text(max_size=20)), TURN_TEXT), min_size=1, max_size=8
+    )
+)
 def test_any_text_survives_the_store_and_json_export(rows):
     """Whatever a turn holds (controls, bidi, markup, lone surrogates aside) comes back exactly."""
     from podkb.models import Episode, Turn
 
     episode = Episode(episode_id="e", source="s.txt", turns=len(rows))
-    turns = [Turn(episode_id="e", turn=i, speaker=sp, speaker_label=sp, text=tx, lang="und", source="s.txt", line=i + 1)
-             for i, (sp, tx) in enumerate(rows)]
+    turns = [
+        Turn(
+            episode_id="e",
+            turn=i,
+            speaker=sp,
+            speaker_label=sp,
+            text=tx,
+            lang="und",
+            source="s.txt",
+            line=i + 1,
+        )
+        for i, (sp, tx) in enumerate(rows)
+    ]
     _store_round_trip(episode, turns)
 
 
@@ -253,7 +312,13 @@ def conversations(draw):
     speakers = draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=12))
     assume(all(speakers.count(s) >= 2 for s in speakers))  # a label seen once is not trusted
     texts = draw(st.lists(SENTENCES, min_size=len(speakers), max_size=len(speakers), unique=True))
-    gaps = draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]), min_size=len(speakers), max_size=len(speakers)))
+    gaps = draw(
+        st.lists(
+            st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]),
+            min_size=len(speakers),
+            max_size=len(speakers),
+        )
+    )
     return list(zip(speakers, texts, strict=True)), gaps
 
 
@@ -263,7 +328,9 @@ def test_a_written_conversation_reads_back_exactly(conv):
     from pathlib import Path
 
     turns_in, gaps = conv
-    doc = "".join(f"{speaker}: {text}{gap}" for (speaker, text), gap in zip(turns_in, gaps, strict=True))
+    doc = "".join(
+        f"{speaker}: {text}{gap}" for (speaker, text), gap in zip(turns_in, gaps, strict=True)
+    )
     expected: list[tuple[str, str, int]] = []
     line = 1
     for (speaker, text), gap in zip(turns_in, gaps, strict=True):

@@ -1,4 +1,4 @@
-"""Robustness of ingest: every input either ingests correctly or fails with one line naming the file.
+"""Robustness of ingest: each input ingests correctly or fails with one line naming the file.
 
 Each case is a real file in tmp_path, ingested through the CLI in-process (`run_cli`), and the
 store is then read back through the library.
@@ -31,7 +31,9 @@ CONVERSATION_TURNS = [
 
 def ingest(run_cli, tmp_path: Path, *paths: Path | str, extra: tuple[str, ...] = ()):
     db = tmp_path / "kb.db"
-    code, out, err = run_cli("ingest", "--db", str(db), "--format", "json", *extra, *map(str, paths))
+    code, out, err = run_cli(
+        "ingest", "--db", str(db), "--format", "json", *extra, *map(str, paths)
+    )
     assert "Traceback" not in err
     return code, out, err, db
 
@@ -58,9 +60,17 @@ def assert_one_error_line(err: str, path: Path | str, *words: str) -> str:
     [
         ("empty.txt", b"", ["empty file"]),
         ("blank.txt", b"  \n\r\n\t\n", ["empty file"]),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 8, ["binary"]),
+        (
+            "image.txt",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 8,
+            ["binary"],
+        ),
         ("utf16-no-bom.txt", CONVERSATION.encode("utf-16-le"), ["UTF-16", "--encoding utf-16-le"]),
-        ("utf16be-no-bom.txt", CONVERSATION.encode("utf-16-be"), ["UTF-16", "--encoding utf-16-be"]),
+        (
+            "utf16be-no-bom.txt",
+            CONVERSATION.encode("utf-16-be"),
+            ["UTF-16", "--encoding utf-16-be"],
+        ),
         ("random.txt", bytes((i * 7919 + 13) % 128 + 128 for i in range(4000)), ["--encoding"]),
         ("controls.txt", b"\x01\x02\x03\x1b[2J\x7f\n", ["no transcript turns"]),
         ("bad-bom.txt", codecs.BOM_UTF16_LE + b"H\x00i", ["utf-16"]),
@@ -104,7 +114,7 @@ def test_several_files_good_ones_land_and_exit_code_says_some_failed(run_cli, tm
         assert store.counts()["episodes"] == 2
 
 
-# --- encodings that are read correctly -------------------------------------------------------------
+# --- encodings that are read correctly ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -137,7 +147,12 @@ def test_utf16_without_bom_ingests_with_the_encoding_the_error_suggests(run_cli,
 
 def test_bom_in_the_middle_of_the_text_is_dropped(run_cli, tmp_path):
     path = tmp_path / "joined.txt"
-    path.write_bytes(codecs.BOM_UTF8 + b"Host: One.\nGuest: Two.\n" + codecs.BOM_UTF8 + b"Host: Three.\nGuest: Four.\n")
+    path.write_bytes(
+        codecs.BOM_UTF8
+        + b"Host: One.\nGuest: Two.\n"
+        + codecs.BOM_UTF8
+        + b"Host: Three.\nGuest: Four.\n"
+    )
     code, _, err, db = ingest(run_cli, tmp_path, path)
     assert code == 0, err
     assert [s for s, _ in turns_of(db)] == ["Host", "Guest", "Host", "Guest"]
@@ -148,7 +163,9 @@ def test_unknown_encoding_is_one_usage_error(run_cli, tmp_path):
     path.write_text(CONVERSATION)
     code, _, err, _ = ingest(run_cli, tmp_path, path, extra=("--encoding", "klingon"))
     assert code == 2
-    assert err.strip().splitlines() == ["podkb: unknown encoding 'klingon' (e.g. utf-8, utf-16-le, gb18030, big5)"]
+    assert err.strip().splitlines() == [
+        "podkb: unknown encoding 'klingon' (e.g. utf-8, utf-16-le, gb18030, big5)"
+    ]
 
 
 SIMPLIFIED = [
@@ -200,9 +217,13 @@ def test_ambiguous_short_chinese_is_refused_not_guessed(data):
 
 def test_short_chinese_ingests_through_the_cli(run_cli, tmp_path):
     gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("主持人：欢迎收听。\n嘉宾：谢谢邀请。\n主持人：开始吧。\n嘉宾：好的。\n".encode("gbk"))
+    gbk.write_bytes(
+        "主持人：欢迎收听。\n嘉宾：谢谢邀请。\n主持人：开始吧。\n嘉宾：好的。\n".encode("gbk")
+    )
     big5 = tmp_path / "big5.txt"
-    big5.write_bytes("主持人：歡迎收聽。\n來賓：謝謝邀請。\n主持人：開始吧。\n來賓：好的。\n".encode("big5"))
+    big5.write_bytes(
+        "主持人：歡迎收聽。\n來賓：謝謝邀請。\n主持人：開始吧。\n來賓：好的。\n".encode("big5")
+    )
     code, _, err, db = ingest(run_cli, tmp_path, gbk, big5)
     assert code == 0, err
     texts = {text for _, text in turns_of(db)}
@@ -220,7 +241,9 @@ def test_windows_1252(text):
     assert (decoded.encoding, decoded.text) == ("cp1252", text)
 
 
-@pytest.mark.parametrize("text", ["café", "Ведущий: Привет, как дела?", "naïve résumé", "Καλημέρα σας"])
+@pytest.mark.parametrize(
+    "text", ["café", "Ведущий: Привет, как дела?", "naïve résumé", "Καλημέρα σας"]
+)
 def test_utf8_with_two_byte_characters_stays_utf8(text):
     from podkb.ingest.decode import decode_bytes
 
@@ -245,14 +268,20 @@ def test_mixed_newlines_give_the_same_turns_and_lines(run_cli, tmp_path):
     assert code == 0, err
     with Store(db, create=False) as store:
         assert [(t.speaker, t.text, t.line) for t in store.turns()] == [
-            ("Host", "One.", 1), ("Guest", "Two.", 2), ("Host", "Three.", 3), ("Guest", "Four.", 4),
+            ("Host", "One.", 1),
+            ("Guest", "Two.", 2),
+            ("Host", "Three.", 3),
+            ("Guest", "Four.", 4),
         ]
 
 
 @pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x0c", "\x0b", "\x85", "\x1c", "\x1e"])
 def test_soft_breaks_inside_a_turn_do_not_cut_it(run_cli, tmp_path, brk):
     path = tmp_path / "soft.txt"
-    path.write_text(f"Host: first half{brk}second half.\nGuest: Yes.\nHost: Good.\nGuest: Fine.\n", encoding="utf-8")
+    path.write_text(
+        f"Host: first half{brk}second half.\nGuest: Yes.\nHost: Good.\nGuest: Fine.\n",
+        encoding="utf-8",
+    )
     code, _, err, db = ingest(run_cli, tmp_path, path)
     assert code == 0, err
     speaker, text = turns_of(db)[0]
@@ -328,7 +357,7 @@ def test_size_limit_holds_even_if_the_size_changes_after_stat(tmp_path, monkeypa
         pipeline.read_file_bytes(path)
 
 
-# --- folders, links, special files ---------------------------------------------------------------
+# --- folders, links, special files ----------------------------------------------------------------
 
 
 def test_nested_folders_hidden_and_other_files_skipped(tmp_path):
@@ -383,7 +412,11 @@ def test_unreadable_file_and_folder_by_permissions(run_cli, tmp_path):
     finally:
         (root / "locked").chmod(0o755)
     assert code == 2
-    assert "Permission denied" in err and str(root / "secret.txt") in err and str(root / "locked") in err
+    assert (
+        "Permission denied" in err
+        and str(root / "secret.txt") in err
+        and str(root / "locked") in err
+    )
     assert turns_of(db) == CONVERSATION_TURNS
 
 
@@ -399,9 +432,17 @@ def test_unreadable_file_and_folder(run_cli, tmp_path, monkeypatch):
     def deny(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "open", lambda self, *a, **k: deny(self) if self.name == "secret.txt" else real_open(self, *a, **k))
-    monkeypatch.setattr(os, "scandir", lambda p=".": deny(p) if str(p).endswith("locked") else real_scandir(p))
-    monkeypatch.setattr(os, "listdir", lambda p=".": deny(p) if str(p).endswith("locked") else real_listdir(p))
+    monkeypatch.setattr(
+        Path,
+        "open",
+        lambda self, *a, **k: deny(self) if self.name == "secret.txt" else real_open(self, *a, **k),
+    )
+    monkeypatch.setattr(
+        os, "scandir", lambda p=".": deny(p) if str(p).endswith("locked") else real_scandir(p)
+    )
+    monkeypatch.setattr(
+        os, "listdir", lambda p=".": deny(p) if str(p).endswith("locked") else real_listdir(p)
+    )
     code, _, err, db = ingest(run_cli, tmp_path, root)
     assert code == 2
     lines = sorted(err.strip().splitlines())

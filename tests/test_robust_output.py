@@ -24,21 +24,36 @@ ESCAPES = (
 )
 # What must never reach a terminal raw.
 DANGEROUS = ["\x1b[2J", "\x1b]", "\x07", "\x9b", "\u202e", "\u2066", "\x85", "\x7f"]
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 @pytest.fixture()
 def evil_db(tmp_path):
     path = tmp_path / "evil.db"
     episode = Episode(
-        episode_id="evil", show=MARKUP, title=ESCAPES, hosts=["=cmd|' /C calc'!A0"], guests=[MARKUP],
-        description=ESCAPES, source="evil[bold].txt",
+        episode_id="evil",
+        show=MARKUP,
+        title=ESCAPES,
+        hosts=["=cmd|' /C calc'!A0"],
+        guests=[MARKUP],
+        description=ESCAPES,
+        source="evil[bold].txt",
     )
     texts = [MARKUP, ESCAPES, *FORMULAS]
     turns = [
-        Turn(episode_id="evil", turn=i, speaker="[bold]Eve[/bold]" if i % 2 else "=Mallory",
-             speaker_label="@Eve", role="unknown", text=t, lang="en", chapter=ESCAPES if i == 1 else MARKUP,
-             source="evil[bold].txt", line=i + 1, start=float(i))
+        Turn(
+            episode_id="evil",
+            turn=i,
+            speaker="[bold]Eve[/bold]" if i % 2 else "=Mallory",
+            speaker_label="@Eve",
+            role="unknown",
+            text=t,
+            lang="en",
+            chapter=ESCAPES if i == 1 else MARKUP,
+            source="evil[bold].txt",
+            line=i + 1,
+            start=float(i),
+        )
         for i, t in enumerate(texts)
     ]
     with Store(path) as store, store.transaction():
@@ -79,9 +94,12 @@ def test_terminal_output_is_literal_and_neutralised(run_cli, evil_db, args, no_c
 @pytest.mark.parametrize(
     "args",
     [
-        ("episodes", "--format", "json"), ("episodes", "--format", "jsonl"),
-        ("show", "evil", "--format", "json"), ("show", "evil", "--format", "jsonl"),
-        ("export", "--format", "json"), ("export", "--format", "jsonl"),
+        ("episodes", "--format", "json"),
+        ("episodes", "--format", "jsonl"),
+        ("show", "evil", "--format", "json"),
+        ("show", "evil", "--format", "jsonl"),
+        ("export", "--format", "json"),
+        ("export", "--format", "jsonl"),
     ],
     ids=lambda a: " ".join(a),
 )

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS
+
 from podkb import doctor
 from podkb.store import Store
 
@@ -26,8 +26,14 @@ from podkb.store import Store
 def podkb(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.Popen:
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     full_env.pop("PODKB_FORCE_TERMINAL", None)
-    return subprocess.Popen([sys.executable, "-m", "podkb", *args], env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "podkb", *args],
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def many_transcripts(folder: Path, copies: int) -> Path:
@@ -43,8 +49,12 @@ def snapshot(db: Path) -> tuple:
     """Everything a reader can see: episodes, turns, and the search index."""
     with sqlite3.connect(db) as conn:
         return (
-            conn.execute("SELECT episode_id, turns, source FROM episodes ORDER BY episode_id").fetchall(),
-            conn.execute('SELECT episode_id, turn, speaker, text, line FROM turns ORDER BY episode_id, turn').fetchall(),
+            conn.execute(
+                "SELECT episode_id, turns, source FROM episodes ORDER BY episode_id"
+            ).fetchall(),
+            conn.execute(
+                "SELECT episode_id, turn, speaker, text, line FROM turns ORDER BY episode_id, turn"
+            ).fetchall(),
             conn.execute("SELECT rowid, body FROM turn_index ORDER BY rowid").fetchall(),
         )
 
@@ -142,7 +152,7 @@ def test_two_ingests_at_once_neither_corrupt_nor_traceback(tmp_path):
         shutil.copyfile(seed, b / f"b_{seed.name}")
     procs = [podkb("ingest", "--db", str(db), "--format", "json", str(folder)) for folder in (a, b)]
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
-    for code, out, err in results:
+    for code, _, err in results:
         assert "Traceback" not in err
         assert code in (0, 3), err
         if code == 3:
@@ -166,7 +176,9 @@ def test_a_busy_store_fails_with_its_own_exit_code(tmp_path, one_episode_db):
         holder.execute("ROLLBACK")
         holder.close()
     assert proc.returncode == 3
-    assert err.splitlines() == [f"podkb: {db}: store busy: another podkb process is writing; try again"]
+    assert err.splitlines() == [
+        f"podkb: {db}: store busy: another podkb process is writing; try again"
+    ]
     assert snapshot(db) == before
 
 
@@ -189,17 +201,21 @@ def test_readers_see_a_busy_store_as_busy_not_a_traceback(run_cli, one_episode_d
     holder = sqlite3.connect(one_episode_db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # a writer in the middle of its commit
     try:
-        results = [run_cli(*cmd, "--db", str(one_episode_db)) for cmd in
-                   (("episodes",), ("show", "humans"), ("export",), ("ingest", str(SEEDS)))]
+        results = [
+            run_cli(*cmd, "--db", str(one_episode_db))
+            for cmd in (("episodes",), ("show", "humans"), ("export",), ("ingest", str(SEEDS)))
+        ]
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    for code, out, err in results:
+    for code, _, err in results:
         assert code == 3, err
-        assert err.splitlines() == [f"podkb: {one_episode_db}: store busy: another podkb process is writing; try again"]
+        assert err.splitlines() == [
+            f"podkb: {one_episode_db}: store busy: another podkb process is writing; try again"
+        ]
 
 
-# --- other schema versions and other files ------------------------------------------------------
+# --- other schema versions and other files --------------------------------------------------------
 
 
 def _set_version(db: Path, version: str | None) -> None:
@@ -219,8 +235,12 @@ def _set_version(db: Path, version: str | None) -> None:
         ("one", "unreadable schema version 'one'"),
     ],
 )
-@pytest.mark.parametrize("command", [("episodes",), ("export",), ("show", "humans"), ("ingest", str(SEEDS))])
-def test_other_schema_versions_are_refused_never_misread(run_cli, tmp_path, seed_db, version, message, command):
+@pytest.mark.parametrize(
+    "command", [("episodes",), ("export",), ("show", "humans"), ("ingest", str(SEEDS))]
+)
+def test_other_schema_versions_are_refused_never_misread(
+    run_cli, tmp_path, seed_db, version, message, command
+):
     db = tmp_path / "old.db"
     shutil.copyfile(seed_db, db)
     _set_version(db, version)
@@ -235,7 +255,10 @@ def test_other_schema_versions_are_refused_never_misread(run_cli, tmp_path, seed
     "content, message",
     [
         (b"SQLite format 3\x00" + b"\xff" * 5000, "damaged or not a podkb store"),
-        (b"just some text, not a database\n" * 200, "damaged or not a podkb store (file is not a database)"),
+        (
+            b"just some text, not a database\n" * 200,
+            "damaged or not a podkb store (file is not a database)",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_store_is_refused(run_cli, tmp_path, content, message):
@@ -272,7 +295,7 @@ def test_a_folder_as_the_store(run_cli, tmp_path):
     assert code == 2 and err.startswith(f"podkb: {tmp_path}: cannot open the store")
 
 
-# --- pipes ---------------------------------------------------------------------------------------
+# --- pipes ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -287,9 +310,17 @@ def test_a_folder_as_the_store(run_cli, tmp_path):
     ],
 )
 def test_head_1_gets_a_whole_record_and_no_traceback(seed_db, command):
-    script = f'"{sys.executable}" -m podkb {command} --db "{seed_db}" | head -1; echo "exit=${{PIPESTATUS[0]}}" >&2'
-    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
-                          env={k: v for k, v in os.environ.items() if k != "PODKB_FORCE_TERMINAL"})
+    script = (
+        f'"{sys.executable}" -m podkb {command} --db "{seed_db}" | head -1; '
+        'echo "exit=${PIPESTATUS[0]}" >&2'
+    )
+    proc = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "PODKB_FORCE_TERMINAL"},
+    )
     line = proc.stdout
     if "csv" in command:
         assert line.startswith("episode_id,turn,speaker")
@@ -300,9 +331,17 @@ def test_head_1_gets_a_whole_record_and_no_traceback(seed_db, command):
 
 
 def test_head_1_on_a_terminal_table(seed_db):
-    script = f'"{sys.executable}" -m podkb show latent --db "{seed_db}" | head -1; echo "exit=${{PIPESTATUS[0]}}" >&2'
-    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PODKB_FORCE_TERMINAL": "1"})
+    script = (
+        f'"{sys.executable}" -m podkb show latent --db "{seed_db}" | head -1; '
+        'echo "exit=${PIPESTATUS[0]}" >&2'
+    )
+    proc = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PODKB_FORCE_TERMINAL": "1"},
+    )
     assert proc.stderr.strip() == "exit=141", proc.stderr
 
 
@@ -319,8 +358,13 @@ def test_a_large_export_into_a_closed_pipe_exits_141(seed_db):
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_on_stdout_is_one_line(seed_db):
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([sys.executable, "-m", "podkb", "export", "--db", str(seed_db)],
-                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "podkb", "export", "--db", str(seed_db)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     assert proc.returncode == 2
     assert proc.stderr == "podkb: No space left on device\n"
 

@@ -25,7 +25,8 @@ CONVERSATION = "Host: Hello.\nGuest: Hi.\nHost: Bye.\nGuest: Bye.\n"
         (
             "catalog.yaml",
             "episodes:\n  - source: a.txt\n    hosts: [NO]\n",
-            'line 3: episodes.0.hosts.0: YAML reads NO as a boolean (false); write it in quotes: "NO"',
+            "line 3: episodes.0.hosts.0: YAML reads NO as a boolean (false); "
+            'write it in quotes: "NO"',
         ),
         (
             "catalog.yaml",
@@ -35,7 +36,8 @@ CONVERSATION = "Host: Hello.\nGuest: Hi.\nHost: Bye.\nGuest: Bye.\n"
         (
             "catalog.yaml",
             "episodes:\n  - source: a.txt\n    date: 2024-01-05\n",
-            'line 3: episodes.0.date: YAML reads 2024-01-05 as a date (2024-01-05); write it in quotes',
+            "line 3: episodes.0.date: YAML reads 2024-01-05 as a date (2024-01-05); "
+            'write it in quotes: "2024-01-05"',
         ),
         (
             "catalog.yaml",
@@ -57,26 +59,47 @@ CONVERSATION = "Host: Hello.\nGuest: Hi.\nHost: Bye.\nGuest: Bye.\n"
             "episodes:\n  - source: a.txt\n    title: One\n    title: Two\n",
             "line 4: invalid YAML: key 'title' is given twice",
         ),
-        ("catalog.yaml", "- source: a.txt\n", "line 1: top level: expected a mapping with `episodes:` at the top"),
-        ("catalog.yaml", "episodes:\n\t- source: a.txt\n", "line 2: invalid YAML: found character '\\t'"),
+        (
+            "catalog.yaml",
+            "- source: a.txt\n",
+            "line 1: top level: expected a mapping with `episodes:` at the top",
+        ),
+        (
+            "catalog.yaml",
+            "episodes:\n\t- source: a.txt\n",
+            "line 2: invalid YAML: found character '\\t'",
+        ),
         (
             "speakers.yaml",
             "speakers:\n  - name: Ada Lovelace\n    aliases: [Ada, Off]\n",
-            'line 3: speakers.0.aliases.1: YAML reads Off as a boolean (false); write it in quotes: "Off"',
+            "line 3: speakers.0.aliases.1: YAML reads Off as a boolean (false); "
+            'write it in quotes: "Off"',
         ),
-        ("speakers.yaml", "speakers:\n  - name:\n", "line 2: speakers.0.name: is empty; give a value"),
-        ("speakers.yaml", b"speakers:\n  - name: Jos\xe9\n", "line 2: not UTF-8 text (byte 0xe9); save it as UTF-8"),
+        (
+            "speakers.yaml",
+            "speakers:\n  - name:\n",
+            "line 2: speakers.0.name: is empty; give a value",
+        ),
+        (
+            "speakers.yaml",
+            b"speakers:\n  - name: Jos\xe9\n",
+            "line 2: not UTF-8 text (byte 0xe9); save it as UTF-8",
+        ),
     ],
 )
 def test_bad_yaml_is_one_line_with_file_line_and_field(run_cli, tmp_path, file, content, expected):
     data = tmp_path / "data"
     data.mkdir()
-    raw = content if isinstance(content, bytes) else content.replace("{tmp}", str(tmp_path)).encode()
+    raw = (
+        content if isinstance(content, bytes) else content.replace("{tmp}", str(tmp_path)).encode()
+    )
     (data / file).write_bytes(raw)
     transcript = tmp_path / "a.txt"
     transcript.write_text(CONVERSATION)
     db = tmp_path / "kb.db"
-    code, out, err = run_cli("ingest", "--db", str(db), str(transcript), env={"PODKB_DATA": str(data)})
+    code, out, err = run_cli(
+        "ingest", "--db", str(db), str(transcript), env={"PODKB_DATA": str(data)}
+    )
     assert code == 2
     assert "Traceback" not in err
     lines = err.strip().splitlines()
@@ -98,7 +121,9 @@ def test_quoted_values_are_read_as_written(run_cli, tmp_path):
     transcript = tmp_path / "a.txt"
     transcript.write_text(CONVERSATION)
     db = tmp_path / "kb.db"
-    code, _, err = run_cli("ingest", "--db", str(db), str(transcript), env={"PODKB_DATA": str(data)})
+    code, _, err = run_cli(
+        "ingest", "--db", str(db), str(transcript), env={"PODKB_DATA": str(data)}
+    )
     assert code == 0, err
     with Store(db, create=False) as store:
         (ep,) = store.episodes()
@@ -125,7 +150,9 @@ def test_export_with_a_bad_speaker_register_is_one_line(run_cli, tmp_path, seed_
     data = tmp_path / "data"
     data.mkdir()
     (data / "speakers.yaml").write_text("speakers: [\n")
-    code, out, err = run_cli("export", "--db", str(seed_db), "--speaker", "Lewis", env={"PODKB_DATA": str(data)})
+    code, out, err = run_cli(
+        "export", "--db", str(seed_db), "--speaker", "Lewis", env={"PODKB_DATA": str(data)}
+    )
     assert code == 2 and out == ""
     assert err.startswith(f"podkb: {Path(data / 'speakers.yaml')}: line 2: invalid YAML")
     assert len(err.strip().splitlines()) == 1

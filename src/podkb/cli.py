@@ -317,7 +317,9 @@ def _run(argv: list[str] | None) -> int:
             err = store_error(exc)
             _error_line(str(err))
             return err.exit_status
-        _error_line(f"internal error ({type(exc).__name__}: {exc}); set PODKB_DEBUG=1 for the traceback")
+        _error_line(
+            f"internal error ({type(exc).__name__}: {exc}); set PODKB_DEBUG=1 for the traceback"
+        )
         return ExitStatus.ERROR
 
 
@@ -359,8 +361,13 @@ def entry() -> None:
 @app.command()
 def doctor(
     db: DbOption = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="\\[table|json]; default: table on a terminal, json in a pipe.")] = None,
-    repair: Annotated[bool, typer.Option("--repair", help="Rebuild the search index and turn counts from the turns.")] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="\\[table|json]; default: table on a terminal, else json."),
+    ] = None,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Rebuild the search index and turn counts from turns.")
+    ] = False,
 ) -> None:
     """Check the knowledge base, show where the store and metadata live, and how to repair it.
 
@@ -389,10 +396,12 @@ def _print_doctor(report) -> None:
     files = ", ".join(f"{n}{'' if ok else ' (absent)'}" for n, ok in report.metadata_files.items())
     con.print(output.text(f"metadata: {report.data_dir}  [{report.data_from}]: {files}"))
     if report.counts:
-        con.print(output.text("counts:   " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())))
+        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
+        con.print(output.text(f"counts:   {counts}"))
     for check in report.checks:
         line = Text()
-        line.append_text(output.text("  ok    " if check.ok else "  FAIL  ", "green" if check.ok else "bold red"))
+        mark = ("  ok    ", "green") if check.ok else ("  FAIL  ", "bold red")
+        line.append_text(output.text(*mark))
         line.append_text(output.text(f"{check.name}: {check.detail}"))
         con.print(line)
     if report.repair:

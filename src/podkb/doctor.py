@@ -54,24 +54,40 @@ def diagnose(db: str | os.PathLike[str] | None = None) -> DoctorReport:
     report = DoctorReport(
         store=str(path),
         # The CLI's --db option also reads $PODKB_DB, so a path equal to it came from there.
-        store_from="$PODKB_DB" if env and (db is None or str(db) == env) else ("--db" if db is not None else "default"),
+        store_from="$PODKB_DB"
+        if env and (db is None or str(db) == env)
+        else ("--db" if db is not None else "default"),
         data_dir=str(data),
         data_from="$PODKB_DATA" if os.environ.get("PODKB_DATA") else "packaged",
-        metadata_files={name: (data / name).is_file() for name in ("catalog.yaml", "speakers.yaml")},
+        metadata_files={
+            name: (data / name).is_file() for name in ("catalog.yaml", "speakers.yaml")
+        },
     )
     _check_metadata(report, data)
     if not path.exists():
-        _fail(report, "store", f"no knowledge base at {path}",
-              "run `podkb ingest <folder>` to create it, or point --db / $PODKB_DB at an existing one")
+        _fail(
+            report,
+            "store",
+            f"no knowledge base at {path}",
+            "run `podkb ingest <folder>` to create it, or point --db / $PODKB_DB at another store",
+        )
         return report
     report.store_bytes = path.stat().st_size if path.is_file() else None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=busy_timeout(),
-                               isolation_level=None)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw",
+            uri=True,
+            timeout=busy_timeout(),
+            isolation_level=None,
+        )
     except sqlite3.Error as exc:
         _fail(report, "store", f"cannot open: {exc}", "check the path and its permissions")
         return report
-    _pass(report, "store", f"{report.store_bytes} bytes" if report.store_bytes is not None else "opened")
+    _pass(
+        report,
+        "store",
+        f"{report.store_bytes} bytes" if report.store_bytes is not None else "opened",
+    )
     try:
         if _check_schema(report, conn) and _check_integrity(report, conn):
             _check_index(report, conn)
@@ -99,12 +115,12 @@ def repair(db: str | os.PathLike[str] | None = None) -> DoctorReport:
     return diagnose(db)
 
 
-# --- checks -------------------------------------------------------------------------------------
+# --- checks ---------------------------------------------------------------------------------------
 
 _RECOVER = (
-    "the file is damaged: keep a copy (cp {db} {db}.damaged), then restore a backup, or recover what "
-    "SQLite can read (sqlite3 {db} .recover | sqlite3 recovered.db), or re-ingest your transcripts "
-    "into a new store (podkb ingest --db new.db <folders>)"
+    "the file is damaged: keep a copy (cp {db} {db}.damaged), then restore a backup, or recover "
+    "what SQLite can read (sqlite3 {db} .recover | sqlite3 recovered.db), or re-ingest your "
+    "transcripts into a new store (podkb ingest --db new.db <folders>)"
 )
 
 
@@ -125,7 +141,12 @@ def _check_metadata(report: DoctorReport, data: Path) -> None:
     try:
         meta = load_metadata(data)
     except PodkbError as exc:
-        _fail(report, "metadata", str(exc), "fix the YAML file named above (the line and field are given)")
+        _fail(
+            report,
+            "metadata",
+            str(exc),
+            "fix the YAML file named above (the line and field are given)",
+        )
         return
     _pass(report, "metadata", f"{len(meta.catalog)} catalog entries, {len(meta.speakers)} speakers")
 
@@ -133,15 +154,22 @@ def _check_metadata(report: DoctorReport, data: Path) -> None:
 def _check_schema(report: DoctorReport, conn: sqlite3.Connection) -> bool:
     path = report.store
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        tables = {
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        }
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise
         _fail(report, "store", f"not a readable SQLite database ({exc})", _RECOVER.format(db=path))
         return False
     if "meta" not in tables:
-        _fail(report, "schema", "not a podkb store (no meta table)",
-              "point --db at a podkb store; podkb never writes into other databases")
+        _fail(
+            report,
+            "schema",
+            "not a podkb store (no meta table)",
+            "point --db at a podkb store; podkb never writes into other databases",
+        )
         return False
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     try:
@@ -153,12 +181,21 @@ def _check_schema(report: DoctorReport, conn: sqlite3.Connection) -> bool:
         if version is not None and version > SCHEMA_VERSION:
             advice = "upgrade podkb to read this store"
         else:
-            advice = "re-ingest your transcripts into a new store (podkb ingest --db new.db <folders>)"
-        _fail(report, "schema", f"schema version {version}, this podkb reads {SCHEMA_VERSION}", advice)
+            advice = (
+                "re-ingest your transcripts into a new store (podkb ingest --db new.db <folders>)"
+            )
+        _fail(
+            report, "schema", f"schema version {version}, this podkb reads {SCHEMA_VERSION}", advice
+        )
         return False
     missing = {"episodes", "turns", "turn_index"} - tables
     if missing:
-        _fail(report, "schema", f"missing tables: {', '.join(sorted(missing))}", _RECOVER.format(db=path))
+        _fail(
+            report,
+            "schema",
+            f"missing tables: {', '.join(sorted(missing))}",
+            _RECOVER.format(db=path),
+        )
         return False
     _pass(report, "schema", f"version {version}")
     return True
@@ -175,8 +212,12 @@ def _check_integrity(report: DoctorReport, conn: sqlite3.Connection) -> bool:
     if rows != ["ok"]:
         _fail(report, "integrity", "; ".join(rows[:5]), _RECOVER.format(db=report.store))
     elif fk:
-        _fail(report, "integrity", f"{len(fk)} rows point at missing rows (foreign keys)",
-              _RECOVER.format(db=report.store))
+        _fail(
+            report,
+            "integrity",
+            f"{len(fk)} rows point at missing rows (foreign keys)",
+            _RECOVER.format(db=report.store),
+        )
     else:
         _pass(report, "integrity", "SQLite integrity check: ok")
     return rows == ["ok"]
@@ -209,16 +250,28 @@ def _check_index(report: DoctorReport, conn: sqlite3.Connection) -> None:
     unindexed = one("SELECT count(*) FROM turns WHERE id NOT IN (SELECT rowid FROM turn_index)")
     stale = one("SELECT count(*) FROM turn_index WHERE rowid NOT IN (SELECT id FROM turns)")
     if unindexed or stale:
-        _fail(report, "index", f"{unindexed} turns missing from the search index, {stale} index rows "
-              "for turns that no longer exist", reindex)
+        _fail(
+            report,
+            "index",
+            f"{unindexed} turns missing from the search index, {stale} index rows "
+            "for turns that no longer exist",
+            reindex,
+        )
     else:
         _pass(report, "index", f"{counts['indexed_turns']} of {counts['turns']} turns indexed")
     wrong = one(
-        "SELECT count(*) FROM episodes e WHERE e.turns != (SELECT count(*) FROM turns t WHERE t.episode_id=e.episode_id)"
+        "SELECT count(*) FROM episodes e"
+        " WHERE e.turns != (SELECT count(*) FROM turns t WHERE t.episode_id = e.episode_id)"
     )
-    orphans = one("SELECT count(*) FROM turns WHERE episode_id NOT IN (SELECT episode_id FROM episodes)")
+    orphans = one(
+        "SELECT count(*) FROM turns WHERE episode_id NOT IN (SELECT episode_id FROM episodes)"
+    )
     if wrong or orphans:
-        _fail(report, "episodes", f"{wrong} episodes with a wrong turn count, {orphans} turns of no episode",
-              reindex if not orphans else _RECOVER.format(db=report.store))
+        _fail(
+            report,
+            "episodes",
+            f"{wrong} episodes with a wrong turn count, {orphans} turns of no episode",
+            reindex if not orphans else _RECOVER.format(db=report.store),
+        )
     else:
         _pass(report, "episodes", f"{counts['episodes']} episodes, turn counts match")

@@ -88,7 +88,9 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_text(rows: Iterable[Mapping[str, Any]], columns: list[str], *, terminal: bool = False) -> Iterable[str]:
+def csv_text(
+    rows: Iterable[Mapping[str, Any]], columns: list[str], *, terminal: bool = False
+) -> Iterable[str]:
     """CSV lines, header first, CRLF line ends as RFC 4180 asks.
 
     A file keeps the text verbatim; on a terminal, control characters are shown as escapes.

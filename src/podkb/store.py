@@ -101,7 +101,8 @@ class Store:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create its folder: {exc.strerror or exc}", path=str(self.path)) from None
+                reason = f"cannot create its folder: {exc.strerror or exc}"
+                raise StoreError(reason, path=str(self.path)) from None
         try:
             self.conn = sqlite3.connect(self.path, timeout=busy_timeout(), isolation_level=None)
         except sqlite3.Error as exc:
@@ -258,11 +259,17 @@ class Store:
         return count
 
     def _index_turn(
-        self, rowid: int | None, text: str, speaker: str | None, episode_token: str, chapter: str | None
+        self,
+        rowid: int | None,
+        text: str,
+        speaker: str | None,
+        episode_token: str,
+        chapter: str | None,
     ) -> None:
         body, uni = index_fields(text)
         self.conn.execute(
-            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter)"
+            " VALUES (?,?,?,?,?,?)",
             (rowid, body, uni, token_key(speaker), episode_token,
              " ".join(index_fields(chapter)[0].split()) if chapter else ""),
         )
@@ -284,11 +291,16 @@ class Store:
             self.conn.execute("DROP TABLE turn_index")
         _exec_script(self.conn, _TURN_INDEX)
         n = 0
-        rows = self.conn.execute("SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id").fetchall()
+        rows = self.conn.execute(
+            "SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id"
+        ).fetchall()
         for rowid, episode_id, speaker, text, chapter in rows:
             self._index_turn(rowid, text, speaker, token_key(episode_id), chapter)
             n += 1
-        self.conn.execute("UPDATE episodes SET turns=(SELECT count(*) FROM turns t WHERE t.episode_id=episodes.episode_id)")
+        self.conn.execute(
+            "UPDATE episodes"
+            " SET turns=(SELECT count(*) FROM turns t WHERE t.episode_id=episodes.episode_id)"
+        )
         return n
 
     # --- reads ----------------------------------------------------------------------------

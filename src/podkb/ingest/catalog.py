@@ -157,7 +157,8 @@ def _yaml_surprise(error: dict, node) -> str | None:
     raw = node.value if isinstance(node.value, str) else None
     if value is None:
         return "is empty; give a value"
-    kind = _YAML_TYPES.get(type(value)) or ("a date" if type(value).__name__ in ("date", "datetime") else None)
+    is_date = type(value).__name__ in ("date", "datetime")
+    kind = _YAML_TYPES.get(type(value)) or ("a date" if is_date else None)
     if kind is None or raw is None:
         return None
     shown = str(value).lower() if isinstance(value, bool) else str(value)

@@ -224,7 +224,7 @@ def _cp1252_reading(data: bytes) -> tuple[float, float, str] | None:
         if ch.isalpha():
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
-            in_word = (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+            in_word = any(c.isascii() and c.isalpha() for c in (before, after))
             score += _W_LATIN_IN_WORD if in_word else _W_LATIN_ALONE
         elif ch in _TYPOGRAPHIC:
             score += _W_TYPOGRAPHIC
@@ -239,7 +239,7 @@ def _cp1252_reading(data: bytes) -> tuple[float, float, str] | None:
 
 
 def _readings(data: bytes) -> list[tuple[float, float, str, str]]:
-    """Plausible readings as (log-likelihood, share of common characters, encoding, text), best first."""
+    """Plausible readings, best first: (log-likelihood, share of common chars, encoding, text)."""
     readings = []
     for name in ("gb18030", "big5"):
         r = _cjk_reading(data, name)
@@ -262,7 +262,8 @@ def _legacy_reading_of_short_utf8(data: bytes, text: str) -> tuple[str, str] | N
     if not non_ascii or len(non_ascii) > 12:
         return None  # longer GBK or Big5 text is valid UTF-8 with odds below one in 10^10
     for i, ch in enumerate(text):
-        if "\u0080" <= ch <= "\u024f" and (_word_near(text, i - 1, -1) or _word_near(text, i + 1, 1)):
+        latin = "\u0080" <= ch <= "\u024f"
+        if latin and (_word_near(text, i - 1, -1) or _word_near(text, i + 1, 1)):
             return None  # "café", "£5", "« Bonjour »", "à demain": Latin among Western words
     ranked = [r for r in _readings(data) if r[2] != "cp1252" and r[1] >= 0.9]
     return (_LABELS[ranked[0][2]], ranked[0][3]) if ranked else None

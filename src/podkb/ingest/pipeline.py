@@ -73,7 +73,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def _walk(root: Path) -> Iterator[Path]:
     visited: set[tuple[int, int]] = set()
     unlistable: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: unlistable.append(e.filename)):
+    walk = os.walk(root, followlinks=True, onerror=lambda e: unlistable.append(e.filename))
+    for dirpath, dirnames, filenames in walk:
         yield from (Path(d) for d in unlistable)  # reading a folder reports why it cannot be listed
         unlistable.clear()
         st = os.stat(dirpath)
@@ -134,7 +135,9 @@ def parse_bytes(
     raw = read_transcript(decoded.text, known_names=known, path=str(path))
     if not raw.turns:
         raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
-    episode, turns = build_records(raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text)
+    episode, turns = build_records(
+        raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text
+    )
     return episode, turns, hashlib.sha256(data).hexdigest(), raw.format
 
 
@@ -164,7 +167,8 @@ def ingest_paths(
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise UsageError(f"unknown encoding {encoding!r} (e.g. utf-8, utf-16-le, gb18030, big5)") from None
+            examples = "e.g. utf-8, utf-16-le, gb18030, big5"
+            raise UsageError(f"unknown encoding {encoding!r} ({examples})") from None
     metadata = metadata or load_metadata()
     files = discover(paths)
     report = IngestReport()
@@ -176,7 +180,11 @@ def ingest_paths(
                 episode = _unique_id(store, episode, turns)
                 with store.savepoint():  # an episode lands whole or not at all
                     result.turns = store.put_episode(
-                        episode, turns, source_path=os.path.realpath(path), source_sha256=digest, fmt=fmt
+                        episode,
+                        turns,
+                        source_path=os.path.realpath(path),
+                        source_sha256=digest,
+                        fmt=fmt,
                     )
                 result.episode_id = episode.episode_id
             except PodkbError as exc:
@@ -186,7 +194,10 @@ def ingest_paths(
                 # failure (disk full, I/O) stops the whole ingest, which then rolls back.
                 if isinstance(exc, sqlite3.Error) or os.environ.get("PODKB_DEBUG") == "1":
                     raise
-                result.error = f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); please report it"
+                result.error = (
+                    f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); "
+                    "please report it"
+                )
             report.files.append(result)
             if on_file:
                 on_file(result)
