@@ -363,7 +363,9 @@ def doctor(
     db: DbOption = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="\\[table|json]; default: table on a terminal, else json."),
+        typer.Option(
+            "--format", "-f", help="\\[table|json]; default: table on a terminal, json in a pipe."
+        ),
     ] = None,
     repair: Annotated[
         bool, typer.Option("--repair", help="Rebuild the search index and turn counts from turns.")
