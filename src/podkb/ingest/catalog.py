@@ -105,7 +105,10 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         line = _line_of(text, first["loc"])
         where = f"line {line}: " if line else ""
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InputError(f"{where}{loc}: {first['msg']}{more}", path=str(path)) from None
+        hint = ""
+        if first["type"] == "string_type" and not isinstance(first.get("input"), dict | list):
+            hint = " (quote it: YAML reads 2024-05-01 as a date, 1:30 as a number, NO as false)"
+        raise InputError(f"{where}{loc}: {first['msg']}{hint}{more}", path=str(path)) from None
 
 
 def _line_of(text: str, loc: tuple) -> int | None:

@@ -93,6 +93,12 @@ def looks_like_name(name: str) -> bool:
     return capitalised >= 1
 
 
+def is_role_label(name: str) -> bool:
+    """`SPEAKER_00`, `Host`, `Speaker 2`, `主持人`, `嘉賓`: written only as labels, never as prose."""
+    compact = name.replace("·", "").replace("・", "").replace(" ", "")
+    return bool(_ROLE_WORD_RE.match(name.strip()) or _CJK_ROLE_RE.match(compact))
+
+
 def looks_like_lowercase_handle(name: str) -> bool:
     """`swyx`-style one-word lower-case names: accepted only when podkb already knows them."""
     return bool(re.fullmatch(r"[a-z][a-z0-9_.\-]{1,30}", name))

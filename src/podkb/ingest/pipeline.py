@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, PodkbError
+from ..errors import InputError, PodkbError, UsageError
 from ..models import Episode, Turn
 from ..store import Store
 from .catalog import Metadata, load_metadata, name_key
 from .decode import decode_bytes
 from .formats import read_transcript
 from .resolve import build_records
+from .sidecar import EpisodeInfo, is_chapters_sidecar, merge_entry, read_chapters_sidecar, read_sidecar
 
 # Files a folder walk picks up; a file named on the command line is read whatever its name.
 TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html", ".htm", ".text"}
@@ -73,14 +74,23 @@ def _walk(root: Path) -> Iterator[Path]:
         visited.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in TRANSCRIPT_SUFFIXES:
-                yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            if not name.startswith(".") and path.suffix.lower() in TRANSCRIPT_SUFFIXES and not is_chapters_sidecar(path):
+                yield path
 
 
 def parse_file(
-    path: Path, *, metadata: Metadata | None = None, encoding: str | None = None
+    path: Path,
+    *,
+    metadata: Metadata | None = None,
+    encoding: str | None = None,
+    overrides: EpisodeInfo | None = None,
 ) -> tuple[Episode, list[Turn], str, str]:
-    """Read one transcript file into records. Raises InputError with the file and the reason."""
+    """Read one transcript file into records. Raises InputError with the file and the reason.
+
+    Episode metadata: `overrides` (the command line), then a YAML sidecar next to the file,
+    then the catalog, then what the transcript itself shows.
+    """
     metadata = metadata or load_metadata()
     name = path.name
     try:
@@ -91,11 +101,14 @@ def parse_file(
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     decoded = decode_bytes(data, path=str(path), encoding=encoding)
-    entry = metadata.entry_for(name)
+    entry = merge_entry(metadata.entry_for(name), name, read_sidecar(path), overrides)
     known = _known_names(metadata, entry)
     raw = read_transcript(decoded.text, known_names=known, path=str(path))
     if not raw.turns:
         raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
+    chapters = read_chapters_sidecar(path)
+    if chapters is not None:
+        raw.chapters = chapters
     episode, turns = build_records(raw, source=name, metadata=metadata, entry=entry, full_text=decoded.text)
     return episode, turns, hashlib.sha256(data).hexdigest(), raw.format
 
@@ -116,20 +129,26 @@ def ingest_paths(
     metadata: Metadata | None = None,
     encoding: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    overrides: EpisodeInfo | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store in one transaction.
 
     Files that cannot be read are reported and skipped; the rest land together, or, if the
-    process dies or the store cannot be written, none do.
+    process dies or the store cannot be written, none do. `overrides` is episode metadata for
+    every file (a title, date or id names one episode, so then only one file may be given).
     """
     metadata = metadata or load_metadata()
     files = discover(paths)
+    if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
+        raise UsageError(f"a title, date or episode id describes one episode, but {len(files)} files were given")
     report = IngestReport()
     with store.transaction():
         for path in files:
             result = FileResult(path=str(path))
             try:
-                episode, turns, digest, fmt = parse_file(path, metadata=metadata, encoding=encoding)
+                episode, turns, digest, fmt = parse_file(
+                    path, metadata=metadata, encoding=encoding, overrides=overrides
+                )
                 episode = _unique_id(store, episode, turns)
                 result.turns = store.put_episode(
                     episode, turns, source_path=str(path.resolve()), source_sha256=digest, fmt=fmt

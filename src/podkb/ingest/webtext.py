@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..text import fold
 from .chrome import is_chrome, is_show_notes_heading, is_transcript_marker
-from .labels import LabelCandidate, parse_time, split_label
+from .labels import LabelCandidate, is_role_label, parse_time, split_label
 from .raw import RawChapter, RawTranscript, RawTurn
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
@@ -117,13 +117,14 @@ def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 2
 
 
 def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
-    """Keep label candidates that the document confirms: used twice, timestamped, or known."""
+    """Keep label candidates that the document confirms: used twice, timestamped, known, or a
+    role label (`SPEAKER_01`, `嘉賓`) that a sentence never starts with."""
     counts = Counter(_key(u.label.name) for u in units if u.label)
     for u in units:
         if u.label is None:
             continue
         key = _key(u.label.name)
-        if counts[key] >= 2 or u.label.timestamp is not None or key in known:
+        if counts[key] >= 2 or u.label.timestamp is not None or key in known or is_role_label(u.label.name):
             continue
         u.label = None
 
@@ -241,7 +242,7 @@ def _pick_title(titles: list[str]) -> str | None:
         return sum(1 for other in titles if other is not t and key in fold(other))
 
     best = max(titles, key=lambda t: (support(t), -titles.index(t)))
-    return best.lstrip("#").strip() if support(best) else titles[0]
+    return (best if support(best) else titles[0]).lstrip("#").strip()
 
 
 # --- body ------------------------------------------------------------------------------------
