@@ -63,7 +63,8 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
 
     A colon inside a sentence is not a label: the prefix must be shaped like a name and be used
     at least twice, be a role label (`SPEAKER_00`, `Host`, `主持人`), be a name podkb knows, or,
-    in a file that already names its speakers, start a cue that follows a finished sentence.
+    in a file that names its speakers (a label above, a voice tag, or two different names that
+    each start a sentence), start a cue that follows a finished sentence.
     """
     candidates = []
     for i, cue in enumerate(cues):
@@ -74,21 +75,23 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
             candidates.append((i, cand))
     counts = Counter(name_key(c.name) for _, c in candidates)
     strong = {i for i, c in candidates if counts[name_key(c.name)] >= 2 or is_role_label(c.name) or name_key(c.name) in known}
-    document_labelled = bool(strong) or any(c.label for c in cues)
+    at_sentence_start = {i for i, _ in candidates if i == 0 or ends_sentence(cues[i - 1].text)}
+    names_at_starts = {name_key(c.name) for i, c in candidates if i in at_sentence_start}
+    document_labelled = bool(strong) or any(c.label for c in cues) or len(names_at_starts) >= 2
     for i, cand in candidates:
-        after_sentence = i == 0 or ends_sentence(cues[i - 1].text)
-        if i in strong or (document_labelled and after_sentence):
+        if i in strong or (document_labelled and i in at_sentence_start):
             cues[i].label = cand.name
             cues[i].text = cand.rest
 
 
-def merge_cues(cues: Sequence[Cue], *, carry_over: bool) -> list[RawTurn]:
+def merge_cues(cues: Sequence[Cue], *, carry_over: bool, boundaries: Sequence[float] = ()) -> list[RawTurn]:
     """Consecutive cues of one speaker as one turn.
 
     carry_over: a cue that names no speaker continues the current one (WebVTT voices and
     subtitle prefixes work this way). Without it (JSON segments) such a cue has no speaker.
     Where no speaker is known, cues are joined up to the end of a sentence: nothing says who
     speaks, so a turn is no longer than what the text shows belongs together.
+    boundaries: chapter starts; a turn never runs across one (the speaker carries on after it).
     """
     turns: list[RawTurn] = []
     current: RawTurn | None = None
@@ -97,6 +100,11 @@ def merge_cues(cues: Sequence[Cue], *, carry_over: bool) -> list[RawTurn]:
         text = cue.text.strip()
         if not text and not cue.label:
             continue
+        if current is not None and _crosses(current, cue, boundaries):
+            if cue.label is None and not cue.new_speaker and current_key is not None and carry_over:
+                current = _start(turns, cue, text, current.label)
+                continue
+            current, current_key = None, None
         if cue.label is not None:
             key = name_key(cue.label)
             if current is not None and current_key == key:
@@ -114,6 +122,12 @@ def merge_cues(cues: Sequence[Cue], *, carry_over: bool) -> list[RawTurn]:
         else:
             current, current_key = _start(turns, cue, text, None), None
     return [t for t in turns if t.text.strip()]
+
+
+def _crosses(turn: RawTurn, cue: Cue, boundaries: Sequence[float]) -> bool:
+    if turn.start is None or cue.start is None:
+        return False
+    return any(turn.start < b <= cue.start + 0.0005 for b in boundaries)
 
 
 def _start(turns: list[RawTurn], cue: Cue, text: str, label: str | None) -> RawTurn:

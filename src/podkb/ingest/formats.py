@@ -19,17 +19,24 @@ _JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
 FORMATS = ("vtt", "srt", "podcast-json", "turns-json", "turns-jsonl", "html", "otter", "text")
 
 
-def read_transcript(text: str, *, known_names: frozenset[str] = frozenset(), path: str = "") -> RawTranscript:
+def read_transcript(
+    text: str,
+    *,
+    known_names: frozenset[str] = frozenset(),
+    path: str = "",
+    chapter_starts: tuple[float, ...] = (),
+) -> RawTranscript:
+    """chapter_starts: times (from a chapters sidecar) that timed cues never merge across."""
     from . import html_transcript, otter, subtitles, turn_records
 
     if subtitles.looks_like_vtt(text):
-        return subtitles.read_vtt(text, known_names)
+        return subtitles.read_vtt(text, known_names, chapter_starts)
     if subtitles.looks_like_srt(text):
-        return subtitles.read_srt(text, known_names)
+        return subtitles.read_srt(text, known_names, chapter_starts)
     if _JSON_START_RE.match(text):
         if turn_records.looks_like_turn_lines(text) and not _parses(text):
             return turn_records.read_turn_lines(text, path=path)
-        return _read_json(text, path)
+        return _read_json(text, path, chapter_starts)
     if html_transcript.looks_like_html_transcript(text):
         return html_transcript.read_html_transcript(text, path=path)
     if otter.looks_like_otter(text):
@@ -47,7 +54,7 @@ def _parses(text: str) -> bool:
     return True
 
 
-def _read_json(text: str, path: str) -> RawTranscript:
+def _read_json(text: str, path: str, chapter_starts: tuple[float, ...]) -> RawTranscript:
     from . import podcast_json, turn_records
 
     try:
@@ -55,7 +62,7 @@ def _read_json(text: str, path: str) -> RawTranscript:
     except json.JSONDecodeError as exc:
         raise InputError(f"line {exc.lineno}: invalid JSON: {exc.msg}", path=path) from None
     if podcast_json.is_transcript(data):
-        return podcast_json.read_podcast_json(text, data, path=path)
+        return podcast_json.read_podcast_json(text, data, path=path, chapter_starts=chapter_starts)
     if podcast_json.is_chapters(data):
         raise InputError(
             "a Podcasting 2.0 chapters file, not a transcript: name it after its transcript "

@@ -18,7 +18,7 @@ from .resolve import build_records
 from .sidecar import EpisodeInfo, is_chapters_sidecar, merge_entry, read_chapters_sidecar, read_sidecar
 
 # Files a folder walk picks up; a file named on the command line is read whatever its name.
-TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html", ".htm", ".text"}
+TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".jsonl", ".html", ".htm", ".text"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
@@ -103,10 +103,11 @@ def parse_file(
     decoded = decode_bytes(data, path=str(path), encoding=encoding)
     entry = merge_entry(metadata.entry_for(name), name, read_sidecar(path), overrides)
     known = _known_names(metadata, entry)
-    raw = read_transcript(decoded.text, known_names=known, path=str(path))
+    chapters = read_chapters_sidecar(path)
+    starts = tuple(c.start for c in chapters or [] if c.start is not None)
+    raw = read_transcript(decoded.text, known_names=known, path=str(path), chapter_starts=starts)
     if not raw.turns:
         raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
-    chapters = read_chapters_sidecar(path)
     if chapters is not None:
         raw.chapters = chapters
     episode, turns = build_records(raw, source=name, metadata=metadata, entry=entry, full_text=decoded.text)

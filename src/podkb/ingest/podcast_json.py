@@ -45,7 +45,9 @@ def is_chapters(data: Any) -> bool:
     return isinstance(data, dict) and "chapters" in data and "segments" not in data
 
 
-def read_podcast_json(text: str, data: dict[str, Any], *, path: str = "") -> RawTranscript:
+def read_podcast_json(
+    text: str, data: dict[str, Any], *, path: str = "", chapter_starts: tuple[float, ...] = ()
+) -> RawTranscript:
     """`data` is `json.loads(text)`; `text` is read again only to find each segment's line."""
     segments = data.get("segments")
     if not isinstance(segments, list):
@@ -62,7 +64,7 @@ def read_podcast_json(text: str, data: dict[str, Any], *, path: str = "") -> Raw
             raise InputError(f"line {line}: segments[{i}].{field}: {first['msg']}", path=path) from None
         speaker = seg.speaker.strip() if seg.speaker and seg.speaker.strip() else None
         cues.append(Cue(text=seg.body, line=line, start=seg.startTime, end=seg.endTime, label=speaker))
-    return RawTranscript(format="podcast-json", turns=merge_cues(cues, carry_over=False))
+    return RawTranscript(format="podcast-json", turns=merge_cues(cues, carry_over=False, boundaries=chapter_starts))
 
 
 def read_chapters(data: Any, *, path: str = "") -> list[RawChapter]:

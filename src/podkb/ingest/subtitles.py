@@ -41,7 +41,9 @@ def looks_like_vtt(text: str) -> bool:
     return first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))
 
 
-def read_srt(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
+def read_srt(
+    text: str, known_names: frozenset[str] = frozenset(), chapter_starts: tuple[float, ...] = ()
+) -> RawTranscript:
     """Cues are found by their timing lines: the text of a cue runs to the next timing line,
     less a cue number just before it, so a missing blank line or number does not lose a cue."""
     lines = text.split("\n")
@@ -61,10 +63,12 @@ def read_srt(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscr
         cue = _cue(texts, i, m)
         if cue is not None:
             cues.append(cue)
-    return _transcript("srt", cues, known_names)
+    return _transcript("srt", cues, known_names, chapter_starts)
 
 
-def read_vtt(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
+def read_vtt(
+    text: str, known_names: frozenset[str] = frozenset(), chapter_starts: tuple[float, ...] = ()
+) -> RawTranscript:
     """WebVTT blocks: the header, NOTE/STYLE/REGION blocks (skipped), and cues (an optional
     identifier line, the timing line, the payload up to a blank line)."""
     lines = text.split("\n")
@@ -101,7 +105,7 @@ def read_vtt(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscr
             if cue.new_speaker:
                 voice = None  # `>>`: someone else speaks now; the earlier voice no longer holds
             cues.append(cue)
-    return _transcript("vtt", cues, known_names)
+    return _transcript("vtt", cues, known_names, chapter_starts)
 
 
 def _voice_pieces(payload: list[tuple[int, str]]) -> list[tuple[str | None, list[tuple[int, str]]]]:
@@ -147,6 +151,8 @@ def _cue(texts: list[tuple[int, str]], timing_line: int, m: re.Match[str]) -> Cu
     )
 
 
-def _transcript(fmt: str, cues: list[Cue], known_names: frozenset[str]) -> RawTranscript:
+def _transcript(
+    fmt: str, cues: list[Cue], known_names: frozenset[str], chapter_starts: tuple[float, ...]
+) -> RawTranscript:
     apply_prefix_labels(cues, known_names)
-    return RawTranscript(format=fmt, turns=merge_cues(cues, carry_over=True))
+    return RawTranscript(format=fmt, turns=merge_cues(cues, carry_over=True, boundaries=chapter_starts))
