@@ -73,14 +73,24 @@ def ingest(
     db: DbOption = None,
     encoding: Annotated[str | None, typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5).")] = None,
     fmt: FormatOption = None,
+    show: ShowOption = None,
+    title: TitleOption = None,
+    host: HostOption = None,
+    guest: GuestOption = None,
+    date: DateOption = None,
 ) -> None:
     """Read transcripts into the knowledge base (re-ingesting a file replaces its episode).
 
-    Example: podkb ingest seeds/
+    Formats are recognised from the content: SRT, WebVTT, Podcasting 2.0 JSON and HTML, Otter
+    text, `Name: text` interviews, copied web pages, podkb's own JSON lines. Metadata comes from
+    the options, else a YAML sidecar (episode.srt + episode.yaml), else data/catalog.yaml.
+
+    Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
     """
     from .ingest import discover, ingest_paths
 
     fmt = _check_format(fmt, ("table", "json", "jsonl"))
+    overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
     store = _store(db, create=True)
     files = discover(paths)
     err = output.console(stderr=True)
@@ -90,9 +100,10 @@ def ingest(
 
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Ingesting", total=len(files))
-            report = ingest_paths(files, store, encoding=encoding, on_file=lambda _r: progress.advance(task))
+            report = ingest_paths(files, store, encoding=encoding, overrides=overrides,
+                                  on_file=lambda _r: progress.advance(task))
     else:
-        report = ingest_paths(files, store, encoding=encoding)
+        report = ingest_paths(files, store, encoding=encoding, overrides=overrides)
     for failed in report.failed:
         err.print(output.text(f"podkb: {failed.error}"))
     counts = store.counts()
@@ -204,39 +215,56 @@ def _print_conversation(ep, rows: list[dict[str, Any]]) -> None:
         con.print(output.text(row["text"]))
 
 
-# --- export -----------------------------------------------------------------------------------
+# --- interchange: ingest metadata options, export ------------------------------------------
+# (Annotations are strings under `from __future__ import annotations`; typer resolves them when
+# the app runs, so the ingest command above can use the option types defined here.)
+
+ShowOption = Annotated[str | None, typer.Option(help="The show's name, for every file given.")]
+TitleOption = Annotated[str | None, typer.Option(help="The episode's title (one file only).")]
+HostOption = Annotated[list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")]
+GuestOption = Annotated[list[str] | None, typer.Option("--guest", help="A guest's name; repeat for more.")]
+DateOption = Annotated[str | None, typer.Option(help="The episode's date, e.g. 2024-05-01 (one file only).")]
+
+
+def _episode_overrides(*, show, title, hosts, guests, date):
+    from pydantic import ValidationError
+
+    from .ingest.sidecar import EpisodeInfo
+
+    try:
+        info = EpisodeInfo(show=show, title=title, hosts=hosts or [], guests=guests or [], date=date)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(f"--{first['loc'][0]}: {first['msg']}") from None
+    return None if info.is_empty() else info
 
 
 @app.command()
 def export(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="\\[jsonl|json|csv]")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="\\[jsonl|json|csv|md|srt|vtt|podcast-json]")] = "jsonl",
     episode: Annotated[str | None, typer.Option(help="Only this episode (id or unique prefix).")] = None,
     speaker: Annotated[str | None, typer.Option(help="Only this speaker (name, alias or close spelling).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one file per episode into this folder (created if missing).")] = None,
 ) -> None:
-    """Write turns for other tools: one JSON object per line by default.
+    """Write turns for other tools: to stdout, or one file per episode with --out.
 
-    Example: podkb export --speaker "Lewis Tunstall" --format csv > lewis.csv
+    Example: podkb export --format srt --episode latent-space --out subtitles/
     """
     from .episodes import resolve_episode
-    from .export import EXPORT_FORMATS, TURN_FIELDS, turn_rows
+    from .export import export as run_export
     from .speakers import resolve_speaker
 
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
     store = _store(db)
     episode_id = resolve_episode(store, episode) if episode else None
     speaker_name = resolve_speaker(store, speaker) if speaker else None
-    rows = turn_rows(store, episode_id=episode_id, speaker=speaker_name)
-    if fmt == "json":
-        rows = list(rows)
-        output.write_json(rows)
-        n = len(rows)
-    elif fmt == "csv":
-        n = output.write_csv(rows, TURN_FIELDS)
-    else:
-        n = output.write_jsonl(rows)
-    if n == 0:
+    report = run_export(store, fmt, episode_id=episode_id, speaker=speaker_name, out_dir=out)
+    for path in report.files:
+        output.write(f"{path}\n")
+    if out is not None:
+        output.console(stderr=True).print(output.text(
+            f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}"), soft_wrap=True)
+    if report.turns == 0:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 

@@ -63,13 +63,14 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
 
     A colon inside a sentence is not a label: the prefix must be shaped like a name and be used
     at least twice, be a role label (`SPEAKER_00`, `Host`, `主持人`), be a name podkb knows, or,
-    in a file that names its speakers (a label above, a voice tag, or two different names that
-    each start a sentence), start a cue that follows a finished sentence.
+    in a file that names its speakers (a label above, a voice tag, a `>>` mark, or two different
+    names that each start a sentence), start a cue that follows a finished sentence. A cue
+    after `>>` has no name: its speaker is not given.
     """
     candidates = []
     for i, cue in enumerate(cues):
-        if cue.label is not None:
-            continue
+        if cue.label is not None or cue.new_speaker:
+            continue  # named already, or `>>`: a speaker whose name is not given
         cand = split_label(cue.text, known)
         if cand is not None and cand.rest:
             candidates.append((i, cand))
@@ -77,7 +78,7 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
     strong = {i for i, c in candidates if counts[name_key(c.name)] >= 2 or is_role_label(c.name) or name_key(c.name) in known}
     at_sentence_start = {i for i, _ in candidates if i == 0 or ends_sentence(cues[i - 1].text)}
     names_at_starts = {name_key(c.name) for i, c in candidates if i in at_sentence_start}
-    document_labelled = bool(strong) or any(c.label for c in cues) or len(names_at_starts) >= 2
+    document_labelled = bool(strong) or any(c.label or c.new_speaker for c in cues) or len(names_at_starts) >= 2
     for i, cand in candidates:
         if i in strong or (document_labelled and i in at_sentence_start):
             cues[i].label = cand.name

@@ -20,7 +20,8 @@ from .raw import RawTranscript
 _TS = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TIMING_RE = re.compile(rf"^\s*(?P<start>{_TS})\s*-->\s*(?P<end>{_TS})(?:\s+.*)?$")
 _INDEX_RE = re.compile(r"^\s*\d+\s*$")
-_SRT_TAG_RE = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.I)
+# SubRip's formatting: <b> <i> <u> <s>, <font color="...">, and {\an8}-style positioning.
+_SRT_TAG_RE = re.compile(r"</?[ibus]>|<font(?:\s[^<>]*)?>|</font>|\{\\[^}]*\}", re.I)
 _VTT_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:\s+(?P<name>[^>]*))?>")
 _VTT_VOICE_END_RE = re.compile(r"</v\s*>")
 _VTT_TAG_RE = re.compile(r"<[^>]*>")
