@@ -131,3 +131,11 @@ def _looks_english(text: str) -> bool:
     hits = sum(1 for w in words if w in _EN_STOPWORDS)
     # Short lines ("Yeah.", "Good.") carry no stopword; Latin-only text defaults to English then.
     return hits > 0 or len(words) <= 4 or all(ord(c) < 128 for c in text)
+
+
+_WORD_RE = re.compile(f"[{_CJK_CHAR}]|[^\\W_{_CJK_CHAR}]+(?:['’][^\\W_{_CJK_CHAR}]+)*")
+
+
+def word_count(text: str) -> int:
+    """Words in spaced scripts, characters in CJK (the usual count for Chinese and Japanese)."""
+    return len(_WORD_RE.findall(text))
