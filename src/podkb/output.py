@@ -121,13 +121,14 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     if stderr:
-        is_tty = sys.stderr.isatty()
-        return Console(stderr=True, highlight=False, markup=False, no_color=not is_tty or "NO_COLOR" in os.environ)
+        styled = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        return Console(stderr=True, highlight=False, markup=False, color_system="auto" if styled else None)
     return Console(
         highlight=False,
         markup=False,
         force_terminal=stdout_is_terminal() or None,
-        no_color=not colour_enabled(),
+        # No escape sequences at all (colour, bold, dim) for pipes and under NO_COLOR.
+        color_system="auto" if colour_enabled() else None,
         soft_wrap=False,
     )
 
