@@ -94,7 +94,7 @@ def ingest(
     else:
         report = ingest_paths(files, store, encoding=encoding)
     for failed in report.failed:
-        err.print(output.text(f"podkb: {failed.error}"))
+        output.message(f"podkb: {failed.error}")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -105,11 +105,11 @@ def ingest(
         "store": {"path": str(store.path), **counts},
     }
     if fmt == "table":
-        err.print(output.text(
+        output.message(
             f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
             f"Knowledge base {store.path}: {counts['episodes']} episodes, {counts['turns']} turns, "
             f"{counts['speakers']} speakers."
-        ))
+        )
     elif fmt == "json":
         output.write_json(summary)
     else:
@@ -259,16 +259,15 @@ def _run_search(request, fmt: str | None, *, full_text: bool = False) -> None:
     fmt = _check_format(fmt, output.FORMATS)
     store = _store(None)
     result = search(store, request)
-    err = output.console(stderr=True)
     hits = result.hits
     if not hits and result.suggestion:
         if fmt == "table":
             from dataclasses import replace
 
-            err.print(output.text(f"No results for {request.query!r}; showing results for {result.suggestion!r}."))
+            output.message(f"No results for {request.query!r}; showing results for {result.suggestion!r}.")
             hits = search(store, replace(request, query=result.suggestion)).hits
         else:
-            err.print(output.text(f"podkb: no results; did you mean {result.suggestion!r}?"))
+            output.message(f"podkb: no results; did you mean {result.suggestion!r}?")
     if fmt == "table":
         _print_hits(hits, full_text=full_text, query=request.query)
     elif fmt == "json":
@@ -279,7 +278,7 @@ def _run_search(request, fmt: str | None, *, full_text: bool = False) -> None:
         output.write_csv(hits, HIT_FIELDS)
     if not hits:
         if fmt == "table" and not result.suggestion:
-            err.print(output.text("No results."))
+            output.message("No results.")
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 

@@ -59,6 +59,11 @@ def json_text(obj: Any, *, indent: int | None = None) -> str:
     return _UNSAFE_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def message(text: str) -> None:
+    """One line for a person on stderr: never wrapped, never styled, unsafe characters escaped."""
+    sys.stderr.write(terminal_safe(text) + "\n")
+
+
 def write(text: str) -> None:
     sys.stdout.write(text)
 
