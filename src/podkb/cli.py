@@ -105,7 +105,7 @@ def ingest(
     else:
         report = ingest_paths(files, store, encoding=encoding, overrides=overrides)
     for failed in report.failed:
-        err.print(output.text(f"podkb: {failed.error}"))
+        output.message(f"podkb: {failed.error}")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -116,11 +116,11 @@ def ingest(
         "store": {"path": str(store.path), **counts},
     }
     if fmt == "table":
-        err.print(output.text(
+        output.message(
             f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
             f"Knowledge base {store.path}: {counts['episodes']} episodes, {counts['turns']} turns, "
             f"{counts['speakers']} speakers."
-        ))
+        )
     elif fmt == "json":
         output.write_json(summary)
     else:
@@ -266,6 +266,203 @@ def export(
             f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}"), soft_wrap=True)
     if report.turns == 0:
         raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+# --- search, quotes, speakers, topics ---------------------------------------------------------
+
+HIT_FIELDS = ["episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start", "end",
+              "chapter", "source", "line", "score", "snippet"]
+
+SpeakerOpt = Annotated[str | None, typer.Option("--speaker", "-s", help="Only turns by this speaker (name, alias or close spelling).")]
+TopicOpt = Annotated[str | None, typer.Option("--topic", "-t", help="Only turns on this topic (taxonomy topic or chapter title).")]
+EpisodeOpt = Annotated[str | None, typer.Option("--episode", "-e", help="Only this episode (id or unique prefix).")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...).")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="How many hits at most.")]
+ContextOpt = Annotated[int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")]
+
+
+def _run_search(request, fmt: str | None, *, full_text: bool = False) -> None:
+    from .search import search
+
+    fmt = _check_format(fmt, output.FORMATS)
+    store = _store(None)
+    result = search(store, request)
+    hits = result.hits
+    if not hits and result.suggestion:
+        if fmt == "table":
+            from dataclasses import replace
+
+            output.message(f"No results for {request.query!r}; showing results for {result.suggestion!r}.")
+            hits = search(store, replace(request, query=result.suggestion)).hits
+        else:
+            output.message(f"podkb: no results; did you mean {result.suggestion!r}?")
+    if fmt == "table":
+        _print_hits(hits, full_text=full_text, query=request.query)
+    elif fmt == "json":
+        output.write_json(hits)
+    elif fmt == "jsonl":
+        output.write_jsonl(hits)
+    else:
+        output.write_csv(hits, HIT_FIELDS)
+    if not hits:
+        if fmt == "table" and not result.suggestion:
+            output.message("No results.")
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, query: str | None) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    con = output.console()
+    for n, hit in enumerate(hits, start=1):
+        for ctx in hit.get("context", {}).get("before", []):
+            con.print(_context_line(ctx))
+        head = Text()
+        head.append_text(output.text(f"{n:>3} ", "bold"))
+        head.append_text(output.text(hit["episode_id"], "cyan"))
+        head.append_text(output.text("  "))
+        head.append_text(output.text(hit["speaker"] or "(unknown speaker)", "bold green"))
+        if hit["start"] is not None:
+            head.append_text(output.text(f"  {output.format_time(hit['start'])}", "yellow"))
+        if hit["chapter"]:
+            head.append_text(output.text(f"  § {hit['chapter']}", "magenta"))
+        head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
+        con.print(head)
+        if full_text:
+            from .query import parse_query
+            from .search import match_spans
+
+            body = " ".join(hit["text"].split())
+            spans = match_spans(body, parse_query(query).terms()) if query else []
+        else:
+            body, spans = hit["snippet"], hit["matches"]
+        line = output.text(body)
+        for start, end in spans:
+            line.stylize("bold reverse" if output.colour_enabled() else "", start, end)
+        con.print(Padding(line, (0, 0, 0, 4)))
+        for ctx in hit.get("context", {}).get("after", []):
+            con.print(_context_line(ctx))
+        if hit.get("context"):
+            con.print(output.text("    --", "dim"))
+
+
+def _context_line(turn: dict[str, Any]):
+    from rich.text import Text
+
+    line = Text()
+    line.append_text(output.text(f"    {turn['speaker'] or '(unknown)'}: ", "dim bold"))
+    text = " ".join(turn["text"].split())
+    line.append_text(output.text(text if len(text) <= 200 else text[:200] + "…", "dim"))
+    return line
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str | None, typer.Argument(help='Words, "exact phrases", OR, -exclude, prefix*. Optional with a filter.')] = None,
+    speaker: SpeakerOpt = None,
+    topic: TopicOpt = None,
+    episode: EpisodeOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = 10,
+    context: ContextOpt = 0,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Find turns by keyword, ranked by relevance; filter by speaker, topic, episode or language.
+
+    Example: podkb search "open source" --speaker "Lewis Tunstall" --context 1
+    """
+    from .search import SearchRequest
+
+    _set_db(db)
+    _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
+                              limit=limit, context=context), fmt)
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[str, typer.Argument(help="The speaker: a name, an alias, or a close spelling.")],
+    query: Annotated[str | None, typer.Argument(help="Optional words the quote must contain.")] = None,
+    topic: TopicOpt = None,
+    episode: EpisodeOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = 10,
+    context: ContextOpt = 0,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """What did SPEAKER say (about QUERY)? Whole turns with episode, time and chapter to cite.
+
+    Example: podkb quotes "Lewis Tunstall" evaluation
+    """
+    from .search import SearchRequest
+
+    _set_db(db)
+    _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
+                              limit=limit, context=context), fmt, full_text=True)
+
+
+def _set_db(db: Path | None) -> None:
+    if db is not None:
+        os.environ["PODKB_DB"] = str(db)
+
+
+@app.command()
+def speakers(db: DbOption = None, fmt: FormatOption = None) -> None:
+    """List speakers: aliases, roles, episodes, turn and word counts.
+
+    Example: podkb speakers --format csv
+    """
+    from .speakers import speaker_summary
+
+    fmt = _check_format(fmt, output.FORMATS)
+    rows = speaker_summary(_store(db))
+    if fmt == "table":
+        from rich.table import Table
+
+        table = Table(header_style="bold")
+        for col in ("speaker", "aliases", "roles", "episodes", "turns", "words"):
+            table.add_column(col, overflow="fold", justify="right" if col in ("episodes", "turns", "words") else "left")
+        for r in rows:
+            table.add_row(output.text(r["name"] or "(unknown)", "bold"), output.text(", ".join(r["aliases"])),
+                          output.text(", ".join(r["roles"])), str(r["episodes"]), str(r["turns"]), str(r["words"]))
+        output.console().print(table)
+    else:
+        _emit_rows(rows, fmt, ["name", "aliases", "roles", "episodes", "turns", "words"])
+    if not rows:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+@app.command()
+def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
+    """List taxonomy topics and source chapters, with how many turns each covers.
+
+    Example: podkb topics && podkb search --topic evaluation
+    """
+    from .topics import topic_counts
+
+    fmt = _check_format(fmt, output.FORMATS)
+    rows = topic_counts(_store(db))
+    if fmt == "table":
+        from rich.table import Table
+
+        con = output.console()
+        table = Table(title="Topics (data/topics.yaml)", header_style="bold")
+        for col in ("topic", "aliases", "turns", "episodes"):
+            table.add_column(col, overflow="fold")
+        for r in (r for r in rows if r["kind"] == "topic"):
+            table.add_row(output.text(r["name"], "bold"), output.text(", ".join(r["aliases"])), str(r["turns"]), str(r["episodes"]))
+        con.print(table)
+        chapters = Table(title="Chapters (from the sources)", header_style="bold")
+        for col in ("episode", "start", "chapter", "turns"):
+            chapters.add_column(col, overflow="fold")
+        for r in (r for r in rows if r["kind"] == "chapter"):
+            chapters.add_row(output.text(r["episode_id"], "cyan"), output.format_time(r["start"]),
+                             output.text(r["name"]), str(r["turns"]))
+        con.print(chapters)
+    else:
+        _emit_rows(rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"])
 
 
 # --- entry point ------------------------------------------------------------------------------

@@ -59,6 +59,11 @@ def json_text(obj: Any, *, indent: int | None = None) -> str:
     return _UNSAFE_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def message(text: str) -> None:
+    """One line for a person on stderr: never wrapped, never styled, unsafe characters escaped."""
+    sys.stderr.write(terminal_safe(text) + "\n")
+
+
 def write(text: str) -> None:
     sys.stdout.write(text)
 
@@ -121,13 +126,14 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     if stderr:
-        is_tty = sys.stderr.isatty()
-        return Console(stderr=True, highlight=False, markup=False, no_color=not is_tty or "NO_COLOR" in os.environ)
+        styled = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        return Console(stderr=True, highlight=False, markup=False, color_system="auto" if styled else None)
     return Console(
         highlight=False,
         markup=False,
         force_terminal=stdout_is_terminal() or None,
-        no_color=not colour_enabled(),
+        # No escape sequences at all (colour, bold, dim) for pipes and under NO_COLOR.
+        color_system="auto" if colour_enabled() else None,
         soft_wrap=False,
     )
 

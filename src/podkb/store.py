@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import StoreBusyError, StoreError
-from .text import fold, index_fields
+from .text import fold, index_fields, word_count
 
 if TYPE_CHECKING:
     from .models import Episode, Turn
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS turns (
     text TEXT NOT NULL, lang TEXT NOT NULL,
     start REAL, "end" REAL, chapter TEXT,
     source TEXT NOT NULL, line INTEGER NOT NULL,
+    words INTEGER NOT NULL DEFAULT 0,
     UNIQUE (episode_id, turn)
 );
 CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
@@ -214,9 +215,9 @@ class Store:
         for t in turns:
             cur = self.conn.execute(
                 'INSERT INTO turns(episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
-                " chapter, source, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " chapter, source, line, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang, t.start, t.end,
-                 t.chapter, t.source, t.line),
+                 t.chapter, t.source, t.line, word_count(t.text)),
             )
             body, uni = index_fields(t.text)
             self.conn.execute(

@@ -15,8 +15,8 @@ _CJK_CHAR = (
     "\uac00-\ud7af"  # hangul syllables
     "\U00020000-\U0002ebef"  # extensions B-F
 )
-CJK_RE = re.compile(f"[{_CJK_CHAR}]")
 CJK_RUN_RE = re.compile(f"[{_CJK_CHAR}]+")
+CJK_RE = CJK_RUN_RE  # compiling these classes costs milliseconds at start-up: one pattern serves both
 KANA_RE = re.compile("[\u3040-\u30ff]")
 HANGUL_RE = re.compile("[\uac00-\ud7af]")
 # A token: a run of CJK characters, or a run of letters/digits (apostrophes inside words kept apart).
@@ -84,12 +84,9 @@ def index_fields(text: str) -> tuple[str, str]:
     return " ".join(body), " ".join(uni)
 
 
-_HANT_HINT_RE = re.compile(f"[{_CJK_CHAR}]")
-
-
 def detect_lang(text: str) -> str:
     """A BCP-47 tag from the script of the text: en, zh-Hant, zh-Hans, ja, ko or und."""
-    cjk = CJK_RE.findall(text)
+    cjk = "".join(CJK_RUN_RE.findall(text))
     letters = sum(1 for c in text if c.isalpha())
     if cjk and len(cjk) * 3 >= max(letters, 1):
         # Chinese text is usually mixed with English words; weight CJK characters heavier.
@@ -131,3 +128,13 @@ def _looks_english(text: str) -> bool:
     hits = sum(1 for w in words if w in _EN_STOPWORDS)
     # Short lines ("Yeah.", "Good.") carry no stopword; Latin-only text defaults to English then.
     return hits > 0 or len(words) <= 4 or all(ord(c) < 128 for c in text)
+
+
+@lru_cache(maxsize=1)
+def _word_re() -> re.Pattern[str]:
+    return re.compile(f"[{_CJK_CHAR}]|[^\\W_{_CJK_CHAR}]+(?:['’][^\\W_{_CJK_CHAR}]+)*")
+
+
+def word_count(text: str) -> int:
+    """Words in spaced scripts, characters in CJK (the usual count for Chinese and Japanese)."""
+    return len(_word_re().findall(text))

@@ -308,6 +308,7 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
                 or _next_is_label(body, idx, dominant)
                 or _is_question(unit.text)
                 or _introduces_question(body, idx)
+                or _opens_with_reaction(unit.text)
                 or bool(_SIGNOFF_RE.search(unit.text))
             )
             if implied and current_key != "<implied>":
@@ -359,6 +360,15 @@ def _introduces_question(body: list[_Unit], idx: int) -> bool:
         text.endswith((":", "：")) and len(text) <= 40 and nxt is not None and not nxt.label
         and _is_question(nxt.text)
     )
+
+
+_REACTION_RE = re.compile(r"^(?:[^。！？!?，,\s]{1,4}[。！!]|(?:[\w'’]+\s?){1,3}[.!]\s)")
+
+
+def _opens_with_reaction(text: str) -> bool:
+    """A paragraph that opens with a short reaction ("沒錯。", "Absolutely.") is the other side
+    answering: an answer's continuation does not start by applauding itself."""
+    return bool(_REACTION_RE.match(text))
 
 
 def _is_question(text: str) -> bool:
