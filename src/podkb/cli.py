@@ -262,8 +262,7 @@ def export(
     for path in report.files:
         output.write(f"{path}\n")
     if out is not None:
-        output.console(stderr=True).print(output.text(
-            f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}"), soft_wrap=True)
+        output.message(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
     if report.turns == 0:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
