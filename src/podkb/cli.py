@@ -464,6 +464,33 @@ def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
         _emit_rows(rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"])
 
 
+# --- batch ------------------------------------------------------------------------------------
+
+
+@app.command()
+def batch(
+    file: Annotated[Path, typer.Argument(help="A YAML or JSON lines file of queries (query, filters, limit, name).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write NAME.jsonl per query into this folder instead of one stream.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Run many searches from a file: one JSON lines stream, or one file per query with --out.
+
+    Example: podkb batch queries.yaml --out results/
+    """
+    from .batch import run_batch, write_batch
+
+    run = run_batch(_store(db), file)
+    if out is None:
+        for i in range(len(run.entries)):
+            output.write_jsonl(run.rows(i))
+    else:
+        for path in write_batch(run, out):
+            output.write(f"{path}\n")
+        output.message(f"Wrote {len(run.entries)} file(s), {run.hits} hits, to {out}")
+    if run.hits == 0:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
 # --- entry point ------------------------------------------------------------------------------
 
 
