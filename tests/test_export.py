@@ -9,7 +9,6 @@ import json
 import os
 
 import pytest
-
 from conftest import FIXTURES
 
 SAMPLES = FIXTURES / "interchange"
@@ -28,7 +27,12 @@ def store(tmp_path):
         encoding="utf-8",
     )
     report = ingest_paths(
-        [SAMPLES / "sidecar" / "episode.srt", SAMPLES / "interview_zh.srt", SAMPLES / "segments_zh.json", no_speakers],
+        [
+            SAMPLES / "sidecar" / "episode.srt",
+            SAMPLES / "interview_zh.srt",
+            SAMPLES / "segments_zh.json",
+            no_speakers,
+        ],
         s,
     )
     assert not report.failed, report.failed
@@ -51,8 +55,18 @@ def test_jsonl_is_the_turn_contract(store):
     rows = [json.loads(line) for line in export_text(store, "jsonl", episode_id=EP).splitlines()]
     assert [r["speaker"] for r in rows] == ["Maya Chen", "Tom Okafor", "Maya Chen", "Tom Okafor"]
     assert list(rows[0]) == [
-        "episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start", "end", "chapter",
-        "source", "line",
+        "episode_id",
+        "turn",
+        "speaker",
+        "speaker_label",
+        "role",
+        "text",
+        "lang",
+        "start",
+        "end",
+        "chapter",
+        "source",
+        "line",
     ]
 
 
@@ -79,7 +93,12 @@ def test_srt_is_read_by_the_srt_library(store):
     text = export_text(store, "srt", episode_id=EP)
     subs = list(srt.parse(text))
     assert [s.index for s in subs] == [1, 2, 3, 4]
-    assert [s.content.split(": ", 1)[0] for s in subs] == ["Maya Chen", "Tom Okafor", "Maya Chen", "Tom Okafor"]
+    assert [s.content.split(": ", 1)[0] for s in subs] == [
+        "Maya Chen",
+        "Tom Okafor",
+        "Maya Chen",
+        "Tom Okafor",
+    ]
     assert subs[2].content == "Maya Chen: Let's talk about sensors."
     assert (subs[2].start.total_seconds(), subs[2].end.total_seconds()) == (168.0, 172.0)
 
@@ -113,7 +132,12 @@ def test_podcast_json_follows_the_spec(store):
     doc = json.loads(export_text(store, "podcast-json", episode_id="segments-zh"))
     assert doc["version"] == "1.0.0"
     segs = doc["segments"]
-    assert segs[0] == {"speaker": "主持人", "startTime": 0.0, "endTime": 4.5, "body": "大家好，欢迎收听科技早餐。"}
+    assert segs[0] == {
+        "speaker": "主持人",
+        "startTime": 0.0,
+        "endTime": 4.5,
+        "body": "大家好，欢迎收听科技早餐。",
+    }
     assert "speaker" not in segs[2]  # unknown speaker: the optional field is left out
     assert all(isinstance(s["startTime"], float) and isinstance(s["endTime"], float) for s in segs)
 
@@ -144,7 +168,9 @@ def test_speaker_filter_keeps_cue_times_of_the_whole_episode(store):
 def test_one_episode_formats_refuse_many_episodes_on_stdout(store):
     from podkb.errors import UsageError
 
-    with pytest.raises(UsageError, match="srt holds one episode, and 4 match: pass --episode, or --out DIR"):
+    with pytest.raises(
+        UsageError, match="srt holds one episode, and 4 match: pass --episode, or --out DIR"
+    ):
         export_text(store, "srt")
 
 
@@ -167,10 +193,19 @@ def rows(*specs):
         # CJK at 4 characters a second.
         ([(None, None, "大家好欢迎收听科技早餐")], [(0.0, 2.75)]),
         # Untimed turns before a known start are squeezed to end there.
-        ([(None, None, " ".join(["w"] * 10)), (None, None, " ".join(["w"] * 10)), (6.0, None, "x")],
-         [(0.0, 3.0), (3.0, 6.0), (6.0, 7.0)]),
+        (
+            [
+                (None, None, " ".join(["w"] * 10)),
+                (None, None, " ".join(["w"] * 10)),
+                (6.0, None, "x"),
+            ],
+            [(0.0, 3.0), (3.0, 6.0), (6.0, 7.0)],
+        ),
         # After a timed turn, untimed ones follow its end.
-        ([(10.0, 12.0, "a"), (None, None, "one two three four five")], [(10.0, 12.0), (12.0, 14.0)]),
+        (
+            [(10.0, 12.0, "a"), (None, None, "one two three four five")],
+            [(10.0, 12.0), (12.0, 14.0)],
+        ),
     ],
 )
 def test_cue_times(specs, expected):
@@ -190,7 +225,7 @@ def test_cue_times(specs, expected):
         ("CON", lambda n: n == "_CON"),
         ("aux.txt", lambda n: n == "_aux.txt"),
         ("evil\u202etxt.exe", lambda n: "\u202e" not in n),
-        ("a/b\\c:d*e?f\"g<h>i|j", lambda n: n == "a b c d e f g h i j"),
+        ('a/b\\c:d*e?f"g<h>i|j', lambda n: n == "a b c d e f g h i j"),
         ("播" * 100, lambda n: len(n.encode()) <= 180 and n == "播" * 60),
         ("  .hidden. ", lambda n: n == "hidden"),
     ],
@@ -204,7 +239,13 @@ def test_safe_stem(title, check):
 def test_stable_names_are_unique_case_insensitively_and_independent_of_order():
     from podkb.files import stable_names
 
-    items = [("ep-1", "Hello"), ("ep-2", "hello"), ("ep-3", None), ("ep-4", "../"), ("ep-5", "播" * 100)]
+    items = [
+        ("ep-1", "Hello"),
+        ("ep-2", "hello"),
+        ("ep-3", None),
+        ("ep-4", "../"),
+        ("ep-5", "播" * 100),
+    ]
     names = stable_names(items, ".srt")
     assert names == stable_names(list(reversed(items)), ".srt")
     assert len({n.casefold() for n in names.values()}) == len(items)
@@ -264,7 +305,9 @@ def test_cli_export_formats(run_cli, store, tmp_path):
     code, out, err = run_cli("export", "--db", db, "--format", "srt", "--episode", "12-small")
     assert code == 0, err
     assert out.startswith("1\n00:00:00,000 --> 00:00:04,000\nMaya Chen: Welcome")
-    code, out, err = run_cli("export", "--db", db, "--format", "vtt", "--episode", "12-small", "--speaker", "tom okafor")
+    code, out, err = run_cli(
+        "export", "--db", db, "--format", "vtt", "--episode", "12-small", "--speaker", "tom okafor"
+    )
     assert code == 0, err
     assert out.count("<v Tom Okafor>") == 2 and "Maya" not in out
     code, out, err = run_cli("export", "--db", db, "--format", "srt")

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import FIXTURES, SEEDS
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-
-from conftest import FIXTURES, SEEDS
 
 from podkb.export import FILE_SUFFIXES, cue_times, export
 from podkb.files import stable_names
@@ -32,8 +31,12 @@ EPISODES = 28  # 5 seeds, 18 samples, the sidecar sample, 4 conformance transcri
 def source_db(tmp_path_factory):
     """The seeds, every hand-made sample and the conformance transcripts, in one store."""
     path = tmp_path_factory.mktemp("rt") / "source.db"
-    inputs = [SEEDS, *sorted(p for p in SAMPLES.glob("*.*")), SAMPLES / "sidecar" / "episode.srt",
-              *sorted(CONFORMANCE.glob("transcript-example.*"))]
+    inputs = [
+        SEEDS,
+        *sorted(p for p in SAMPLES.glob("*.*")),
+        SAMPLES / "sidecar" / "episode.srt",
+        *sorted(CONFORMANCE.glob("transcript-example.*")),
+    ]
     with Store(path) as store:
         report = ingest_paths(inputs, store)
         assert not report.failed, report.failed
@@ -56,7 +59,9 @@ def test_export_then_ingest_gives_the_same_turns(source_db, tmp_path, fmt):
             back = ingest_paths([out], again)
             assert not back.failed, back.failed
             by_file = {r.path.rsplit("/", 1)[-1]: r.episode_id for r in back.ok}
-            names = stable_names(((e.episode_id, e.title) for e in original.episodes()), FILE_SUFFIXES[fmt])
+            names = stable_names(
+                ((e.episode_id, e.title) for e in original.episodes()), FILE_SUFFIXES[fmt]
+            )
             assert len(by_file) == len(names) == EPISODES
             checked = 0
             for episode_id, name in names.items():
@@ -68,7 +73,9 @@ def test_export_then_ingest_gives_the_same_turns(source_db, tmp_path, fmt):
                     assert b.speaker == a.speaker, (name, a.turn)
                     assert b.role == a.role or fmt != "jsonl"
                     if fmt == "jsonl":
-                        assert b.model_dump(exclude={"source", "line"}) == a.model_dump(exclude={"source", "line"})
+                        assert b.model_dump(exclude={"source", "line"}) == a.model_dump(
+                            exclude={"source", "line"}
+                        )
                     else:
                         assert squash(b.text) == squash(a.text), (name, a.turn)
                         assert (b.start, b.end) == (start, end), (name, a.turn)
@@ -82,7 +89,12 @@ def test_export_then_ingest_gives_the_same_turns(source_db, tmp_path, fmt):
 
 def test_jsonl_round_trip_keeps_the_episode_id(source_db, tmp_path):
     with Store(source_db, create=False) as original:
-        export(original, "jsonl", episode_id="latent-space-jeremy-howard-answer-ai", out_dir=tmp_path / "o")
+        export(
+            original,
+            "jsonl",
+            episode_id="latent-space-jeremy-howard-answer-ai",
+            out_dir=tmp_path / "o",
+        )
         with Store(tmp_path / "again.db") as again:
             [result] = ingest_paths([tmp_path / "o"], again).ok
             assert result.episode_id == "latent-space-jeremy-howard-answer-ai"
@@ -93,8 +105,30 @@ def test_jsonl_round_trip_keeps_the_episode_id(source_db, tmp_path):
 # --- property: any conversation survives the subtitle and JSON writers and readers -------------------
 
 NAMES = ["Maya Chen", "Tom", "李明", "主持人", "SPEAKER_01", "Ana de la Cruz", None]
-WORDS = st.sampled_from(["we", "built", "twelve", "stations", "and", "they", "work", "Yes", "sensors", "播客",
-                         "人工智能", "rain", "&", "<it>", "a<b", "-->", "1.", "#", ":", "really?"])
+WORDS = st.sampled_from(
+    [
+        "we",
+        "built",
+        "twelve",
+        "stations",
+        "and",
+        "they",
+        "work",
+        "Yes",
+        "sensors",
+        "播客",
+        "人工智能",
+        "rain",
+        "&",
+        "<it>",
+        "a<b",
+        "-->",
+        "1.",
+        "#",
+        ":",
+        "really?",
+    ]
+)
 
 
 @st.composite
@@ -116,9 +150,22 @@ def conversations(draw):
             start = clock + draw(st.integers(0, 3000)) / 1000
             end = start + draw(st.integers(1, 20000)) / 1000
             clock = end
-        turns.append({"episode_id": "prop", "turn": i, "speaker": speaker, "speaker_label": speaker,
-                      "role": "unknown", "text": text, "lang": "en", "start": start, "end": end,
-                      "chapter": None, "source": "p.txt", "line": i + 1})
+        turns.append(
+            {
+                "episode_id": "prop",
+                "turn": i,
+                "speaker": speaker,
+                "speaker_label": speaker,
+                "role": "unknown",
+                "text": text,
+                "lang": "en",
+                "start": start,
+                "end": end,
+                "chapter": None,
+                "source": "p.txt",
+                "line": i + 1,
+            }
+        )
     # Unknown speakers next to each other read back as one (nothing tells them apart), and a
     # name is only a label in a file that names someone: keep such cases out of this property.
     assume(not any(a is None and b is None for a, b in zip(speakers, speakers[1:], strict=False)))
@@ -133,8 +180,12 @@ def test_writers_and_readers_agree(turns, fmt):
     from podkb.models import Episode
 
     times = cue_times(turns)
-    ep = EpisodeExport(episode=Episode(episode_id="prop", source="p.txt"), turns=turns, times=times,
-                       named=any(t["speaker"] for t in turns))
+    ep = EpisodeExport(
+        episode=Episode(episode_id="prop", source="p.txt"),
+        turns=turns,
+        times=times,
+        named=any(t["speaker"] for t in turns),
+    )
     if fmt == "srt":
         # An SRT name is a `Name:` prefix, taken as a label when the file shows it names its
         # speakers: a name used twice, or another speaker named or marked `>>`. One name said

@@ -60,7 +60,10 @@ class BatchRun:
     def rows(self, index: int) -> list[dict[str, Any]]:
         """One entry's hits as output rows: the entry's name and the hit's rank, then the hit."""
         name = self.entries[index].name
-        return [{"name": name, "rank": rank, **hit} for rank, hit in enumerate(self.results[index].hits, start=1)]
+        return [
+            {"name": name, "rank": rank, **hit}
+            for rank, hit in enumerate(self.results[index].hits, start=1)
+        ]
 
 
 def load_batch(path: Path) -> list[BatchEntry]:
@@ -71,7 +74,10 @@ def load_batch(path: Path) -> list[BatchEntry]:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", path=str(path)) from None
-    first = next((ln.strip() for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")), "")
+    first = next(
+        (ln.strip() for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")),
+        "",
+    )
     items = _jsonl_items(text, path) if first.startswith("{") else _yaml_items(text, path)
     if not items:
         raise InputError("no queries in the batch file", path=str(path))
@@ -84,27 +90,48 @@ def load_batch(path: Path) -> list[BatchEntry]:
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = ".".join(str(p) for p in err["loc"])
-            hint = " (quote it)" if err["type"] == "string_type" and not isinstance(err.get("input"), dict | list) else ""
+            hint = (
+                " (quote it)"
+                if err["type"] == "string_type" and not isinstance(err.get("input"), dict | list)
+                else ""
+            )
             where = locate(err["loc"]) or line
             problems.append((where, f"{loc + ': ' if loc else ''}{_message(err['msg'])}{hint}"))
             continue
         name = q.name or f"query-{n}"
         if name.casefold() in seen:
-            problems.append((line, f"name: {name!r} is used by the entry on line {seen[name.casefold()]} too"))
+            problems.append(
+                (line, f"name: {name!r} is used by the entry on line {seen[name.casefold()]} too")
+            )
             continue
         seen[name.casefold()] = line
-        entries.append(BatchEntry(name=name, line=line, request=SearchRequest(
-            query=q.query, speaker=q.speaker, topic=q.topic, episode=q.episode, lang=q.lang, limit=q.limit)))
+        entries.append(
+            BatchEntry(
+                name=name,
+                line=line,
+                request=SearchRequest(
+                    query=q.query,
+                    speaker=q.speaker,
+                    topic=q.topic,
+                    episode=q.episode,
+                    lang=q.lang,
+                    limit=q.limit,
+                ),
+            )
+        )
     if problems:
         where, message = problems[0]
-        more = f" (and {len(problems) - 1} more bad entries, on lines {', '.join(str(w) for w, _ in problems[1:6])})" \
-            if len(problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more bad entries, on lines {_lines(problems[1:6])})"
+            if len(problems) > 1
+            else ""
+        )
         raise InputError(f"line {where}: {message}{more}", path=str(path))
     return entries
 
 
 def run_batch(store: Store, path: Path) -> BatchRun:
-    """Validate the file, then run every search; an entry that fails stops the batch with its line."""
+    """Validate the file, then run every search; a failing entry stops the batch, named by line."""
     run = BatchRun(entries=load_batch(path))
     for entry in run.entries:
         try:
@@ -112,7 +139,9 @@ def run_batch(store: Store, path: Path) -> BatchRun:
         except PodkbError as exc:
             if exc.path == str(store.path):
                 raise  # the store itself failed: not this entry's fault
-            raise InputError(f"line {entry.line}: {entry.name}: {exc.message}", path=str(path)) from None
+            raise InputError(
+                f"line {entry.line}: {entry.name}: {exc.message}", path=str(path)
+            ) from None
     return run
 
 
@@ -168,7 +197,9 @@ def _yaml_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
-        raise InputError("a batch file is a list of queries (or `queries:` holding one)", path=str(path))
+        raise InputError(
+            "a batch file is a list of queries (or `queries:` holding one)", path=str(path)
+        )
     items = []
     for item, item_node in zip(data, node.value, strict=True):
         line = item_node.start_mark.line + 1
@@ -185,6 +216,10 @@ def _yaml_line(node: Any, loc: tuple[Any, ...]) -> int | None:
             if key.value == loc[0]:
                 return value.start_mark.line + 1
     return None
+
+
+def _lines(problems: list[tuple[int, str]]) -> str:
+    return ", ".join(str(line) for line, _ in problems)
 
 
 def _message(msg: str) -> str:

@@ -20,8 +20,13 @@ from .store import TURN_COLUMNS, Store
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json")
 FILE_SUFFIXES = {
-    "jsonl": ".jsonl", "json": ".json", "csv": ".csv", "md": ".md",
-    "srt": ".srt", "vtt": ".vtt", "podcast-json": ".podcast.json",
+    "jsonl": ".jsonl",
+    "json": ".json",
+    "csv": ".csv",
+    "md": ".md",
+    "srt": ".srt",
+    "vtt": ".vtt",
+    "podcast-json": ".podcast.json",
 }
 # A subtitle or Podcasting 2.0 file holds one episode; the others can hold many in one stream.
 ONE_EPISODE_FORMATS = frozenset({"srt", "vtt", "podcast-json"})
@@ -65,7 +70,9 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
 
 
-def select(store: Store, *, episode_id: str | None = None, speaker: str | None = None) -> list[EpisodeExport]:
+def select(
+    store: Store, *, episode_id: str | None = None, speaker: str | None = None
+) -> list[EpisodeExport]:
     """Episodes with their matching turns. Times are worked out over the whole episode, so a
     speaker's cue ends where the next person starts, not where that speaker next speaks."""
     chosen = []
@@ -77,13 +84,15 @@ def select(store: Store, *, episode_id: str | None = None, speaker: str | None =
         keep = [i for i, r in enumerate(rows) if speaker is None or r["speaker"] == speaker]
         if not keep:
             continue
-        chosen.append(EpisodeExport(
-            episode=ep,
-            turns=[rows[i] for i in keep],
-            times=[times[i] for i in keep],
-            named=any(r["speaker"] for r in rows),
-            chapters=chapter_marks(rows, times),
-        ))
+        chosen.append(
+            EpisodeExport(
+                episode=ep,
+                turns=[rows[i] for i in keep],
+                times=[times[i] for i in keep],
+                named=any(r["speaker"] for r in rows),
+                chapters=chapter_marks(rows, times),
+            )
+        )
     return chosen
 
 
@@ -142,7 +151,9 @@ def _ms(start: float, end: float) -> tuple[float, float]:
     return start, max(round(end, 3), round(start + 0.001, 3))
 
 
-def chapter_marks(rows: list[dict[str, Any]], times: list[tuple[float, float]]) -> list[tuple[str, float]]:
+def chapter_marks(
+    rows: list[dict[str, Any]], times: list[tuple[float, float]]
+) -> list[tuple[str, float]]:
     """(title, start) where each run of turns in a chapter begins, on the cue clock."""
     marks: list[tuple[str, float]] = []
     previous = None
@@ -175,7 +186,9 @@ def render(fmt: str, episodes: list[EpisodeExport]) -> Iterator[str]:
             yield markdown(ep)
     elif fmt in ONE_EPISODE_FORMATS:
         if len(episodes) > 1:
-            raise UsageError(f"{fmt} holds one episode, and {len(episodes)} match: pass --episode, or --out DIR")
+            raise UsageError(
+                f"{fmt} holds one episode, and {len(episodes)} match: pass --episode, or --out DIR"
+            )
         writer = {"srt": srt, "vtt": vtt, "podcast-json": podcast_json}[fmt]
         for ep in episodes:
             yield writer(ep)
@@ -184,11 +197,13 @@ def render(fmt: str, episodes: list[EpisodeExport]) -> Iterator[str]:
 
 
 def srt(ep: EpisodeExport) -> str:
-    """SubRip: one numbered cue per turn, `Name: ` before the text (`>> ` for an unnamed speaker)."""
+    """SubRip: one numbered cue per turn, `Name: ` before the text (`>> `: an unnamed speaker)."""
     cues = []
     for n, (row, (start, end)) in enumerate(zip(ep.turns, ep.times, strict=True), start=1):
         text = _cue_lines(row["text"])
-        cues.append(f"{n}\n{_clock(start, ',')} --> {_clock(end, ',')}\n{_prefix(row, ep.named)}{text}\n")
+        cues.append(
+            f"{n}\n{_clock(start, ',')} --> {_clock(end, ',')}\n{_prefix(row, ep.named)}{text}\n"
+        )
     return "\n".join(cues)
 
 
@@ -225,8 +240,12 @@ def markdown(ep: EpisodeExport) -> str:
     e = ep.episode
     out = [f"# {_md_escape(e.title or e.episode_id)}\n"]
     facts = [
-        ("Show", e.show), ("Date", e.date), ("Hosts", ", ".join(e.hosts)), ("Guests", ", ".join(e.guests)),
-        ("Language", e.lang), ("Episode", f"{e.episode_id} ({e.source})"),
+        ("Show", e.show),
+        ("Date", e.date),
+        ("Hosts", ", ".join(e.hosts)),
+        ("Guests", ", ".join(e.guests)),
+        ("Language", e.lang),
+        ("Episode", f"{e.episode_id} ({e.source})"),
     ]
     out.append("\n".join(f"- **{k}:** {_md_escape(v)}" for k, v in facts if v) + "\n")
     if e.description:
@@ -241,8 +260,12 @@ def markdown(ep: EpisodeExport) -> str:
             out.append(f"## {_md_escape(chapter)}{when}\n")
         who = row["speaker"] or ("(unknown speaker)" if ep.named else None)
         head = " ".join(
-            x for x in (f"**{_md_escape(who)}**" if who else None,
-                        f"**[{_clock(row['start'], None)}]**" if row["start"] is not None else None) if x
+            x
+            for x in (
+                f"**{_md_escape(who)}**" if who else None,
+                f"**[{_clock(row['start'], None)}]**" if row["start"] is not None else None,
+            )
+            if x
         )
         body = "\n\n".join(_md_escape(p.strip()) for p in row["text"].split("\n\n") if p.strip())
         out.append(f"{head}  \n{body}\n" if head else f"{body}\n")
@@ -340,4 +363,3 @@ def _stdout_write(text: str) -> None:
     from . import output
 
     output.write(text)
-

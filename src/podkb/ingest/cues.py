@@ -18,9 +18,11 @@ from .labels import is_role_label, split_label
 from .raw import RawTurn
 
 _SENTENCE_END = tuple('.!?。！？…"”」』)）')
-_CJK_OR_PUNCT = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK_OR_PUNCT = re.compile(
+    r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+)
 _NO_SPACE_BEFORE = tuple(",.!?;:…)]}%」』，。！？、；：）")
-# `>>` is the closed-captioning mark for a change of speaker (CEA-608): a new turn, speaker not named.
+# `>>` is the captioning mark (CEA-608) for a change of speaker: a new turn, its speaker not named.
 _SPEAKER_CHANGE_RE = re.compile(r"^\s*>>+(?!>)\s*")
 _UNNAMED = "\x00unnamed"  # the key of a `>>` turn: someone speaks, never equal to a named speaker
 
@@ -43,7 +45,9 @@ def join_text(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    if right.startswith(_NO_SPACE_BEFORE) or (_CJK_OR_PUNCT.match(left[-1]) and _CJK_OR_PUNCT.match(right[0])):
+    if right.startswith(_NO_SPACE_BEFORE) or (
+        _CJK_OR_PUNCT.match(left[-1]) and _CJK_OR_PUNCT.match(right[0])
+    ):
         return left + right
     return f"{left} {right}"
 
@@ -75,17 +79,25 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
         if cand is not None and cand.rest:
             candidates.append((i, cand))
     counts = Counter(name_key(c.name) for _, c in candidates)
-    strong = {i for i, c in candidates if counts[name_key(c.name)] >= 2 or is_role_label(c.name) or name_key(c.name) in known}
+    strong = {
+        i
+        for i, c in candidates
+        if counts[name_key(c.name)] >= 2 or is_role_label(c.name) or name_key(c.name) in known
+    }
     at_sentence_start = {i for i, _ in candidates if i == 0 or ends_sentence(cues[i - 1].text)}
     names_at_starts = {name_key(c.name) for i, c in candidates if i in at_sentence_start}
-    document_labelled = bool(strong) or any(c.label or c.new_speaker for c in cues) or len(names_at_starts) >= 2
+    document_labelled = (
+        bool(strong) or any(c.label or c.new_speaker for c in cues) or len(names_at_starts) >= 2
+    )
     for i, cand in candidates:
         if i in strong or (document_labelled and i in at_sentence_start):
             cues[i].label = cand.name
             cues[i].text = cand.rest
 
 
-def merge_cues(cues: Sequence[Cue], *, carry_over: bool, boundaries: Sequence[float] = ()) -> list[RawTurn]:
+def merge_cues(
+    cues: Sequence[Cue], *, carry_over: bool, boundaries: Sequence[float] = ()
+) -> list[RawTurn]:
     """Consecutive cues of one speaker as one turn.
 
     carry_over: a cue that names no speaker continues the current one (WebVTT voices and

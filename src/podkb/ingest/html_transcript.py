@@ -100,5 +100,12 @@ class _TranscriptParser(HTMLParser):
             last.text = f"{last.text}\n\n{content}"
             return
         line = self._label_line if self._label_fresh else self._p_line
-        self.turns.append(RawTurn(text=content, line=line, label=self._label, start=self._time if self._time_fresh else None))
+        self.turns.append(
+            RawTurn(
+                text=content,
+                line=line,
+                label=self._label,
+                start=self._time if self._time_fresh else None,
+            )
+        )
         self._label_fresh = self._time_fresh = False

@@ -61,10 +61,16 @@ def read_podcast_json(
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"])
-            raise InputError(f"line {line}: segments[{i}].{field}: {first['msg']}", path=path) from None
+            raise InputError(
+                f"line {line}: segments[{i}].{field}: {first['msg']}", path=path
+            ) from None
         speaker = seg.speaker.strip() if seg.speaker and seg.speaker.strip() else None
-        cues.append(Cue(text=seg.body, line=line, start=seg.startTime, end=seg.endTime, label=speaker))
-    return RawTranscript(format="podcast-json", turns=merge_cues(cues, carry_over=False, boundaries=chapter_starts))
+        cues.append(
+            Cue(text=seg.body, line=line, start=seg.startTime, end=seg.endTime, label=speaker)
+        )
+    return RawTranscript(
+        format="podcast-json", turns=merge_cues(cues, carry_over=False, boundaries=chapter_starts)
+    )
 
 
 def read_chapters(data: Any, *, path: str = "") -> list[RawChapter]:

@@ -96,7 +96,9 @@ def read_chapters_sidecar(transcript: Path) -> list[RawChapter] | None:
     return read_chapters(parsed, path=str(path))
 
 
-def merge_entry(entry: CatalogEntry | None, source: str, *layers: EpisodeInfo | None) -> CatalogEntry | None:
+def merge_entry(
+    entry: CatalogEntry | None, source: str, *layers: EpisodeInfo | None
+) -> CatalogEntry | None:
     """The catalog entry with each layer's values on top (later layers win); None if all empty."""
     given = [layer for layer in layers if layer is not None and not layer.is_empty()]
     if not given:

@@ -129,7 +129,10 @@ def _voice_pieces(payload: list[tuple[int, str]]) -> list[tuple[str | None, list
             pieces[-1][1].append((line_no, rest))
     out = []
     for voice, texts in pieces:
-        clean = [(j, html.unescape(_VTT_TAG_RE.sub("", _VTT_VOICE_END_RE.sub("", t))).strip()) for j, t in texts]
+        clean = [
+            (j, html.unescape(_VTT_TAG_RE.sub("", _VTT_VOICE_END_RE.sub("", t))).strip())
+            for j, t in texts
+        ]
         clean = [(j, t) for j, t in clean if t]
         if clean or voice is not None:
             out.append((voice, clean))
@@ -156,4 +159,6 @@ def _transcript(
     fmt: str, cues: list[Cue], known_names: frozenset[str], chapter_starts: tuple[float, ...]
 ) -> RawTranscript:
     apply_prefix_labels(cues, known_names)
-    return RawTranscript(format=fmt, turns=merge_cues(cues, carry_over=True, boundaries=chapter_starts))
+    return RawTranscript(
+        format=fmt, turns=merge_cues(cues, carry_over=True, boundaries=chapter_starts)
+    )

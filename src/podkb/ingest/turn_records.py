@@ -49,7 +49,9 @@ def read_turn_lines(text: str, *, path: str = "") -> RawTranscript:
 
 def read_turn_array(text: str, data: list[Any], *, path: str = "") -> RawTranscript:
     lines = _element_lines(text)
-    return records_to_transcript([(lines[i] if i < len(lines) else 1, obj) for i, obj in enumerate(data)], "turns-json", path)
+    return records_to_transcript(
+        [(lines[i] if i < len(lines) else 1, obj) for i, obj in enumerate(data)], "turns-json", path
+    )
 
 
 def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -> RawTranscript:
@@ -66,7 +68,8 @@ def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -
     episodes = sorted({t.episode_id for t in turns})
     if len(episodes) > 1:
         raise InputError(
-            f"holds {len(episodes)} episodes ({', '.join(episodes[:3])}{', ...' if len(episodes) > 3 else ''}); "
+            f"holds {len(episodes)} episodes ({', '.join(episodes[:3])}"
+            f"{', ...' if len(episodes) > 3 else ''}); "
             "a file is one episode: export with `--out DIR` for one file per episode",
             path=path,
         )
@@ -76,8 +79,15 @@ def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -
     for t, n in turns_and_lines:
         raw.turns.append(
             RawTurn(
-                text=t.text, line=n, label=t.speaker_label, start=t.start, end=t.end, chapter=t.chapter,
-                speaker=t.speaker, role=t.role, lang=t.lang,
+                text=t.text,
+                line=n,
+                label=t.speaker_label,
+                start=t.start,
+                end=t.end,
+                chapter=t.chapter,
+                speaker=t.speaker,
+                role=t.role,
+                lang=t.lang,
             )
         )
         if t.chapter and t.chapter not in chapters:
