@@ -288,6 +288,21 @@ def test_atomic_write_keeps_the_old_file_when_the_write_fails(tmp_path, monkeypa
     assert [p.name for p in tmp_path.iterdir()] == ["x.srt"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_atomic_write_gives_new_files_the_usual_permissions(tmp_path):
+    from podkb import files
+
+    old = os.umask(0o022)
+    try:
+        files.atomic_write(tmp_path / "new.md", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.md").stat().st_mode & 0o777 == 0o644
+    os.chmod(tmp_path / "new.md", 0o600)
+    files.atomic_write(tmp_path / "new.md", "y")  # an existing file keeps its mode
+    assert (tmp_path / "new.md").stat().st_mode & 0o777 == 0o600
+
+
 def test_path_inside_refuses_escapes(tmp_path):
     from podkb.errors import UsageError
     from podkb.files import path_inside

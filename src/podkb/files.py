@@ -77,6 +77,8 @@ def atomic_write(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
+            # mkstemp makes the file private (0600); give it the mode a plain open() would.
+            os.chmod(fh.fileno(), _file_mode(path))
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -86,6 +88,16 @@ def atomic_write(path: Path, text: str) -> None:
             pass
         raise
     _fsync_dir(path.parent)
+
+
+def _file_mode(path: Path) -> int:
+    """The existing file's permissions, else 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_dir(folder: Path) -> None:
