@@ -76,7 +76,7 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
         if cue.label is not None or cue.new_speaker:
             continue  # named already, or `>>`: a speaker whose name is not given
         cand = split_label(cue.text, known)
-        if cand is not None and cand.rest:
+        if cand is not None:
             candidates.append((i, cand))
     counts = Counter(name_key(c.name) for _, c in candidates)
     strong = {
