@@ -572,3 +572,10 @@ def test_seed_pages_are_still_read_as_text(seed_db):
     with Store(seed_db, create=False) as store:
         formats = {r[0] for r in store.conn.execute("SELECT format FROM episodes")}
     assert formats == {"text"}
+
+
+def test_ingest_cli_blank_name_is_a_usage_error(run_cli, tmp_path):
+    code, _out, err = run_cli(
+        "ingest", str(SAMPLES / "diarized.srt"), "--db", str(tmp_path / "kb.db"), "--host", " "
+    )
+    assert code == 2 and err.strip() == "podkb: --host: names must not be blank"

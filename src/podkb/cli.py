@@ -235,7 +235,8 @@ def _episode_overrides(*, show, title, hosts, guests, date):
         info = EpisodeInfo(show=show, title=title, hosts=hosts or [], guests=guests or [], date=date)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise UsageError(f"--{first['loc'][0]}: {first['msg']}") from None
+        option = {"hosts": "host", "guests": "guest"}.get(str(first["loc"][0]), first["loc"][0])
+        raise UsageError(f"--{option}: {first['msg'].removeprefix('Value error, ')}") from None
     return None if info.is_empty() else info
 
 
