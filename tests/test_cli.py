@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SEEDS
 
-COMMANDS = ["ingest", "episodes", "show", "export", "search", "quotes", "speakers", "topics"]
+COMMANDS = ["ingest", "episodes", "show", "export", "search", "quotes", "speakers", "topics", "batch"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
