@@ -27,7 +27,6 @@ class Term:
 
     def fts(self, column: str = "body") -> str:
         """This term as an FTS5 expression over the body (or another text) column and uni."""
-        parts: list[str] = []
         cjk_singles: list[str] = []
         phrase: list[str] = []
         for w in self.words:

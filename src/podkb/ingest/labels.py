@@ -25,7 +25,7 @@ _NOT_NAMES = {
     "question", "answer", "quote", "link", "links", "episode", "chapter", "title", "date", "time",
     "so", "and", "but", "yes", "no", "well", "now", "here", "also", "why", "what", "how", "today",
     "first", "second", "third", "finally", "important", "result", "results", "problem", "solution",
-    "goal", "step", "lesson", "fact", "rule", "answer", "reason", "idea", "point", "bonus", "spoiler",
+    "goal", "step", "lesson", "fact", "rule", "reason", "idea", "point", "bonus", "spoiler",
     "注意", "注", "备注", "備註", "更新", "快速问答", "快速問答", "问题", "問題", "提示",
 }
 _ROLE_WORD_RE = re.compile(
