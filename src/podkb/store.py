@@ -97,6 +97,10 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
+            # WAL: readers never wait for a writer, and a commit syncs one file. With
+            # synchronous=NORMAL a crash can lose the last commit but never tears one.
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
             self._init_schema()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
@@ -210,24 +214,40 @@ class Store:
                 datetime.now(UTC).isoformat(timespec="seconds"),
             ),
         )
-        count = 0
         episode_token = token_key(episode.episode_id)
+        next_id = (self.conn.execute("SELECT max(id) FROM turns").fetchone()[0] or 0) + 1
+        chapter_tokens: dict[str, str] = {}
+        rows: list[tuple] = []
+        index_rows: list[tuple] = []
+        count = 0
         for t in turns:
-            cur = self.conn.execute(
-                'INSERT INTO turns(episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
-                " chapter, source, line, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang, t.start, t.end,
-                 t.chapter, t.source, t.line, word_count(t.text)),
-            )
             body, uni = index_fields(t.text)
-            self.conn.execute(
-                "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
-                (cur.lastrowid, body, uni, token_key(t.speaker), episode_token, " ".join(
-                    index_fields(t.chapter)[0].split()) if t.chapter else ""),
-            )
+            if t.chapter and t.chapter not in chapter_tokens:
+                chapter_tokens[t.chapter] = index_fields(t.chapter)[0]
+            rows.append((next_id, t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang,
+                         t.start, t.end, t.chapter, t.source, t.line, word_count(t.text)))
+            index_rows.append((next_id, body, uni, token_key(t.speaker), episode_token,
+                               chapter_tokens[t.chapter] if t.chapter else ""))
+            next_id += 1
             count += 1
+            if len(rows) >= 1000:  # bounded memory: a huge episode streams in batches
+                self._insert_turns(rows, index_rows)
+        self._insert_turns(rows, index_rows)
         self.conn.execute("UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id))
         return count
+
+    def _insert_turns(self, rows: list[tuple], index_rows: list[tuple]) -> None:
+        self.conn.executemany(
+            'INSERT INTO turns(id, episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
+            " chapter, source, line, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
+            index_rows,
+        )
+        rows.clear()
+        index_rows.clear()
 
     # --- reads ----------------------------------------------------------------------------
 

@@ -91,7 +91,14 @@ _SHOW_NOTES_HEADINGS = {
 }
 
 
+# Page furniture is short; a longer paragraph is never chrome (and is not worth folding).
+_MAX_CHROME_CHARS = 400
+_MAX_HEADING_CHARS = 60
+
+
 def is_chrome(paragraph: str) -> bool:
+    if len(paragraph) > _MAX_CHROME_CHARS:
+        return False
     key = fold(paragraph).strip()
     return bool(_CHROME_RE.fullmatch(key))
 
@@ -101,8 +108,8 @@ def _heading_key(paragraph: str) -> str:
 
 
 def is_transcript_marker(paragraph: str) -> bool:
-    return _heading_key(paragraph) in _TRANSCRIPT_MARKERS
+    return len(paragraph) <= _MAX_HEADING_CHARS and _heading_key(paragraph) in _TRANSCRIPT_MARKERS
 
 
 def is_show_notes_heading(paragraph: str) -> bool:
-    return _heading_key(paragraph) in _SHOW_NOTES_HEADINGS
+    return len(paragraph) <= _MAX_HEADING_CHARS and _heading_key(paragraph) in _SHOW_NOTES_HEADINGS

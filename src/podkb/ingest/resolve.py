@@ -109,13 +109,21 @@ class SpeakerResolver:
         self.metadata = metadata
         self.hosts = hosts
         self.guests = guests
-        self.text_key = fold(full_text)
+        self.full_text = full_text
+        self._text_key: str | None = None
         self.participant_keys: dict[str, str] = {}
         for person in [*hosts, *guests]:
             for alias in metadata.aliases_of(person):
                 self.participant_keys.setdefault(name_key(alias), person)
             first = person.split()[0] if person.split() else person
             self.participant_keys.setdefault(name_key(first), person)
+
+    @property
+    def text_key(self) -> str:
+        """The folded transcript, made only when a bare alias needs its full name looked up."""
+        if self._text_key is None:
+            self._text_key = fold(self.full_text)
+        return self._text_key
 
     def resolve(self, label: str | None) -> tuple[str | None, str]:
         if label is None:

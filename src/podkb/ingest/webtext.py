@@ -92,7 +92,7 @@ def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 2
     A run is a sequence of paragraphs equal, in order, to an earlier one. Single repeated
     paragraphs ("Yeah.") are kept: people do say the same thing twice.
     """
-    keys = [fold(u.text) for u in units]
+    keys = [u.text for u in units]  # a copied page repeats itself verbatim
     first_seen: dict[str, list[int]] = {}
     drop = [False] * len(units)
     i = 0
