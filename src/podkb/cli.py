@@ -287,6 +287,8 @@ def _run_search(request, fmt: str | None, *, full_text: bool = False) -> None:
     fmt = _check_format(fmt, output.FORMATS)
     store = _store(None)
     result = search(store, request)
+    if result.note:
+        output.message(f"podkb: {result.note}")
     hits = result.hits
     if not hits and result.suggestion:
         if fmt == "table":

@@ -21,6 +21,11 @@ from .text import fold, is_cjk, to_simplified
 _BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3)"
 SNIPPET_CHARS = 160
 MAX_LIMIT = 10_000
+# FTS5 scores every match before it takes the best: a word in most turns costs a scan of them all
+# (650 ms at a million turns). A query made only of words this common is answered unranked,
+# in episode order, which FTS5 streams; a rarer word beside them keeps ranking cheap.
+FREQUENT_SHARE = 0.10
+FREQUENT_MIN_TURNS = 20_000
 
 
 @dataclass
@@ -41,6 +46,7 @@ class SearchResult:
     speaker: str | None = None  # the canonical speaker the --speaker name resolved to
     topic: str | None = None
     suggestion: str | None = None  # "did you mean", when nothing matched
+    note: str | None = None  # said to the person on stderr (e.g. why hits are unranked)
 
 
 def search(store: Store, request: SearchRequest) -> SearchResult:
@@ -88,7 +94,16 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
             raise UsageError("a query of only exclusions needs a filter (--speaker, --topic, --episode or --lang)")
         raise UsageError("give a query, or a filter (--speaker, --topic, --episode or --lang)")
 
-    rows = _run(store, match_parts, query.exclusion_expression(), sql_where, args, request.limit)
+    ranked = True
+    if positive:
+        common = _too_common(store, query)
+        if common:
+            ranked = False
+            result.note = (
+                f"{', '.join(repr(w) for w in common)} occur in more than {FREQUENT_SHARE:.0%} of turns: "
+                "hits are in episode order, not ranked; add a rarer word to rank them"
+            )
+    rows = _run(store, match_parts, query.exclusion_expression(), sql_where, args, request.limit, ranked=ranked)
     terms = query.terms()
     result.hits = [_hit(row, terms) for row in rows]
     if request.context:
@@ -99,20 +114,45 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
     return result
 
 
+def _too_common(store: Store, query: Query) -> list[str]:
+    """The query's words, if every positive clause is made only of very common words."""
+    total = store.turn_count()
+    if total < FREQUENT_MIN_TURNS:
+        return []
+    words: list[str] = []
+    for clause in query.positive:
+        for term in clause.terms:
+            if term.prefix:
+                return []
+            for word in term.words:
+                if is_cjk(word) or _doc_freq(store, word) <= FREQUENT_SHARE * total:
+                    return []
+                words.append(word)
+    return words
+
+
+def _doc_freq(store: Store, word: str) -> int:
+    store.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.turn_vocab_row USING fts5vocab(main, turn_index, row)")
+    row = store.conn.execute("SELECT doc FROM temp.turn_vocab_row WHERE term = ?", (word,)).fetchone()
+    return row[0] if row else 0
+
+
 def _run(
-    store: Store, match_parts: list[str], exclusion: str | None, where: list[str], args: list[Any], limit: int
+    store: Store, match_parts: list[str], exclusion: str | None, where: list[str], args: list[Any], limit: int,
+    *, ranked: bool = True,
 ) -> list[sqlite3.Row]:
     columns = ", ".join(f't."{c}"' if c == "end" else f"t.{c}" for c in TURN_COLUMNS)
     if match_parts:
         match = " AND ".join(f"({p})" for p in match_parts)
         if exclusion:
             match = f"({match}) NOT ({exclusion})"
+        score = _BM25 if ranked else "0.0"
         sql = (
-            f"SELECT {columns}, t.id AS id, {_BM25} AS rank FROM turn_index"
+            f"SELECT {columns}, t.id AS id, {score} AS rank FROM turn_index"
             " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?"
         )
         params: list[Any] = [match, *args]
-        order = "rank, t.id"
+        order = "rank, t.id" if ranked else "turn_index.rowid"
     else:
         sql = f"SELECT {columns}, t.id AS id, 0.0 AS rank FROM turns t WHERE 1"
         params = list(args)

@@ -27,10 +27,9 @@ def speaker_aliases(store: Store) -> dict[str, str]:
     in_store = set(store.speaker_names())
     for name in in_store:
         table[name_key(name)] = name
-    for label, speaker in store.conn.execute(
-        "SELECT DISTINCT speaker_label, speaker FROM turns WHERE speaker IS NOT NULL AND speaker_label IS NOT NULL"
-    ):
-        table.setdefault(name_key(label), speaker)
+    for speaker, label in store.speaker_label_pairs():
+        if label:
+            table.setdefault(name_key(label), speaker)
     for entry in load_metadata().speakers:
         if entry.name in in_store:
             for alias in entry.aliases:
@@ -102,10 +101,8 @@ def speaker_summary(store: Store) -> list[dict]:
 
     register = {e.name: e.aliases for e in load_metadata().speakers}
     labels: dict[str, set[str]] = {}
-    for label, speaker in store.conn.execute(
-        "SELECT DISTINCT speaker_label, speaker FROM turns WHERE speaker IS NOT NULL AND speaker_label IS NOT NULL"
-    ):
-        if label != speaker:
+    for speaker, label in store.speaker_label_pairs():
+        if label and label != speaker:
             labels.setdefault(speaker, set()).add(label)
     rows = []
     for name, episodes, turns, words, roles, episode_ids in store.conn.execute(

@@ -22,7 +22,7 @@ from .text import fold, index_fields, word_count
 if TYPE_CHECKING:
     from .models import Episode, Turn
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 10.0
 
 _SCHEMA = """
@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS turns (
     UNIQUE (episode_id, turn)
 );
 CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
+-- Every (speaker, label as written) pair, kept by refresh_summaries(): speaker lookups read this,
+-- not a million turns.
+CREATE TABLE IF NOT EXISTS speaker_labels (
+    speaker TEXT NOT NULL, label TEXT, turns INTEGER NOT NULL,
+    PRIMARY KEY (speaker, label)
+);
 -- Full-text index, rowid = turns.id. body: folded words and CJK bigrams, uni: CJK characters,
 -- speaker and episode: one token each, for filters written inside MATCH (fast in FTS5).
 CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
@@ -124,11 +130,36 @@ class Store:
                 path=str(self.path),
             )
         elif version < SCHEMA_VERSION:
-            raise StoreError(
-                f"schema {version} is older than {SCHEMA_VERSION} and cannot be migrated; "
-                "re-ingest into a new store",
-                path=str(self.path),
-            )
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
+        steps = {1: self._migrate_1_to_2}
+        with self.transaction():
+            while version < SCHEMA_VERSION:
+                step = steps.get(version)
+                if step is None:
+                    raise StoreError(
+                        f"schema {version} cannot be migrated to {SCHEMA_VERSION}; re-ingest into a new store",
+                        path=str(self.path),
+                    )
+                step()
+                version += 1
+                self.conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(version),))
+
+    def _migrate_1_to_2(self) -> None:
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
+        if "words" not in columns:
+            self.conn.execute("ALTER TABLE turns ADD COLUMN words INTEGER NOT NULL DEFAULT 0")
+            from .text import word_count
+
+            for rowid, text in self.conn.execute("SELECT id, text FROM turns").fetchall():
+                self.conn.execute("UPDATE turns SET words=? WHERE id=?", (word_count(text), rowid))
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS speaker_labels (speaker TEXT NOT NULL, label TEXT,"
+            " turns INTEGER NOT NULL, PRIMARY KEY (speaker, label))"
+        )
+        self.refresh_summaries()
 
     def _schema_version(self) -> int | None:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -249,7 +280,25 @@ class Store:
         rows.clear()
         index_rows.clear()
 
+    def refresh_summaries(self) -> None:
+        """Recount what lookups read instead of scanning turns: speaker labels, turn count."""
+        self.conn.execute("DELETE FROM speaker_labels")
+        self.conn.execute(
+            "INSERT INTO speaker_labels(speaker, label, turns) SELECT speaker, speaker_label, count(*)"
+            " FROM turns WHERE speaker IS NOT NULL GROUP BY speaker, speaker_label"
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('turn_count', (SELECT count(*) FROM turns))"
+        )
+
     # --- reads ----------------------------------------------------------------------------
+
+    def turn_count(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()
+        return int(row[0]) if row else self.conn.execute("SELECT count(*) FROM turns").fetchone()[0]
+
+    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")]
 
     def episodes(self) -> list[Episode]:
         from .models import Episode
@@ -290,8 +339,7 @@ class Store:
         return [Turn.model_validate(d) for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)]
 
     def speaker_names(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT speaker FROM turns WHERE speaker IS NOT NULL ORDER BY speaker")]
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT speaker FROM speaker_labels ORDER BY speaker")]
 
     def counts(self) -> dict[str, int]:
         one = self.conn.execute

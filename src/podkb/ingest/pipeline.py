@@ -160,6 +160,7 @@ def ingest_paths(
             report.files.append(result)
             if on_file:
                 on_file(result)
+        store.refresh_summaries()
     return report
 
 
