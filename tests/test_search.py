@@ -179,3 +179,17 @@ def test_snippet_marks_matches_in_the_original_text():
     snippet, spans = make_snippet(text, parse_query("transformer tomas 叠衣服").terms())
     marked = [snippet[s:e] for s, e in spans]
     assert marked == ["TRANSFORMER", "Tomás", "疊衣服"]
+
+
+def test_a_query_of_only_very_common_words_is_answered_unranked(seed_store, monkeypatch):
+    import podkb.search as search_module
+
+    monkeypatch.setattr(search_module, "FREQUENT_MIN_TURNS", 0)
+    result = search(seed_store, SearchRequest(query="the", limit=5))
+    assert result.note and "'the'" in result.note
+    assert [h["score"] for h in result.hits] == [0.0] * 5
+    ids = [(h["episode_id"], h["turn"]) for h in result.hits]
+    assert len(ids) == 5
+    # A rarer word beside it keeps the ranking.
+    ranked = search(seed_store, SearchRequest(query="the leaderboard", limit=5))
+    assert ranked.note is None and ranked.hits[0]["score"] > 0
