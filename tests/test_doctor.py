@@ -26,7 +26,7 @@ def test_a_healthy_store(seed_db):
     report = doctor.diagnose(seed_db)
     assert report.ok, report.checks
     assert report.counts == {"episodes": 5, "turns": 440, "speakers": 8, "indexed_turns": 440}
-    assert report.schema_version == 1
+    assert report.schema_version == 2
     assert [c.name for c in report.checks] == [
         "metadata",
         "store",
@@ -35,6 +35,7 @@ def test_a_healthy_store(seed_db):
         "fts",
         "index",
         "episodes",
+        "summaries",
     ]
     assert report.repair == []
 
@@ -155,8 +156,8 @@ def test_a_damaged_file_is_reported_with_recovery_steps(run_cli, copy_db, damage
 @pytest.mark.parametrize(
     "version, detail, advice",
     [
-        ("0", "schema version 0, this podkb reads 1", "re-ingest"),
-        ("99", "schema version 99, this podkb reads 1", "upgrade podkb"),
+        ("0", "schema version 0, this podkb reads 2", "re-ingest"),
+        ("99", "schema version 99, this podkb reads 2", "upgrade podkb"),
     ],
 )
 def test_other_schema_versions(copy_db, version, detail, advice):
@@ -195,3 +196,29 @@ def test_doctor_on_a_busy_store_says_busy(run_cli, copy_db, monkeypatch):
     assert err.strip().splitlines() == [
         f"podkb: {copy_db}: store busy: another podkb process is writing; try again"
     ]
+
+
+def test_an_older_schema_is_migrated_by_repair(run_cli, copy_db):
+    conn = sqlite3.connect(copy_db)
+    conn.execute("DROP TABLE speaker_labels")
+    conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+    report = doctor.diagnose(copy_db)
+    assert failed(report) == {"schema": "schema version 1, this podkb reads 2"}
+    assert report.repair == [
+        "podkb migrates it when it next opens it; podkb doctor --repair does it now"
+    ]
+    code, out, _ = run_cli("doctor", "--db", str(copy_db), "--repair", "--format", "json")
+    assert code == 0 and json.loads(out)["schema_version"] == 2
+
+
+def test_out_of_date_summaries_are_found_and_repaired(copy_db):
+    conn = sqlite3.connect(copy_db)
+    conn.execute("DELETE FROM speaker_labels WHERE speaker = 'Lewis Tunstall'")
+    conn.execute("UPDATE meta SET value='7' WHERE key='turn_count'")
+    conn.commit()
+    conn.close()
+    report = doctor.diagnose(copy_db)
+    assert failed(report)["summaries"].endswith("turn count 7 for 440 turns")
+    assert doctor.repair(copy_db).ok

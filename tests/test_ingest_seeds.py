@@ -150,8 +150,9 @@ def attribution_accuracy(turns, source_lines: list[str]) -> tuple[float, list[in
         label = split_label(content, frozenset({"lewis", "britney"}))
         if label:
             content = label.rest
-        holders = [t for t in turns if content in t.text]
-        got = holders[0].speaker if holders else None
+        # The turn holding this line: it contains the text and starts at or before the line.
+        holders = [t for t in turns if content in t.text and t.line <= line]
+        got = max(holders, key=lambda t: t.line).speaker if holders else None
         if got != expected:
             wrong.append(line)
     return 1 - len(wrong) / len(rows), wrong
@@ -166,6 +167,6 @@ def test_001_attribution_accuracy(seed_turns):
     assert accuracy >= ACCURACY_FLOOR, wrong
 
 
-# Measured: 128 of 132 lines (97.0%); the four misses are host lines 19-21 and 99, which
-# follow an answer with no question mark or label to show the turn changed.
-ACCURACY_FLOOR = 0.969
+# Measured: 131 of 132 lines (99.2%); the miss is host line 99 ("I'm definitely going to give
+# that a listen"), which follows an answer with no question, label or reaction to show the turn changed.
+ACCURACY_FLOOR = 0.992

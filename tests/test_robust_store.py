@@ -70,6 +70,20 @@ def wait_for(predicate, timeout: float = 60.0, proc: subprocess.Popen | None = N
         time.sleep(0.005)
 
 
+def writing(db: Path) -> bool:
+    """True while another connection holds the store's write lock (an ingest mid-transaction)."""
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return True
+    else:
+        probe.execute("ROLLBACK")
+        return False
+    finally:
+        probe.close()
+
+
 def assert_sound(db: Path) -> None:
     report = doctor.diagnose(db)
     assert report.ok, report.checks
@@ -96,14 +110,12 @@ def test_sigkill_during_ingest_leaves_the_store_as_it_was(tmp_path, one_episode_
     before = snapshot(db)
     folder = many_transcripts(tmp_path / "many", copies=6)
     proc = podkb("ingest", "--db", str(db), str(folder))
-    journal = Path(f"{db}-journal")
-    wait_for(journal.exists, proc=proc)  # the write transaction has begun writing
+    wait_for(lambda: writing(db), proc=proc)  # the ingest's write transaction is open
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    assert journal.exists()  # a hot journal: the next open rolls the half-written ingest back
-    assert snapshot(db) == before
+    assert snapshot(db) == before  # opening the store discards the half-written transaction
     assert_sound(db)
     # ...and the store still takes writes.
     again = podkb("ingest", "--db", str(db), str(SEEDS))
@@ -117,7 +129,7 @@ def test_ctrl_c_during_ingest_exits_130_and_rolls_back(tmp_path, one_episode_db)
     before = snapshot(db)
     folder = many_transcripts(tmp_path / "many", copies=6)
     proc = podkb("ingest", "--db", str(db), str(folder))
-    wait_for(Path(f"{db}-journal").exists, proc=proc)
+    wait_for(lambda: writing(db), proc=proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
@@ -196,41 +208,50 @@ def test_a_second_writer_waits_for_the_first(tmp_path, one_episode_db):
     assert_sound(db)
 
 
-def test_readers_see_a_busy_store_as_busy_not_a_traceback(run_cli, one_episode_db, monkeypatch):
+def test_readers_never_wait_for_a_writer_and_writers_are_told_busy(
+    run_cli, one_episode_db, monkeypatch
+):
     monkeypatch.setenv("PODKB_BUSY_TIMEOUT", "0.1")
     holder = sqlite3.connect(one_episode_db, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")  # a writer in the middle of its commit
+    holder.execute("BEGIN IMMEDIATE")  # a writer mid-ingest
+    holder.execute("DELETE FROM turns")  # ...with changes no one else may see yet
     try:
-        results = [
+        reads = [
             run_cli(*cmd, "--db", str(one_episode_db))
-            for cmd in (("episodes",), ("show", "humans"), ("export",), ("ingest", str(SEEDS)))
+            for cmd in (("episodes",), ("show", "humans"), ("export",), ("search", "hugging"))
         ]
+        write = run_cli("ingest", "--db", str(one_episode_db), str(SEEDS))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    for code, _, err in results:
-        assert code == 3, err
-        assert err.splitlines() == [
-            f"podkb: {one_episode_db}: store busy: another podkb process is writing; try again"
-        ]
+    for code, out, err in reads:
+        assert code == 0 and out and err == ""
+    code, _, err = write
+    assert code == 3
+    assert err.splitlines() == [
+        f"podkb: {one_episode_db}: store busy: another podkb process is writing; try again"
+    ]
 
 
 # --- other schema versions and other files --------------------------------------------------------
 
 
 def _set_version(db: Path, version: str | None) -> None:
-    with sqlite3.connect(db) as conn:
-        if version is None:
-            conn.execute("DELETE FROM meta WHERE key='schema_version'")
-        else:
-            conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (version,))
+    conn = sqlite3.connect(db)
+    if version is None:
+        conn.execute("DELETE FROM meta WHERE key='schema_version'")
+    else:
+        conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (version,))
+    conn.commit()
+    conn.close()  # the last connection out checkpoints the WAL into the file
+    assert not Path(f"{db}-wal").exists()
 
 
 @pytest.mark.parametrize(
     "version, message",
     [
-        ("0", "schema 0 is older than 1 and cannot be migrated; re-ingest into a new store"),
-        ("2", "written by a newer podkb (schema 2, this one reads 1); upgrade podkb"),
+        ("0", "schema 0 cannot be migrated to 2; re-ingest into a new store"),
+        ("3", "written by a newer podkb (schema 3, this one reads 2); upgrade podkb"),
         (None, "not a podkb store (no schema version)"),
         ("one", "unreadable schema version 'one'"),
     ],
@@ -302,7 +323,9 @@ def test_a_folder_as_the_store(run_cli, tmp_path):
     "command",
     [
         "export --format jsonl",
-        "export --format json",
+        "search hugging --format json",
+        "search hugging --format jsonl",
+        "quotes Lewis --format json",
         "episodes --format json",
         "episodes --format jsonl",
         "show latent --format jsonl",

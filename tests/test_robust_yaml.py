@@ -25,24 +25,23 @@ CONVERSATION = "Host: Hello.\nGuest: Hi.\nHost: Bye.\nGuest: Bye.\n"
         (
             "catalog.yaml",
             "episodes:\n  - source: a.txt\n    hosts: [NO]\n",
-            "line 3: episodes.0.hosts.0: YAML reads NO as a boolean (false); "
-            'write it in quotes: "NO"',
+            'line 3: episodes.0.hosts.0: YAML reads NO as a boolean (false); quote it: "NO"',
         ),
         (
             "catalog.yaml",
             "episodes:\n  - source: a.txt\n    date: 1:30\n",
-            'line 3: episodes.0.date: YAML reads 1:30 as a number (90); write it in quotes: "1:30"',
+            'line 3: episodes.0.date: YAML reads 1:30 as a number (90); quote it: "1:30"',
         ),
         (
             "catalog.yaml",
             "episodes:\n  - source: a.txt\n    date: 2024-01-05\n",
             "line 3: episodes.0.date: YAML reads 2024-01-05 as a date (2024-01-05); "
-            'write it in quotes: "2024-01-05"',
+            'quote it: "2024-01-05"',
         ),
         (
             "catalog.yaml",
             "episodes:\n  - source: 012\n",
-            'line 2: episodes.0.source: YAML reads 012 as a number (10); write it in quotes: "012"',
+            'line 2: episodes.0.source: YAML reads 012 as a number (10); quote it: "012"',
         ),
         (
             "catalog.yaml",
@@ -52,7 +51,7 @@ CONVERSATION = "Host: Hello.\nGuest: Hi.\nHost: Bye.\nGuest: Bye.\n"
         (
             "catalog.yaml",
             "episodes:\n  - source: a.txt\n    hostz: [A]\n",
-            "line 3: episodes.0.hostz: unknown field",
+            "line 3: episodes.0.hostz: Extra inputs are not permitted",
         ),
         (
             "catalog.yaml",
@@ -72,8 +71,7 @@ CONVERSATION = "Host: Hello.\nGuest: Hi.\nHost: Bye.\nGuest: Bye.\n"
         (
             "speakers.yaml",
             "speakers:\n  - name: Ada Lovelace\n    aliases: [Ada, Off]\n",
-            "line 3: speakers.0.aliases.1: YAML reads Off as a boolean (false); "
-            'write it in quotes: "Off"',
+            'line 3: speakers.0.aliases.1: YAML reads Off as a boolean (false); quote it: "Off"',
         ),
         (
             "speakers.yaml",

@@ -73,14 +73,24 @@ def ingest(
     db: DbOption = None,
     encoding: Annotated[str | None, typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5).")] = None,
     fmt: FormatOption = None,
+    show: ShowOption = None,
+    title: TitleOption = None,
+    host: HostOption = None,
+    guest: GuestOption = None,
+    date: DateOption = None,
 ) -> None:
     """Read transcripts into the knowledge base (re-ingesting a file replaces its episode).
 
-    Example: podkb ingest seeds/
+    Formats are recognised from the content: SRT, WebVTT, Podcasting 2.0 JSON and HTML, Otter
+    text, `Name: text` interviews, copied web pages, podkb's own JSON lines. Metadata comes from
+    the options, else a YAML sidecar (episode.srt + episode.yaml), else data/catalog.yaml.
+
+    Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
     """
     from .ingest import discover, ingest_paths
 
     fmt = _check_format(fmt, ("table", "json", "jsonl"))
+    overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
     store = _store(db, create=True)
     files = discover(paths)
     err = output.console(stderr=True)
@@ -90,11 +100,12 @@ def ingest(
 
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Ingesting", total=len(files))
-            report = ingest_paths(files, store, encoding=encoding, on_file=lambda _r: progress.advance(task))
+            report = ingest_paths(files, store, encoding=encoding, overrides=overrides,
+                                  on_file=lambda _r: progress.advance(task))
     else:
-        report = ingest_paths(files, store, encoding=encoding)
+        report = ingest_paths(files, store, encoding=encoding, overrides=overrides)
     for failed in report.failed:
-        _error_line(failed.error or "")
+        output.message(f"podkb: {failed.error}")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -105,11 +116,11 @@ def ingest(
         "store": {"path": str(store.path), **counts},
     }
     if fmt == "table":
-        err.print(output.text(
+        output.message(
             f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
             f"Knowledge base {store.path}: {counts['episodes']} episodes, {counts['turns']} turns, "
             f"{counts['speakers']} speakers."
-        ))
+        )
     elif fmt == "json":
         output.write_json(summary)
     else:
@@ -204,39 +215,282 @@ def _print_conversation(ep, rows: list[dict[str, Any]]) -> None:
         con.print(output.text(row["text"]))
 
 
-# --- export -----------------------------------------------------------------------------------
+# --- interchange: ingest metadata options, export ------------------------------------------
+# (Annotations are strings under `from __future__ import annotations`; typer resolves them when
+# the app runs, so the ingest command above can use the option types defined here.)
+
+ShowOption = Annotated[str | None, typer.Option(help="The show's name, for every file given.")]
+TitleOption = Annotated[str | None, typer.Option(help="The episode's title (one file only).")]
+HostOption = Annotated[list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")]
+GuestOption = Annotated[list[str] | None, typer.Option("--guest", help="A guest's name; repeat for more.")]
+DateOption = Annotated[str | None, typer.Option(help="The episode's date, e.g. 2024-05-01 (one file only).")]
+
+
+def _episode_overrides(*, show, title, hosts, guests, date):
+    from pydantic import ValidationError
+
+    from .ingest.sidecar import EpisodeInfo
+
+    try:
+        info = EpisodeInfo(show=show, title=title, hosts=hosts or [], guests=guests or [], date=date)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        option = {"hosts": "host", "guests": "guest"}.get(str(first["loc"][0]), first["loc"][0])
+        raise UsageError(f"--{option}: {first['msg'].removeprefix('Value error, ')}") from None
+    return None if info.is_empty() else info
 
 
 @app.command()
 def export(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="\\[jsonl|json|csv]")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="\\[jsonl|json|csv|md|srt|vtt|podcast-json]")] = "jsonl",
     episode: Annotated[str | None, typer.Option(help="Only this episode (id or unique prefix).")] = None,
     speaker: Annotated[str | None, typer.Option(help="Only this speaker (name, alias or close spelling).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one file per episode into this folder (created if missing).")] = None,
 ) -> None:
-    """Write turns for other tools: one JSON object per line by default.
+    """Write turns for other tools: to stdout, or one file per episode with --out.
 
-    Example: podkb export --speaker "Lewis Tunstall" --format csv > lewis.csv
+    Example: podkb export --format srt --episode latent-space --out subtitles/
     """
     from .episodes import resolve_episode
-    from .export import EXPORT_FORMATS, TURN_FIELDS, turn_rows
+    from .export import export as run_export
     from .speakers import resolve_speaker
 
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
     store = _store(db)
     episode_id = resolve_episode(store, episode) if episode else None
     speaker_name = resolve_speaker(store, speaker) if speaker else None
-    rows = turn_rows(store, episode_id=episode_id, speaker=speaker_name)
-    if fmt == "json":
-        rows = list(rows)
-        output.write_json(rows)
-        n = len(rows)
-    elif fmt == "csv":
-        n = output.write_csv(rows, TURN_FIELDS)
+    report = run_export(store, fmt, episode_id=episode_id, speaker=speaker_name, out_dir=out)
+    for path in report.files:
+        output.write(f"{path}\n")
+    if out is not None:
+        output.message(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
+    if report.turns == 0:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+# --- search, quotes, speakers, topics ---------------------------------------------------------
+
+HIT_FIELDS = ["episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start", "end",
+              "chapter", "source", "line", "score", "snippet"]
+
+SpeakerOpt = Annotated[str | None, typer.Option("--speaker", "-s", help="Only turns by this speaker (name, alias or close spelling).")]
+TopicOpt = Annotated[str | None, typer.Option("--topic", "-t", help="Only turns on this topic (taxonomy topic or chapter title).")]
+EpisodeOpt = Annotated[str | None, typer.Option("--episode", "-e", help="Only this episode (id or unique prefix).")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...).")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="How many hits at most.")]
+ContextOpt = Annotated[int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")]
+
+
+def _run_search(request, fmt: str | None, *, full_text: bool = False) -> None:
+    from .search import search
+
+    fmt = _check_format(fmt, output.FORMATS)
+    store = _store(None)
+    result = search(store, request)
+    if result.note:
+        output.message(f"podkb: {result.note}")
+    hits = result.hits
+    if not hits and result.suggestion:
+        if fmt == "table":
+            from dataclasses import replace
+
+            output.message(f"No results for {request.query!r}; showing results for {result.suggestion!r}.")
+            hits = search(store, replace(request, query=result.suggestion)).hits
+        else:
+            output.message(f"podkb: no results; did you mean {result.suggestion!r}?")
+    if fmt == "table":
+        _print_hits(hits, full_text=full_text, query=request.query)
+    elif fmt == "json":
+        output.write_json(hits)
+    elif fmt == "jsonl":
+        output.write_jsonl(hits)
     else:
-        n = output.write_jsonl(rows)
-    if n == 0:
+        output.write_csv(hits, HIT_FIELDS)
+    if not hits:
+        if fmt == "table" and not result.suggestion:
+            output.message("No results.")
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, query: str | None) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    con = output.console()
+    for n, hit in enumerate(hits, start=1):
+        for ctx in hit.get("context", {}).get("before", []):
+            con.print(_context_line(ctx))
+        head = Text()
+        head.append_text(output.text(f"{n:>3} ", "bold"))
+        head.append_text(output.text(hit["episode_id"], "cyan"))
+        head.append_text(output.text("  "))
+        head.append_text(output.text(hit["speaker"] or "(unknown speaker)", "bold green"))
+        if hit["start"] is not None:
+            head.append_text(output.text(f"  {output.format_time(hit['start'])}", "yellow"))
+        if hit["chapter"]:
+            head.append_text(output.text(f"  § {hit['chapter']}", "magenta"))
+        head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
+        con.print(head)
+        if full_text:
+            from .query import parse_query
+            from .search import match_spans
+
+            body = " ".join(hit["text"].split())
+            spans = match_spans(body, parse_query(query).terms()) if query else []
+        else:
+            body, spans = hit["snippet"], hit["matches"]
+        line = output.text(body)
+        for start, end in spans:
+            line.stylize("bold reverse" if output.colour_enabled() else "", start, end)
+        con.print(Padding(line, (0, 0, 0, 4)))
+        for ctx in hit.get("context", {}).get("after", []):
+            con.print(_context_line(ctx))
+        if hit.get("context"):
+            con.print(output.text("    --", "dim"))
+
+
+def _context_line(turn: dict[str, Any]):
+    from rich.text import Text
+
+    line = Text()
+    line.append_text(output.text(f"    {turn['speaker'] or '(unknown)'}: ", "dim bold"))
+    text = " ".join(turn["text"].split())
+    line.append_text(output.text(text if len(text) <= 200 else text[:200] + "…", "dim"))
+    return line
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str | None, typer.Argument(help='Words, "exact phrases", OR, -exclude, prefix*. Optional with a filter.')] = None,
+    speaker: SpeakerOpt = None,
+    topic: TopicOpt = None,
+    episode: EpisodeOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = 10,
+    context: ContextOpt = 0,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Find turns by keyword, ranked by relevance; filter by speaker, topic, episode or language.
+
+    Example: podkb search "open source" --speaker "Lewis Tunstall" --context 1
+    """
+    from .search import SearchRequest
+
+    _set_db(db)
+    _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
+                              limit=limit, context=context), fmt)
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[str, typer.Argument(help="The speaker: a name, an alias, or a close spelling.")],
+    query: Annotated[str | None, typer.Argument(help="Optional words the quote must contain.")] = None,
+    topic: TopicOpt = None,
+    episode: EpisodeOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = 10,
+    context: ContextOpt = 0,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """What did SPEAKER say (about QUERY)? Whole turns with episode, time and chapter to cite.
+
+    Example: podkb quotes "Lewis Tunstall" evaluation
+    """
+    from .search import SearchRequest
+
+    _set_db(db)
+    _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
+                              limit=limit, context=context), fmt, full_text=True)
+
+
+def _set_db(db: Path | None) -> None:
+    if db is not None:
+        os.environ["PODKB_DB"] = str(db)
+
+
+@app.command()
+def speakers(db: DbOption = None, fmt: FormatOption = None) -> None:
+    """List speakers: aliases, roles, episodes, turn and word counts.
+
+    Example: podkb speakers --format csv
+    """
+    from .speakers import speaker_summary
+
+    fmt = _check_format(fmt, output.FORMATS)
+    rows = speaker_summary(_store(db))
+    if fmt == "table":
+        from rich.table import Table
+
+        table = Table(header_style="bold")
+        for col in ("speaker", "aliases", "roles", "episodes", "turns", "words"):
+            table.add_column(col, overflow="fold", justify="right" if col in ("episodes", "turns", "words") else "left")
+        for r in rows:
+            table.add_row(output.text(r["name"] or "(unknown)", "bold"), output.text(", ".join(r["aliases"])),
+                          output.text(", ".join(r["roles"])), str(r["episodes"]), str(r["turns"]), str(r["words"]))
+        output.console().print(table)
+    else:
+        _emit_rows(rows, fmt, ["name", "aliases", "roles", "episodes", "turns", "words"])
+    if not rows:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+@app.command()
+def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
+    """List taxonomy topics and source chapters, with how many turns each covers.
+
+    Example: podkb topics && podkb search --topic evaluation
+    """
+    from .topics import topic_counts
+
+    fmt = _check_format(fmt, output.FORMATS)
+    rows = topic_counts(_store(db))
+    if fmt == "table":
+        from rich.table import Table
+
+        con = output.console()
+        table = Table(title="Topics (data/topics.yaml)", header_style="bold")
+        for col in ("topic", "aliases", "turns", "episodes"):
+            table.add_column(col, overflow="fold")
+        for r in (r for r in rows if r["kind"] == "topic"):
+            table.add_row(output.text(r["name"], "bold"), output.text(", ".join(r["aliases"])), str(r["turns"]), str(r["episodes"]))
+        con.print(table)
+        chapters = Table(title="Chapters (from the sources)", header_style="bold")
+        for col in ("episode", "start", "chapter", "turns"):
+            chapters.add_column(col, overflow="fold")
+        for r in (r for r in rows if r["kind"] == "chapter"):
+            chapters.add_row(output.text(r["episode_id"], "cyan"), output.format_time(r["start"]),
+                             output.text(r["name"]), str(r["turns"]))
+        con.print(chapters)
+    else:
+        _emit_rows(rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"])
+
+
+# --- batch ------------------------------------------------------------------------------------
+
+
+@app.command()
+def batch(
+    file: Annotated[Path, typer.Argument(help="A YAML or JSON lines file of queries (query, filters, limit, name).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write NAME.jsonl per query into this folder instead of one stream.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Run many searches from a file: one JSON lines stream, or one file per query with --out.
+
+    Example: podkb batch queries.yaml --out results/
+    """
+    from .batch import run_batch, write_batch
+
+    run = run_batch(_store(db), file)
+    if out is None:
+        for i in range(len(run.entries)):
+            output.write_jsonl(run.rows(i))
+    else:
+        for path in write_batch(run, out):
+            output.write(f"{path}\n")
+        output.message(f"Wrote {len(run.entries)} file(s), {run.hits} hits, to {out}")
+    if run.hits == 0:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
@@ -324,13 +578,11 @@ def _run(argv: list[str] | None) -> int:
 
 
 def _error_line(message: str) -> None:
-    """One line on stderr; transcript-derived text in it cannot act on the terminal."""
-    one_line = output.terminal_safe(message).replace("\n", "\\n")
     try:
-        sys.stderr.write(f"podkb: {one_line}\n")
+        output.message(f"podkb: {message}")
         sys.stderr.flush()
     except (OSError, ValueError):
-        pass
+        pass  # stderr is gone too: the exit status is all that is left
 
 
 def _stdout_broken() -> bool:

@@ -102,14 +102,19 @@ def diagnose(db: str | os.PathLike[str] | None = None) -> DoctorReport:
 
 
 def repair(db: str | os.PathLike[str] | None = None) -> DoctorReport:
-    """Rebuild the full-text index and turn counts from the turns, then diagnose again.
+    """Migrate an older schema, rebuild the full-text index, turn counts and summaries from the
+    turns, then diagnose again.
 
     Only derived data is rewritten, in one transaction; a store whose SQLite integrity check
-    fails is left alone (see the report's repair steps).
+    fails, or that no podkb migration reads, is left alone (see the report's repair steps).
     """
     before = diagnose(db)
-    if any(c.name in ("store", "schema", "integrity") and not c.ok for c in before.checks):
-        return before
+    migratable = before.schema_version is not None and 1 <= before.schema_version < SCHEMA_VERSION
+    for check in before.checks:
+        if check.name in ("store", "integrity") and not check.ok:
+            return before
+        if check.name == "schema" and not check.ok and not migratable:
+            return before
     with Store(db, create=False) as store, store.transaction():
         store.rebuild_index()
     return diagnose(db)
@@ -180,6 +185,8 @@ def _check_schema(report: DoctorReport, conn: sqlite3.Connection) -> bool:
     if version != SCHEMA_VERSION:
         if version is not None and version > SCHEMA_VERSION:
             advice = "upgrade podkb to read this store"
+        elif version is not None and version >= 1:
+            advice = "podkb migrates it when it next opens it; podkb doctor --repair does it now"
         else:
             advice = (
                 "re-ingest your transcripts into a new store (podkb ingest --db new.db <folders>)"
@@ -188,7 +195,7 @@ def _check_schema(report: DoctorReport, conn: sqlite3.Connection) -> bool:
             report, "schema", f"schema version {version}, this podkb reads {SCHEMA_VERSION}", advice
         )
         return False
-    missing = {"episodes", "turns", "turn_index"} - tables
+    missing = {"episodes", "turns", "turn_index", "speaker_labels"} - tables
     if missing:
         _fail(
             report,
@@ -275,3 +282,22 @@ def _check_index(report: DoctorReport, conn: sqlite3.Connection) -> None:
         )
     else:
         _pass(report, "episodes", f"{counts['episodes']} episodes, turn counts match")
+    # What lookups read instead of scanning turns: the turn count and the speaker labels.
+    stored = conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()
+    labels_off = one(
+        "SELECT count(*) FROM (SELECT speaker, speaker_label AS label, count(*) AS n FROM turns"
+        " WHERE speaker IS NOT NULL GROUP BY speaker, speaker_label"
+        " EXCEPT SELECT speaker, label, turns FROM speaker_labels)"
+    ) + one(
+        "SELECT count(*) FROM (SELECT speaker, label, turns FROM speaker_labels EXCEPT"
+        " SELECT speaker, speaker_label, count(*) FROM turns WHERE speaker IS NOT NULL"
+        " GROUP BY speaker, speaker_label)"
+    )
+    count_off = stored is not None and str(stored[0]) != str(counts["turns"])
+    if labels_off or count_off:
+        detail = f"{labels_off} speaker label summaries out of date" + (
+            f", turn count {stored[0]} for {counts['turns']} turns" if count_off else ""
+        )
+        _fail(report, "summaries", detail, reindex)
+    else:
+        _pass(report, "summaries", "speaker labels and turn count match the turns")

@@ -1,13 +1,45 @@
-"""The export stage: turns out of the store in formats other tools read."""
+"""The export stage: turns out of the store in formats other tools read. One writer per format.
+
+jsonl, json, csv: the turn records (the JSON contract) as they are in the store.
+md: a readable transcript per episode. srt, vtt, podcast-json: one cue (segment) per turn, for
+players and subtitle tools; these need times, so a turn without them gets estimated ones (see
+`cue_times`). Everything podkb writes in jsonl, srt, vtt and podcast-json reads back in.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
+from .models import Episode
 from .store import TURN_COLUMNS, Store
 
-EXPORT_FORMATS = ("jsonl", "json", "csv")
+EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json")
+FILE_SUFFIXES = {
+    "jsonl": ".jsonl",
+    "json": ".json",
+    "csv": ".csv",
+    "md": ".md",
+    "srt": ".srt",
+    "vtt": ".vtt",
+    "podcast-json": ".podcast.json",
+}
+# A subtitle or Podcasting 2.0 file holds one episode; the others can hold many in one stream.
+ONE_EPISODE_FORMATS = frozenset({"srt", "vtt", "podcast-json"})
+
+# Turns without times: estimated at a reading pace of 150 words (or 240 CJK characters) a
+# minute, at least one second, one after another from the previous turn's end.
+WORDS_PER_SECOND = 2.5
+CJK_CHARS_PER_SECOND = 4.0
+MIN_CUE_SECONDS = 1.0
+
+TURN_FIELDS = list(TURN_COLUMNS)
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_WORD_RE = re.compile(r"[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
 
 
 def turn_rows(
@@ -18,4 +50,317 @@ def turn_rows(
     yield from store.iter_turn_rows(episode_id=episode_id, speakers=speakers)
 
 
-TURN_FIELDS = list(TURN_COLUMNS)
+@dataclass
+class EpisodeExport:
+    """One episode's turns chosen for export, with the cue times a timed format writes."""
+
+    episode: Episode
+    turns: list[dict[str, Any]]
+    times: list[tuple[float, float]]
+    # True when the episode names any speaker: a turn without one is then marked as a new,
+    # unnamed speaker (`>>`) so that it does not read back as the previous speaker's.
+    named: bool = False
+    chapters: list[tuple[str, float]] = field(default_factory=list)  # see chapter_marks
+
+
+@dataclass
+class ExportReport:
+    turns: int = 0
+    episodes: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+def select(
+    store: Store, *, episode_id: str | None = None, speaker: str | None = None
+) -> list[EpisodeExport]:
+    """Episodes with their matching turns. Times are worked out over the whole episode, so a
+    speaker's cue ends where the next person starts, not where that speaker next speaks."""
+    chosen = []
+    for ep in store.episodes():
+        if episode_id is not None and ep.episode_id != episode_id:
+            continue
+        rows = list(store.iter_turn_rows(episode_id=ep.episode_id))
+        times = cue_times(rows)
+        keep = [i for i, r in enumerate(rows) if speaker is None or r["speaker"] == speaker]
+        if not keep:
+            continue
+        chosen.append(
+            EpisodeExport(
+                episode=ep,
+                turns=[rows[i] for i in keep],
+                times=[times[i] for i in keep],
+                named=any(r["speaker"] for r in rows),
+                chapters=chapter_marks(rows, times),
+            )
+        )
+    return chosen
+
+
+def reading_seconds(text: str) -> float:
+    words = len(_WORD_RE.findall(text))
+    cjk = len(_CJK_RE.findall(text))
+    return max(MIN_CUE_SECONDS, words / WORDS_PER_SECOND + cjk / CJK_CHARS_PER_SECOND)
+
+
+def cue_times(rows: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """(start, end) for every turn, in seconds rounded to milliseconds.
+
+    Known times are kept. A turn with a start but no end lasts until the next turn's start, or
+    for its reading time when that is unknown. Turns without times follow one another from the
+    previous turn's end, each lasting its reading time (`reading_seconds`); where they would run
+    past the next known start they are squeezed, in proportion, to end there.
+    """
+    n = len(rows)
+    starts: list[float | None] = [r["start"] for r in rows]
+    out: list[tuple[float, float]] = []
+    cursor = 0.0
+    i = 0
+    while i < n:
+        if starts[i] is not None:
+            start = float(starts[i])  # type: ignore[arg-type]
+            end = rows[i]["end"]
+            if end is None or end <= start:
+                later = next((s for s in starts[i + 1 :] if s is not None and s > start), None)
+                end = start + reading_seconds(rows[i]["text"])
+                if later is not None and (starts[i + 1] == later or later < end):
+                    end = later
+            out.append(_ms(start, end))
+            cursor = max(cursor, out[-1][1])
+            i += 1
+            continue
+        j = i
+        while j < n and starts[j] is None:
+            j += 1
+        limit = starts[j] if j < n else None
+        durations = [reading_seconds(rows[k]["text"]) for k in range(i, j)]
+        room = (limit - cursor) if limit is not None else None
+        if room is not None and room > 0 and sum(durations) > room:
+            durations = [d * room / sum(durations) for d in durations]
+        t = cursor
+        for k, d in zip(range(i, j), durations, strict=True):
+            end = rows[k]["end"] if rows[k]["end"] is not None and rows[k]["end"] > t else t + d
+            out.append(_ms(t, end))
+            t = out[-1][1]
+        cursor = max(cursor, t)
+        i = j
+    return out
+
+
+def _ms(start: float, end: float) -> tuple[float, float]:
+    start = round(start, 3)
+    return start, max(round(end, 3), round(start + 0.001, 3))
+
+
+def chapter_marks(
+    rows: list[dict[str, Any]], times: list[tuple[float, float]]
+) -> list[tuple[str, float]]:
+    """(title, start) where each run of turns in a chapter begins, on the cue clock."""
+    marks: list[tuple[str, float]] = []
+    previous = None
+    for row, (start, _) in zip(rows, times, strict=True):
+        if row["chapter"] and row["chapter"] != previous:
+            marks.append((row["chapter"], start))
+        previous = row["chapter"]
+    return marks
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+
+def render(fmt: str, episodes: list[EpisodeExport]) -> Iterator[str]:
+    """The text of `fmt` for these episodes, in chunks (one stream; see ONE_EPISODE_FORMATS)."""
+    from . import output
+
+    if fmt == "jsonl":
+        for ep in episodes:
+            for row in ep.turns:
+                yield output.json_text(row) + "\n"
+    elif fmt == "json":
+        yield output.json_text([row for ep in episodes for row in ep.turns], indent=2) + "\n"
+    elif fmt == "csv":
+        yield from output.csv_text((row for ep in episodes for row in ep.turns), TURN_FIELDS)
+    elif fmt == "md":
+        for n, ep in enumerate(episodes):
+            if n:
+                yield "\n---\n\n"
+            yield markdown(ep)
+    elif fmt in ONE_EPISODE_FORMATS:
+        if len(episodes) > 1:
+            raise UsageError(
+                f"{fmt} holds one episode, and {len(episodes)} match: pass --episode, or --out DIR"
+            )
+        writer = {"srt": srt, "vtt": vtt, "podcast-json": podcast_json}[fmt]
+        for ep in episodes:
+            yield writer(ep)
+    else:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+
+
+def srt(ep: EpisodeExport) -> str:
+    """SubRip: one numbered cue per turn, `Name: ` before the text (`>> `: an unnamed speaker)."""
+    cues = []
+    for n, (row, (start, end)) in enumerate(zip(ep.turns, ep.times, strict=True), start=1):
+        text = _cue_lines(row["text"])
+        cues.append(
+            f"{n}\n{_clock(start, ',')} --> {_clock(end, ',')}\n{_prefix(row, ep.named)}{text}\n"
+        )
+    return "\n".join(cues)
+
+
+def vtt(ep: EpisodeExport) -> str:
+    """WebVTT: one cue per turn, the speaker as a `<v Name>` voice tag; text escaped (&, <, >)."""
+    parts = ["WEBVTT\n"]
+    for row, (start, end) in zip(ep.turns, ep.times, strict=True):
+        text = _vtt_escape(_cue_lines(row["text"]))
+        if row["speaker"]:
+            text = f"<v {_vtt_escape(row['speaker'])}>{text}"
+        elif ep.named:
+            text = "&gt;&gt; " + text
+        parts.append(f"{_clock(start, '.')} --> {_clock(end, '.')}\n{text}\n")
+    return "\n".join(parts)
+
+
+def podcast_json(ep: EpisodeExport) -> str:
+    """Podcasting 2.0 JSON transcript: one segment per turn (no `speaker` when unknown)."""
+    from . import output
+
+    segments = []
+    for row, (start, end) in zip(ep.turns, ep.times, strict=True):
+        seg: dict[str, Any] = {}
+        if row["speaker"]:
+            seg["speaker"] = row["speaker"]
+        seg.update(startTime=start, endTime=end, body=row["text"])
+        segments.append(seg)
+    return output.json_text({"version": "1.0.0", "segments": segments}, indent=2) + "\n"
+
+
+def markdown(ep: EpisodeExport) -> str:
+    """A readable transcript: title, a metadata list, chapters as headings, then each turn as
+    the speaker's name in bold with its time, and the text."""
+    e = ep.episode
+    out = [f"# {_md_escape(e.title or e.episode_id)}\n"]
+    facts = [
+        ("Show", e.show),
+        ("Date", e.date),
+        ("Hosts", ", ".join(e.hosts)),
+        ("Guests", ", ".join(e.guests)),
+        ("Language", e.lang),
+        ("Episode", f"{e.episode_id} ({e.source})"),
+    ]
+    out.append("\n".join(f"- **{k}:** {_md_escape(v)}" for k, v in facts if v) + "\n")
+    if e.description:
+        out.append(_md_escape(e.description) + "\n")
+    chapter_starts = {c.title: c.start for c in e.chapters}
+    chapter = None
+    for row in ep.turns:
+        if row["chapter"] and row["chapter"] != chapter:
+            chapter = row["chapter"]
+            start = chapter_starts.get(chapter)
+            when = f" ({_clock(start, None)})" if start is not None else ""
+            out.append(f"## {_md_escape(chapter)}{when}\n")
+        who = row["speaker"] or ("(unknown speaker)" if ep.named else None)
+        head = " ".join(
+            x
+            for x in (
+                f"**{_md_escape(who)}**" if who else None,
+                f"**[{_clock(row['start'], None)}]**" if row["start"] is not None else None,
+            )
+            if x
+        )
+        body = "\n\n".join(_md_escape(p.strip()) for p in row["text"].split("\n\n") if p.strip())
+        out.append(f"{head}  \n{body}\n" if head else f"{body}\n")
+    return "\n".join(out)
+
+
+def _prefix(row: dict[str, Any], named: bool) -> str:
+    if row["speaker"]:
+        return f"{row['speaker']}: "
+    return ">> " if named else ""
+
+
+def _cue_lines(text: str) -> str:
+    """A turn's text as cue lines: a blank line would end the cue, so paragraphs become lines."""
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clock(seconds: float | None, sep: str | None) -> str:
+    """HH:MM:SS,mmm (SRT), HH:MM:SS.mmm (VTT), or HH:MM:SS for people (sep None)."""
+    ms = round((seconds or 0.0) * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}" if sep is None else f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>|])")
+_MD_LINE_START_RE = re.compile(r"(?m)^(\s*)(\d+(?=[.)])|)([#+\-=]|(?<=\d)[.)])")
+
+
+def _md_escape(text: str) -> str:
+    """Transcript text shown as written: Markdown and HTML syntax in it is escaped."""
+    text = _MD_SPECIAL_RE.sub(r"\\\1", text)
+    # A line starting like a heading, list item or rule: escape its marker ("1\." "\#").
+    return _MD_LINE_START_RE.sub(r"\1\2\\\3", text)
+
+
+# --- the export command's library call ----------------------------------------------------------
+
+
+def export(
+    store: Store,
+    fmt: str,
+    *,
+    episode_id: str | None = None,
+    speaker: str | None = None,
+    out_dir: Path | None = None,
+    write: Callable[[str], object] | None = None,
+) -> ExportReport:
+    """Export turns as `fmt`: to `write` (one stream), or with `out_dir` one file per episode,
+    named from its title (safe and stable, see files.py) and written atomically."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+    episodes = select(store, episode_id=episode_id, speaker=speaker)
+    report = ExportReport(turns=sum(len(ep.turns) for ep in episodes), episodes=len(episodes))
+    if out_dir is None:
+        sink = write or _stdout_write
+        for chunk in render(fmt, episodes):
+            sink(chunk)
+        return report
+    from .files import atomic_write, path_inside, stable_names
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = stable_names(((e.episode_id, e.title) for e in store.episodes()), FILE_SUFFIXES[fmt])
+    for ep in episodes:
+        path = path_inside(out_dir, names[ep.episode.episode_id])
+        atomic_write(path, "".join(render(fmt, [ep])))
+        report.files.append(path)
+        if fmt in ONE_EPISODE_FORMATS and ep.chapters:
+            # Subtitles carry no chapters: a Podcasting 2.0 chapters file beside them does, and
+            # `podkb ingest` reads it back (ingest/sidecar.py).
+            from .ingest.sidecar import chapters_path
+
+            side = path_inside(out_dir, chapters_path(path).name)
+            atomic_write(side, chapters_json(ep))
+            report.files.append(side)
+    return report
+
+
+def chapters_json(ep: EpisodeExport) -> str:
+    """A Podcasting 2.0 chapters file for the episode's chapters, on the exported cue clock."""
+    from . import output
+
+    chapters = [{"startTime": start, "title": title} for title, start in ep.chapters]
+    return output.json_text({"version": "1.2.0", "chapters": chapters}, indent=2) + "\n"
+
+
+def _stdout_write(text: str) -> None:
+    from . import output
+
+    # On a terminal, escape sequences in the text are shown, not run; a pipe gets it verbatim.
+    output.write(output.terminal_text(text) if output.stdout_is_terminal() else text)

@@ -20,8 +20,9 @@ from typing import Any
 
 # C0 (but \t and \n), DEL, C1, and the bidi embedding/override/isolate controls.
 _UNSAFE_TERMINAL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-# What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on.
-_UNSAFE_JSON_RE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on, and U+FEFF, which
+# reading the file back would take for a byte-order mark and drop.
+_UNSAFE_JSON_RE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -50,6 +51,12 @@ def terminal_safe(text: str) -> str:
     return _UNSAFE_TERMINAL_RE.sub(_visible_escape, text)
 
 
+def terminal_text(text: str) -> str:
+    """A document (CSV, Markdown, subtitles) bound for a terminal: as terminal_safe, but its
+    line ends, \\n and \\r\\n, stay line ends. A file or a pipe gets the text verbatim."""
+    return "\r\n".join(terminal_safe(part) for part in text.split("\r\n"))
+
+
 def _visible_escape(m: re.Match[str]) -> str:
     code = ord(m.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -58,6 +65,12 @@ def _visible_escape(m: re.Match[str]) -> str:
 def json_text(obj: Any, *, indent: int | None = None) -> str:
     text = json.dumps(obj, ensure_ascii=False, indent=indent)
     return _UNSAFE_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def message(text: str) -> None:
+    """One line for a person on stderr: never wrapped, never styled, unsafe characters escaped
+    (a newline inside, as in a file name, is shown as \\n)."""
+    sys.stderr.write(terminal_safe(text).replace("\n", "\\n") + "\n")
 
 
 def write(text: str) -> None:
@@ -88,13 +101,8 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_text(
-    rows: Iterable[Mapping[str, Any]], columns: list[str], *, terminal: bool = False
-) -> Iterable[str]:
-    """CSV lines, header first, CRLF line ends as RFC 4180 asks.
-
-    A file keeps the text verbatim; on a terminal, control characters are shown as escapes.
-    """
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> Iterable[str]:
+    """CSV lines, header first, CRLF line ends as RFC 4180 asks."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
@@ -102,17 +110,15 @@ def csv_text(
     for row in rows:
         buf.seek(0)
         buf.truncate()
-        cells = [csv_cell(row.get(c)) for c in columns]
-        if terminal:
-            cells = [terminal_safe(c) if isinstance(c, str) else c for c in cells]
-        writer.writerow(cells)
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
         yield buf.getvalue()
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> int:
     n = -1
-    for line in csv_text(rows, columns, terminal=stdout_is_terminal()):
-        write(line)
+    terminal = stdout_is_terminal()
+    for line in csv_text(rows, columns):
+        write(terminal_text(line) if terminal else line)
         n += 1
     return n
 
@@ -137,14 +143,15 @@ def console(stderr: bool = False):
             raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
     if stderr:
-        is_tty = sys.stderr.isatty()
+        styled = sys.stderr.isatty() and "NO_COLOR" not in os.environ
         return Console(stderr=True, highlight=False, markup=False, soft_wrap=True,
-                       no_color=not is_tty or "NO_COLOR" in os.environ)
+                       color_system="auto" if styled else None)
     return Console(
         highlight=False,
         markup=False,
         force_terminal=stdout_is_terminal() or None,
-        no_color=not colour_enabled(),
+        # No escape sequences at all (colour, bold, dim) for pipes and under NO_COLOR.
+        color_system="auto" if colour_enabled() else None,
         soft_wrap=False,
     )
 

@@ -27,10 +27,9 @@ def speaker_aliases(store: Store) -> dict[str, str]:
     in_store = set(store.speaker_names())
     for name in in_store:
         table[name_key(name)] = name
-    for label, speaker in store.conn.execute(
-        "SELECT DISTINCT speaker_label, speaker FROM turns WHERE speaker IS NOT NULL AND speaker_label IS NOT NULL"
-    ):
-        table.setdefault(name_key(label), speaker)
+    for speaker, label in store.speaker_label_pairs():
+        if label:
+            table.setdefault(name_key(label), speaker)
     for entry in load_metadata().speakers:
         if entry.name in in_store:
             for alias in entry.aliases:
@@ -94,3 +93,34 @@ def suggest_speakers(store: Store, query: str, *, aliases: dict[str, str] | None
         if name not in out:
             out.append(name)
     return out[:limit]
+
+
+def speaker_summary(store: Store) -> list[dict]:
+    """Every named speaker: aliases, roles, episodes, turn and word counts (most turns first)."""
+    from .ingest.catalog import load_metadata
+
+    register = {e.name: e.aliases for e in load_metadata().speakers}
+    labels: dict[str, set[str]] = {}
+    for speaker, label in store.speaker_label_pairs():
+        if label and label != speaker:
+            labels.setdefault(speaker, set()).add(label)
+    rows = []
+    for name, episodes, turns, words, roles, episode_ids in store.conn.execute(
+        "SELECT speaker, count(DISTINCT episode_id), count(*), sum(words), group_concat(DISTINCT role),"
+        " group_concat(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL GROUP BY speaker"
+        " ORDER BY count(*) DESC, speaker"
+    ):
+        aliases = sorted(set(register.get(name, [])) | labels.get(name, set()))
+        rows.append({
+            "name": name, "aliases": aliases, "roles": sorted(roles.split(",")),
+            "episodes": episodes, "episode_ids": sorted(episode_ids.split(",")),
+            "turns": turns, "words": words or 0,
+        })
+    unknown = store.conn.execute("SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL").fetchone()
+    if unknown[0]:
+        rows.append({"name": None, "aliases": [], "roles": ["unknown"], "episodes": store.conn.execute(
+            "SELECT count(DISTINCT episode_id) FROM turns WHERE speaker IS NULL").fetchone()[0],
+            "episode_ids": [r[0] for r in store.conn.execute(
+                "SELECT DISTINCT episode_id FROM turns WHERE speaker IS NULL ORDER BY 1")],
+            "turns": unknown[0], "words": unknown[1] or 0})
+    return rows

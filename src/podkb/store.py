@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import StoreBusyError, StoreError
-from .text import fold, index_fields
+from .text import fold, index_fields, word_count
 
 if TYPE_CHECKING:
     from .models import Episode, Turn
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
 BUSY_TIMEOUT_S = 10.0
 
@@ -45,9 +45,16 @@ CREATE TABLE IF NOT EXISTS turns (
     text TEXT NOT NULL, lang TEXT NOT NULL,
     start REAL, "end" REAL, chapter TEXT,
     source TEXT NOT NULL, line INTEGER NOT NULL,
+    words INTEGER NOT NULL DEFAULT 0,
     UNIQUE (episode_id, turn)
 );
 CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
+-- Every (speaker, label as written) pair, kept by refresh_summaries(): speaker lookups read this,
+-- not a million turns.
+CREATE TABLE IF NOT EXISTS speaker_labels (
+    speaker TEXT NOT NULL, label TEXT, turns INTEGER NOT NULL,
+    PRIMARY KEY (speaker, label)
+);
 -- Full-text index, rowid = turns.id. body: folded words and CJK bigrams, uni: CJK characters,
 -- speaker and episode: one token each, for filters written inside MATCH (fast in FTS5).
 {turn_index}
@@ -110,7 +117,13 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
+            # The schema is checked first: a file that is not a podkb store, or is one of a
+            # newer version, is refused before anything (even its journal mode) is changed.
             self._init_schema()
+            # WAL: readers never wait for a writer, and a commit syncs one file. With
+            # synchronous=NORMAL a crash can lose the last commit but never tears one.
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise store_error(exc, self.path) from None
@@ -133,11 +146,36 @@ class Store:
                 path=str(self.path),
             )
         elif version < SCHEMA_VERSION:
-            raise StoreError(
-                f"schema {version} is older than {SCHEMA_VERSION} and cannot be migrated; "
-                "re-ingest into a new store",
-                path=str(self.path),
-            )
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
+        steps = {1: self._migrate_1_to_2}
+        with self.transaction():
+            while version < SCHEMA_VERSION:
+                step = steps.get(version)
+                if step is None:
+                    raise StoreError(
+                        f"schema {version} cannot be migrated to {SCHEMA_VERSION}; re-ingest into a new store",
+                        path=str(self.path),
+                    )
+                step()
+                version += 1
+                self.conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(version),))
+
+    def _migrate_1_to_2(self) -> None:
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
+        if "words" not in columns:
+            self.conn.execute("ALTER TABLE turns ADD COLUMN words INTEGER NOT NULL DEFAULT 0")
+            from .text import word_count
+
+            for rowid, text in self.conn.execute("SELECT id, text FROM turns").fetchall():
+                self.conn.execute("UPDATE turns SET words=? WHERE id=?", (word_count(text), rowid))
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS speaker_labels (speaker TEXT NOT NULL, label TEXT,"
+            " turns INTEGER NOT NULL, PRIMARY KEY (speaker, label))"
+        )
+        self.refresh_summaries()
 
     def _schema_version(self) -> int | None:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -244,39 +282,55 @@ class Store:
                 datetime.now(UTC).isoformat(timespec="seconds"),
             ),
         )
-        count = 0
         episode_token = token_key(episode.episode_id)
+        next_id = (self.conn.execute("SELECT max(id) FROM turns").fetchone()[0] or 0) + 1
+        chapter_tokens: dict[str, str] = {}
+        rows: list[tuple] = []
+        index_rows: list[tuple] = []
+        count = 0
         for t in turns:
-            cur = self.conn.execute(
-                'INSERT INTO turns(episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
-                " chapter, source, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang, t.start, t.end,
-                 t.chapter, t.source, t.line),
-            )
-            self._index_turn(cur.lastrowid, t.text, t.speaker, episode_token, t.chapter)
+            body, uni = index_fields(t.text)
+            if t.chapter and t.chapter not in chapter_tokens:
+                chapter_tokens[t.chapter] = index_fields(t.chapter)[0]
+            rows.append((next_id, t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang,
+                         t.start, t.end, t.chapter, t.source, t.line, word_count(t.text)))
+            index_rows.append((next_id, body, uni, token_key(t.speaker), episode_token,
+                               chapter_tokens[t.chapter] if t.chapter else ""))
+            next_id += 1
             count += 1
+            if len(rows) >= 1000:  # bounded memory: a huge episode streams in batches
+                self._insert_turns(rows, index_rows)
+        self._insert_turns(rows, index_rows)
         self.conn.execute("UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id))
         return count
 
-    def _index_turn(
-        self,
-        rowid: int | None,
-        text: str,
-        speaker: str | None,
-        episode_token: str,
-        chapter: str | None,
-    ) -> None:
-        body, uni = index_fields(text)
+    def _insert_turns(self, rows: list[tuple], index_rows: list[tuple]) -> None:
+        self.conn.executemany(
+            'INSERT INTO turns(id, episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
+            " chapter, source, line, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
+            index_rows,
+        )
+        rows.clear()
+        index_rows.clear()
+
+    def refresh_summaries(self) -> None:
+        """Recount what lookups read instead of scanning turns: speaker labels, turn count."""
+        self.conn.execute("DELETE FROM speaker_labels")
         self.conn.execute(
-            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter)"
-            " VALUES (?,?,?,?,?,?)",
-            (rowid, body, uni, token_key(speaker), episode_token,
-             " ".join(index_fields(chapter)[0].split()) if chapter else ""),
+            "INSERT INTO speaker_labels(speaker, label, turns) SELECT speaker, speaker_label, count(*)"
+            " FROM turns WHERE speaker IS NOT NULL GROUP BY speaker, speaker_label"
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('turn_count', (SELECT count(*) FROM turns))"
         )
 
     def rebuild_index(self) -> int:
-        """Rebuild the full-text index and the episodes' turn counts from the turns (call inside
-        transaction()). The index is derived data, so this loses nothing. Returns turns indexed."""
+        """Rebuild the full-text index, turn counts and summaries from the turns (call inside
+        transaction()). All of it is derived data, so this loses nothing. Returns turns indexed."""
         # DROP, not DELETE: deleting from a damaged index reads the damage and fails.
         try:
             self.conn.execute("DROP TABLE IF EXISTS turn_index")
@@ -291,19 +345,36 @@ class Store:
             self.conn.execute("DROP TABLE turn_index")
         _exec_script(self.conn, _TURN_INDEX)
         n = 0
-        rows = self.conn.execute(
+        index_rows: list[tuple] = []
+        for rowid, episode_id, speaker, text, chapter in self.conn.execute(
             "SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id"
-        ).fetchall()
-        for rowid, episode_id, speaker, text, chapter in rows:
-            self._index_turn(rowid, text, speaker, token_key(episode_id), chapter)
+        ).fetchall():
+            body, uni = index_fields(text)
+            chapter_token = index_fields(chapter)[0] if chapter else ""
+            index_rows.append(
+                (rowid, body, uni, token_key(speaker), token_key(episode_id), chapter_token)
+            )
             n += 1
+        self.conn.executemany(
+            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter)"
+            " VALUES (?,?,?,?,?,?)",
+            index_rows,
+        )
         self.conn.execute(
             "UPDATE episodes"
             " SET turns=(SELECT count(*) FROM turns t WHERE t.episode_id=episodes.episode_id)"
         )
+        self.refresh_summaries()
         return n
 
     # --- reads ----------------------------------------------------------------------------
+
+    def turn_count(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()
+        return int(row[0]) if row else self.conn.execute("SELECT count(*) FROM turns").fetchone()[0]
+
+    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")]
 
     def episodes(self) -> list[Episode]:
         from .models import Episode
@@ -344,8 +415,7 @@ class Store:
         return [Turn.model_validate(d) for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)]
 
     def speaker_names(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT speaker FROM turns WHERE speaker IS NOT NULL ORDER BY speaker")]
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT speaker FROM speaker_labels ORDER BY speaker")]
 
     def counts(self) -> dict[str, int]:
         one = self.conn.execute

@@ -15,8 +15,10 @@ _CJK_CHAR = (
     "\uac00-\ud7af"  # hangul syllables
     "\U00020000-\U0002ebef"  # extensions B-F
 )
-CJK_RE = re.compile(f"[{_CJK_CHAR}]")
 CJK_RUN_RE = re.compile(f"[{_CJK_CHAR}]+")
+CJK_RE = CJK_RUN_RE  # compiling these classes costs milliseconds at start-up: one pattern serves both
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_NON_LETTERS_RE = re.compile(r"[\W\d_]+")
 KANA_RE = re.compile("[\u3040-\u30ff]")
 HANGUL_RE = re.compile("[\uac00-\ud7af]")
 # A token: a run of CJK characters, or a run of letters/digits (apostrophes inside words kept apart).
@@ -37,14 +39,20 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", stripped)
+    return unicodedata.normalize("NFC", _COMBINING_RE.sub("", decomposed))
 
 
 def fold(text: str) -> str:
     """Case, width, accents and Traditional/Simplified folded: the key both sides compare."""
+    if text.isascii():
+        return text.lower()  # the common case, and NFKC, casefold and accents change nothing here
     text = unicodedata.normalize("NFKC", text)
     text = strip_accents(text.casefold())
     return to_simplified(text)
@@ -56,14 +64,21 @@ def tokens(text: str) -> list[str]:
 
 
 def is_cjk(token: str) -> bool:
-    return bool(CJK_RE.match(token))
+    """Whether a token (as `tokens` makes them: CJK runs or words) is a CJK run."""
+    if not token:
+        return False
+    c = ord(token[0])
+    return (
+        0x3040 <= c <= 0x30FF or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF
+        or 0xF900 <= c <= 0xFAFF or 0xAC00 <= c <= 0xD7AF or 0x20000 <= c <= 0x2EBEF
+    )
 
 
 def cjk_bigrams(run: str) -> list[str]:
     """Overlapping character bigrams, as in Lucene's CJKAnalyzer; a single character stays whole."""
     if len(run) < 2:
         return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    return [a + b for a, b in zip(run, run[1:], strict=False)]
 
 
 def index_fields(text: str) -> tuple[str, str]:
@@ -84,14 +99,10 @@ def index_fields(text: str) -> tuple[str, str]:
     return " ".join(body), " ".join(uni)
 
 
-_HANT_HINT_RE = re.compile(f"[{_CJK_CHAR}]")
-
-
 def detect_lang(text: str) -> str:
     """A BCP-47 tag from the script of the text: en, zh-Hant, zh-Hans, ja, ko or und."""
-    cjk = CJK_RE.findall(text)
-    letters = sum(1 for c in text if c.isalpha())
-    if cjk and len(cjk) * 3 >= max(letters, 1):
+    cjk = "".join(CJK_RUN_RE.findall(text))
+    if cjk and len(cjk) * 3 >= max(len(_NON_LETTERS_RE.sub("", text)), 1):
         # Chinese text is usually mixed with English words; weight CJK characters heavier.
         if KANA_RE.search(text):
             return "ja"
@@ -102,7 +113,7 @@ def detect_lang(text: str) -> str:
         if simplified != han:
             return "zh-Hant"
         return "zh-Hans" if _has_simplified_only(han) else "zh"
-    if letters == 0:
+    if not _LETTER_RE.search(text):
         return "und"
     return "en" if _looks_english(text) else "und"
 
@@ -124,10 +135,21 @@ _EN_STOPWORDS = frozenset(
 )
 
 
+_EN_STOPWORD_RE = re.compile(r"(?i)\b(?:" + "|".join(sorted(_EN_STOPWORDS)) + r")\b")
+
+
 def _looks_english(text: str) -> bool:
-    words = re.findall(r"[A-Za-z']+", text.lower())
-    if not words:
-        return False
-    hits = sum(1 for w in words if w in _EN_STOPWORDS)
+    if text.isascii() or _EN_STOPWORD_RE.search(text):
+        return True
     # Short lines ("Yeah.", "Good.") carry no stopword; Latin-only text defaults to English then.
-    return hits > 0 or len(words) <= 4 or all(ord(c) < 128 for c in text)
+    return len(re.findall(r"[A-Za-z']+", text)) <= 4
+
+
+@lru_cache(maxsize=1)
+def _word_re() -> re.Pattern[str]:
+    return re.compile(f"[{_CJK_CHAR}]|[^\\W_{_CJK_CHAR}]+(?:['’][^\\W_{_CJK_CHAR}]+)*")
+
+
+def word_count(text: str) -> int:
+    """Words in spaced scripts, characters in CJK (the usual count for Chinese and Japanese)."""
+    return len(_word_re().findall(text))

@@ -114,7 +114,7 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         node = _node_at(text, first["loc"])
         where = f"line {node.start_mark.line + 1}: " if node is not None else ""
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        msg = _yaml_surprise(first, node) or _MESSAGES.get(first["type"]) or first["msg"]
+        msg = _yaml_surprise(first, node) or first["msg"]
         if not first["loc"]:
             msg = f"expected a mapping with `{next(iter(model.model_fields))}:` at the top"
         raise InputError(f"{where}{loc}: {msg}{more}", path=str(path)) from None
@@ -145,7 +145,6 @@ def _safe_loader():
     return SafeNoDuplicatesLoader
 
 
-_MESSAGES = {"extra_forbidden": "unknown field (check its spelling and indentation)"}
 _YAML_TYPES = {bool: "a boolean", int: "a number", float: "a number"}
 
 
@@ -162,7 +161,7 @@ def _yaml_surprise(error: dict, node) -> str | None:
     if kind is None or raw is None:
         return None
     shown = str(value).lower() if isinstance(value, bool) else str(value)
-    return f"YAML reads {raw} as {kind} ({shown}); write it in quotes: \"{raw}\""
+    return f"YAML reads {raw} as {kind} ({shown}); quote it: \"{raw}\""
 
 
 def _node_at(text: str, loc: tuple):

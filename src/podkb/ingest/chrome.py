@@ -91,9 +91,11 @@ _SHOW_NOTES_HEADINGS = {
 }
 
 
-# Chrome is short (the longest seen is 226 characters); some patterns hold two `.*` runs, which
-# backtrack quadratically, so long paragraphs are spoken text without trying them.
-_MAX_CHROME_CHARS = 1000
+# Page furniture is short (the longest seen is 226 characters); a longer paragraph is never
+# chrome, is not worth folding, and would make the patterns with two `.*` runs backtrack
+# quadratically.
+_MAX_CHROME_CHARS = 400
+_MAX_HEADING_CHARS = 60
 
 
 def is_chrome(paragraph: str) -> bool:
@@ -108,8 +110,8 @@ def _heading_key(paragraph: str) -> str:
 
 
 def is_transcript_marker(paragraph: str) -> bool:
-    return _heading_key(paragraph) in _TRANSCRIPT_MARKERS
+    return len(paragraph) <= _MAX_HEADING_CHARS and _heading_key(paragraph) in _TRANSCRIPT_MARKERS
 
 
 def is_show_notes_heading(paragraph: str) -> bool:
-    return _heading_key(paragraph) in _SHOW_NOTES_HEADINGS
+    return len(paragraph) <= _MAX_HEADING_CHARS and _heading_key(paragraph) in _SHOW_NOTES_HEADINGS

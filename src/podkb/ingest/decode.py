@@ -261,6 +261,8 @@ def _legacy_reading_of_short_utf8(data: bytes, text: str) -> tuple[str, str] | N
     non_ascii = [c for c in text if ord(c) >= 0x80]
     if not non_ascii or len(non_ascii) > 12:
         return None  # longer GBK or Big5 text is valid UTF-8 with odds below one in 10^10
+    if sum(c.isascii() and c.isalpha() for c in text) >= 4 * len(non_ascii):
+        return None  # mostly ASCII words (English, JSON records): a few non-ASCII letters in them
     for i, ch in enumerate(text):
         latin = "\u0080" <= ch <= "\u024f"
         if latin and (_word_near(text, i - 1, -1) or _word_near(text, i + 1, 1)):

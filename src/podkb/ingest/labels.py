@@ -27,7 +27,7 @@ _NOT_NAMES = {
     "question", "answer", "quote", "link", "links", "episode", "chapter", "title", "date", "time",
     "so", "and", "but", "yes", "no", "well", "now", "here", "also", "why", "what", "how", "today",
     "first", "second", "third", "finally", "important", "result", "results", "problem", "solution",
-    "goal", "step", "lesson", "fact", "rule", "answer", "reason", "idea", "point", "bonus", "spoiler",
+    "goal", "step", "lesson", "fact", "rule", "reason", "idea", "point", "bonus", "spoiler",
     "注意", "注", "备注", "備註", "更新", "快速问答", "快速問答", "问题", "問題", "提示",
 }
 _ROLE_WORD_RE = re.compile(
@@ -93,6 +93,12 @@ def looks_like_name(name: str) -> bool:
             return False
         capitalised += 1
     return capitalised >= 1
+
+
+def is_role_label(name: str) -> bool:
+    """`SPEAKER_00`, `Host`, `Speaker 2`, `主持人`, `嘉賓`: written only as labels, never as prose."""
+    compact = name.replace("·", "").replace("・", "").replace(" ", "")
+    return bool(_ROLE_WORD_RE.match(name.strip()) or _CJK_ROLE_RE.match(compact))
 
 
 def looks_like_lowercase_handle(name: str) -> bool:

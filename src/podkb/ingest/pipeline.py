@@ -18,9 +18,10 @@ from .catalog import Metadata, load_metadata, name_key
 from .decode import decode_bytes
 from .formats import read_transcript
 from .resolve import build_records
+from .sidecar import EpisodeInfo, is_chapters_sidecar, merge_entry, read_chapters_sidecar, read_sidecar
 
 # Files a folder walk picks up; a file named on the command line is read whatever its name.
-TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html", ".htm", ".text"}
+TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".jsonl", ".html", ".htm", ".text"}
 # A ten-hour episode is well under 1 MiB of text; 16 MiB reads in about 10 s. Larger files are
 # refused before they are read (logs, dumps, a wrong file), with the reason.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -84,8 +85,9 @@ def _walk(root: Path) -> Iterator[Path]:
         visited.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in TRANSCRIPT_SUFFIXES:
-                yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            if not name.startswith(".") and path.suffix.lower() in TRANSCRIPT_SUFFIXES and not is_chapters_sidecar(path):
+                yield path
     yield from (Path(d) for d in unlistable)
 
 
@@ -118,23 +120,43 @@ def _too_large(size: int) -> str:
 
 
 def parse_file(
-    path: Path, *, metadata: Metadata | None = None, encoding: str | None = None
+    path: Path,
+    *,
+    metadata: Metadata | None = None,
+    encoding: str | None = None,
+    overrides: EpisodeInfo | None = None,
 ) -> tuple[Episode, list[Turn], str, str]:
-    """Read one transcript file into records. Raises InputError with the file and the reason."""
-    return parse_bytes(read_file_bytes(path), path=path, metadata=metadata, encoding=encoding)
+    """Read one transcript file into records. Raises InputError with the file and the reason.
+
+    Episode metadata: `overrides` (the command line), then a YAML sidecar next to the file,
+    then the catalog, then what the transcript itself shows.
+    """
+    return parse_bytes(
+        read_file_bytes(path), path=path, metadata=metadata, encoding=encoding, overrides=overrides
+    )
 
 
 def parse_bytes(
-    data: bytes, *, path: Path, metadata: Metadata | None = None, encoding: str | None = None
+    data: bytes,
+    *,
+    path: Path,
+    metadata: Metadata | None = None,
+    encoding: str | None = None,
+    overrides: EpisodeInfo | None = None,
 ) -> tuple[Episode, list[Turn], str, str]:
-    """Records from a transcript's bytes; `path` names the source (its name keys the catalog)."""
+    """Records from a transcript's bytes; `path` names the source (its name keys the catalog,
+    its folder holds any sidecar)."""
     metadata = metadata or load_metadata()
     decoded = decode_bytes(data, path=str(path), encoding=encoding)
-    entry = metadata.entry_for(path.name)
+    entry = merge_entry(metadata.entry_for(path.name), path.name, read_sidecar(path), overrides)
     known = _known_names(metadata, entry)
-    raw = read_transcript(decoded.text, known_names=known, path=str(path))
+    chapters = read_chapters_sidecar(path)
+    starts = tuple(c.start for c in chapters or [] if c.start is not None)
+    raw = read_transcript(decoded.text, known_names=known, path=str(path), chapter_starts=starts)
     if not raw.turns:
         raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
+    if chapters is not None:
+        raw.chapters = chapters
     episode, turns = build_records(
         raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text
     )
@@ -157,11 +179,13 @@ def ingest_paths(
     metadata: Metadata | None = None,
     encoding: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    overrides: EpisodeInfo | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store in one transaction.
 
     Files that cannot be read are reported and skipped; the rest land together, or, if the
-    process dies or the store cannot be written, none do.
+    process dies or the store cannot be written, none do. `overrides` is episode metadata for
+    every file (a title, date or id names one episode, so then only one file may be given).
     """
     if encoding:
         try:
@@ -171,12 +195,16 @@ def ingest_paths(
             raise UsageError(f"unknown encoding {encoding!r} ({examples})") from None
     metadata = metadata or load_metadata()
     files = discover(paths)
+    if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
+        raise UsageError(f"a title, date or episode id describes one episode, but {len(files)} files were given")
     report = IngestReport()
     with store.transaction():
         for path in files:
             result = FileResult(path=str(path))
             try:
-                episode, turns, digest, fmt = parse_file(path, metadata=metadata, encoding=encoding)
+                episode, turns, digest, fmt = parse_file(
+                    path, metadata=metadata, encoding=encoding, overrides=overrides
+                )
                 episode = _unique_id(store, episode, turns)
                 with store.savepoint():  # an episode lands whole or not at all
                     result.turns = store.put_episode(
@@ -201,6 +229,7 @@ def ingest_paths(
             report.files.append(result)
             if on_file:
                 on_file(result)
+        store.refresh_summaries()
     return report
 
 

@@ -22,6 +22,11 @@ class RawTurn:
     start: float | None = None
     end: float | None = None
     chapter: str | None = None
+    # Structured sources that already say who speaks (podkb's own turn records) set these;
+    # `role` not None means "resolved": the speaker is taken as given, never re-resolved or merged.
+    speaker: str | None = None
+    role: str | None = None
+    lang: str | None = None
 
 
 @dataclass
@@ -37,3 +42,4 @@ class RawTranscript:
     implied_names: dict[str, str] = field(default_factory=dict)
     hosts: list[str] = field(default_factory=list)
     guests: list[str] = field(default_factory=list)
+    episode_id: str | None = None  # when the source names its episode (podkb's turn records)

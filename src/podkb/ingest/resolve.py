@@ -27,7 +27,7 @@ def build_records(
     guests = [_canonical_participant(g, metadata) for g in guests]
     resolver = SpeakerResolver(metadata, hosts, guests, full_text)
 
-    episode_id = (entry.episode_id if entry and entry.episode_id else None) or slugify(
+    episode_id = (entry.episode_id if entry and entry.episode_id else None) or raw.episode_id or slugify(
         (entry.title if entry and entry.title else None) or raw.title or source.rsplit(".", 1)[0]
     )
     implied_speaker, implied_role = _implied_side(raw, resolver, hosts, guests, metadata)
@@ -35,7 +35,7 @@ def build_records(
         hosts.append(implied_speaker)
 
     chapters, offset = align_chapters(raw.chapters, [t.start for t in raw.turns if t.start is not None])
-    langs = [detect_lang(t.text) for t in raw.turns]
+    langs = [t.lang or detect_lang(t.text) for t in raw.turns]
     episode_lang = (entry.lang if entry and entry.lang else None) or _dominant_lang(raw.turns, langs)
 
     turns: list[Turn] = []
@@ -44,6 +44,8 @@ def build_records(
         speaker, role = resolver.resolve(rt.label)
         if rt.label is None and rt.implied_role:
             speaker, role = implied_speaker, implied_role if implied_speaker else "unknown"
+        if rt.role is not None:  # the source states speaker and role (podkb's own records)
+            speaker, role = rt.speaker, rt.role
         if lang == "zh" and episode_lang and episode_lang.startswith("zh"):
             lang = episode_lang  # characters common to both scripts: the episode's script decides
         chapter = rt.chapter or _chapter_at(chapters, rt.start) or (previous_chapter if chapters else None)
@@ -54,6 +56,7 @@ def build_records(
             and speaker is not None
             and last.speaker == speaker
             and rt.label is None
+            and rt.role is None
             and rt.start is None
             and last.chapter == chapter
         ):
@@ -106,13 +109,21 @@ class SpeakerResolver:
         self.metadata = metadata
         self.hosts = hosts
         self.guests = guests
-        self.text_key = fold(full_text)
+        self.full_text = full_text
+        self._text_key: str | None = None
         self.participant_keys: dict[str, str] = {}
         for person in [*hosts, *guests]:
             for alias in metadata.aliases_of(person):
                 self.participant_keys.setdefault(name_key(alias), person)
             first = person.split()[0] if person.split() else person
             self.participant_keys.setdefault(name_key(first), person)
+
+    @property
+    def text_key(self) -> str:
+        """The folded transcript, made only when a bare alias needs its full name looked up."""
+        if self._text_key is None:
+            self._text_key = fold(self.full_text)
+        return self._text_key
 
     def resolve(self, label: str | None) -> tuple[str | None, str]:
         if label is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..text import fold
 from .chrome import is_chrome, is_show_notes_heading, is_transcript_marker
-from .labels import LabelCandidate, parse_time, split_label
+from .labels import LabelCandidate, is_role_label, parse_time, split_label
 from .raw import RawChapter, RawTranscript, RawTurn
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
@@ -92,7 +92,7 @@ def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 2
     A run is a sequence of paragraphs equal, in order, to an earlier one. Single repeated
     paragraphs ("Yeah.") are kept: people do say the same thing twice.
     """
-    keys = [fold(u.text) for u in units]
+    keys = [u.text for u in units]  # a copied page repeats itself verbatim
     first_seen: dict[str, list[int]] = {}
     drop = [False] * len(units)
     i = 0
@@ -117,13 +117,14 @@ def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 2
 
 
 def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
-    """Keep label candidates that the document confirms: used twice, timestamped, or known."""
+    """Keep label candidates that the document confirms: used twice, timestamped, known, or a
+    role label (`SPEAKER_01`, `嘉賓`) that a sentence never starts with."""
     counts = Counter(_key(u.label.name) for u in units if u.label)
     for u in units:
         if u.label is None:
             continue
         key = _key(u.label.name)
-        if counts[key] >= 2 or u.label.timestamp is not None or key in known:
+        if counts[key] >= 2 or u.label.timestamp is not None or key in known or is_role_label(u.label.name):
             continue
         u.label = None
 
@@ -241,7 +242,7 @@ def _pick_title(titles: list[str]) -> str | None:
         return sum(1 for other in titles if other is not t and key in fold(other))
 
     best = max(titles, key=lambda t: (support(t), -titles.index(t)))
-    return best.lstrip("#").strip() if support(best) else titles[0]
+    return (best if support(best) else titles[0]).lstrip("#").strip()
 
 
 # --- body ------------------------------------------------------------------------------------
@@ -307,6 +308,7 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
                 or _next_is_label(body, idx, dominant)
                 or _is_question(unit.text)
                 or _introduces_question(body, idx)
+                or _opens_with_reaction(unit.text)
                 or bool(_SIGNOFF_RE.search(unit.text))
             )
             if implied and current_key != "<implied>":
@@ -358,6 +360,15 @@ def _introduces_question(body: list[_Unit], idx: int) -> bool:
         text.endswith((":", "：")) and len(text) <= 40 and nxt is not None and not nxt.label
         and _is_question(nxt.text)
     )
+
+
+_REACTION_RE = re.compile(r"^(?:[^。！？!?，,\s]{1,4}[。！!]|(?:[\w'’]+\s?){1,3}[.!]\s)")
+
+
+def _opens_with_reaction(text: str) -> bool:
+    """A paragraph that opens with a short reaction ("沒錯。", "Absolutely.") is the other side
+    answering: an answer's continuation does not start by applauding itself."""
+    return bool(_REACTION_RE.match(text))
 
 
 def _is_question(text: str) -> bool:

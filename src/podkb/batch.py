@@ -1,0 +1,227 @@
+"""Many searches from one file: `podkb batch queries.yaml`.
+
+A batch file is YAML (a list of entries, or `queries:` holding one) or JSON lines (one entry
+per line). Each entry is a search: `query` and the filters `speaker`, `topic`, `episode`,
+`lang`, with `limit` (default 10) and `name`, the output name (default `query-N`, N its
+position from 1). Entries are validated with pydantic (unknown fields refused, text fields
+must be strings) before anything runs; a bad entry is reported with its line. Then every
+search runs, and only if all succeed is anything written: one JSON lines stream (each hit
+with the entry's `name` and its `rank`), or with an output folder one `NAME.jsonl` per entry.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import InputError, PodkbError
+from .search import MAX_LIMIT, SearchRequest, SearchResult, search
+from .store import Store
+
+
+class BatchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str | None = Field(default=None, min_length=1, description="output name")
+    query: str | None = None
+    speaker: str | None = None
+    topic: str | None = None
+    episode: str | None = None
+    lang: str | None = None
+    limit: int = Field(default=10, ge=1, le=MAX_LIMIT)
+
+    @model_validator(mode="after")
+    def _has_criteria(self) -> BatchQuery:
+        if not any((self.query, self.speaker, self.topic, self.episode, self.lang)):
+            raise ValueError("give a query, or a filter (speaker, topic, episode or lang)")
+        return self
+
+
+@dataclass
+class BatchEntry:
+    name: str
+    line: int
+    request: SearchRequest
+
+
+@dataclass
+class BatchRun:
+    entries: list[BatchEntry] = field(default_factory=list)
+    results: list[SearchResult] = field(default_factory=list)
+
+    @property
+    def hits(self) -> int:
+        return sum(len(r.hits) for r in self.results)
+
+    def rows(self, index: int) -> list[dict[str, Any]]:
+        """One entry's hits as output rows: the entry's name and the hit's rank, then the hit."""
+        name = self.entries[index].name
+        return [
+            {"name": name, "rank": rank, **hit}
+            for rank, hit in enumerate(self.results[index].hits, start=1)
+        ]
+
+
+def load_batch(path: Path) -> list[BatchEntry]:
+    """Read and validate a batch file. InputError names the file, the entry's line and the field."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", path=str(path)) from None
+    first = next(
+        (ln.strip() for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")),
+        "",
+    )
+    items = _jsonl_items(text, path) if first.startswith("{") else _yaml_items(text, path)
+    if not items:
+        raise InputError("no queries in the batch file", path=str(path))
+    entries: list[BatchEntry] = []
+    problems: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for n, (item, line, locate) in enumerate(items, start=1):
+        try:
+            q = BatchQuery.model_validate(item)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"])
+            hint = (
+                " (quote it)"
+                if err["type"] == "string_type" and not isinstance(err.get("input"), dict | list)
+                else ""
+            )
+            where = locate(err["loc"]) or line
+            problems.append((where, f"{loc + ': ' if loc else ''}{_message(err['msg'])}{hint}"))
+            continue
+        name = q.name or f"query-{n}"
+        if name.casefold() in seen:
+            problems.append(
+                (line, f"name: {name!r} is used by the entry on line {seen[name.casefold()]} too")
+            )
+            continue
+        seen[name.casefold()] = line
+        entries.append(
+            BatchEntry(
+                name=name,
+                line=line,
+                request=SearchRequest(
+                    query=q.query,
+                    speaker=q.speaker,
+                    topic=q.topic,
+                    episode=q.episode,
+                    lang=q.lang,
+                    limit=q.limit,
+                ),
+            )
+        )
+    if problems:
+        where, message = problems[0]
+        more = (
+            f" (and {len(problems) - 1} more bad entries, on lines {_lines(problems[1:6])})"
+            if len(problems) > 1
+            else ""
+        )
+        raise InputError(f"line {where}: {message}{more}", path=str(path))
+    return entries
+
+
+def run_batch(store: Store, path: Path) -> BatchRun:
+    """Validate the file, then run every search; a failing entry stops the batch, named by line."""
+    run = BatchRun(entries=load_batch(path))
+    for entry in run.entries:
+        try:
+            run.results.append(search(store, entry.request))
+        except PodkbError as exc:
+            if exc.path == str(store.path):
+                raise  # the store itself failed: not this entry's fault
+            raise InputError(
+                f"line {entry.line}: {entry.name}: {exc.message}", path=str(path)
+            ) from None
+    return run
+
+
+def write_batch(run: BatchRun, out_dir: Path) -> list[Path]:
+    """One `NAME.jsonl` per entry in out_dir (safe names, atomic writes), empty when no hits."""
+    from .errors import UsageError
+    from .files import atomic_write, path_inside, stable_names
+    from .output import json_text
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = stable_names(((e.name, e.name) for e in run.entries), ".jsonl")
+    written = []
+    for i, entry in enumerate(run.entries):
+        target = path_inside(out_dir, names[entry.name])
+        atomic_write(target, "".join(json_text(row) + "\n" for row in run.rows(i)))
+        written.append(target)
+    return written
+
+
+# --- reading the two file shapes ---------------------------------------------------------------
+
+
+def _jsonl_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
+    items = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        try:
+            obj = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {n}: invalid JSON: {exc.msg}", path=str(path)) from None
+        items.append((obj, n, lambda _loc, n=n: n))
+    return items
+
+
+def _yaml_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
+    if isinstance(data, dict) and set(data) == {"queries"}:
+        data = data["queries"]
+        node = next(v for k, v in node.value if k.value == "queries")
+    if data is None:
+        return []
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        raise InputError(
+            "a batch file is a list of queries (or `queries:` holding one)", path=str(path)
+        )
+    items = []
+    for item, item_node in zip(data, node.value, strict=True):
+        line = item_node.start_mark.line + 1
+        items.append((item, line, lambda loc, item_node=item_node: _yaml_line(item_node, loc)))
+    return items
+
+
+def _yaml_line(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the field a validation error points at, inside one entry's mapping."""
+    import yaml
+
+    if loc and isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == loc[0]:
+                return value.start_mark.line + 1
+    return None
+
+
+def _lines(problems: list[tuple[int, str]]) -> str:
+    return ", ".join(str(line) for line, _ in problems)
+
+
+def _message(msg: str) -> str:
+    # pydantic prefixes errors raised in validators with "Value error, ".
+    return msg.removeprefix("Value error, ")

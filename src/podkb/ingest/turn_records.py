@@ -1,0 +1,110 @@
+"""podkb's own turn records, read back: JSON lines (`podkb export`) or a JSON array of them.
+
+Each record is validated as a `Turn` (the JSON contract). The records already say who speaks,
+so speakers, roles, languages, times and chapters are kept as written; only `source` and `line`
+become this file's, since that is where the turns are now read from.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import InputError
+from ..models import Turn
+from .raw import RawChapter, RawTranscript, RawTurn
+
+# Enough of the contract to tell a turn record from any other JSON object.
+_SIGNATURE = {"episode_id", "turn", "text"}
+
+
+def is_turn_record(obj: Any) -> bool:
+    return isinstance(obj, dict) and _SIGNATURE <= obj.keys()
+
+
+def looks_like_turn_lines(text: str) -> bool:
+    """JSON lines whose first record is a turn."""
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return False
+    try:
+        return is_turn_record(json.loads(first))
+    except json.JSONDecodeError:
+        return False
+
+
+def read_turn_lines(text: str, *, path: str = "") -> RawTranscript:
+    records: list[tuple[int, Any]] = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {n}: invalid JSON: {exc.msg}", path=path) from None
+    return records_to_transcript(records, "turns-jsonl", path)
+
+
+def read_turn_array(text: str, data: list[Any], *, path: str = "") -> RawTranscript:
+    lines = _element_lines(text)
+    return records_to_transcript(
+        [(lines[i] if i < len(lines) else 1, obj) for i, obj in enumerate(data)], "turns-json", path
+    )
+
+
+def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -> RawTranscript:
+    turns: list[Turn] = []
+    lines: list[int] = []
+    for n, obj in records:
+        try:
+            turns.append(Turn.model_validate(obj))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "record"
+            raise InputError(f"line {n}: {field}: {first['msg']}", path=path) from None
+        lines.append(n)
+    episodes = sorted({t.episode_id for t in turns})
+    if len(episodes) > 1:
+        raise InputError(
+            f"holds {len(episodes)} episodes ({', '.join(episodes[:3])}"
+            f"{', ...' if len(episodes) > 3 else ''}); "
+            "a file is one episode: export with `--out DIR` for one file per episode",
+            path=path,
+        )
+    turns_and_lines = sorted(zip(turns, lines, strict=True), key=lambda tl: tl[0].turn)
+    raw = RawTranscript(format=fmt, episode_id=episodes[0] if episodes else None)
+    chapters: dict[str, float | None] = {}
+    for t, n in turns_and_lines:
+        raw.turns.append(
+            RawTurn(
+                text=t.text,
+                line=n,
+                label=t.speaker_label,
+                start=t.start,
+                end=t.end,
+                chapter=t.chapter,
+                speaker=t.speaker,
+                role=t.role,
+                lang=t.lang,
+            )
+        )
+        if t.chapter and t.chapter not in chapters:
+            chapters[t.chapter] = t.start
+    raw.chapters = [RawChapter(title=title, start=start) for title, start in chapters.items()]
+    return raw
+
+
+def _element_lines(text: str) -> list[int]:
+    """1-based line of each element of a top-level JSON array."""
+    decoder = json.JSONDecoder()
+    out = []
+    pos = text.index("[") + 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\n\r,":
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            return out
+        out.append(text.count("\n", 0, pos) + 1)
+        _, pos = decoder.raw_decode(text, pos)

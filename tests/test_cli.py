@@ -1,0 +1,136 @@
+"""The command line as people and scripts use it: help, formats, exit codes, streams."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import SEEDS
+
+COMMANDS = ["ingest", "episodes", "show", "export", "search", "quotes", "speakers", "topics", "batch"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(run_cli, command):
+    code, out, err = run_cli(command, "--help")
+    assert code == 0, err
+    assert "Example:" in out
+
+
+def test_help_shows_format_choices_literally(run_cli):
+    code, out, _ = run_cli("search", "--help")
+    assert "[table|json|jsonl|csv]" in out
+
+
+def test_ingest_then_query(run_cli, tmp_path):
+    db = str(tmp_path / "kb.db")
+    code, out, err = run_cli("ingest", str(SEEDS), "--db", db, "--format", "json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["ingested"] == 5 and summary["failed"] == 0
+    assert summary["store"]["episodes"] == 5
+
+    code, out, err = run_cli("search", "Mad Uncle", "--db", db, "--format", "jsonl")
+    assert code == 0 and err == ""
+    first = json.loads(out.splitlines()[0])
+    assert first["speaker"] == "Lewis Tunstall" and first["line"] == 38
+
+    code, out, _ = run_cli("quotes", "lewis", "疊衣服", "--db", db, "--format", "json")
+    assert code == 0 and {h["speaker"] for h in json.loads(out)} == {"Lewis Tunstall"}
+
+
+def test_reingest_is_idempotent(run_cli, tmp_path):
+    db = str(tmp_path / "kb.db")
+    for _ in range(2):
+        assert run_cli("ingest", str(SEEDS), "--db", db)[0] == 0
+    code, out, _ = run_cli("episodes", "--db", db, "--format", "json")
+    assert [e["turns"] for e in json.loads(out)] == [218, 40, 57, 58, 67]
+
+
+def test_no_results_exit_1_and_typo_suggestion_on_stderr(run_cli, seed_db):
+    code, out, err = run_cli("search", "leaderbaord", "--db", str(seed_db), "--format", "json")
+    assert code == 1 and json.loads(out) == []
+    assert "did you mean 'leaderboard'" in err
+
+
+def test_table_mode_shows_the_corrected_results(run_cli, seed_db):
+    code, out, err = run_cli("search", "leaderbaord", "--db", str(seed_db), "--format", "table")
+    assert code == 0
+    assert "showing results for 'leaderboard'" in err
+    assert "leaderboard" in out
+
+
+def test_unknown_speaker_exit_2_with_suggestions(run_cli, seed_db):
+    code, out, err = run_cli("quotes", "Lewis Tunstel Jr", "--db", str(seed_db))
+    assert code == 2 and out == ""
+    assert err.startswith("podkb: ") and "did you mean 'Lewis Tunstall'" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_unknown_episode_suggests(run_cli, seed_db):
+    code, _, err = run_cli("show", "latent-spase", "--db", str(seed_db))
+    assert code == 2 and "did you mean 'latent-space-jeremy-howard-answer-ai'" in err
+
+
+def test_usage_error_is_exit_2(run_cli, seed_db):
+    code, _, _ = run_cli("search", "x", "--limit", "zero", "--db", str(seed_db))
+    assert code == 2
+    code, _, err = run_cli("search", "x", "--format", "yaml", "--db", str(seed_db))
+    assert code == 2 and "unknown format" in err
+
+
+def test_missing_store_says_what_to_do(run_cli, tmp_path):
+    code, out, err = run_cli("episodes", "--db", str(tmp_path / "none.db"))
+    assert code == 2 and out == ""
+    assert "podkb ingest seeds/" in err
+
+
+def test_piped_output_defaults_to_jsonl_without_escape_codes(run_cli, seed_db):
+    code, out, _ = run_cli("search", "leaderboard", "--db", str(seed_db))
+    assert code == 0 and "\x1b" not in out
+    assert all(json.loads(line)["episode_id"] for line in out.splitlines())
+
+
+def test_table_on_a_terminal_and_no_colour_with_no_color(run_cli, seed_db):
+    code, out, _ = run_cli("search", "leaderboard", "--db", str(seed_db), env={"PODKB_FORCE_TERMINAL": "1"})
+    assert code == 0 and "\x1b[" in out and "humans-of-ai-16-lewis-tunstall" in out
+    code, out, _ = run_cli("search", "leaderboard", "--db", str(seed_db),
+                           env={"PODKB_FORCE_TERMINAL": "1", "NO_COLOR": "1"})
+    assert code == 0 and "\x1b" not in out and "humans-of-ai-16-lewis-tunstall" in out
+
+
+def test_export_filters_and_csv(run_cli, seed_db):
+    code, out, _ = run_cli("export", "--db", str(seed_db), "--speaker", "Jeremy", "--format", "csv")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("episode_id,turn,speaker")
+    assert len(lines) == 1 + 27
+    code, out, _ = run_cli("export", "--db", str(seed_db), "--episode", "infoq", "--format", "json")
+    assert {t["episode_id"] for t in json.loads(out)} == {"infoq-omar-sanseviero"}
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        (bytes([0x81, 0xFF, 0xFE, 0x80]) * 40, "not valid UTF-8"),
+    ],
+)
+def test_bad_file_one_line_error_and_store_unchanged(run_cli, tmp_path, content, reason):
+    db = str(tmp_path / "kb.db")
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(SEEDS / "000_084d43b1bddc1ac0.txt", good)
+    assert run_cli("ingest", str(good), "--db", db)[0] == 0
+    before = run_cli("export", "--db", db)[1]
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    code, out, err = run_cli("ingest", str(bad), "--db", db)
+    assert code == 2
+    assert err.strip().splitlines() == [err.strip()]
+    assert err.startswith(f"podkb: {bad}: ") and reason in err
+    assert "Traceback" not in err
+    assert run_cli("export", "--db", db)[1] == before

@@ -1,0 +1,195 @@
+"""Search on the seed corpus: ranking, syntax, normalisation, Chinese, speakers, topics, typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from podkb.errors import UsageError
+from podkb.search import SearchRequest, make_snippet, search
+from podkb.query import parse_query
+
+
+def hits(store, query=None, **kw):
+    return search(store, SearchRequest(query=query, **kw)).hits
+
+
+def top(store, query=None, **kw):
+    found = hits(store, query, **kw)
+    assert found, f"no hits for {query!r} {kw}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "query, episode, speaker, line",
+    [
+        ("leaderboard", "humans-of-ai-16-lewis-tunstall", "Lewis Tunstall", 100),
+        ("Mad Uncle", "humans-of-ai-16-lewis-tunstall", "Lewis Tunstall", 38),
+        ('"schedule-free optimizers"', "latent-space-jeremy-howard-answer-ai", "swyx", 104),
+        ("model cards", "infoq-omar-sanseviero", "Roland Meertens", 93),
+        ("Somos NLP", "infoq-omar-sanseviero", "Omar Sanseviero", 73),
+        ("疊衣服機器人", "ml-experts-lewis-tunstall-zh", "Britney Muller", 91),
+        ("code parrot", "ml-experts-lewis-tunstall-zh", "Lewis Tunstall", 116),
+        ("scribe", "hockeystick-2-llms-in-production", None, 128),
+    ],
+)
+def test_top_hit(seed_store, query, episode, speaker, line):
+    hit = top(seed_store, query)
+    assert (hit["episode_id"], hit["speaker"], hit["line"]) == (episode, speaker, line)
+
+
+def test_hits_carry_the_turn_record_plus_score_and_snippet(seed_store):
+    hit = top(seed_store, "leaderboard")
+    assert {"episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start", "end",
+            "chapter", "source", "line", "score", "snippet"} <= set(hit)
+    assert hit["score"] > 0
+    scores = [h["score"] for h in hits(seed_store, "leaderboard")]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_exact_phrase_is_stricter_than_words(seed_store):
+    words = hits(seed_store, "language model", limit=100)
+    phrase = hits(seed_store, '"language model"', limit=100)
+    assert 0 < len(phrase) < len(words)
+    assert all("language model" in " ".join(h["text"].lower().split()) for h in phrase)
+
+
+def test_or_and_exclusion_and_prefix(seed_store):
+    a = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "Muse", limit=100)}
+    b = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "Offspring", limit=100)}
+    both = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "Muse OR Offspring", limit=100)}
+    assert both == a | b and a and b
+    excluded = hits(seed_store, "transformer -book", limit=100)
+    assert excluded and not any("book" in h["text"].lower().split() for h in excluded)
+    prefixed = hits(seed_store, "leaderb*", limit=100)
+    assert {h["turn"] for h in prefixed} >= {h["turn"] for h in hits(seed_store, "leaderboard", limit=100)}
+
+
+@pytest.mark.parametrize("query", ["AND", '"', "-x", "OR", "NEAR(", "a AND", '"unclosed phrase', "*", "-", "((", "NOT"])
+def test_any_input_is_safe(seed_store, query):
+    try:
+        search(seed_store, SearchRequest(query=query))
+    except UsageError:
+        pass  # "give a query, or a filter": a message, never an FTS syntax error
+
+
+def test_hyphens_mean_what_the_user_means(seed_store):
+    texts = [" ".join(h["text"].lower().split()) for h in hits(seed_store, "pre-training", limit=100)]
+    assert any("pre-training" in t for t in texts)
+    assert any("pre training" in t or "pretraining" in t for t in texts) or all("pre-training" in t for t in texts)
+    # "pre training" (two words) finds the hyphenated form too.
+    assert {h["turn"] for h in hits(seed_store, '"pre training"', limit=100)} >= {
+        h["turn"] for h in hits(seed_store, '"pre-training"', limit=100)}
+
+
+def test_case_width_and_accents_fold(seed_store):
+    base = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "chatgpt", limit=100)}
+    assert base
+    assert {(h["episode_id"], h["turn"]) for h in hits(seed_store, "ＣＨＡＴＧＰＴ", limit=100)} == base
+    assert {(h["episode_id"], h["turn"]) for h in hits(seed_store, "ChätGPT", limit=100)} == base
+
+
+@pytest.mark.parametrize("query", ["疊衣服", "叠衣服"])
+def test_traditional_and_simplified_find_each_other(seed_store, query):
+    found = hits(seed_store, query, limit=100)
+    assert {h["line"] for h in found} == {84, 91, 92}  # 84: the word is on line 85, in that turn
+    assert all("疊衣服" in h["text"] for h in found)
+
+
+def test_one_character_chinese_query(seed_store):
+    found = hits(seed_store, "鸚", limit=100)
+    assert found and all("鸚" in h["text"] for h in found)
+    assert {h["speaker"] for h in found} == {"Lewis Tunstall"}
+
+
+def test_english_words_inside_chinese_text_stay_searchable(seed_store):
+    found = hits(seed_store, "ONNX", limit=100)
+    assert [h["episode_id"] for h in found] == ["ml-experts-lewis-tunstall-zh"]
+    assert found[0]["speaker"] == "Lewis Tunstall"
+
+
+def test_speaker_filter_by_name_alias_or_typo(seed_store):
+    for name in ["Lewis Tunstall", "lewis", "LEWIS TUNSTALL", "劉易斯", "刘易斯", "Lewis Tunstal"]:
+        found = hits(seed_store, "evaluation", speaker=name, limit=100)
+        assert found and {h["speaker"] for h in found} == {"Lewis Tunstall"}, name
+
+
+def test_speaker_filter_spans_languages(seed_store):
+    found = hits(seed_store, speaker="Lewis Tunstall", limit=1000)
+    assert {h["episode_id"] for h in found} == {"humans-of-ai-16-lewis-tunstall", "ml-experts-lewis-tunstall-zh"}
+    assert len(found) == 53
+
+
+@pytest.mark.parametrize("name", ["Lewis Armstrong", "Nobody", "zzz"])
+def test_unknown_speaker_is_an_error_not_a_wider_search(seed_store, name):
+    with pytest.raises(UsageError) as err:
+        search(seed_store, SearchRequest(query="evaluation", speaker=name))
+    assert "no speaker" in str(err.value)
+
+
+def test_unknown_speaker_lists_the_closest(seed_store):
+    with pytest.raises(UsageError, match="did you mean 'Lewis Tunstall'"):
+        search(seed_store, SearchRequest(speaker="Lewis Tunstell Jr"))
+
+
+def test_topic_spans_english_and_chinese(seed_store):
+    found = hits(seed_store, topic="evaluation", limit=100)
+    langs = {h["lang"] for h in found}
+    assert "en" in langs and "zh-Hant" in langs
+    assert {"humans-of-ai-16-lewis-tunstall", "ml-experts-lewis-tunstall-zh"} <= {h["episode_id"] for h in found}
+
+
+def test_topic_by_chinese_alias_and_by_chapter_title(seed_store):
+    assert hits(seed_store, topic="評估", limit=100) == hits(seed_store, topic="evaluation", limit=100)
+    chapter = hits(seed_store, topic="Governance", limit=100)
+    assert chapter and {h["chapter"] for h in chapter} == {
+        "Governance and Structural Issues within OpenAI and Other AI Labs"}
+
+
+def test_unknown_topic_suggests(seed_store):
+    with pytest.raises(UsageError, match="did you mean 'evaluation'"):
+        search(seed_store, SearchRequest(topic="evaluaton"))
+
+
+def test_filters_without_a_query(seed_store):
+    found = hits(seed_store, episode="latent", speaker="Jeremy", limit=1000)
+    assert len(found) == 27 and [h["turn"] for h in found] == sorted(h["turn"] for h in found)
+    assert {h["lang"] for h in hits(seed_store, lang="zh", limit=1000)} == {"zh-Hant"}
+
+
+def test_no_query_and_no_filter_is_a_usage_error(seed_store):
+    with pytest.raises(UsageError):
+        search(seed_store, SearchRequest())
+
+
+def test_typo_gets_a_did_you_mean(seed_store):
+    result = search(seed_store, SearchRequest(query="leaderbaord"))
+    assert result.hits == [] and result.suggestion == "leaderboard"
+    assert search(seed_store, SearchRequest(query="transformrs")).suggestion == "transformers"
+
+
+def test_context_gives_neighbouring_turns(seed_store):
+    hit = search(seed_store, SearchRequest(query="Mad Uncle", context=1)).hits[0]
+    assert [t["turn"] for t in hit["context"]["before"]] == [hit["turn"] - 1]
+    assert [t["turn"] for t in hit["context"]["after"]] == [hit["turn"] + 1]
+    assert hit["context"]["before"][0]["text"] == "What was the name of the band?"
+
+
+def test_snippet_marks_matches_in_the_original_text():
+    text = "Ｔhe TRANSFORMER paper, and Tomás said 疊衣服 is hard. " + "filler " * 60
+    snippet, spans = make_snippet(text, parse_query("transformer tomas 叠衣服").terms())
+    marked = [snippet[s:e] for s, e in spans]
+    assert marked == ["TRANSFORMER", "Tomás", "疊衣服"]
+
+
+def test_a_query_of_only_very_common_words_is_answered_unranked(seed_store, monkeypatch):
+    import podkb.search as search_module
+
+    monkeypatch.setattr(search_module, "FREQUENT_MIN_TURNS", 0)
+    result = search(seed_store, SearchRequest(query="the", limit=5))
+    assert result.note and "'the'" in result.note
+    assert [h["score"] for h in result.hits] == [0.0] * 5
+    ids = [(h["episode_id"], h["turn"]) for h in result.hits]
+    assert len(ids) == 5
+    # A rarer word beside it keeps the ranking.
+    ranked = search(seed_store, SearchRequest(query="the leaderboard", limit=5))
+    assert ranked.note is None and ranked.hits[0]["score"] > 0
