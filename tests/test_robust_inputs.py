@@ -204,6 +204,9 @@ def test_short_gbk_and_big5_decode_as_their_own_script(encoding, text, expected)
         "学习".encode("gbk"),  # also valid UTF-8: "ѧϰ"
         "謝謝".encode("big5"),  # also valid GB18030: "谅谅"
         "學習".encode("big5"),  # also valid GB18030: "厩策"
+        "为Transformers".encode("gbk"),  # also valid UTF-8: "ΪTransformers"
+        "什么".encode("gbk"),  # also valid UTF-8: "ʲô"
+        "former模".encode("gbk"),  # also valid UTF-8: "formerģ"
     ],
 )
 def test_ambiguous_short_chinese_is_refused_not_guessed(data):
@@ -242,7 +245,18 @@ def test_windows_1252(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["café", "Ведущий: Привет, как дела?", "naïve résumé", "Καλημέρα σας"]
+    "text",
+    [
+        "café",
+        "Ведущий: Привет, как дела?",
+        "naïve résumé",
+        "Καλημέρα σας",
+        "Dzień dobry, się ma.",
+        "Host: Kraków.\nGuest: Gdańsk.\n",
+        '{"episode_id": "e", "turn": 0, "text": "á", "line": 1}',  # a JSON lines export
+        "Price: £5, 5 °C, « Bonjour »",
+        "Tiếng Việt",
+    ],
 )
 def test_utf8_with_two_byte_characters_stays_utf8(text):
     from podkb.ingest.decode import decode_bytes

@@ -255,18 +255,21 @@ def _legacy_reading_of_short_utf8(data: bytes, text: str) -> tuple[str, str] | N
     """A short UTF-8 text that is just as plausible as GB18030 or Big5 Chinese, else None.
 
     GBK text is valid UTF-8 only by chance, which happens for a few characters ("谢谢" reads as
-    Cyrillic "лл", "什么" as "ʲô", "为Te" as "ΪTe"). A Latin-1 or Latin Extended character that
-    touches ASCII letters or digits ("café", "£5") marks Western text, which is never questioned.
+    Cyrillic "лл", "什么" as "ʲô", "为Te" as "ΪTe", "模" as "ģ"). Text whose only non-ASCII
+    characters are Latin-1 (é, à, «, £) among ASCII words is taken as UTF-8 without question;
+    other short text is refused as ambiguous when its Chinese reading is all common characters
+    (real Greek, Cyrillic or Polish text reads as rare ones).
     """
     non_ascii = [c for c in text if ord(c) >= 0x80]
     if not non_ascii or len(non_ascii) > 12:
         return None  # longer GBK or Big5 text is valid UTF-8 with odds below one in 10^10
-    if sum(c.isascii() and c.isalpha() for c in text) >= 4 * len(non_ascii):
-        return None  # mostly ASCII words (English, JSON records): a few non-ASCII letters in them
-    for i, ch in enumerate(text):
-        latin = "\u0080" <= ch <= "\u024f"
-        if latin and (_word_near(text, i - 1, -1) or _word_near(text, i + 1, 1)):
-            return None  # "café", "£5", "« Bonjour »", "à demain": Latin among Western words
+    if all("\u00a0" <= c <= "\u00ff" for c in non_ascii):
+        # Latin-1 (é, à, «, £, °): Western text, unless the ASCII around it is too little to say.
+        if sum(c.isascii() and c.isalpha() for c in text) >= 4 * len(non_ascii):
+            return None
+        for i, ch in enumerate(text):
+            if ord(ch) >= 0x80 and (_word_near(text, i - 1, -1) or _word_near(text, i + 1, 1)):
+                return None
     ranked = [r for r in _readings(data) if r[2] != "cp1252" and r[1] >= 0.9]
     return (_LABELS[ranked[0][2]], ranked[0][3]) if ranked else None
 
