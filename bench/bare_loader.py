@@ -26,7 +26,9 @@ def load(folder: Path, db: Path) -> dict:
     if db.exists():
         db.unlink()
     conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("CREATE VIRTUAL TABLE turns USING fts5(episode UNINDEXED, turn UNINDEXED, speaker, text)")
+    conn.execute(
+        "CREATE VIRTUAL TABLE turns USING fts5(episode UNINDEXED, turn UNINDEXED, speaker, text)"
+    )
     files = sorted(p for p in folder.rglob("*.txt") if not p.name.startswith("."))
     turns = nbytes = 0
     conn.execute("BEGIN IMMEDIATE")

@@ -57,12 +57,16 @@ problem go little same years being might team something build
 """.split()
 _OPEN_RANK, _SOURCE_RANK = 150, 260  # "open" and "source": moderately common words on their own
 
-_FIRST = ("Alice Bruno Carla Dmitri Elena Felix Greta Hugo Irene Jonas Kirsten Lorenzo Marta Nadia "
-          "Oskar Paula Quentin Rosa Stefan Tamara Ulrich Vera Walter Yasmin Zoltan Agnes Bernard "
-          "Cecilia Dorian Edith").split()
-_LAST = ("Abbott Berger Castillo Dalton Eriksen Fontaine Gallo Hartmann Ivanova Jansen Kowalski "
-         "Lindqvist Moreau Novak Olsen Petrov Quist Romero Schultz Tanaka Urban Varga Weber Yilmaz "
-         "Zeller Brandt Costa Duarte Engel Fischer").split()
+_FIRST = (
+    "Alice Bruno Carla Dmitri Elena Felix Greta Hugo Irene Jonas Kirsten Lorenzo Marta Nadia "
+    "Oskar Paula Quentin Rosa Stefan Tamara Ulrich Vera Walter Yasmin Zoltan Agnes Bernard "
+    "Cecilia Dorian Edith"
+).split()
+_LAST = (
+    "Abbott Berger Castillo Dalton Eriksen Fontaine Gallo Hartmann Ivanova Jansen Kowalski "
+    "Lindqvist Moreau Novak Olsen Petrov Quist Romero Schultz Tanaka Urban Varga Weber Yilmaz "
+    "Zeller Brandt Costa Duarte Engel Fischer"
+).split()
 
 _HAN = (
     "的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后"
@@ -115,17 +119,19 @@ def build_vocab(seed: int = DEFAULT_SEED) -> Vocab:
     synthetic: list[str] = []
     while len(head) + len(synthetic) < VOCAB_SIZE - len(PHRASE):
         n = rng.choice((2, 2, 3, 3, 3, 4))
-        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(n)) + rng.choice(_CODAS)
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(n)) + rng.choice(
+            _CODAS
+        )
         if word not in taken:
             taken.add(word)
             synthetic.append(word)
     words = head + synthetic
     for rank, word in sorted(((_OPEN_RANK, PHRASE[0]), (_SOURCE_RANK, PHRASE[1]))):
         words.insert(rank - 1, word)
-    cum = list(accumulate(1.0 / (r ** ZIPF_S) for r in range(1, len(words) + 1)))
+    cum = list(accumulate(1.0 / (r**ZIPF_S) for r in range(1, len(words) + 1)))
 
     han_rng = random.Random(f"{seed}-han")
-    han_cum_chars = list(accumulate(1.0 / (r ** 0.9) for r in range(1, len(_HAN) + 1)))
+    han_cum_chars = list(accumulate(1.0 / (r**0.9) for r in range(1, len(_HAN) + 1)))
     han_words: list[str] = []
     seen: set[str] = set()
     while len(han_words) < _CHINESE_VOCAB:
@@ -142,7 +148,7 @@ def build_vocab(seed: int = DEFAULT_SEED) -> Vocab:
     return Vocab(words, cum, han_words, han_cum, speakers)
 
 
-# --- generation ---------------------------------------------------------------------------------
+# --- generation ----------------------------------------------------------------------------------
 
 
 def _english_turn(rng: random.Random, v: Vocab) -> str:
@@ -219,8 +225,14 @@ def _write_file(args: tuple[int, int, str, int, list[str], list[str]]) -> dict:
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    return {"turns": n, "bytes": len(data), "words": words, "zh_turns": zh_turns,
-            "df": dict(df), "speakers": dict(speaker_turns)}
+    return {
+        "turns": n,
+        "bytes": len(data),
+        "words": words,
+        "zh_turns": zh_turns,
+        "df": dict(df),
+        "speakers": dict(speaker_turns),
+    }
 
 
 _VOCAB_CACHE: dict[int, Vocab] = {}
@@ -235,17 +247,18 @@ def _vocab(seed: int) -> Vocab:
 def _candidates(v: Vocab) -> tuple[list[str], list[str]]:
     """Words whose frequency is counted while generating: ranks spaced 10% apart, all of Zipf's range;
     Chinese characters and two-character words across their range."""
-    ranks = sorted({int(1.1 ** k) for k in range(0, 140) if 1.1 ** k <= len(v.words)})
+    ranks = sorted({int(1.1**k) for k in range(0, 140) if 1.1**k <= len(v.words)})
     en = [v.words[r - 1] for r in ranks]
     chars = list(dict.fromkeys(_HAN))
     two = [w for w in v.han_words if len(w) == 2]
-    zh = [chars[int(1.15 ** k)] for k in range(0, 45) if 1.15 ** k < len(chars)]
-    zh += [two[int(1.15 ** k)] for k in range(0, 60) if 1.15 ** k < len(two)]
+    zh = [chars[int(1.15**k)] for k in range(0, 45) if 1.15**k < len(chars)]
+    zh += [two[int(1.15**k)] for k in range(0, 60) if 1.15**k < len(two)]
     return en, list(dict.fromkeys(zh))
 
 
-def generate(folder: Path, turns: int, *, seed: int = DEFAULT_SEED, workers: int | None = None,
-             log=print) -> dict:
+def generate(
+    folder: Path, turns: int, *, seed: int = DEFAULT_SEED, workers: int | None = None, log=print
+) -> dict:
     """Write the corpus into folder (made empty first); return the manifest (stats, queries, truth)."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("ep-*"):
@@ -253,8 +266,10 @@ def generate(folder: Path, turns: int, *, seed: int = DEFAULT_SEED, workers: int
     v = _vocab(seed)
     en_cands, zh_cands = _candidates(v)
     n_files = math.ceil(turns / TURNS_PER_FILE)
-    jobs = [(i, min(TURNS_PER_FILE, turns - i * TURNS_PER_FILE), str(folder), seed, en_cands, zh_cands)
-            for i in range(n_files)]
+    jobs = [
+        (i, min(TURNS_PER_FILE, turns - i * TURNS_PER_FILE), str(folder), seed, en_cands, zh_cands)
+        for i in range(n_files)
+    ]
     totals = {"files": n_files, "turns": 0, "bytes": 0, "words": 0, "zh_turns": 0}
     df: Counter[str] = Counter()
     speakers: Counter[str] = Counter()
@@ -275,14 +290,24 @@ def generate(folder: Path, turns: int, *, seed: int = DEFAULT_SEED, workers: int
         q["truth_lines"] = t.get("lines")
         q["df_generated"] = df.get(q["query"].strip('"')) if not q.get("speaker") else None
     return {
-        "generator": GENERATOR_VERSION, "seed": seed, "turns_requested": turns,
-        "turns_per_file": TURNS_PER_FILE, **totals, "speakers": len(speakers),
+        "generator": GENERATOR_VERSION,
+        "seed": seed,
+        "turns_requested": turns,
+        "turns_per_file": TURNS_PER_FILE,
+        **totals,
+        "speakers": len(speakers),
         "queries": queries,
     }
 
 
-def choose_queries(v: Vocab, df: Counter[str], speakers: Counter[str], turns: int,
-                   en_cands: list[str], zh_cands: list[str]) -> list[dict]:
+def choose_queries(
+    v: Vocab,
+    df: Counter[str],
+    speakers: Counter[str],
+    turns: int,
+    en_cands: list[str],
+    zh_cands: list[str],
+) -> list[dict]:
     def closest(cands: list[str], target: float) -> str:
         seen = [c for c in cands if df.get(c, 0) > 0]
         return min(seen, key=lambda c: (abs(math.log(df[c] / target)), c))
@@ -306,7 +331,7 @@ def choose_queries(v: Vocab, df: Counter[str], speakers: Counter[str], turns: in
     ]
 
 
-# --- ground truth -------------------------------------------------------------------------------
+# --- ground truth --------------------------------------------------------------------------------
 
 _EN_TOKEN = re.compile(r"[a-z]+")
 
@@ -333,7 +358,9 @@ def _truth_file(args: tuple[str, list[dict]]) -> dict[str, list[int] | int]:
                 if len(words) == 1:
                     hit = words[0] in toks
                 else:
-                    hit = any(toks[j : j + len(words)] == words for j in range(len(toks) - len(words) + 1))
+                    hit = any(
+                        toks[j : j + len(words)] == words for j in range(len(toks) - len(words) + 1)
+                    )
                 if hit and q.get("speaker"):
                     hit = speaker == q["speaker"]
             if hit:
@@ -342,7 +369,9 @@ def _truth_file(args: tuple[str, list[dict]]) -> dict[str, list[int] | int]:
     return out
 
 
-def ground_truth(folder: Path, n_files: int, queries: list[dict], *, workers: int) -> dict[str, dict]:
+def ground_truth(
+    folder: Path, n_files: int, queries: list[dict], *, workers: int
+) -> dict[str, dict]:
     """Which turns (file:line) contain each query, by a tokenizer independent of podkb's."""
     jobs = [(str(folder / _file_name(i)), queries) for i in range(n_files)]
     result = {q["kind"]: {"count": 0, "lines": []} for q in queries}
@@ -354,7 +383,9 @@ def ground_truth(folder: Path, n_files: int, queries: list[dict], *, workers: in
                 if result[kind]["lines"] is not None:
                     result[kind]["lines"].extend(f"{name}:{n}" for n in lines)
                     if len(result[kind]["lines"]) > RECALL_LIMIT:
-                        result[kind]["lines"] = None  # too many to check through search(); count only
+                        result[kind]["lines"] = (
+                            None  # too many to check through search(); count only
+                        )
     return result
 
 

@@ -19,11 +19,26 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Minimal typer app: raw FTS5 search over a podkb store.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Minimal typer app: raw FTS5 search over a podkb store.",
+)
 
-COLUMNS = ("episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start", "end",
-           "chapter", "source", "line")
+COLUMNS = (
+    "episode_id",
+    "turn",
+    "speaker",
+    "speaker_label",
+    "role",
+    "text",
+    "lang",
+    "start",
+    "end",
+    "chapter",
+    "source",
+    "line",
+)
 BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3)"
 
 

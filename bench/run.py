@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
 import math
 import os
@@ -46,16 +45,31 @@ try:
     from podkb.search import SearchRequest, search
     from podkb.store import Store, token_key
 except ImportError:  # pragma: no cover - a usage problem, said plainly
-    sys.exit("bench/run.py needs podkb installed: run it with the project's venv, "
-             "e.g. .venv/bin/python bench/run.py")
+    sys.exit(
+        "bench/run.py needs podkb installed: run it with the project's venv, "
+        "e.g. .venv/bin/python bench/run.py"
+    )
 
 RESULTS_VERSION = 1
 SEED_QUERIES = [("open source", None), ("模型", None)]
 BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3)"
-TURN_COLUMNS = ("episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start",
-                "end", "chapter", "source", "line")
+TURN_COLUMNS = (
+    "episode_id",
+    "turn",
+    "speaker",
+    "speaker_label",
+    "role",
+    "text",
+    "lang",
+    "start",
+    "end",
+    "chapter",
+    "source",
+    "line",
+)
 RAW_SQL = (
-    "SELECT " + ", ".join(f't."{c}"' if c == "end" else f"t.{c}" for c in TURN_COLUMNS)
+    "SELECT "
+    + ", ".join(f't."{c}"' if c == "end" else f"t.{c}" for c in TURN_COLUMNS)
     + f", {BM25} AS rank FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
     " WHERE turn_index MATCH ? ORDER BY rank, t.id LIMIT ?"
 )
@@ -66,7 +80,7 @@ def log(msg: str) -> None:
     sys.stderr.flush()
 
 
-# --- measuring ------------------------------------------------------------------------------------
+# --- measuring -----------------------------------------------------------------------------------
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -76,41 +90,60 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 def summary(samples: list[float]) -> dict:
-    return {"p50": statistics.median(samples), "p95": percentile(samples, 95), "max": max(samples),
-            "n": len(samples), "samples": samples}
+    return {
+        "p50": statistics.median(samples),
+        "p95": percentile(samples, 95),
+        "max": max(samples),
+        "n": len(samples),
+        "samples": samples,
+    }
 
 
-def repeat(fn: Callable[[], object], *, runs: int, warmup: int, budget: float, min_runs: int = 3) -> dict:
-    """Time fn: warm-up calls first, then up to `runs` timed calls; stop early (after at least
-    min_runs) once the timed calls have taken `budget` seconds."""
+def repeat(
+    cases: dict[str, Callable[[], object]],
+    *,
+    runs: int,
+    warmup: int,
+    budget: float,
+    min_runs: int = 3,
+) -> dict[str, dict]:
+    """Time several cases interleaved (a, b, c, a, b, c, ...), so that a change in the machine's
+    load hits all of them alike: `warmup` untimed rounds, then up to `runs` timed rounds; stop
+    early (after at least min_runs rounds) once the timed calls have used `budget` seconds a case."""
     for _ in range(warmup):
-        fn()
-    samples: list[float] = []
+        for fn in cases.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     spent = 0.0
-    while len(samples) < runs:
-        start = time.perf_counter()
-        fn()
-        took = time.perf_counter() - start
-        samples.append(took)
-        spent += took
-        if spent > budget and len(samples) >= min_runs:
+    for done in range(1, runs + 1):
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            fn()
+            took = time.perf_counter() - start
+            samples[name].append(took)
+            spent += took
+        if spent > budget * len(cases) and done >= min_runs:
             break
-    return summary(samples)
+    return {name: summary(xs) for name, xs in samples.items()}
 
 
 def run_process(cmd: list[str], ok: tuple[int, ...] = (0,)) -> None:
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_child_env())
+    proc = subprocess.run(cmd, capture_output=True, env=_child_env())
     if proc.returncode not in ok:
-        raise RuntimeError(f"{' '.join(cmd)!r} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+        raise RuntimeError(
+            f"{' '.join(cmd)!r} exited {proc.returncode}: {proc.stderr.decode()[-500:]}"
+        )
 
 
 def _child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PODKB_DB", "PODKB_DATA", "PODKB_DEBUG")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PODKB_DB", "PODKB_DATA", "PODKB_DEBUG")
+    }
     env["NO_COLOR"] = "1"
     return env
 
 
-# --- the machine ------------------------------------------------------------------------------------
+# --- the machine ---------------------------------------------------------------------------------
 
 
 def machine() -> dict:
@@ -128,22 +161,32 @@ def machine() -> dict:
     except OSError:
         pass
     try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         commit = "unknown"
     rg = shutil.which("rg")
-    rg_version = subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.split("\n")[0] if rg else None
+    rg_version = (
+        subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        if rg
+        else None
+    )
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_gib, 1) if mem_gib else None,
-        "os": platform.platform(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-        "commit": commit, "ripgrep": rg_version,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_gib, 1) if mem_gib else None,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "commit": commit,
+        "ripgrep": rg_version,
         "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
-# --- podkb's query, raw ---------------------------------------------------------------------------
+# --- podkb's query, raw --------------------------------------------------------------------------
 
 
 def match_expression(query: str, speaker: str | None) -> str:
@@ -175,7 +218,7 @@ def rg_command(q: dict, folder: Path) -> list[str]:
     return ["rg", "-c", "-i", "-w", term, str(folder)]
 
 
-# --- ingest ----------------------------------------------------------------------------------------
+# --- ingest --------------------------------------------------------------------------------------
 
 
 def warm_page_cache(folder: Path) -> None:
@@ -183,7 +226,9 @@ def warm_page_cache(folder: Path) -> None:
         path.read_bytes()
 
 
-def ingest_once(kind: str, folder: Path, db: Path, timeout: float, profile: Path | None = None) -> dict:
+def ingest_once(
+    kind: str, folder: Path, db: Path, timeout: float, profile: Path | None = None
+) -> dict:
     cmd = [sys.executable, str(BENCH / "ingest_child.py"), kind, str(folder), str(db)]
     if profile:
         cmd += ["--profile", str(profile)]
@@ -198,37 +243,49 @@ def ingest_once(kind: str, folder: Path, db: Path, timeout: float, profile: Path
 
 
 def measure_ingest(size_dir: Path, manifest: dict, args: argparse.Namespace) -> dict:
+    """Ingest runs of both loaders, interleaved (bare, podkb, bare, podkb, ...) so that a change in
+    the machine's load touches both; a loader stops when it has --ingest-runs runs or when one
+    more run would take it past --ingest-budget seconds."""
     folder = size_dir / "corpus"
     warm_page_cache(folder)  # the warm-up: both loaders read from the page cache
+    runs: dict[str, list[dict]] = {"bare": [], "podkb": []}
+    spent = {"bare": 0.0, "podkb": 0.0}
+    active = ["bare", "podkb"]
+    while active:
+        for kind in list(active):
+            log(f"  ingest {kind} run {len(runs[kind]) + 1} ({manifest['turns']:,} turns)")
+            r = ingest_once(kind, folder, size_dir / f"{kind}.db", timeout=args.ingest_timeout)
+            runs[kind].append(r)
+            spent[kind] += r["process_seconds"]
+            if (
+                len(runs[kind]) >= args.ingest_runs
+                or spent[kind] + r["process_seconds"] > args.ingest_budget
+            ):
+                active.remove(kind)
     out: dict[str, dict] = {}
-    for kind in ("bare", "podkb"):
-        db = size_dir / f"{kind}.db"
-        runs: list[dict] = []
-        spent = 0.0
-        while len(runs) < args.ingest_runs:
-            log(f"  ingest {kind} run {len(runs) + 1} ({manifest['turns']:,} turns)")
-            r = ingest_once(kind, folder, db, timeout=args.ingest_timeout)
-            runs.append(r)
-            spent += r["process_seconds"]
-            # Time box: no further run if it would take the total past the budget.
-            if spent + r["process_seconds"] > args.ingest_budget:
-                break
-        secs = [r["seconds"] for r in runs]
+    for kind, done in runs.items():
+        secs = [r["seconds"] for r in done]
         med = statistics.median(secs)
         out[kind] = {
-            "runs": len(runs), "seconds": med, "seconds_all": secs,
-            "turns_per_s": manifest["turns"] / med, "mb_per_s": manifest["bytes"] / 1e6 / med,
-            "rss_peak_mib": max(r["rss_peak_mib"] for r in runs),
-            "rss_baseline_mib": min(r["rss_baseline_mib"] for r in runs),
-            "store_bytes": runs[-1]["store_bytes"], "turns": runs[-1]["turns"],
+            "runs": len(done),
+            "seconds": med,
+            "seconds_all": secs,
+            "turns_per_s": manifest["turns"] / med,
+            "mb_per_s": manifest["bytes"] / 1e6 / med,
+            "rss_peak_mib": max(r["rss_peak_mib"] for r in done),
+            "rss_baseline_mib": min(r["rss_baseline_mib"] for r in done),
+            "store_bytes": done[-1]["store_bytes"],
+            "turns": done[-1]["turns"],
         }
         if out[kind]["turns"] != manifest["turns"]:
-            log(f"  WARNING: {kind} stored {out[kind]['turns']} turns, corpus has {manifest['turns']}")
+            log(
+                f"  WARNING: {kind} stored {out[kind]['turns']} turns, corpus has {manifest['turns']}"
+            )
     out["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return out
 
 
-# --- queries ---------------------------------------------------------------------------------------
+# --- queries -------------------------------------------------------------------------------------
 
 
 def measure_queries(size_dir: Path, manifest: dict, args: argparse.Namespace) -> dict:
@@ -244,21 +301,38 @@ def measure_queries(size_dir: Path, manifest: dict, args: argparse.Namespace) ->
         match = match_expression(text, speaker)
         request = SearchRequest(query=text, speaker=speaker, limit=10)
         log(f"  {kind}: {text}{' --speaker ' + speaker if speaker else ''}")
-        row: dict = {"kind": kind, "query": text, "speaker": speaker, "truth": q["truth"], "match": match}
+        row: dict = {
+            "kind": kind,
+            "query": text,
+            "speaker": speaker,
+            "truth": q["truth"],
+            "match": match,
+        }
         budget = args.case_budget
-        row["lib"] = repeat(lambda: search(store, request), runs=args.runs, warmup=args.warmup, budget=budget)
-        row["raw"] = repeat(lambda: raw.execute(RAW_SQL, (match, 10)).fetchall(), runs=args.runs,
-                            warmup=args.warmup, budget=budget)
+        row.update(
+            repeat(
+                {
+                    "lib": lambda request=request: search(store, request),
+                    "raw": lambda match=match: raw.execute(RAW_SQL, (match, 10)).fetchall(),
+                },
+                runs=args.runs,
+                warmup=args.warmup,
+                budget=budget,
+            )
+        )
         cli = [podkb_exe, "search", text, "--format", "jsonl", "--db", str(db)]
         if speaker:
             cli += ["--speaker", speaker]
-        row["cli"] = repeat(lambda: run_process(cli, ok=(0,)), runs=args.cli_runs, warmup=1, budget=budget)
         floor = [sys.executable, str(BENCH / "floor_cli.py"), "search", match, "--db", str(db)]
-        row["floor"] = repeat(lambda: run_process(floor, ok=(0,)), runs=args.cli_runs, warmup=1, budget=budget)
+        processes = {
+            "cli": lambda cli=cli: run_process(cli),
+            "floor": lambda floor=floor: run_process(floor),
+        }
         if have_rg:
             rg = rg_command(q, folder)
-            row["rg"] = repeat(lambda: run_process(rg, ok=(0, 1)), runs=args.cli_runs, warmup=1, budget=budget)
+            processes["rg"] = lambda rg=rg: run_process(rg, ok=(0, 1))
             row["rg_cmd"] = " ".join(rg[:-1])
+        row.update(repeat(processes, runs=args.cli_runs, warmup=1, budget=budget))
         row["recall"] = check_recall(store, q)
         results.append(row)
     store.close()
@@ -272,13 +346,19 @@ def check_recall(store: Store, q: dict) -> dict | None:
     truth = q.get("truth_lines")
     if truth is None:
         return None
-    hits = search(store, SearchRequest(query=q["query"], speaker=q.get("speaker"), limit=10_000)).hits
+    hits = search(
+        store, SearchRequest(query=q["query"], speaker=q.get("speaker"), limit=10_000)
+    ).hits
     got = {f"{h['source']}:{h['line']}" for h in hits}
     want = set(truth)
     found = len(got & want)
-    return {"truth": len(want), "returned": len(got), "found": found,
-            "recall": found / len(want) if want else 1.0,
-            "precision": found / len(got) if got else 1.0}
+    return {
+        "truth": len(want),
+        "returned": len(got),
+        "found": found,
+        "recall": found / len(want) if want else 1.0,
+        "precision": found / len(got) if got else 1.0,
+    }
 
 
 # --- CLI start-up -----------------------------------------------------------------------------------
@@ -308,19 +388,31 @@ def measure_startup(work: Path, args: argparse.Namespace) -> list[dict]:
     ]
     for query, speaker in SEED_QUERIES:
         match = match_expression(query, speaker)
-        cases.append((f"minimal typer app: `{query}` on the seeds", [*floor, "search", match, "--db", str(db)], (0,)))
-        cases.append((f"`podkb search \"{query}\"` on the seeds",
-                      [podkb_exe, "search", query, "--format", "jsonl", "--db", str(db)], (0,)))
-    out = []
-    runs = max(args.cli_runs, 20)
-    for label, cmd, ok in cases:
-        log(f"  start-up: {label}")
-        out.append({"label": label, **repeat(lambda cmd=cmd, ok=ok: run_process(cmd, ok), runs=runs,
-                                                warmup=2, budget=args.case_budget)})
-    return out
+        cases.append(
+            (
+                f"minimal typer app: `{query}` on the seeds",
+                [*floor, "search", match, "--db", str(db)],
+                (0,),
+            )
+        )
+        cases.append(
+            (
+                f'`podkb search "{query}"` on the seeds',
+                [podkb_exe, "search", query, "--format", "jsonl", "--db", str(db)],
+                (0,),
+            )
+        )
+    log(f"  start-up: {len(cases)} commands, interleaved")
+    timed = repeat(
+        {label: (lambda cmd=cmd, ok=ok: run_process(cmd, ok)) for label, cmd, ok in cases},
+        runs=max(args.cli_runs, 20),
+        warmup=2,
+        budget=args.case_budget,
+    )
+    return [{"label": label, **timed[label]} for label, _, _ in cases]
 
 
-# --- profiles ----------------------------------------------------------------------------------------
+# --- profiles ------------------------------------------------------------------------------------
 
 
 def _short(path: str) -> str:
@@ -330,8 +422,13 @@ def _short(path: str) -> str:
     return Path(path).name if path.startswith("/") else path
 
 
-def top_entries(stats: pstats.Stats, n: int, per: int, sort: str = "tottime",
-                only: Callable[[str], bool] | None = None) -> list[dict]:
+def top_entries(
+    stats: pstats.Stats,
+    n: int,
+    per: int,
+    sort: str = "tottime",
+    only: Callable[[str], bool] | None = None,
+) -> list[dict]:
     rows = []
     total = 0.0
     for (file, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
@@ -339,14 +436,24 @@ def top_entries(stats: pstats.Stats, n: int, per: int, sort: str = "tottime",
         if only and not only(file):
             continue
         where = f"{_short(file)}:{line}" if file != "~" else ""
-        rows.append({"func": func, "where": where, "calls": nc / per, "tottime": tt / per, "cumtime": ct / per})
+        rows.append(
+            {
+                "func": func,
+                "where": where,
+                "calls": nc / per,
+                "tottime": tt / per,
+                "cumtime": ct / per,
+            }
+        )
     rows.sort(key=lambda r: -r[sort])
     for r in rows:
         r["share"] = r["tottime"] * per / total if total else 0.0
     return rows[:n]
 
 
-def profile_queries(size_dir: Path, manifest: dict, query_results: list[dict], runs: int = 5) -> list[dict]:
+def profile_queries(
+    size_dir: Path, manifest: dict, query_results: list[dict], runs: int = 5
+) -> list[dict]:
     store = Store(size_dir / "podkb.db", create=False)
     out = []
     for q in manifest["queries"]:
@@ -357,11 +464,16 @@ def profile_queries(size_dir: Path, manifest: dict, query_results: list[dict], r
             prof.runcall(search, store, request)
         stats = pstats.Stats(prof)
         p50 = next((r["lib"]["p50"] for r in query_results if r["kind"] == q["kind"]), None)
-        out.append({
-            "kind": q["kind"], "lib_p50": p50,
-            "tottime": top_entries(stats, 6, runs),
-            "podkb_cumtime": top_entries(stats, 6, runs, sort="cumtime", only=lambda f: "podkb" in f),
-        })
+        out.append(
+            {
+                "kind": q["kind"],
+                "lib_p50": p50,
+                "tottime": top_entries(stats, 6, runs),
+                "podkb_cumtime": top_entries(
+                    stats, 6, runs, sort="cumtime", only=lambda f: "podkb" in f
+                ),
+            }
+        )
     store.close()
     return out
 
@@ -369,42 +481,86 @@ def profile_queries(size_dir: Path, manifest: dict, query_results: list[dict], r
 def profile_ingest(size_dir: Path, args: argparse.Namespace) -> dict:
     prof_file = size_dir / "ingest.prof"
     db = size_dir / "profile-ingest.db"
-    r = ingest_once("podkb", size_dir / "corpus", db, timeout=args.ingest_timeout, profile=prof_file)
+    r = ingest_once(
+        "podkb", size_dir / "corpus", db, timeout=args.ingest_timeout, profile=prof_file
+    )
     db.unlink(missing_ok=True)
     stats = pstats.Stats(str(prof_file))
     per = 1
     return {
-        "turns": r["turns"], "seconds": r["seconds"],
+        "turns": r["turns"],
+        "seconds": r["seconds"],
         "tottime": top_entries(stats, 14, per),
         "podkb_cumtime": top_entries(stats, 14, per, sort="cumtime", only=lambda f: "podkb" in f),
     }
 
 
-def profile_imports(work: Path) -> list[dict]:
-    """`python -X importtime` of `podkb search` on the seeds: top-level imports by cumulative time."""
+def _import_times(code: str, runs: int = 5) -> dict[str, dict]:
+    """`python -X importtime -c code`: per module, mean self and cumulative ms and nesting depth."""
+    out: dict[str, dict] = {}
+    for _ in range(runs):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code],
+            capture_output=True,
+            text=True,
+            env=_child_env(),
+        )
+        for line in proc.stderr.splitlines():
+            m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+            if m:
+                row = out.setdefault(
+                    m.group(4), {"self_ms": 0.0, "cumulative_ms": 0.0, "depth": len(m.group(3))}
+                )
+                row["self_ms"] += int(m.group(1)) / 1000 / runs
+                row["cumulative_ms"] += int(m.group(2)) / 1000 / runs
+    return out
+
+
+def profile_imports(work: Path) -> dict:
+    """Start-up of `podkb search` on the seeds by `python -X importtime`: the top-level imports,
+    and what podkb imports that the minimal typer app running the same query does not."""
     db = seeds_store(work)
-    code = ("import sys; from podkb.cli import main; "
-            f"sys.exit(main(['search', 'open source', '--format', 'jsonl', '--db', {str(db)!r}]))")
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                          env=_child_env())
-    rows = []
-    for line in proc.stderr.splitlines():
-        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
-        if m and len(m.group(3)) == 1:  # top-level imports only
-            rows.append({"module": m.group(4), "self_ms": int(m.group(1)) / 1000,
-                         "cumulative_ms": int(m.group(2)) / 1000})
-    rows.sort(key=lambda r: -r["cumulative_ms"])
-    return rows[:10]
+    podkb_code = (
+        "import sys; from podkb.cli import main; "
+        f"sys.exit(main(['search', 'open source', '--format', 'jsonl', '--db', {str(db)!r}]))"
+    )
+    match = match_expression("open source", None)
+    floor_code = (
+        f"import runpy, sys; sys.argv = ['floor_cli.py', 'search', {match!r}, '--db', {str(db)!r}]; "
+        f"runpy.run_path({str(BENCH / 'floor_cli.py')!r}, run_name='__main__')"
+    )
+    podkb, floor = _import_times(podkb_code), _import_times(floor_code)
+    top = sorted(
+        ({"module": k, **v} for k, v in podkb.items() if v["depth"] == 0),
+        key=lambda r: -r["cumulative_ms"],
+    )[:10]
+    extra: dict[str, float] = {}
+    for module, v in podkb.items():
+        if module not in floor:
+            package = module.split(".")[0]
+            extra[package] = extra.get(package, 0.0) + v["self_ms"]
+    return {
+        "top": top,
+        "podkb_total_ms": sum(v["self_ms"] for v in podkb.values()),
+        "floor_total_ms": sum(v["self_ms"] for v in floor.values()),
+        "extra": sorted(
+            ({"package": k, "self_ms": v} for k, v in extra.items()), key=lambda r: -r["self_ms"]
+        )[:8],
+    }
 
 
-# --- per size ----------------------------------------------------------------------------------------
+# --- per size ------------------------------------------------------------------------------------
 
 
 def ensure_corpus(size_dir: Path, turns: int, args: argparse.Namespace) -> dict:
     manifest = corpus.load_manifest(size_dir)
     wanted = {"generator": corpus.GENERATOR_VERSION, "seed": args.seed, "turns_requested": turns}
-    if (manifest and not args.fresh and all(manifest.get(k) == v for k, v in wanted.items())
-            and len(list((size_dir / "corpus").glob("*.txt"))) == manifest["files"]):
+    if (
+        manifest
+        and not args.fresh
+        and all(manifest.get(k) == v for k, v in wanted.items())
+        and len(list((size_dir / "corpus").glob("*.txt"))) == manifest["files"]
+    ):
         log(f"  reusing corpus ({manifest['files']} files)")
         return manifest
     log(f"  generating {turns:,} turns")
@@ -450,7 +606,9 @@ def run_size(label: str, turns: int, args: argparse.Namespace) -> dict:
     size_dir.mkdir(parents=True, exist_ok=True)
     log(f"size {label}")
     manifest = ensure_corpus(size_dir, turns, args)
-    results = {"version": RESULTS_VERSION} if (args.remeasure or args.fresh) else load_results(size_dir)
+    results = (
+        {"version": RESULTS_VERSION} if (args.remeasure or args.fresh) else load_results(size_dir)
+    )
     if "ingest" not in results or not store_ok(size_dir / "podkb.db", manifest["turns"]):
         results.pop("queries", None)  # new stores: the query figures are measured again too
         results["ingest"] = measure_ingest(size_dir, manifest, args)
@@ -464,14 +622,18 @@ def run_size(label: str, turns: int, args: argparse.Namespace) -> dict:
         log("  reusing query figures")
     if args.profile and "query_profile" not in results:
         log("  profiling queries")
-        results["query_profile"] = profile_queries(size_dir, manifest, results["queries"]["queries"])
+        results["query_profile"] = profile_queries(
+            size_dir, manifest, results["queries"]["queries"]
+        )
         save_results(size_dir, results)
     results["manifest"] = {k: v for k, v in manifest.items() if k != "queries"}
-    results["manifest"]["queries"] = [{k: v for k, v in q.items() if k != "truth_lines"} for q in manifest["queries"]]
+    results["manifest"]["queries"] = [
+        {k: v for k, v in q.items() if k != "truth_lines"} for q in manifest["queries"]
+    ]
     return results
 
 
-# --- the report ----------------------------------------------------------------------------------------
+# --- the report ----------------------------------------------------------------------------------
 
 
 def ms(seconds: float | None) -> str:
@@ -506,78 +668,147 @@ def targets(sizes: list[tuple[str, dict]], startup: list[dict]) -> list[list[str
     ing = [(label, r["ingest"]) for label, r in sizes]
     ratios = [(label, i["podkb"]["seconds"] / i["bare"]["seconds"]) for label, i in ing]
     worst = max(ratios, key=lambda x: x[1])
-    rows.append(["ingest within 2× of the bare FTS5 loader",
-                 ", ".join(f"{label}: {x:.1f}×" for label, x in ratios),
-                 "met" if worst[1] <= 2 else f"missed ({worst[1] / 2:.1f}× over the 2× target at {worst[0]})"])
+    rows.append(
+        [
+            "ingest within 2× of the bare FTS5 loader",
+            ", ".join(f"{label}: {x:.1f}×" for label, x in ratios),
+            "met"
+            if worst[1] <= 2
+            else f"missed: {worst[1]:.1f}× at {worst[0]}, {worst[1] / 2:.1f} times the 2× allowed",
+        ]
+    )
     if len(ing) > 1:
         first, last = ing[0], ing[-1]
         a, b = first[1]["podkb"]["rss_peak_mib"], last[1]["podkb"]["rss_peak_mib"]
         flat = b <= a * 1.2 + 10
-        rows.append(["ingest peak memory not growing with corpus size",
-                     ", ".join(f"{label}: {i['podkb']['rss_peak_mib']:,.0f} MiB" for label, i in ing),
-                     "met" if flat else f"missed ({b / a:.1f}× from {first[0]} to {last[0]})"])
+        rows.append(
+            [
+                "ingest peak memory not growing with corpus size",
+                ", ".join(f"{label}: {i['podkb']['rss_peak_mib']:,.0f} MiB" for label, i in ing),
+                "met" if flat else f"missed ({b / a:.1f}× from {first[0]} to {last[0]})",
+            ]
+        )
     by = {s["label"]: s for s in startup}
     for query, _ in SEED_QUERIES:
-        p = by.get(f"`podkb search \"{query}\"` on the seeds")
+        p = by.get(f'`podkb search "{query}"` on the seeds')
         f = by.get(f"minimal typer app: `{query}` on the seeds")
         if p and f:
             ratio = p["p50"] / f["p50"]
             under = p["p50"] < 0.100
-            verdict = "met" if under and ratio <= 1.5 else "missed (" + ", ".join(
-                x for x in [None if under else f"{ms(p['p50'])} ms > 100 ms",
-                            None if ratio <= 1.5 else f"{ratio:.2f}× > 1.5×"] if x) + ")"
-            rows.append([f"`podkb search \"{query}\"` on the seeds: < 100 ms and ≤ 1.5× the minimal typer app",
-                         f"{ms(p['p50'])} ms, {ratio:.2f}× ({ms(f['p50'])} ms)", verdict])
+            verdict = (
+                "met"
+                if under and ratio <= 1.5
+                else "missed ("
+                + ", ".join(
+                    x
+                    for x in [
+                        None if under else f"{ms(p['p50'])} ms > 100 ms",
+                        None if ratio <= 1.5 else f"{ratio:.2f}× > 1.5×",
+                    ]
+                    if x
+                )
+                + ")"
+            )
+            rows.append(
+                [
+                    f'`podkb search "{query}"` on the seeds: < 100 ms and ≤ 1.5× the minimal typer app',
+                    f"{ms(p['p50'])} ms, {ratio:.2f}× ({ms(f['p50'])} ms)",
+                    verdict,
+                ]
+            )
     label, big = sizes[-1]
     qs = big["queries"]["queries"]
     pooled = [x for q in qs for x in q["lib"]["samples"]]
     mix_p50 = statistics.median(pooled)
     slow = max(qs, key=lambda q: q["lib"]["max"])
     note = "" if label == "1m" else f" (largest size measured: {label}, not 1M)"
-    rows.append([f"in-process p50 over the query mix < 5 ms at 1M{note}",
-                 f"{ms(mix_p50)} ms (per-query p50 from {ms(min(q['lib']['p50'] for q in qs))}"
-                 f" to {ms(max(q['lib']['p50'] for q in qs))} ms)",
-                 "met" if mix_p50 < 0.005 else f"missed ({mix_p50 / 0.005:.1f}×)"])
+    rows.append(
+        [
+            f"in-process p50 over the query mix < 5 ms at 1M{note}",
+            f"{ms(mix_p50)} ms (per-query p50 from {ms(min(q['lib']['p50'] for q in qs))}"
+            f" to {ms(max(q['lib']['p50'] for q in qs))} ms)",
+            "met" if mix_p50 < 0.005 else f"missed: {mix_p50 / 0.005:.1f} times the 5 ms",
+        ]
+    )
     over = [q for q in qs if q["lib"]["max"] > 0.050]
-    rows.append([f"no in-process query over 50 ms at 1M{note}",
-                 f"slowest: {slow['kind']} {ms(slow['lib']['p50'])} ms p50, {ms(slow['lib']['max'])} ms max",
-                 "met" if not over else "missed (" + ", ".join(
-                     f"{q['kind']} {q['lib']['max'] / 0.050:.1f}×" for q in over) + ")"])
-    zh = [(lab, q) for lab, r in sizes for q in r["queries"]["queries"] if q["kind"].startswith("Chinese")]
+    rows.append(
+        [
+            f"no in-process query over 50 ms at 1M{note}",
+            f"slowest: {slow['kind']} {ms(slow['lib']['p50'])} ms p50, {ms(slow['lib']['max'])} ms max",
+            "met"
+            if not over
+            else "missed: "
+            + ", ".join(
+                f"{q['kind']} (max {ms(q['lib']['max'])} ms, {q['lib']['max'] / 0.050:.1f} times the 50 ms)"
+                for q in over
+            ),
+        ]
+    )
+    zh = [
+        (lab, q)
+        for lab, r in sizes
+        for q in r["queries"]["queries"]
+        if q["kind"].startswith("Chinese")
+    ]
     checked = [(lab, q) for lab, q in zh if q["recall"]]
     if checked:
         missed = [(lab, q) for lab, q in checked if q["recall"]["recall"] < 1.0]
-        rows.append(["Chinese recall 100%",
-                     ", ".join(f"{lab} {q['kind'][8:]}: {q['recall']['found']}/{q['recall']['truth']}"
-                               for lab, q in checked),
-                     "met" if not missed else "missed"])
+        rows.append(
+            [
+                "Chinese recall 100%",
+                ", ".join(
+                    f"{lab} {q['kind'][8:]}: {q['recall']['found']}/{q['recall']['truth']}"
+                    for lab, q in checked
+                ),
+                "met" if not missed else "missed",
+            ]
+        )
     return rows
 
 
-def render(mach: dict, sizes: list[tuple[str, dict]], startup: list[dict], imports: list[dict] | None,
-           ingest_profile: dict | None, args: argparse.Namespace) -> str:
+def render(
+    mach: dict,
+    sizes: list[tuple[str, dict]],
+    startup: list[dict],
+    imports: list[dict] | None,
+    ingest_profile: dict | None,
+    args: argparse.Namespace,
+) -> str:
     out: list[str] = []
     w = out.append
     w("# Benchmarks")
     w("")
-    w("Measured by `bench/run.py` (see [bench/README.md](../bench/README.md) for the method). Reproduce with:")
+    w(
+        "Measured by `bench/run.py` (see [bench/README.md](../bench/README.md) for the method). Reproduce with:"
+    )
     w("")
     w("```sh")
-    w(f".venv/bin/python bench/run.py --sizes {','.join(label for label, _ in sizes)}"
-      + (" --profile" if args.profile else ""))
+    w(
+        f".venv/bin/python bench/run.py --sizes {','.join(label for label, _ in sizes)}"
+        + (" --profile" if args.profile else "")
+    )
     w("```")
     w("")
     w(f"- **Date**: {mach['date']}; podkb commit `{mach['commit']}`")
-    w(f"- **Machine**: {mach['cores']} cores ({mach['cpu']}), {mach['memory_gib']} GiB memory; {mach['os']}")
-    w(f"- **Load average** (1, 5, 15 min) at the start: {mach['load_start']}; at the end: {mach['load_end']} "
-      "(other processes on the machine compete for its cores)")
-    w(f"- **Software**: Python {mach['python']}, SQLite {mach['sqlite']}, {mach['ripgrep'] or 'ripgrep not installed'}")
+    w(
+        f"- **Machine**: {mach['cores']} cores ({mach['cpu']}), {mach['memory_gib']} GiB memory; {mach['os']}"
+    )
+    w(
+        f"- **Load average** (1, 5, 15 min) at the start: {mach['load_start']}; at the end: {mach['load_end']} "
+        "(other processes on the machine compete for its cores)"
+    )
+    w(
+        f"- **Software**: Python {mach['python']}, SQLite {mach['sqlite']}, {mach['ripgrep'] or 'ripgrep not installed'}"
+    )
     listed = ", ".join(f"{label} ({r['manifest']['turns']:,} turns)" for label, r in sizes)
     w(f"- **Corpus sizes**: {listed}")
-    w(f"- **Runs**: latency figures are p50 / p95 in milliseconds over up to {args.runs} in-process calls "
-      f"and up to {args.cli_runs} processes per case (start-up: up to {max(args.cli_runs, 20)}), after "
-      f"warm-up calls; a case stops early once it has used {args.case_budget:g} s. Ingest figures are "
-      f"medians of up to {args.ingest_runs} runs in fresh processes, page cache warm (runs column).")
+    w(
+        f"- **Runs**: latency figures are p50 / p95 in milliseconds over up to {args.runs} in-process calls "
+        f"and up to {args.cli_runs} processes per case (start-up: up to {max(args.cli_runs, 20)}), after "
+        f"warm-up calls, the cases compared in one row interleaved; a case stops early once it has used "
+        f"{args.case_budget:g} s. Ingest figures are "
+        f"medians of up to {args.ingest_runs} runs in fresh processes, page cache warm (runs column)."
+    )
     w("")
     w("## Targets")
     w("")
@@ -588,109 +819,300 @@ def render(mach: dict, sizes: list[tuple[str, dict]], startup: list[dict], impor
     rows = []
     for label, r in sizes:
         m = r["manifest"]
-        rows.append([label, f"{m['files']:,}", f"{m['turns']:,}", f"{m['zh_turns']:,} ({m['zh_turns'] / m['turns']:.0%})",
-                     f"{m['speakers']:,}", f"{m['words']:,}", f"{m['bytes'] / 1e6:,.1f}"])
-    w(table(["size", "files", "turns", "Chinese turns", "speakers", "words", "MB"], rows, "lrrrrrr"))
+        measured = r["ingest"]["measured_at"][:16].replace("T", " ")
+        rows.append(
+            [
+                label,
+                f"{m['files']:,}",
+                f"{m['turns']:,}",
+                f"{m['zh_turns']:,} ({m['zh_turns'] / m['turns']:.0%})",
+                f"{m['speakers']:,}",
+                f"{m['words']:,}",
+                f"{m['bytes'] / 1e6:,.1f}",
+                measured,
+            ]
+        )
+    w(
+        table(
+            [
+                "size",
+                "files",
+                "turns",
+                "Chinese turns",
+                "speakers",
+                "words",
+                "MB",
+                "figures measured (UTC)",
+            ],
+            rows,
+            "lrrrrrrl",
+        )
+    )
     w("")
-    w("Synthetic `Name: text` transcripts, 200 turns a file, 20-100 words a turn, Zipf (s = 1) vocabulary of "
-      "500,000 words (Chinese turns: characters count as words). Generated deterministically by `bench/corpus.py`.")
+    w(
+        "Synthetic `Name: text` transcripts, 200 turns a file, 20-100 words a turn, Zipf (s = 1) vocabulary of "
+        "500,000 words (Chinese turns: characters count as words). Generated deterministically by `bench/corpus.py`."
+    )
     w("")
     w("## Ingest")
     w("")
     rows = []
     for label, r in sizes:
         i = r["ingest"]
-        for kind, name in (("bare", "bare FTS5 loader (floor)"), ("podkb", "podkb ingest (library)")):
+        for kind, name in (
+            ("bare", "bare FTS5 loader (floor)"),
+            ("podkb", "podkb ingest (library)"),
+        ):
             x = i[kind]
-            rows.append([label, name, f"{x['seconds']:,.2f}", f"{x['turns_per_s']:,.0f}", f"{x['mb_per_s']:,.2f}",
-                         f"{x['rss_peak_mib']:,.0f} ({x['rss_baseline_mib']:,.0f})", mib(x["store_bytes"]),
-                         f"{x['seconds'] / i['bare']['seconds']:.1f}×", str(x["runs"])])
-    w(table(["size", "loader", "seconds", "turns/s", "MB/s", "peak RSS MiB (after imports)", "store MiB",
-             "time vs floor", "runs"], rows, "llrrrrrrr"))
+            rows.append(
+                [
+                    label,
+                    name,
+                    f"{x['seconds']:,.2f}",
+                    f"{x['turns_per_s']:,.0f}",
+                    f"{x['mb_per_s']:,.2f}",
+                    f"{x['rss_peak_mib']:,.0f} ({x['rss_baseline_mib']:,.0f})",
+                    mib(x["store_bytes"]),
+                    f"{x['seconds'] / i['bare']['seconds']:.1f}×",
+                    str(x["runs"]),
+                ]
+            )
+    w(
+        table(
+            [
+                "size",
+                "loader",
+                "seconds",
+                "turns/s",
+                "MB/s",
+                "peak RSS MiB (after imports)",
+                "store MiB",
+                "time vs floor",
+                "runs",
+            ],
+            rows,
+            "llrrrrrrr",
+        )
+    )
     w("")
     w("## Query latency (ms, p50 / p95)")
     w("")
-    w("In-process: `podkb.search.search()` (top 10, snippets included) vs the same FTS5 SQL run raw on the same "
-      "store. As processes: `podkb search ... --format jsonl --db` vs the minimal typer app (`bench/floor_cli.py`) "
-      "running that SQL vs `rg -c` over the transcript files. *hits* is the number of turns that match "
-      "(ground truth from the files); *recall* compares `search(..., limit=10000)` with the ground truth.")
+    w(
+        "In-process: `podkb.search.search()` (top 10, snippets included) vs the same FTS5 SQL run raw on the same "
+        "store. As processes: `podkb search ... --format jsonl --db` vs the minimal typer app (`bench/floor_cli.py`) "
+        "running that SQL vs `rg -c` over the transcript files. *hits* is the number of turns that match "
+        "(ground truth from the files); *recall* compares `search(..., limit=10000)` with the ground truth."
+    )
     for label, r in sizes:
         w("")
         w(f"### {label} turns")
         w("")
         rows = []
         for q in r["queries"]["queries"]:
-            qtext = f"`{q['query']}`" + (f" `--speaker \"{q['speaker']}\"`" if q.get("speaker") else "")
+            qtext = f"`{q['query']}`" + (
+                f' `--speaker "{q["speaker"]}"`' if q.get("speaker") else ""
+            )
             rec = q.get("recall")
             rec_s = f"{rec['recall']:.0%}" if rec else "n/a (> 10k)"
-            rows.append([q["kind"], qtext, f"{q['truth']:,}", lat(q["lib"]), lat(q["raw"]), lat(q["cli"]),
-                         lat(q["floor"]), lat(q.get("rg")), rec_s])
-        w(table(["query", "text", "hits", "podkb in-process", "raw FTS5 SQL", "podkb CLI",
-                 "minimal typer CLI", "rg", "recall"], rows, "llrrrrrrr"))
+            rows.append(
+                [
+                    q["kind"],
+                    qtext,
+                    f"{q['truth']:,}",
+                    lat(q["lib"]),
+                    lat(q["raw"]),
+                    lat(q["cli"]),
+                    lat(q["floor"]),
+                    lat(q.get("rg")),
+                    rec_s,
+                ]
+            )
+        w(
+            table(
+                [
+                    "query",
+                    "text",
+                    "hits",
+                    "podkb in-process",
+                    "raw FTS5 SQL",
+                    "podkb CLI",
+                    "minimal typer CLI",
+                    "rg",
+                    "recall",
+                ],
+                rows,
+                "llrrrrrrr",
+            )
+        )
     w("")
     w("## CLI start-up (ms, p50 / p95)")
     w("")
-    w(table(["command", "p50 / p95", "runs"], [[s["label"], lat(s), str(s["n"])] for s in startup], "lrr"))
+    w(
+        table(
+            ["command", "p50 / p95", "runs"],
+            [[s["label"], lat(s), str(s["n"])] for s in startup],
+            "lrr",
+        )
+    )
     if args.profile:
         w("")
         w("## Profiles")
+        w("")
+        w(
+            "cProfile charges a fixed cost to every Python call, so small functions called millions of times "
+            "(the per-character generators in `fold()` and `detect_lang()`) look bigger than they are: read the "
+            "shares as upper bounds and the ranking as the useful part."
+        )
         if ingest_profile:
             w("")
             p = ingest_profile
-            w(f"### Ingest ({p['turns']:,} turns, cProfile, {p['seconds']:.1f} s under the profiler)")
+            w(
+                f"### Ingest ({p['turns']:,} turns, cProfile, {p['seconds']:.1f} s under the profiler)"
+            )
             w("")
             w("Functions by own time:")
             w("")
-            w(table(["function", "where", "calls", "own s", "share"],
-                    [[f"`{e['func']}`", e["where"], f"{e['calls']:,.0f}", f"{e['tottime']:.2f}", f"{e['share']:.0%}"]
-                     for e in p["tottime"]], "llrrr"))
+            w(
+                table(
+                    ["function", "where", "calls", "own s", "share"],
+                    [
+                        [
+                            f"`{e['func']}`",
+                            e["where"],
+                            f"{e['calls']:,.0f}",
+                            f"{e['tottime']:.2f}",
+                            f"{e['share']:.0%}",
+                        ]
+                        for e in p["tottime"]
+                    ],
+                    "llrrr",
+                )
+            )
             w("")
             w("podkb functions by cumulative time:")
             w("")
-            w(table(["function", "where", "calls", "cumulative s"],
-                    [[f"`{e['func']}`", e["where"], f"{e['calls']:,.0f}", f"{e['cumtime']:.2f}"]
-                     for e in p["podkb_cumtime"]], "llrr"))
+            w(
+                table(
+                    ["function", "where", "calls", "cumulative s"],
+                    [
+                        [f"`{e['func']}`", e["where"], f"{e['calls']:,.0f}", f"{e['cumtime']:.2f}"]
+                        for e in p["podkb_cumtime"]
+                    ],
+                    "llrr",
+                )
+            )
         label, big = sizes[-1]
         qp = big.get("query_profile")
         if qp:
             slow = sorted(qp, key=lambda x: -(x["lib_p50"] or 0))[:3]
             for x in slow:
                 w("")
-                w(f"### Query: {x['kind']} at {label} (p50 {ms(x['lib_p50'])} ms; cProfile, per call)")
+                w(
+                    f"### Query: {x['kind']} at {label} (p50 {ms(x['lib_p50'])} ms; cProfile, per call)"
+                )
                 w("")
-                w(table(["function", "where", "calls", "own ms", "cumulative ms"],
-                        [[f"`{e['func']}`", e["where"], f"{e['calls']:,.0f}", ms(e["tottime"]), ms(e["cumtime"])]
-                         for e in x["tottime"]], "llrrr"))
+                w(
+                    table(
+                        ["function", "where", "calls", "own ms", "cumulative ms"],
+                        [
+                            [
+                                f"`{e['func']}`",
+                                e["where"],
+                                f"{e['calls']:,.0f}",
+                                ms(e["tottime"]),
+                                ms(e["cumtime"]),
+                            ]
+                            for e in x["tottime"]
+                        ],
+                        "llrrr",
+                    )
+                )
         if imports:
             w("")
-            w("### `podkb search` start-up on the seeds (`python -X importtime`, top-level imports)")
+            w("### `podkb search` start-up on the seeds (`python -X importtime`, mean of 5)")
             w("")
-            w(table(["module", "cumulative ms"], [[f"`{r['module']}`", f"{r['cumulative_ms']:.1f}"] for r in imports], "lr"))
+            w(
+                f"Import time in all modules: podkb search {imports['podkb_total_ms']:.0f} ms, the minimal typer app "
+                f"running the same query {imports['floor_total_ms']:.0f} ms (`-X importtime` adds its own overhead). "
+                "Top-level imports of `podkb search`:"
+            )
+            w("")
+            w(
+                table(
+                    ["module", "cumulative ms"],
+                    [[f"`{r['module']}`", f"{r['cumulative_ms']:.1f}"] for r in imports["top"]],
+                    "lr",
+                )
+            )
+            w("")
+            w(
+                "Imported by `podkb search` and not by the minimal typer app, by package (own import time):"
+            )
+            w("")
+            w(
+                table(
+                    ["package", "ms"],
+                    [[f"`{r['package']}`", f"{r['self_ms']:.1f}"] for r in imports["extra"]],
+                    "lr",
+                )
+            )
     w("")
     return "\n".join(out)
 
 
-# --- main --------------------------------------------------------------------------------------------
+# --- main ----------------------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sizes", default="10k,100k,1m", help="corpus sizes in turns (default: 10k,100k,1m)")
-    p.add_argument("--runs", type=int, default=20, help="timed in-process calls per query (default 20)")
-    p.add_argument("--cli-runs", type=int, default=10, help="timed processes per CLI/rg case (default 10)")
-    p.add_argument("--warmup", type=int, default=2, help="untimed in-process warm-up calls (default 2)")
-    p.add_argument("--ingest-runs", type=int, default=3, help="ingest runs per loader and size (default 3)")
-    p.add_argument("--ingest-budget", type=float, default=480,
-                   help="seconds per loader and size: no further ingest run past this (default 480)")
-    p.add_argument("--ingest-timeout", type=float, default=3600, help="kill one ingest after this (s)")
-    p.add_argument("--case-budget", type=float, default=20,
-                   help="seconds per latency case: stop after 3 runs past this (default 20)")
-    p.add_argument("--profile", action="store_true", help="also profile ingest, the query mix and start-up")
-    p.add_argument("--remeasure", action="store_true", help="measure again, reusing generated corpora")
-    p.add_argument("--fresh", action="store_true", help="regenerate corpora and measure everything again")
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--sizes", default="10k,100k,1m", help="corpus sizes in turns (default: 10k,100k,1m)"
+    )
+    p.add_argument(
+        "--runs", type=int, default=20, help="timed in-process calls per query (default 20)"
+    )
+    p.add_argument(
+        "--cli-runs", type=int, default=10, help="timed processes per CLI/rg case (default 10)"
+    )
+    p.add_argument(
+        "--warmup", type=int, default=2, help="untimed in-process warm-up calls (default 2)"
+    )
+    p.add_argument(
+        "--ingest-runs", type=int, default=3, help="ingest runs per loader and size (default 3)"
+    )
+    p.add_argument(
+        "--ingest-budget",
+        type=float,
+        default=480,
+        help="seconds per loader and size: no further ingest run past this (default 480)",
+    )
+    p.add_argument(
+        "--ingest-timeout", type=float, default=3600, help="kill one ingest after this (s)"
+    )
+    p.add_argument(
+        "--case-budget",
+        type=float,
+        default=20,
+        help="seconds per latency case: stop after 3 runs past this (default 20)",
+    )
+    p.add_argument(
+        "--profile", action="store_true", help="also profile ingest, the query mix and start-up"
+    )
+    p.add_argument(
+        "--remeasure", action="store_true", help="measure again, reusing generated corpora"
+    )
+    p.add_argument(
+        "--fresh", action="store_true", help="regenerate corpora and measure everything again"
+    )
     p.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
-    p.add_argument("--work", type=Path, default=BENCH / "out", help="where corpora and stores go (bench/out)")
-    p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the report (Markdown)")
+    p.add_argument(
+        "--work", type=Path, default=BENCH / "out", help="where corpora and stores go (bench/out)"
+    )
+    p.add_argument(
+        "--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the report (Markdown)"
+    )
     return p.parse_args(argv)
 
 
