@@ -601,6 +601,19 @@ def store_ok(db: Path, turns: int) -> bool:
         return False
 
 
+def podkb_fingerprint() -> str:
+    """A hash of the podkb package's source: figures measured with other code are not reused."""
+    import hashlib
+
+    import podkb
+
+    digest = hashlib.sha256()
+    package = Path(podkb.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def run_size(label: str, turns: int, args: argparse.Namespace) -> dict:
     size_dir = args.work / label
     size_dir.mkdir(parents=True, exist_ok=True)
@@ -609,6 +622,11 @@ def run_size(label: str, turns: int, args: argparse.Namespace) -> dict:
     results = (
         {"version": RESULTS_VERSION} if (args.remeasure or args.fresh) else load_results(size_dir)
     )
+    fingerprint = podkb_fingerprint()
+    if results.get("podkb") not in (None, fingerprint):
+        log("  podkb's code changed since these figures were measured: measuring again")
+        results = {"version": RESULTS_VERSION}
+    results["podkb"] = fingerprint
     if "ingest" not in results or not store_ok(size_dir / "podkb.db", manifest["turns"]):
         results.pop("queries", None)  # new stores: the query figures are measured again too
         results["ingest"] = measure_ingest(size_dir, manifest, args)
