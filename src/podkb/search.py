@@ -132,9 +132,8 @@ def _too_common(store: Store, query: Query) -> list[str]:
 
 
 def _doc_freq(store: Store, word: str) -> int:
-    store.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.turn_vocab_row USING fts5vocab(main, turn_index, row)")
-    row = store.conn.execute("SELECT doc FROM temp.turn_vocab_row WHERE term = ?", (word,)).fetchone()
-    return row[0] if row else 0
+    """Turns holding the word, if it is among the common words counted at ingest (else 0)."""
+    return store.common_terms().get(word, 0)
 
 
 def _run(
@@ -147,6 +146,18 @@ def _run(
         if exclusion:
             match = f"({match}) NOT ({exclusion})"
         score = _BM25 if ranked else "0.0"
+        if not where:
+            # Take the best rows inside FTS5 first, then join just those to their turns.
+            inner_order = "rank, rowid" if ranked else "rowid"
+            sql = (
+                f"SELECT {columns}, t.id AS id, r.rank AS rank FROM (SELECT rowid, {score} AS rank"
+                f" FROM turn_index WHERE turn_index MATCH ? ORDER BY {inner_order} LIMIT ?) r"
+                " JOIN turns t ON t.id = r.rowid ORDER BY r.rank, t.id"
+            )
+            try:
+                return store.conn.execute(sql, [match, limit]).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"search failed: {exc}", path=str(store.path)) from None
         sql = (
             f"SELECT {columns}, t.id AS id, {score} AS rank FROM turn_index"
             " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?"
@@ -196,6 +207,8 @@ def _context(store: Store, hit: dict[str, Any], n: int) -> dict[str, list[dict[s
 
 def folded_with_offsets(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each folded character, the index of its source character."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):

@@ -327,6 +327,17 @@ class Store:
         self.conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('turn_count', (SELECT count(*) FROM turns))"
         )
+        # Words in more than a tenth of the turns (the search answers those unranked): counted
+        # here once, because a vocabulary lookup at query time costs tens of milliseconds.
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)")
+        total = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()[0]
+        common = self.conn.execute(
+            "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND doc > ?", (int(total) // 10,)
+        ).fetchall()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('common_terms', ?)", (json.dumps(dict(common)),)
+        )
+        self._common_terms = None
 
     def rebuild_index(self) -> int:
         """Rebuild the full-text index, turn counts and summaries from the turns (call inside
@@ -368,6 +379,15 @@ class Store:
         return n
 
     # --- reads ----------------------------------------------------------------------------
+
+    _common_terms: dict[str, int] | None = None
+
+    def common_terms(self) -> dict[str, int]:
+        """Words in more than a tenth of the turns, with their turn counts (as of the last ingest)."""
+        if self._common_terms is None:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='common_terms'").fetchone()
+            self._common_terms = json.loads(row[0]) if row else {}
+        return self._common_terms
 
     def turn_count(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()

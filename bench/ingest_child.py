@@ -1,0 +1,79 @@
+"""One measured ingest in a fresh process, so that its peak memory is its own.
+
+    python bench/ingest_child.py podkb|bare CORPUS_DIR STORE.db [--profile OUT.prof]
+
+Prints one JSON object: seconds (the ingest call only, imports excluded), turns, bytes read,
+store size, and the peak RSS before and after the ingest (MiB). The peak is VmHWM from
+/proc/self/status: unlike ru_maxrss, Linux does not carry it over from the parent across exec.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_mib() -> float:
+    """This process's peak resident set size (VmHWM), in MiB."""
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource  # not Linux: ru_maxrss (KiB on Linux, bytes on macOS)
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def main(argv: list[str]) -> int:
+    kind, corpus, db = argv[0], Path(argv[1]), Path(argv[2])
+    profile = argv[argv.index("--profile") + 1] if "--profile" in argv else None
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if kind == "podkb":
+        from podkb.ingest import ingest_paths
+        from podkb.ingest.catalog import load_metadata
+        from podkb.store import Store
+
+        load_metadata()  # imports and data files: paid once per process, not per turn
+
+        def run() -> dict:
+            with Store(db) as store:
+                report = ingest_paths([corpus], store)
+                if report.failed:
+                    raise SystemExit(f"ingest failed: {report.failed[0].error}")
+                turns = sum(f.turns for f in report.ok)
+            nbytes = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+            return {"files": len(report.files), "turns": turns, "bytes": nbytes}
+    elif kind == "bare":
+        sys.path.insert(0, str(Path(__file__).parent))
+        from bare_loader import load
+
+        def run() -> dict:
+            return load(corpus, db)
+    else:
+        sys.stderr.write("kind must be podkb or bare\n")
+        return 2
+
+    baseline = _peak_mib()
+    start = time.perf_counter()
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        stats = prof.runcall(run)
+        prof.dump_stats(profile)
+    else:
+        stats = run()
+    stats["seconds"] = time.perf_counter() - start
+    stats["rss_baseline_mib"] = baseline
+    stats["rss_peak_mib"] = _peak_mib()
+    stats["store_bytes"] = os.path.getsize(db)
+    sys.stdout.write(json.dumps(stats) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
