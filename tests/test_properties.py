@@ -193,6 +193,26 @@ def test_chinese_in_big5_or_gbk_is_read_right_or_refused_never_wrong(start, leng
     assert decoded.encoding in (expected, "utf-8")  # pure ASCII snippets are UTF-8 too
 
 
+KOREAN = (
+    "안녕하세요 여러분, 오늘 팟캐스트에 오신 것을 환영합니다. 진행자: 오늘은 인공지능에 대해 "
+    "이야기해 보겠습니다. 게스트: 네, 감사합니다. 저는 머신러닝 엔지니어로 일하고 있어요. 정말 "
+    "재미있는 질문이네요. 그래서 우리는 모델을 만들었고 데이터를 많이 모았습니다."
+)
+
+
+@SETTINGS
+@given(st.integers(0, len(KOREAN) - 1), st.integers(1, 60))
+def test_korean_in_euc_kr_is_read_right_or_refused_never_wrong(start, length):
+    snippet = KOREAN[start : start + length].strip()
+    assume(any(ord(c) > 0x7F for c in snippet))
+    try:
+        decoded = decode_bytes(snippet.encode("euc-kr"), path="x.txt")
+    except InputError as exc:
+        assert "ambiguous encoding" in str(exc)
+        return
+    assert decoded.text == normalise_text(snippet)
+
+
 # --- the normaliser -------------------------------------------------------------------------------
 
 
