@@ -21,8 +21,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class CatalogEntry(_Strict):
-    source: str
+class EpisodeFields(_Strict):
+    """Episode metadata a person can give: in the catalog, a sidecar file or on the command line."""
+
     episode_id: str | None = None
     show: str | None = None
     title: str | None = None
@@ -31,6 +32,10 @@ class CatalogEntry(_Strict):
     hosts: list[str] = []
     guests: list[str] = []
     description: str | None = None
+
+
+class CatalogEntry(EpisodeFields):
+    source: str
 
 
 class CatalogFile(_Strict):

@@ -11,29 +11,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
 from ..errors import InputError
-from .catalog import CatalogEntry, load_yaml_model
+from .catalog import CatalogEntry, EpisodeFields, load_yaml_model
 from .raw import RawChapter
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")
 CHAPTERS_SUFFIX = ".chapters.json"
 
 
-class EpisodeInfo(BaseModel):
+class EpisodeInfo(EpisodeFields):
     """Episode metadata from a sidecar file or the command line. Every value is a string."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    episode_id: str | None = None
-    show: str | None = None
-    title: str | None = None
-    date: str | None = None
-    lang: str | None = None
-    hosts: list[str] = []
-    guests: list[str] = []
-    description: str | None = None
 
     @field_validator("hosts", "guests", mode="before")
     @classmethod
