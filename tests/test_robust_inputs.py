@@ -182,7 +182,7 @@ TRADITIONAL = [
     "主持人：歡迎收聽。\n來賓：謝謝邀請，很高興來到這裡。\n",
     "我們今天聊聊人工智慧",
     "機器學習專家",
-    "中國",
+    "我們",
 ]
 
 
@@ -198,12 +198,27 @@ def test_short_gbk_and_big5_decode_as_their_own_script(encoding, text, expected)
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "진행자: 안녕하세요, 오늘 팟캐스트에 오신 것을 환영합니다.\n게스트: 네, 감사합니다.\n",
+        "오늘은 인공지능에 대해 이야기해 보겠습니다.",
+    ],
+)
+def test_korean_in_euc_kr_is_not_read_as_chinese(text):
+    from podkb.ingest.decode import decode_bytes
+
+    decoded = decode_bytes(text.encode("euc-kr"), path="x.txt")
+    assert (decoded.encoding, decoded.text) == ("euc_kr", text)
+
+
+@pytest.mark.parametrize(
     "data",
     [
         "谢谢".encode("gbk"),  # also valid UTF-8: "лл"
         "学习".encode("gbk"),  # also valid UTF-8: "ѧϰ"
         "謝謝".encode("big5"),  # also valid GB18030: "谅谅"
         "學習".encode("big5"),  # also valid GB18030: "厩策"
+        "中國".encode("big5"),  # also valid EUC-KR: "ㄴ곌"
         "为Transformers".encode("gbk"),  # also valid UTF-8: "ΪTransformers"
         "什么".encode("gbk"),  # also valid UTF-8: "ʲô"
         "former模".encode("gbk"),  # also valid UTF-8: "formerģ"

@@ -21,6 +21,7 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
 # ...and U+FEFF, a byte-order mark left inside the text (files joined together, a BOM read with
 # --encoding utf-16-le): it would glue itself to the next speaker's name.
 _DROPPED_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f\ufeff]")
+_SPACE_IN_HAN_RE = re.compile("(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 # Characters str.splitlines() would split on; inside a turn they are only white space.
 _SOFT_BREAK_RE = re.compile("[\x0b\x0c\x85\u2028\u2029\t]")
 
@@ -123,8 +124,23 @@ def _sample(text: str, n: int = 12) -> str:
 # The reading that is clearly more likely wins; when none is, podkb asks for --encoding rather
 # than guess (checked on 2- to 20-character snippets of the seed transcripts: no wrong reading).
 
-_W_LEVEL1 = {"gb18030": math.log(0.9 / 3755), "big5": math.log(0.9 / 5401)}
-_W_LEVEL2 = {"gb18030": math.log(0.02 / 3008), "big5": math.log(0.02 / 7652)}
+# EUC-KR's "level 1" is its 2350 hangul syllables, its "level 2" the hanja, rare in modern
+# Korean: without EUC-KR, Korean read as GB18030 came out as Chinese mojibake.
+_W_LEVEL1 = {
+    "gb18030": math.log(0.9 / 3755),
+    "big5": math.log(0.9 / 5401),
+    "euc_kr": math.log(0.9 / 2350),
+}
+_W_LEVEL2 = {
+    "gb18030": math.log(0.02 / 3008),
+    "big5": math.log(0.02 / 7652),
+    "euc_kr": math.log(0.001 / 4888),
+}
+# Chinese puts no spaces between characters; Korean puts one between words (of rarely more
+# than six syllables).
+_W_SPACE_IN_HAN = math.log(0.1)
+_W_LONG_HANGUL_RUN = math.log(0.1)  # per syllable past the sixth without a space
+_LONG_HANGUL_RUN_RE = re.compile("[\uac00-\ud7a3]{7,}")
 _W_PUNCT = math.log(0.1 / 200)
 _W_RARE = math.log(0.001 / 1000)
 _W_OTHER = math.log(1e-4 / 20000)
@@ -166,6 +182,16 @@ def _char_class(ch: str, name: str) -> str:
         if 0xB0 <= b[0] <= 0xD7:
             return "level1"
         return "level2" if 0xD8 <= b[0] <= 0xF7 else "other"
+    if name == "euc_kr":
+        if b[1] < 0xA1:
+            return "other"
+        if 0xA1 <= b[0] <= 0xAF:
+            # Korean writes ASCII punctuation: full-width and CJK marks (，。「」) point to
+            # Chinese; the rest are symbols, jamo, numerals, Greek, box drawing, kana, Cyrillic.
+            return "rare"
+        if 0xB0 <= b[0] <= 0xC8:
+            return "level1"  # hangul syllables
+        return "level2" if 0xCA <= b[0] <= 0xFD else "other"  # hanja
     if 0xA140 <= code <= 0xA1FE:
         return "punct"
     if 0xA240 <= code <= 0xA3BF:
@@ -184,6 +210,10 @@ def _cjk_reading(data: bytes, name: str) -> tuple[float, float, str] | None:
     if "\ufffd" in text or _CONTROL_RE.search(text.replace("\x1b", "")):
         return None
     score, common, total = 0.0, 0, 0
+    if name == "euc_kr":
+        score += _W_LONG_HANGUL_RUN * sum(len(r) - 6 for r in _LONG_HANGUL_RUN_RE.findall(text))
+    else:
+        score += _W_SPACE_IN_HAN * len(_SPACE_IN_HAN_RE.findall(text))
     for ch in text:
         if ord(ch) < 0x80:
             score += _W_ASCII
@@ -202,7 +232,12 @@ def _cjk_reading(data: bytes, name: str) -> tuple[float, float, str] | None:
             score += _W_LEVEL2[name]
         else:
             score += _W_RARE if cls == "rare" else _W_OTHER
-    if total and (score - _W_ASCII * (len(text) - total)) / total < _MIN_MEAN:
+    own = score - _W_ASCII * (len(text) - total)  # the characters' own weights, for _MIN_MEAN
+    if name == "euc_kr":
+        own -= _W_LONG_HANGUL_RUN * sum(len(r) - 6 for r in _LONG_HANGUL_RUN_RE.findall(text))
+    else:
+        own -= _W_SPACE_IN_HAN * len(_SPACE_IN_HAN_RE.findall(text))
+    if total and own / total < _MIN_MEAN:
         return None
     return score, (common / total if total else 1.0), text
 
@@ -241,7 +276,7 @@ def _cp1252_reading(data: bytes) -> tuple[float, float, str] | None:
 def _readings(data: bytes) -> list[tuple[float, float, str, str]]:
     """Plausible readings, best first: (log-likelihood, share of common chars, encoding, text)."""
     readings = []
-    for name in ("gb18030", "big5"):
+    for name in ("gb18030", "big5", "euc_kr"):
         r = _cjk_reading(data, name)
         if r is not None:
             readings.append((r[0], r[1], name, r[2]))
@@ -256,22 +291,34 @@ def _legacy_reading_of_short_utf8(data: bytes, text: str) -> tuple[str, str] | N
 
     GBK text is valid UTF-8 only by chance, which happens for a few characters ("谢谢" reads as
     Cyrillic "лл", "什么" as "ʲô", "为Te" as "ΪTe", "模" as "ģ"). Text whose only non-ASCII
-    characters are Latin-1 (é, à, «, £) among ASCII words is taken as UTF-8 without question;
-    other short text is refused as ambiguous when its Chinese reading is all common characters
-    (real Greek, Cyrillic or Polish text reads as rare ones).
+    characters are Latin-1 (é, à, «, £) among ASCII words, or that is mostly ASCII words with a
+    few other letters standing apart, is taken as UTF-8 without question; other short text is
+    refused as ambiguous when its Chinese or Korean reading is all common characters (real
+    Greek, Cyrillic or Polish text reads as rare ones).
     """
     non_ascii = [c for c in text if ord(c) >= 0x80]
     if not non_ascii or len(non_ascii) > 12:
         return None  # longer GBK or Big5 text is valid UTF-8 with odds below one in 10^10
+    letters = sum(c.isascii() and c.isalpha() for c in text)
     if all("\u00a0" <= c <= "\u00ff" for c in non_ascii):
         # Latin-1 (é, à, «, £, °): Western text, unless the ASCII around it is too little to say.
-        if sum(c.isascii() and c.isalpha() for c in text) >= 4 * len(non_ascii):
+        if letters >= 4 * len(non_ascii):
             return None
         for i, ch in enumerate(text):
             if ord(ch) >= 0x80 and (_word_near(text, i - 1, -1) or _word_near(text, i + 1, 1)):
                 return None
+    elif letters >= 16 * len(non_ascii) and not any(
+        "\u0100" <= ch <= "\u07ff" and _glued(text, i) for i, ch in enumerate(text)
+    ):
+        return None  # a few other letters standing apart in ASCII text (a JSON record's "ȡ")
     ranked = [r for r in _readings(data) if r[2] != "cp1252" and r[1] >= 0.9]
     return (_LABELS[ranked[0][2]], ranked[0][3]) if ranked else None
+
+
+def _glued(text: str, i: int) -> bool:
+    """text[i] touches an ASCII letter ("ΪTran", "formerģ")."""
+    around = (text[i - 1] if i else "", text[i + 1] if i + 1 < len(text) else "")
+    return any(c.isascii() and c.isalpha() for c in around)
 
 
 def _word_near(text: str, i: int, step: int) -> bool:
@@ -281,7 +328,7 @@ def _word_near(text: str, i: int, step: int) -> bool:
     return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
 
 
-_LABELS = {"gb18030": "GB18030", "big5": "Big5", "cp1252": "Windows-1252"}
+_LABELS = {"gb18030": "GB18030", "big5": "Big5", "euc_kr": "EUC-KR", "cp1252": "Windows-1252"}
 
 
 def _guess_legacy_encoding(data: bytes) -> str | _Ambiguous | None:
