@@ -134,3 +134,11 @@ def test_bad_file_one_line_error_and_store_unchanged(run_cli, tmp_path, content,
     assert err.startswith(f"podkb: {bad}: ") and reason in err
     assert "Traceback" not in err
     assert run_cli("export", "--db", db)[1] == before
+
+
+def test_ingest_of_a_folder_without_transcripts_says_so(run_cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, out, err = run_cli("ingest", str(tmp_path / "empty"), "--db", str(tmp_path / "kb.db"))
+    assert code == 2 and out == ""
+    assert "no transcript files found" in err and str(tmp_path / "empty") in err
+    assert not (tmp_path / "kb.db").exists()

@@ -87,12 +87,19 @@ def ingest(
 
     Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
     """
+    from .errors import InputError
     from .ingest import discover, ingest_paths
+    from .ingest.pipeline import TRANSCRIPT_SUFFIXES
 
     fmt = _check_format(fmt, ("table", "json", "jsonl"))
     overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
-    store = _store(db, create=True)
     files = discover(paths)
+    if not files:
+        raise InputError(
+            "no transcript files found (a folder walk reads " + " ".join(sorted(TRANSCRIPT_SUFFIXES)) + ")",
+            path=", ".join(str(p) for p in paths),
+        )
+    store = _store(db, create=True)
     err = output.console(stderr=True)
     show_progress = fmt == "table" and sys.stderr.isatty() and "NO_COLOR" not in os.environ
     if show_progress:

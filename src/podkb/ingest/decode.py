@@ -296,9 +296,10 @@ def _legacy_reading_of_short_utf8(data: bytes, text: str) -> tuple[str, str] | N
     refused as ambiguous when its Chinese or Korean reading is all common characters (real
     Greek, Cyrillic or Polish text reads as rare ones).
     """
-    non_ascii = [c for c in text if ord(c) >= 0x80]
-    if not non_ascii or len(non_ascii) > 12:
+    # Counted in C first: most transcripts are long, and only a few non-ASCII characters matter here.
+    if text.isascii() or len(text) - len(text.encode("ascii", "ignore")) > 12:
         return None  # longer GBK or Big5 text is valid UTF-8 with odds below one in 10^10
+    non_ascii = [c for c in text if ord(c) >= 0x80]
     letters = sum(c.isascii() and c.isalpha() for c in text)
     if all("\u00a0" <= c <= "\u00ff" for c in non_ascii):
         # Latin-1 (é, à, «, £, °): Western text, unless the ASCII around it is too little to say.
