@@ -19,8 +19,9 @@ class SpeakerMatch:
     score: float
 
 
-def speaker_aliases(store: Store) -> dict[str, str]:
-    """Folded alias -> canonical name, for every speaker in the store (names, labels, register)."""
+def speaker_aliases(store: Store, *, register: bool = True) -> dict[str, str]:
+    """Folded alias -> canonical name, for every speaker in the store (names, labels, and the
+    register's aliases unless `register` is False)."""
     from .ingest.catalog import load_metadata, name_key
 
     table: dict[str, str] = {}
@@ -30,7 +31,7 @@ def speaker_aliases(store: Store) -> dict[str, str]:
     for speaker, label in store.speaker_label_pairs():
         if label:
             table.setdefault(name_key(label), speaker)
-    for entry in load_metadata().speakers:
+    for entry in load_metadata().speakers if register else ():
         if entry.name in in_store:
             for alias in entry.aliases:
                 table.setdefault(name_key(alias), entry.name)
@@ -43,15 +44,19 @@ def resolve_speaker(store: Store, query: str) -> str:
     Exact (folded) names and aliases win; then a fuzzy match that is clearly better than the
     next one. An ambiguous name (two speakers called "Chris") is never widened to both.
     """
+    from .ingest.catalog import name_key
+
+    key = name_key(query)
+    # Names and labels in the store answer most lookups without reading the register (YAML).
+    stored = speaker_aliases(store, register=False)
+    if key in stored:
+        return stored[key]
+    aliases = speaker_aliases(store)
+    if key in aliases:
+        return aliases[key]
     from rapidfuzz import fuzz, process
     from rapidfuzz.utils import default_process
 
-    from .ingest.catalog import name_key
-
-    aliases = speaker_aliases(store)
-    key = name_key(query)
-    if key in aliases:
-        return aliases[key]
     # A first or last name that belongs to exactly one speaker.
     partial = {name for alias, name in aliases.items() if key and key in alias.split()}
     if len(partial) == 1:
