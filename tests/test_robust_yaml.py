@@ -148,8 +148,9 @@ def test_export_with_a_bad_speaker_register_is_one_line(run_cli, tmp_path, seed_
     data = tmp_path / "data"
     data.mkdir()
     (data / "speakers.yaml").write_text("speakers: [\n")
+    # 劉易斯 is only in the register (the store's names and labels do not have it), so it is read.
     code, out, err = run_cli(
-        "export", "--db", str(seed_db), "--speaker", "Lewis", env={"PODKB_DATA": str(data)}
+        "export", "--db", str(seed_db), "--speaker", "劉易斯", env={"PODKB_DATA": str(data)}
     )
     assert code == 2 and out == ""
     assert err.startswith(f"podkb: {Path(data / 'speakers.yaml')}: line 2: invalid YAML")
