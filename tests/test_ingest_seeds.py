@@ -170,3 +170,21 @@ def test_001_attribution_accuracy(seed_turns):
 # Measured: 131 of 132 lines (99.2%); the miss is host line 99 ("I'm definitely going to give
 # that a listen"), which follows an answer with no question, label or reaction to show the turn changed.
 ACCURACY_FLOOR = 0.992
+
+
+@pytest.mark.parametrize(
+    "text, roles",
+    [
+        ("主持人：大家好，欢迎收听。\n嘉賓：謝謝邀請。\n主持人：今天聊聊播客。\n嘉賓：好的。\n", ["host", "guest"] * 2),
+        ("Host 1: hi there.\nGuest: hello.\nHost 1: ok.\nGuest: bye.\n", ["host", "guest"] * 2),
+        ("Ann Lee: hi there.\nBo Chen: hello.\nAnn Lee: ok.\nBo Chen: bye.\n", ["unknown"] * 4),
+    ],
+)
+def test_role_labels_give_the_role_and_names_alone_do_not(tmp_path, text, roles):
+    from podkb.ingest import parse_file
+
+    path = tmp_path / "roles.txt"
+    path.write_text(text, encoding="utf-8")
+    _, turns, _, _ = parse_file(path)
+    assert [t.role for t in turns] == roles
+    assert turns[0].speaker == turns[0].speaker_label  # the label as written stays the speaker

@@ -98,6 +98,17 @@ def build_records(
     return episode, turns
 
 
+# A label that names a role, not a person ("Host:", "主持人："): the role is what the source says.
+_ROLE_LABELS = {
+    "host": "host", "co-host": "host", "cohost": "host", "interviewer": "host", "moderator": "host",
+    "主持人": "host", "主持": "host", "访谈者": "host",
+    "guest": "guest", "interviewee": "guest", "嘉宾": "guest", "来宾": "guest", "受访者": "guest",
+}
+
+
+_ROLE_SUFFIX_RE = re.compile(r"(?:[\s_-]+(?:\d{1,3}|[a-z])|\d{1,3}|[甲乙丙一二三abAB])$")
+
+
 class SpeakerResolver:
     """Labels to canonical names, scoped to the episode so a bare first name never jumps shows.
 
@@ -129,7 +140,10 @@ class SpeakerResolver:
         if label is None:
             return None, "unknown"
         name = self.canonical(label)
-        return name, self.role_of(name)
+        role = self.role_of(name)
+        if role == "unknown":
+            role = _ROLE_LABELS.get(_ROLE_SUFFIX_RE.sub("", name_key(label)), "unknown")
+        return name, role
 
     def canonical(self, label: str) -> str:
         key = name_key(label)
