@@ -14,8 +14,8 @@ from typing import Any
 
 from .errors import StoreError, UsageError
 from .query import Query, Term, parse_query
-from .store import TURN_COLUMNS, Store, token_key
-from .text import fold, is_cjk, to_simplified
+from .store import TURN_COLUMNS, Store, token_key, turn_columns_sql
+from .text import fold, is_cjk
 
 # Column weights for bm25(): body, uni, speaker, episode, chapter. Filter columns never score.
 _BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3)"
@@ -140,7 +140,7 @@ def _run(
     store: Store, match_parts: list[str], exclusion: str | None, where: list[str], args: list[Any], limit: int,
     *, ranked: bool = True,
 ) -> list[sqlite3.Row]:
-    columns = ", ".join(f't."{c}"' if c == "end" else f"t.{c}" for c in TURN_COLUMNS)
+    columns = turn_columns_sql("t")
     if match_parts:
         match = " AND ".join(f"({p})" for p in match_parts)
         if exclusion:
@@ -154,10 +154,7 @@ def _run(
                 f" FROM turn_index WHERE turn_index MATCH ? ORDER BY {inner_order} LIMIT ?) r"
                 " JOIN turns t ON t.id = r.rowid ORDER BY r.rank, t.id"
             )
-            try:
-                return store.conn.execute(sql, [match, limit]).fetchall()
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"search failed: {exc}", path=str(store.path)) from None
+            return _execute(store, sql, [match, limit])
         sql = (
             f"SELECT {columns}, t.id AS id, {score} AS rank FROM turn_index"
             " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?"
@@ -175,6 +172,10 @@ def _run(
         sql += f" AND {cond}"
     sql += f" ORDER BY {order} LIMIT ?"
     params.append(limit)
+    return _execute(store, sql, params)
+
+
+def _execute(store: Store, sql: str, params: list[Any]) -> list[sqlite3.Row]:
     try:
         return store.conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
@@ -193,7 +194,7 @@ def _hit(row: sqlite3.Row, terms: list[Term]) -> dict[str, Any]:
 
 def _context(store: Store, hit: dict[str, Any], n: int) -> dict[str, list[dict[str, Any]]]:
     rows = store.conn.execute(
-        f"SELECT {', '.join(repr(c) if c == 'end' else c for c in TURN_COLUMNS)} FROM turns"
+        f"SELECT {turn_columns_sql()} FROM turns"
         " WHERE episode_id = ? AND turn BETWEEN ? AND ? AND turn != ? ORDER BY turn",
         (hit["episode_id"], hit["turn"] - n, hit["turn"] + n, hit["turn"]),
     ).fetchall()
@@ -319,10 +320,10 @@ def suggest_query(store: Store, query: Query) -> str | None:
             if not candidates:
                 continue
             best = max(candidates, key=lambda c: (c[1], vocab[c[0]]))[0]
-            text = re.sub(re.escape(word), best, text, count=1, flags=re.IGNORECASE) if re.search(
-                re.escape(word), text, re.IGNORECASE) else text.replace(word, best)
-            changed = True
+            # A word the query wrote differently (accents, width) is not there to replace.
+            text, replaced = re.subn(re.escape(word), best, text, count=1, flags=re.IGNORECASE)
+            changed = changed or bool(replaced)
     return text if changed else None
 
 
-__all__ = ["SearchRequest", "SearchResult", "search", "make_snippet", "match_spans", "to_simplified"]
+__all__ = ["SearchRequest", "SearchResult", "search", "make_snippet", "match_spans"]

@@ -415,7 +415,7 @@ class Store:
         self, *, episode_id: str | None = None, speakers: list[str] | None = None
     ) -> Iterator[dict[str, Any]]:
         """Turns as plain dicts in episode and turn order (cheap: no model per row)."""
-        sql = f"SELECT {', '.join(_q(c) for c in TURN_COLUMNS)} FROM turns"
+        sql = f"SELECT {turn_columns_sql()} FROM turns"
         where, args = [], []
         if episode_id is not None:
             where.append("episode_id=?")
@@ -448,6 +448,12 @@ class Store:
 
 def _q(column: str) -> str:
     return '"end"' if column == "end" else column
+
+
+def turn_columns_sql(table: str = "") -> str:
+    """The turn record's columns for a SELECT (`end` is an SQL keyword), optionally qualified."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + _q(c) for c in TURN_COLUMNS)
 
 
 def _episode_dict(row: sqlite3.Row) -> dict[str, Any]:
