@@ -288,11 +288,11 @@ LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="How many hits at m
 ContextOpt = Annotated[int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")]
 
 
-def _run_search(request, fmt: str | None, *, full_text: bool = False) -> None:
+def _run_search(request, fmt: str | None, db: Path | None, *, full_text: bool = False) -> None:
     from .search import search
 
     fmt = _check_format(fmt, output.FORMATS)
-    store = _store(None)
+    store = _store(db)
     result = search(store, request)
     if result.note:
         output.message(f"podkb: {result.note}")
@@ -384,9 +384,8 @@ def search_cmd(
     """
     from .search import SearchRequest
 
-    _set_db(db)
     _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
-                              limit=limit, context=context), fmt)
+                              limit=limit, context=context), fmt, db)
 
 
 @app.command()
@@ -407,14 +406,8 @@ def quotes(
     """
     from .search import SearchRequest
 
-    _set_db(db)
     _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
-                              limit=limit, context=context), fmt, full_text=True)
-
-
-def _set_db(db: Path | None) -> None:
-    if db is not None:
-        os.environ["PODKB_DB"] = str(db)
+                              limit=limit, context=context), fmt, db, full_text=True)
 
 
 @app.command()
