@@ -19,19 +19,29 @@ class SpeakerMatch:
     score: float
 
 
-def speaker_aliases(store: Store, *, register: bool = True) -> dict[str, str]:
-    """Folded alias -> canonical name, for every speaker in the store (names, labels, and the
-    register's aliases unless `register` is False)."""
-    from .ingest.catalog import load_metadata, name_key
+def speaker_aliases(store: Store) -> dict[str, str]:
+    """Folded alias -> canonical name, for every speaker in the store (names, labels, register)."""
+    return _with_register_aliases(_stored_aliases(store))
 
-    table: dict[str, str] = {}
-    in_store = set(store.speaker_names())
-    for name in in_store:
-        table[name_key(name)] = name
+
+def _stored_aliases(store: Store) -> dict[str, str]:
+    """Folded names and labels as the store holds them -> canonical name."""
+    from .ingest.catalog import name_key
+
+    table = {name_key(name): name for name in store.speaker_names()}
     for speaker, label in store.speaker_label_pairs():
         if label:
             table.setdefault(name_key(label), speaker)
-    for entry in load_metadata().speakers if register else ():
+    return table
+
+
+def _with_register_aliases(stored: dict[str, str]) -> dict[str, str]:
+    """`stored` plus the speakers.yaml aliases of the speakers it names."""
+    from .ingest.catalog import load_metadata, name_key
+
+    table = dict(stored)
+    in_store = set(stored.values())
+    for entry in load_metadata().speakers:
         if entry.name in in_store:
             for alias in entry.aliases:
                 table.setdefault(name_key(alias), entry.name)
@@ -48,10 +58,10 @@ def resolve_speaker(store: Store, query: str) -> str:
 
     key = name_key(query)
     # Names and labels in the store answer most lookups without reading the register (YAML).
-    stored = speaker_aliases(store, register=False)
+    stored = _stored_aliases(store)
     if key in stored:
         return stored[key]
-    aliases = speaker_aliases(store)
+    aliases = _with_register_aliases(stored)
     if key in aliases:
         return aliases[key]
     from rapidfuzz import fuzz, process
