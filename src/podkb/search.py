@@ -292,13 +292,7 @@ def make_snippet(text: str, terms: list[Term], width: int = SNIPPET_CHARS) -> tu
 
 def vocabulary(store: Store) -> dict[str, int]:
     """Indexed words (body column, spaced scripts only) with their document counts."""
-    conn = store.conn
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.turn_vocab USING fts5vocab(main, turn_index, col)")
-    return {
-        term: docs
-        for term, docs in conn.execute("SELECT term, doc FROM temp.turn_vocab WHERE col = 'body'")
-        if not is_cjk(term) and not term.isdigit()
-    }
+    return {term: docs for term, docs in store.body_terms() if not is_cjk(term) and not term.isdigit()}
 
 
 def suggest_query(store: Store, query: Query) -> str | None:

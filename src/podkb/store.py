@@ -329,11 +329,8 @@ class Store:
         )
         # Words in more than a tenth of the turns (the search answers those unranked): counted
         # here once, because a vocabulary lookup at query time costs tens of milliseconds.
-        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)")
         total = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()[0]
-        common = self.conn.execute(
-            "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND doc > ?", (int(total) // 10,)
-        ).fetchall()
+        common = self.body_terms(more_than=int(total) // 10)
         self.conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('common_terms', ?)", (json.dumps(dict(common)),)
         )
@@ -381,6 +378,16 @@ class Store:
     # --- reads ----------------------------------------------------------------------------
 
     _common_terms: dict[str, int] | None = None
+
+    def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
+        """Indexed tokens of the text (words and CJK bigrams) in more than `more_than` turns,
+        with their turn counts."""
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
+        )
+        return self.conn.execute(
+            "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND doc > ?", (more_than,)
+        ).fetchall()
 
     def common_terms(self) -> dict[str, int]:
         """Words in more than a tenth of the turns, with their turn counts (as of the last ingest)."""
