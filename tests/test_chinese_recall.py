@@ -13,14 +13,60 @@ import pytest
 # Drawn from seeds/001 (Traditional Chinese): as written there, and in Simplified.
 WORDS = [
     # one character
-    "書", "书", "狗", "藥", "药", "鸚", "火", "夢", "腿", "錯", "笑", "人", "的",
+    "書",
+    "书",
+    "狗",
+    "藥",
+    "药",
+    "鸚",
+    "火",
+    "夢",
+    "腿",
+    "錯",
+    "笑",
+    "人",
+    "的",
     # two characters
-    "評估", "评估", "鸚鵡", "鹦鹉", "開源", "开源", "課程", "课程", "資料", "论文", "論文",
-    "播客", "吉他", "數學", "数学", "封面", "社群", "基準", "模型",
+    "評估",
+    "评估",
+    "鸚鵡",
+    "鹦鹉",
+    "開源",
+    "开源",
+    "課程",
+    "课程",
+    "資料",
+    "论文",
+    "論文",
+    "播客",
+    "吉他",
+    "數學",
+    "数学",
+    "封面",
+    "社群",
+    "基準",
+    "模型",
     # three characters or more
-    "疊衣服", "叠衣服", "機器人", "机器人", "蛋白質", "蛋白质", "實習生", "实习生", "插畫師",
-    "求職信", "物理學家", "隨機森林", "随机森林", "水下火災", "蝴蝶效應", "深度學習",
-    "机器学习", "語言模型", "自然语言处理", "表情包",
+    "疊衣服",
+    "叠衣服",
+    "機器人",
+    "机器人",
+    "蛋白質",
+    "蛋白质",
+    "實習生",
+    "实习生",
+    "插畫師",
+    "求職信",
+    "物理學家",
+    "隨機森林",
+    "随机森林",
+    "水下火災",
+    "蝴蝶效應",
+    "深度學習",
+    "机器学习",
+    "語言模型",
+    "自然语言处理",
+    "表情包",
 ]
 BIG = 1000  # larger than the number of turns in the seed store
 
@@ -67,8 +113,10 @@ def test_chinese_recall_is_complete(seed_store, seed_turns):
         if expected - got:
             misses[word] = expected - got
     recall = found_total / expected_total
-    print(f"chinese recall: {found_total}/{expected_total} = {recall:.1%} over {len(WORDS)} queries"
-          f" ({extra_total} hits without the substring)")
+    print(
+        f"chinese recall: {found_total}/{expected_total} = {recall:.1%} over {len(WORDS)} queries"
+        f" ({extra_total} hits without the substring)"
+    )
     assert not misses, f"turns containing the query that search missed: {misses}"
     assert recall == 1.0
     # Measured: no hit lacks the substring either (bigram phrases match where the text matches).

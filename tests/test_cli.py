@@ -6,10 +6,19 @@ import json
 import shutil
 
 import pytest
-
 from conftest import SEEDS
 
-COMMANDS = ["ingest", "episodes", "show", "export", "search", "quotes", "speakers", "topics", "batch"]
+COMMANDS = [
+    "ingest",
+    "episodes",
+    "show",
+    "export",
+    "search",
+    "quotes",
+    "speakers",
+    "topics",
+    "batch",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -94,10 +103,17 @@ def test_piped_output_defaults_to_jsonl_without_escape_codes(run_cli, seed_db):
 
 
 def test_table_on_a_terminal_and_no_colour_with_no_color(run_cli, seed_db):
-    code, out, _ = run_cli("search", "leaderboard", "--db", str(seed_db), env={"PODKB_FORCE_TERMINAL": "1"})
+    code, out, _ = run_cli(
+        "search", "leaderboard", "--db", str(seed_db), env={"PODKB_FORCE_TERMINAL": "1"}
+    )
     assert code == 0 and "\x1b[" in out and "humans-of-ai-16-lewis-tunstall" in out
-    code, out, _ = run_cli("search", "leaderboard", "--db", str(seed_db),
-                           env={"PODKB_FORCE_TERMINAL": "1", "NO_COLOR": "1"})
+    code, out, _ = run_cli(
+        "search",
+        "leaderboard",
+        "--db",
+        str(seed_db),
+        env={"PODKB_FORCE_TERMINAL": "1", "NO_COLOR": "1"},
+    )
     assert code == 0 and "\x1b" not in out and "humans-of-ai-16-lewis-tunstall" in out
 
 

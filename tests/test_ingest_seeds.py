@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import DATA
 
 EPISODES = {
@@ -27,7 +26,10 @@ def test_five_episodes(seed_store):
         ("humans-of-ai-16-lewis-tunstall", {"Sheikh Shuvo": 20, "Lewis Tunstall": 20}),
         ("ml-experts-lewis-tunstall-zh", {"Britney Muller": 34, "Lewis Tunstall": 33}),
         ("infoq-omar-sanseviero", {"Roland Meertens": 29, "Omar Sanseviero": 28}),
-        ("latent-space-jeremy-howard-answer-ai", {"Alessio Fanelli": 13, "swyx": 18, "Jeremy Howard": 27}),
+        (
+            "latent-space-jeremy-howard-answer-ai",
+            {"Alessio Fanelli": 13, "swyx": 18, "Jeremy Howard": 27},
+        ),
         # No labels at all: every paragraph is a turn whose speaker the source does not say.
         ("hockeystick-2-llms-in-production", {None: 218}),
     ],
@@ -59,7 +61,11 @@ def test_unknown_speakers_stay_unknown(seed_turns):
 
 def test_duplicated_page_is_ingested_once(seed_turns):
     turns = seed_turns["latent-space-jeremy-howard-answer-ai"]
-    texts = [t.text for t in turns if t.text.startswith("Hey everyone, welcome to the Latent Space podcast")]
+    texts = [
+        t.text
+        for t in turns
+        if t.text.startswith("Hey everyone, welcome to the Latent Space podcast")
+    ]
     assert len(texts) == 1
     assert max(t.line for t in turns) < 194  # the second copy starts at line 194
 
@@ -78,7 +84,10 @@ def test_chapter_list_is_joined_on_the_transcript_clock(seed_store, seed_turns):
     assert len(ep.chapters) == 12
     assert starts["Governance and Structural Issues within OpenAI and Other AI Labs"] == 308.0
     by_start = {t.start: t for t in seed_turns["latent-space-jeremy-howard-answer-ai"]}
-    assert by_start[308.0].chapter == "Governance and Structural Issues within OpenAI and Other AI Labs"
+    assert (
+        by_start[308.0].chapter
+        == "Governance and Structural Issues within OpenAI and Other AI Labs"
+    )
     assert by_start[308.0].speaker == "Alessio Fanelli"
     assert by_start[2693.0].chapter == "AI Magic & Dialogue Engineering"
     assert by_start[2693.0].text.startswith("All right. I'll give you the key thing.")
@@ -91,7 +100,9 @@ def test_chapter_headings_in_the_body_match_the_listed_chapters(seed_store, seed
     assert ep.chapters[1].start == 68.0
     turns = seed_turns["hockeystick-2-llms-in-production"]
     assert all(t.chapter for t in turns)
-    first_in_chapter = next(t for t in turns if t.chapter == "Meet the Experts: From Meetups to Authorship")
+    first_in_chapter = next(
+        t for t in turns if t.chapter == "Meet the Experts: From Meetups to Authorship"
+    )
     assert first_in_chapter.start == 68.0
     assert first_in_chapter.text.startswith("where should we start? How did you guys meet?")
     # Headings are chapter markers, not speech.
@@ -101,7 +112,7 @@ def test_chapter_headings_in_the_body_match_the_listed_chapters(seed_store, seed
 def test_sentence_fragments_join_the_paragraph_they_belong_to(seed_turns):
     turns = seed_turns["hockeystick-2-llms-in-production"]
     assert not any(t.text in {"like", "I said"} for t in turns)
-    joined = next(t for t in turns if "I said \"just use ChatGPT\"" in t.text)
+    joined = next(t for t in turns if 'I said "just use ChatGPT"' in t.text)
     assert joined.line == 138
 
 
@@ -124,7 +135,9 @@ def test_spliced_author_bio_is_not_speech(seed_turns):
     text = "\n".join(t.text for t in turns)
     assert "I have expertise in education" not in text
     assert "Previously, I was a Software Engineer at Google" not in text
-    answer = next(t for t in turns if t.text.startswith("We have different models for different libraries."))
+    answer = next(
+        t for t in turns if t.text.startswith("We have different models for different libraries.")
+    )
     assert answer.speaker == "Omar Sanseviero" and answer.line == 55
 
 
@@ -175,7 +188,10 @@ ACCURACY_FLOOR = 0.992
 @pytest.mark.parametrize(
     "text, roles",
     [
-        ("主持人：大家好，欢迎收听。\n嘉賓：謝謝邀請。\n主持人：今天聊聊播客。\n嘉賓：好的。\n", ["host", "guest"] * 2),
+        (
+            "主持人：大家好，欢迎收听。\n嘉賓：謝謝邀請。\n主持人：今天聊聊播客。\n嘉賓：好的。\n",
+            ["host", "guest"] * 2,
+        ),
         ("Host 1: hi there.\nGuest: hello.\nHost 1: ok.\nGuest: bye.\n", ["host", "guest"] * 2),
         ("Ann Lee: hi there.\nBo Chen: hello.\nAnn Lee: ok.\nBo Chen: bye.\n", ["unknown"] * 4),
     ],

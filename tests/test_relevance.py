@@ -17,9 +17,8 @@ from typing import Annotated
 
 import pytest
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
-
 from conftest import DATA
+from pydantic import BaseModel, ConfigDict, Field
 
 RELEVANCE_FILE = DATA / "relevance.yaml"
 K = 10
@@ -76,8 +75,14 @@ def judged() -> list[Judged]:
 def run(store, q: Judged) -> list[TurnRef]:
     from podkb.search import SearchRequest, search
 
-    request = SearchRequest(query=q.query or None, speaker=q.speaker, topic=q.topic,
-                            episode=q.episode, lang=q.lang, limit=K)
+    request = SearchRequest(
+        query=q.query or None,
+        speaker=q.speaker,
+        topic=q.topic,
+        episode=q.episode,
+        lang=q.lang,
+        limit=K,
+    )
     return [TurnRef(episode=h["episode_id"], line=h["line"]) for h in search(store, request).hits]
 
 
@@ -117,7 +122,8 @@ def test_precision_and_recall_stay_at_measured_level(seed_store):
     "q",
     [
         pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="known miss"))
-        if q.label in KNOWN_MISSES else q
+        if q.label in KNOWN_MISSES
+        else q
         for q in judged()
     ],
     ids=lambda q: q.label,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from podkb.errors import UsageError
-from podkb.search import SearchRequest, make_snippet, search
 from podkb.query import parse_query
+from podkb.search import SearchRequest, make_snippet, search
 
 
 def hits(store, query=None, **kw):
@@ -39,8 +39,22 @@ def test_top_hit(seed_store, query, episode, speaker, line):
 
 def test_hits_carry_the_turn_record_plus_score_and_snippet(seed_store):
     hit = top(seed_store, "leaderboard")
-    assert {"episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start", "end",
-            "chapter", "source", "line", "score", "snippet"} <= set(hit)
+    assert {
+        "episode_id",
+        "turn",
+        "speaker",
+        "speaker_label",
+        "role",
+        "text",
+        "lang",
+        "start",
+        "end",
+        "chapter",
+        "source",
+        "line",
+        "score",
+        "snippet",
+    } <= set(hit)
     assert hit["score"] > 0
     scores = [h["score"] for h in hits(seed_store, "leaderboard")]
     assert scores == sorted(scores, reverse=True)
@@ -61,10 +75,14 @@ def test_or_and_exclusion_and_prefix(seed_store):
     excluded = hits(seed_store, "transformer -book", limit=100)
     assert excluded and not any("book" in h["text"].lower().split() for h in excluded)
     prefixed = hits(seed_store, "leaderb*", limit=100)
-    assert {h["turn"] for h in prefixed} >= {h["turn"] for h in hits(seed_store, "leaderboard", limit=100)}
+    assert {h["turn"] for h in prefixed} >= {
+        h["turn"] for h in hits(seed_store, "leaderboard", limit=100)
+    }
 
 
-@pytest.mark.parametrize("query", ["AND", '"', "-x", "OR", "NEAR(", "a AND", '"unclosed phrase', "*", "-", "((", "NOT"])
+@pytest.mark.parametrize(
+    "query", ["AND", '"', "-x", "OR", "NEAR(", "a AND", '"unclosed phrase', "*", "-", "((", "NOT"]
+)
 def test_any_input_is_safe(seed_store, query):
     try:
         search(seed_store, SearchRequest(query=query))
@@ -73,18 +91,25 @@ def test_any_input_is_safe(seed_store, query):
 
 
 def test_hyphens_mean_what_the_user_means(seed_store):
-    texts = [" ".join(h["text"].lower().split()) for h in hits(seed_store, "pre-training", limit=100)]
+    texts = [
+        " ".join(h["text"].lower().split()) for h in hits(seed_store, "pre-training", limit=100)
+    ]
     assert any("pre-training" in t for t in texts)
-    assert any("pre training" in t or "pretraining" in t for t in texts) or all("pre-training" in t for t in texts)
+    assert any("pre training" in t or "pretraining" in t for t in texts) or all(
+        "pre-training" in t for t in texts
+    )
     # "pre training" (two words) finds the hyphenated form too.
     assert {h["turn"] for h in hits(seed_store, '"pre training"', limit=100)} >= {
-        h["turn"] for h in hits(seed_store, '"pre-training"', limit=100)}
+        h["turn"] for h in hits(seed_store, '"pre-training"', limit=100)
+    }
 
 
 def test_case_width_and_accents_fold(seed_store):
     base = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "chatgpt", limit=100)}
     assert base
-    assert {(h["episode_id"], h["turn"]) for h in hits(seed_store, "ＣＨＡＴＧＰＴ", limit=100)} == base
+    assert {
+        (h["episode_id"], h["turn"]) for h in hits(seed_store, "ＣＨＡＴＧＰＴ", limit=100)
+    } == base
     assert {(h["episode_id"], h["turn"]) for h in hits(seed_store, "ChätGPT", limit=100)} == base
 
 
@@ -115,7 +140,10 @@ def test_speaker_filter_by_name_alias_or_typo(seed_store):
 
 def test_speaker_filter_spans_languages(seed_store):
     found = hits(seed_store, speaker="Lewis Tunstall", limit=1000)
-    assert {h["episode_id"] for h in found} == {"humans-of-ai-16-lewis-tunstall", "ml-experts-lewis-tunstall-zh"}
+    assert {h["episode_id"] for h in found} == {
+        "humans-of-ai-16-lewis-tunstall",
+        "ml-experts-lewis-tunstall-zh",
+    }
     assert len(found) == 53
 
 
@@ -135,14 +163,19 @@ def test_topic_spans_english_and_chinese(seed_store):
     found = hits(seed_store, topic="evaluation", limit=100)
     langs = {h["lang"] for h in found}
     assert "en" in langs and "zh-Hant" in langs
-    assert {"humans-of-ai-16-lewis-tunstall", "ml-experts-lewis-tunstall-zh"} <= {h["episode_id"] for h in found}
+    assert {"humans-of-ai-16-lewis-tunstall", "ml-experts-lewis-tunstall-zh"} <= {
+        h["episode_id"] for h in found
+    }
 
 
 def test_topic_by_chinese_alias_and_by_chapter_title(seed_store):
-    assert hits(seed_store, topic="評估", limit=100) == hits(seed_store, topic="evaluation", limit=100)
+    assert hits(seed_store, topic="評估", limit=100) == hits(
+        seed_store, topic="evaluation", limit=100
+    )
     chapter = hits(seed_store, topic="Governance", limit=100)
     assert chapter and {h["chapter"] for h in chapter} == {
-        "Governance and Structural Issues within OpenAI and Other AI Labs"}
+        "Governance and Structural Issues within OpenAI and Other AI Labs"
+    }
 
 
 def test_unknown_topic_suggests(seed_store):

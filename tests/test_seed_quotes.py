@@ -9,10 +9,9 @@ starts after it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
-
 from conftest import SEEDS
 
 FILES = {
@@ -39,7 +38,7 @@ FANELLI, SWYX, HOWARD = "Alessio Fanelli", "swyx", "Jeremy Howard"
 UNSET = object()
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_lines(name: str) -> tuple[str, ...]:
     return tuple((SEEDS / name).read_text(encoding="utf-8").split("\n"))
 
@@ -51,7 +50,9 @@ def hms(stamp: str) -> float:
 
 def q(file, line, quote, speaker, *, start=UNSET, chapter=UNSET, xfail=None):
     marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
-    return pytest.param(SHORT[file], line, quote, speaker, start, chapter, marks=marks, id=f"{file}-L{line}")
+    return pytest.param(
+        SHORT[file], line, quote, speaker, start, chapter, marks=marks, id=f"{file}-L{line}"
+    )
 
 
 # (file, hand-checked source line, quote, speaker[, start][, chapter])
@@ -78,10 +79,14 @@ QUOTES = [
     q("000", 78, "where you collect human annotator labels", TUNSTALL),  # unlabeled
     q("000", 80, "There are now at least 10 different algorithms", TUNSTALL),
     q("000", 90, "That explains the smiling face as the company logo too.", SHUVO),
-    q("000", 94, "my colleague Ed Beeching created the open LLM leaderboard", TUNSTALL),  # unlabeled
+    q(
+        "000", 94, "my colleague Ed Beeching created the open LLM leaderboard", TUNSTALL
+    ),  # unlabeled
     q("000", 98, "most executives just have it pinned to their desktops", SHUVO),
     q("000", 102, "something with the next World Cup", SHUVO),
-    q("000", 106, "Being humble and helpful are very good personal qualities", TUNSTALL),  # unlabeled
+    q(
+        "000", 106, "Being humble and helpful are very good personal qualities", TUNSTALL
+    ),  # unlabeled
     q("000", 112, "a blog called 'Shtetl Optimized' by Scott Aronson", TUNSTALL),
     q("000", 120, "The Kids Aren't Alright.", TUNSTALL),
     q("000", 124, "It was a pleasure to be here.", TUNSTALL),
@@ -143,86 +148,259 @@ QUOTES = [
     q("002", 135, "maybe the lifespan of a car in the US", SANSEVIERO),  # unlabeled
     q("002", 139, "You can't even run them on a single machine.", MEERTENS),
     q("002", 151, "you want to continue trading on the 50th epoch", MEERTENS),
-    q("002", 167, "We had a very fun effort with Yandex in July of last year.", SANSEVIERO),  # unlabeled
+    q(
+        "002", 167, "We had a very fun effort with Yandex in July of last year.", SANSEVIERO
+    ),  # unlabeled
     q("002", 173, "There's not that many Dutch speaking subreddits.", MEERTENS),
     q("002", 187, "You mean to Big Science?", SANSEVIERO),
     q("002", 197, "Thank you for invitation.", SANSEVIERO),
     q("002", 199, "thank you very much for listening to the InfoQ podcast", MEERTENS),
     # --- 003: Latent Space. "Name [hh:mm:ss]:" labels give the start; the chapter list runs two
     # minutes ahead of the transcript clock (see test_ingest_seeds). Page duplicated from line 194.
-    q("003", 74, "partner and CTO-in-Residence at Decibel Partners", FANELLI, start=hms("00:00:00")),
+    q(
+        "003",
+        74,
+        "partner and CTO-in-Residence at Decibel Partners",
+        FANELLI,
+        start=hms("00:00:00"),
+    ),
     q("003", 76, "I think your third appearance on Latent Space", SWYX, start=hms("00:00:14")),
     q("003", 78, "Wait, third? Second?", HOWARD, start=hms("00:00:19")),
     q("003", 84, "Very fun, standing outside street episode.", SWYX, start=hms("00:00:24")),
-    q("003", 94, "offended at the idea of starting from random weights", HOWARD, start=hms("00:01:02"),
-      chapter="Continuous Pre-Training is Here"),
-    q("003", 96, "they called it sort of never trained from scratch", SWYX, start=hms("00:02:14"),
-      chapter="Continuous Pre-Training is Here"),
+    q(
+        "003",
+        94,
+        "offended at the idea of starting from random weights",
+        HOWARD,
+        start=hms("00:01:02"),
+        chapter="Continuous Pre-Training is Here",
+    ),
+    q(
+        "003",
+        96,
+        "they called it sort of never trained from scratch",
+        SWYX,
+        start=hms("00:02:14"),
+        chapter="Continuous Pre-Training is Here",
+    ),
     q("003", 100, "I'm seeing a rise in multi-phase pre-training", SWYX, start=hms("00:02:51")),
     q("003", 102, "Well, so they're getting there, right?", HOWARD, start=hms("00:03:32")),
-    q("003", 106, "created something called the Ranger optimizer", HOWARD, start=hms("00:04:18"),
-      chapter="Schedule-Free Optimizers and Learning Rate Schedules"),
-    q("003", 108, "there was the whole Sam Altman drama", FANELLI, start=hms("00:05:08"),
-      chapter="Governance and Structural Issues within OpenAI and Other AI Labs"),
+    q(
+        "003",
+        106,
+        "created something called the Ranger optimizer",
+        HOWARD,
+        start=hms("00:04:18"),
+        chapter="Schedule-Free Optimizers and Learning Rate Schedules",
+    ),
+    q(
+        "003",
+        108,
+        "there was the whole Sam Altman drama",
+        FANELLI,
+        start=hms("00:05:08"),
+        chapter="Governance and Structural Issues within OpenAI and Other AI Labs",
+    ),
     q("003", 112, "What did Jeremy see?", FANELLI, start=hms("00:06:13")),
-    q("003", 114, "Philip Morris came along", HOWARD, start=hms("00:06:15"),
-      chapter="Governance and Structural Issues within OpenAI and Other AI Labs"),
-    q("003", 116, "working together to free AI was the subject line", FANELLI, start=hms("00:11:01"),
-      chapter="How Answer.ai works"),
-    q("003", 122, "Everybody who comes through the recruiting is interviewed", HOWARD,
-      start=hms("00:21:40"), chapter="How to Recruit Productive Researchers"),
-    q("003", 128, "What technical arguments are people under-weighting?", SWYX, start=hms("00:26:25"),
-      chapter="Building a new BERT"),
-    q("003", 138, "Well, do the adapters. Yeah.", HOWARD, start=hms("00:29:57"),
-      chapter="FSDP, QLoRA, and QDoRA: Innovations in Fine-Tuning Large Models"),
-    q("003", 146, "flash attention is a great example of that", HOWARD, start=hms("00:34:22"),
-      chapter="FSDP, QLoRA, and QDoRA: Innovations in Fine-Tuning Large Models"),
-    q("003", 154, "You should distribute a merged adapter 99% of the time.", HOWARD,
-      start=hms("00:36:45"), chapter="Research and Development on Model Inference Optimization"),
-    q("003", 160, "I texted Alexio", SWYX, start=hms("00:42:38"),
-      chapter="FastHTML for Web Application Development"),
-    q("003", 168, "Give us a nibble.", SWYX, start=hms("00:44:52"),
-      chapter="FastHTML for Web Application Development"),
-    q("003", 170, "The basic UX is the same as a 1970s teletype", HOWARD, start=hms("00:44:53"),
-      chapter="AI Magic & Dialogue Engineering"),
+    q(
+        "003",
+        114,
+        "Philip Morris came along",
+        HOWARD,
+        start=hms("00:06:15"),
+        chapter="Governance and Structural Issues within OpenAI and Other AI Labs",
+    ),
+    q(
+        "003",
+        116,
+        "working together to free AI was the subject line",
+        FANELLI,
+        start=hms("00:11:01"),
+        chapter="How Answer.ai works",
+    ),
+    q(
+        "003",
+        122,
+        "Everybody who comes through the recruiting is interviewed",
+        HOWARD,
+        start=hms("00:21:40"),
+        chapter="How to Recruit Productive Researchers",
+    ),
+    q(
+        "003",
+        128,
+        "What technical arguments are people under-weighting?",
+        SWYX,
+        start=hms("00:26:25"),
+        chapter="Building a new BERT",
+    ),
+    q(
+        "003",
+        138,
+        "Well, do the adapters. Yeah.",
+        HOWARD,
+        start=hms("00:29:57"),
+        chapter="FSDP, QLoRA, and QDoRA: Innovations in Fine-Tuning Large Models",
+    ),
+    q(
+        "003",
+        146,
+        "flash attention is a great example of that",
+        HOWARD,
+        start=hms("00:34:22"),
+        chapter="FSDP, QLoRA, and QDoRA: Innovations in Fine-Tuning Large Models",
+    ),
+    q(
+        "003",
+        154,
+        "You should distribute a merged adapter 99% of the time.",
+        HOWARD,
+        start=hms("00:36:45"),
+        chapter="Research and Development on Model Inference Optimization",
+    ),
+    q(
+        "003",
+        160,
+        "I texted Alexio",
+        SWYX,
+        start=hms("00:42:38"),
+        chapter="FastHTML for Web Application Development",
+    ),
+    q(
+        "003",
+        168,
+        "Give us a nibble.",
+        SWYX,
+        start=hms("00:44:52"),
+        chapter="FastHTML for Web Application Development",
+    ),
+    q(
+        "003",
+        170,
+        "The basic UX is the same as a 1970s teletype",
+        HOWARD,
+        start=hms("00:44:53"),
+        chapter="AI Magic & Dialogue Engineering",
+    ),
     q("003", 180, "I'm wondering what your thoughts are because", SWYX, start=hms("00:51:35")),
-    q("003", 182, "why can I not pay anybody to save my KV cash?", HOWARD, start=hms("00:51:38"),
-      chapter="AI wishlist & predictions"),
-    q("003", 184, "Any other thoughts on like JEPA, diffusion for text", FANELLI, start=hms("00:53:46")),
-    q("003", 188, "Thanks again for coming back on the pod", FANELLI, start=hms("00:55:13"),
-      chapter="AI wishlist & predictions"),
+    q(
+        "003",
+        182,
+        "why can I not pay anybody to save my KV cash?",
+        HOWARD,
+        start=hms("00:51:38"),
+        chapter="AI wishlist & predictions",
+    ),
+    q(
+        "003",
+        184,
+        "Any other thoughts on like JEPA, diffusion for text",
+        FANELLI,
+        start=hms("00:53:46"),
+    ),
+    q(
+        "003",
+        188,
+        "Thanks again for coming back on the pod",
+        FANELLI,
+        start=hms("00:55:13"),
+        chapter="AI wishlist & predictions",
+    ),
     # --- 004: HockeyStick. No speaker labels at all; chapter headings in the body.
-    q("004", 60, "I'm Miko Pawlikowski, and this is HockeyStick.", None,
-      chapter="Welcome to HockeyStick: Unveiling the Power of LLMs"),
-    q("004", 68, "we happen to both live in Utah", None, chapter="Meet the Experts: From Meetups to Authorship"),
+    q(
+        "004",
+        60,
+        "I'm Miko Pawlikowski, and this is HockeyStick.",
+        None,
+        chapter="Welcome to HockeyStick: Unveiling the Power of LLMs",
+    ),
+    q(
+        "004",
+        68,
+        "we happen to both live in Utah",
+        None,
+        chapter="Meet the Experts: From Meetups to Authorship",
+    ),
     q("004", 74, "why don't you just come on as a coauthor?", None),
-    q("004", 98, "when some random guy at church is talking about it", None,
-      chapter="The Hockey Stick Moment for LLMs: Breakthroughs and Realizations"),
+    q(
+        "004",
+        98,
+        "when some random guy at church is talking about it",
+        None,
+        chapter="The Hockey Stick Moment for LLMs: Breakthroughs and Realizations",
+    ),
     q("004", 100, "It reverberated through a lot of levels of society", None),
     q("004", 104, "the easiest use case for, this kind of models", None),
-    q("004", 106, "I hate that white space matters", None, chapter="Coding with LLMs: The New Frontier for Developers"),
+    q(
+        "004",
+        106,
+        "I hate that white space matters",
+        None,
+        chapter="Coding with LLMs: The New Frontier for Developers",
+    ),
     q("004", 116, "emerging languages like mojo", None),
     q("004", 140, "generating SQL is actually something that's really good at", None),
     q("004", 142, "understanding how to write the code is only half the problem", None),
-    q("004", 164, "ChatGPT can play chess because we can talk about it", None,
-      chapter="The Pitfalls and Limitations of LLMs in Practice"),
+    q(
+        "004",
+        164,
+        "ChatGPT can play chess because we can talk about it",
+        None,
+        chapter="The Pitfalls and Limitations of LLMs in Practice",
+    ),
     q("004", 170, "I'm just gonna be its flesh and bones agent", None),
-    q("004", 186, "There are 176 billion parameters in GPT-3 alone", None,
-      chapter="Building vs. Buying LLMs: Navigating the Trade-offs"),
+    q(
+        "004",
+        186,
+        "There are 176 billion parameters in GPT-3 alone",
+        None,
+        chapter="Building vs. Buying LLMs: Navigating the Trade-offs",
+    ),
     q("004", 212, "Nobody likes to play that game.", None),
-    q("004", 248, "I'm greedy, man.", None, chapter="The Cost of Crafting Your Own LLM: Insights and Advice"),
-    q("004", 300, "ingest a podcast that's just emails", None,
-      chapter="Deciphering LLMs: A Crash Course in Language Features"),
+    q(
+        "004",
+        248,
+        "I'm greedy, man.",
+        None,
+        chapter="The Cost of Crafting Your Own LLM: Insights and Advice",
+    ),
+    q(
+        "004",
+        300,
+        "ingest a podcast that's just emails",
+        None,
+        chapter="Deciphering LLMs: A Crash Course in Language Features",
+    ),
     q("004", 306, "Charles Sanders Peirce, smart dude from the 1800s", None),
-    q("004", 328, "you can't talk to a baby about theoretical physics", None,
-      chapter="Exploring the Essence of Language and Communication"),
+    q(
+        "004",
+        328,
+        "you can't talk to a baby about theoretical physics",
+        None,
+        chapter="Exploring the Essence of Language and Communication",
+    ),
     q("004", 340, "That's a bag of words model.", None),
-    q("004", 466, "It's called BertViz on GitHub.", None,
-      chapter="The Revolution of Attention Mechanisms and Transformers"),
-    q("004", 530, "comparing the Rain Man to an average human", None,
-      chapter="Predicting the Future of Language Models and OpenAI's Position"),
-    q("004", 544, "It was an absolute pleasure to meet you both.", None,
-      chapter="Concluding Thoughts and the Future of AI Research"),
+    q(
+        "004",
+        466,
+        "It's called BertViz on GitHub.",
+        None,
+        chapter="The Revolution of Attention Mechanisms and Transformers",
+    ),
+    q(
+        "004",
+        530,
+        "comparing the Rain Man to an average human",
+        None,
+        chapter="Predicting the Future of Language Models and OpenAI's Position",
+    ),
+    q(
+        "004",
+        544,
+        "It was an absolute pleasure to meet you both.",
+        None,
+        chapter="Concluding Thoughts and the Future of AI Research",
+    ),
 ]
 
 
@@ -363,7 +541,11 @@ CHROME = {
 
 @pytest.mark.parametrize(
     "episode_id, chrome",
-    [pytest.param(SHORT[f], s, id=f"{f}-{i}") for f, strings in CHROME.items() for i, s in enumerate(strings)],
+    [
+        pytest.param(SHORT[f], s, id=f"{f}-{i}")
+        for f, strings in CHROME.items()
+        for i, s in enumerate(strings)
+    ],
 )
 def test_no_page_chrome_in_turns(seed_turns, episode_id, chrome):
     assert chrome in "\n".join(source_lines(FILES[episode_id]))
@@ -386,7 +568,7 @@ def starts_on_line(text: str, lines: tuple[str, ...], n: int) -> bool:
     for cut in range(len(head) - 1, 0, -1):
         if line.endswith(head[:cut]) and len(head[:cut].strip()) >= 3:
             rest = head[cut:].strip()
-            nxt = next((l.strip() for l in lines[n:] if l.strip()), "")
+            nxt = next((ln.strip() for ln in lines[n:] if ln.strip()), "")
             rest_words = re.sub(r"\s+", " ", rest)
             if nxt.startswith(rest_words) or rest_words.startswith(nxt):
                 return True

@@ -5,12 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import SEEDS
 
 from podkb.errors import StoreError
 from podkb.ingest import ingest_paths
 from podkb.store import SCHEMA_VERSION, Store
-
-from conftest import SEEDS
 
 
 def _ingest_one(path):
@@ -29,7 +28,9 @@ def test_a_schema_1_store_is_migrated(tmp_path):
     conn.commit()
     conn.close()
     with Store(path, create=False) as store:
-        version = store.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+        version = store.conn.execute(
+            "SELECT value FROM meta WHERE key='schema_version'"
+        ).fetchone()[0]
         assert int(version) == SCHEMA_VERSION
         assert store.speaker_names() == ["Lewis Tunstall", "Sheikh Shuvo"]
         words = store.conn.execute("SELECT sum(words) FROM turns").fetchone()[0]
@@ -63,5 +64,6 @@ def test_summaries_follow_reingest(tmp_path):
     _ingest_one(path)
     with Store(path, create=False) as store:
         assert store.turn_count() == 40
-        assert dict(store.conn.execute("SELECT speaker, sum(turns) FROM speaker_labels GROUP BY speaker")) == {
-            "Lewis Tunstall": 20, "Sheikh Shuvo": 20}
+        assert dict(
+            store.conn.execute("SELECT speaker, sum(turns) FROM speaker_labels GROUP BY speaker")
+        ) == {"Lewis Tunstall": 20, "Sheikh Shuvo": 20}

@@ -33,12 +33,20 @@ app = typer.Typer(
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Knowledge base file (default: $PODKB_DB, else the user data directory).",
-                 envvar="PODKB_DB", show_envvar=False),
+    typer.Option(
+        "--db",
+        help="Knowledge base file (default: $PODKB_DB, else the user data directory).",
+        envvar="PODKB_DB",
+        show_envvar=False,
+    ),
 ]
 FormatOption = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="Output format \\[table|json|jsonl|csv]; default: table on a terminal, jsonl in a pipe."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format \\[table|json|jsonl|csv]; default: table on a terminal, jsonl in a pipe.",
+    ),
 ]
 
 
@@ -69,9 +77,14 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders (walked recursively).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Transcript files or folders (walked recursively).")
+    ],
     db: DbOption = None,
-    encoding: Annotated[str | None, typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5).")] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5)."),
+    ] = None,
     fmt: FormatOption = None,
     show: ShowOption = None,
     title: TitleOption = None,
@@ -96,7 +109,9 @@ def ingest(
     files = discover(paths)
     if not files:
         raise InputError(
-            "no transcript files found (a folder walk reads " + " ".join(sorted(TRANSCRIPT_SUFFIXES)) + ")",
+            "no transcript files found (a folder walk reads "
+            + " ".join(sorted(TRANSCRIPT_SUFFIXES))
+            + ")",
             path=", ".join(str(p) for p in paths),
         )
     store = _store(db, create=True)
@@ -107,8 +122,13 @@ def ingest(
 
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Ingesting", total=len(files))
-            report = ingest_paths(files, store, encoding=encoding, overrides=overrides,
-                                  on_file=lambda _r: progress.advance(task))
+            report = ingest_paths(
+                files,
+                store,
+                encoding=encoding,
+                overrides=overrides,
+                on_file=lambda _r: progress.advance(task),
+            )
     else:
         report = ingest_paths(files, store, encoding=encoding, overrides=overrides)
     for failed in report.failed:
@@ -131,8 +151,12 @@ def ingest(
     elif fmt == "json":
         output.write_json(summary)
     else:
-        output.write_jsonl([{"path": f.path, "episode_id": f.episode_id, "turns": f.turns, "error": f.error}
-                            for f in report.files])
+        output.write_jsonl(
+            [
+                {"path": f.path, "episode_id": f.episode_id, "turns": f.turns, "error": f.error}
+                for f in report.files
+            ]
+        )
     if report.failed:
         raise typer.Exit(ExitStatus.ERROR)
 
@@ -158,13 +182,22 @@ def episodes(db: DbOption = None, fmt: FormatOption = None) -> None:
             table.add_column(col, overflow="fold")
         for e in eps:
             table.add_row(
-                output.text(e.episode_id, "cyan"), output.text(e.show), output.text(e.title),
-                output.text(e.lang), output.text(", ".join(e.hosts)), output.text(", ".join(e.guests)),
-                str(e.turns), str(len(e.chapters)),
+                output.text(e.episode_id, "cyan"),
+                output.text(e.show),
+                output.text(e.title),
+                output.text(e.lang),
+                output.text(", ".join(e.hosts)),
+                output.text(", ".join(e.guests)),
+                str(e.turns),
+                str(len(e.chapters)),
             )
         output.console().print(table)
     else:
-        _emit_rows(rows, fmt, ["episode_id", "show", "title", "date", "lang", "hosts", "guests", "source", "turns"])
+        _emit_rows(
+            rows,
+            fmt,
+            ["episode_id", "show", "title", "date", "lang", "hosts", "guests", "source", "turns"],
+        )
     if not eps:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
@@ -228,9 +261,15 @@ def _print_conversation(ep, rows: list[dict[str, Any]]) -> None:
 
 ShowOption = Annotated[str | None, typer.Option(help="The show's name, for every file given.")]
 TitleOption = Annotated[str | None, typer.Option(help="The episode's title (one file only).")]
-HostOption = Annotated[list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")]
-GuestOption = Annotated[list[str] | None, typer.Option("--guest", help="A guest's name; repeat for more.")]
-DateOption = Annotated[str | None, typer.Option(help="The episode's date, e.g. 2024-05-01 (one file only).")]
+HostOption = Annotated[
+    list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")
+]
+GuestOption = Annotated[
+    list[str] | None, typer.Option("--guest", help="A guest's name; repeat for more.")
+]
+DateOption = Annotated[
+    str | None, typer.Option(help="The episode's date, e.g. 2024-05-01 (one file only).")
+]
 
 
 def _episode_overrides(*, show, title, hosts, guests, date):
@@ -239,7 +278,9 @@ def _episode_overrides(*, show, title, hosts, guests, date):
     from .ingest.sidecar import EpisodeInfo
 
     try:
-        info = EpisodeInfo(show=show, title=title, hosts=hosts or [], guests=guests or [], date=date)
+        info = EpisodeInfo(
+            show=show, title=title, hosts=hosts or [], guests=guests or [], date=date
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         option = {"hosts": "host", "guests": "guest"}.get(str(first["loc"][0]), first["loc"][0])
@@ -250,10 +291,21 @@ def _episode_overrides(*, show, title, hosts, guests, date):
 @app.command()
 def export(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="\\[jsonl|json|csv|md|srt|vtt|podcast-json]")] = "jsonl",
-    episode: Annotated[str | None, typer.Option(help="Only this episode (id or unique prefix).")] = None,
-    speaker: Annotated[str | None, typer.Option(help="Only this speaker (name, alias or close spelling).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one file per episode into this folder (created if missing).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="\\[jsonl|json|csv|md|srt|vtt|podcast-json]")
+    ] = "jsonl",
+    episode: Annotated[
+        str | None, typer.Option(help="Only this episode (id or unique prefix).")
+    ] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="Only this speaker (name, alias or close spelling).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write one file per episode into this folder (created if missing)."
+        ),
+    ] = None,
 ) -> None:
     """Write turns for other tools: to stdout, or one file per episode with --out.
 
@@ -277,15 +329,45 @@ def export(
 
 # --- search, quotes, speakers, topics ---------------------------------------------------------
 
-HIT_FIELDS = ["episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang", "start", "end",
-              "chapter", "source", "line", "score", "snippet"]
+HIT_FIELDS = [
+    "episode_id",
+    "turn",
+    "speaker",
+    "speaker_label",
+    "role",
+    "text",
+    "lang",
+    "start",
+    "end",
+    "chapter",
+    "source",
+    "line",
+    "score",
+    "snippet",
+]
 
-SpeakerOpt = Annotated[str | None, typer.Option("--speaker", "-s", help="Only turns by this speaker (name, alias or close spelling).")]
-TopicOpt = Annotated[str | None, typer.Option("--topic", "-t", help="Only turns on this topic (taxonomy topic or chapter title).")]
-EpisodeOpt = Annotated[str | None, typer.Option("--episode", "-e", help="Only this episode (id or unique prefix).")]
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...).")]
+SpeakerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--speaker", "-s", help="Only turns by this speaker (name, alias or close spelling)."
+    ),
+]
+TopicOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--topic", "-t", help="Only turns on this topic (taxonomy topic or chapter title)."
+    ),
+]
+EpisodeOpt = Annotated[
+    str | None, typer.Option("--episode", "-e", help="Only this episode (id or unique prefix).")
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...).")
+]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="How many hits at most.")]
-ContextOpt = Annotated[int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")]
+ContextOpt = Annotated[
+    int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")
+]
 
 
 def _run_search(request, fmt: str | None, db: Path | None, *, full_text: bool = False) -> None:
@@ -301,7 +383,9 @@ def _run_search(request, fmt: str | None, db: Path | None, *, full_text: bool = 
         if fmt == "table":
             from dataclasses import replace
 
-            output.message(f"No results for {request.query!r}; showing results for {result.suggestion!r}.")
+            output.message(
+                f"No results for {request.query!r}; showing results for {result.suggestion!r}."
+            )
             hits = search(store, replace(request, query=result.suggestion)).hits
         else:
             output.message(f"podkb: no results; did you mean {result.suggestion!r}?")
@@ -368,7 +452,12 @@ def _context_line(turn: dict[str, Any]):
 
 @app.command("search")
 def search_cmd(
-    query: Annotated[str | None, typer.Argument(help='Words, "exact phrases", OR, -exclude, prefix*. Optional with a filter.')] = None,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help='Words, "exact phrases", OR, -exclude, prefix*. Optional with a filter.'
+        ),
+    ] = None,
     speaker: SpeakerOpt = None,
     topic: TopicOpt = None,
     episode: EpisodeOpt = None,
@@ -384,14 +473,29 @@ def search_cmd(
     """
     from .search import SearchRequest
 
-    _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
-                              limit=limit, context=context), fmt, db)
+    _run_search(
+        SearchRequest(
+            query=query,
+            speaker=speaker,
+            topic=topic,
+            episode=episode,
+            lang=lang,
+            limit=limit,
+            context=context,
+        ),
+        fmt,
+        db,
+    )
 
 
 @app.command()
 def quotes(
-    speaker: Annotated[str, typer.Argument(help="The speaker: a name, an alias, or a close spelling.")],
-    query: Annotated[str | None, typer.Argument(help="Optional words the quote must contain.")] = None,
+    speaker: Annotated[
+        str, typer.Argument(help="The speaker: a name, an alias, or a close spelling.")
+    ],
+    query: Annotated[
+        str | None, typer.Argument(help="Optional words the quote must contain.")
+    ] = None,
     topic: TopicOpt = None,
     episode: EpisodeOpt = None,
     lang: LangOpt = None,
@@ -406,8 +510,20 @@ def quotes(
     """
     from .search import SearchRequest
 
-    _run_search(SearchRequest(query=query, speaker=speaker, topic=topic, episode=episode, lang=lang,
-                              limit=limit, context=context), fmt, db, full_text=True)
+    _run_search(
+        SearchRequest(
+            query=query,
+            speaker=speaker,
+            topic=topic,
+            episode=episode,
+            lang=lang,
+            limit=limit,
+            context=context,
+        ),
+        fmt,
+        db,
+        full_text=True,
+    )
 
 
 @app.command()
@@ -425,10 +541,20 @@ def speakers(db: DbOption = None, fmt: FormatOption = None) -> None:
 
         table = Table(header_style="bold")
         for col in ("speaker", "aliases", "roles", "episodes", "turns", "words"):
-            table.add_column(col, overflow="fold", justify="right" if col in ("episodes", "turns", "words") else "left")
+            table.add_column(
+                col,
+                overflow="fold",
+                justify="right" if col in ("episodes", "turns", "words") else "left",
+            )
         for r in rows:
-            table.add_row(output.text(r["name"] or "(unknown)", "bold"), output.text(", ".join(r["aliases"])),
-                          output.text(", ".join(r["roles"])), str(r["episodes"]), str(r["turns"]), str(r["words"]))
+            table.add_row(
+                output.text(r["name"] or "(unknown)", "bold"),
+                output.text(", ".join(r["aliases"])),
+                output.text(", ".join(r["roles"])),
+                str(r["episodes"]),
+                str(r["turns"]),
+                str(r["words"]),
+            )
         output.console().print(table)
     else:
         _emit_rows(rows, fmt, ["name", "aliases", "roles", "episodes", "turns", "words"])
@@ -454,17 +580,28 @@ def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
         for col in ("topic", "aliases", "turns", "episodes"):
             table.add_column(col, overflow="fold")
         for r in (r for r in rows if r["kind"] == "topic"):
-            table.add_row(output.text(r["name"], "bold"), output.text(", ".join(r["aliases"])), str(r["turns"]), str(r["episodes"]))
+            table.add_row(
+                output.text(r["name"], "bold"),
+                output.text(", ".join(r["aliases"])),
+                str(r["turns"]),
+                str(r["episodes"]),
+            )
         con.print(table)
         chapters = Table(title="Chapters (from the sources)", header_style="bold")
         for col in ("episode", "start", "chapter", "turns"):
             chapters.add_column(col, overflow="fold")
         for r in (r for r in rows if r["kind"] == "chapter"):
-            chapters.add_row(output.text(r["episode_id"], "cyan"), output.format_time(r["start"]),
-                             output.text(r["name"]), str(r["turns"]))
+            chapters.add_row(
+                output.text(r["episode_id"], "cyan"),
+                output.format_time(r["start"]),
+                output.text(r["name"]),
+                str(r["turns"]),
+            )
         con.print(chapters)
     else:
-        _emit_rows(rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"])
+        _emit_rows(
+            rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"]
+        )
 
 
 # --- batch ------------------------------------------------------------------------------------
@@ -472,8 +609,16 @@ def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
 
 @app.command()
 def batch(
-    file: Annotated[Path, typer.Argument(help="A YAML or JSON lines file of queries (query, filters, limit, name).")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write NAME.jsonl per query into this folder instead of one stream.")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(help="A YAML or JSON lines file of queries (query, filters, limit, name)."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write NAME.jsonl per query into this folder instead of one stream."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Run many searches from a file: one JSON lines stream, or one file per query with --out.
@@ -507,8 +652,15 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """A podcast transcript knowledge base for the terminal."""
 

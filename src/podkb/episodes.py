@@ -17,6 +17,12 @@ def resolve_episode(store: Store, query: str) -> str:
         raise UsageError(f"episode {query!r} is ambiguous: " + ", ".join(prefixed))
     from rapidfuzz import fuzz, process
 
-    close = [m[0] for m in process.extract(query, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; run `podkb episodes` to list them"
+    close = [
+        m[0] for m in process.extract(query, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    ]
+    hint = (
+        f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        if close
+        else "; run `podkb episodes` to list them"
+    )
     raise UsageError(f"no episode {query!r}{hint}")

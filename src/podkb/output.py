@@ -19,7 +19,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 # C0 (but \t and \n), DEL, C1, and the bidi embedding/override/isolate controls.
-_UNSAFE_TERMINAL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_UNSAFE_TERMINAL_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on, and U+FEFF, which
 # reading the file back would take for a byte-order mark and drop.
 _UNSAFE_JSON_RE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
@@ -37,10 +39,14 @@ def stdout_is_terminal() -> bool:
 
 
 def colour_enabled() -> bool:
-    return stdout_is_terminal() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    return (
+        stdout_is_terminal() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    )
 
 
-def resolve_format(requested: str | None, default_terminal: str = "table", default_pipe: str = "jsonl") -> str:
+def resolve_format(
+    requested: str | None, default_terminal: str = "table", default_pipe: str = "jsonl"
+) -> str:
     if requested:
         return requested
     return default_terminal if stdout_is_terminal() else default_pipe
@@ -144,8 +150,13 @@ def console(stderr: bool = False):
 
     if stderr:
         styled = sys.stderr.isatty() and "NO_COLOR" not in os.environ
-        return Console(stderr=True, highlight=False, markup=False, soft_wrap=True,
-                       color_system="auto" if styled else None)
+        return Console(
+            stderr=True,
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+            color_system="auto" if styled else None,
+        )
     return Console(
         highlight=False,
         markup=False,

@@ -38,7 +38,11 @@ class Term:
             else:
                 phrase.append(w)
         if cjk_singles:
-            return f"uni : {_literal(cjk_singles[0])}" if column == "body" else f"{column} : {_literal(cjk_singles[0])}"
+            return (
+                f"uni : {_literal(cjk_singles[0])}"
+                if column == "body"
+                else f"{column} : {_literal(cjk_singles[0])}"
+            )
         expr = _literal(" ".join(phrase))
         if self.prefix and not is_cjk(phrase[-1]):
             expr += " *"

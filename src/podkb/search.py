@@ -91,7 +91,9 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
         match_parts.insert(0, positive)
     if not match_parts and not sql_where:
         if query.negative:
-            raise UsageError("a query of only exclusions needs a filter (--speaker, --topic, --episode or --lang)")
+            raise UsageError(
+                "a query of only exclusions needs a filter (--speaker, --topic, --episode or --lang)"
+            )
         raise UsageError("give a query, or a filter (--speaker, --topic, --episode or --lang)")
 
     ranked = True
@@ -103,7 +105,15 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
                 f"{', '.join(repr(w) for w in common)} occur in more than {FREQUENT_SHARE:.0%} of turns: "
                 "hits are in episode order, not ranked; add a rarer word to rank them"
             )
-    rows = _run(store, match_parts, query.exclusion_expression(), sql_where, args, request.limit, ranked=ranked)
+    rows = _run(
+        store,
+        match_parts,
+        query.exclusion_expression(),
+        sql_where,
+        args,
+        request.limit,
+        ranked=ranked,
+    )
     terms = query.terms()
     result.hits = [_hit(row, terms) for row in rows]
     if request.context:
@@ -137,8 +147,14 @@ def _doc_freq(store: Store, word: str) -> int:
 
 
 def _run(
-    store: Store, match_parts: list[str], exclusion: str | None, where: list[str], args: list[Any], limit: int,
-    *, ranked: bool = True,
+    store: Store,
+    match_parts: list[str],
+    exclusion: str | None,
+    where: list[str],
+    args: list[Any],
+    limit: int,
+    *,
+    ranked: bool = True,
 ) -> list[sqlite3.Row]:
     columns = turn_columns_sql("t")
     if match_parts:
@@ -199,8 +215,10 @@ def _context(store: Store, hit: dict[str, Any], n: int) -> dict[str, list[dict[s
         (hit["episode_id"], hit["turn"] - n, hit["turn"] + n, hit["turn"]),
     ).fetchall()
     turns = [dict(zip(TURN_COLUMNS, r, strict=True)) for r in rows]
-    return {"before": [t for t in turns if t["turn"] < hit["turn"]],
-            "after": [t for t in turns if t["turn"] > hit["turn"]]}
+    return {
+        "before": [t for t in turns if t["turn"] < hit["turn"]],
+        "after": [t for t in turns if t["turn"] > hit["turn"]],
+    }
 
 
 # --- snippets ---------------------------------------------------------------------------------
@@ -261,7 +279,9 @@ def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     return merged
 
 
-def make_snippet(text: str, terms: list[Term], width: int = SNIPPET_CHARS) -> tuple[str, list[list[int]]]:
+def make_snippet(
+    text: str, terms: list[Term], width: int = SNIPPET_CHARS
+) -> tuple[str, list[list[int]]]:
     """A window of the turn around its first match, and the match spans inside the window."""
     flat = " ".join(text.split())
     spans = match_spans(flat, terms)
@@ -292,7 +312,9 @@ def make_snippet(text: str, terms: list[Term], width: int = SNIPPET_CHARS) -> tu
 
 def vocabulary(store: Store) -> dict[str, int]:
     """Indexed words (body column, spaced scripts only) with their document counts."""
-    return {term: docs for term, docs in store.body_terms() if not is_cjk(term) and not term.isdigit()}
+    return {
+        term: docs for term, docs in store.body_terms() if not is_cjk(term) and not term.isdigit()
+    }
 
 
 def suggest_query(store: Store, query: Query) -> str | None:
@@ -309,8 +331,13 @@ def suggest_query(store: Store, query: Query) -> str | None:
             if is_cjk(word) or word in vocab or len(word) < 3:
                 continue
             cutoff = 80 if len(word) >= 6 else 85
-            candidates = [c for c in process.extract(word, vocab.keys(), scorer=fuzz.ratio, limit=8,
-                                                     score_cutoff=cutoff) if abs(len(c[0]) - len(word)) <= 2]
+            candidates = [
+                c
+                for c in process.extract(
+                    word, vocab.keys(), scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
+                )
+                if abs(len(c[0]) - len(word)) <= 2
+            ]
             if not candidates:
                 continue
             best = max(candidates, key=lambda c: (c[1], vocab[c[0]]))[0]

@@ -72,27 +72,43 @@ def resolve_speaker(store: Store, query: str) -> str:
     if len(partial) == 1:
         return partial.pop()
     choices = list(aliases)
-    scored = process.extract(key, choices, scorer=fuzz.token_sort_ratio, processor=default_process, limit=5)
+    scored = process.extract(
+        key, choices, scorer=fuzz.token_sort_ratio, processor=default_process, limit=5
+    )
     best_by_name: dict[str, float] = {}
     for alias, score, _ in scored:
         name = aliases[alias]
         best_by_name[name] = max(best_by_name.get(name, 0.0), score)
     ranked = sorted(best_by_name.items(), key=lambda kv: -kv[1])
-    if ranked and ranked[0][1] >= RESOLVE_CUTOFF and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
+    if (
+        ranked
+        and ranked[0][1] >= RESOLVE_CUTOFF
+        and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5)
+    ):
         return ranked[0][0]
     raise UsageError(_unknown_speaker_message(query, partial, store, aliases))
 
 
-def _unknown_speaker_message(query: str, ambiguous: set[str], store: Store, aliases: dict[str, str]) -> str:
+def _unknown_speaker_message(
+    query: str, ambiguous: set[str], store: Store, aliases: dict[str, str]
+) -> str:
     if len(ambiguous) > 1:
-        return f"speaker {query!r} is ambiguous: " + ", ".join(sorted(ambiguous)) + "; give the full name"
+        return (
+            f"speaker {query!r} is ambiguous: "
+            + ", ".join(sorted(ambiguous))
+            + "; give the full name"
+        )
     suggestions = suggest_speakers(store, query, aliases=aliases)
     if suggestions:
-        return f"no speaker {query!r}; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+        return (
+            f"no speaker {query!r}; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+        )
     return f"no speaker {query!r}; run `podkb speakers` to list them"
 
 
-def suggest_speakers(store: Store, query: str, *, aliases: dict[str, str] | None = None, limit: int = 3) -> list[str]:
+def suggest_speakers(
+    store: Store, query: str, *, aliases: dict[str, str] | None = None, limit: int = 3
+) -> list[str]:
     from rapidfuzz import fuzz, process
     from rapidfuzz.utils import default_process
 
@@ -101,7 +117,11 @@ def suggest_speakers(store: Store, query: str, *, aliases: dict[str, str] | None
     aliases = aliases if aliases is not None else speaker_aliases(store)
     out: list[str] = []
     for alias, _score, _ in process.extract(
-        name_key(query), list(aliases), scorer=fuzz.WRatio, processor=default_process, limit=10,
+        name_key(query),
+        list(aliases),
+        scorer=fuzz.WRatio,
+        processor=default_process,
+        limit=10,
         score_cutoff=SUGGEST_CUTOFF,
     ):
         name = aliases[alias]
@@ -126,16 +146,37 @@ def speaker_summary(store: Store) -> list[dict]:
         " ORDER BY count(*) DESC, speaker"
     ):
         aliases = sorted(set(register.get(name, [])) | labels.get(name, set()))
-        rows.append({
-            "name": name, "aliases": aliases, "roles": sorted(roles.split(",")),
-            "episodes": episodes, "episode_ids": sorted(episode_ids.split(",")),
-            "turns": turns, "words": words or 0,
-        })
-    unknown = store.conn.execute("SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL").fetchone()
+        rows.append(
+            {
+                "name": name,
+                "aliases": aliases,
+                "roles": sorted(roles.split(",")),
+                "episodes": episodes,
+                "episode_ids": sorted(episode_ids.split(",")),
+                "turns": turns,
+                "words": words or 0,
+            }
+        )
+    unknown = store.conn.execute(
+        "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
+    ).fetchone()
     if unknown[0]:
-        rows.append({"name": None, "aliases": [], "roles": ["unknown"], "episodes": store.conn.execute(
-            "SELECT count(DISTINCT episode_id) FROM turns WHERE speaker IS NULL").fetchone()[0],
-            "episode_ids": [r[0] for r in store.conn.execute(
-                "SELECT DISTINCT episode_id FROM turns WHERE speaker IS NULL ORDER BY 1")],
-            "turns": unknown[0], "words": unknown[1] or 0})
+        rows.append(
+            {
+                "name": None,
+                "aliases": [],
+                "roles": ["unknown"],
+                "episodes": store.conn.execute(
+                    "SELECT count(DISTINCT episode_id) FROM turns WHERE speaker IS NULL"
+                ).fetchone()[0],
+                "episode_ids": [
+                    r[0]
+                    for r in store.conn.execute(
+                        "SELECT DISTINCT episode_id FROM turns WHERE speaker IS NULL ORDER BY 1"
+                    )
+                ],
+                "turns": unknown[0],
+                "words": unknown[1] or 0,
+            }
+        )
     return rows

@@ -66,8 +66,18 @@ _TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
 _SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX)
 
 TURN_COLUMNS = (
-    "episode_id", "turn", "speaker", "speaker_label", "role", "text", "lang",
-    "start", "end", "chapter", "source", "line",
+    "episode_id",
+    "turn",
+    "speaker",
+    "speaker_label",
+    "role",
+    "text",
+    "lang",
+    "start",
+    "end",
+    "chapter",
+    "source",
+    "line",
 )
 
 
@@ -161,7 +171,9 @@ class Store:
                     )
                 step()
                 version += 1
-                self.conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(version),))
+                self.conn.execute(
+                    "UPDATE meta SET value=? WHERE key='schema_version'", (str(version),)
+                )
 
     def _migrate_1_to_2(self) -> None:
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
@@ -178,7 +190,9 @@ class Store:
         self.refresh_summaries()
 
     def _schema_version(self) -> int | None:
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         if not tables:
             return None
         if "meta" not in tables:
@@ -245,11 +259,16 @@ class Store:
     # --- writes (call inside transaction()) -------------------------------------------------
 
     def existing_source_of(self, episode_id: str) -> str | None:
-        row = self.conn.execute("SELECT source FROM episodes WHERE episode_id=?", (episode_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT source FROM episodes WHERE episode_id=?", (episode_id,)
+        ).fetchone()
         return row[0] if row else None
 
     def delete_episode(self, episode_id: str) -> None:
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM turns WHERE episode_id=?", (episode_id,))]
+        ids = [
+            r[0]
+            for r in self.conn.execute("SELECT id FROM turns WHERE episode_id=?", (episode_id,))
+        ]
         self.conn.executemany("DELETE FROM turn_index WHERE rowid=?", ((i,) for i in ids))
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
         self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,))
@@ -275,9 +294,19 @@ class Store:
             " source_path, source_sha256, format, turns, chapters, ingested_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                episode.episode_id, episode.show, episode.title, episode.date, episode.lang,
-                json.dumps(episode.hosts, ensure_ascii=False), json.dumps(episode.guests, ensure_ascii=False),
-                episode.description, episode.source, source_path, source_sha256, fmt, 0,
+                episode.episode_id,
+                episode.show,
+                episode.title,
+                episode.date,
+                episode.lang,
+                json.dumps(episode.hosts, ensure_ascii=False),
+                json.dumps(episode.guests, ensure_ascii=False),
+                episode.description,
+                episode.source,
+                source_path,
+                source_sha256,
+                fmt,
+                0,
                 json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
                 datetime.now(UTC).isoformat(timespec="seconds"),
             ),
@@ -292,16 +321,42 @@ class Store:
             body, uni = index_fields(t.text)
             if t.chapter and t.chapter not in chapter_tokens:
                 chapter_tokens[t.chapter] = index_fields(t.chapter)[0]
-            rows.append((next_id, t.episode_id, t.turn, t.speaker, t.speaker_label, t.role, t.text, t.lang,
-                         t.start, t.end, t.chapter, t.source, t.line, word_count(t.text)))
-            index_rows.append((next_id, body, uni, token_key(t.speaker), episode_token,
-                               chapter_tokens[t.chapter] if t.chapter else ""))
+            rows.append(
+                (
+                    next_id,
+                    t.episode_id,
+                    t.turn,
+                    t.speaker,
+                    t.speaker_label,
+                    t.role,
+                    t.text,
+                    t.lang,
+                    t.start,
+                    t.end,
+                    t.chapter,
+                    t.source,
+                    t.line,
+                    word_count(t.text),
+                )
+            )
+            index_rows.append(
+                (
+                    next_id,
+                    body,
+                    uni,
+                    token_key(t.speaker),
+                    episode_token,
+                    chapter_tokens[t.chapter] if t.chapter else "",
+                )
+            )
             next_id += 1
             count += 1
             if len(rows) >= 1000:  # bounded memory: a huge episode streams in batches
                 self._insert_turns(rows, index_rows)
         self._insert_turns(rows, index_rows)
-        self.conn.execute("UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id))
+        self.conn.execute(
+            "UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id)
+        )
         return count
 
     def _insert_turns(self, rows: list[tuple], index_rows: list[tuple]) -> None:
@@ -332,7 +387,8 @@ class Store:
         total = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()[0]
         common = self.body_terms(more_than=int(total) // 10)
         self.conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('common_terms', ?)", (json.dumps(dict(common)),)
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('common_terms', ?)",
+            (json.dumps(dict(common)),),
         )
         self._common_terms = None
 
@@ -401,7 +457,9 @@ class Store:
         return int(row[0]) if row else self.conn.execute("SELECT count(*) FROM turns").fetchone()[0]
 
     def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
-        return [(r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")]
+        return [
+            (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
+        ]
 
     def episodes(self) -> list[Episode]:
         from .models import Episode
@@ -412,11 +470,15 @@ class Store:
     def episode(self, episode_id: str) -> Episode | None:
         from .models import Episode
 
-        row = self.conn.execute("SELECT * FROM episodes WHERE episode_id=?", (episode_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM episodes WHERE episode_id=?", (episode_id,)
+        ).fetchone()
         return Episode.model_validate(_episode_dict(row)) if row else None
 
     def episode_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT episode_id FROM episodes ORDER BY episode_id")]
+        return [
+            r[0] for r in self.conn.execute("SELECT episode_id FROM episodes ORDER BY episode_id")
+        ]
 
     def iter_turn_rows(
         self, *, episode_id: str | None = None, speakers: list[str] | None = None
@@ -436,20 +498,32 @@ class Store:
         for row in self.conn.execute(sql, args):
             yield dict(zip(TURN_COLUMNS, row, strict=True))
 
-    def turns(self, *, episode_id: str | None = None, speakers: list[str] | None = None) -> list[Turn]:
+    def turns(
+        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+    ) -> list[Turn]:
         from .models import Turn
 
-        return [Turn.model_validate(d) for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)]
+        return [
+            Turn.model_validate(d)
+            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)
+        ]
 
     def speaker_names(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT speaker FROM speaker_labels ORDER BY speaker")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT speaker FROM speaker_labels ORDER BY speaker"
+            )
+        ]
 
     def counts(self) -> dict[str, int]:
         one = self.conn.execute
         return {
             "episodes": one("SELECT count(*) FROM episodes").fetchone()[0],
             "turns": one("SELECT count(*) FROM turns").fetchone()[0],
-            "speakers": one("SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL").fetchone()[0],
+            "speakers": one(
+                "SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL"
+            ).fetchone()[0],
         }
 
 
@@ -465,9 +539,16 @@ def turn_columns_sql(table: str = "") -> str:
 
 def _episode_dict(row: sqlite3.Row) -> dict[str, Any]:
     return {
-        "episode_id": row["episode_id"], "show": row["show"], "title": row["title"], "date": row["date"],
-        "lang": row["lang"], "hosts": json.loads(row["hosts"]), "guests": json.loads(row["guests"]),
-        "description": row["description"], "source": row["source"], "turns": row["turns"],
+        "episode_id": row["episode_id"],
+        "show": row["show"],
+        "title": row["title"],
+        "date": row["date"],
+        "lang": row["lang"],
+        "hosts": json.loads(row["hosts"]),
+        "guests": json.loads(row["guests"]),
+        "description": row["description"],
+        "source": row["source"],
+        "turns": row["turns"],
         "chapters": json.loads(row["chapters"]),
     }
 

@@ -16,7 +16,9 @@ _CJK_CHAR = (
     "\U00020000-\U0002ebef"  # extensions B-F
 )
 CJK_RUN_RE = re.compile(f"[{_CJK_CHAR}]+")
-CJK_RE = CJK_RUN_RE  # compiling these classes costs milliseconds at start-up: one pattern serves both
+CJK_RE = (
+    CJK_RUN_RE  # compiling these classes costs milliseconds at start-up: one pattern serves both
+)
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _NON_LETTERS_RE = re.compile(r"[\W\d_]+")
 KANA_RE = re.compile("[\u3040-\u30ff]")
@@ -69,8 +71,12 @@ def is_cjk(token: str) -> bool:
         return False
     c = ord(token[0])
     return (
-        0x3040 <= c <= 0x30FF or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF
-        or 0xF900 <= c <= 0xFAFF or 0xAC00 <= c <= 0xD7AF or 0x20000 <= c <= 0x2EBEF
+        0x3040 <= c <= 0x30FF
+        or 0x3400 <= c <= 0x4DBF
+        or 0x4E00 <= c <= 0x9FFF
+        or 0xF900 <= c <= 0xFAFF
+        or 0xAC00 <= c <= 0xD7AF
+        or 0x20000 <= c <= 0x2EBEF
     )
 
 

@@ -39,7 +39,9 @@ class TopicFilter:
     def fts(self) -> str | None:
         if not self.terms:
             return None
-        parts = [t.fts("body") for t in self.terms] + [t.fts("chapter") for t in self.terms if t.words]
+        parts = [t.fts("body") for t in self.terms] + [
+            t.fts("chapter") for t in self.terms if t.words
+        ]
         return "(" + " OR ".join(parts) + ")"
 
 
@@ -60,8 +62,12 @@ def taxonomy() -> tuple[TopicEntry, ...]:
 
 
 def chapter_titles(store: Store) -> list[str]:
-    return [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT chapter FROM turns WHERE chapter IS NOT NULL ORDER BY chapter")]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT chapter FROM turns WHERE chapter IS NOT NULL ORDER BY chapter"
+        )
+    ]
 
 
 def resolve_topic(store: Store, name: str) -> TopicFilter:
@@ -82,9 +88,17 @@ def _unknown_topic(store: Store, name: str) -> str:
     from rapidfuzz.utils import default_process
 
     names = [t.name for t in taxonomy()] + chapter_titles(store)
-    close = [m[0] for m in process.extract(name, names, scorer=fuzz.WRatio, processor=default_process,
-                                           limit=3, score_cutoff=60)]
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "; run `podkb topics` to list them"
+    close = [
+        m[0]
+        for m in process.extract(
+            name, names, scorer=fuzz.WRatio, processor=default_process, limit=3, score_cutoff=60
+        )
+    ]
+    hint = (
+        f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        if close
+        else "; run `podkb topics` to list them"
+    )
     return f"no topic {name!r}{hint}"
 
 
@@ -94,15 +108,35 @@ def topic_counts(store: Store) -> list[dict]:
     for topic in taxonomy():
         flt = resolve_topic(store, topic.name)
         expr = flt.fts()
-        turns, episodes = store.conn.execute(
-            "SELECT count(*), count(DISTINCT t.episode_id) FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
-            " WHERE turn_index MATCH ?", (expr,)).fetchone() if expr else (0, 0)
-        rows.append({"kind": "topic", "name": topic.name, "aliases": topic.aliases, "turns": turns,
-                     "episodes": episodes})
+        turns, episodes = (
+            store.conn.execute(
+                "SELECT count(*), count(DISTINCT t.episode_id) FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
+                " WHERE turn_index MATCH ?",
+                (expr,),
+            ).fetchone()
+            if expr
+            else (0, 0)
+        )
+        rows.append(
+            {
+                "kind": "topic",
+                "name": topic.name,
+                "aliases": topic.aliases,
+                "turns": turns,
+                "episodes": episodes,
+            }
+        )
     for chapter, episode_id, turns, start in store.conn.execute(
         "SELECT chapter, episode_id, count(*), min(start) FROM turns WHERE chapter IS NOT NULL"
         " GROUP BY episode_id, chapter ORDER BY episode_id, min(turn)"
     ):
-        rows.append({"kind": "chapter", "name": chapter, "episode_id": episode_id, "turns": turns,
-                     "start": start})
+        rows.append(
+            {
+                "kind": "chapter",
+                "name": chapter,
+                "episode_id": episode_id,
+                "turns": turns,
+                "start": start,
+            }
+        )
     return rows

@@ -166,7 +166,7 @@ def _yaml_surprise(error: dict, node) -> str | None:
     if kind is None or raw is None:
         return None
     shown = str(value).lower() if isinstance(value, bool) else str(value)
-    return f"YAML reads {raw} as {kind} ({shown}); quote it: \"{raw}\""
+    return f'YAML reads {raw} as {kind} ({shown}); quote it: "{raw}"'
 
 
 def _node_at(text: str, loc: tuple):
@@ -187,7 +187,9 @@ def _node_at(text: str, loc: tuple):
                     break
             else:
                 return node
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
         else:
             break

@@ -20,21 +20,105 @@ _LABEL_RE = re.compile(
     rf"\s*(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
-_PARTICLES = {"de", "van", "von", "da", "di", "del", "della", "der", "den", "la", "le", "bin", "al", "el", "dos", "du", "ter"}
+_PARTICLES = {
+    "de",
+    "van",
+    "von",
+    "da",
+    "di",
+    "del",
+    "della",
+    "der",
+    "den",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "el",
+    "dos",
+    "du",
+    "ter",
+}
 _NOT_NAMES = {
-    "note", "notes", "update", "disclaimer", "transcript", "source", "timestamps", "warning", "tip",
-    "example", "summary", "edit", "editor's note", "ps", "p.s", "tl;dr", "tldr", "http", "https",
-    "question", "answer", "quote", "link", "links", "episode", "chapter", "title", "date", "time",
-    "so", "and", "but", "yes", "no", "well", "now", "here", "also", "why", "what", "how", "today",
-    "first", "second", "third", "finally", "important", "result", "results", "problem", "solution",
-    "goal", "step", "lesson", "fact", "rule", "reason", "idea", "point", "bonus", "spoiler",
-    "注意", "注", "备注", "備註", "更新", "快速问答", "快速問答", "问题", "問題", "提示",
+    "note",
+    "notes",
+    "update",
+    "disclaimer",
+    "transcript",
+    "source",
+    "timestamps",
+    "warning",
+    "tip",
+    "example",
+    "summary",
+    "edit",
+    "editor's note",
+    "ps",
+    "p.s",
+    "tl;dr",
+    "tldr",
+    "http",
+    "https",
+    "question",
+    "answer",
+    "quote",
+    "link",
+    "links",
+    "episode",
+    "chapter",
+    "title",
+    "date",
+    "time",
+    "so",
+    "and",
+    "but",
+    "yes",
+    "no",
+    "well",
+    "now",
+    "here",
+    "also",
+    "why",
+    "what",
+    "how",
+    "today",
+    "first",
+    "second",
+    "third",
+    "finally",
+    "important",
+    "result",
+    "results",
+    "problem",
+    "solution",
+    "goal",
+    "step",
+    "lesson",
+    "fact",
+    "rule",
+    "reason",
+    "idea",
+    "point",
+    "bonus",
+    "spoiler",
+    "注意",
+    "注",
+    "备注",
+    "備註",
+    "更新",
+    "快速问答",
+    "快速問答",
+    "问题",
+    "問題",
+    "提示",
 }
 _ROLE_WORD_RE = re.compile(
     r"(?i)^(?:host|co-?host|guest|interviewer|interviewee|moderator|narrator|announcer|"
     r"speaker|spk|voice|person|unknown)(?:[ _-]?(?:\d{1,3}|[a-z]))?$|^SPEAKER_\d+$"
 )
-_CJK_ROLE_RE = re.compile(r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白)[A-Za-z0-9甲乙丙一二三]?$")
+_CJK_ROLE_RE = re.compile(
+    r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白)[A-Za-z0-9甲乙丙一二三]?$"
+)
 _BULLET_RE = re.compile(r"^[•●◦▪\-*·]\s")
 _WORD_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'’.\-\u00c0-\u024f]*$")
 
@@ -63,10 +147,14 @@ def split_label(paragraph: str, known: frozenset[str] = frozenset()) -> LabelCan
     if not m:
         return None
     name = m.group("name").strip()
-    if not looks_like_name(name) and not (looks_like_lowercase_handle(name) and name.casefold() in known):
+    if not looks_like_name(name) and not (
+        looks_like_lowercase_handle(name) and name.casefold() in known
+    ):
         return None
     ts = m.group("ts")
-    return LabelCandidate(name=name, timestamp=parse_time(ts) if ts else None, rest=m.group("rest").strip())
+    return LabelCandidate(
+        name=name, timestamp=parse_time(ts) if ts else None, rest=m.group("rest").strip()
+    )
 
 
 def looks_like_name(name: str) -> bool:

@@ -18,10 +18,27 @@ from .catalog import Metadata, load_metadata, name_key
 from .decode import decode_bytes
 from .formats import read_transcript
 from .resolve import build_records
-from .sidecar import EpisodeInfo, is_chapters_sidecar, merge_entry, read_chapters_sidecar, read_sidecar
+from .sidecar import (
+    EpisodeInfo,
+    is_chapters_sidecar,
+    merge_entry,
+    read_chapters_sidecar,
+    read_sidecar,
+)
 
 # Files a folder walk picks up; a file named on the command line is read whatever its name.
-TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".jsonl", ".html", ".htm", ".text"}
+TRANSCRIPT_SUFFIXES = {
+    ".txt",
+    ".md",
+    ".markdown",
+    ".srt",
+    ".vtt",
+    ".json",
+    ".jsonl",
+    ".html",
+    ".htm",
+    ".text",
+}
 # A ten-hour episode is well under 1 MiB of text; 16 MiB reads in about 10 s. Larger files are
 # refused before they are read (logs, dumps, a wrong file), with the reason.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -86,7 +103,11 @@ def _walk(root: Path) -> Iterator[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if not name.startswith(".") and path.suffix.lower() in TRANSCRIPT_SUFFIXES and not is_chapters_sidecar(path):
+            if (
+                not name.startswith(".")
+                and path.suffix.lower() in TRANSCRIPT_SUFFIXES
+                and not is_chapters_sidecar(path)
+            ):
                 yield path
     yield from (Path(d) for d in unlistable)
 
@@ -196,7 +217,9 @@ def ingest_paths(
     metadata = metadata or load_metadata()
     files = discover(paths)
     if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
-        raise UsageError(f"a title, date or episode id describes one episode, but {len(files)} files were given")
+        raise UsageError(
+            f"a title, date or episode id describes one episode, but {len(files)} files were given"
+        )
     report = IngestReport()
     with store.transaction():
         for path in files:

@@ -27,16 +27,26 @@ def build_records(
     guests = [_canonical_participant(g, metadata) for g in guests]
     resolver = SpeakerResolver(metadata, hosts, guests, full_text)
 
-    episode_id = (entry.episode_id if entry and entry.episode_id else None) or raw.episode_id or slugify(
-        (entry.title if entry and entry.title else None) or raw.title or source.rsplit(".", 1)[0]
+    episode_id = (
+        (entry.episode_id if entry and entry.episode_id else None)
+        or raw.episode_id
+        or slugify(
+            (entry.title if entry and entry.title else None)
+            or raw.title
+            or source.rsplit(".", 1)[0]
+        )
     )
     implied_speaker, implied_role = _implied_side(raw, resolver, hosts, guests, metadata)
     if implied_role == "host" and implied_speaker and implied_speaker not in hosts and not entry:
         hosts.append(implied_speaker)
 
-    chapters, offset = align_chapters(raw.chapters, [t.start for t in raw.turns if t.start is not None])
+    chapters, offset = align_chapters(
+        raw.chapters, [t.start for t in raw.turns if t.start is not None]
+    )
     langs = [t.lang or detect_lang(t.text) for t in raw.turns]
-    episode_lang = (entry.lang if entry and entry.lang else None) or _dominant_lang(raw.turns, langs)
+    episode_lang = (entry.lang if entry and entry.lang else None) or _dominant_lang(
+        raw.turns, langs
+    )
 
     turns: list[Turn] = []
     previous_chapter: str | None = None
@@ -48,7 +58,11 @@ def build_records(
             speaker, role = rt.speaker, rt.role
         if lang == "zh" and episode_lang and episode_lang.startswith("zh"):
             lang = episode_lang  # characters common to both scripts: the episode's script decides
-        chapter = rt.chapter or _chapter_at(chapters, rt.start) or (previous_chapter if chapters else None)
+        chapter = (
+            rt.chapter
+            or _chapter_at(chapters, rt.start)
+            or (previous_chapter if chapters else None)
+        )
         previous_chapter = chapter
         last = turns[-1] if turns else None
         if (
@@ -100,9 +114,19 @@ def build_records(
 
 # A label that names a role, not a person ("Host:", "主持人："): the role is what the source says.
 _ROLE_LABELS = {
-    "host": "host", "co-host": "host", "cohost": "host", "interviewer": "host", "moderator": "host",
-    "主持人": "host", "主持": "host", "访谈者": "host",
-    "guest": "guest", "interviewee": "guest", "嘉宾": "guest", "来宾": "guest", "受访者": "guest",
+    "host": "host",
+    "co-host": "host",
+    "cohost": "host",
+    "interviewer": "host",
+    "moderator": "host",
+    "主持人": "host",
+    "主持": "host",
+    "访谈者": "host",
+    "guest": "guest",
+    "interviewee": "guest",
+    "嘉宾": "guest",
+    "来宾": "guest",
+    "受访者": "guest",
 }
 
 
@@ -116,7 +140,9 @@ class SpeakerResolver:
     then a register alias whose full name the transcript itself mentions, else the label.
     """
 
-    def __init__(self, metadata: Metadata, hosts: list[str], guests: list[str], full_text: str) -> None:
+    def __init__(
+        self, metadata: Metadata, hosts: list[str], guests: list[str], full_text: str
+    ) -> None:
         self.metadata = metadata
         self.hosts = hosts
         self.guests = guests
@@ -170,7 +196,11 @@ def _canonical_participant(name: str, metadata: Metadata) -> str:
 
 
 def _implied_side(
-    raw: RawTranscript, resolver: SpeakerResolver, hosts: list[str], guests: list[str], metadata: Metadata
+    raw: RawTranscript,
+    resolver: SpeakerResolver,
+    hosts: list[str],
+    guests: list[str],
+    metadata: Metadata,
 ) -> tuple[str | None, str]:
     """Who speaks where the source leaves labels out but the text shows the other side talking."""
     if not any(t.implied_role for t in raw.turns):
@@ -187,7 +217,9 @@ def _implied_side(
     return None, "unknown"
 
 
-def align_chapters(chapters: list[RawChapter], turn_starts: list[float]) -> tuple[list[RawChapter], float]:
+def align_chapters(
+    chapters: list[RawChapter], turn_starts: list[float]
+) -> tuple[list[RawChapter], float]:
     """Put a chapter list on the turns' clock.
 
     Show notes and transcripts are often cut from different edits (an intro added or removed),
@@ -209,7 +241,8 @@ def align_chapters(chapters: list[RawChapter], turn_starts: list[float]) -> tupl
     if count < 2 or count <= _hits(timed, turn_starts, 0):
         best = 0
     shifted = [
-        RawChapter(title=c.title, start=None if c.start is None else max(0.0, c.start - best)) for c in chapters
+        RawChapter(title=c.title, start=None if c.start is None else max(0.0, c.start - best))
+        for c in chapters
     ]
     return shifted, float(best)
 

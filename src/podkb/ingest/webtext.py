@@ -20,7 +20,9 @@ _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
 _CHAPTER_LINE_RE = re.compile(
     r"^(?:[•●▪\-*·]\s*)?[\[(]?(?P<ts>\d{1,2}(?::\d{2}){1,2})[\])]?\s*(?:[-–—|:]\s*)?(?P<title>\S.{0,150})$"
 )
-_NOTE_RE = re.compile(r"^(?:\*?(?:note|editor'?s note|disclaimer|注意|注|編按|编按|備註|备注)\s*[:：])", re.I)
+_NOTE_RE = re.compile(
+    r"^(?:\*?(?:note|editor'?s note|disclaimer|注意|注|編按|编按|備註|备注)\s*[:：])", re.I
+)
 _QUESTION_END_RE = re.compile(r"[?？][!！]?[\"”」』)）]*$")
 _TAG_QUESTION_RE = re.compile(
     r"(?:\b(?:right|ok|okay|yeah|no|huh|eh|you know|isn't it|is it|don't you think)\s*\?|"
@@ -32,15 +34,21 @@ _SIGNOFF_RE = re.compile(
     r"感謝您?收聽|感谢您?收听|謝謝收聽|谢谢收听|ご清聴"
 )
 _SELF_INTRO_RES = [
-    re.compile(r"我是(?:你們的|你们的|您的)?主持人\s*(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2}|[\u4e00-\u9fff]{2,4})"),
+    re.compile(
+        r"我是(?:你們的|你们的|您的)?主持人\s*(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2}|[\u4e00-\u9fff]{2,4})"
+    ),
     re.compile(r"I(?:'|’)m your host,?\s+(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})"),
-    re.compile(r"(?:this is|I(?:'|’)m) your host,?\s+(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})"),
+    re.compile(
+        r"(?:this is|I(?:'|’)m) your host,?\s+(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})"
+    ),
 ]
 _SHOW_FROM_WELCOME_RE = re.compile(
     r"(?i:welcome to)\s+(?:the\s+)?(?P<show>[A-Z][\w'’&.\-]*(?:\s+[A-Z0-9][\w'’&.\-]*){0,4})(?:\s+(?i:podcast))?[.,!]"
 )
 # Glued splice: scraped text ends in a word and the answer starts right after it, no space.
-_SPLICE_RE = re.compile(r"[a-z]{2}(?=(?:We|I|The|So|And|But|It|This|That|What|Yes|Yeah|Well|Sure|In|There|Our|My)\b)")
+_SPLICE_RE = re.compile(
+    r"[a-z]{2}(?=(?:We|I|The|So|And|But|It|This|That|What|Yes|Yeah|Well|Sure|In|There|Our|My)\b)"
+)
 _BIO_CUES_RE = re.compile(
     r"(?i)\bI(?:'|’)m an? [\w -]{0,60}?\b(?:engineer|scientist|researcher|manager|developer|founder)|"
     r"\bpreviously,? I (?:was|worked)\b|\byears of experience\b|\bI have expertise\b|\bpassionate (?:about|toward)"
@@ -124,7 +132,12 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if u.label is None:
             continue
         key = _key(u.label.name)
-        if counts[key] >= 2 or u.label.timestamp is not None or key in known or is_role_label(u.label.name):
+        if (
+            counts[key] >= 2
+            or u.label.timestamp is not None
+            or key in known
+            or is_role_label(u.label.name)
+        ):
             continue
         u.label = None
 
@@ -165,7 +178,10 @@ def _body_bounds(units: list[_Unit]) -> tuple[int, int]:
     if start is None:
         start = next((i for i, u in enumerate(units) if u.label), None)
     if start is None:
-        start = next((i for i, u in enumerate(units) if _is_prose(u.text) and not is_chrome(u.text)), len(units))
+        start = next(
+            (i for i, u in enumerate(units) if _is_prose(u.text) and not is_chrome(u.text)),
+            len(units),
+        )
     end = len(units)
     for i in range(start, len(units)):
         if is_chrome(units[i].text) or is_transcript_marker(units[i].text):
@@ -262,7 +278,9 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
     chapter_start_pending: float | None = None
     seen_label = False
 
-    def start_turn(unit: _Unit, text: str, key: str | None, label: str | None, ts: float | None) -> RawTurn:
+    def start_turn(
+        unit: _Unit, text: str, key: str | None, label: str | None, ts: float | None
+    ) -> RawTurn:
         nonlocal chapter_start_pending
         turn = RawTurn(text=text, line=unit.line, label=label, start=ts, chapter=chapter)
         if key == "<implied>":
@@ -357,7 +375,10 @@ def _introduces_question(body: list[_Unit], idx: int) -> bool:
     text = body[idx].text
     nxt = body[idx + 1] if idx + 1 < len(body) else None
     return (
-        text.endswith((":", "：")) and len(text) <= 40 and nxt is not None and not nxt.label
+        text.endswith((":", "："))
+        and len(text) <= 40
+        and nxt is not None
+        and not nxt.label
         and _is_question(nxt.text)
     )
 
