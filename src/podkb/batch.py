@@ -193,6 +193,7 @@ def _yaml_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
     if isinstance(data, dict) and set(data) == {"queries"}:
         data = data["queries"]
+        assert isinstance(node, yaml.MappingNode)
         node = next(v for k, v in node.value if k.value == "queries")
     if data is None:
         return []
@@ -214,7 +215,7 @@ def _yaml_line(node: Any, loc: tuple[Any, ...]) -> int | None:
     if loc and isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == loc[0]:
-                return value.start_mark.line + 1
+                return int(value.start_mark.line) + 1
     return None
 
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import output
 from .errors import ExitStatus, PodkbError, UsageError
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from .doctor import DoctorReport
+    from .ingest.sidecar import EpisodeInfo
+    from .models import Episode
+    from .search import SearchRequest
+    from .store import Store
 
 app = typer.Typer(
     name="podkb",
@@ -50,7 +59,7 @@ FormatOption = Annotated[
 ]
 
 
-def _store(db: Path | None, *, create: bool = False):
+def _store(db: Path | None, *, create: bool = False) -> Store:
     from .store import Store
 
     return Store(db, create=create)
@@ -218,6 +227,7 @@ def show(
     store = _store(db)
     episode_id = resolve_episode(store, episode)
     ep = store.episode(episode_id)
+    assert ep is not None  # resolve_episode found it
     rows = list(store.iter_turn_rows(episode_id=episode_id))
     if fmt == "table":
         _print_conversation(ep, rows)
@@ -229,7 +239,7 @@ def show(
         _emit_rows(rows, fmt, TURN_FIELDS)
 
 
-def _print_conversation(ep, rows: list[dict[str, Any]]) -> None:
+def _print_conversation(ep: Episode, rows: list[dict[str, Any]]) -> None:
     from rich.text import Text
 
     con = output.console()
@@ -272,7 +282,14 @@ DateOption = Annotated[
 ]
 
 
-def _episode_overrides(*, show, title, hosts, guests, date):
+def _episode_overrides(
+    *,
+    show: str | None,
+    title: str | None,
+    hosts: list[str] | None,
+    guests: list[str] | None,
+    date: str | None,
+) -> EpisodeInfo | None:
     from pydantic import ValidationError
 
     from .ingest.sidecar import EpisodeInfo
@@ -370,7 +387,9 @@ ContextOpt = Annotated[
 ]
 
 
-def _run_search(request, fmt: str | None, db: Path | None, *, full_text: bool = False) -> None:
+def _run_search(
+    request: SearchRequest, fmt: str | None, db: Path | None, *, full_text: bool = False
+) -> None:
     from .search import search
 
     fmt = _check_format(fmt, output.FORMATS)
@@ -440,7 +459,7 @@ def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, query: str | Non
             con.print(output.text("    --", "dim"))
 
 
-def _context_line(turn: dict[str, Any]):
+def _context_line(turn: dict[str, Any]) -> Text:
     from rich.text import Text
 
     line = Text()
@@ -793,7 +812,7 @@ def doctor(
         raise typer.Exit(ExitStatus.ERROR)
 
 
-def _print_doctor(report) -> None:
+def _print_doctor(report: DoctorReport) -> None:
     from rich.text import Text
 
     con = output.console()

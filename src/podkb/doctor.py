@@ -231,7 +231,10 @@ def _check_integrity(report: DoctorReport, conn: sqlite3.Connection) -> bool:
 
 
 def _check_index(report: DoctorReport, conn: sqlite3.Connection) -> None:
-    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+
+    def one(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
+
     reindex = "rebuild the search index from the turns: podkb doctor --repair"
     counts = {
         "episodes": one("SELECT count(*) FROM episodes"),

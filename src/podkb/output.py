@@ -16,7 +16,11 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console as RichConsole
+    from rich.text import Text
 
 # C0 (but \t and \n), DEL, C1, and the bidi embedding/override/isolate controls.
 _UNSAFE_TERMINAL_RE = re.compile(
@@ -138,7 +142,7 @@ def format_time(seconds: float | None) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}"
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False) -> RichConsole:
     """A rich Console that never interprets markup or highlights, coloured only for people."""
     from rich.console import Console as RichConsole
 
@@ -167,7 +171,7 @@ def console(stderr: bool = False):
     )
 
 
-def text(value: Any, style: str | None = None):
+def text(value: Any, style: str | None = None) -> Text:
     """Transcript data as a rich Text: literal, with unsafe characters made visible."""
     from rich.text import Text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import UsageError
 from .store import Store
@@ -130,7 +131,7 @@ def suggest_speakers(
     return out[:limit]
 
 
-def speaker_summary(store: Store) -> list[dict]:
+def speaker_summary(store: Store) -> list[dict[str, Any]]:
     """Every named speaker: aliases, roles, episodes, turn and word counts (most turns first)."""
     from .ingest.catalog import load_metadata
 

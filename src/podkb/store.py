@@ -314,8 +314,8 @@ class Store:
         episode_token = token_key(episode.episode_id)
         next_id = (self.conn.execute("SELECT max(id) FROM turns").fetchone()[0] or 0) + 1
         chapter_tokens: dict[str, str] = {}
-        rows: list[tuple] = []
-        index_rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
+        index_rows: list[tuple[Any, ...]] = []
         count = 0
         for t in turns:
             body, uni = index_fields(t.text)
@@ -359,7 +359,7 @@ class Store:
         )
         return count
 
-    def _insert_turns(self, rows: list[tuple], index_rows: list[tuple]) -> None:
+    def _insert_turns(self, rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]]) -> None:
         self.conn.executemany(
             'INSERT INTO turns(id, episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
             " chapter, source, line, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -409,7 +409,7 @@ class Store:
             self.conn.execute("DROP TABLE turn_index")
         _exec_script(self.conn, _TURN_INDEX)
         n = 0
-        index_rows: list[tuple] = []
+        index_rows: list[tuple[Any, ...]] = []
         for rowid, episode_id, speaker, text, chapter in self.conn.execute(
             "SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id"
         ).fetchall():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 # Han, kana, hangul and CJK punctuation-free ranges: scripts written without spaces between words.
 _CJK_CHAR = (
@@ -28,7 +29,7 @@ TOKEN_RE = re.compile(f"[{_CJK_CHAR}]+|[^\\W_{_CJK_CHAR}]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:
     import opencc  # imported lazily: only paths that meet Chinese text pay for it
 
     return opencc.OpenCC("t2s")
@@ -38,7 +39,7 @@ def to_simplified(text: str) -> str:
     """Traditional -> Simplified, many-to-one: suits keys and indexes, never display."""
     if not CJK_RE.search(text):
         return text
-    return _t2s().convert(text)
+    return str(_t2s().convert(text))
 
 
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -125,14 +126,14 @@ def detect_lang(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _s2t():
+def _s2t() -> Any:
     import opencc
 
     return opencc.OpenCC("s2t")
 
 
 def _has_simplified_only(han: str) -> bool:
-    return _s2t().convert(han) != han
+    return bool(_s2t().convert(han) != han)
 
 
 _EN_STOPWORDS = frozenset(

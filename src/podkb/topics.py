@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -102,7 +103,7 @@ def _unknown_topic(store: Store, name: str) -> str:
     return f"no topic {name!r}{hint}"
 
 
-def topic_counts(store: Store) -> list[dict]:
+def topic_counts(store: Store) -> list[dict[str, Any]]:
     """Each taxonomy topic with its matching turns and episodes, then each chapter with its turns."""
     rows = []
     for topic in taxonomy():

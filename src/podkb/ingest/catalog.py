@@ -10,6 +10,10 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import yaml
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -119,21 +123,21 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         node = _node_at(text, first["loc"])
         where = f"line {node.start_mark.line + 1}: " if node is not None else ""
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        msg = _yaml_surprise(first, node) or first["msg"]
+        msg = _yaml_surprise(dict(first), node) or first["msg"]
         if not first["loc"]:
             msg = f"expected a mapping with `{next(iter(model.model_fields))}:` at the top"
         raise InputError(f"{where}{loc}: {msg}{more}", path=str(path)) from None
 
 
 @lru_cache(maxsize=1)
-def _safe_loader():
+def _safe_loader() -> type[yaml.SafeLoader]:
     import yaml
 
     class SafeNoDuplicatesLoader(yaml.SafeLoader):
         """yaml.SafeLoader that refuses a key given twice (YAML keeps the last one, silently)."""
 
-        def construct_mapping(self, node, deep=False):
-            seen: set = set()
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=deep)
                 try:
@@ -153,7 +157,7 @@ def _safe_loader():
 _YAML_TYPES = {bool: "a boolean", int: "a number", float: "a number"}
 
 
-def _yaml_surprise(error: dict, node) -> str | None:
+def _yaml_surprise(error: dict[str, Any], node: Any) -> str | None:
     """Explain YAML 1.1 reading a name or time as something else (`NO` -> false, `1:30` -> 90)."""
     value = error.get("input")
     if error.get("type") != "string_type" or node is None or not hasattr(node, "value"):
@@ -169,7 +173,7 @@ def _yaml_surprise(error: dict, node) -> str | None:
     return f'YAML reads {raw} as {kind} ({shown}); quote it: "{raw}"'
 
 
-def _node_at(text: str, loc: tuple):
+def _node_at(text: str, loc: tuple[Any, ...]) -> Any:
     """Best-effort YAML node of a validation error: the deepest node its location reaches."""
     import yaml
 

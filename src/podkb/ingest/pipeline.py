@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import InputError, PodkbError, UsageError
 from ..models import Episode, Turn
 from ..store import Store
-from .catalog import Metadata, load_metadata, name_key
+from .catalog import CatalogEntry, Metadata, load_metadata, name_key
 from .decode import decode_bytes
 from .formats import read_transcript
 from .resolve import build_records
@@ -184,7 +184,7 @@ def parse_bytes(
     return episode, turns, hashlib.sha256(data).hexdigest(), raw.format
 
 
-def _known_names(metadata: Metadata, entry) -> frozenset[str]:
+def _known_names(metadata: Metadata, entry: CatalogEntry | None) -> frozenset[str]:
     names: set[str] = set()
     for sp in metadata.speakers:
         names.update(name_key(a) for a in (sp.name, *sp.aliases))
@@ -256,7 +256,7 @@ def ingest_paths(
     return report
 
 
-def _unique_id(store: Store, episode: Episode, turns: list[Turn]) -> tuple:
+def _unique_id(store: Store, episode: Episode, turns: list[Turn]) -> Episode:
     """Two different files never share an episode id: a clash gets a suffix from the file name."""
     existing = store.existing_source_of(episode.episode_id)
     if existing is None or existing == episode.source:

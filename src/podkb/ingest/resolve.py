@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from ..models import Chapter, Episode, Turn
+from ..models import Chapter, Episode, Role, Turn
 from ..text import detect_lang, fold
 from .catalog import CatalogEntry, Metadata, name_key
 from .raw import RawChapter, RawTranscript, RawTurn
@@ -83,7 +83,7 @@ def build_records(
                 turn=len(turns),
                 speaker=speaker,
                 speaker_label=rt.label,
-                role=role,
+                role=as_role(role),
                 text=rt.text,
                 lang=lang,
                 start=rt.start,
@@ -247,8 +247,16 @@ def align_chapters(
     return shifted, float(best)
 
 
+def as_role(value: str | None) -> Role:
+    """A role as stored: host or guest when the source says so, otherwise unknown."""
+    if value == "host":
+        return "host"
+    return "guest" if value == "guest" else "unknown"
+
+
 def _hits(chapters: list[RawChapter], turn_starts: list[float], offset: int) -> int:
-    return sum(1 for c in chapters if any(abs(c.start - offset - t) <= 1.0 for t in turn_starts))  # type: ignore[operator]
+    starts = [c.start for c in chapters if c.start is not None]
+    return sum(1 for s in starts if any(abs(s - offset - t) <= 1.0 for t in turn_starts))
 
 
 def _chapter_at(chapters: list[RawChapter], start: float | None) -> str | None:

@@ -99,7 +99,7 @@ def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -
 def _element_lines(text: str) -> list[int]:
     """1-based line of each element of a top-level JSON array."""
     decoder = json.JSONDecoder()
-    out = []
+    out: list[int] = []
     pos = text.index("[") + 1
     while True:
         while pos < len(text) and text[pos] in " \t\n\r,":
