@@ -1,22 +1,76 @@
 """Format detection from content (never from the file name) and dispatch to a reader.
 
-In order: WebVTT (`WEBVTT` header), SRT (a first cue with a `-->` timing line), JSON (Podcasting
-2.0 transcript, podkb turn records as an array or as JSON lines; a Podcasting 2.0 chapters file
-is refused with a hint), the Podcasting 2.0 HTML form (`<cite>` then `<p>`), Otter-style text
-(`Name  0:00` lines), and otherwise text (`Name: text` interviews, copied web pages).
+Readers are registered in detection order: the first whose `sniff` accepts the text reads it.
+JSON is parsed once and then offered to the JSON readers, each recognising its own shape.
+Adding a format is one module with a sniff and a read function, and one line here.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError
 from .raw import RawTranscript
 
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader may use besides the text."""
+
+    path: str = ""
+    # Folded names the catalog, sidecar and speaker register know: labels that are surely names.
+    known_names: frozenset[str] = frozenset()
+    # Times (from a chapters sidecar) that timed cues never merge across.
+    chapter_starts: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextReader:
+    name: str
+    sniff: Callable[[str], bool]
+    read: Callable[[str, ReadContext], RawTranscript]
+
+
+@dataclass(frozen=True)
+class JsonReader:
+    """A JSON shape: `sniff` sees the parsed data; `read` gets the text too (for line numbers)."""
+
+    name: str
+    sniff: Callable[[Any], bool]
+    read: Callable[[str, Any, ReadContext], RawTranscript]
+
+
 _JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
 
-FORMATS = ("vtt", "srt", "podcast-json", "turns-json", "turns-jsonl", "html", "otter", "text")
+
+def _text_readers() -> list[TextReader]:
+    from . import html_transcript, otter, subtitles, turn_records, webtext
+
+    return [
+        TextReader("vtt", subtitles.looks_like_vtt, subtitles.read_vtt_file),
+        TextReader("srt", subtitles.looks_like_srt, subtitles.read_srt_file),
+        TextReader("turns-jsonl", turn_records.looks_like_turn_jsonl, turn_records.read_jsonl),
+        TextReader("json", lambda text: bool(_JSON_START_RE.match(text)), _read_json),
+        TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
+        TextReader("otter", otter.looks_like_otter, otter.read),
+        # Last: `Name: text` interviews and copied web pages; it reads any text.
+        TextReader("text", lambda _text: True, webtext.read),
+    ]
+
+
+def _json_readers() -> list[JsonReader]:
+    from . import podcast_json, turn_records
+
+    return [
+        JsonReader("podcast-json", podcast_json.is_transcript, podcast_json.read),
+        JsonReader("podcast-chapters", podcast_json.is_chapters, _refuse_chapters),
+        JsonReader("turns-json", turn_records.is_turn_array, turn_records.read_array),
+        JsonReader("turns-json", turn_records.is_turn_record, turn_records.read_single),
+    ]
 
 
 def read_transcript(
@@ -26,55 +80,31 @@ def read_transcript(
     path: str = "",
     chapter_starts: tuple[float, ...] = (),
 ) -> RawTranscript:
-    """chapter_starts: times (from a chapters sidecar) that timed cues never merge across."""
-    from . import html_transcript, otter, subtitles, turn_records
-
-    if subtitles.looks_like_vtt(text):
-        return subtitles.read_vtt(text, known_names, chapter_starts)
-    if subtitles.looks_like_srt(text):
-        return subtitles.read_srt(text, known_names, chapter_starts)
-    if _JSON_START_RE.match(text):
-        if turn_records.looks_like_turn_lines(text) and not _parses(text):
-            return turn_records.read_turn_lines(text, path=path)
-        return _read_json(text, path, chapter_starts)
-    if html_transcript.looks_like_html_transcript(text):
-        return html_transcript.read_html_transcript(text, path=path)
-    if otter.looks_like_otter(text):
-        return otter.read_otter(text)
-    from .webtext import read_web_text
-
-    return read_web_text(text, known_names)
+    ctx = ReadContext(path=path, known_names=known_names, chapter_starts=chapter_starts)
+    for reader in _text_readers():
+        if reader.sniff(text):
+            return reader.read(text, ctx)
+    raise AssertionError("the text reader accepts any text")  # pragma: no cover
 
 
-def _parses(text: str) -> bool:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError:
-        return False
-    return True
-
-
-def _read_json(text: str, path: str, chapter_starts: tuple[float, ...]) -> RawTranscript:
-    from . import podcast_json, turn_records
-
+def _read_json(text: str, ctx: ReadContext) -> RawTranscript:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"line {exc.lineno}: invalid JSON: {exc.msg}", path=path) from None
-    if podcast_json.is_transcript(data):
-        return podcast_json.read_podcast_json(text, data, path=path, chapter_starts=chapter_starts)
-    if podcast_json.is_chapters(data):
-        raise InputError(
-            "a Podcasting 2.0 chapters file, not a transcript: name it after its transcript "
-            "(episode.chapters.json next to episode.srt) and ingest the transcript",
-            path=path,
-        )
-    if isinstance(data, list) and all(turn_records.is_turn_record(x) for x in data):
-        return turn_records.read_turn_array(text, data, path=path)
-    if turn_records.is_turn_record(data):  # a single record
-        return turn_records.records_to_transcript([(1, data)], "turns-json", path)
+        raise InputError(f"line {exc.lineno}: invalid JSON: {exc.msg}", path=ctx.path) from None
+    for reader in _json_readers():
+        if reader.sniff(data):
+            return reader.read(text, data, ctx)
     raise InputError(
         "JSON, but not a transcript podkb reads (a Podcasting 2.0 transcript with `segments`, "
         "or podkb turn records)",
-        path=path,
+        path=ctx.path,
+    )
+
+
+def _refuse_chapters(text: str, data: Any, ctx: ReadContext) -> RawTranscript:
+    raise InputError(
+        "a Podcasting 2.0 chapters file, not a transcript: name it after its transcript "
+        "(episode.chapters.json next to episode.srt) and ingest the transcript",
+        path=ctx.path,
     )

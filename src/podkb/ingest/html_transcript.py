@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .labels import parse_time
 from .raw import RawTranscript, RawTurn
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
 
 _FORM_RE = re.compile(
     r"<cite\b[^>]*>.*?</cite>\s*(?:<time\b[^>]*>.*?</time>\s*)?<p\b", re.IGNORECASE | re.DOTALL
@@ -109,3 +113,7 @@ class _TranscriptParser(HTMLParser):
             )
         )
         self._label_fresh = self._time_fresh = False
+
+
+def read(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_html_transcript(text, path=ctx.path)

@@ -13,9 +13,13 @@ not know: such turns keep no speaker. The "Transcribed by https://otter.ai" foot
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .labels import is_role_label, looks_like_name, parse_time
 from .raw import RawTranscript, RawTurn
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
 
 _HEADER_RE = re.compile(r"^(?P<name>\S.{0,59}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 _FOOTER_RE = re.compile(r"(?i)^transcribed by\s+https?://(?:www\.)?otter\.ai\S*$")
@@ -67,3 +71,7 @@ def read_otter(text: str) -> RawTranscript:
         raw.description = "\n\n".join(preamble)
     raw.turns = [t for t in raw.turns if t.text]
     return raw
+
+
+def read(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_otter(text)

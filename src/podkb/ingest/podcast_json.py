@@ -9,13 +9,16 @@ up to the end of a sentence. Every turn keeps the line of its first segment in t
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from .cues import Cue, merge_cues
 from .raw import RawChapter, RawTranscript
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
 
 _WS = " \t\n\r"
 
@@ -129,3 +132,7 @@ def _skip(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in _WS:
         pos += 1
     return pos
+
+
+def read(text: str, data: Any, ctx: ReadContext) -> RawTranscript:
+    return read_podcast_json(text, data, path=ctx.path, chapter_starts=ctx.chapter_starts)

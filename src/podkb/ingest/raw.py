@@ -3,6 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# What each non-blank source line is, for the ingest report and `ingest --explain`:
+# text: read into a turn; label: a speaker label on a line of its own; timing: a timestamp or
+# cue timing line (or cue number); metadata: front matter, headers, episode fields; chrome: page
+# furniture; duplicate: a repeated page or a rolling caption line; non_speech: [music],
+# **Break**; unaccounted: none of these (text that was lost: a file with many is refused).
+LineClass = Literal[
+    "text", "label", "timing", "metadata", "chrome", "duplicate", "non_speech", "unaccounted"
+]
+LINE_CLASSES: tuple[LineClass, ...] = (
+    "text",
+    "label",
+    "timing",
+    "metadata",
+    "chrome",
+    "duplicate",
+    "non_speech",
+    "unaccounted",
+)
 
 
 @dataclass
@@ -27,6 +47,12 @@ class RawTurn:
     speaker: str | None = None
     role: str | None = None
     lang: str | None = None
+    # The last source line (1-based, inclusive) the turn's text comes from; None: `line` only.
+    # Non-blank lines from `line` to `end_line` that the reader did not mark otherwise are text.
+    end_line: int | None = None
+    # Where timed pieces (cues, segments, words) start inside the turn: (character offset in
+    # `text`, seconds). Quotes take the time of the sentence they cite from these.
+    times: list[tuple[int, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -43,3 +69,17 @@ class RawTranscript:
     hosts: list[str] = field(default_factory=list)
     guests: list[str] = field(default_factory=list)
     episode_id: str | None = None  # when the source names its episode (podkb's turn records)
+    lang: str | None = None  # the episode's language when the source states it (front matter)
+    # Source lines the reader used for something other than turn text (1-based -> class).
+    line_classes: dict[int, LineClass] = field(default_factory=dict)
+    # Structured sources (JSON, XML) where lines do not map to speech: the number of words in
+    # the fields that hold speech, so that words kept can be checked against them.
+    source_words: int | None = None
+
+    def mark(self, line: int, cls: LineClass) -> None:
+        """Say what a source line (1-based) was used for; the first mark of a line stands."""
+        self.line_classes.setdefault(line, cls)
+
+    def mark_lines(self, first: int, last: int, cls: LineClass) -> None:
+        for line in range(first, last + 1):
+            self.mark(line, cls)

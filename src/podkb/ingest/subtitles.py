@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from .cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
 from .labels import parse_time
 from .raw import RawTranscript
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
 
 _TS = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TIMING_RE = re.compile(rf"^\s*(?P<start>{_TS})\s*-->\s*(?P<end>{_TS})(?:\s+.*)?$")
@@ -162,3 +166,11 @@ def _transcript(
     return RawTranscript(
         format=fmt, turns=merge_cues(cues, carry_over=True, boundaries=chapter_starts)
     )
+
+
+def read_srt_file(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_srt(text, ctx.known_names, ctx.chapter_starts)
+
+
+def read_vtt_file(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_vtt(text, ctx.known_names, ctx.chapter_starts)

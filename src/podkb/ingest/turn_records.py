@@ -8,13 +8,16 @@ become this file's, since that is where the turns are now read from.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from ..errors import InputError
 from ..models import Turn
 from .raw import RawChapter, RawTranscript, RawTurn
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
 
 # Enough of the contract to tell a turn record from any other JSON object.
 _SIGNATURE = {"episode_id", "turn", "text"}
@@ -108,3 +111,30 @@ def _element_lines(text: str) -> list[int]:
             return out
         out.append(text.count("\n", 0, pos) + 1)
         _, pos = decoder.raw_decode(text, pos)
+
+
+def looks_like_turn_jsonl(text: str) -> bool:
+    """JSON lines of turn records (a whole-file JSON document that parses is JSON, not lines)."""
+    if not looks_like_turn_lines(text):
+        return False
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return True
+    return False
+
+
+def read_jsonl(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_turn_lines(text, path=ctx.path)
+
+
+def is_turn_array(data: Any) -> bool:
+    return isinstance(data, list) and all(is_turn_record(x) for x in data)
+
+
+def read_array(text: str, data: Any, ctx: ReadContext) -> RawTranscript:
+    return read_turn_array(text, data, path=ctx.path)
+
+
+def read_single(text: str, data: Any, ctx: ReadContext) -> RawTranscript:
+    return records_to_transcript([(1, data)], "turns-json", ctx.path)

@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..text import fold
 from .chrome import is_chrome, is_show_notes_heading, is_transcript_marker
 from .labels import LabelCandidate, is_role_label, parse_time, split_label
 from .raw import RawChapter, RawTranscript, RawTurn
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
 _CHAPTER_LINE_RE = re.compile(
@@ -441,3 +445,7 @@ def _show_from_welcome(turns: list[RawTurn]) -> str | None:
         if m:
             return m.group("show").strip()
     return None
+
+
+def read(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_web_text(text, ctx.known_names)
