@@ -33,8 +33,8 @@ def main(argv: list[str]) -> int:
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     if kind == "podkb":
+        from podkb.catalog import load_metadata
         from podkb.ingest import ingest_paths
-        from podkb.ingest.catalog import load_metadata
         from podkb.store import Store
 
         load_metadata()  # imports and data files: paid once per process, not per turn

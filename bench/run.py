@@ -43,7 +43,8 @@ try:
     from podkb.ingest import ingest_paths
     from podkb.query import parse_query
     from podkb.search import SearchRequest, search
-    from podkb.store import Store, token_key
+    from podkb.store import Store
+    from podkb.store.sqlite import fts_clause, token_key
 except ImportError:  # pragma: no cover - a usage problem, said plainly
     sys.exit(
         "bench/run.py needs podkb installed: run it with the project's venv, "
@@ -192,9 +193,9 @@ def machine() -> dict:
 def match_expression(query: str, speaker: str | None) -> str:
     """The FTS5 MATCH text podkb's search() builds for this query and speaker filter."""
     parts = []
-    positive = parse_query(query).match_expression()
+    positive = parse_query(query).positive
     if positive:
-        parts.append(positive)
+        parts.append(" AND ".join(fts_clause(c) for c in positive))
     if speaker:
         parts.append(f'speaker : "{token_key(speaker)}"')
     return " AND ".join(f"({p})" for p in parts)

@@ -158,3 +158,10 @@ def test_ingest_of_a_folder_without_transcripts_says_so(run_cli, tmp_path):
     assert code == 2 and out == ""
     assert "no transcript files found" in err and str(tmp_path / "empty") in err
     assert not (tmp_path / "kb.db").exists()
+
+
+def test_a_db_url_of_an_unknown_engine_is_one_line_and_exit_2(run_cli):
+    code, out, err = run_cli("episodes", "--db", "mysql://ana:s3cret@db.example/kb")
+    assert code == 2 and out == ""
+    assert err.startswith("podkb: ") and "no storage engine for mysql://" in err
+    assert "s3cret" not in err and len(err.strip().split("\n")) == 1

@@ -23,8 +23,8 @@ from conftest import SEEDS
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from podkb.catalog import Metadata
 from podkb.errors import InputError
-from podkb.ingest.catalog import Metadata
 from podkb.ingest.decode import decode_bytes, normalise_text
 from podkb.ingest.formats import read_transcript
 from podkb.ingest.pipeline import parse_bytes
@@ -232,9 +232,9 @@ def test_normalise_text_is_idempotent_and_splits_only_on_newline(text):
 @SETTINGS
 @given(st.text(max_size=200))
 def test_text_functions_never_raise(text):
-    from podkb.ingest.catalog import name_key
+    from podkb.catalog import name_key
     from podkb.ingest.labels import split_label
-    from podkb.store import token_key
+    from podkb.store.sqlite import token_key
     from podkb.text import detect_lang, fold, index_fields, tokens
 
     folded = fold(text)

@@ -131,14 +131,14 @@ def test_quoted_values_are_read_as_written(run_cli, tmp_path):
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "\ufeffepisodes: []\n"])
 def test_empty_yaml_is_no_metadata(tmp_path, text):
-    from podkb.ingest.catalog import load_metadata
+    from podkb.catalog import load_metadata
 
     (tmp_path / "catalog.yaml").write_text(text, encoding="utf-8")
     assert load_metadata(tmp_path).catalog == {}
 
 
 def test_the_shipped_yaml_is_valid():
-    from podkb.ingest.catalog import data_dir, load_metadata
+    from podkb.catalog import data_dir, load_metadata
 
     meta = load_metadata(data_dir())
     assert meta.catalog and meta.speakers

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 from conftest import SEEDS
 
 from podkb.errors import StoreError
 from podkb.ingest import ingest_paths
-from podkb.store import SCHEMA_VERSION, Store
+from podkb.store import Store
+from podkb.store.sqlite import SCHEMA_VERSION
 
 
 def _ingest_one(path):
@@ -67,3 +70,64 @@ def test_summaries_follow_reingest(tmp_path):
         assert dict(
             store.conn.execute("SELECT speaker, sum(turns) FROM speaker_labels GROUP BY speaker")
         ) == {"Lewis Tunstall": 20, "Sheikh Shuvo": 20}
+
+
+# --- the store interface: only the backend knows its engine -------------------------------------
+
+_SRC = Path(__file__).resolve().parents[1] / "src" / "podkb"
+_ENGINE_WORDS = re.compile(r"\bsqlite3\b|\.conn\b|\bMATCH\b|\bbm25\(|\bPRAGMA\b|\bturn_index\b")
+
+
+def test_only_the_sqlite_backend_speaks_sql():
+    """speakers, topics, doctor, search, cli and ingest reach the store through its interface."""
+    offenders = [
+        f"{path.relative_to(_SRC)}:{n}"
+        for path in sorted(_SRC.rglob("*.py"))
+        if path != _SRC / "store" / "sqlite.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
+        if _ENGINE_WORDS.search(line.split("#")[0])
+    ]
+    assert offenders == []
+
+
+def test_the_sqlite_store_implements_the_interface():
+    from podkb.store.base import KnowledgeStore
+
+    wanted = {
+        name
+        for name in vars(KnowledgeStore)
+        if not name.startswith("_") or name in ("__enter__", "__exit__")
+    }
+    missing = {name for name in wanted if not hasattr(Store, name)}
+    assert wanted and missing == set()
+
+
+def test_a_location_with_an_unknown_scheme_is_refused_without_its_password(tmp_path):
+    from podkb.store import open_store
+
+    with pytest.raises(StoreError) as info:
+        open_store("mysql://ana:s3cret@db.example:3306/kb")
+    message = str(info.value)
+    assert "no storage engine for mysql://" in message
+    assert "s3cret" not in message and "ana@db.example" in message
+
+
+def test_a_sqlite_url_is_the_file_it_names(tmp_path):
+    from podkb.store import open_store
+
+    path = tmp_path / "kb.db"
+    with open_store(f"sqlite://{path}") as store:
+        assert store.location == str(path)
+    assert path.is_file()
+
+
+def test_a_store_failure_during_search_is_a_store_error_naming_the_store(tmp_path):
+    from podkb.search import SearchRequest, search
+
+    path = tmp_path / "kb.db"
+    _ingest_one(path)
+    with Store(path) as store:
+        store.conn.execute("DROP TABLE turns")  # a store damaged under podkb's feet
+        with pytest.raises(StoreError) as info:
+            search(store, SearchRequest(query="data"))
+    assert str(path) in str(info.value)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import InputError, PodkbError
 from .search import MAX_LIMIT, SearchRequest, SearchResult, search
-from .store import Store
+from .store import KnowledgeStore
 
 
 class BatchQuery(BaseModel):
@@ -130,14 +130,14 @@ def load_batch(path: Path) -> list[BatchEntry]:
     return entries
 
 
-def run_batch(store: Store, path: Path) -> BatchRun:
+def run_batch(store: KnowledgeStore, path: Path) -> BatchRun:
     """Validate the file, then run every search; a failing entry stops the batch, named by line."""
     run = BatchRun(entries=load_batch(path))
     for entry in run.entries:
         try:
             run.results.append(search(store, entry.request))
         except PodkbError as exc:
-            if exc.path == str(store.path):
+            if exc.path == store.location:
                 raise  # the store itself failed: not this entry's fault
             raise InputError(
                 f"line {entry.line}: {entry.name}: {exc.message}", path=str(path)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .ingest.sidecar import EpisodeInfo
     from .models import Episode
     from .search import SearchRequest
-    from .store import Store
+    from .store import KnowledgeStore
 
 app = typer.Typer(
     name="podkb",
@@ -41,7 +41,7 @@ app = typer.Typer(
 )
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
         help="Knowledge base file (default: $PODKB_DB, else the user data directory).",
@@ -59,10 +59,10 @@ FormatOption = Annotated[
 ]
 
 
-def _store(db: Path | None, *, create: bool = False) -> Store:
-    from .store import Store
+def _store(db: str | None, *, create: bool = False) -> KnowledgeStore:
+    from .store import open_store
 
-    return Store(db, create=create)
+    return open_store(db, create=create)
 
 
 def _check_format(fmt: str | None, allowed: tuple[str, ...]) -> str:
@@ -149,12 +149,12 @@ def ingest(
         "failed": len(report.failed),
         "turns": sum(f.turns for f in report.ok),
         "episodes": [f.episode_id for f in report.ok],
-        "store": {"path": str(store.path), **counts},
+        "store": {"path": store.location, **counts},
     }
     if fmt == "table":
         output.message(
             f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
-            f"Knowledge base {store.path}: {counts['episodes']} episodes, {counts['turns']} turns, "
+            f"Knowledge base {store.location}: {counts['episodes']} episodes, {counts['turns']} turns, "
             f"{counts['speakers']} speakers."
         )
     elif fmt == "json":
@@ -388,7 +388,7 @@ ContextOpt = Annotated[
 
 
 def _run_search(
-    request: SearchRequest, fmt: str | None, db: Path | None, *, full_text: bool = False
+    request: SearchRequest, fmt: str | None, db: str | None, *, full_text: bool = False
 ) -> None:
     from .search import search
 
@@ -734,14 +734,6 @@ def _run(argv: list[str] | None) -> int:
     except Exception as exc:
         if debug:
             raise
-        import sqlite3
-
-        if isinstance(exc, sqlite3.Error):
-            from .store import store_error
-
-            err = store_error(exc)
-            _error_line(str(err))
-            return err.exit_status
         _error_line(
             f"internal error ({type(exc).__name__}: {exc}); set PODKB_DEBUG=1 for the traceback"
         )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .errors import UsageError
-from .store import Store
+from .store import KnowledgeStore
 
 
-def resolve_episode(store: Store, query: str) -> str:
+def resolve_episode(store: KnowledgeStore, query: str) -> str:
     ids = store.episode_ids()
     if query in ids:
         return query

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import UsageError
 from .models import Episode
-from .store import TURN_COLUMNS, Store
+from .store import TURN_COLUMNS, KnowledgeStore
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json")
 FILE_SUFFIXES = {
@@ -43,7 +43,7 @@ _WORD_RE = re.compile(r"[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff
 
 
 def turn_rows(
-    store: Store, *, episode_id: str | None = None, speaker: str | None = None
+    store: KnowledgeStore, *, episode_id: str | None = None, speaker: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """Turn records as dicts (the JSON contract), in episode and turn order."""
     speakers = [speaker] if speaker else None
@@ -71,7 +71,7 @@ class ExportReport:
 
 
 def select(
-    store: Store, *, episode_id: str | None = None, speaker: str | None = None
+    store: KnowledgeStore, *, episode_id: str | None = None, speaker: str | None = None
 ) -> list[EpisodeExport]:
     """Episodes with their matching turns. Times are worked out over the whole episode, so a
     speaker's cue ends where the next person starts, not where that speaker next speaks."""
@@ -311,7 +311,7 @@ def _md_escape(text: str) -> str:
 
 
 def export(
-    store: Store,
+    store: KnowledgeStore,
     fmt: str,
     *,
     episode_id: str | None = None,

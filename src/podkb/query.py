@@ -1,10 +1,11 @@
-"""Query parsing: what a person types, as a safe FTS5 expression. Pure: no store, no I/O.
+"""Query parsing: what a person types, as a query tree. Pure: no store, no I/O, no engine syntax.
 
 Supported: words (all must match), "exact phrases", OR between terms, -exclusions, prefix*.
-Any input is safe: every term reaches FTS5 as a quoted string literal, so `AND`, a lone `"`,
-`-x` or `NEAR(` never raise a syntax error. Words are folded exactly as the index folds them
-(case, width, accents, Traditional/Simplified Chinese); CJK runs become bigram phrases, a
-single CJK character searches the unigram column.
+Any input parses: `AND`, a lone `"`, `-x` or `NEAR(` are words or operators here, never
+syntax for the engine (each backend compiles the tree to its own safe form, e.g.
+`store.sqlite.fts_term`). Words are folded exactly as the index folds them (case, width,
+accents, Traditional/Simplified Chinese); CJK runs stay whole, for the backend to index as
+bigrams.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import cjk_bigrams, is_cjk, tokens
+from .text import is_cjk, tokens
 
 _LEX_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -25,32 +26,11 @@ class Term:
     prefix: bool = False
     raw: str = ""
 
-    def fts(self, column: str = "body") -> str:
-        """This term as an FTS5 expression over the body (or another text) column and uni."""
-        cjk_singles: list[str] = []
-        phrase: list[str] = []
-        for w in self.words:
-            if is_cjk(w):
-                if len(w) == 1 and len(self.words) == 1:
-                    cjk_singles.append(w)
-                else:
-                    phrase.extend(cjk_bigrams(w))
-            else:
-                phrase.append(w)
-        if cjk_singles:
-            return (
-                f"uni : {_literal(cjk_singles[0])}"
-                if column == "body"
-                else f"{column} : {_literal(cjk_singles[0])}"
-            )
-        expr = _literal(" ".join(phrase))
-        if self.prefix and not is_cjk(phrase[-1]):
-            expr += " *"
-        alternatives = [f"{column} : {expr}"]
-        # "pre-training" also finds "pretraining": the joined form, where the words were joined.
+    def joined_form(self) -> str | None:
+        """The words joined, where a hyphen joined them: "pre-training" also finds "pretraining"."""
         if len(self.words) > 1 and "-" in self.raw and all(not is_cjk(w) for w in self.words):
-            alternatives.append(f"{column} : {_literal(''.join(self.words))}")
-        return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+            return "".join(self.words)
+        return None
 
 
 @dataclass
@@ -59,10 +39,6 @@ class Clause:
 
     terms: list[Term] = field(default_factory=list)
     negate: bool = False
-
-    def fts(self) -> str:
-        inner = " OR ".join(t.fts() for t in self.terms)
-        return f"({inner})" if len(self.terms) > 1 else inner
 
 
 @dataclass
@@ -84,21 +60,6 @@ class Query:
 
     def terms(self) -> list[Term]:
         return [t for c in self.positive for t in c.terms]
-
-    def match_expression(self) -> str | None:
-        """The FTS5 MATCH text for the positive clauses (None when there are none)."""
-        if not self.positive:
-            return None
-        return " AND ".join(c.fts() for c in self.positive)
-
-    def exclusion_expression(self) -> str | None:
-        if not self.negative:
-            return None
-        return " OR ".join(c.fts() for c in self.negative)
-
-
-def _literal(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def parse_query(text: str) -> Query:

@@ -1,24 +1,20 @@
-"""The search stage: a parsed query plus filters, run against the FTS5 index, ranked by BM25.
+"""The search stage: a parsed query plus filters, as a store-neutral TurnQuery, ranked by BM25.
 
-Filters on speaker and episode are written inside the MATCH expression as column filters
-(the fast path in FTS5); language and chapter filters are SQL conditions on the joined turn.
-Ties in score fall back to ingest order, which is episode order, then turn order.
+The store runs the query (see store.base.TurnQuery for what it promises); this module resolves
+the names a person typed, decides whether ranking is affordable, and cuts snippets.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import StoreError, UsageError
+from .errors import UsageError
 from .query import Query, Term, parse_query
-from .store import TURN_COLUMNS, Store, token_key, turn_columns_sql
+from .store import KnowledgeStore, TurnQuery
 from .text import fold, is_cjk
 
-# Column weights for bm25(): body, uni, speaker, episode, chapter. Filter columns never score.
-_BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3)"
 SNIPPET_CHARS = 160
 MAX_LIMIT = 10_000
 # FTS5 scores every match before it takes the best: a word in most turns costs a scan of them all
@@ -49,7 +45,7 @@ class SearchResult:
     note: str | None = None  # said to the person on stderr (e.g. why hits are unranked)
 
 
-def search(store: Store, request: SearchRequest) -> SearchResult:
+def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     """Ranked turns for a query and filters. Raises UsageError for unknown names or no criteria."""
     from .episodes import resolve_episode
     from .speakers import resolve_speaker
@@ -60,62 +56,49 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
         raise UsageError("--context must be 0 or more")
     query = parse_query(request.query or "")
     result = SearchResult(request=request)
-    match_parts: list[str] = []
-    sql_where: list[str] = []
-    args: list[Any] = []
-
+    speaker = episode_id = None
+    topic_terms: tuple[Term, ...] = ()
+    chapters: tuple[str, ...] | None = None
     if request.speaker:
-        result.speaker = resolve_speaker(store, request.speaker)
-        match_parts.append(f'speaker : "{token_key(result.speaker)}"')
+        speaker = result.speaker = resolve_speaker(store, request.speaker)
     if request.episode:
         episode_id = resolve_episode(store, request.episode)
-        match_parts.append(f'episode : "{token_key(episode_id)}"')
     if request.topic:
         from .topics import resolve_topic
 
         topic = resolve_topic(store, request.topic)
         result.topic = topic.name
         if topic.kind == "taxonomy":
-            expr = topic.fts()
-            if expr:
-                match_parts.append(expr)
+            topic_terms = topic.terms
         else:
-            sql_where.append(f"t.chapter IN ({','.join('?' * len(topic.chapters))})")
-            args.extend(topic.chapters)
-    if request.lang:
-        sql_where.append("(t.lang = ? OR t.lang LIKE ?)")
-        args.extend([request.lang, request.lang + "-%"])
-
-    positive = query.match_expression()
-    if positive:
-        match_parts.insert(0, positive)
-    if not match_parts and not sql_where:
+            chapters = topic.chapters
+    turn_query = TurnQuery(
+        all_of=tuple(query.positive),
+        none_of=tuple(query.negative),
+        speaker=speaker,
+        episode_id=episode_id,
+        topic_terms=topic_terms,
+        chapters=chapters,
+        lang=request.lang or None,
+        limit=request.limit,
+    )
+    if not turn_query.has_criteria:
         if query.negative:
             raise UsageError(
                 "a query of only exclusions needs a filter (--speaker, --topic, --episode or --lang)"
             )
         raise UsageError("give a query, or a filter (--speaker, --topic, --episode or --lang)")
 
-    ranked = True
-    if positive:
+    if query.positive:
         common = _too_common(store, query)
         if common:
-            ranked = False
+            turn_query = replace(turn_query, ranked=False)
             result.note = (
                 f"{', '.join(repr(w) for w in common)} occur in more than {FREQUENT_SHARE:.0%} of turns: "
                 "hits are in episode order, not ranked; add a rarer word to rank them"
             )
-    rows = _run(
-        store,
-        match_parts,
-        query.exclusion_expression(),
-        sql_where,
-        args,
-        request.limit,
-        ranked=ranked,
-    )
     terms = query.terms()
-    result.hits = [_hit(row, terms) for row in rows]
+    result.hits = [_hit(row, terms) for row in store.search_turns(turn_query)]
     if request.context:
         for hit in result.hits:
             hit["context"] = _context(store, hit, request.context)
@@ -124,7 +107,7 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
     return result
 
 
-def _too_common(store: Store, query: Query) -> list[str]:
+def _too_common(store: KnowledgeStore, query: Query) -> list[str]:
     """The query's words, if every positive clause is made only of very common words."""
     total = store.turn_count()
     if total < FREQUENT_MIN_TURNS:
@@ -141,80 +124,20 @@ def _too_common(store: Store, query: Query) -> list[str]:
     return words
 
 
-def _doc_freq(store: Store, word: str) -> int:
+def _doc_freq(store: KnowledgeStore, word: str) -> int:
     """Turns holding the word, if it is among the common words counted at ingest (else 0)."""
     return store.common_terms().get(word, 0)
 
 
-def _run(
-    store: Store,
-    match_parts: list[str],
-    exclusion: str | None,
-    where: list[str],
-    args: list[Any],
-    limit: int,
-    *,
-    ranked: bool = True,
-) -> list[sqlite3.Row]:
-    columns = turn_columns_sql("t")
-    if match_parts:
-        match = " AND ".join(f"({p})" for p in match_parts)
-        if exclusion:
-            match = f"({match}) NOT ({exclusion})"
-        score = _BM25 if ranked else "0.0"
-        if not where:
-            # Take the best rows inside FTS5 first, then join just those to their turns.
-            inner_order = "rank, rowid" if ranked else "rowid"
-            sql = (
-                f"SELECT {columns}, t.id AS id, r.rank AS rank FROM (SELECT rowid, {score} AS rank"
-                f" FROM turn_index WHERE turn_index MATCH ? ORDER BY {inner_order} LIMIT ?) r"
-                " JOIN turns t ON t.id = r.rowid ORDER BY r.rank, t.id"
-            )
-            return _execute(store, sql, [match, limit])
-        sql = (
-            f"SELECT {columns}, t.id AS id, {score} AS rank FROM turn_index"
-            " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?"
-        )
-        params: list[Any] = [match, *args]
-        order = "rank, t.id" if ranked else "turn_index.rowid"
-    else:
-        sql = f"SELECT {columns}, t.id AS id, 0.0 AS rank FROM turns t WHERE 1"
-        params = list(args)
-        order = "t.id"
-        if exclusion:
-            sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
-            params.append(exclusion)
-    for cond in where:
-        sql += f" AND {cond}"
-    sql += f" ORDER BY {order} LIMIT ?"
-    params.append(limit)
-    return _execute(store, sql, params)
+def _hit(row: dict[str, Any], terms: list[Term]) -> dict[str, Any]:
+    snippet, spans = make_snippet(row["text"], terms)
+    row["snippet"] = snippet
+    row["matches"] = spans
+    return row
 
 
-def _execute(store: Store, sql: str, params: list[Any]) -> list[sqlite3.Row]:
-    try:
-        return store.conn.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as exc:
-        # Parsing guarantees valid MATCH syntax; anything here is a store problem, said plainly.
-        raise StoreError(f"search failed: {exc}", path=str(store.path)) from None
-
-
-def _hit(row: sqlite3.Row, terms: list[Term]) -> dict[str, Any]:
-    hit = {c: row[c] for c in TURN_COLUMNS}
-    hit["score"] = round(-row["rank"], 4) if row["rank"] else 0.0
-    snippet, spans = make_snippet(hit["text"], terms)
-    hit["snippet"] = snippet
-    hit["matches"] = spans
-    return hit
-
-
-def _context(store: Store, hit: dict[str, Any], n: int) -> dict[str, list[dict[str, Any]]]:
-    rows = store.conn.execute(
-        f"SELECT {turn_columns_sql()} FROM turns"
-        " WHERE episode_id = ? AND turn BETWEEN ? AND ? AND turn != ? ORDER BY turn",
-        (hit["episode_id"], hit["turn"] - n, hit["turn"] + n, hit["turn"]),
-    ).fetchall()
-    turns = [dict(zip(TURN_COLUMNS, r, strict=True)) for r in rows]
+def _context(store: KnowledgeStore, hit: dict[str, Any], n: int) -> dict[str, list[dict[str, Any]]]:
+    turns = store.context_turns(hit["episode_id"], hit["turn"], n)
     return {
         "before": [t for t in turns if t["turn"] < hit["turn"]],
         "after": [t for t in turns if t["turn"] > hit["turn"]],
@@ -310,14 +233,14 @@ def make_snippet(
 # --- did you mean -----------------------------------------------------------------------------
 
 
-def vocabulary(store: Store) -> dict[str, int]:
+def vocabulary(store: KnowledgeStore) -> dict[str, int]:
     """Indexed words (body column, spaced scripts only) with their document counts."""
     return {
         term: docs for term, docs in store.body_terms() if not is_cjk(term) and not term.isdigit()
     }
 
 
-def suggest_query(store: Store, query: Query) -> str | None:
+def suggest_query(store: KnowledgeStore, query: Query) -> str | None:
     """The query with each unknown word replaced by the closest indexed word, if any is close."""
     from rapidfuzz import fuzz, process
 

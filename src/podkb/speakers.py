@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import UsageError
-from .store import Store
+from .store import KnowledgeStore
 
 # token_sort_ratio on folded names: "Lewis Tunstal" -> "Lewis Tunstall" (96), never "Lewis" -> "Louis
 # Armstrong". Below this a name is not resolved, only suggested.
@@ -20,14 +20,14 @@ class SpeakerMatch:
     score: float
 
 
-def speaker_aliases(store: Store) -> dict[str, str]:
+def speaker_aliases(store: KnowledgeStore) -> dict[str, str]:
     """Folded alias -> canonical name, for every speaker in the store (names, labels, register)."""
     return _with_register_aliases(_stored_aliases(store))
 
 
-def _stored_aliases(store: Store) -> dict[str, str]:
+def _stored_aliases(store: KnowledgeStore) -> dict[str, str]:
     """Folded names and labels as the store holds them -> canonical name."""
-    from .ingest.catalog import name_key
+    from .catalog import name_key
 
     table = {name_key(name): name for name in store.speaker_names()}
     for speaker, label in store.speaker_label_pairs():
@@ -38,7 +38,7 @@ def _stored_aliases(store: Store) -> dict[str, str]:
 
 def _with_register_aliases(stored: dict[str, str]) -> dict[str, str]:
     """`stored` plus the speakers.yaml aliases of the speakers it names."""
-    from .ingest.catalog import load_metadata, name_key
+    from .catalog import load_metadata, name_key
 
     table = dict(stored)
     in_store = set(stored.values())
@@ -49,13 +49,13 @@ def _with_register_aliases(stored: dict[str, str]) -> dict[str, str]:
     return table
 
 
-def resolve_speaker(store: Store, query: str) -> str:
+def resolve_speaker(store: KnowledgeStore, query: str) -> str:
     """The one canonical speaker a name means, or UsageError listing the closest speakers.
 
     Exact (folded) names and aliases win; then a fuzzy match that is clearly better than the
     next one. An ambiguous name (two speakers called "Chris") is never widened to both.
     """
-    from .ingest.catalog import name_key
+    from .catalog import name_key
 
     key = name_key(query)
     # Names and labels in the store answer most lookups without reading the register (YAML).
@@ -91,7 +91,7 @@ def resolve_speaker(store: Store, query: str) -> str:
 
 
 def _unknown_speaker_message(
-    query: str, ambiguous: set[str], store: Store, aliases: dict[str, str]
+    query: str, ambiguous: set[str], store: KnowledgeStore, aliases: dict[str, str]
 ) -> str:
     if len(ambiguous) > 1:
         return (
@@ -108,12 +108,12 @@ def _unknown_speaker_message(
 
 
 def suggest_speakers(
-    store: Store, query: str, *, aliases: dict[str, str] | None = None, limit: int = 3
+    store: KnowledgeStore, query: str, *, aliases: dict[str, str] | None = None, limit: int = 3
 ) -> list[str]:
     from rapidfuzz import fuzz, process
     from rapidfuzz.utils import default_process
 
-    from .ingest.catalog import name_key
+    from .catalog import name_key
 
     aliases = aliases if aliases is not None else speaker_aliases(store)
     out: list[str] = []
@@ -131,9 +131,9 @@ def suggest_speakers(
     return out[:limit]
 
 
-def speaker_summary(store: Store) -> list[dict[str, Any]]:
+def speaker_summary(store: KnowledgeStore) -> list[dict[str, Any]]:
     """Every named speaker: aliases, roles, episodes, turn and word counts (most turns first)."""
-    from .ingest.catalog import load_metadata
+    from .catalog import load_metadata
 
     register = {e.name: e.aliases for e in load_metadata().speakers}
     labels: dict[str, set[str]] = {}
@@ -141,43 +141,22 @@ def speaker_summary(store: Store) -> list[dict[str, Any]]:
         if label and label != speaker:
             labels.setdefault(speaker, set()).add(label)
     rows = []
-    for name, episodes, turns, words, roles, episode_ids in store.conn.execute(
-        "SELECT speaker, count(DISTINCT episode_id), count(*), sum(words), group_concat(DISTINCT role),"
-        " group_concat(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL GROUP BY speaker"
-        " ORDER BY count(*) DESC, speaker"
-    ):
-        aliases = sorted(set(register.get(name, [])) | labels.get(name, set()))
+    for facet in store.speaker_facets():
+        if facet.name is None:
+            aliases: list[str] = []
+            roles = ["unknown"]
+        else:
+            aliases = sorted(set(register.get(facet.name, [])) | labels.get(facet.name, set()))
+            roles = facet.roles
         rows.append(
             {
-                "name": name,
+                "name": facet.name,
                 "aliases": aliases,
-                "roles": sorted(roles.split(",")),
-                "episodes": episodes,
-                "episode_ids": sorted(episode_ids.split(",")),
-                "turns": turns,
-                "words": words or 0,
-            }
-        )
-    unknown = store.conn.execute(
-        "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
-    ).fetchone()
-    if unknown[0]:
-        rows.append(
-            {
-                "name": None,
-                "aliases": [],
-                "roles": ["unknown"],
-                "episodes": store.conn.execute(
-                    "SELECT count(DISTINCT episode_id) FROM turns WHERE speaker IS NULL"
-                ).fetchone()[0],
-                "episode_ids": [
-                    r[0]
-                    for r in store.conn.execute(
-                        "SELECT DISTINCT episode_id FROM turns WHERE speaker IS NULL ORDER BY 1"
-                    )
-                ],
-                "turns": unknown[0],
-                "words": unknown[1] or 0,
+                "roles": roles,
+                "episodes": len(facet.episode_ids),
+                "episode_ids": facet.episode_ids,
+                "turns": facet.turns,
+                "words": facet.words,
             }
         )
     return rows

@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from .catalog import data_dir, load_yaml_model, name_key
 from .errors import UsageError
-from .ingest.catalog import data_dir, load_yaml_model, name_key
 from .query import Term, make_term
-from .store import Store
+from .store import KnowledgeStore
 
 
 class TopicEntry(BaseModel):
@@ -37,14 +37,6 @@ class TopicFilter:
     terms: tuple[Term, ...] = ()
     chapters: tuple[str, ...] = ()
 
-    def fts(self) -> str | None:
-        if not self.terms:
-            return None
-        parts = [t.fts("body") for t in self.terms] + [
-            t.fts("chapter") for t in self.terms if t.words
-        ]
-        return "(" + " OR ".join(parts) + ")"
-
 
 @lru_cache(maxsize=4)
 def _taxonomy(directory: str) -> tuple[TopicEntry, ...]:
@@ -62,16 +54,11 @@ def taxonomy() -> tuple[TopicEntry, ...]:
     return _taxonomy(str(data_dir()))
 
 
-def chapter_titles(store: Store) -> list[str]:
-    return [
-        r[0]
-        for r in store.conn.execute(
-            "SELECT DISTINCT chapter FROM turns WHERE chapter IS NOT NULL ORDER BY chapter"
-        )
-    ]
+def chapter_titles(store: KnowledgeStore) -> list[str]:
+    return store.chapter_titles()
 
 
-def resolve_topic(store: Store, name: str) -> TopicFilter:
+def resolve_topic(store: KnowledgeStore, name: str) -> TopicFilter:
     """A taxonomy topic by name or alias, else the chapters whose titles contain the words."""
     key = name_key(name)
     for topic in taxonomy():
@@ -84,7 +71,7 @@ def resolve_topic(store: Store, name: str) -> TopicFilter:
     raise UsageError(_unknown_topic(store, name))
 
 
-def _unknown_topic(store: Store, name: str) -> str:
+def _unknown_topic(store: KnowledgeStore, name: str) -> str:
     from rapidfuzz import fuzz, process
     from rapidfuzz.utils import default_process
 
@@ -103,21 +90,12 @@ def _unknown_topic(store: Store, name: str) -> str:
     return f"no topic {name!r}{hint}"
 
 
-def topic_counts(store: Store) -> list[dict[str, Any]]:
+def topic_counts(store: KnowledgeStore) -> list[dict[str, Any]]:
     """Each taxonomy topic with its matching turns and episodes, then each chapter with its turns."""
     rows = []
     for topic in taxonomy():
         flt = resolve_topic(store, topic.name)
-        expr = flt.fts()
-        turns, episodes = (
-            store.conn.execute(
-                "SELECT count(*), count(DISTINCT t.episode_id) FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
-                " WHERE turn_index MATCH ?",
-                (expr,),
-            ).fetchone()
-            if expr
-            else (0, 0)
-        )
+        turns, episodes = store.count_matches(flt.terms)
         rows.append(
             {
                 "kind": "topic",
@@ -127,17 +105,14 @@ def topic_counts(store: Store) -> list[dict[str, Any]]:
                 "episodes": episodes,
             }
         )
-    for chapter, episode_id, turns, start in store.conn.execute(
-        "SELECT chapter, episode_id, count(*), min(start) FROM turns WHERE chapter IS NOT NULL"
-        " GROUP BY episode_id, chapter ORDER BY episode_id, min(turn)"
-    ):
+    for chapter in store.chapter_facets():
         rows.append(
             {
                 "kind": "chapter",
-                "name": chapter,
-                "episode_id": episode_id,
-                "turns": turns,
-                "start": start,
+                "name": chapter.name,
+                "episode_id": chapter.episode_id,
+                "turns": chapter.turns,
+                "start": chapter.start,
             }
         )
     return rows

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .catalog import name_key
+from ..catalog import name_key
 from .labels import is_role_label, split_label
 from .raw import RawTurn
 

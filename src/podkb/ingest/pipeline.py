@@ -5,16 +5,15 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, PodkbError, UsageError
+from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
+from ..errors import InputError, PodkbError, StoreError, UsageError
 from ..models import Episode, Turn
-from ..store import Store
-from .catalog import CatalogEntry, Metadata, load_metadata, name_key
+from ..store import KnowledgeStore
 from .decode import decode_bytes
 from .formats import read_transcript
 from .resolve import build_records
@@ -195,7 +194,7 @@ def _known_names(metadata: Metadata, entry: CatalogEntry | None) -> frozenset[st
 
 def ingest_paths(
     paths: Iterable[str | os.PathLike[str]],
-    store: Store,
+    store: KnowledgeStore,
     *,
     metadata: Metadata | None = None,
     encoding: str | None = None,
@@ -238,12 +237,13 @@ def ingest_paths(
                         fmt=fmt,
                     )
                 result.episode_id = episode.episode_id
+            except StoreError:
+                raise  # the store cannot be written: the whole ingest stops and rolls back
             except PodkbError as exc:
                 result.error = str(exc)
             except Exception as exc:
-                # A reader bug must not lose the other files: it becomes this file's error. A store
-                # failure (disk full, I/O) stops the whole ingest, which then rolls back.
-                if isinstance(exc, sqlite3.Error) or os.environ.get("PODKB_DEBUG") == "1":
+                # A reader bug must not lose the other files: it becomes this file's error.
+                if os.environ.get("PODKB_DEBUG") == "1":
                     raise
                 result.error = (
                     f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); "
@@ -256,7 +256,7 @@ def ingest_paths(
     return report
 
 
-def _unique_id(store: Store, episode: Episode, turns: list[Turn]) -> Episode:
+def _unique_id(store: KnowledgeStore, episode: Episode, turns: list[Turn]) -> Episode:
     """Two different files never share an episode id: a clash gets a suffix from the file name."""
     existing = store.existing_source_of(episode.episode_id)
     if existing is None or existing == episode.source:

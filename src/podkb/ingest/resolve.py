@@ -7,9 +7,9 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..catalog import CatalogEntry, Metadata, name_key
 from ..models import Chapter, Episode, Role, Turn
 from ..text import detect_lang, fold
-from .catalog import CatalogEntry, Metadata, name_key
 from .raw import RawChapter, RawTranscript, RawTurn
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import field_validator
 
+from ..catalog import CatalogEntry, EpisodeFields, load_yaml_model
 from ..errors import InputError
-from .catalog import CatalogEntry, EpisodeFields, load_yaml_model
 from .raw import RawChapter
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")

@@ -1,26 +1,38 @@
-"""The embedded store: one SQLite file with episodes, turns and a full-text index.
+"""The embedded store: one SQLite file with episodes, turns and an FTS5 full-text index.
 
-Every write is one transaction, so an ingest lands whole or not at all (SQLite's journal keeps
+This module is the only place that knows SQL, PRAGMAs and FTS5: it compiles podkb's query tree
+to FTS5 MATCH expressions, ranks with bm25(), runs the integrity checks of `podkb doctor`, and
+turns every sqlite3 error into a StoreError. Every write is one transaction, so an ingest lands whole or not at all (SQLite's journal keeps
 this true across a killed process). The schema carries a version; a store written by another
 version is migrated when podkb knows how, and refused with a message otherwise.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from .errors import StoreBusyError, StoreError
-from .text import fold, index_fields, word_count
+from ..errors import StoreBusyError, StoreError
+from ..text import cjk_bigrams, fold, index_fields, is_cjk, word_count
+from .base import (
+    TURN_COLUMNS,
+    ChapterFacet,
+    SpeakerFacet,
+    StoreHealth,
+    TurnQuery,
+    default_location,
+)
 
 if TYPE_CHECKING:
-    from .models import Episode, Turn
+    from ..models import Episode, Turn
+    from ..query import Clause, Term
 
 SCHEMA_VERSION = 2
 # How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
@@ -65,29 +77,15 @@ _TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
 );"""
 _SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX)
 
-TURN_COLUMNS = (
-    "episode_id",
-    "turn",
-    "speaker",
-    "speaker_label",
-    "role",
-    "text",
-    "lang",
-    "start",
-    "end",
-    "chapter",
-    "source",
-    "line",
-)
+# Column weights for bm25(): body, uni, speaker, episode, chapter. Filter columns never score.
+_BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3)"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def default_db_path() -> Path:
-    env = os.environ.get("PODKB_DB")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("podkb", appauthor=False)) / "podkb.db"
+    return Path(default_location())
 
 
 def busy_timeout() -> float:
@@ -105,7 +103,21 @@ def token_key(value: str | None) -> str:
     return out.strip("_") or "_none_"
 
 
-class Store:
+def _translated(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """sqlite3 errors leave the store as StoreError (busy, damaged, or as SQLite says)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            store = args[0]
+            raise store_error(exc, getattr(store, "path", None)) from None
+
+    return wrapper
+
+
+class SQLiteStore:
     """A podkb knowledge base in one SQLite file."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
@@ -179,7 +191,7 @@ class Store:
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
         if "words" not in columns:
             self.conn.execute("ALTER TABLE turns ADD COLUMN words INTEGER NOT NULL DEFAULT 0")
-            from .text import word_count
+            from ..text import word_count
 
             for rowid, text in self.conn.execute("SELECT id, text FROM turns").fetchall():
                 self.conn.execute("UPDATE turns SET words=? WHERE id=?", (word_count(text), rowid))
@@ -236,21 +248,31 @@ class Store:
     @contextmanager
     def savepoint(self, name: str = "item") -> Iterator[None]:
         """A nested all-or-nothing step inside transaction(): one episode, for example."""
-        self.conn.execute(f"SAVEPOINT {name}")
+        self._execute_translated(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException:
             if self.conn.in_transaction:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
+                self._execute_translated(f"ROLLBACK TO {name}")
+                self._execute_translated(f"RELEASE {name}")
             raise
         else:
-            self.conn.execute(f"RELEASE {name}")
+            self._execute_translated(f"RELEASE {name}")
+
+    def _execute_translated(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from None
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -258,12 +280,14 @@ class Store:
 
     # --- writes (call inside transaction()) -------------------------------------------------
 
+    @_translated
     def existing_source_of(self, episode_id: str) -> str | None:
         row = self.conn.execute(
             "SELECT source FROM episodes WHERE episode_id=?", (episode_id,)
         ).fetchone()
         return row[0] if row else None
 
+    @_translated
     def delete_episode(self, episode_id: str) -> None:
         ids = [
             r[0]
@@ -273,6 +297,7 @@ class Store:
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
         self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,))
 
+    @_translated
     def put_episode(
         self,
         episode: Episode,
@@ -372,6 +397,7 @@ class Store:
         rows.clear()
         index_rows.clear()
 
+    @_translated
     def refresh_summaries(self) -> None:
         """Recount what lookups read instead of scanning turns: speaker labels, turn count."""
         self.conn.execute("DELETE FROM speaker_labels")
@@ -392,6 +418,7 @@ class Store:
         )
         self._common_terms = None
 
+    @_translated
     def rebuild_index(self) -> int:
         """Rebuild the full-text index, turn counts and summaries from the turns (call inside
         transaction()). All of it is derived data, so this loses nothing. Returns turns indexed."""
@@ -435,6 +462,7 @@ class Store:
 
     _common_terms: dict[str, int] | None = None
 
+    @_translated
     def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
         """Indexed tokens of the text (words and CJK bigrams) in more than `more_than` turns,
         with their turn counts."""
@@ -445,6 +473,7 @@ class Store:
             "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND doc > ?", (more_than,)
         ).fetchall()
 
+    @_translated
     def common_terms(self) -> dict[str, int]:
         """Words in more than a tenth of the turns, with their turn counts (as of the last ingest)."""
         if self._common_terms is None:
@@ -452,29 +481,34 @@ class Store:
             self._common_terms = json.loads(row[0]) if row else {}
         return self._common_terms
 
+    @_translated
     def turn_count(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()
         return int(row[0]) if row else self.conn.execute("SELECT count(*) FROM turns").fetchone()[0]
 
+    @_translated
     def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
         return [
             (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
         ]
 
+    @_translated
     def episodes(self) -> list[Episode]:
-        from .models import Episode
+        from ..models import Episode
 
         rows = self.conn.execute("SELECT * FROM episodes ORDER BY episode_id").fetchall()
         return [Episode.model_validate(_episode_dict(r)) for r in rows]
 
+    @_translated
     def episode(self, episode_id: str) -> Episode | None:
-        from .models import Episode
+        from ..models import Episode
 
         row = self.conn.execute(
             "SELECT * FROM episodes WHERE episode_id=?", (episode_id,)
         ).fetchone()
         return Episode.model_validate(_episode_dict(row)) if row else None
 
+    @_translated
     def episode_ids(self) -> list[str]:
         return [
             r[0] for r in self.conn.execute("SELECT episode_id FROM episodes ORDER BY episode_id")
@@ -495,19 +529,26 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY episode_id, turn"
-        for row in self.conn.execute(sql, args):
-            yield dict(zip(TURN_COLUMNS, row, strict=True))
+        try:
+            cursor = self.conn.execute(sql, args)
+            while rows := cursor.fetchmany(1000):
+                for row in rows:
+                    yield dict(zip(TURN_COLUMNS, row, strict=True))
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from None
 
+    @_translated
     def turns(
         self, *, episode_id: str | None = None, speakers: list[str] | None = None
     ) -> list[Turn]:
-        from .models import Turn
+        from ..models import Turn
 
         return [
             Turn.model_validate(d)
             for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)
         ]
 
+    @_translated
     def speaker_names(self) -> list[str]:
         return [
             r[0]
@@ -516,6 +557,7 @@ class Store:
             )
         ]
 
+    @_translated
     def counts(self) -> dict[str, int]:
         one = self.conn.execute
         return {
@@ -525,6 +567,220 @@ class Store:
                 "SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL"
             ).fetchone()[0],
         }
+
+    @_translated
+    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            f"SELECT {turn_columns_sql()} FROM turns"
+            " WHERE episode_id = ? AND turn BETWEEN ? AND ? AND turn != ? ORDER BY turn",
+            (episode_id, turn - n, turn + n, turn),
+        ).fetchall()
+        return [dict(zip(TURN_COLUMNS, r, strict=True)) for r in rows]
+
+    # --- search and facets ------------------------------------------------------------------
+
+    @_translated
+    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
+        """Filters on speaker and episode are written inside the MATCH expression as column
+        filters (the fast path in FTS5); language and chapter filters are SQL conditions on the
+        joined turn. Ties in score fall back to ingest order."""
+        match_parts: list[str] = []
+        where: list[str] = []
+        args: list[Any] = []
+        if query.all_of:
+            match_parts.append(" AND ".join(fts_clause(c) for c in query.all_of))
+        if query.speaker:
+            match_parts.append(f'speaker : "{token_key(query.speaker)}"')
+        if query.episode_id:
+            match_parts.append(f'episode : "{token_key(query.episode_id)}"')
+        if query.topic_terms:
+            match_parts.append(fts_topic(query.topic_terms))
+        if query.chapters is not None:
+            where.append(f"t.chapter IN ({','.join('?' * len(query.chapters))})")
+            args.extend(query.chapters)
+        if query.lang:
+            where.append("(t.lang = ? OR t.lang LIKE ?)")
+            args.extend([query.lang, query.lang + "-%"])
+        exclusion = " OR ".join(fts_clause(c) for c in query.none_of) or None
+        rows = self._run_search(
+            match_parts, exclusion, where, args, query.limit, ranked=query.ranked
+        )
+        return [_scored(row) for row in rows]
+
+    def _run_search(
+        self,
+        match_parts: list[str],
+        exclusion: str | None,
+        where: list[str],
+        args: list[Any],
+        limit: int,
+        *,
+        ranked: bool,
+    ) -> list[sqlite3.Row]:
+        columns = turn_columns_sql("t")
+        if match_parts:
+            match = " AND ".join(f"({p})" for p in match_parts)
+            if exclusion:
+                match = f"({match}) NOT ({exclusion})"
+            score = _BM25 if ranked else "0.0"
+            if not where:
+                # Take the best rows inside FTS5 first, then join just those to their turns.
+                inner_order = "rank, rowid" if ranked else "rowid"
+                sql = (
+                    f"SELECT {columns}, t.id AS id, r.rank AS rank FROM (SELECT rowid, {score} AS rank"
+                    f" FROM turn_index WHERE turn_index MATCH ? ORDER BY {inner_order} LIMIT ?) r"
+                    " JOIN turns t ON t.id = r.rowid ORDER BY r.rank, t.id"
+                )
+                return self._search_rows(sql, [match, limit])
+            sql = (
+                f"SELECT {columns}, t.id AS id, {score} AS rank FROM turn_index"
+                " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?"
+            )
+            params: list[Any] = [match, *args]
+            order = "rank, t.id" if ranked else "turn_index.rowid"
+        else:
+            sql = f"SELECT {columns}, t.id AS id, 0.0 AS rank FROM turns t WHERE 1"
+            params = list(args)
+            order = "t.id"
+            if exclusion:
+                sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
+                params.append(exclusion)
+        for cond in where:
+            sql += f" AND {cond}"
+        sql += f" ORDER BY {order} LIMIT ?"
+        params.append(limit)
+        return self._search_rows(sql, params)
+
+    def _search_rows(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            # Compiling guarantees valid MATCH syntax; anything here is a store problem.
+            raise StoreError(f"search failed: {exc}", path=str(self.path)) from None
+
+    @_translated
+    def speaker_facets(self) -> list[SpeakerFacet]:
+        facets = [
+            SpeakerFacet(
+                name=name,
+                roles=sorted(json.loads(roles)),
+                episode_ids=sorted(json.loads(episode_ids)),
+                turns=turns,
+                words=words or 0,
+            )
+            for name, turns, words, roles, episode_ids in self.conn.execute(
+                "SELECT speaker, count(*), sum(words), json_group_array(DISTINCT role),"
+                " json_group_array(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
+                " GROUP BY speaker ORDER BY count(*) DESC, speaker"
+            )
+        ]
+        turns, words = self.conn.execute(
+            "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
+        ).fetchone()
+        if turns:
+            episode_ids = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT episode_id FROM turns WHERE speaker IS NULL ORDER BY 1"
+                )
+            ]
+            facets.append(
+                SpeakerFacet(
+                    name=None, roles=[], episode_ids=episode_ids, turns=turns, words=words or 0
+                )
+            )
+        return facets
+
+    @_translated
+    def chapter_titles(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT chapter FROM turns WHERE chapter IS NOT NULL ORDER BY chapter"
+            )
+        ]
+
+    @_translated
+    def chapter_facets(self) -> list[ChapterFacet]:
+        return [
+            ChapterFacet(name=chapter, episode_id=episode_id, turns=turns, start=start)
+            for chapter, episode_id, turns, start in self.conn.execute(
+                "SELECT chapter, episode_id, count(*), min(start) FROM turns"
+                " WHERE chapter IS NOT NULL GROUP BY episode_id, chapter"
+                " ORDER BY episode_id, min(turn)"
+            )
+        ]
+
+    @_translated
+    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+        if not terms:
+            return 0, 0
+        turns, episodes = self.conn.execute(
+            "SELECT count(*), count(DISTINCT t.episode_id) FROM turn_index"
+            " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?",
+            (fts_topic(terms),),
+        ).fetchone()
+        return int(turns), int(episodes)
+
+
+# --- the query tree compiled to FTS5 ----------------------------------------------------------
+
+
+def fts_term(term: Term, column: str = "body") -> str:
+    """A term as an FTS5 expression over the body (or another text) column and uni.
+
+    Every piece reaches FTS5 as a quoted string literal, so no input is a syntax error. CJK runs
+    become bigram phrases; a lone CJK character searches the unigram column."""
+    cjk_singles: list[str] = []
+    phrase: list[str] = []
+    for w in term.words:
+        if is_cjk(w):
+            if len(w) == 1 and len(term.words) == 1:
+                cjk_singles.append(w)
+            else:
+                phrase.extend(cjk_bigrams(w))
+        else:
+            phrase.append(w)
+    if cjk_singles:
+        return (
+            f"uni : {_literal(cjk_singles[0])}"
+            if column == "body"
+            else f"{column} : {_literal(cjk_singles[0])}"
+        )
+    expr = _literal(" ".join(phrase))
+    if term.prefix and not is_cjk(phrase[-1]):
+        expr += " *"
+    alternatives = [f"{column} : {expr}"]
+    joined = term.joined_form()
+    if joined is not None:
+        alternatives.append(f"{column} : {_literal(joined)}")
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+
+
+def fts_clause(clause: Clause) -> str:
+    inner = " OR ".join(fts_term(t) for t in clause.terms)
+    return f"({inner})" if len(clause.terms) > 1 else inner
+
+
+def fts_topic(terms: Sequence[Term]) -> str:
+    """Any of the terms, in the text or in the chapter title."""
+    parts = [fts_term(t, "body") for t in terms] + [
+        fts_term(t, "chapter") for t in terms if t.words
+    ]
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _scored(row: sqlite3.Row) -> dict[str, Any]:
+    hit = {c: row[c] for c in TURN_COLUMNS}
+    # bm25() is lower for better matches; podkb's score is higher for better ones.
+    hit["score"] = round(-row["rank"], 4) if row["rank"] else 0.0
+    return hit
 
 
 def _q(column: str) -> str:
@@ -569,3 +825,217 @@ def store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
     if "not a database" in msg or "malformed" in msg:
         return StoreError(f"damaged or not a podkb store ({msg}); run `podkb doctor`", path=where)
     return StoreError(f"store error: {msg}", path=where)
+
+
+# --- podkb doctor: checks that read the store without changing it -------------------------------
+
+
+def open_store(location: str | os.PathLike[str], *, create: bool = True) -> SQLiteStore:
+    return SQLiteStore(location, create=create)
+
+
+def diagnose(location: str | os.PathLike[str]) -> StoreHealth:
+    """SQLite's integrity check, the FTS5 index's own check, the index against the turns, the
+    episodes' turn counts and the summaries. Raises StoreBusyError if a writer holds the file."""
+    path = Path(location)
+    health = StoreHealth(location=str(path))
+    if not path.exists():
+        health.failed(
+            "store",
+            f"no knowledge base at {path}",
+            "run `podkb ingest <folder>` to create it, or point --db / $PODKB_DB at another store",
+        )
+        return health
+    health.size_bytes = path.stat().st_size if path.is_file() else None
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw",
+            uri=True,
+            timeout=busy_timeout(),
+            isolation_level=None,
+        )
+    except sqlite3.Error as exc:
+        health.failed("store", f"cannot open: {exc}", "check the path and its permissions")
+        return health
+    health.passed(
+        "store",
+        f"{health.size_bytes} bytes" if health.size_bytes is not None else "opened",
+    )
+    try:
+        if _check_schema(health, conn) and _check_integrity(health, conn):
+            _check_index(health, conn)
+    except sqlite3.DatabaseError as exc:
+        err = store_error(exc, path)
+        if isinstance(err, StoreBusyError):
+            raise err from None
+        health.failed("store", str(exc), _RECOVER.format(db=path))
+    finally:
+        conn.close()
+    return health
+
+
+def repair(location: str | os.PathLike[str]) -> None:
+    """Migrate an older schema, then rebuild the index, turn counts and summaries from the turns,
+    in one transaction. A store that fails SQLite's integrity check, or whose schema no podkb
+    migration reads, is left alone (diagnose says how to recover it)."""
+    health = diagnose(location)
+    for check in health.checks:
+        if check.name in ("store", "integrity") and not check.ok:
+            return
+        if check.name == "schema" and not check.ok and not health.migratable:
+            return
+    with SQLiteStore(location, create=False) as store, store.transaction():
+        store.rebuild_index()
+
+
+_RECOVER = (
+    "the file is damaged: keep a copy (cp {db} {db}.damaged), then restore a backup, or recover "
+    "what SQLite can read (sqlite3 {db} .recover | sqlite3 recovered.db), or re-ingest your "
+    "transcripts into a new store (podkb ingest --db new.db <folders>)"
+)
+
+
+def _check_schema(health: StoreHealth, conn: sqlite3.Connection) -> bool:
+    path = health.location
+    try:
+        tables = {
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        }
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        health.failed("store", f"not a readable SQLite database ({exc})", _RECOVER.format(db=path))
+        return False
+    if "meta" not in tables:
+        health.failed(
+            "schema",
+            "not a podkb store (no meta table)",
+            "point --db at a podkb store; podkb never writes into other databases",
+        )
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    try:
+        version = int(row[0]) if row else None
+    except ValueError:
+        version = None
+    health.schema_version = version
+    health.migratable = version is not None and 1 <= version < SCHEMA_VERSION
+    if version != SCHEMA_VERSION:
+        if version is not None and version > SCHEMA_VERSION:
+            advice = "upgrade podkb to read this store"
+        elif version is not None and version >= 1:
+            advice = "podkb migrates it when it next opens it; podkb doctor --repair does it now"
+        else:
+            advice = (
+                "re-ingest your transcripts into a new store (podkb ingest --db new.db <folders>)"
+            )
+        health.failed(
+            "schema", f"schema version {version}, this podkb reads {SCHEMA_VERSION}", advice
+        )
+        return False
+    missing = {"episodes", "turns", "turn_index", "speaker_labels"} - tables
+    if missing:
+        health.failed(
+            "schema",
+            f"missing tables: {', '.join(sorted(missing))}",
+            _RECOVER.format(db=path),
+        )
+        return False
+    health.passed("schema", f"version {version}")
+    return True
+
+
+def _check_integrity(health: StoreHealth, conn: sqlite3.Connection) -> bool:
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        rows, fk = [str(exc)], []
+    if rows != ["ok"]:
+        health.failed("integrity", "; ".join(rows[:5]), _RECOVER.format(db=health.location))
+    elif fk:
+        health.failed(
+            "integrity",
+            f"{len(fk)} rows point at missing rows (foreign keys)",
+            _RECOVER.format(db=health.location),
+        )
+    else:
+        health.passed("integrity", "SQLite integrity check: ok")
+    return rows == ["ok"]
+
+
+def _check_index(health: StoreHealth, conn: sqlite3.Connection) -> None:
+
+    def one(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
+
+    reindex = "rebuild the search index from the turns: podkb doctor --repair"
+    counts = {
+        "episodes": one("SELECT count(*) FROM episodes"),
+        "turns": one("SELECT count(*) FROM turns"),
+        "speakers": one("SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL"),
+    }
+    health.counts = counts
+    try:
+        counts["indexed_turns"] = one("SELECT count(*) FROM turn_index")
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        health.failed("fts", f"full-text index unreadable ({exc})", reindex)
+        return
+    try:
+        # FTS5's own check: the index matches the text the table stores.
+        conn.execute("INSERT INTO turn_index(turn_index) VALUES('integrity-check')")
+        health.passed("fts", "full-text index integrity check: ok")
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        health.failed("fts", f"full-text index damaged ({exc})", reindex)
+    unindexed = one("SELECT count(*) FROM turns WHERE id NOT IN (SELECT rowid FROM turn_index)")
+    stale = one("SELECT count(*) FROM turn_index WHERE rowid NOT IN (SELECT id FROM turns)")
+    if unindexed or stale:
+        health.failed(
+            "index",
+            f"{unindexed} turns missing from the search index, {stale} index rows "
+            "for turns that no longer exist",
+            reindex,
+        )
+    else:
+        health.passed("index", f"{counts['indexed_turns']} of {counts['turns']} turns indexed")
+    wrong = one(
+        "SELECT count(*) FROM episodes e"
+        " WHERE e.turns != (SELECT count(*) FROM turns t WHERE t.episode_id = e.episode_id)"
+    )
+    orphans = one(
+        "SELECT count(*) FROM turns WHERE episode_id NOT IN (SELECT episode_id FROM episodes)"
+    )
+    if wrong or orphans:
+        health.failed(
+            "episodes",
+            f"{wrong} episodes with a wrong turn count, {orphans} turns of no episode",
+            reindex if not orphans else _RECOVER.format(db=health.location),
+        )
+    else:
+        health.passed("episodes", f"{counts['episodes']} episodes, turn counts match")
+    # What lookups read instead of scanning turns: the turn count and the speaker labels.
+    stored = conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()
+    labels_off = one(
+        "SELECT count(*) FROM (SELECT speaker, speaker_label AS label, count(*) AS n FROM turns"
+        " WHERE speaker IS NOT NULL GROUP BY speaker, speaker_label"
+        " EXCEPT SELECT speaker, label, turns FROM speaker_labels)"
+    ) + one(
+        "SELECT count(*) FROM (SELECT speaker, label, turns FROM speaker_labels EXCEPT"
+        " SELECT speaker, speaker_label, count(*) FROM turns WHERE speaker IS NOT NULL"
+        " GROUP BY speaker, speaker_label)"
+    )
+    count_off = stored is not None and str(stored[0]) != str(counts["turns"])
+    if labels_off or count_off:
+        detail = f"{labels_off} speaker label summaries out of date" + (
+            f", turn count {stored[0]} for {counts['turns']} turns" if count_off else ""
+        )
+        health.failed("summaries", detail, reindex)
+    else:
+        health.passed("summaries", "speaker labels and turn count match the turns")

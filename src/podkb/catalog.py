@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from ..errors import InputError
-from ..text import fold
+from .errors import InputError
+from .text import fold
 
 
 class _Strict(BaseModel):
@@ -205,7 +205,7 @@ def data_dir() -> Path:
     override = os.environ.get("PODKB_DATA")
     if override:
         return Path(override)
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parent
     installed = package / "data"  # a wheel install puts data/ inside the package
     if installed.is_dir():
         return installed

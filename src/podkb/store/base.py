@@ -1,0 +1,245 @@
+"""What every storage engine offers podkb: the store interface.
+
+The rest of podkb (ingest, search, speakers, topics, export, doctor, the CLI) talks to a
+`KnowledgeStore` and never to a database driver. A backend owns its SQL, its index and its
+error mapping: whatever its driver raises leaves the backend as a `StoreError`
+(`StoreBusyError` when another writer holds the store). The query it receives is a tree
+(`TurnQuery` made of `query.Clause` and `query.Term`), which each backend compiles itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..models import Episode, Turn
+    from ..query import Clause, Term
+
+# The turn record as stores hand it out (plain dicts with these keys, in this order).
+TURN_COLUMNS = (
+    "episode_id",
+    "turn",
+    "speaker",
+    "speaker_label",
+    "role",
+    "text",
+    "lang",
+    "start",
+    "end",
+    "chapter",
+    "source",
+    "line",
+)
+
+
+def default_location() -> str:
+    """$PODKB_DB, else podkb.db in the user data directory."""
+    env = os.environ.get("PODKB_DB")
+    if env:
+        return env
+    from pathlib import Path
+
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("podkb", appauthor=False)) / "podkb.db")
+
+
+@dataclass(frozen=True)
+class TurnQuery:
+    """A search, backend-neutral: which turns match, how they are filtered and ordered.
+
+    A turn matches when every clause of `all_of` matches (a clause: any of its terms) and no
+    clause of `none_of` does. `topic_terms` matches when any term occurs in the text or in the
+    turn's chapter title; `chapters` keeps turns of those chapter titles. Ranked results come
+    best first by BM25 over the text (chapter titles weigh less; filters never score), ties in
+    ingest order; unranked results come in ingest order with score 0.
+    """
+
+    all_of: tuple[Clause, ...] = ()
+    none_of: tuple[Clause, ...] = ()
+    speaker: str | None = None
+    episode_id: str | None = None
+    topic_terms: tuple[Term, ...] = ()
+    chapters: tuple[str, ...] | None = None
+    lang: str | None = None  # "zh" also keeps "zh-Hans" and "zh-Hant"
+    limit: int = 10
+    ranked: bool = True
+
+    @property
+    def has_criteria(self) -> bool:
+        return bool(
+            self.all_of
+            or self.speaker
+            or self.episode_id
+            or self.topic_terms
+            or self.chapters is not None
+            or self.lang
+        )
+
+
+@dataclass(frozen=True)
+class SpeakerFacet:
+    """One speaker's share of the knowledge base (name None: the turns of no known speaker)."""
+
+    name: str | None
+    roles: list[str]
+    episode_ids: list[str]
+    turns: int
+    words: int
+
+
+@dataclass(frozen=True)
+class ChapterFacet:
+    """One chapter of one episode: its turns and the start of its first timed turn."""
+
+    name: str
+    episode_id: str
+    turns: int
+    start: float | None
+
+
+@dataclass
+class HealthCheck:
+    name: str
+    ok: bool
+    detail: str
+    advice: str | None = None  # the next step when the check failed
+
+
+@dataclass
+class StoreHealth:
+    """What a backend found when it checked a store, without changing it."""
+
+    location: str = ""  # as shown to people (a URL without its password)
+    checks: list[HealthCheck] = field(default_factory=list)
+    size_bytes: int | None = None
+    schema_version: int | None = None
+    # The schema is older but this podkb migrates it (doctor --repair may proceed).
+    migratable: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def passed(self, name: str, detail: str) -> None:
+        self.checks.append(HealthCheck(name, True, detail))
+
+    def failed(self, name: str, detail: str, advice: str) -> None:
+        self.checks.append(HealthCheck(name, False, detail, advice))
+
+
+class KnowledgeStore(Protocol):
+    """A podkb knowledge base: episodes, their turns and a full-text index over the turns."""
+
+    @property
+    def location(self) -> str:
+        """Where the store is (a file path or a server URL without its password)."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> KnowledgeStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    # --- transactions: every write happens inside transaction() ---------------------------
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All or nothing, one writer at a time."""
+        ...
+
+    def savepoint(self, name: str = "item") -> AbstractContextManager[None]:
+        """A nested all-or-nothing step inside transaction(): one episode, for example."""
+        ...
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def existing_source_of(self, episode_id: str) -> str | None:
+        """The source of the stored episode with this id, if there is one."""
+        ...
+
+    def put_episode(
+        self,
+        episode: Episode,
+        turns: Iterable[Turn],
+        *,
+        source_path: str | None = None,
+        source_sha256: str | None = None,
+        fmt: str | None = None,
+    ) -> int:
+        """Replace the episode (same id, or same source path) with these turns; returns the
+        number of turns written."""
+        ...
+
+    def delete_episode(self, episode_id: str) -> None: ...
+
+    def refresh_summaries(self) -> None:
+        """Recount what lookups read instead of scanning turns (after a batch of writes)."""
+        ...
+
+    def rebuild_index(self) -> int:
+        """Rebuild every derived structure (index, counts, summaries) from the turns."""
+        ...
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def episodes(self) -> list[Episode]: ...
+
+    def episode(self, episode_id: str) -> Episode | None: ...
+
+    def episode_ids(self) -> list[str]: ...
+
+    def iter_turn_rows(
+        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Turns as dicts (TURN_COLUMNS) in episode and turn order."""
+        ...
+
+    def turns(
+        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+    ) -> list[Turn]: ...
+
+    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
+        """The turns within n of `turn` in its episode (not the turn itself), in order."""
+        ...
+
+    def turn_count(self) -> int: ...
+
+    def counts(self) -> dict[str, int]:
+        """episodes, turns and named speakers."""
+        ...
+
+    def speaker_names(self) -> list[str]: ...
+
+    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+        """Every (speaker, label as written in the source) pair."""
+        ...
+
+    def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
+        """Indexed tokens of the text in more than `more_than` turns, with their turn counts."""
+        ...
+
+    def common_terms(self) -> dict[str, int]:
+        """Words in more than a tenth of the turns, with their turn counts."""
+        ...
+
+    # --- search and facets ------------------------------------------------------------------
+
+    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
+        """Matching turns (TURN_COLUMNS plus `score`, higher is better), at most query.limit."""
+        ...
+
+    def speaker_facets(self) -> list[SpeakerFacet]:
+        """Every named speaker, most turns first, then the unknown speaker's turns if any."""
+        ...
+
+    def chapter_titles(self) -> list[str]: ...
+
+    def chapter_facets(self) -> list[ChapterFacet]:
+        """Chapters in episode order, then in the order they start."""
+        ...
+
+    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+        """Turns and episodes in which any of the terms occurs (text or chapter title)."""
+        ...
