@@ -48,7 +48,15 @@ _JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
 
 
 def _text_readers() -> list[TextReader]:
-    from . import html_transcript, otter, subtitles, turn_records, webtext
+    from . import (
+        html_transcript,
+        markdown,
+        otter,
+        subtitles,
+        timestamped,
+        turn_records,
+        webtext,
+    )
 
     return [
         TextReader("vtt", subtitles.looks_like_vtt, subtitles.read_vtt_file),
@@ -56,7 +64,9 @@ def _text_readers() -> list[TextReader]:
         TextReader("turns-jsonl", turn_records.looks_like_turn_jsonl, turn_records.read_jsonl),
         TextReader("json", lambda text: bool(_JSON_START_RE.match(text)), _read_json),
         TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
+        TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
         TextReader("otter", otter.looks_like_otter, otter.read),
+        TextReader("timestamped", timestamped.looks_like_timestamped, timestamped.read),
         # Last: `Name: text` interviews and copied web pages; it reads any text.
         TextReader("text", lambda _text: True, webtext.read),
     ]

@@ -8,6 +8,8 @@
 
 The header line's time is the turn's start. "Unknown Speaker" is Otter's way of saying it does
 not know: such turns keep no speaker. The "Transcribed by https://otter.ai" footer is not speech.
+Sites that publish Otter exports as Markdown bold the name (`**Kelly**  0:00`); some exports put
+the same `0:00 ` in front of every line, which says nothing and is taken off.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .labels import is_role_label, looks_like_name, parse_time
+from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
 _HEADER_RE = re.compile(r"^(?P<name>\S.{0,59}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 _FOOTER_RE = re.compile(r"(?i)^transcribed by\s+https?://(?:www\.)?otter\.ai\S*$")
 _UNKNOWN = {"unknown speaker", "unknown", "未知说话人", "未知說話人"}
+_BOLD_RE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
+# `0:00 ` in front of every line (header and text alike): an export artefact, not a time.
+_LINE_PREFIX_RE = re.compile(r"^(\d{1,2}:\d{2}) (?=\S)")
 
 
 def _header(line: str) -> tuple[str, float] | None:
@@ -31,14 +37,29 @@ def _header(line: str) -> tuple[str, float] | None:
     if not m:
         return None
     name = m.group("name").strip()
+    bold = _BOLD_RE.match(name)
+    if bold:
+        name = bold.group(1).strip()
     if not (looks_like_name(name) or is_role_label(name) or name.casefold() in _UNKNOWN):
         return None
     return name, parse_time(m.group("ts"))
 
 
+def _strip_line_prefix(lines: list[str]) -> list[str]:
+    """Lines without a `0:00 ` that every non-blank line starts with (the same on all of them)."""
+    prefixes = {m.group(1) if (m := _LINE_PREFIX_RE.match(ln)) else None for ln in lines if ln}
+    if len(prefixes) != 1 or None in prefixes:
+        return lines
+    return [_LINE_PREFIX_RE.sub("", ln, count=1) for ln in lines]
+
+
+def _lines(text: str) -> list[str]:
+    return _strip_line_prefix([ln.strip() for ln in text.split("\n")])
+
+
 def looks_like_otter(text: str) -> bool:
     """At least two header lines, the first near the top, and about one header per paragraph."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    lines = [ln for ln in _lines(text) if ln]
     headers = [i for i, ln in enumerate(lines) if _header(ln)]
     if len(headers) < 2 or headers[0] > 3:
         return False
@@ -50,25 +71,33 @@ def looks_like_otter(text: str) -> bool:
 def read_otter(text: str) -> RawTranscript:
     raw = RawTranscript(format="otter")
     current: RawTurn | None = None
-    preamble: list[str] = []
-    for n, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip()
-        if not stripped or _FOOTER_RE.match(stripped):
+    preamble: list[tuple[int, str]] = []
+    for n, stripped in enumerate(_lines(text), start=1):
+        if not stripped:
+            continue
+        if _FOOTER_RE.match(stripped):
+            raw.mark(n, "chrome")
             continue
         header = _header(stripped)
         if header is not None:
             name, start = header
             label = None if name.casefold() in _UNKNOWN else name
+            raw.mark(n, "label")
             current = RawTurn(text="", line=n, label=label, start=start)
             raw.turns.append(current)
         elif current is None:
-            preamble.append(stripped)
+            raw.mark(n, "metadata")
+            preamble.append((n, stripped))
+        elif is_marker_line(stripped):
+            raw.mark(n, "non_speech")
         else:
-            current.text = f"{current.text}\n\n{stripped}" if current.text else stripped
-    if len(preamble) == 1 and len(preamble[0]) <= 200:
-        raw.title = preamble[0]
+            spoken = strip_markers(stripped)
+            current.text = f"{current.text}\n\n{spoken}" if current.text else spoken
+            current.end_line = n
+    if len(preamble) == 1 and len(preamble[0][1]) <= 200:
+        raw.title = preamble[0][1].lstrip("#").strip()
     elif preamble:
-        raw.description = "\n\n".join(preamble)
+        raw.description = "\n\n".join(p for _, p in preamble)
     raw.turns = [t for t in raw.turns if t.text]
     return raw
 

@@ -44,8 +44,10 @@ def build_records(
         raw.chapters, [t.start for t in raw.turns if t.start is not None]
     )
     langs = [t.lang or detect_lang(t.text) for t in raw.turns]
-    episode_lang = (entry.lang if entry and entry.lang else None) or _dominant_lang(
-        raw.turns, langs
+    episode_lang = (
+        (entry.lang if entry and entry.lang else None)
+        or raw.lang  # stated by the source (front matter)
+        or _dominant_lang(raw.turns, langs)
     )
 
     turns: list[Turn] = []

@@ -1,0 +1,305 @@
+"""Markdown transcripts: YAML front matter and Markdown markup around a transcript body.
+
+    ---
+    title: "12: Small Weather Stations"
+    show: Field Notes
+    hosts: [Maya Chen]
+    guests: [Tom Okafor]
+    published: 2024-05-01
+    language: en
+    ---
+    # Small Weather Stations
+
+    **Maya Chen:** Welcome back to [Field Notes](https://example.com). \\[00:03\\]
+
+The front matter (and a block of `**Date:** ...` lines above the transcript) is the episode's
+metadata, never a turn. Links keep their text, escaped brackets and emphasis markers are
+unescaped, headings name the episode (the first) and its chapters (the rest). The body is then
+read by the reader its shape calls for (timestamped, Otter-style or plain labels), line for
+line, so every turn keeps its source line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError
+from .catalog import name_key
+from .nonspeech import is_marker_line, strip_markers
+from .raw import RawTranscript
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
+
+# Front matter is a page's metadata: a few hundred bytes. A bound keeps a wrong file (or a
+# hostile one) from costing the YAML parser seconds, and nesting from reaching Python's limit.
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_FRONT_MATTER_DEPTH = 20
+
+_FENCE_RE = re.compile(r"^---\s*$")
+# Front-matter keys are lower-case (`title:`, `layout:`) or a known field in any case; `Maya:`
+# on a line after a rule is a speaker.
+_YAML_KEY_RE = re.compile(
+    r"^(?:[a-z_][a-z0-9_-]*|(?i:title|date|show|podcast|hosts?|guests?|published|language|lang))"
+    r"\s*:(?:\s|$)"
+)
+_ESCAPED_TIME_RE = re.compile(r"\\\[\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?\\\]")
+_BOLD_TIME_HEADER_RE = re.compile(
+    r"^(?:\*\*|__)[^*_\n]{1,40}(?:\*\*|__)\s*\\?[\[(]\d{1,2}(?::\d{1,2}){1,2}\\?[\])]\s*$", re.M
+)
+_IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LINK_RE = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_AUTOLINK_RE = re.compile(r"<(https?://[^>\s]+)>")
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
+# `**Date:** 2024-05-01` lines above the transcript. Singular `Host:` / `Guest:` are speaker
+# labels in a transcript, so only keys that are never spoken labels count.
+_META_LINE_RE = re.compile(
+    r"^(?:[-*]\s+)?(?:\*\*|__)?(?P<key>title|show|podcast|episode|date|published|recorded|"
+    r"language|hosts|guests|host\(s\)|guest\(s\)|featuring|with)\s*[:：](?:\*\*|__)?\s*"
+    r"(?:\*\*|__)?(?P<value>\S.*?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _front_matter_end(lines: list[str]) -> int | None:
+    """Index of the closing `---` when the text opens with a front-matter block."""
+    if not lines or not _FENCE_RE.match(lines[0]):
+        return None
+    # A rule (`---`) above a transcript is not front matter: YAML opens with a `key:`.
+    first = next((ln for ln in lines[1:] if ln.strip()), "")
+    if not _YAML_KEY_RE.match(first):
+        return None
+    for i in range(1, len(lines)):
+        if _FENCE_RE.match(lines[i]) or (i > 1 and lines[i].strip() == "..."):
+            return i
+    return None
+
+
+def looks_like_markdown_transcript(text: str) -> bool:
+    """YAML front matter on top, escaped time marks (`\\[03:54\\]`), or bold label lines
+    with a time (`**A** [03:54]`). Plain `**Name:** text` files are the text reader's."""
+    head = text[:200_000]
+    lines = head.split("\n", 2000)
+    if _front_matter_end(lines) is not None:
+        return True
+    return bool(_ESCAPED_TIME_RE.search(head)) or len(_BOLD_TIME_HEADER_RE.findall(head)) >= 2
+
+
+def read_markdown(
+    text: str, *, known: frozenset[str] = frozenset(), path: str = ""
+) -> RawTranscript:
+    lines = text.split("\n")
+    metadata_lines: list[int] = []
+    chrome_lines: list[int] = []
+    non_speech_lines: list[int] = []
+    front: dict[str, Any] = {}
+    end = _front_matter_end(lines)
+    if end is not None:
+        block = "\n".join(lines[1:end])
+        if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+            raise InputError(
+                f"front matter (lines 1-{end + 1}) is larger than "
+                f"{MAX_FRONT_MATTER_BYTES // 1024} KiB: page metadata is a few lines; "
+                "is the closing `---` missing?",
+                path=path,
+            )
+        front = _load_front_matter(block, path)
+        metadata_lines.extend(range(1, end + 2))
+        for i in range(end + 1):
+            lines[i] = ""
+
+    headings: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        heading = _HEADING_RE.match(stripped)
+        if heading:
+            headings.append((i + 1, _inline(heading.group("title"))))
+            metadata_lines.append(i + 1)
+            lines[i] = ""
+        elif _RULE_RE.match(stripped):
+            chrome_lines.append(i + 1)
+            lines[i] = ""
+        elif is_marker_line(stripped):
+            non_speech_lines.append(i + 1)
+            lines[i] = ""
+        else:
+            lines[i] = strip_markers(_inline(line))
+    for i, key, value in _metadata_block(lines):
+        front.setdefault(key, value)
+        metadata_lines.append(i + 1)
+        lines[i] = ""
+
+    # The people the front matter names are speakers: their labels stand even if used once.
+    named = frozenset(
+        name_key(n) for n in (*_names(front.get("hosts")), *_names(front.get("guests")))
+    )
+    raw = _read_body("\n".join(lines), known | named)
+    raw.format = "markdown"
+    for n in metadata_lines:
+        raw.mark(n, "metadata")
+    for n in chrome_lines:
+        raw.mark(n, "chrome")
+    for n in non_speech_lines:
+        raw.mark(n, "non_speech")
+    _apply_front_matter(raw, front)
+    _apply_headings(raw, headings)
+    return raw
+
+
+def _inline(line: str) -> str:
+    """A line without Markdown inline markup that is not text: links keep their text."""
+    line = _IMAGE_RE.sub(lambda m: m.group(1), line)
+    line = _LINK_RE.sub(lambda m: m.group(1), line)
+    line = _AUTOLINK_RE.sub(lambda m: m.group(1), line)
+    line = _ESCAPE_RE.sub(lambda m: m.group(1), line)
+    # `*emphasis*` inside a sentence: the words stay, the stars go (bold labels are read first
+    # by the body readers, which know `**Name:**`).
+    return re.sub(r"(?<![*\w])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![*\w])", r"\1", line)
+
+
+def _metadata_block(lines: list[str]) -> list[tuple[int, str, str]]:
+    """`**Date:** ...` lines at the top of the body, before anything else is said."""
+    found: list[tuple[int, str, str]] = []
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        m = _META_LINE_RE.match(stripped)
+        if not m:
+            break
+        key = m.group("key").lower().replace("(s)", "s")
+        found.append((i, key, m.group("value").strip("*_ ")))
+    return found
+
+
+def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
+    from . import otter, timestamped, webtext
+
+    if timestamped.looks_like_timestamped(text):
+        return timestamped.read_timestamped(text, known)
+    raw = (
+        otter.read_otter(text)
+        if otter.looks_like_otter(text)
+        else webtext.read_web_text(text, known)
+    )
+    for turn in raw.turns:
+        timestamped.lift_time_marks(turn)
+    return raw
+
+
+# --- front matter ------------------------------------------------------------------------------
+
+
+def _load_front_matter(block: str, path: str) -> dict[str, Any]:
+    import yaml
+
+    from .catalog import _safe_loader
+
+    depth = _nesting_depth(block)
+    if depth > MAX_FRONT_MATTER_DEPTH:
+        raise InputError(
+            f"front matter nested {depth} levels deep; podkb reads at most "
+            f"{MAX_FRONT_MATTER_DEPTH} (page metadata is flat)",
+            path=path,
+        )
+    try:
+        data = yaml.load(block, Loader=_safe_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{where}invalid YAML front matter: {problem}", path=path) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _nesting_depth(block: str) -> int:
+    """How deep the block nests, counted from brackets and indentation; a bound, not a parse."""
+    deepest = depth = 0
+    for ch in block:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    indents = [len(ln) - len(ln.lstrip(" ")) for ln in block.split("\n") if ln.strip()]
+    return max(deepest, max(indents, default=0) // 2)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list | bool):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _names(value: Any) -> list[str]:
+    """`hosts: Maya`, `hosts: [Maya, Tom]`, `hosts: "Maya, Tom"`, `- name: Maya`."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        text = _text(item)
+        if text is None:
+            continue
+        parts = [text] if isinstance(value, list) else re.split(r"\s*(?:,|;| & | and )\s*", text)
+        names.extend(p for p in parts if p)
+    return names
+
+
+_LANGS = {"zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-tw": "zh-Hant", "zh-hk": "zh-Hant"}
+
+
+def _lang(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    key = text.replace("_", "-").lower()
+    if key in _LANGS:
+        return _LANGS[key]
+    if key.startswith("zh-hans") or key.startswith("zh-hant"):
+        return "zh-" + text[3:7].capitalize()
+    return key.split("-")[0] if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]+)*", key) else None
+
+
+def _apply_front_matter(raw: RawTranscript, front: dict[str, Any]) -> None:
+    keys = {str(k).lower(): v for k, v in front.items()}
+
+    def first(*names: str) -> Any:
+        return next((keys[n] for n in names if keys.get(n) is not None), None)
+
+    raw.title = _text(first("title", "episode_title", "episode")) or raw.title
+    raw.show = _text(first("show", "podcast", "series", "show_name")) or raw.show
+    raw.date = _text(first("published", "date", "pubdate", "recorded")) or raw.date
+    raw.description = _text(first("description", "summary")) or raw.description
+    raw.lang = _lang(first("language", "lang")) or raw.lang
+    hosts = _names(first("hosts", "host"))
+    guests = _names(first("guests", "guest", "featuring", "with"))
+    if hosts:
+        raw.hosts = hosts
+    if guests:
+        raw.guests = guests
+
+
+def _apply_headings(raw: RawTranscript, headings: list[tuple[int, str]]) -> None:
+    """The first heading above the transcript names the episode; later ones its chapters."""
+    if not headings:
+        return
+    first_turn = raw.turns[0].line if raw.turns else 0
+    above = [title for line, title in headings if line < first_turn]
+    if above and raw.title is None:
+        raw.title = above[0]
+    chapters = [(line, title) for line, title in headings if line > first_turn]
+    for turn in raw.turns:
+        titles = [title for line, title in chapters if line < turn.line]
+        if titles and turn.chapter is None:
+            turn.chapter = titles[-1]
+
+
+def read(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_markdown(text, known=ctx.known_names, path=ctx.path)

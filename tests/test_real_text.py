@@ -1,0 +1,260 @@
+"""Text, Markdown, HTML and XML exports as transcript editors and podcast sites write them.
+
+Each file under tests/fixtures/real/text/ (see its README for where each shape comes from) is
+read through the whole ingest path: detected from its content, speakers (unknown stays unknown),
+start times, clean text (no labels, time marks, markup or front matter left in it), episode
+metadata, and what every source line was used for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import FIXTURES
+
+from podkb.errors import InputError
+from podkb.ingest.formats import read_transcript
+from podkb.ingest.pipeline import parse_file
+
+REAL = FIXTURES / "real" / "text"
+
+
+def read(name):
+    episode, turns, _digest, fmt = parse_file(REAL / name)
+    return episode, turns, fmt
+
+
+def read_raw(name):
+    return read_transcript((REAL / name).read_text(encoding="utf-8"), path=name)
+
+
+# file -> (format, [(speaker, start, text), ...]); text is the whole turn.
+CASES = {
+    "otter_bold_names.md": (
+        "otter",
+        [
+            (
+                "Kelly",
+                0.0,
+                "Welcome to the show. Today we are talking about networking, and why it matters "
+                "for your career.",
+            ),
+            ("Emma", 89.0, "I mostly network online. It is how I found my last two jobs."),
+            (None, 164.0, "yeah, useful."),  # "Unknown Speaker" stays unknown
+            ("Ali", 165.0, "Be nice to your coworkers, you are already with them all day."),
+            ("Kelly", 670.0, "Let us talk about the good side of networking as well."),
+        ],
+    ),
+    "otter_line_prefix.txt": (
+        "otter",
+        [
+            (
+                "Michael Kennedy",
+                0.0,
+                "Hello, and welcome to the show. This is episode 12, recorded in May.",
+            ),
+            (None, 10.0, "And I am the co-host."),
+            ("Brian Okken", 70.0, "So this is a bit of an easy topic: tips for clean code."),
+            ("Brian Okken", 88.0, "Smaller units are easier to keep in your head."),
+        ],
+    ),
+    "rev_speaker_lines.txt": (
+        "timestamped",
+        [
+            (
+                "Speaker 1",
+                0.0,
+                "Welcome back to Field Notes. Today we are talking about small weather stations.",
+            ),
+            ("Tom Okafor", 7.0, "Thanks for having me. It's good to be here."),
+            ("Speaker 1", 12.0, "How did it start?"),
+            (
+                "Tom Okafor",
+                5025.0,
+                "With one sensor on a balcony.\n\nIt grew from there. Twelve stations now.",
+            ),
+        ],
+    ),
+    "sonix_bracket_labels.txt": (
+        "timestamped",
+        [
+            ("Maya Chen", 0.0, "Welcome back to Field Notes. Today I'm talking with Tom Okafor."),
+            ("Tom Okafor", 7.0, "Thanks, Maya. The rule is simple: measure before you guess."),
+            ("Maya Chen", 14.0, "How many stations did you build?"),
+            ("Tom Okafor", 18.0, "Twelve, and all of them still report every minute."),
+            # Not name-shaped, so not a label; a timed paragraph after a finished sentence:
+            # nothing says who speaks.
+            (None, 30.0, "Somebody in the room: could you repeat that?"),
+        ],
+    ),
+    "descript_bold_labels.md": (
+        "timestamped",
+        [
+            ("Maya Chen", 0.0, "Welcome back to Field Notes."),
+            # The sentence runs across a time mark: one turn, the mark kept as a time.
+            (
+                "Tom Okafor",
+                5.0,
+                "Thanks for having me. The first station was a kit, and it broke in the first storm.",
+            ),
+            ("Maya Chen", 15.0, "What did you change?"),
+            ("Tom Okafor", 19.0, "Everything. We sealed the box."),
+            (None, 24.0, "Then we moved it off the roof."),
+            ("Maya Chen", 30.0, "Smart."),
+        ],
+    ),
+    "riverside_label_first.txt": (
+        "timestamped",
+        [
+            ("Maya Chen", 0.0, "Welcome back to Field Notes."),
+            ("Tom Okafor", 6.0, "Thanks, Maya. Happy to be here."),
+            ("Maya Chen", 62.0, "What would you build next?"),
+            ("Tom Okafor", 69.0, "A station for every school."),
+        ],
+    ),
+    "front_matter.md": (
+        "markdown",
+        [
+            ("Maya Chen", None, "Welcome back to Field Notes. Today, weather stations."),
+            (
+                "Tom Okafor",
+                None,
+                "Thanks for having me. The rule is simple: measure before you guess.",
+            ),
+            ("Maya Chen", None, "How many did you build?"),
+            ("Tom Okafor", None, "Twelve."),
+        ],
+    ),
+    "markdown_bold_time_headers.md": (
+        "markdown",
+        [
+            ("A", 0.0, "Welcome back. Today we're talking about networking."),
+            ("B", 89.0, "I mostly network online. It's how I found my job. And my last one too."),
+            ("A", 134.0, "Same here."),
+        ],
+    ),
+}
+
+# Left in turn text, any of these is markup, a time mark, a label or front matter that leaked.
+LEAKS = [
+    re.compile(r"\[\d{1,2}:\d{2}"),  # time marks
+    re.compile(r"\\\["),  # escaped brackets
+    re.compile(r"\*\*"),  # bold labels
+    re.compile(r"\]\(https?:"),  # Markdown links
+    re.compile(r"^\s*(?:title|hosts|guests|published|language)\s*:", re.M),  # front matter
+    re.compile(r"(?i)transcribed by"),  # the Otter footer
+    re.compile(r"(?i)[\[(](?:music|laughs?|laughter|applause|inaudible|crosstalk)\b"),
+    re.compile(r"</?\w+[^>]*>"),  # tags
+]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_speakers_times_and_text(name):
+    fmt, expected = CASES[name]
+    _episode, turns, got_fmt = read(name)
+    assert got_fmt == fmt
+    assert [(t.speaker, t.start, t.text) for t in turns] == expected
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_markup_time_marks_or_front_matter_in_text(name):
+    _episode, turns, _fmt = read(name)
+    for turn in turns:
+        for leak in LEAKS:
+            assert not leak.search(turn.text), (turn.line, leak.pattern, turn.text)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_non_blank_line_is_accounted_for(name):
+    """Each line is a turn's text (inside a turn's span) or marked with what it was."""
+    raw = read_raw(name)
+    lines = (REAL / name).read_text(encoding="utf-8").split("\n")
+    spans = [(t.line, t.end_line or t.line) for t in raw.turns]
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        in_turn = any(first <= n <= last for first, last in spans)
+        assert in_turn or n in raw.line_classes, (n, line)
+
+
+LINE_CLASSES = {
+    "otter_bold_names.md": {1: "label", 7: "label", 13: "non_speech", 18: "chrome"},
+    "otter_line_prefix.txt": {1: "label", 5: "label", 17: "chrome"},
+    "rev_speaker_lines.txt": {1: "label", 4: "label", 10: "label"},
+    "sonix_bracket_labels.txt": {1: "metadata", 11: "non_speech"},
+    "front_matter.md": {1: "metadata", 5: "metadata", 10: "metadata", 12: "metadata"}
+    | {18: "non_speech", 20: "metadata"},
+    "markdown_bold_time_headers.md": {1: "metadata", 3: "metadata", 4: "metadata", 6: "label"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINE_CLASSES))
+def test_line_classes(name):
+    raw = read_raw(name)
+    got = {n: raw.line_classes.get(n) for n in LINE_CLASSES[name]}
+    assert got == LINE_CLASSES[name]
+
+
+def test_turn_spans_cover_their_text_lines():
+    raw = read_raw("rev_speaker_lines.txt")
+    # Label line, then the text: the last turn's text runs over two lines.
+    assert [(t.line, t.end_line) for t in raw.turns] == [(1, 2), (4, 5), (7, 8), (10, 12)]
+    raw = read_raw("otter_bold_names.md")
+    assert [(t.line, t.end_line) for t in raw.turns] == [(1, 2), (4, 5), (7, 8), (10, 11), (15, 16)]
+
+
+def test_time_marks_inside_a_turn_become_times_where_they_stood():
+    raw = read_raw("sonix_bracket_labels.txt")
+    tom = raw.turns[1]
+    assert tom.times[0] == (0, 7.0)
+    offset, seconds = tom.times[1]
+    assert seconds == 10.0 and tom.text[offset:].startswith("measure before you guess")
+    raw = read_raw("descript_bold_labels.md")
+    offset, seconds = raw.turns[1].times[1]
+    assert seconds == 9.0 and raw.turns[1].text[offset:].startswith("and it broke")
+
+
+def test_front_matter_is_episode_metadata():
+    episode, turns, _ = read("front_matter.md")
+    assert episode.title == "Field Notes 12: Small Weather Stations"
+    assert episode.show == "Field Notes"
+    assert episode.hosts == ["Maya Chen"] and episode.guests == ["Tom Okafor"]
+    assert episode.date == "2024-05-01"
+    assert episode.lang == "en"
+    # Speakers the front matter names are the episode's hosts and guests.
+    assert {(t.speaker, t.role) for t in turns} == {("Maya Chen", "host"), ("Tom Okafor", "guest")}
+    # Headings after the first turn are chapters.
+    assert [t.chapter for t in turns] == [None, None, "Building one", "Building one"]
+
+
+def test_a_metadata_block_above_the_transcript_is_metadata():
+    episode, _turns, _ = read("markdown_bold_time_headers.md")
+    assert episode.title == "Episode 40: Networking"
+    assert episode.date == "May 25, 2020"
+    assert episode.guests == ["Tom Okafor"]
+
+
+@pytest.mark.parametrize(
+    "front, reason",
+    [
+        ("title: [unclosed\n", "invalid YAML front matter"),
+        ("title: x\ntitle: y\n", "given twice"),
+        ("title: !!python/object/apply:os.system [echo hi]\n", "invalid YAML front matter"),
+        ("title: " + "[" * 40 + "]" * 40 + "\n", "nested 40 levels"),
+        ("title: " + "x" * (70 * 1024) + "\n", "larger than 64 KiB"),
+    ],
+)
+def test_bad_front_matter_is_one_line_naming_the_file(front, reason):
+    text = f"---\n{front}---\n\n**Maya:** Hello.\n\n**Tom:** Hi.\n"
+    with pytest.raises(InputError) as err:
+        read_transcript(text, path="episode.md")
+    assert reason in str(err.value) and str(err.value).startswith("episode.md: ")
+    assert "\n" not in str(err.value)
+
+
+def test_a_rule_on_the_first_line_is_not_front_matter():
+    text = "---\nMaya: Hello there.\n---\nTom: Hi.\n\nMaya: Bye.\n"
+    raw = read_transcript(text, path="x.txt")
+    assert raw.format == "text"
+    assert "metadata" not in raw.line_classes.values()
