@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..catalog import name_key
 from ..errors import InputError
-from .catalog import name_key
 from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript
 
@@ -198,7 +198,7 @@ def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
 def _load_front_matter(block: str, path: str) -> dict[str, Any]:
     import yaml
 
-    from .catalog import _safe_loader
+    from ..catalog import _safe_loader
 
     depth = _nesting_depth(block)
     if depth > MAX_FRONT_MATTER_DEPTH:

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .catalog import name_key
+from ..catalog import name_key
 from .cues import ends_sentence, join_text
 from .labels import is_role_label, looks_like_name, parse_time
 from .nonspeech import is_marker_line, strip_markers
