@@ -35,6 +35,8 @@ class Cue:
     end: float | None = None
     label: str | None = None  # the speaker the cue names (voice tag, `Name:` prefix, JSON speaker)
     new_speaker: bool = False  # `>>`: the speaker changes and is not named
+    # The last source line of the cue's text, for readers that track turn line spans (JSON).
+    end_line: int | None = None
 
 
 def join_text(left: str, right: str) -> str:
@@ -144,13 +146,22 @@ def _crosses(turn: RawTurn, cue: Cue, boundaries: Sequence[float]) -> bool:
 
 
 def _start(turns: list[RawTurn], cue: Cue, text: str, label: str | None) -> RawTurn:
-    turn = RawTurn(text=text, line=cue.line, label=label, start=cue.start, end=cue.end)
+    turn = RawTurn(
+        text=text, line=cue.line, label=label, start=cue.start, end=cue.end, end_line=cue.end_line
+    )
+    if cue.start is not None and text:
+        turn.times.append((0, cue.start))
     turns.append(turn)
     return turn
 
 
 def _extend(turn: RawTurn, cue: Cue, text: str) -> None:
     turn.text = join_text(turn.text, text)
+    if cue.start is not None and text:
+        # join_text only adds at the seam, so the cue's text is the tail of the turn's text.
+        turn.times.append((len(turn.text) - len(text), cue.start))
+    if cue.end_line is not None:
+        turn.end_line = max(turn.end_line or turn.line, cue.end_line)
     if cue.end is not None:
         turn.end = cue.end if turn.end is None else max(turn.end, cue.end)
     if turn.start is None:

@@ -52,6 +52,7 @@ def _text_readers() -> list[TextReader]:
         html_transcript,
         markdown,
         otter,
+        stt_json,
         subtitles,
         timestamped,
         turn_records,
@@ -62,6 +63,7 @@ def _text_readers() -> list[TextReader]:
         TextReader("vtt", subtitles.looks_like_vtt, subtitles.read_vtt_file),
         TextReader("srt", subtitles.looks_like_srt, subtitles.read_srt_file),
         TextReader("turns-jsonl", turn_records.looks_like_turn_jsonl, turn_records.read_jsonl),
+        TextReader("whisper-tsv", stt_json.looks_like_whisper_tsv, stt_json.read_whisper_tsv),
         TextReader("json", lambda text: bool(_JSON_START_RE.match(text)), _read_json),
         TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
         TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
@@ -73,13 +75,22 @@ def _text_readers() -> list[TextReader]:
 
 
 def _json_readers() -> list[JsonReader]:
-    from . import podcast_json, turn_records
+    from . import podcast_json, stt_json, turn_records
 
     return [
+        # Whisper-style segments (`start`, `text`) before Podcasting 2.0's (`startTime`, `body`),
+        # and AssemblyAI (which may say `"chapters": null`) before the chapters file.
+        JsonReader("stt-segments", stt_json.is_segments, stt_json.read_segments),
+        JsonReader("assemblyai", stt_json.is_assemblyai, stt_json.read_assemblyai),
+        JsonReader("deepgram", stt_json.is_deepgram, stt_json.read_deepgram),
+        JsonReader("aws-transcribe", stt_json.is_aws_transcribe, stt_json.read_aws_transcribe),
+        JsonReader("revai", stt_json.is_revai, stt_json.read_revai),
         JsonReader("podcast-json", podcast_json.is_transcript, podcast_json.read),
         JsonReader("podcast-chapters", podcast_json.is_chapters, _refuse_chapters),
         JsonReader("turns-json", turn_records.is_turn_array, turn_records.read_array),
         JsonReader("turns-json", turn_records.is_turn_record, turn_records.read_single),
+        # After turn records, which also carry `text` and `start`.
+        JsonReader("stt-segments", stt_json.is_segment_array, stt_json.read_segment_array),
     ]
 
 
@@ -106,8 +117,9 @@ def _read_json(text: str, ctx: ReadContext) -> RawTranscript:
         if reader.sniff(data):
             return reader.read(text, data, ctx)
     raise InputError(
-        "JSON, but not a transcript podkb reads (a Podcasting 2.0 transcript with `segments`, "
-        "or podkb turn records)",
+        "JSON, but not a transcript podkb reads (it reads Podcasting 2.0 transcripts, Whisper / "
+        "WhisperX segments, AssemblyAI, Deepgram, Rev.ai, AWS Transcribe and Podlove transcripts, "
+        "and podkb turn records)",
         path=ctx.path,
     )
 

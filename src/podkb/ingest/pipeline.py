@@ -37,6 +37,7 @@ TRANSCRIPT_SUFFIXES = {
     ".html",
     ".htm",
     ".text",
+    ".tsv",  # Whisper's `start<TAB>end<TAB>text`
 }
 # A ten-hour episode is well under 1 MiB of text; 16 MiB reads in about 10 s. Larger files are
 # refused before they are read (logs, dumps, a wrong file), with the reason.
