@@ -134,6 +134,34 @@ CASES = {
             ("A", 134.0, "Same here."),
         ],
     ),
+    "apple_podcasts.ttml": (
+        "ttml",
+        [
+            ("SPEAKER_1", 0.22, "Welcome back to Field Notes. Today, weather stations."),
+            # Two paragraphs of one speaker: one turn.
+            ("SPEAKER_2", 6.4, "Thanks for having me. Measure first, always."),
+        ],
+    ),
+    "ttml_named_agents.ttml": (
+        "ttml",
+        [
+            ("王曉明", 1.0, "大家好，歡迎收聽《科技早餐》。"),
+            ("李美玲", 4.5, "謝謝邀請。我今天想聊聊播客。"),
+            ("王曉明", 13.5, "你覺得原因是什麼？"),
+        ],
+    ),
+    "podlove_simple.xml": (
+        "podlove-xml",
+        [
+            (
+                "Maya Chen",
+                0.5,
+                "Welcome back to Field Notes. Today we talk about weather stations.",
+            ),
+            ("Tom Okafor", 6.4, "Thanks, Maya. & thanks to everyone who sent questions."),
+            (None, 12.0, "Can everyone hear me?"),  # an empty pst:speaker names no one
+        ],
+    ),
 }
 
 # Left in turn text, any of these is markup, a time mark, a label or front matter that leaked.
@@ -186,6 +214,8 @@ LINE_CLASSES = {
     "front_matter.md": {1: "metadata", 5: "metadata", 10: "metadata", 12: "metadata"}
     | {18: "non_speech", 20: "metadata"},
     "markdown_bold_time_headers.md": {1: "metadata", 3: "metadata", 4: "metadata", 6: "label"},
+    "ttml_named_agents.ttml": {1: "metadata", 7: "metadata", 17: "non_speech", 21: "metadata"},
+    "podlove_simple.xml": {2: "metadata", 4: "metadata", 12: "metadata"},
 }
 
 
@@ -258,3 +288,56 @@ def test_a_rule_on_the_first_line_is_not_front_matter():
     raw = read_transcript(text, path="x.txt")
     assert raw.format == "text"
     assert "metadata" not in raw.line_classes.values()
+
+
+def test_ttml_keeps_sentence_times_and_episode_fields():
+    raw = read_raw("apple_podcasts.ttml")
+    first, second = raw.turns
+    assert first.times == [(0, 0.22), (29, 2.8)]
+    assert first.text[29:].startswith("Today, weather stations.")
+    assert second.text[second.times[-1][0] :].startswith("Measure first")
+    assert (second.start, second.end) == (6.4, 62.48)
+    assert raw.source_words == 8 + 4 + 3  # the words of every paragraph
+    episode, _turns, _ = read("ttml_named_agents.ttml")
+    assert (episode.title, episode.lang) == ("科技早餐 第12集", "zh-Hant")
+
+
+def test_podlove_items_are_the_turns_timed_pieces():
+    raw = read_raw("podlove_simple.xml")
+    tom = raw.turns[1]
+    assert [t for _, t in tom.times] == [6.4, 9.0]
+    assert tom.text[tom.times[1][0] :] == "who sent questions."
+    assert (tom.line, tom.end_line, tom.end) == (10, 11, 11.5)
+
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE tt [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s">&b;</p></div></body></tt>"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE tt [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s">&x;</p></div></body></tt>"""
+DEEP = "<tt>" + "<span>" * 200 + "x" + "</span>" * 200 + "</tt>"
+BROKEN = '<tt xmlns="http://www.w3.org/ns/ttml">\n<body><p begin="0s">Hello</body></tt>'
+PODLOVE_DTD = """<!DOCTYPE x [<!ENTITY e "boom">]>
+<pst:transcripts xmlns:pst="http://podlove.org/simple-transcripts"><pst:item>&e;</pst:item></pst:transcripts>"""
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        (LAUGHS, "DTD, entity declarations or external references"),
+        (EXTERNAL, "DTD, entity declarations or external references"),
+        (DEEP, "nested more than 64 levels"),
+        (BROKEN, "line 2: not well-formed XML"),
+    ],
+)
+def test_unsafe_or_broken_xml_is_one_line_naming_the_file(text, reason):
+    with pytest.raises(InputError) as err:
+        read_transcript(text, path="episode.ttml")
+    message = str(err.value)
+    assert message.startswith("episode.ttml: ") and reason in message and "\n" not in message
+
+
+def test_podlove_xml_with_a_dtd_is_refused():
+    with pytest.raises(InputError, match="DTD"):
+        read_transcript(PODLOVE_DTD, path="episode.xml")
