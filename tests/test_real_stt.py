@@ -73,6 +73,22 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
             ("SPEAKER_01", 4.8, 7.9, "Since 2019 we have met twice."),
         ],
     ),
+    "whisperx_diarized_call_fr.json": (
+        "stt-segments",
+        [
+            ("SPEAKER_02", 6.578, 28.747, "Bonjour."),
+            ("SPEAKER_00", 28.767, 31.431, "Allô? Bonjour, est-ce que je parle à Denise?"),
+            ("SPEAKER_01", 31.451, 32.832, "Oui, c'est moi-même."),
+            (
+                "SPEAKER_00",
+                32.852,
+                35.376,
+                "Oui, c'est que si vous voulez jeter l'eau, ça va bien?",
+            ),
+            ("SPEAKER_01", 35.396, 36.417, "Oui, ça va bien vous-même."),
+            ("SPEAKER_00", 36.903, 38.044, "Super bien, merci."),
+        ],
+    ),
     "whisperx_segments_array.json": (
         "stt-segments",
         [
@@ -328,6 +344,116 @@ def test_assemblyai_auto_chapters_become_chapters():
     ]
     raw = read_transcript(json.dumps(data))
     assert [(c.title, c.start) for c in raw.chapters] == [("Why soil is alive", 0.24)]
+
+
+@pytest.mark.parametrize(
+    "data, fmt",
+    [
+        # AssemblyAI as often saved: utterances and the status fields, no words or text.
+        (
+            {
+                "id": "abc123",
+                "status": "completed",
+                "audio_duration": 18.7,
+                "utterances": [{"speaker": "A", "text": "Hello.", "start": 1200, "end": 3400}],
+            },
+            "assemblyai",
+        ),
+        # AWS Transcribe items without `results.transcripts`.
+        (
+            {
+                "results": {
+                    "items": [
+                        {
+                            "type": "pronunciation",
+                            "speaker_label": "spk_0",
+                            "start_time": "0.10",
+                            "end_time": "0.40",
+                            "alternatives": [{"content": "hello"}],
+                        },
+                        {"type": "punctuation", "alternatives": [{"content": "."}]},
+                    ]
+                }
+            },
+            "aws-transcribe",
+        ),
+    ],
+)
+def test_trimmed_service_files_are_still_recognised(data, fmt):
+    raw = read_transcript(json.dumps(data))
+    assert raw.format == fmt
+    [turn] = raw.turns
+    assert turn.text in ("Hello.", "hello.") and turn.label in ("A", "spk_0")
+    assert turn.start in (1.2, 0.1)
+
+
+def test_utterances_without_a_service_key_are_not_taken_for_milliseconds():
+    with pytest.raises(InputError, match="not a transcript podkb reads"):
+        read_transcript('{"utterances": [{"speaker": "A", "start": 1, "text": "x"}]}')
+
+
+def test_deepgram_channels_without_speakers_are_the_speakers_in_time_order():
+    def channel(*sentences):
+        words = [
+            {
+                "word": w.lower(),
+                "punctuated_word": w,
+                "start": start + i * 0.3,
+                "end": start + i * 0.3 + 0.2,
+            }
+            for start, text in sentences
+            for i, w in enumerate(text.split())
+        ]
+        return {"alternatives": [{"transcript": " ".join(t for _, t in sentences), "words": words}]}
+
+    data = {
+        "metadata": {"channels": 2},
+        "results": {
+            "channels": [
+                channel((0.0, "Hello, support."), (3.0, "Sure.")),
+                channel((1.5, "Hi there.")),
+            ]
+        },
+    }
+    raw = read_transcript(json.dumps(data))
+    assert [(t.label, t.start, t.text) for t in raw.turns] == [
+        ("Channel 0", 0.0, "Hello, support."),
+        ("Channel 1", 1.5, "Hi there."),
+        ("Channel 0", 3.0, "Sure."),
+    ]
+
+
+def test_aws_channel_labels_name_the_speaker_when_there_are_no_speaker_labels():
+    items = [
+        {
+            "type": "pronunciation",
+            "start_time": "0.5",
+            "end_time": "0.9",
+            "alternatives": [{"content": "Hello"}],
+        },
+        {"type": "punctuation", "alternatives": [{"content": "."}]},
+        {
+            "type": "pronunciation",
+            "start_time": "1.5",
+            "end_time": "1.9",
+            "alternatives": [{"content": "Hi"}],
+        },
+    ]
+    channels = [
+        {"channel_label": "ch_0", "items": [{"start_time": "0.5", "end_time": "0.9"}]},
+        {"channel_label": "ch_1", "items": [{"start_time": "1.5", "end_time": "1.9"}]},
+    ]
+    data = {
+        "results": {"transcripts": [], "channel_labels": {"channels": channels}, "items": items}
+    }
+    raw = read_transcript(json.dumps(data))
+    assert [(t.label, t.text) for t in raw.turns] == [("ch_0", "Hello."), ("ch_1", "Hi")]
+
+
+def test_a_speaker_that_is_not_an_id_is_no_speaker():
+    text = json.dumps([{"start": 0, "end": 1, "text": "Hi.", "speaker": {"id": 3}}])
+    [turn] = read_transcript(text).turns
+    assert turn.label is None
 
 
 def test_podcasting_20_segments_still_read_as_podcasting_20():

@@ -200,10 +200,12 @@ def is_segment_array(data: Any) -> bool:
 
 
 def is_assemblyai(data: Any) -> bool:
+    # `utterances` alone is too common a key to decide milliseconds on: a key only AssemblyAI's
+    # transcript object has must be there too.
     return (
         isinstance(data, dict)
+        and (data.get("utterances") is None or isinstance(data["utterances"], list))
         and "utterances" in data
-        and ("words" in data or "text" in data)
         and not _ASSEMBLYAI_KEYS.isdisjoint(data)
     )
 
@@ -216,11 +218,14 @@ def is_deepgram(data: Any) -> bool:
 
 
 def is_aws_transcribe(data: Any) -> bool:
+    """`results.items` of words with `alternatives` (`results.transcripts` is often cut away)."""
     results = data.get("results") if isinstance(data, dict) else None
-    return (
-        isinstance(results, dict)
-        and isinstance(results.get("items"), list)
-        and "transcripts" in results
+    if not isinstance(results, dict):
+        return False
+    items = results.get("items")
+    return isinstance(items, list) and (
+        "transcripts" in results
+        or any(isinstance(i, dict) and "alternatives" in i for i in items[:1])
     )
 
 
@@ -265,8 +270,8 @@ def _text(doc: _Doc, loc: _Located, value: Any, where: str) -> str:
 def _label(value: Any, names: dict[str, str] | None = None) -> str | None:
     """A speaker id as the source writes it; an int (Deepgram, Rev.ai) as `Speaker N`, the way
     those services print their own transcripts. A name the source maps the id to wins."""
-    if value is None or isinstance(value, bool):
-        return None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None  # absent, or not an id at all (an object, a list): no speaker is given
     label = f"Speaker {value}" if isinstance(value, int) else str(value).strip()
     if names and str(value) in names:
         return names[str(value)]
