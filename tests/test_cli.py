@@ -8,17 +8,20 @@ import shutil
 import pytest
 from conftest import SEEDS
 
-COMMANDS = [
-    "ingest",
-    "episodes",
-    "show",
-    "export",
-    "search",
-    "quotes",
-    "speakers",
-    "topics",
-    "batch",
-]
+
+def _commands() -> list[str]:
+    """Every command the app registers: a new command without help and an example fails here."""
+    from podkb.cli import app
+
+    return [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]
+
+
+COMMANDS = _commands()
+
+
+def test_the_command_list_is_the_apps():
+    assert {"ingest", "search", "quotes", "export", "batch", "doctor"} <= set(COMMANDS)
+    assert len(COMMANDS) == len(set(COMMANDS))
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -165,3 +168,88 @@ def test_a_db_url_of_an_unknown_engine_is_one_line_and_exit_2(run_cli):
     assert code == 2 and out == ""
     assert err.startswith("podkb: ") and "no storage engine for mysql://" in err
     assert "s3cret" not in err and len(err.strip().split("\n")) == 1
+
+
+# --- one request model: the filters are declared once and every query command has them ----------
+
+FILTER_OPTIONS = ["--topic", "--episode", "--lang"]
+
+
+@pytest.mark.parametrize(
+    "command, options",
+    [
+        ("search", ["--speaker", *FILTER_OPTIONS, "--limit", "--context"]),
+        ("quotes", [*FILTER_OPTIONS, "--limit", "--context"]),
+        ("export", ["--speaker", *FILTER_OPTIONS]),
+    ],
+)
+def test_query_commands_share_the_filter_options(run_cli, command, options):
+    code, out, _ = run_cli(command, "--help")
+    assert code == 0
+    for option in options:
+        assert option in out, option
+
+
+def test_every_format_help_lists_its_choices_literally(run_cli):
+    from podkb.export import EXPORT_FORMATS
+
+    expected = {
+        "search": "[table|json|jsonl|csv]",
+        "doctor": "[table|json]",
+        "export": "[" + "|".join(EXPORT_FORMATS) + "]",
+    }
+    for command, choices in expected.items():
+        code, out, _ = run_cli(command, "--help", env={"COLUMNS": "200"})
+        assert code == 0 and choices in out, command
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["search", "x", "--limit", "0"], "--limit: Input should be greater than or equal to 1"),
+        (["quotes", "lewis", "--limit", "10001"], "--limit: Input should be less than or equal"),
+        (["search", "x", "--context", "-1"], "--context: Input should be greater than or equal"),
+        (["search", "x", "--context", "99999999999999999999999"], "--context: Input should be"),
+    ],
+)
+def test_out_of_range_numbers_are_one_line_naming_the_option(run_cli, seed_db, args, message):
+    code, out, err = run_cli(*args, "--db", str(seed_db))
+    assert code == 2 and out == ""
+    assert err.startswith("podkb: ") and message in err and len(err.strip().split("\n")) == 1
+
+
+def test_export_by_language_keeps_exactly_the_turns_in_that_language(run_cli, seed_db, seed_turns):
+    code, out, err = run_cli("export", "--lang", "zh", "--db", str(seed_db))
+    assert code == 0, err
+    exported = [json.loads(line) for line in out.splitlines()]
+    expected = [
+        (t.episode_id, t.turn)
+        for turns in seed_turns.values()
+        for t in turns
+        if t.lang == "zh" or t.lang.startswith("zh-")
+    ]
+    assert expected and sorted((r["episode_id"], r["turn"]) for r in exported) == sorted(expected)
+
+
+def test_export_by_topic_keeps_the_turns_search_finds_for_it(run_cli, seed_db):
+    for topic in ("evaluation", "Governance"):
+        code, out, err = run_cli(
+            "search", "--topic", topic, "--limit", "10000", "--db", str(seed_db), "-f", "jsonl"
+        )
+        assert code == 0, err
+        found = {(h["episode_id"], h["turn"]) for h in map(json.loads, out.splitlines())}
+        code, out, err = run_cli("export", "--topic", topic, "--db", str(seed_db))
+        assert code == 0, err
+        exported = {(r["episode_id"], r["turn"]) for r in map(json.loads, out.splitlines())}
+        assert found and exported == found, topic
+
+
+def test_a_batch_entry_may_ask_for_context(run_cli, seed_db, tmp_path):
+    batch = tmp_path / "q.yaml"
+    batch.write_text('- query: "Mad Uncle"\n  limit: 1\n  context: 1\n', encoding="utf-8")
+    code, out, err = run_cli("batch", str(batch), "--db", str(seed_db))
+    assert code == 0, err
+    [hit] = [json.loads(line) for line in out.splitlines()]
+    before, after = hit["context"]["before"], hit["context"]["after"]
+    assert [t["turn"] for t in before] == [hit["turn"] - 1]
+    assert [t["turn"] for t in after] == [hit["turn"] + 1]

@@ -11,6 +11,9 @@ import os
 import pytest
 from conftest import FIXTURES
 
+from podkb.request import TurnFilter
+from podkb.search import ResolvedFilter
+
 SAMPLES = FIXTURES / "interchange"
 
 
@@ -44,7 +47,7 @@ def export_text(store, fmt, **kw) -> str:
     from podkb.export import export
 
     chunks: list[str] = []
-    export(store, fmt, write=chunks.append, **kw)
+    export(store, fmt, TurnFilter(**kw), write=chunks.append)
     return "".join(chunks)
 
 
@@ -52,7 +55,7 @@ EP = "12-small-weather-stations"
 
 
 def test_jsonl_is_the_turn_contract(store):
-    rows = [json.loads(line) for line in export_text(store, "jsonl", episode_id=EP).splitlines()]
+    rows = [json.loads(line) for line in export_text(store, "jsonl", episode=EP).splitlines()]
     assert [r["speaker"] for r in rows] == ["Maya Chen", "Tom Okafor", "Maya Chen", "Tom Okafor"]
     assert list(rows[0]) == [
         "episode_id",
@@ -90,7 +93,7 @@ def test_csv_is_rfc4180_with_a_header_and_neutralised_formulas(store):
 def test_srt_is_read_by_the_srt_library(store):
     import srt
 
-    text = export_text(store, "srt", episode_id=EP)
+    text = export_text(store, "srt", episode=EP)
     subs = list(srt.parse(text))
     assert [s.index for s in subs] == [1, 2, 3, 4]
     assert [s.content.split(": ", 1)[0] for s in subs] == [
@@ -107,7 +110,7 @@ def test_vtt_is_read_by_webvtt_py(store, tmp_path):
     import webvtt
 
     path = tmp_path / "ep.vtt"
-    path.write_text(export_text(store, "vtt", episode_id=EP), encoding="utf-8")
+    path.write_text(export_text(store, "vtt", episode=EP), encoding="utf-8")
     captions = list(webvtt.read(str(path)))
     assert [c.voice for c in captions] == ["Maya Chen", "Tom Okafor", "Maya Chen", "Tom Okafor"]
     assert [(c.start, c.end) for c in captions][2] == ("00:02:48.000", "00:02:52.000")
@@ -118,18 +121,18 @@ def test_vtt_escapes_text_and_marks_unnamed_speakers(store, tmp_path):
     import webvtt
 
     monologue = next(e.episode_id for e in store.episodes() if e.title == "A short monologue")
-    text = export_text(store, "vtt", episode_id=monologue)
+    text = export_text(store, "vtt", episode=monologue)
     assert "&amp; that was &lt;it&gt;." in text and "<it>" not in text
     path = tmp_path / "m.vtt"
     path.write_text(text, encoding="utf-8")
     assert html.unescape(list(webvtt.read(str(path)))[-1].text) == "Then I left, & that was <it>."
     # In an episode that names its speakers, a turn without one is marked `>>` (new speaker).
-    mixed = export_text(store, "srt", episode_id="segments-zh")
+    mixed = export_text(store, "srt", episode="segments-zh")
     assert "\n>> （笑声）\n" in mixed
 
 
 def test_podcast_json_follows_the_spec(store):
-    doc = json.loads(export_text(store, "podcast-json", episode_id="segments-zh"))
+    doc = json.loads(export_text(store, "podcast-json", episode="segments-zh"))
     assert doc["version"] == "1.0.0"
     segs = doc["segments"]
     assert segs[0] == {
@@ -143,7 +146,7 @@ def test_podcast_json_follows_the_spec(store):
 
 
 def test_markdown_has_header_chapters_bold_speakers_and_times(store):
-    md = export_text(store, "md", episode_id=EP)
+    md = export_text(store, "md", episode=EP)
     assert md.startswith("# 12: Small Weather Stations\n")
     assert "- **Show:** Field Notes" in md and "- **Hosts:** Maya Chen" in md
     assert "## Intro (00:00:00)" in md and "## Sensors (00:02:48)" in md
@@ -153,14 +156,14 @@ def test_markdown_has_header_chapters_bold_speakers_and_times(store):
 
 def test_markdown_escapes_transcript_text(store):
     monologue = next(e.episode_id for e in store.episodes() if e.title == "A short monologue")
-    md = export_text(store, "md", episode_id=monologue)
+    md = export_text(store, "md", episode=monologue)
     assert "\\<it\\>" in md and "(unknown speaker)" not in md  # no speaker named anywhere: no names
 
 
 def test_speaker_filter_keeps_cue_times_of_the_whole_episode(store):
     from podkb.export import select
 
-    [ep] = select(store, episode_id=EP, speaker="Maya Chen")
+    [ep] = select(store, ResolvedFilter(episode_id=EP, speaker="Maya Chen"))
     assert [r["speaker"] for r in ep.turns] == ["Maya Chen", "Maya Chen"]
     assert ep.times == [(0.0, 4.0), (168.0, 172.0)]
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from podkb.export import FILE_SUFFIXES, cue_times, export
 from podkb.files import stable_names
 from podkb.ingest import ingest_paths
+from podkb.request import TurnFilter
 from podkb.store import Store
 
 SAMPLES = FIXTURES / "interchange"
@@ -92,7 +93,7 @@ def test_jsonl_round_trip_keeps_the_episode_id(source_db, tmp_path):
         export(
             original,
             "jsonl",
-            episode_id="latent-space-jeremy-howard-answer-ai",
+            TurnFilter(episode="latent-space-jeremy-howard-answer-ai"),
             out_dir=tmp_path / "o",
         )
         with Store(tmp_path / "again.db") as again:

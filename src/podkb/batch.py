@@ -1,8 +1,8 @@
 """Many searches from one file: `podkb batch queries.yaml`.
 
 A batch file is YAML (a list of entries, or `queries:` holding one) or JSON lines (one entry
-per line). Each entry is a search: `query` and the filters `speaker`, `topic`, `episode`,
-`lang`, with `limit` (default 10) and `name`, the output name (default `query-N`, N its
+per line). Each entry is a search request (request.SearchRequest): `query` and the filters
+`speaker`, `topic`, `episode`, `lang`, with `limit` (default 10), `context`, and `name`, the output name (default `query-N`, N its
 position from 1). Entries are validated with pydantic (unknown fields refused, text fields
 must be strings) before anything runs; a bad entry is reported with its line. Then every
 search runs, and only if all succeed is anything written: one JSON lines stream (each hit
@@ -16,29 +16,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from .errors import InputError, PodkbError
-from .search import MAX_LIMIT, SearchRequest, SearchResult, search
+from .request import SearchRequest
+from .search import SearchResult, search
 from .store import KnowledgeStore
 
 
-class BatchQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class BatchQuery(SearchRequest):
+    """One entry of a batch file: a search request and the name its hits are written under."""
 
     name: str | None = Field(default=None, min_length=1, description="output name")
-    query: str | None = None
-    speaker: str | None = None
-    topic: str | None = None
-    episode: str | None = None
-    lang: str | None = None
-    limit: int = Field(default=10, ge=1, le=MAX_LIMIT)
 
     @model_validator(mode="after")
     def _has_criteria(self) -> BatchQuery:
-        if not any((self.query, self.speaker, self.topic, self.episode, self.lang)):
+        if not (self.query or self.has_filter()):
             raise ValueError("give a query, or a filter (speaker, topic, episode or lang)")
         return self
+
+    def request(self) -> SearchRequest:
+        return SearchRequest.model_validate(self.model_dump(exclude={"name"}))
 
 
 @dataclass
@@ -109,14 +107,7 @@ def load_batch(path: Path) -> list[BatchEntry]:
             BatchEntry(
                 name=name,
                 line=line,
-                request=SearchRequest(
-                    query=q.query,
-                    speaker=q.speaker,
-                    topic=q.topic,
-                    episode=q.episode,
-                    lang=q.lang,
-                    limit=q.limit,
-                ),
+                request=q.request(),
             )
         )
     if problems:

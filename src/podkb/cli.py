@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import output
+from .cli_options import format_option, request_options
 from .errors import ExitStatus, PodkbError, UsageError
+from .export import EXPORT_FORMATS
+from .request import SearchRequest, TurnFilter
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -23,7 +26,6 @@ if TYPE_CHECKING:
     from .doctor import DoctorReport
     from .ingest.sidecar import EpisodeInfo
     from .models import Episode
-    from .search import SearchRequest
     from .store import KnowledgeStore
 
 app = typer.Typer(
@@ -50,12 +52,7 @@ DbOption = Annotated[
     ),
 ]
 FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format \\[table|json|jsonl|csv]; default: table on a terminal, jsonl in a pipe.",
-    ),
+    str | None, format_option(output.FORMATS, "default: table on a terminal, jsonl in a pipe")
 ]
 
 
@@ -306,17 +303,12 @@ def _episode_overrides(
 
 
 @app.command()
+@request_options(TurnFilter)
 def export(
+    *,
+    request: TurnFilter,
     db: DbOption = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="\\[jsonl|json|csv|md|srt|vtt|podcast-json]")
-    ] = "jsonl",
-    episode: Annotated[
-        str | None, typer.Option(help="Only this episode (id or unique prefix).")
-    ] = None,
-    speaker: Annotated[
-        str | None, typer.Option(help="Only this speaker (name, alias or close spelling).")
-    ] = None,
+    fmt: Annotated[str, format_option(EXPORT_FORMATS, "default: jsonl")] = "jsonl",
     out: Annotated[
         Path | None,
         typer.Option(
@@ -328,14 +320,9 @@ def export(
 
     Example: podkb export --format srt --episode latent-space --out subtitles/
     """
-    from .episodes import resolve_episode
     from .export import export as run_export
-    from .speakers import resolve_speaker
 
-    store = _store(db)
-    episode_id = resolve_episode(store, episode) if episode else None
-    speaker_name = resolve_speaker(store, speaker) if speaker else None
-    report = run_export(store, fmt, episode_id=episode_id, speaker=speaker_name, out_dir=out)
+    report = run_export(_store(db), fmt, request, out_dir=out)
     for path in report.files:
         output.write(f"{path}\n")
     if out is not None:
@@ -363,29 +350,6 @@ HIT_FIELDS = [
     "snippet",
 ]
 
-SpeakerOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--speaker", "-s", help="Only turns by this speaker (name, alias or close spelling)."
-    ),
-]
-TopicOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--topic", "-t", help="Only turns on this topic (taxonomy topic or chapter title)."
-    ),
-]
-EpisodeOpt = Annotated[
-    str | None, typer.Option("--episode", "-e", help="Only this episode (id or unique prefix).")
-]
-LangOpt = Annotated[
-    str | None, typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...).")
-]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="How many hits at most.")]
-ContextOpt = Annotated[
-    int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")
-]
-
 
 def _run_search(
     request: SearchRequest, fmt: str | None, db: str | None, *, full_text: bool = False
@@ -400,12 +364,10 @@ def _run_search(
     hits = result.hits
     if not hits and result.suggestion:
         if fmt == "table":
-            from dataclasses import replace
-
             output.message(
                 f"No results for {request.query!r}; showing results for {result.suggestion!r}."
             )
-            hits = search(store, replace(request, query=result.suggestion)).hits
+            hits = search(store, request.model_copy(update={"query": result.suggestion})).hits
         else:
             output.message(f"podkb: no results; did you mean {result.suggestion!r}?")
     if fmt == "table":
@@ -470,6 +432,7 @@ def _context_line(turn: dict[str, Any]) -> Text:
 
 
 @app.command("search")
+@request_options(SearchRequest)
 def search_cmd(
     query: Annotated[
         str | None,
@@ -477,12 +440,8 @@ def search_cmd(
             help='Words, "exact phrases", OR, -exclude, prefix*. Optional with a filter.'
         ),
     ] = None,
-    speaker: SpeakerOpt = None,
-    topic: TopicOpt = None,
-    episode: EpisodeOpt = None,
-    lang: LangOpt = None,
-    limit: LimitOpt = 10,
-    context: ContextOpt = 0,
+    *,
+    request: SearchRequest,
     db: DbOption = None,
     fmt: FormatOption = None,
 ) -> None:
@@ -490,24 +449,11 @@ def search_cmd(
 
     Example: podkb search "open source" --speaker "Lewis Tunstall" --context 1
     """
-    from .search import SearchRequest
-
-    _run_search(
-        SearchRequest(
-            query=query,
-            speaker=speaker,
-            topic=topic,
-            episode=episode,
-            lang=lang,
-            limit=limit,
-            context=context,
-        ),
-        fmt,
-        db,
-    )
+    _run_search(request, fmt, db)
 
 
 @app.command()
+@request_options(SearchRequest)
 def quotes(
     speaker: Annotated[
         str, typer.Argument(help="The speaker: a name, an alias, or a close spelling.")
@@ -515,11 +461,8 @@ def quotes(
     query: Annotated[
         str | None, typer.Argument(help="Optional words the quote must contain.")
     ] = None,
-    topic: TopicOpt = None,
-    episode: EpisodeOpt = None,
-    lang: LangOpt = None,
-    limit: LimitOpt = 10,
-    context: ContextOpt = 0,
+    *,
+    request: SearchRequest,
     db: DbOption = None,
     fmt: FormatOption = None,
 ) -> None:
@@ -527,22 +470,7 @@ def quotes(
 
     Example: podkb quotes "Lewis Tunstall" evaluation
     """
-    from .search import SearchRequest
-
-    _run_search(
-        SearchRequest(
-            query=query,
-            speaker=speaker,
-            topic=topic,
-            episode=episode,
-            lang=lang,
-            limit=limit,
-            context=context,
-        ),
-        fmt,
-        db,
-        full_text=True,
-    )
+    _run_search(request, fmt, db, full_text=True)
 
 
 @app.command()
@@ -777,10 +705,7 @@ def entry() -> None:
 def doctor(
     db: DbOption = None,
     fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format", "-f", help="\\[table|json]; default: table on a terminal, json in a pipe."
-        ),
+        str | None, format_option(("table", "json"), "default: table on a terminal, json in a pipe")
     ] = None,
     repair: Annotated[
         bool, typer.Option("--repair", help="Rebuild the search index and turn counts from turns.")

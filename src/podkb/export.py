@@ -12,11 +12,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .models import Episode
-from .store import TURN_COLUMNS, KnowledgeStore
+from .request import TurnFilter
+from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
+
+if TYPE_CHECKING:
+    from .search import ResolvedFilter
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json")
 FILE_SUFFIXES = {
@@ -70,18 +74,22 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
 
 
-def select(
-    store: KnowledgeStore, *, episode_id: str | None = None, speaker: str | None = None
-) -> list[EpisodeExport]:
-    """Episodes with their matching turns. Times are worked out over the whole episode, so a
-    speaker's cue ends where the next person starts, not where that speaker next speaks."""
+def select(store: KnowledgeStore, flt: ResolvedFilter | None = None) -> list[EpisodeExport]:
+    """Episodes with their turns that pass the filter. Times are worked out over the whole
+    episode, so a speaker's cue ends where the next person starts, not where that speaker next
+    speaks."""
+    if flt is None:
+        from .search import ResolvedFilter
+
+        flt = ResolvedFilter()
+    on_topic = _turns_on_topic(store, flt) if flt.topic_terms else None
     chosen = []
     for ep in store.episodes():
-        if episode_id is not None and ep.episode_id != episode_id:
+        if flt.episode_id is not None and ep.episode_id != flt.episode_id:
             continue
         rows = list(store.iter_turn_rows(episode_id=ep.episode_id))
         times = cue_times(rows)
-        keep = [i for i, r in enumerate(rows) if speaker is None or r["speaker"] == speaker]
+        keep = [i for i, r in enumerate(rows) if _passes(r, flt, on_topic)]
         if not keep:
             continue
         chosen.append(
@@ -94,6 +102,32 @@ def select(
             )
         )
     return chosen
+
+
+def _passes(
+    row: dict[str, Any], flt: ResolvedFilter, on_topic: set[tuple[str, int]] | None
+) -> bool:
+    if flt.speaker is not None and row["speaker"] != flt.speaker:
+        return False
+    if flt.lang and not (
+        row["lang"] == flt.lang or row["lang"].lower().startswith(flt.lang.lower() + "-")
+    ):
+        return False
+    if flt.chapters is not None and row["chapter"] not in flt.chapters:
+        return False
+    return on_topic is None or (row["episode_id"], row["turn"]) in on_topic
+
+
+def _turns_on_topic(store: KnowledgeStore, flt: ResolvedFilter) -> set[tuple[str, int]]:
+    """The turns a taxonomy topic matches (the store's index decides, as it does for search)."""
+    query = TurnQuery(
+        topic_terms=flt.topic_terms,
+        episode_id=flt.episode_id,
+        speaker=flt.speaker,
+        limit=max(1, store.turn_count()),
+        ranked=False,
+    )
+    return {(r["episode_id"], r["turn"]) for r in store.search_turns(query)}
 
 
 def reading_seconds(text: str) -> float:
@@ -313,17 +347,19 @@ def _md_escape(text: str) -> str:
 def export(
     store: KnowledgeStore,
     fmt: str,
+    filters: TurnFilter | None = None,
     *,
-    episode_id: str | None = None,
-    speaker: str | None = None,
     out_dir: Path | None = None,
     write: Callable[[str], object] | None = None,
 ) -> ExportReport:
-    """Export turns as `fmt`: to `write` (one stream), or with `out_dir` one file per episode,
-    named from its title (safe and stable, see files.py) and written atomically."""
+    """Export the turns that pass `filters` as `fmt`: to `write` (one stream), or with `out_dir`
+    one file per episode, named from its title (safe and stable, see files.py) and written
+    atomically. Names in the filters are resolved as search resolves them (UsageError if not)."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
-    episodes = select(store, episode_id=episode_id, speaker=speaker)
+    from .search import resolve_filter
+
+    episodes = select(store, resolve_filter(store, filters or TurnFilter()))
     report = ExportReport(turns=sum(len(ep.turns) for ep in episodes), episodes=len(episodes))
     if out_dir is None:
         sink = write or _stdout_write

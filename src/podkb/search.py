@@ -12,27 +12,16 @@ from typing import Any
 
 from .errors import UsageError
 from .query import Query, Term, parse_query
+from .request import SearchRequest, TurnFilter
 from .store import KnowledgeStore, TurnQuery
 from .text import fold, is_cjk
 
 SNIPPET_CHARS = 160
-MAX_LIMIT = 10_000
 # FTS5 scores every match before it takes the best: a word in most turns costs a scan of them all
 # (650 ms at a million turns). A query made only of words this common is answered unranked,
 # in episode order, which FTS5 streams; a rarer word beside them keeps ranking cheap.
 FREQUENT_SHARE = 0.10
 FREQUENT_MIN_TURNS = 20_000
-
-
-@dataclass
-class SearchRequest:
-    query: str | None = None
-    speaker: str | None = None
-    topic: str | None = None
-    episode: str | None = None
-    lang: str | None = None
-    limit: int = 10
-    context: int = 0
 
 
 @dataclass
@@ -45,43 +34,66 @@ class SearchResult:
     note: str | None = None  # said to the person on stderr (e.g. why hits are unranked)
 
 
-def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
-    """Ranked turns for a query and filters. Raises UsageError for unknown names or no criteria."""
+@dataclass(frozen=True)
+class ResolvedFilter:
+    """A TurnFilter with the names a person typed resolved to what the store holds."""
+
+    speaker: str | None = None  # the canonical speaker
+    episode_id: str | None = None
+    topic: str | None = None  # the taxonomy topic's name, or the words that matched chapters
+    topic_terms: tuple[Term, ...] = ()  # a taxonomy topic: any of its keywords
+    chapters: tuple[str, ...] | None = None  # else: these chapter titles
+    lang: str | None = None
+
+    def turn_query(self, query: Query, *, limit: int) -> TurnQuery:
+        return TurnQuery(
+            all_of=tuple(query.positive),
+            none_of=tuple(query.negative),
+            speaker=self.speaker,
+            episode_id=self.episode_id,
+            topic_terms=self.topic_terms,
+            chapters=self.chapters,
+            lang=self.lang,
+            limit=limit,
+        )
+
+
+def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
+    """Resolve speaker, episode and topic names (UsageError, with suggestions, if unknown)."""
     from .episodes import resolve_episode
     from .speakers import resolve_speaker
 
-    if request.limit < 1 or request.limit > MAX_LIMIT:
-        raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}")
-    if request.context < 0:
-        raise UsageError("--context must be 0 or more")
-    query = parse_query(request.query or "")
-    result = SearchResult(request=request)
-    speaker = episode_id = None
+    speaker = resolve_speaker(store, flt.speaker) if flt.speaker else None
+    episode_id = resolve_episode(store, flt.episode) if flt.episode else None
+    topic_name = None
     topic_terms: tuple[Term, ...] = ()
     chapters: tuple[str, ...] | None = None
-    if request.speaker:
-        speaker = result.speaker = resolve_speaker(store, request.speaker)
-    if request.episode:
-        episode_id = resolve_episode(store, request.episode)
-    if request.topic:
+    if flt.topic:
         from .topics import resolve_topic
 
-        topic = resolve_topic(store, request.topic)
-        result.topic = topic.name
+        topic = resolve_topic(store, flt.topic)
+        topic_name = topic.name
         if topic.kind == "taxonomy":
             topic_terms = topic.terms
         else:
             chapters = topic.chapters
-    turn_query = TurnQuery(
-        all_of=tuple(query.positive),
-        none_of=tuple(query.negative),
+    return ResolvedFilter(
         speaker=speaker,
         episode_id=episode_id,
+        topic=topic_name,
         topic_terms=topic_terms,
         chapters=chapters,
-        lang=request.lang or None,
-        limit=request.limit,
+        lang=flt.lang or None,
     )
+
+
+def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
+    """Ranked turns for a query and filters. Raises UsageError for unknown names or no criteria."""
+    query = parse_query(request.query or "")
+    result = SearchResult(request=request)
+    resolved = resolve_filter(store, request)
+    result.speaker, result.topic = resolved.speaker, resolved.topic
+    turn_query = resolved.turn_query(query, limit=request.limit)
     if not turn_query.has_criteria:
         if query.negative:
             raise UsageError(
@@ -270,4 +282,4 @@ def suggest_query(store: KnowledgeStore, query: Query) -> str | None:
     return text if changed else None
 
 
-__all__ = ["SearchRequest", "SearchResult", "search", "make_snippet", "match_spans"]
+__all__ = ["SearchRequest", "SearchResult", "TurnFilter", "search", "make_snippet", "match_spans"]

@@ -1,0 +1,108 @@
+"""Options shared between commands, declared once (as sqlite-utils' `output_options` does).
+
+`request_options(Model)` gives a command one option per field of a request model (TurnFilter,
+SearchRequest) that the command does not declare itself, and hands the command the validated
+model as `request`. A new filter is a field on the model and one entry in REQUEST_OPTIONS; every
+command built on the model gets it. `format_option` writes every command's `--format` help.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+
+from .errors import UsageError
+
+_M = TypeVar("_M", bound=BaseModel)
+
+# Request model field -> its command-line option (type, flags, help).
+REQUEST_OPTIONS: dict[str, Any] = {
+    "speaker": Annotated[
+        str | None,
+        typer.Option(
+            "--speaker", "-s", help="Only turns by this speaker (name, alias or close spelling)."
+        ),
+    ],
+    "topic": Annotated[
+        str | None,
+        typer.Option(
+            "--topic", "-t", help="Only turns on this topic (taxonomy topic or chapter title)."
+        ),
+    ],
+    "episode": Annotated[
+        str | None,
+        typer.Option("--episode", "-e", help="Only this episode (id or unique prefix)."),
+    ],
+    "lang": Annotated[
+        str | None,
+        typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...)."),
+    ],
+    "limit": Annotated[int, typer.Option("--limit", "-n", help="How many hits at most.")],
+    "context": Annotated[
+        int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")
+    ],
+}
+
+
+def format_option(choices: tuple[str, ...], default: str) -> Any:
+    """The --format option: its choices, shown literally, and what happens without it."""
+    return typer.Option("--format", "-f", help=f"Output format \\[{'|'.join(choices)}]; {default}.")
+
+
+def request_options(
+    model: type[_M],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Add the model's fields as options; the command receives the validated model as `request`.
+
+    The options stand where the command's `request` parameter stands (in help order); fields
+    the command declares itself (an argument, say) keep their own declaration.
+    """
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        declared = set(signature.parameters) - {"request"}
+        fields = list(model.model_fields)
+        added = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=model.model_fields[name].get_default(),
+                annotation=REQUEST_OPTIONS[name],
+            )
+            for name in fields
+            if name not in declared
+        ]
+        params: list[inspect.Parameter] = []
+        for p in signature.parameters.values():
+            if p.name == "request":
+                params.extend(added)
+            else:
+                params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+
+        @functools.wraps(command)
+        def wrapper(**kwargs: Any) -> None:
+            values = {name: kwargs[name] for name in fields if name in kwargs}
+            own = {name: value for name, value in kwargs.items() if name in declared}
+            command(**own, request=validated(model, values))
+
+        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        return wrapper
+
+    return decorate
+
+
+def validated(model: type[_M], values: dict[str, Any]) -> _M:
+    """The model, or a UsageError naming the option: `--limit: Input should be ...`."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else ""
+        option = f"--{name}: " if name in REQUEST_OPTIONS else (f"{name}: " if name else "")
+        raise UsageError(f"{option}{err['msg'].removeprefix('Value error, ')}") from None
