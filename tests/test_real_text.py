@@ -162,6 +162,32 @@ CASES = {
             (None, 12.0, "Can everyone hear me?"),  # an empty pst:speaker names no one
         ],
     ),
+    "html_time_pairs.html": (
+        "html-page",
+        [
+            (
+                None,
+                0.0,
+                "Welcome back to Field Notes. Today I’m talking with Tom Okafor about weather "
+                "stations.",
+            ),
+            (None, 9.0, "Thanks, Maya. The rule is simple: measure before you guess."),
+            (None, 124.0, "How many stations did you build? Twelve?"),
+        ],
+    ),
+    "html_otter_page.html": (
+        "html-page",
+        [
+            ("Maya Chen", 0.0, "Welcome back to Field Notes. Today I'm talking with Tom Okafor."),
+            ("Tom Okafor", 7.0, "Thanks, Maya. Happy to be here."),
+            (None, 11.0, "Can everyone hear me?"),
+            (
+                "Maya Chen",
+                3723.0,
+                "One more question before we wrap up: what would you build next?",
+            ),
+        ],
+    ),
 }
 
 # Left in turn text, any of these is markup, a time mark, a label or front matter that leaked.
@@ -216,6 +242,11 @@ LINE_CLASSES = {
     "markdown_bold_time_headers.md": {1: "metadata", 3: "metadata", 4: "metadata", 6: "label"},
     "ttml_named_agents.ttml": {1: "metadata", 7: "metadata", 17: "non_speech", 21: "metadata"},
     "podlove_simple.xml": {2: "metadata", 4: "metadata", 12: "metadata"},
+    # The <head>, the navigation, the <h1> and the footer are not speech; `<p>1:59</p>
+    # <p>[Music]</p>` holds no text.
+    "html_time_pairs.html": {5: "metadata", 9: "metadata", 10: "metadata", 14: "non_speech"}
+    | {17: "metadata", 18: "metadata"},
+    "html_otter_page.html": {2: "metadata", 4: "label", 10: "label", 12: "chrome"},
 }
 
 
@@ -341,3 +372,25 @@ def test_unsafe_or_broken_xml_is_one_line_naming_the_file(text, reason):
 def test_podlove_xml_with_a_dtd_is_refused():
     with pytest.raises(InputError, match="DTD"):
         read_transcript(PODLOVE_DTD, path="episode.xml")
+
+
+def test_an_html_page_reads_all_its_paragraphs_and_names_the_episode():
+    episode, turns, _ = read("html_otter_page.html")
+    assert episode.title == "Field Notes 12 (Otter transcript)"
+    assert len(turns) == 4 and turns[0].line == 4  # the first paragraph is read too
+    raw = read_raw("html_time_pairs.html")
+    # Words of the paragraphs that hold speech (not times, markers, navigation or footer).
+    assert raw.source_words == sum(len(t.text.split()) for t in raw.turns)
+
+
+def test_a_marker_paragraph_in_the_podcasting_20_form_is_not_a_turn():
+    text = (
+        "<cite>Maya:</cite><time>0:00</time><p>Welcome back.</p>\n"
+        "<p>[Music]</p>\n"
+        "<cite>Tom:</cite><time>0:09</time><p>Thanks (laughs) for having me.</p>\n"
+    )
+    raw = read_transcript(text, path="episode.html")
+    assert [(t.label, t.text) for t in raw.turns] == [
+        ("Maya", "Welcome back."),
+        ("Tom", "Thanks for having me."),
+    ]

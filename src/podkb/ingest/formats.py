@@ -49,6 +49,7 @@ _JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
 
 def _text_readers() -> list[TextReader]:
     from . import (
+        html_page,
         html_transcript,
         markdown,
         otter,
@@ -71,6 +72,7 @@ def _text_readers() -> list[TextReader]:
         TextReader("podlove-xml", podlove_xml.looks_like_podlove_xml, podlove_xml.read),
         TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
         TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
+        TextReader("html-page", html_page.looks_like_html_page, html_page.read),
         TextReader("otter", otter.looks_like_otter, otter.read),
         TextReader("timestamped", timestamped.looks_like_timestamped, timestamped.read),
         # Last: `Name: text` interviews and copied web pages; it reads any text.

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .labels import parse_time
+from .nonspeech import scrub_turns
 from .raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def read_html_transcript(text: str, *, path: str = "") -> RawTranscript:
     parser.feed(text)
     parser.close()
     raw = RawTranscript(format="html", turns=[t for t in parser.turns if t.text.strip()])
+    scrub_turns(raw)  # `<p>[Music]</p>` is not a paragraph anyone said
     raw.title = parser.title
     if not raw.turns:
         raise InputError("HTML transcript without <p> paragraphs", path=path)

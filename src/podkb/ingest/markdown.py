@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import name_key
 from ..errors import InputError
-from .nonspeech import is_marker_line, strip_markers
+from .nonspeech import is_marker_line, scrub_turns, strip_markers
 from .raw import RawTranscript
 
 if TYPE_CHECKING:
@@ -189,6 +189,7 @@ def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
     )
     for turn in raw.turns:
         timestamped.lift_time_marks(turn)
+    scrub_turns(raw)
     return raw
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .raw import RawTranscript
+
 _WORDS = (
     r"music|music playing|theme music|intro music|outro music|upbeat music|soft music|"
     r"laughter|laughs|laughing|laugh|chuckles|chuckling|giggles|applause|clapping|cheering|"
@@ -42,4 +44,19 @@ def strip_markers(text: str) -> str:
     # A marker at the start leaves the following word without its space; one between words
     # leaves exactly one space (the regex takes the space before the marker).
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
-    return re.sub(r"\n[ \t]+", "\n", cleaned).strip()
+    cleaned = re.sub(r"\n[ \t]+", "\n", cleaned)
+    return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
+
+
+def scrub_turns(raw: RawTranscript) -> None:
+    """Markers out of turns a reader made without knowing them: a turn that is only a marker
+    goes (its line is marked `non_speech`), markers inside a turn's text are taken out."""
+    kept = []
+    for turn in raw.turns:
+        if is_marker_line(turn.text):
+            raw.mark(turn.line, "non_speech")
+            continue
+        turn.text = strip_markers(turn.text)
+        if turn.text:
+            kept.append(turn)
+    raw.turns = kept

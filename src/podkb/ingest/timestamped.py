@@ -55,6 +55,8 @@ _LABEL_THEN_TS_RE = re.compile(
     re.DOTALL,
 )
 _INLINE_TS_RE = re.compile(rf"\s*\[(?P<ts>{_TS})\]\s*")
+# A time on a line of its own (`1:59`, `[01:59]`): the start of the paragraph below it.
+_BARE_TS_RE = re.compile(rf"^[\[(]?(?P<ts>{_TS})[\])]?$")
 
 
 @dataclass
@@ -73,6 +75,9 @@ def _name_ok(name: str) -> bool:
 
 
 def _parse(line: int, text: str) -> _Para:
+    m = _BARE_TS_RE.match(text)
+    if m:
+        return _Para(line, "", None, parse_time(m.group("ts")), header=True)
     m = _HEADER_RE.match(text)
     if m and _name_ok(m.group("name")):
         return _Para(line, "", m.group("name").strip(), parse_time(m.group("ts")), header=True)
@@ -107,7 +112,10 @@ def looks_like_timestamped(text: str) -> bool:
     led = sum(1 for p in parsed if p.start is not None and not p.header)
     labelled = sum(1 for p in parsed if p.start is not None and p.label is not None)
     if headers >= 2 and headers >= 0.25 * len(parsed) and _header_followed(parsed):
-        return True
+        # Label lines (`Speaker 1 (00:00):`), or bare times each above its paragraph (at
+        # least three: two times on their own lines can be anything).
+        if any(p.label for p in parsed if p.header) or headers >= 3:
+            return True
     return led >= 2 and led >= 0.6 * len(parsed) and labelled >= 1
 
 
@@ -128,10 +136,22 @@ def read_timestamped(
     paras = [_parse(n, s) for n, s in _units(text)]
     _accept_labels(paras, known)
     first = next((i for i, p in enumerate(paras) if p.start is not None or p.label), 0)
+    prefixes = Counter(
+        name_key(m.group("name")) for p in paras if not p.header and (m := _LABEL_RE.match(p.text))
+    )
     _read_preamble(paras[:first], raw)
     current: RawTurn | None = None
     expecting_text = False  # after a label line, the following lines are that speaker's text
+    pending_start: float | None = None  # a time on its own line, for the paragraph below
     for p in paras[first:]:
+        if p.header and p.label is None:
+            raw.mark(p.line, "timing")
+            pending_start = p.start
+            continue
+        if pending_start is not None and not p.header and p.start is None:
+            p.start, pending_start = pending_start, None
+            p.label, p.text = _prefix_label(p.text, prefixes, known)
+            expecting_text = False
         if is_marker_line(p.text) and not p.header and p.label is None:
             raw.mark(p.line, "non_speech")
             continue
@@ -158,6 +178,20 @@ def read_timestamped(
         expecting_text = False
     raw.turns = [t for t in raw.turns if t.text]
     return raw
+
+
+def _prefix_label(
+    text: str, prefixes: Counter[str], known: frozenset[str]
+) -> tuple[str | None, str]:
+    """`Name: text` under a time on its own line, when the file confirms the name."""
+    m = _LABEL_RE.match(text)
+    if not m or not _name_ok(m.group("name")):
+        return None, text
+    name = m.group("name").strip()
+    key = name_key(name)
+    if prefixes[key] >= 2 or key in known or is_role_label(name):
+        return name, m.group("rest")
+    return None, text
 
 
 def _clean(text: str) -> tuple[str, list[tuple[int, float]]]:

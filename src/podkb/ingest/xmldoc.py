@@ -148,8 +148,17 @@ def time_value(value: str | None, frame_rate: float = 30.0) -> float | None:
 
 
 def mark_structure(text: str, raw: RawTranscript) -> None:
-    """Lines outside every paragraph are structure (head, body, div tags): metadata."""
-    spans = [(t.line, t.end_line or t.line) for t in raw.turns]
-    for n, line in enumerate(text.split("\n"), start=1):
-        if line.strip() and not any(first <= n <= last for first, last in spans):
+    """Lines outside every turn's span (tags around the transcript, head, navigation) are
+    structure: metadata. Linear in lines plus turns."""
+    lines = text.split("\n")
+    depth = [0] * (len(lines) + 2)  # +1 where a span opens, -1 after it closes
+    for turn in raw.turns:
+        first, last = turn.line, max(turn.line, turn.end_line or turn.line)
+        if 1 <= first <= len(lines):
+            depth[first] += 1
+            depth[min(last, len(lines)) + 1] -= 1
+    covered = 0
+    for n, line in enumerate(lines, start=1):
+        covered += depth[n]
+        if line.strip() and covered <= 0:
             raw.mark(n, "metadata")
