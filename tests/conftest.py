@@ -1,8 +1,15 @@
-"""Shared fixtures: a real SQLite store built from the real seed transcripts."""
+"""Shared fixtures: a real SQLite store built from the real seed transcripts, and a real
+PostgreSQL server for the server store's tests."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,3 +88,77 @@ def run_cli(capsys):
         return code, out, err
 
     return run
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+PG_CLUSTER = Path(__file__).resolve().parent / "pg_cluster.sh"
+
+
+def pg_unavailable(reason: str) -> None:
+    """Skip a PostgreSQL test locally; in CI (CI is set) the server must be there, so fail."""
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _server_binaries() -> bool:
+    return bool(shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb")))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server the tests may create databases on: $PODKB_TEST_PG (CI
+    starts one), else a throwaway cluster started here with tests/pg_cluster.sh and stopped at
+    the end of the session."""
+    url = os.environ.get("PODKB_TEST_PG")
+    if url:
+        yield url
+        return
+    if not _server_binaries():
+        pg_unavailable(
+            "no PostgreSQL server (install the postgresql package, or set PODKB_TEST_PG)"
+        )
+    home = Path(tempfile.mkdtemp(prefix="podkb-pg-"))
+    if os.geteuid() == 0:  # the server runs as the postgres user, who must own its folder
+        shutil.chown(home, "postgres")
+    data = home / "data"
+    started = subprocess.run(
+        [str(PG_CLUSTER), "start", str(data), str(_free_port())], capture_output=True, text=True
+    )
+    if started.returncode != 0:
+        shutil.rmtree(home, ignore_errors=True)
+        pg_unavailable(f"could not start a PostgreSQL cluster: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(PG_CLUSTER), "stop", str(data)], capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_database_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def new_pg_database(pg_server: str) -> Callable[[], str]:
+    """Make an empty database on the test server; returns its URL."""
+    try:
+        import psycopg
+    except ImportError:
+        pg_unavailable("the psycopg driver is not installed (pip install -e '.[test]')")
+    base, _, _ = pg_server.rpartition("/")
+
+    def make() -> str:
+        name = f"podkb_test_{os.getpid()}_{next(_database_numbers)}"
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"{base}/{name}"
+
+    return make
