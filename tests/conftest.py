@@ -48,11 +48,13 @@ def seed_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture()
-def seed_store(seed_db):
-    from podkb.store import Store
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seed_store(request, seed_db):
+    """The seed store on each engine: every test that reads it runs on SQLite and on PostgreSQL."""
+    from podkb.store import open_store
 
-    store = Store(seed_db, create=False)
+    location = str(seed_db) if request.param == "sqlite" else request.getfixturevalue("seed_pg")
+    store = open_store(location, create=False)
     yield store
     store.close()
 
@@ -162,3 +164,17 @@ def new_pg_database(pg_server: str) -> Callable[[], str]:
         return f"{base}/{name}"
 
     return make
+
+
+@pytest.fixture(scope="session")
+def seed_pg(new_pg_database) -> str:
+    """A PostgreSQL database holding the five seed episodes, built once per session (tests must
+    not write to it); returns its URL."""
+    from podkb.ingest import ingest_paths
+    from podkb.store import open_store
+
+    url = new_pg_database()
+    with open_store(url) as store:
+        report = ingest_paths([SEEDS], store)
+    assert not report.failed, report.failed
+    return url

@@ -78,28 +78,37 @@ _SRC = Path(__file__).resolve().parents[1] / "src" / "podkb"
 _ENGINE_WORDS = re.compile(r"\bsqlite3\b|\.conn\b|\bMATCH\b|\bbm25\(|\bPRAGMA\b|\bturn_index\b")
 
 
-def test_only_the_sqlite_backend_speaks_sql():
+_BACKENDS = {_SRC / "store" / "sqlite.py", _SRC / "store" / "postgres.py"}
+
+
+def test_only_the_backends_speak_sql():
     """speakers, topics, doctor, search, cli and ingest reach the store through its interface."""
     offenders = [
         f"{path.relative_to(_SRC)}:{n}"
         for path in sorted(_SRC.rglob("*.py"))
-        if path != _SRC / "store" / "sqlite.py"
+        if path not in _BACKENDS
         for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
         if _ENGINE_WORDS.search(line.split("#")[0])
     ]
     assert offenders == []
 
 
-def test_the_sqlite_store_implements_the_interface():
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_every_backend_implements_the_interface(backend):
+    import importlib
+
     from podkb.store.base import KnowledgeStore
 
+    module = importlib.import_module(f"podkb.store.{backend}")
+    cls = next(v for k, v in vars(module).items() if k.endswith("Store") and k != "KnowledgeStore")
     wanted = {
         name
         for name in vars(KnowledgeStore)
         if not name.startswith("_") or name in ("__enter__", "__exit__")
     }
-    missing = {name for name in wanted if not hasattr(Store, name)}
+    missing = {name for name in wanted if not hasattr(cls, name)}
     assert wanted and missing == set()
+    assert all(callable(getattr(module, f, None)) for f in ("open_store", "diagnose", "repair"))
 
 
 def test_a_location_with_an_unknown_scheme_is_refused_without_its_password(tmp_path):

@@ -46,7 +46,10 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="Knowledge base file (default: $PODKB_DB, else the user data directory).",
+        help=(
+            "Knowledge base: a file, or a server URL postgresql://user@host:port/dbname"
+            " (default: $PODKB_DB, else a file in the user data directory)."
+        ),
         envvar="PODKB_DB",
         show_envvar=False,
     ),

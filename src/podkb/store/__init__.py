@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 # URL scheme -> backend module (relative to this package). A location without a scheme is a file.
-_BACKENDS: dict[str, str] = {"sqlite": ".sqlite"}
+_BACKENDS: dict[str, str] = {
+    "sqlite": ".sqlite",
+    "postgresql": ".postgres",
+    "postgres": ".postgres",
+}
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
 Location = str | os.PathLike[str]

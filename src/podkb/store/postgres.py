@@ -1,0 +1,1010 @@
+"""The server store: the same knowledge base in a PostgreSQL database (`--db postgresql://...`).
+
+This module is the only place that knows PostgreSQL. It keeps the tables of the SQLite store
+(episodes, turns, speaker labels, a schema version in `meta`) and indexes each turn with the
+tokens of podkb's own analyzer (`text.index_fields`: folding, CJK bigrams and single
+characters), written as `tsvector` values with positions and searched through GIN indexes, so
+both engines find the same turns for the same query. PostgreSQL's parser never sees the text.
+
+Ranking is FTS5's BM25 reproduced term for term (k1 = 1.2, b = 0.75, the same column weights
+and the same document lengths), so scores and order agree with SQLite's: the document
+frequency of a word comes from `term_docs` (plus the not yet folded `term_deltas` that each
+ingest appends, so concurrent writers never update the same row), a phrase's from the index.
+
+Many writers: each `ingest` is one transaction, each file one savepoint in it; a transaction-level
+advisory lock per source path and per episode id makes replacing an episode atomic when two
+machines ingest the same file. Readers never wait (MVCC).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from ..errors import StoreBusyError, StoreError
+from ..text import cjk_bigrams, index_fields, is_cjk, word_count
+from .base import TURN_COLUMNS, ChapterFacet, SpeakerFacet, StoreHealth, TurnQuery
+from .sqlite import busy_timeout, token_key
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from ..models import Episode, Turn
+    from ..query import Clause, Term
+
+SCHEMA_VERSION = 1
+# FTS5's BM25 constants and podkb's column weights (body, uni, chapter; filters never score).
+K1 = 1.2
+B = 0.75
+WEIGHTS = {"body": 1.0, "uni": 1.0, "chapter": 0.3}
+# tsvector limits: a position above 16383 is stored as 16383, a lexeme is at most 2046 bytes.
+_MAX_POS = 16383
+_MAX_LEXEME_BYTES = 2046
+_INSTALL_HINT = "PostgreSQL stores need the psycopg driver: pip install 'podkb[postgres]'"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS episodes (
+    episode_id text PRIMARY KEY,
+    show text, title text, date text, lang text,
+    hosts text NOT NULL, guests text NOT NULL,
+    description text,
+    source text NOT NULL, source_path text, source_sha256 text, format text,
+    turns integer NOT NULL, chapters text NOT NULL,
+    ingested_at text NOT NULL,
+    tokens bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS episodes_source_path ON episodes (source_path);
+CREATE TABLE IF NOT EXISTS turns (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    episode_id text NOT NULL REFERENCES episodes (episode_id) ON DELETE CASCADE,
+    turn integer NOT NULL,
+    speaker text, speaker_label text, role text NOT NULL,
+    text text NOT NULL, lang text NOT NULL,
+    start double precision, "end" double precision, chapter text,
+    source text NOT NULL, line integer NOT NULL,
+    words integer NOT NULL,
+    speaker_key text NOT NULL,
+    body tsvector NOT NULL, uni tsvector NOT NULL, chapter_terms tsvector NOT NULL,
+    tokens integer NOT NULL,
+    UNIQUE (episode_id, turn)
+);
+CREATE INDEX IF NOT EXISTS turns_body ON turns USING gin (body);
+CREATE INDEX IF NOT EXISTS turns_uni ON turns USING gin (uni);
+CREATE INDEX IF NOT EXISTS turns_chapter_terms ON turns USING gin (chapter_terms);
+CREATE INDEX IF NOT EXISTS turns_speaker_key ON turns (speaker_key, id);
+CREATE INDEX IF NOT EXISTS turns_speaker ON turns (speaker, speaker_label);
+CREATE TABLE IF NOT EXISTS speaker_labels (
+    speaker text NOT NULL, label text, turns bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS term_docs (term text PRIMARY KEY, docs bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS term_docs_docs ON term_docs (docs);
+CREATE TABLE IF NOT EXISTS term_deltas (term text NOT NULL, docs bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS term_deltas_term ON term_deltas (term);
+"""
+# Columns of `turns` as documented in the schema (DDL comments are kept in the catalog).
+_COMMENTS = {
+    "turns.speaker_key": "token_key(speaker): the --speaker filter, as SQLite's FTS5 column",
+    "turns.body": "podkb analyzer tokens of the text (words, CJK bigrams) with positions",
+    "turns.uni": "every CJK character of the text, for one-character queries",
+    "turns.chapter_terms": "analyzer tokens of the chapter title (topic filters, weight 0.3)",
+    "turns.tokens": "BM25 document length: tokens in body, uni, chapter, plus speaker and episode",
+    "episodes.tokens": "sum of its turns' tokens: BM25's average document length",
+    "term_docs.docs": "turns whose body holds the term (folded from term_deltas by ingest)",
+}
+
+# Lock keys: one namespace for source paths and episode ids, one for summary refreshes.
+_LOCK_ITEM = 0x706B
+_LOCK_SUMMARIES = 0x706B_0001
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _driver() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(_INSTALL_HINT) from None
+    return psycopg
+
+
+def redact(url: str) -> str:
+    """The URL fit for a message: its password is never shown."""
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", url)
+
+
+def _translated(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """psycopg errors leave the store as StoreError (busy, gone, or as the server says)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        psycopg = _driver()
+        try:
+            return method(*args, **kwargs)
+        except psycopg.Error as exc:
+            raise server_error(exc, getattr(args[0], "location", None)) from None
+
+    return wrapper
+
+
+def server_error(exc: Exception, location: str | None = None) -> StoreError:
+    """The typed error for a server failure: busy (lock wait, deadlock), unreachable, or as said."""
+    state = getattr(exc, "sqlstate", None) or ""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if state in ("55P03", "40P01", "40001"):  # lock timeout, deadlock, serialization failure
+        return StoreBusyError(
+            "store busy: another podkb process holds what this one needs; try again",
+            path=location,
+        )
+    if state.startswith("08") or state == "" and "connection" in first:
+        return StoreError(
+            f"cannot reach the server ({first}); check the URL, the server and ~/.pgpass",
+            path=location,
+        )
+    return StoreError(f"store error: {first}", path=location)
+
+
+# --- the analyzer's tokens as tsvector and tsquery values --------------------------------------
+
+
+def tsvector_literal(tokens: Sequence[str]) -> str:
+    """`'lexeme':1,4 ...` with 1-based positions: what PostgreSQL stores, without its parser."""
+    positions: dict[str, list[int]] = {}
+    for i, tok in enumerate(tokens, start=1):
+        positions.setdefault(tok, []).append(min(i, _MAX_POS))
+    parts = []
+    for lexeme, where in positions.items():
+        if len(lexeme.encode()) > _MAX_LEXEME_BYTES:
+            continue  # PostgreSQL refuses such a word; no query can name it either
+        # At most 256 positions per lexeme are kept (PostgreSQL's own limit); distinct ones.
+        kept = sorted(set(where))[:256]
+        parts.append(f"{_quote(lexeme)}:{','.join(map(str, kept))}")
+    return " ".join(parts)
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of a query, as FTS5 counts them: tokens in order in one column."""
+
+    column: str  # body, uni or chapter
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+    def tsquery(self) -> str:
+        parts = [_quote(t) for t in self.tokens]
+        if self.prefix:
+            parts[-1] += ":*"
+        return " <-> ".join(parts)
+
+    def count_in(self, tokens: Sequence[str]) -> int:
+        """Occurrences of the phrase in a column's tokens (the last one a prefix, if so)."""
+        n = len(self.tokens)
+        if n == 0 or len(tokens) < n:
+            return 0
+        head, last = self.tokens[:-1], self.tokens[-1]
+        count = 0
+        for i in range(len(tokens) - n + 1):
+            end = tokens[i + n - 1]
+            if (end.startswith(last) if self.prefix else end == last) and all(
+                tokens[i + j] == h for j, h in enumerate(head)
+            ):
+                count += 1
+        return count
+
+
+_SQL_COLUMN = {"body": "t.body", "uni": "t.uni", "chapter": "t.chapter_terms"}
+
+
+def term_phrases(term: Term, column: str = "body") -> list[Phrase]:
+    """A term as the phrases any of which matches it (the same alternatives FTS5 is given)."""
+    words = term.words
+    if len(words) == 1 and is_cjk(words[0]) and len(words[0]) == 1:
+        return [Phrase("uni" if column == "body" else column, (words[0],))]
+    tokens: list[str] = []
+    for w in words:
+        tokens.extend(cjk_bigrams(w) if is_cjk(w) else [w])
+    phrases = [Phrase(column, tuple(tokens), term.prefix and not is_cjk(tokens[-1]))]
+    joined = term.joined_form()
+    if joined is not None:
+        phrases.append(Phrase(column, (joined,)))
+    return phrases
+
+
+class _Compiled:
+    """A TurnQuery as SQL conditions on `turns t`, and the phrases BM25 scores."""
+
+    def __init__(self, query: TurnQuery) -> None:
+        self.where: list[str] = []
+        self.args: list[Any] = []
+        self.phrases: list[Phrase] = []
+        for clause in query.all_of:
+            self.where.append(self._clause(clause, score=True))
+        if query.speaker:
+            self.where.append("t.speaker_key = %s")
+            self.args.append(token_key(query.speaker))
+        if query.episode_id:
+            self.where.append("t.episode_id = %s")
+            self.args.append(query.episode_id)
+        if query.topic_terms:
+            parts = [self._term(t, "body", score=True) for t in query.topic_terms]
+            parts += [self._term(t, "chapter", score=True) for t in query.topic_terms if t.words]
+            self.where.append("(" + " OR ".join(parts) + ")")
+        if query.chapters is not None:
+            self.where.append("t.chapter = ANY(%s)")
+            self.args.append(list(query.chapters))
+        if query.lang:
+            self.where.append("(t.lang = %s OR t.lang LIKE %s)")
+            self.args.extend([query.lang, query.lang + "-%"])
+        if query.none_of:
+            excluded = " OR ".join(self._clause(c, score=False) for c in query.none_of)
+            self.where.append(f"NOT ({excluded})")
+
+    def _clause(self, clause: Clause, *, score: bool) -> str:
+        return "(" + " OR ".join(self._term(t, "body", score=score) for t in clause.terms) + ")"
+
+    def _term(self, term: Term, column: str, *, score: bool) -> str:
+        conditions = []
+        for phrase in term_phrases(term, column):
+            if score:
+                self.phrases.append(phrase)
+            conditions.append(f"{_SQL_COLUMN[phrase.column]} @@ %s::tsquery")
+            self.args.append(phrase.tsquery())
+        return "(" + " OR ".join(conditions) + ")"
+
+    def sql_where(self) -> str:
+        return " AND ".join(self.where) if self.where else "TRUE"
+
+
+def _tokens_of(text: str, chapter: str | None) -> dict[str, list[str]]:
+    body, uni = index_fields(text)
+    return {
+        "body": body.split(),
+        "uni": uni.split(),
+        "chapter": index_fields(chapter)[0].split() if chapter else [],
+    }
+
+
+# --- the store -------------------------------------------------------------------------------------
+
+
+class PostgresStore:
+    """A podkb knowledge base in a PostgreSQL database."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        driver = _driver()
+        self.url = url
+        self._location = redact(url)
+        try:
+            self.conn: psycopg.Connection[Any] = driver.connect(
+                url, autocommit=True, application_name="podkb", connect_timeout=10
+            )
+        except driver.Error as exc:
+            raise _connect_error(exc, self._location) from None
+        try:
+            # A writer waits this long for another's lock before "store busy" (like SQLite's).
+            self.conn.execute(f"SET lock_timeout = {int(busy_timeout() * 1000)}")
+            self._init_schema(create=create)
+        except driver.Error as exc:
+            self.conn.close()
+            raise server_error(exc, self._location) from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _init_schema(self, *, create: bool) -> None:
+        version = self._schema_version()
+        if version is None:
+            if not create:
+                raise StoreError(
+                    f"no knowledge base in {self._location}; run `podkb ingest seeds/ --db URL` first"
+                )
+            with self.conn.transaction():
+                # Two first ingests at once: one creates the schema, the other waits and sees it.
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
+                if self._schema_version() is None:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self.conn.execute(statement)
+                    for column, comment in _COMMENTS.items():
+                        self.conn.execute(f"COMMENT ON COLUMN {column} IS {_sql_string(comment)}")
+                    self.conn.execute(
+                        "INSERT INTO meta(key, value) VALUES ('schema_version', %s)",
+                        (str(SCHEMA_VERSION),),
+                    )
+        elif version > SCHEMA_VERSION:
+            raise StoreError(
+                f"written by a newer podkb (schema {version}, this one reads {SCHEMA_VERSION}); "
+                "upgrade podkb",
+                path=self._location,
+            )
+        elif version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older schema up to SCHEMA_VERSION in one transaction, step by step."""
+        steps: dict[int, Callable[[], None]] = {}  # version -> the step to version + 1
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
+            version = self._schema_version() or version
+            while version < SCHEMA_VERSION:
+                step = steps.get(version)
+                if step is None:
+                    raise StoreError(
+                        f"schema {version} cannot be migrated to {SCHEMA_VERSION}; "
+                        "re-ingest into a new database",
+                        path=self._location,
+                    )
+                step()
+                version += 1
+                self.conn.execute(
+                    "UPDATE meta SET value=%s WHERE key='schema_version'", (str(version),)
+                )
+
+    def _schema_version(self) -> int | None:
+        row = self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+        if not row or not row[0]:
+            return None
+        found = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if found is None:
+            raise StoreError("not a podkb store (no schema version)", path=self._location)
+        try:
+            return int(found[0])
+        except ValueError:
+            raise StoreError(
+                f"unreadable schema version {found[0]!r}", path=self._location
+            ) from None
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One server transaction: all or nothing. Other writers run at the same time."""
+        psycopg = _driver()
+        try:
+            with self.conn.transaction():
+                yield
+        except psycopg.Error as exc:
+            raise server_error(exc, self._location) from None
+
+    @contextmanager
+    def savepoint(self, name: str = "item") -> Iterator[None]:
+        with self.conn.transaction(savepoint_name=name):
+            yield
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writes (call inside transaction()) -------------------------------------------------
+
+    @_translated
+    def existing_source_of(self, episode_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT source FROM episodes WHERE episode_id=%s", (episode_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _lock(self, key: str) -> None:
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_ITEM, key))
+
+    @_translated
+    def delete_episode(self, episode_id: str) -> None:
+        # The episode's words leave the document frequencies as a delta: no shared row is touched.
+        self.conn.execute(
+            "INSERT INTO term_deltas(term, docs) SELECT u.lexeme, -count(*) FROM turns t,"
+            " unnest(t.body) u WHERE t.episode_id = %s GROUP BY u.lexeme",
+            (episode_id,),
+        )
+        self.conn.execute("DELETE FROM episodes WHERE episode_id=%s", (episode_id,))
+
+    @_translated
+    def put_episode(
+        self,
+        episode: Episode,
+        turns: Iterable[Turn],
+        *,
+        source_path: str | None = None,
+        source_sha256: str | None = None,
+        fmt: str | None = None,
+    ) -> int:
+        """Replace the episode (same id, or same source path) with these turns."""
+        # Locks in one order (path, then id), held to the end of the transaction: two machines
+        # ingesting the same file replace the episode one after the other, never half each.
+        if source_path:
+            self._lock("path:" + source_path)
+        self._lock("episode:" + episode.episode_id)
+        self.delete_episode(episode.episode_id)
+        if source_path:
+            for (old_id,) in self.conn.execute(
+                "SELECT episode_id FROM episodes WHERE source_path=%s", (source_path,)
+            ).fetchall():
+                self.delete_episode(old_id)
+        self.conn.execute(
+            "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description,"
+            " source, source_path, source_sha256, format, turns, chapters, ingested_at)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            (
+                episode.episode_id,
+                episode.show,
+                episode.title,
+                episode.date,
+                episode.lang,
+                json.dumps(episode.hosts, ensure_ascii=False),
+                json.dumps(episode.guests, ensure_ascii=False),
+                episode.description,
+                episode.source,
+                source_path,
+                source_sha256,
+                fmt,
+                0,
+                json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        chapters: dict[str, list[str]] = {}
+        rows: list[tuple[Any, ...]] = []
+        count = 0
+        tokens_total = 0
+        for t in turns:
+            body, uni = (s.split() for s in index_fields(t.text))
+            if t.chapter and t.chapter not in chapters:
+                chapters[t.chapter] = index_fields(t.chapter)[0].split()
+            chapter = chapters[t.chapter] if t.chapter else []
+            tokens = len(body) + len(uni) + len(chapter) + 2  # + speaker and episode tokens
+            rows.append(
+                (
+                    t.episode_id,
+                    t.turn,
+                    t.speaker,
+                    t.speaker_label,
+                    t.role,
+                    t.text,
+                    t.lang,
+                    t.start,
+                    t.end,
+                    t.chapter,
+                    t.source,
+                    t.line,
+                    word_count(t.text),
+                    token_key(t.speaker),
+                    tsvector_literal(body),
+                    tsvector_literal(uni),
+                    tsvector_literal(chapter),
+                    tokens,
+                )
+            )
+            count += 1
+            tokens_total += tokens
+            if len(rows) >= 1000:  # bounded memory: a huge episode streams in batches
+                self._insert_turns(rows)
+        self._insert_turns(rows)
+        self.conn.execute(
+            "INSERT INTO term_deltas(term, docs) SELECT u.lexeme, count(*) FROM turns t,"
+            " unnest(t.body) u WHERE t.episode_id = %s GROUP BY u.lexeme",
+            (episode.episode_id,),
+        )
+        self.conn.execute(
+            "UPDATE episodes SET turns=%s, tokens=%s WHERE episode_id=%s",
+            (count, tokens_total, episode.episode_id),
+        )
+        return count
+
+    def _insert_turns(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                'INSERT INTO turns(episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
+                " chapter, source, line, words, speaker_key, body, uni, chapter_terms, tokens)"
+                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::tsvector,%s::tsvector,"
+                "%s::tsvector,%s)",
+                rows,
+            )
+        rows.clear()
+
+    @_translated
+    def refresh_summaries(self) -> None:
+        """Fold the term deltas into term_docs and recount speaker labels.
+
+        One refresh at a time (an advisory lock), at the end of an ingest: this is the only
+        write to rows that every writer shares, so writers never wait on each other before it.
+        """
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
+            self._fold_term_deltas()
+            self.conn.execute("DELETE FROM speaker_labels")
+            self.conn.execute(
+                "INSERT INTO speaker_labels(speaker, label, turns) SELECT speaker, speaker_label,"
+                " count(*) FROM turns WHERE speaker IS NOT NULL GROUP BY speaker, speaker_label"
+            )
+
+    def _fold_term_deltas(self) -> None:
+        # Rows are taken and deleted in one statement, so a delta that another writer commits
+        # meanwhile stays for the next fold; terms in sorted order, so two folds never deadlock.
+        self.conn.execute(
+            "WITH taken AS (DELETE FROM term_deltas RETURNING term, docs),"
+            " summed AS (SELECT term, sum(docs)::bigint AS docs FROM taken GROUP BY term"
+            ' ORDER BY term COLLATE "C")'
+            " INSERT INTO term_docs(term, docs) SELECT term, docs FROM summed"
+            " ON CONFLICT (term) DO UPDATE SET docs = term_docs.docs + excluded.docs"
+        )
+        self.conn.execute("DELETE FROM term_docs WHERE docs <= 0")
+
+    @_translated
+    def rebuild_index(self) -> int:
+        """Re-analyze every turn: index columns, document lengths, term counts, summaries."""
+        n = 0
+        updates: list[tuple[Any, ...]] = []
+        with self.conn.cursor(name="podkb_rebuild") as cur:
+            cur.execute("SELECT id, speaker, text, chapter FROM turns ORDER BY id")
+            for rowid, speaker, text, chapter in cur:
+                tokens = _tokens_of(text, chapter)
+                length = sum(len(v) for v in tokens.values()) + 2
+                updates.append(
+                    (
+                        token_key(speaker),
+                        tsvector_literal(tokens["body"]),
+                        tsvector_literal(tokens["uni"]),
+                        tsvector_literal(tokens["chapter"]),
+                        length,
+                        rowid,
+                    )
+                )
+                n += 1
+        with self.conn.cursor() as write:
+            write.executemany(
+                "UPDATE turns SET speaker_key=%s, body=%s::tsvector, uni=%s::tsvector,"
+                " chapter_terms=%s::tsvector, tokens=%s WHERE id=%s",
+                updates,
+            )
+        self.conn.execute(
+            "UPDATE episodes e SET turns = s.turns, tokens = s.tokens FROM (SELECT"
+            " e2.episode_id, count(t.id) AS turns, coalesce(sum(t.tokens), 0) AS tokens"
+            " FROM episodes e2 LEFT JOIN turns t ON t.episode_id = e2.episode_id"
+            " GROUP BY e2.episode_id) s WHERE s.episode_id = e.episode_id"
+        )
+        self.conn.execute("DELETE FROM term_deltas")
+        self.conn.execute("DELETE FROM term_docs")
+        self.conn.execute(
+            "INSERT INTO term_docs(term, docs) SELECT u.lexeme, count(*) FROM turns t,"
+            " unnest(t.body) u GROUP BY u.lexeme"
+        )
+        self.refresh_summaries()
+        return n
+
+    # --- reads ----------------------------------------------------------------------------
+
+    @_translated
+    def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
+        rows = self.conn.execute(
+            "SELECT term, sum(docs)::bigint FROM (SELECT term, docs FROM term_docs UNION ALL"
+            " SELECT term, docs FROM term_deltas) d GROUP BY term HAVING sum(docs) > %s",
+            (more_than,),
+        ).fetchall()
+        return [(r[0], int(r[1])) for r in rows]
+
+    @_translated
+    def common_terms(self) -> dict[str, int]:
+        """Words in more than a tenth of the turns (as of the last fold of the term counts)."""
+        total = self.turn_count()
+        return {
+            term: int(docs)
+            for term, docs in self.conn.execute(
+                "SELECT term, docs FROM term_docs WHERE docs > %s", (total // 10,)
+            )
+        }
+
+    @_translated
+    def turn_count(self) -> int:
+        row = self.conn.execute("SELECT coalesce(sum(turns), 0) FROM episodes").fetchone()
+        return int(row[0]) if row else 0
+
+    @_translated
+    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+        return [
+            (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
+        ]
+
+    @_translated
+    def episodes(self) -> list[Episode]:
+        from ..models import Episode
+
+        rows = self.conn.execute(
+            f'SELECT {_EPISODE_COLUMNS} FROM episodes ORDER BY episode_id COLLATE "C"'
+        ).fetchall()
+        return [Episode.model_validate(_episode_dict(r)) for r in rows]
+
+    @_translated
+    def episode(self, episode_id: str) -> Episode | None:
+        from ..models import Episode
+
+        row = self.conn.execute(
+            f"SELECT {_EPISODE_COLUMNS} FROM episodes WHERE episode_id=%s", (episode_id,)
+        ).fetchone()
+        return Episode.model_validate(_episode_dict(row)) if row else None
+
+    @_translated
+    def episode_ids(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                'SELECT episode_id FROM episodes ORDER BY episode_id COLLATE "C"'
+            )
+        ]
+
+    @_translated
+    def iter_turn_rows(
+        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        sql = f"SELECT {turn_columns_sql()} FROM turns"
+        where: list[str] = []
+        args: list[Any] = []
+        if episode_id is not None:
+            where.append("episode_id=%s")
+            args.append(episode_id)
+        if speakers is not None:
+            where.append("speaker = ANY(%s)")
+            args.append(list(speakers))
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += ' ORDER BY episode_id COLLATE "C", turn'
+        with self.conn.cursor() as cur:
+            for row in cur.execute(sql, args):
+                yield dict(zip(TURN_COLUMNS, row, strict=True))
+
+    def turns(
+        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+    ) -> list[Turn]:
+        from ..models import Turn
+
+        return [
+            Turn.model_validate(d)
+            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)
+        ]
+
+    @_translated
+    def speaker_names(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                'SELECT DISTINCT speaker COLLATE "C" FROM speaker_labels ORDER BY 1'
+            )
+        ]
+
+    @_translated
+    def counts(self) -> dict[str, int]:
+        one = self.conn.execute
+        return {
+            "episodes": _scalar(one("SELECT count(*) FROM episodes").fetchone()),
+            "turns": _scalar(one("SELECT count(*) FROM turns").fetchone()),
+            "speakers": _scalar(
+                one(
+                    "SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL"
+                ).fetchone()
+            ),
+        }
+
+    @_translated
+    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            f"SELECT {turn_columns_sql()} FROM turns"
+            " WHERE episode_id = %s AND turn BETWEEN %s AND %s AND turn != %s ORDER BY turn",
+            (episode_id, turn - n, turn + n, turn),
+        ).fetchall()
+        return [dict(zip(TURN_COLUMNS, r, strict=True)) for r in rows]
+
+    # --- search and facets ------------------------------------------------------------------
+
+    @_translated
+    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
+        """The turns the index finds, ranked by FTS5's BM25 computed from the same numbers."""
+        compiled = _Compiled(query)
+        columns = turn_columns_sql("t")
+        where = compiled.sql_where()
+        if not query.ranked or not compiled.phrases:
+            rows = self.conn.execute(
+                f"SELECT {columns} FROM turns t WHERE {where} ORDER BY t.id LIMIT %s",
+                [*compiled.args, query.limit],
+            ).fetchall()
+            return [_scored(r, 0.0) for r in rows]
+        candidates = self.conn.execute(
+            f"SELECT t.id, t.text, t.chapter, t.tokens FROM turns t WHERE {where}",
+            compiled.args,
+        ).fetchall()
+        if not candidates:
+            return []
+        scores = self._bm25(compiled.phrases, candidates)
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: query.limit]
+        ids = [rowid for rowid, _ in best]
+        by_id = {
+            r[-1]: r
+            for r in self.conn.execute(
+                f"SELECT {columns}, t.id FROM turns t WHERE t.id = ANY(%s)", (ids,)
+            )
+        }
+        return [_scored(by_id[rowid][:-1], score) for rowid, score in best]
+
+    def _bm25(self, phrases: list[Phrase], candidates: list[Any]) -> dict[int, float]:
+        n_rows, n_tokens = self.conn.execute(
+            "SELECT coalesce(sum(turns), 0), coalesce(sum(tokens), 0) FROM episodes"
+        ).fetchone() or (0, 0)
+        n_rows = int(n_rows)
+        avgdl = float(n_tokens) / n_rows if n_rows else 1.0
+        idf = []
+        for phrase in phrases:
+            hits = self._phrase_docs(phrase)
+            value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+            idf.append(value if value > 0.0 else 1e-6)
+        scores: dict[int, float] = {}
+        for rowid, text, chapter, length in candidates:
+            tokens = _tokens_of(text, chapter)
+            score = 0.0
+            for phrase, weight in zip(phrases, idf, strict=True):
+                freq = phrase.count_in(tokens[phrase.column]) * WEIGHTS[phrase.column]
+                score += weight * (
+                    (freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * float(length) / avgdl))
+                )
+            scores[int(rowid)] = score
+        return scores
+
+    def _phrase_docs(self, phrase: Phrase) -> int:
+        """Turns holding the phrase in its column (BM25's n(q))."""
+        if phrase.column == "body" and len(phrase.tokens) == 1 and not phrase.prefix:
+            row = self.conn.execute(
+                "SELECT coalesce((SELECT docs FROM term_docs WHERE term = %s), 0)"
+                " + coalesce((SELECT sum(docs) FROM term_deltas WHERE term = %s), 0)",
+                (phrase.tokens[0], phrase.tokens[0]),
+            ).fetchone()
+            return _scalar(row)
+        column = _SQL_COLUMN[phrase.column]
+        row = self.conn.execute(
+            f"SELECT count(*) FROM turns t WHERE {column} @@ %s::tsquery", (phrase.tsquery(),)
+        ).fetchone()
+        return _scalar(row)
+
+    @_translated
+    def speaker_facets(self) -> list[SpeakerFacet]:
+        facets = [
+            SpeakerFacet(
+                name=name,
+                roles=sorted(roles),
+                episode_ids=sorted(episode_ids),
+                turns=int(turns),
+                words=int(words or 0),
+            )
+            for name, turns, words, roles, episode_ids in self.conn.execute(
+                "SELECT speaker, count(*), sum(words), array_agg(DISTINCT role),"
+                " array_agg(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
+                ' GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE "C"'
+            )
+        ]
+        row = self.conn.execute(
+            "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
+        ).fetchone()
+        turns, words = row if row else (0, 0)
+        if turns:
+            episode_ids = [
+                r[0]
+                for r in self.conn.execute(
+                    'SELECT DISTINCT episode_id COLLATE "C" FROM turns WHERE speaker IS NULL'
+                    " ORDER BY 1"
+                )
+            ]
+            facets.append(
+                SpeakerFacet(
+                    name=None,
+                    roles=[],
+                    episode_ids=episode_ids,
+                    turns=int(turns),
+                    words=int(words or 0),
+                )
+            )
+        return facets
+
+    @_translated
+    def chapter_titles(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                'SELECT DISTINCT chapter COLLATE "C" FROM turns WHERE chapter IS NOT NULL ORDER BY 1'
+            )
+        ]
+
+    @_translated
+    def chapter_facets(self) -> list[ChapterFacet]:
+        return [
+            ChapterFacet(name=chapter, episode_id=episode_id, turns=int(turns), start=start)
+            for chapter, episode_id, turns, start in self.conn.execute(
+                "SELECT chapter, episode_id, count(*), min(start) FROM turns"
+                " WHERE chapter IS NOT NULL GROUP BY episode_id, chapter"
+                ' ORDER BY episode_id COLLATE "C", min(turn)'
+            )
+        ]
+
+    @_translated
+    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+        if not terms:
+            return 0, 0
+        compiled = _Compiled(TurnQuery(topic_terms=tuple(terms)))
+        row = self.conn.execute(
+            f"SELECT count(*), count(DISTINCT t.episode_id) FROM turns t WHERE {compiled.sql_where()}",
+            compiled.args,
+        ).fetchone()
+        turns, episodes = row if row else (0, 0)
+        return int(turns), int(episodes)
+
+    # --- health ---------------------------------------------------------------------------
+
+    def health(self) -> StoreHealth:
+        """Schema, index and count checks (read-only), with server-appropriate advice."""
+        health = StoreHealth(location=self._location)
+        health.schema_version = self._schema_version()
+        health.passed("connection", f"connected to {self._location}")
+        if health.schema_version != SCHEMA_VERSION:
+            health.failed(
+                "schema",
+                f"schema {health.schema_version}, this podkb reads {SCHEMA_VERSION}",
+                "run `podkb doctor --repair --db URL` to migrate it",
+            )
+            return health
+        health.passed("schema", f"version {SCHEMA_VERSION}")
+        health.counts = self.counts()
+        one = self.conn.execute
+        stale = _scalar(
+            one(
+                "SELECT count(*) FROM episodes e WHERE e.turns <> (SELECT count(*) FROM turns t"
+                " WHERE t.episode_id = e.episode_id) OR e.tokens <> (SELECT coalesce(sum(tokens), 0)"
+                " FROM turns t WHERE t.episode_id = e.episode_id)"
+            ).fetchone()
+        )
+        # Every word's turn count (folded and pending deltas) against a recount from the index.
+        miscounted = _scalar(
+            one(
+                "SELECT count(*) FROM (SELECT u.lexeme AS term, count(*) AS docs FROM turns t,"
+                " unnest(t.body) u GROUP BY 1) a FULL JOIN (SELECT term, sum(docs) AS docs FROM"
+                " (SELECT term, docs FROM term_docs UNION ALL SELECT term, docs FROM term_deltas) d"
+                " GROUP BY term HAVING sum(docs) <> 0) b USING (term)"
+                " WHERE a.docs IS DISTINCT FROM b.docs"
+            ).fetchone()
+        )
+        invalid = [
+            r[0]
+            for r in one(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " JOIN pg_class r ON r.oid = i.indrelid WHERE r.relname IN ('turns', 'episodes',"
+                " 'term_docs') AND NOT (i.indisvalid AND i.indisready)"
+            )
+        ]
+        if stale or miscounted or invalid:
+            health.failed(
+                "index",
+                f"{stale} episodes with stale counts, {miscounted} words miscounted,"
+                f" invalid indexes: {', '.join(invalid) or 'none'}",
+                "run `podkb doctor --repair --db URL` to rebuild the index from the turns",
+            )
+        else:
+            health.passed("index", f"{health.counts['turns']} turns indexed, counts agree")
+        size = one("SELECT pg_database_size(current_database())").fetchone()
+        health.size_bytes = _scalar(size)
+        return health
+
+
+_EPISODE_COLUMNS = (
+    "episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters"
+)
+
+
+def _episode_dict(row: Sequence[Any]) -> dict[str, Any]:
+    (episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters) = row
+    return {
+        "episode_id": episode_id,
+        "show": show,
+        "title": title,
+        "date": date,
+        "lang": lang,
+        "hosts": json.loads(hosts),
+        "guests": json.loads(guests),
+        "description": description,
+        "source": source,
+        "turns": turns,
+        "chapters": json.loads(chapters),
+    }
+
+
+def _scored(row: Sequence[Any], score: float) -> dict[str, Any]:
+    hit = dict(zip(TURN_COLUMNS, row, strict=True))
+    hit["score"] = round(score, 4) if score else 0.0
+    return hit
+
+
+def _scalar(row: Sequence[Any] | None) -> int:
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def turn_columns_sql(table: str = "") -> str:
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + ('"end"' if c == "end" else c) for c in TURN_COLUMNS)
+
+
+def _connect_error(exc: Exception, location: str) -> StoreError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "does not exist" in first and "database" in first:
+        return StoreError(
+            f"{first}; create it first (createdb, or CREATE DATABASE) and grant podkb's user on it",
+            path=location,
+        )
+    if "password" in first or "authentication" in first:
+        return StoreError(
+            f"{first}; give the password in PGPASSWORD or ~/.pgpass (never printed)",
+            path=location,
+        )
+    return StoreError(
+        f"cannot reach the server ({first}); is it running, and is the URL right?", path=location
+    )
+
+
+# --- the backend's module interface (see store/__init__.py) -----------------------------------
+
+
+def open_store(url: str, *, create: bool = True) -> PostgresStore:
+    return PostgresStore(url, create=create)
+
+
+def diagnose(url: str) -> StoreHealth:
+    try:
+        store = PostgresStore(url, create=False)
+    except StoreError as exc:
+        health = StoreHealth(location=redact(url))
+        health.failed(
+            "connection",
+            exc.message,
+            "start the server or fix the URL; `podkb ingest --db URL` creates the schema",
+        )
+        return health
+    with store:
+        try:
+            return store.health()
+        except Exception as exc:
+            psycopg = _driver()
+            if isinstance(exc, psycopg.Error):
+                health = StoreHealth(location=redact(url))
+                health.failed(
+                    "server",
+                    str(server_error(exc)),
+                    "check the server's log; then run doctor again",
+                )
+                return health
+            raise
+
+
+def repair(url: str) -> None:
+    """Migrate (on open) and re-analyze every turn, in one transaction."""
+    with PostgresStore(url, create=False) as store, store.transaction():
+        store.rebuild_index()
