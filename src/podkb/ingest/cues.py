@@ -24,6 +24,9 @@ _CJK_OR_PUNCT = re.compile(
 _NO_SPACE_BEFORE = tuple(",.!?;:…)]}%」』，。！？、；：）")
 # `>>` is the captioning mark (CEA-608) for a change of speaker: a new turn, its speaker not named.
 _SPEAKER_CHANGE_RE = re.compile(r"^\s*>>+(?!>)\s*")
+# Automatic captions have no punctuation: without a sentence end or a speaker, a turn is cut
+# after this many characters (about a minute of speech) so that it stays a citable unit.
+_MAX_UNPUNCTUATED = 1000
 _UNNAMED = "\x00unnamed"  # the key of a `>>` turn: someone speaks, never equal to a named speaker
 
 
@@ -37,6 +40,9 @@ class Cue:
     new_speaker: bool = False  # `>>`: the speaker changes and is not named
     # The last source line of the cue's text, for readers that track turn line spans (JSON).
     end_line: int | None = None
+    # A subtitle dialogue dash (`- Hi.` / `- Hello.`): a new speaker, who may still be named by
+    # a `Name:` prefix after the dash.
+    dash: bool = False
 
 
 def join_text(left: str, right: str) -> str:
@@ -64,7 +70,7 @@ def take_speaker_change(text: str) -> tuple[str, bool]:
     return (text[m.end() :], True) if m else (text, False)
 
 
-def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()) -> None:
+def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()) -> dict[str, str]:
     """Find `Name:` / `[SPEAKER_00]:` prefixes in cues that carry no speaker yet.
 
     A colon inside a sentence is not a label: the prefix must be shaped like a name and be used
@@ -72,10 +78,12 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
     in a file that names its speakers (a label above, a voice tag, a `>>` mark, or two different
     names that each start a sentence), start a cue that follows a finished sentence. A cue
     after `>>` has no name: its speaker is not given.
+
+    Returns the roles the labels state (`Name (host):`), name -> "host" or "guest".
     """
     candidates = []
     for i, cue in enumerate(cues):
-        if cue.label is not None or cue.new_speaker:
+        if cue.label is not None or (cue.new_speaker and not cue.dash):
             continue  # named already, or `>>`: a speaker whose name is not given
         cand = split_label(cue.text, known)
         if cand is not None:
@@ -91,10 +99,14 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
     document_labelled = (
         bool(strong) or any(c.label or c.new_speaker for c in cues) or len(names_at_starts) >= 2
     )
+    roles: dict[str, str] = {}
     for i, cand in candidates:
         if i in strong or (document_labelled and i in at_sentence_start):
             cues[i].label = cand.name
             cues[i].text = cand.rest
+            if cand.role is not None:
+                roles.setdefault(cand.name, cand.role)
+    return roles
 
 
 def merge_cues(
@@ -128,11 +140,19 @@ def merge_cues(
             current, current_key = _start(turns, cue, text, cue.label), key
             continue
         if cue.new_speaker:
-            current, current_key = _start(turns, cue, text, None), _UNNAMED
+            # After `>>` the unnamed speaker carries on; after a dialogue dash nothing says who
+            # speaks next, so the next cue joins only an unfinished sentence.
+            current = _start(turns, cue, text, None)
+            current_key = None if cue.dash else _UNNAMED
             continue
         if current is not None and current_key is not None and carry_over:
             _extend(current, cue, text)
-        elif current is not None and current_key is None and not ends_sentence(current.text):
+        elif (
+            current is not None
+            and current_key is None
+            and not ends_sentence(current.text)
+            and len(current.text) < _MAX_UNPUNCTUATED
+        ):
             _extend(current, cue, text)
         else:
             current, current_key = _start(turns, cue, text, None), None

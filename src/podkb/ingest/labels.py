@@ -8,6 +8,7 @@ document uses it more than once, gives it a timestamp, or it is a name podkb alr
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..text import CJK_RE
@@ -17,9 +18,31 @@ _LABEL_RE = re.compile(
     r"^(?:\*\*|__)?\[?(?P<name>[^\s:：\[\]()（）*][^:：\[\]()（）*]{0,39}?)\]?(?:\*\*|__)?"
     # One \s* between the name and the colon (the timestamp group takes its own trailing space):
     # two adjacent \s* runs backtracked quadratically on a line of spaces (minutes per line).
-    rf"\s*(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
+    # `Name (host):` / `Name (guest):`: the role the label states, not part of the name.
+    r"\s*(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
+    r"主持人|主持|嘉宾|嘉賓|来宾|來賓)\s*[)）]\s*)?"
+    rf"(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+# `【名前】text`: the lenticular brackets of Japanese and Chinese scripts, no colon needed.
+_BRACKET_LABEL_RE = re.compile(
+    r"^【(?P<name>[^【】\n]{1,20})】\s*[:：]?\s*(?P<rest>.*)$", re.DOTALL
+)
+_LABEL_ROLES = {
+    "host": "host",
+    "co-host": "host",
+    "cohost": "host",
+    "interviewer": "host",
+    "moderator": "host",
+    "主持人": "host",
+    "主持": "host",
+    "guest": "guest",
+    "interviewee": "guest",
+    "嘉宾": "guest",
+    "嘉賓": "guest",
+    "来宾": "guest",
+    "來賓": "guest",
+}
 _PARTICLES = {
     "de",
     "van",
@@ -128,6 +151,7 @@ class LabelCandidate:
     name: str
     timestamp: float | None
     rest: str
+    role: str | None = None  # "host" or "guest" when the label says so: `Name (host):`
 
 
 def parse_time(value: str) -> float:
@@ -143,17 +167,22 @@ def split_label(paragraph: str, known: frozenset[str] = frozenset()) -> LabelCan
     """The label a paragraph starts with, if it is shaped like one (or is a name in `known`)."""
     if _BULLET_RE.match(paragraph):
         return None
-    m = _LABEL_RE.match(paragraph)
+    m = _LABEL_RE.match(paragraph) or _BRACKET_LABEL_RE.match(paragraph)
     if not m:
         return None
-    name = m.group("name").strip()
+    # Full-width letters and digits (`Ａ：`, `Ｂ１：`) are the same label as their ASCII forms.
+    name = unicodedata.normalize("NFKC", m.group("name")).strip()
     if not looks_like_name(name) and not (
         looks_like_lowercase_handle(name) and name.casefold() in known
     ):
         return None
-    ts = m.group("ts")
+    groups = m.groupdict()
+    ts, role = groups.get("ts"), groups.get("role")
     return LabelCandidate(
-        name=name, timestamp=parse_time(ts) if ts else None, rest=m.group("rest").strip()
+        name=name,
+        timestamp=parse_time(ts) if ts else None,
+        rest=m.group("rest").strip(),
+        role=_LABEL_ROLES.get(role.casefold()) if role else None,
     )
 
 

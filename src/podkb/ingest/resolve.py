@@ -26,6 +26,7 @@ def build_records(
     hosts = [_canonical_participant(h, metadata) for h in hosts]
     guests = [_canonical_participant(g, metadata) for g in guests]
     resolver = SpeakerResolver(metadata, hosts, guests, full_text)
+    resolver.first_names = first_name_labels([t.label for t in raw.turns if t.label])
 
     episode_id = (
         (entry.episode_id if entry and entry.episode_id else None)
@@ -150,6 +151,9 @@ class SpeakerResolver:
         self.guests = guests
         self.full_text = full_text
         self._text_key: str | None = None
+        # A first name that stands for one full name the same transcript uses (`Dan:` after
+        # `Dan Ott:`), folded first name -> full label.
+        self.first_names: dict[str, str] = {}
         self.participant_keys: dict[str, str] = {}
         for person in [*hosts, *guests]:
             for alias in metadata.aliases_of(person):
@@ -177,6 +181,8 @@ class SpeakerResolver:
         key = name_key(label)
         if key in self.participant_keys:
             return self.participant_keys[key]
+        if key in self.first_names:
+            return self.canonical(self.first_names[key])
         canonical = self.metadata.canonical(label)
         if canonical:
             if name_key(canonical) == key or len(key.split()) > 1:
@@ -191,6 +197,22 @@ class SpeakerResolver:
         if name in self.guests:
             return "guest"
         return "unknown"
+
+
+def first_name_labels(labels: list[str]) -> dict[str, str]:
+    """One-word labels that are the first name of exactly one multi-word label in the same
+    transcript: `Dan Ott:` on first use and `Dan:` afterwards are one speaker. A first name
+    shared by two full names (`Dan Ott`, `Dan Lee`) stays as written: nothing says which."""
+    full: dict[str, set[str]] = {}
+    for label in set(labels):
+        words = label.split()
+        if len(words) >= 2:
+            full.setdefault(name_key(words[0]), set()).add(label.strip())
+    return {
+        name_key(label): next(iter(full[name_key(label)]))
+        for label in set(labels)
+        if len(label.split()) == 1 and len(full.get(name_key(label), ())) == 1
+    }
 
 
 def _canonical_participant(name: str, metadata: Metadata) -> str:

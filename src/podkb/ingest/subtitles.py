@@ -1,34 +1,57 @@
-"""The subtitle readers: SubRip (SRT) and WebVTT.
+"""The subtitle readers: SubRip (SRT) and WebVTT, as captioning tools and meeting apps write them.
 
 A cue's time becomes the turn's `start` and `end`; consecutive cues of one speaker become one
-turn. The speaker comes from a WebVTT voice tag (`<v Sarah>`), which carries over to the
-following cues until another voice is given (as the Podcasting 2.0 transcript spec describes),
-or from a `Name:` / `[SPEAKER_00]:` prefix, which carries over the same way (files often name
-the speaker only when it changes). A `>>` at the start of a cue is the captioning mark for a
-new, unnamed speaker.
+turn. The speaker comes from a WebVTT voice tag (`<v Sarah>`, as Teams writes it), which carries
+over to the following cues until another voice is given (as the Podcasting 2.0 transcript spec
+describes), or from a `Name:` / `[SPEAKER_00]:` prefix (Zoom), which carries over the same way.
+A `>>` at the start of a cue is the captioning mark for a new, unnamed speaker; dialogue dashes
+(`- Hi.` / `- Hello.` in one cue) are two people's lines.
+
+Cues are found by their timing lines, so a cue whose text runs into the next timing line with no
+blank line between is still read. YouTube's automatic captions show each line twice (a rolling
+two-line display, and 10 ms "hold" cues that repeat the screen): a file that does this is read
+with each caption line once, the repeats marked `duplicate`.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
-from .labels import parse_time
 from .raw import RawTranscript
 
 if TYPE_CHECKING:
     from .formats import ReadContext
 
-_TS = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+# Hours optional; Teams writes every field unpadded (`0:0:0.210`).
+_TS = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
 _TIMING_RE = re.compile(rf"^\s*(?P<start>{_TS})\s*-->\s*(?P<end>{_TS})(?:\s+.*)?$")
 _INDEX_RE = re.compile(r"^\s*\d+\s*$")
+# A timestamp with a one-digit minute or second field: Teams, whose fraction is milliseconds
+# written without padding (`0:0:6.90 --> 0:0:6.500` runs from 6.090 s to 6.500 s).
+_UNPADDED_RE = re.compile(r"(?:^|[^\d:])(?:\d+:)?(?:\d:\d{1,2}|\d{1,2}:\d)[.,]\d")
 # SubRip's formatting: <b> <i> <u> <s>, <font color="...">, and {\an8}-style positioning.
 _SRT_TAG_RE = re.compile(r"</?[ibus]>|<font(?:\s[^<>]*)?>|</font>|\{\\[^}]*\}", re.I)
 _VTT_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:\s+(?P<name>[^>]*))?>")
-_VTT_VOICE_END_RE = re.compile(r"</v\s*>")
+# Every WebVTT tag: <c.colorE5E5E5>, </c>, <i>, YouTube's word times <00:05:04.199>, <lang en>.
 _VTT_TAG_RE = re.compile(r"<[^>]*>")
+_VTT_BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
+# A subtitle dialogue dash: one dash (not the `--` of an interrupted sentence), then the line.
+_DASH_RE = re.compile(r"^[-‐–](?![-‐–])(?:\s+|(?=[^\W\d_]))(?=\S)")
+
+
+@dataclass
+class _Block:
+    """A cue as the file shows it: its timing line and its payload lines (0-based)."""
+
+    timing: int
+    start: float
+    end: float
+    lines: list[tuple[int, str]]
 
 
 def looks_like_srt(text: str) -> bool:
@@ -51,70 +74,165 @@ def read_srt(
 ) -> RawTranscript:
     """Cues are found by their timing lines: the text of a cue runs to the next timing line,
     less a cue number just before it, so a missing blank line or number does not lose a cue."""
+    raw = RawTranscript(format="srt")
     lines = text.split("\n")
     timings = [i for i, ln in enumerate(lines) if _TIMING_RE.match(ln)]
-    cues: list[Cue] = []
+    unpadded = _is_unpadded(lines, timings)
+    blocks: list[_Block] = []
     for n, i in enumerate(timings):
+        raw.mark(i + 1, "timing")
         stop = timings[n + 1] if n + 1 < len(timings) else len(lines)
         body = list(range(i + 1, stop))
         while body and not lines[body[-1]].strip():
             body.pop()
         if n + 1 < len(timings) and body and _INDEX_RE.match(lines[body[-1]]):
-            body.pop()  # the next cue's number
-        texts = [(j, _SRT_TAG_RE.sub("", lines[j]).strip()) for j in body]
-        texts = [(j, t) for j, t in texts if t]
-        m = _TIMING_RE.match(lines[i])
-        assert m is not None
-        cue = _cue(texts, i, m)
-        if cue is not None:
-            cues.append(cue)
-    return _transcript("srt", cues, known_names, chapter_starts)
+            raw.mark(body.pop() + 1, "timing")  # the next cue's number
+        payload = [(j, _SRT_TAG_RE.sub("", lines[j])) for j in body]
+        blocks.append(_block(lines[i], i, payload, unpadded))
+    if timings and timings[0] > 0 and _INDEX_RE.match(lines[timings[0] - 1]):
+        raw.mark(timings[0], "timing")  # the first cue's number
+    cues: list[Cue] = []
+    for block in _drop_rolling_repeats(blocks, raw, _srt_text):
+        cues.extend(_cues(block.lines, block, _srt_text))
+    return _finish(raw, cues, known_names, chapter_starts)
 
 
 def read_vtt(
     text: str, known_names: frozenset[str] = frozenset(), chapter_starts: tuple[float, ...] = ()
 ) -> RawTranscript:
-    """WebVTT blocks: the header, NOTE/STYLE/REGION blocks (skipped), and cues (an optional
-    identifier line, the timing line, the payload up to a blank line)."""
+    """WebVTT: the header (`WEBVTT`, `Kind:`, `Language:`, YouTube's `Style:` lines), NOTE,
+    STYLE and REGION blocks (metadata), and cues: an optional identifier line, the timing line,
+    and the payload up to an empty line or the next timing line."""
+    raw = RawTranscript(format="vtt")
     lines = text.split("\n")
-    cues: list[Cue] = []
-    voice: str | None = None
+    timings = [i for i, ln in enumerate(lines) if _TIMING_RE.match(ln)]
+    timing_set = set(timings)
+    unpadded = _is_unpadded(lines, timings)
     i = 0
-    while i < len(lines) and lines[i].strip():  # header block
+    while i < len(lines) and lines[i].strip() and i not in timing_set:  # the header block
+        raw.mark(i + 1, "metadata")
         i += 1
+    blocks: list[_Block] = []
     while i < len(lines):
         if not lines[i].strip():
             i += 1
             continue
-        start = i
-        while i < len(lines) and lines[i].strip():
-            i += 1
-        block = list(range(start, i))
-        first = lines[block[0]].strip()
-        if first.split(" ", 1)[0] in ("NOTE", "STYLE", "REGION") and "-->" not in first:
+        if i in timing_set:
+            raw.mark(i + 1, "timing")
+            j = i + 1
+            while j < len(lines) and lines[j] != "" and j not in timing_set:
+                j += 1
+            payload = [(k, lines[k]) for k in range(i + 1, j)]
+            if j in timing_set and _ends_with_identifier(payload):
+                raw.mark(payload.pop()[0] + 1, "timing")
+            blocks.append(_block(lines[i], i, payload, unpadded))
+            i = j
             continue
-        timing_at = next((j for j in block[:2] if _TIMING_RE.match(lines[j])), None)
-        if timing_at is None:
-            continue  # not a cue: the spec says to skip it
-        m = _TIMING_RE.match(lines[timing_at])
-        assert m is not None
-        payload = [(j, lines[j]) for j in block if j > timing_at]
-        for piece_voice, texts in _voice_pieces(payload):
+        if i + 1 in timing_set:
+            raw.mark(i + 1, "timing")  # a cue identifier (Zoom numbers its cues, Teams ids them)
+            i += 1
+            continue
+        start = i
+        while i < len(lines) and lines[i].strip() and i not in timing_set:
+            i += 1
+        if lines[start].split(" ", 1)[0].strip() in _VTT_BLOCK_KEYWORDS:
+            raw.mark_lines(start + 1, i, "metadata")
+        # Any other block is not a cue: the spec says to skip it; its lines stay unaccounted.
+    cues: list[Cue] = []
+    voice: str | None = None
+    for block in _drop_rolling_repeats(blocks, raw, _vtt_text):
+        for piece_voice, texts in _voice_pieces(block.lines):
             if piece_voice is not None:
                 voice = piece_voice
-            cue = _cue(texts, timing_at, m)
-            if cue is None:
-                continue
-            if voice is not None and not cue.new_speaker:
-                cue.label = voice
-            if cue.new_speaker:
-                voice = None  # `>>`: someone else speaks now; the earlier voice no longer holds
-            cues.append(cue)
-    return _transcript("vtt", cues, known_names, chapter_starts)
+            for cue in _cues(texts, block, _vtt_text):
+                if voice is not None and not cue.new_speaker:
+                    cue.label = voice
+                if cue.new_speaker:
+                    voice = None  # `>>` or a dash: someone else speaks; the voice no longer holds
+                cues.append(cue)
+    return _finish(raw, cues, known_names, chapter_starts)
+
+
+def _block(timing_line: str, index: int, payload: list[tuple[int, str]], unpadded: bool) -> _Block:
+    m = _TIMING_RE.match(timing_line)
+    assert m is not None
+    return _Block(
+        timing=index,
+        start=_seconds(m.group("start"), unpadded),
+        end=_seconds(m.group("end"), unpadded),
+        lines=payload,
+    )
+
+
+def _is_unpadded(lines: list[str], timings: list[int]) -> bool:
+    return any(_UNPADDED_RE.search(lines[i]) for i in timings)
+
+
+def _seconds(value: str, unpadded: bool) -> float:
+    """`01:02:03.500`, `00:01,5` or Teams' `0:0:6.90` (6.090 s) as seconds."""
+    clock, _, fraction = value.replace(",", ".").partition(".")
+    seconds = 0.0
+    for part in clock.split(":"):
+        seconds = seconds * 60 + int(part)
+    if fraction:
+        seconds += int(fraction) / 1000 if unpadded else float(f"0.{fraction}")
+    return round(seconds, 3)
+
+
+def _ends_with_identifier(payload: list[tuple[int, str]]) -> bool:
+    """Whether the payload's last line is the next cue's identifier, not cue text: the cue ran
+    into the next one with no empty line, but a whitespace-only line stood before that line."""
+    return len(payload) >= 2 and not payload[-2][1].strip() and bool(payload[-1][1].strip())
+
+
+def _vtt_text(line: str) -> str:
+    """A payload line's text: tags removed (voice ends too), character references decoded."""
+    return html.unescape(_VTT_TAG_RE.sub("", line)).strip()
+
+
+def _srt_text(line: str) -> str:
+    return line.strip()  # SubRip's tags are gone already; `<` and `&` are text in SRT
+
+
+def _drop_rolling_repeats(
+    blocks: list[_Block], raw: RawTranscript, text_of: Callable[[str], str]
+) -> list[_Block]:
+    """Each caption line once, for files that show every line twice (YouTube's automatic
+    captions): a cue's leading lines that repeat the previous cue's last lines are marked
+    `duplicate` and dropped. Other files are left as they are: there, a cue that repeats the
+    last one ("Yeah." / "Yeah.") is speech said twice."""
+    plain = [[(j, " ".join(text_of(t).split())) for j, t in b.lines if text_of(t)] for b in blocks]
+    shown = [[t for _, t in cue] for cue in plain]
+    repeats = sum(1 for prev, cur in zip(shown, shown[1:], strict=False) if _overlap(prev, cur))
+    if repeats < 2 or repeats * 3 < len(blocks):
+        return blocks
+    kept: list[_Block] = []
+    previous: list[str] = []
+    for block, cue in zip(blocks, plain, strict=True):
+        texts = [t for _, t in cue]
+        overlap = _overlap(previous, texts)
+        repeated = {j for j, _ in cue[:overlap]}
+        if overlap == len(texts):  # the whole cue is a repeat: its markup-only lines too
+            repeated.update(j for j, t in block.lines if t.strip())
+        for j in sorted(repeated):
+            raw.mark(j + 1, "duplicate")
+        lines = [x for x in block.lines if x[0] not in repeated]
+        kept.append(_Block(block.timing, block.start, block.end, lines))
+        if texts:
+            previous = texts
+    return kept
+
+
+def _overlap(previous: list[str], current: list[str]) -> int:
+    """How many of `current`'s first lines repeat `previous`'s last lines."""
+    for k in range(min(len(previous), len(current)), 0, -1):
+        if current[:k] == previous[-k:]:
+            return k
+    return 0
 
 
 def _voice_pieces(payload: list[tuple[int, str]]) -> list[tuple[str | None, list[tuple[int, str]]]]:
-    """A cue's payload split where a `<v Name>` tag starts; tags removed, entities decoded.
+    """A cue's payload split where a `<v Name>` tag starts, tags kept (they are removed later).
 
     A piece with no voice tag has voice None (the voice in force carries over to it).
     """
@@ -125,47 +243,59 @@ def _voice_pieces(payload: list[tuple[int, str]]) -> list[tuple[str | None, list
             before = raw_line[pos : m.start()]
             if before.strip():
                 pieces[-1][1].append((line_no, before))
-            name = html.unescape(_VTT_TAG_RE.sub("", m.group("name") or "")).strip() or None
+            name = _vtt_text(m.group("name") or "") or None
             pieces.append((name, []))
             pos = m.end()
         rest = raw_line[pos:]
         if rest.strip():
             pieces[-1][1].append((line_no, rest))
-    out = []
-    for voice, texts in pieces:
-        clean = [
-            (j, html.unescape(_VTT_TAG_RE.sub("", _VTT_VOICE_END_RE.sub("", t))).strip())
-            for j, t in texts
-        ]
-        clean = [(j, t) for j, t in clean if t]
-        if clean or voice is not None:
-            out.append((voice, clean))
-    return out
+    return [(voice, texts) for voice, texts in pieces if texts or voice is not None]
 
 
-def _cue(texts: list[tuple[int, str]], timing_line: int, m: re.Match[str]) -> Cue | None:
-    if not texts:
-        return None
-    text = ""
-    for _, t in texts:
-        text = join_text(text, t)
-    text, change = take_speaker_change(text)
-    return Cue(
-        text=text,
-        line=texts[0][0] + 1,
-        start=round(parse_time(m.group("start")), 3),
-        end=round(parse_time(m.group("end")), 3),
-        new_speaker=change,
-    )
+def _cues(texts: list[tuple[int, str]], block: _Block, text_of: Callable[[str], str]) -> list[Cue]:
+    """One cue's text as cues: one, or one per dialogue dash (`- Hi.` / `- Hello.`)."""
+    clean = [(j, text_of(t)) for j, t in texts]
+    clean = [(j, t) for j, t in clean if t]
+    pieces: list[tuple[bool, list[tuple[int, str]]]] = []
+    for j, t in clean:
+        m = _DASH_RE.match(t)
+        if m:
+            pieces.append((True, [(j, t[m.end() :])]))
+        elif pieces:
+            pieces[-1][1].append((j, t))
+        else:
+            pieces.append((False, [(j, t)]))
+    cues = []
+    for dash, piece in pieces:
+        text = ""
+        for _, t in piece:
+            text = join_text(text, t)
+        text, change = take_speaker_change(text)
+        cues.append(
+            Cue(
+                text=text,
+                line=piece[0][0] + 1,
+                end_line=piece[-1][0] + 1,
+                start=block.start,
+                end=block.end,
+                new_speaker=change or dash,
+                dash=dash,
+            )
+        )
+    return cues
 
 
-def _transcript(
-    fmt: str, cues: list[Cue], known_names: frozenset[str], chapter_starts: tuple[float, ...]
+def _finish(
+    raw: RawTranscript,
+    cues: list[Cue],
+    known_names: frozenset[str],
+    chapter_starts: tuple[float, ...],
 ) -> RawTranscript:
-    apply_prefix_labels(cues, known_names)
-    return RawTranscript(
-        format=fmt, turns=merge_cues(cues, carry_over=True, boundaries=chapter_starts)
-    )
+    roles = apply_prefix_labels(cues, known_names)
+    raw.hosts = [name for name, role in roles.items() if role == "host"]
+    raw.guests = [name for name, role in roles.items() if role == "guest"]
+    raw.turns = merge_cues(cues, carry_over=True, boundaries=chapter_starts)
+    return raw
 
 
 def read_srt_file(text: str, ctx: ReadContext) -> RawTranscript:
