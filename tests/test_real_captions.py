@@ -309,3 +309,54 @@ def test_a_first_name_shared_by_two_full_names_stays_as_written():
     raw = read_transcript(text)
     assert [t.label for t in raw.turns] == ["Dan Ott", "Dan Lee", "Dan", "Dan Ott"]
     assert first_name_labels([t.label for t in raw.turns if t.label]) == {}
+
+
+# The same label conventions in plain text: (text, [(speaker, role, text)]).
+PLAIN_LABELS = [
+    (
+        "Dan Ott (host): Welcome to the show.\n\nLena Fischer (guest): Thanks for having me.\n\n"
+        "Dan: What do you do?\n\nLena: I write caption tools.\n",
+        [
+            ("Dan Ott", "host", "Welcome to the show."),
+            ("Lena Fischer", "guest", "Thanks for having me."),
+            ("Dan Ott", "host", "What do you do?"),
+            ("Lena Fischer", "guest", "I write caption tools."),
+        ],
+    ),
+    (
+        "【田中】皆さん、こんにちは。\n\n【佐藤】よろしくお願いします。\n\n"
+        "【田中】今日はポッドキャストについて話します。\n\n【佐藤】はい。\n",
+        [
+            ("田中", "unknown", "皆さん、こんにちは。"),
+            ("佐藤", "unknown", "よろしくお願いします。"),
+            ("田中", "unknown", "今日はポッドキャストについて話します。"),
+            ("佐藤", "unknown", "はい。"),
+        ],
+    ),
+    (
+        "Ａ：それは面白いですね。\n\nＢ：はい、そう思います。\n\nＡ：では始めましょう。\n\nＢ：はい。\n",
+        [
+            ("A", "unknown", "それは面白いですね。"),
+            ("B", "unknown", "はい、そう思います。"),
+            ("A", "unknown", "では始めましょう。"),
+            ("B", "unknown", "はい。"),
+        ],
+    ),
+    (
+        "主持人：大家好，欢迎收听。\n\n嘉宾：谢谢邀请。\n\n主持人：我们开始吧。\n",
+        [
+            ("主持人", "host", "大家好，欢迎收听。"),
+            ("嘉宾", "guest", "谢谢邀请。"),
+            ("主持人", "host", "我们开始吧。"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLAIN_LABELS)
+def test_label_conventions_in_plain_text(tmp_path, text, expected):
+    path = tmp_path / "interview.txt"
+    path.write_text(text, encoding="utf-8")
+    _episode, turns, _digest, fmt = parse_file(path)
+    assert fmt == "text"
+    assert [(t.speaker, t.role, t.text) for t in turns] == expected

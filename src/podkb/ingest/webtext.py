@@ -73,6 +73,12 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     _accept_labels(units, known_names)
 
     raw = RawTranscript(format="text")
+    raw.hosts = list(
+        dict.fromkeys(u.label.name for u in units if u.label and u.label.role == "host")
+    )
+    raw.guests = list(
+        dict.fromkeys(u.label.name for u in units if u.label and u.label.role == "guest")
+    )
     body_start, body_end = _body_bounds(units)
     one_sided = _one_sided_labels(units[body_start:body_end])
     if one_sided and not any(is_transcript_marker(u.text) for u in units[:body_start]):
@@ -129,9 +135,15 @@ def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 2
 
 
 def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
-    """Keep label candidates that the document confirms: used twice, timestamped, known, or a
-    role label (`SPEAKER_01`, `嘉賓`) that a sentence never starts with."""
+    """Keep label candidates that the document confirms: used twice (a full name and its first
+    name alone count as one: `Dan Ott:` then `Dan:`), timestamped, known, given a role
+    (`Name (host):`), or a role label (`SPEAKER_01`, `嘉賓`) that a sentence never starts with."""
     counts = Counter(_key(u.label.name) for u in units if u.label)
+    for full in [k for k in counts if len(k.split()) > 1]:
+        first = full.split()[0]
+        if first in counts:
+            counts[full] += counts[first]
+            counts[first] += 1
     for u in units:
         if u.label is None:
             continue
@@ -139,6 +151,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if (
             counts[key] >= 2
             or u.label.timestamp is not None
+            or u.label.role is not None
             or key in known
             or is_role_label(u.label.name)
         ):
