@@ -290,7 +290,9 @@ def test_automatic_captions_without_punctuation_are_cut_into_citable_turns():
     cues = []
     for n in range(60):
         line = f"and this is caption line number {n} without any punctuation at all"
-        cues.append(f"00:{n // 60:02d}:{n % 60:02d}.000 --> 00:{n // 60:02d}:{n % 60:02d}.900\n{line}")
+        cues.append(
+            f"00:{n // 60:02d}:{n % 60:02d}.000 --> 00:{n // 60:02d}:{n % 60:02d}.900\n{line}"
+        )
     raw = read_transcript("WEBVTT\n\n" + "\n\n".join(cues) + "\n")
     assert len(raw.turns) > 1
     assert all(len(t.text) < 1100 for t in raw.turns)
