@@ -20,8 +20,6 @@ CJK_RUN_RE = re.compile(f"[{_CJK_CHAR}]+")
 CJK_RE = (
     CJK_RUN_RE  # compiling these classes costs milliseconds at start-up: one pattern serves both
 )
-_LETTER_RE = re.compile(r"[^\W\d_]")
-_NON_LETTERS_RE = re.compile(r"[\W\d_]+")
 KANA_RE = re.compile("[\u3040-\u30ff]")
 HANGUL_RE = re.compile("[\uac00-\ud7af]")
 # A token: a run of CJK characters, or a run of letters/digits (apostrophes inside words kept apart).
@@ -107,49 +105,11 @@ def index_fields(text: str) -> tuple[str, str]:
 
 
 def detect_lang(text: str) -> str:
-    """A BCP-47 tag from the script of the text: en, zh-Hant, zh-Hans, ja, ko or und."""
-    cjk = "".join(CJK_RUN_RE.findall(text))
-    if cjk and len(cjk) * 3 >= max(len(_NON_LETTERS_RE.sub("", text)), 1):
-        # Chinese text is usually mixed with English words; weight CJK characters heavier.
-        if KANA_RE.search(text):
-            return "ja"
-        if HANGUL_RE.search(text):
-            return "ko"
-        han = "".join(cjk)
-        simplified = to_simplified(han)
-        if simplified != han:
-            return "zh-Hant"
-        return "zh-Hans" if _has_simplified_only(han) else "zh"
-    if not _LETTER_RE.search(text):
-        return "und"
-    return "en" if _looks_english(text) else "und"
+    """A BCP-47 tag for one text (en, fr, ja, zh-Hans, zh-Hant, ... or und), from the language
+    identifier in `podkb.lang`; ingest identifies a speaker's turns together (`turn_languages`)."""
+    from .lang import turn_languages  # imported lazily: the identifier loads its models on use
 
-
-@lru_cache(maxsize=1)
-def _s2t() -> Any:
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
-def _has_simplified_only(han: str) -> bool:
-    return bool(_s2t().convert(han) != han)
-
-
-_EN_STOPWORDS = frozenset(
-    "the a an and or but of to in on at for with is are was were be been it this that i you he she "
-    "we they my your our not do does did so if as by from have has had what how why when there".split()
-)
-
-
-_EN_STOPWORD_RE = re.compile(r"(?i)\b(?:" + "|".join(sorted(_EN_STOPWORDS)) + r")\b")
-
-
-def _looks_english(text: str) -> bool:
-    if text.isascii() or _EN_STOPWORD_RE.search(text):
-        return True
-    # Short lines ("Yeah.", "Good.") carry no stopword; Latin-only text defaults to English then.
-    return len(re.findall(r"[A-Za-z']+", text)) <= 4
+    return turn_languages([text], [None])[0]
 
 
 @lru_cache(maxsize=1)

@@ -17,9 +17,10 @@ _TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _LABEL_RE = re.compile(
     r"^(?:\*\*|__)?\[?(?P<name>[^\s:：\[\]()（）*][^:：\[\]()（）*]{0,39}?)\]?(?:\*\*|__)?"
     # One \s* between the name and the colon (the timestamp group takes its own trailing space):
-    # two adjacent \s* runs backtracked quadratically on a line of spaces (minutes per line).
+    # two adjacent \s* runs backtracked quadratically on a line of spaces (minutes per line);
+    # possessive, since nothing after it starts with a space: a failed match never backtracks.
     # `Name (host):` / `Name (guest):`: the role the label states, not part of the name.
-    r"\s*(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
+    r"\s*+(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
     r"主持人|主持|嘉宾|嘉賓|来宾|來賓)\s*[)）]\s*)?"
     rf"(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
     re.DOTALL,

@@ -8,8 +8,9 @@ import unicodedata
 from collections import Counter
 
 from ..catalog import CatalogEntry, Metadata, name_key
+from ..lang import turn_languages
 from ..models import Chapter, Episode, Role, Turn
-from ..text import detect_lang, fold
+from ..text import fold
 from .raw import RawChapter, RawTranscript, RawTurn
 
 
@@ -44,7 +45,13 @@ def build_records(
     chapters, offset = align_chapters(
         raw.chapters, [t.start for t in raw.turns if t.start is not None]
     )
-    langs = [t.lang or detect_lang(t.text) for t in raw.turns]
+    stated = (entry.lang if entry and entry.lang else None) or raw.lang
+    identified = turn_languages(
+        [t.text for t in raw.turns],
+        [name_key(t.label) if t.label else t.speaker for t in raw.turns],
+        fallback=stated,
+    )
+    langs = [t.lang or found for t, found in zip(raw.turns, identified, strict=True)]
     episode_lang = (
         (entry.lang if entry and entry.lang else None)
         or raw.lang  # stated by the source (front matter)
