@@ -214,3 +214,21 @@ def test_four_writers_and_readers_at_once_lose_nothing(new_pg_database, tmp_path
     code = _podkb("doctor", "--db", url, env=env)
     out, err = code.communicate()
     assert code.returncode == 0, out + err
+
+
+def test_words_postgresql_cannot_index_do_not_stop_an_ingest(new_pg_database, tmp_path):
+    from podkb.ingest import ingest_paths
+
+    url = new_pg_database()
+    transcript = tmp_path / "long.txt"
+    huge = "x" * 3000  # over PostgreSQL's 2046-byte lexeme limit
+    many = " ".join(["filler"] * 17_000)  # positions beyond 16383
+    transcript.write_text(
+        f"Ada: a {huge} word\nBob: {many} closing remark\nAda: fine\nBob: done\n", encoding="utf-8"
+    )
+    with open_store(url) as store:
+        report = ingest_paths([transcript], store)
+        assert not report.failed, report.failed
+        first, second = (t.turn for t in store.turns()[:2])
+        assert [h["turn"] for h in search(store, SearchRequest(query="word")).hits] == [first]
+        assert [h["turn"] for h in search(store, SearchRequest(query="closing")).hits] == [second]
