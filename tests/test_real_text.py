@@ -12,6 +12,8 @@ import re
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from podkb.errors import InputError
 from podkb.ingest.formats import read_transcript
@@ -394,3 +396,60 @@ def test_a_marker_paragraph_in_the_podcasting_20_form_is_not_a_turn():
         ("Maya", "Welcome back."),
         ("Tom", "Thanks for having me."),
     ]
+
+
+# --- any input: a transcript or one line naming the file, never an internal error ----------
+
+FRAGMENTS = [
+    "---\n",
+    "title: x\n",
+    "hosts: [a, b]\n",
+    "**Maya Chen:** ",
+    "**A** [03:54]\n",
+    "\\[00:07\\]",
+    "[00:00:23] ",
+    "Speaker 1 (00:00):\n",
+    "Tom: [00:01] ",
+    "Kelly  0:00\n",
+    "0:00 ",
+    "Unknown Speaker  2:44\n",
+    "Transcribed by https://otter.ai\n",
+    "[Music]\n",
+    "(laughs) ",
+    "**Break**\n",
+    "1:59\n",
+    "<p>",
+    "</p>",
+    "<br>",
+    "<title>T</title>",
+    "<html>",
+    '<tt xmlns:ttm="m">',
+    '<p begin="1.5" ttm:agent="v1">',
+    '<span podcasts:unit="word">w</span>',
+    '<pst:transcripts xmlns:pst="http://podlove.org/simple-transcripts">',
+    '<pst:item start="00:00:01.000">',
+    "<!DOCTYPE x [<!ENTITY e 'a'>]>",
+    "&e;",
+    "Hello there. ",
+    "你好。",
+    "\n",
+    "\n\n",
+    "  ",
+]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_any_mix_of_these_shapes_reads_or_fails_with_one_line(parts):
+    text = "".join(parts)
+    try:
+        raw = read_transcript(text, path="fuzz.txt")
+    except InputError as err:
+        assert str(err).startswith("fuzz.txt: ") and "\n" not in str(err)
+        return
+    if raw.format == "text":
+        return  # the web-text reader's own properties are tested elsewhere
+    for turn in raw.turns:
+        assert turn.text == turn.text.strip() and turn.text
+        assert all(0 <= off <= len(turn.text) for off, _ in turn.times)
+        assert turn.end_line is None or turn.end_line >= turn.line

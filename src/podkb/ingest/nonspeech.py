@@ -26,7 +26,9 @@ _TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _INNER = rf"\s*(?i:{_WORDS})(?:\s+{_TIME})?\s*"
 _BRACKETED = rf"\[{_INNER}\]|\({_INNER}\)|（{_INNER}）|【{_INNER}】"
 _LINE_RE = re.compile(rf"^\s*(?:{_BRACKETED}|(?:\*\*|__){_INNER}(?:\*\*|__)|\*{_INNER}\*)\s*$")
-_INLINE_RE = re.compile(rf"[ \t]*(?:{_BRACKETED})")
+# No leading `\s*` in the pattern: tried at every position of a long run of spaces it made
+# the search quadratic (seconds on one 20 kB line). Spaces before a marker are trimmed in code.
+_INLINE_RE = re.compile(_BRACKETED)
 
 
 def is_marker_line(text: str) -> bool:
@@ -38,13 +40,15 @@ def strip_markers(text: str) -> str:
     """The text without bracketed non-speech markers, spaces tidied where one was taken out."""
     if "[" not in text and "(" not in text and "（" not in text and "【" not in text:
         return text
-    cleaned = _INLINE_RE.sub("", text)
-    if cleaned == text:
+    pieces: list[str] = []
+    pos = 0
+    for m in _INLINE_RE.finditer(text):
+        pieces.append(text[pos : m.start()].rstrip(" \t"))
+        pos = m.end()
+    if not pieces:
         return text
-    # A marker at the start leaves the following word without its space; one between words
-    # leaves exactly one space (the regex takes the space before the marker).
-    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
-    cleaned = re.sub(r"\n[ \t]+", "\n", cleaned)
+    pieces.append(text[pos:])
+    cleaned = re.sub(r"\n[ \t]+", "\n", "".join(pieces))
     return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
 
 
@@ -56,7 +60,11 @@ def scrub_turns(raw: RawTranscript) -> None:
         if is_marker_line(turn.text):
             raw.mark(turn.line, "non_speech")
             continue
-        turn.text = strip_markers(turn.text)
+        text = strip_markers(turn.text)
+        lead = len(text) - len(text.lstrip())
+        turn.text = text.strip()
+        if lead:
+            turn.times = [(max(0, off - lead), t) for off, t in turn.times]
         if turn.text:
             kept.append(turn)
     raw.turns = kept

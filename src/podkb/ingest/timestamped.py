@@ -54,7 +54,7 @@ _LABEL_THEN_TS_RE = re.compile(
     rf"^{_B}(?P<name>{_NAME}){_B}\s*[:：]{_B}\s*[\[(](?P<ts>{_TS})[\])]\s*(?P<rest>.*)$",
     re.DOTALL,
 )
-_INLINE_TS_RE = re.compile(rf"\s*\[(?P<ts>{_TS})\]\s*")
+_INLINE_TS_RE = re.compile(rf"\[(?P<ts>{_TS})\]")  # spaces around it are trimmed in code
 # A time on a line of its own (`1:59`, `[01:59]`): the start of the paragraph below it.
 _BARE_TS_RE = re.compile(rf"^[\[(]?(?P<ts>{_TS})[\])]?$")
 
@@ -202,19 +202,19 @@ def _clean(text: str) -> tuple[str, list[tuple[int, float]]]:
     length = 0
     pos = 0
     for m in _INLINE_TS_RE.finditer(text):
-        piece = text[pos : m.start()]
+        piece = text[pos : m.start()].strip()
         if piece:
-            piece += " "
-        out.append(piece)
-        length += len(piece)
-        times.append((length, parse_time(m.group("ts"))))
+            piece = (" " if out else "") + piece
+            out.append(piece)
+            length += len(piece)
+        times.append((length + (1 if out else 0), parse_time(m.group("ts"))))
         pos = m.end()
-    out.append(text[pos:])
-    joined = "".join(out)
-    cleaned = joined.strip()
-    shift = len(joined) - len(joined.lstrip())
+    rest = text[pos:].strip()
+    if rest:
+        out.append((" " if out else "") + rest)
+    cleaned = "".join(out)
     # A mark after the last word times nothing that follows it in this paragraph.
-    return cleaned, [(max(0, off - shift), t) for off, t in times if off - shift < len(cleaned)]
+    return cleaned, [(off, t) for off, t in times if off < len(cleaned)]
 
 
 def lift_time_marks(turn: RawTurn) -> None:
