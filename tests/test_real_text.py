@@ -453,3 +453,24 @@ def test_any_mix_of_these_shapes_reads_or_fails_with_one_line(parts):
         assert turn.text == turn.text.strip() and turn.text
         assert all(0 <= off <= len(turn.text) for off, _ in turn.times)
         assert turn.end_line is None or turn.end_line >= turn.line
+
+
+def test_the_readme_example_reads_as_the_readme_says(tmp_path):
+    readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Text, Markdown, HTML and XML exports", 1)[1]
+    example = section.split("```text\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "episode.md"
+    path.write_text(example, encoding="utf-8")
+    episode, turns, _digest, fmt = parse_file(path)
+    assert fmt == "markdown"
+    assert (episode.title, episode.hosts, episode.guests) == (
+        "12: Small Weather Stations",
+        ["Maya Chen"],
+        ["Tom Okafor"],
+    )
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Maya Chen", "Welcome back to Field Notes. Today: weather stations.")
+    ]
+    raw = read_transcript(example, path="episode.md")
+    offset, seconds = raw.turns[0].times[0]
+    assert seconds == 7.0 and raw.turns[0].text[offset:] == "Today: weather stations."
