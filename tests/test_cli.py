@@ -200,7 +200,8 @@ def test_every_format_help_lists_its_choices_literally(run_cli):
     }
     for command, choices in expected.items():
         code, out, _ = run_cli(command, "--help", env={"COLUMNS": "200"})
-        assert code == 0 and choices in out, command
+        # A long list is written with spaces around the bars, so that it wraps at 80 columns.
+        assert code == 0 and choices in out.replace(" | ", "|"), command
 
 
 @pytest.mark.parametrize(

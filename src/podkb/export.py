@@ -1,7 +1,8 @@
 """The export stage: turns out of the store in formats other tools read. One writer per format.
 
 jsonl, json, csv: the turn records (the JSON contract) as they are in the store.
-md: a readable transcript per episode. srt, vtt, podcast-json: one cue (segment) per turn, for
+md: a readable transcript per episode. opensearch: `_bulk` NDJSON for OpenSearch or
+Elasticsearch, with an index template (opensearch.py). srt, vtt, podcast-json: one cue (segment) per turn, for
 players and subtitle tools; these need times, so a turn without them gets estimated ones (see
 `cue_times`). Everything podkb writes in jsonl, srt, vtt and podcast-json reads back in.
 """
@@ -22,7 +23,7 @@ from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
 if TYPE_CHECKING:
     from .search import ResolvedFilter
 
-EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json")
+EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json", "opensearch")
 FILE_SUFFIXES = {
     "jsonl": ".jsonl",
     "json": ".json",
@@ -31,6 +32,7 @@ FILE_SUFFIXES = {
     "srt": ".srt",
     "vtt": ".vtt",
     "podcast-json": ".podcast.json",
+    "opensearch": ".ndjson",
 }
 # A subtitle or Podcasting 2.0 file holds one episode; the others can hold many in one stream.
 ONE_EPISODE_FORMATS = frozenset({"srt", "vtt", "podcast-json"})
@@ -213,6 +215,10 @@ def render(fmt: str, episodes: list[EpisodeExport]) -> Iterator[str]:
         yield output.json_text([row for ep in episodes for row in ep.turns], indent=2) + "\n"
     elif fmt == "csv":
         yield from output.csv_text((row for ep in episodes for row in ep.turns), TURN_FIELDS)
+    elif fmt == "opensearch":
+        from .opensearch import bulk_lines
+
+        yield from bulk_lines(row for ep in episodes for row in ep.turns)
     elif fmt == "md":
         for n, ep in enumerate(episodes):
             if n:
@@ -372,6 +378,13 @@ def export(
         raise UsageError(f"--out {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     names = stable_names(((e.episode_id, e.title) for e in store.episodes()), FILE_SUFFIXES[fmt])
+    if fmt == "opensearch":  # the index template the bulk files are meant to be loaded under
+        from . import output
+        from .opensearch import TEMPLATE_FILE, index_template
+
+        template = path_inside(out_dir, TEMPLATE_FILE)
+        atomic_write(template, output.json_text(index_template(), indent=2) + "\n")
+        report.files.append(template)
     for ep in episodes:
         path = path_inside(out_dir, names[ep.episode.episode_id])
         atomic_write(path, "".join(render(fmt, [ep])))
