@@ -362,3 +362,19 @@ def test_label_conventions_in_plain_text(tmp_path, text, expected):
     _episode, turns, _digest, fmt = parse_file(path)
     assert fmt == "text"
     assert [(t.speaker, t.role, t.text) for t in turns] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [
+        ("youtube_webvtt_py.en.vtt", "en"),  # `Language: en` in the header
+        ("teams_meeting.vtt", "en"),  # no header: identified from the text
+        ("srt_dialogue_dashes_named.srt", "fr"),
+        ("srt_cjk_labels.srt", "zh-Hans"),
+        ("srt_ja_labels.srt", "ja"),
+    ],
+)
+def test_episode_language(name, lang):
+    episode, turns, _digest, _fmt = parse_file(CAPTIONS / name)
+    assert episode.lang == lang
+    assert {t.lang for t in turns} == {lang}

@@ -40,6 +40,7 @@ _VTT_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:\s+(?P<name>[^>]*))?>")
 # Every WebVTT tag: <c.colorE5E5E5>, </c>, <i>, YouTube's word times <00:05:04.199>, <lang en>.
 _VTT_TAG_RE = re.compile(r"<[^>]*>")
 _VTT_BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
+_LANGUAGE_HEADER_RE = re.compile(r"^Language:\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s*$")
 # A subtitle dialogue dash: one dash (not the `--` of an interrupted sentence), then the line.
 _DASH_RE = re.compile(r"^[-‐–](?![-‐–])(?:\s+|(?=[^\W\d_]))(?=\S)")
 
@@ -111,6 +112,9 @@ def read_vtt(
     i = 0
     while i < len(lines) and lines[i].strip() and i not in timing_set:  # the header block
         raw.mark(i + 1, "metadata")
+        m = _LANGUAGE_HEADER_RE.match(lines[i])
+        if m:
+            raw.lang = m.group(1)  # YouTube states the track's language: `Language: en`
         i += 1
     blocks: list[_Block] = []
     while i < len(lines):
