@@ -378,3 +378,23 @@ def test_episode_language(name, lang):
     episode, turns, _digest, _fmt = parse_file(CAPTIONS / name)
     assert episode.lang == lang
     assert {t.lang for t in turns} == {lang}
+
+
+def test_a_label_used_once_in_a_file_where_every_cue_is_labelled():
+    # Zoom's automatic transcripts often end a cue without punctuation: the one-time speaker's
+    # label is still a label, since every other cue of the file starts with one.
+    text = (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nMaya Chen: so where did the idea come from\n\n"
+        "2\n00:00:03.500 --> 00:00:05.000\nDan Ott: honestly from losing an episode\n\n"
+        "3\n00:00:05.500 --> 00:00:06.500\nPriya Raman: sorry is the recording on\n\n"
+        "4\n00:00:07.000 --> 00:00:08.000\nMaya Chen: yes it is\n\n"
+        "5\n00:00:08.500 --> 00:00:09.000\nDan Ott: good\n"
+    )
+    raw = read_transcript(text)
+    assert [(t.label, t.text) for t in raw.turns] == [
+        ("Maya Chen", "so where did the idea come from"),
+        ("Dan Ott", "honestly from losing an episode"),
+        ("Priya Raman", "sorry is the recording on"),
+        ("Maya Chen", "yes it is"),
+        ("Dan Ott", "good"),
+    ]

@@ -99,9 +99,12 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
     document_labelled = (
         bool(strong) or any(c.label or c.new_speaker for c in cues) or len(names_at_starts) >= 2
     )
+    # Files that start (nearly) every cue with a label (Zoom) need no sentence end before one:
+    # there, a name used once at the start of a cue is one more speaker.
+    every_cue_labelled = len(strong) >= 0.8 * len(cues) - 1
     roles: dict[str, str] = {}
     for i, cand in candidates:
-        if i in strong or (document_labelled and i in at_sentence_start):
+        if i in strong or (document_labelled and (i in at_sentence_start or every_cue_labelled)):
             cues[i].label = cand.name
             cues[i].text = cand.rest
             if cand.role is not None:
