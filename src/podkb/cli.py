@@ -100,12 +100,29 @@ def ingest(
     host: HostOption = None,
     guest: GuestOption = None,
     date: DateOption = None,
+    lenient: Annotated[
+        bool,
+        typer.Option(
+            "--lenient",
+            help="Keep a file whose text would not all be read into turns (with a warning).",
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Show what each line of one file is read as (class, turn, speaker); "
+            "nothing is stored.",
+        ),
+    ] = False,
 ) -> None:
     """Read transcripts into the knowledge base (re-ingesting a file replaces its episode).
 
     Formats are recognised from the content: SRT, WebVTT, Podcasting 2.0 JSON and HTML, Otter
     text, `Name: text` interviews, copied web pages, podkb's own JSON lines. Metadata comes from
     the options, else a YAML sidecar (episode.srt + episode.yaml), else data/catalog.yaml.
+    Every source line is accounted for (text, label, timing, metadata, chrome, duplicate,
+    non_speech); a file whose text would not all be read into turns is refused.
 
     Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
     """
@@ -113,8 +130,11 @@ def ingest(
     from .ingest import discover, ingest_paths
     from .ingest.pipeline import TRANSCRIPT_SUFFIXES
 
-    fmt = _check_format(fmt, ("table", "json", "jsonl"))
     overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
+    if explain:
+        _explain(paths, encoding=encoding, fmt=fmt, overrides=overrides)
+        return
+    fmt = _check_format(fmt, ("table", "json", "jsonl"))
     files = discover(paths)
     if not files:
         raise InputError(
@@ -137,11 +157,15 @@ def ingest(
                 encoding=encoding,
                 overrides=overrides,
                 on_file=lambda _r: progress.advance(task),
+                lenient=lenient,
             )
     else:
-        report = ingest_paths(files, store, encoding=encoding, overrides=overrides)
-    for failed in report.failed:
-        output.message(f"podkb: {failed.error}")
+        report = ingest_paths(files, store, encoding=encoding, overrides=overrides, lenient=lenient)
+    for result in report.files:
+        if result.error:
+            output.message(f"podkb: {result.error}")
+        elif result.warning:
+            output.message(f"podkb: warning: {result.warning}")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -150,8 +174,10 @@ def ingest(
         "turns": sum(f.turns for f in report.ok),
         "episodes": [f.episode_id for f in report.ok],
         "store": {"path": store.location, **counts},
+        "results": [f.record() for f in report.files],
     }
     if fmt == "table":
+        _print_ingest_table(report.ok)
         output.message(
             f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
             f"Knowledge base {store.location}: {counts['episodes']} episodes, {counts['turns']} turns, "
@@ -160,14 +186,92 @@ def ingest(
     elif fmt == "json":
         output.write_json(summary)
     else:
-        output.write_jsonl(
-            [
-                {"path": f.path, "episode_id": f.episode_id, "turns": f.turns, "error": f.error}
-                for f in report.files
-            ]
-        )
+        output.write_jsonl(f.record() for f in report.files)
     if report.failed:
         raise typer.Exit(ExitStatus.ERROR)
+
+
+def _print_ingest_table(results: list[Any]) -> None:
+    """Per file: turns, words kept of the source's words, and the lines that are not speech."""
+    from rich.table import Table
+
+    if not results:
+        return
+    table = Table(header_style="bold")
+    for col in ("file", "episode", "turns", "words kept", "lines dropped"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        dropped = ", ".join(
+            f"{n} {cls}" for cls, n in (r.lines or {}).items() if n and cls not in ("text",)
+        )
+        table.add_row(
+            output.text(Path(r.path).name),
+            output.text(r.episode_id, "cyan"),
+            str(r.turns),
+            f"{r.words_kept} of {r.words_source}",
+            output.text(dropped or "none"),
+        )
+    output.console().print(table)
+
+
+def _explain(
+    paths: list[Path], *, encoding: str | None, fmt: str | None, overrides: EpisodeInfo | None
+) -> None:
+    """`ingest --explain FILE`: each source line with its class and the turn it went to."""
+    from .ingest.pipeline import read_file_bytes, read_parsed
+
+    fmt = _check_format(fmt, ("table", "json", "jsonl"))
+    if len(paths) != 1 or paths[0].is_dir():
+        raise UsageError("--explain reads one file: podkb ingest --explain FILE")
+    path = paths[0]
+    parsed = read_parsed(
+        read_file_bytes(path), path=path, encoding=encoding, overrides=overrides, explain=True
+    )
+    rows = []
+    for use in parsed.accounting.lines:
+        number = parsed.turn_number(use.turn)
+        turn = parsed.turns[number] if number is not None else None
+        rows.append(
+            {
+                "line": use.line,
+                "class": use.cls,
+                "turn": number,
+                "speaker": (turn.speaker or turn.speaker_label) if turn else None,
+                "text": use.text,
+            }
+        )
+    if fmt == "table":
+        _print_explanation(rows)
+    elif fmt == "json":
+        output.write_json(rows)
+    else:
+        output.write_jsonl(rows)
+    acc = parsed.accounting
+    summary = ", ".join(f"{n} {cls}" for cls, n in acc.counts().items() if n)
+    output.message(
+        f"{path}: {parsed.format}, {len(parsed.turns)} turns; lines: {summary}; "
+        f"words kept {acc.words_kept} of {acc.words_source}"
+    )
+    if parsed.loss:
+        output.message(f"podkb: {path}: {parsed.loss}; ingest would refuse it (see --lenient)")
+        raise typer.Exit(ExitStatus.ERROR)
+
+
+def _print_explanation(rows: list[dict[str, Any]]) -> None:
+    from rich.text import Text
+
+    con = output.console()
+    styles = {"text": "", "unaccounted": "bold red"}
+    for row in rows:
+        line = Text()
+        line.append_text(output.text(f"{row['line']:>5} ", "dim"))
+        line.append_text(output.text(f"{row['class']:<11}", styles.get(row["class"], "dim")))
+        turn = f"{row['turn']:>4}" if row["turn"] is not None else "    "
+        line.append_text(output.text(f"{turn} ", "cyan"))
+        who = (row["speaker"] or "-") if row["turn"] is not None else ""
+        line.append_text(output.text(f"{who[:18]:<18} ", "green"))
+        line.append_text(output.text(row["text"]))
+        con.print(line, soft_wrap=True)
 
 
 # --- episodes and show ------------------------------------------------------------------------

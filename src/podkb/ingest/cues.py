@@ -170,7 +170,12 @@ def _crosses(turn: RawTurn, cue: Cue, boundaries: Sequence[float]) -> bool:
 
 def _start(turns: list[RawTurn], cue: Cue, text: str, label: str | None) -> RawTurn:
     turn = RawTurn(
-        text=text, line=cue.line, label=label, start=cue.start, end=cue.end, end_line=cue.end_line
+        text=text,
+        line=cue.line,
+        label=label,
+        start=cue.start,
+        end=cue.end,
+        end_line=cue.end_line or cue.line,
     )
     if cue.start is not None and text:
         turn.times.append((0, cue.start))
@@ -183,8 +188,7 @@ def _extend(turn: RawTurn, cue: Cue, text: str) -> None:
     if cue.start is not None and text:
         # join_text only adds at the seam, so the cue's text is the tail of the turn's text.
         turn.times.append((len(turn.text) - len(text), cue.start))
-    if cue.end_line is not None:
-        turn.end_line = max(turn.end_line or turn.line, cue.end_line)
+    turn.end_line = max(turn.end_line or turn.line, cue.end_line or cue.line)
     if cue.end is not None:
         turn.end = cue.end if turn.end is None else max(turn.end, cue.end)
     if turn.start is None:

@@ -53,6 +53,7 @@ def _text_readers() -> list[TextReader]:
         html_transcript,
         markdown,
         otter,
+        paragraphs,
         podlove_xml,
         stt_json,
         subtitles,
@@ -73,6 +74,8 @@ def _text_readers() -> list[TextReader]:
         TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
         TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
         TextReader("html-page", html_page.looks_like_html_page, html_page.read),
+        # HTML that no transcript reader took: its text, paragraph by paragraph, no speakers.
+        TextReader("paragraphs", paragraphs.looks_like_markup, paragraphs.read),
         TextReader("otter", otter.looks_like_otter, otter.read),
         TextReader("timestamped", timestamped.looks_like_timestamped, timestamped.read),
         # Last: `Name: text` interviews and copied web pages; it reads any text.
@@ -110,8 +113,36 @@ def read_transcript(
     ctx = ReadContext(path=path, known_names=known_names, chapter_starts=chapter_starts)
     for reader in _text_readers():
         if reader.sniff(text):
-            return reader.read(text, ctx)
+            raw = reader.read(text, ctx)
+            if reader.name == _LAST_RESORT and _guess_loses_text(raw, text):
+                return paragraphs_reader(text, ctx)
+            return raw
     raise AssertionError("the text reader accepts any text")  # pragma: no cover
+
+
+# The reader that takes any text guesses at its shape (labels, page chrome, where the body
+# starts). When its guess would lose text, the whole body is read as paragraphs instead.
+_LAST_RESORT = "text"
+
+
+# A file with no turns and fewer words than a sentence is refused as "no transcript turns",
+# not read as a one-paragraph transcript (control characters, a stray heading).
+_MIN_WORDS_TO_READ = 8
+
+
+def _guess_loses_text(raw: RawTranscript, text: str) -> bool:
+    from .accounting import account
+
+    accounting = account(raw, text)
+    if not raw.turns:
+        return accounting.words_source >= _MIN_WORDS_TO_READ
+    return accounting.loss() is not None
+
+
+def paragraphs_reader(text: str, ctx: ReadContext) -> RawTranscript:
+    from .paragraphs import read
+
+    return read(text, ctx)
 
 
 def _read_json(text: str, ctx: ReadContext) -> RawTranscript:

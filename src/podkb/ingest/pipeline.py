@@ -14,6 +14,7 @@ from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
 from ..errors import InputError, PodkbError, StoreError, UsageError
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
+from .accounting import Accounting, account
 from .decode import decode_bytes
 from .formats import read_transcript
 from .resolve import build_records
@@ -52,6 +53,24 @@ class FileResult:
     episode_id: str | None = None
     turns: int = 0
     error: str | None = None
+    # Source lines per class (all classes), and words kept in turns against words in the source.
+    lines: dict[str, int] | None = None
+    words_kept: int | None = None
+    words_source: int | None = None
+    warning: str | None = None  # kept with --lenient although it loses text: why
+
+    def record(self) -> dict[str, object]:
+        """The file's line of the ingest report (JSON)."""
+        return {
+            "path": self.path,
+            "episode_id": self.episode_id,
+            "turns": self.turns,
+            "lines": self.lines,
+            "words_kept": self.words_kept,
+            "words_source": self.words_source,
+            "warning": self.warning,
+            "error": self.error,
+        }
 
 
 @dataclass
@@ -142,6 +161,24 @@ def _too_large(size: int) -> str:
     )
 
 
+@dataclass
+class ParsedFile:
+    """One transcript file read: the records to store, and what each source line was used for."""
+
+    episode: Episode
+    turns: list[Turn]
+    sha256: str
+    format: str
+    accounting: Accounting
+    # For each turn the reader made (in `accounting`'s numbering), the stored turn it went into.
+    turn_of_raw: list[int]
+    # Why the file loses text (None: it does not); only set when the caller asked to keep it.
+    loss: str | None = None
+
+    def turn_number(self, raw_turn: int | None) -> int | None:
+        return None if raw_turn is None else self.turn_of_raw[raw_turn]
+
+
 def parse_file(
     path: Path,
     *,
@@ -169,6 +206,25 @@ def parse_bytes(
 ) -> tuple[Episode, list[Turn], str, str]:
     """Records from a transcript's bytes; `path` names the source (its name keys the catalog,
     its folder holds any sidecar)."""
+    parsed = read_parsed(data, path=path, metadata=metadata, encoding=encoding, overrides=overrides)
+    return parsed.episode, parsed.turns, parsed.sha256, parsed.format
+
+
+def read_parsed(
+    data: bytes,
+    *,
+    path: Path,
+    metadata: Metadata | None = None,
+    encoding: str | None = None,
+    overrides: EpisodeInfo | None = None,
+    lenient: bool = False,
+    explain: bool = False,
+) -> ParsedFile:
+    """A transcript's bytes read into records, with every source line accounted for.
+
+    A file that would lose text is refused (InputError naming the count and the first line
+    lost) unless `lenient` (kept, `loss` says why) or `explain` (to show where it happens).
+    """
     metadata = metadata or load_metadata()
     decoded = decode_bytes(data, path=str(path), encoding=encoding)
     entry = merge_entry(metadata.entry_for(path.name), path.name, read_sidecar(path), overrides)
@@ -176,14 +232,32 @@ def parse_bytes(
     chapters = read_chapters_sidecar(path)
     starts = tuple(c.start for c in chapters or [] if c.start is not None)
     raw = read_transcript(decoded.text, known_names=known, path=str(path), chapter_starts=starts)
-    if not raw.turns:
+    accounting = account(raw, decoded.text)
+    loss = accounting.loss()
+    if loss is not None and not (lenient or explain):
+        raise InputError(
+            f"{loss}; `podkb ingest --explain {path}` shows each line, --lenient keeps the file",
+            path=str(path),
+        )
+    if not raw.turns and not explain:
         raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
     if chapters is not None:
         raw.chapters = chapters
-    episode, turns = build_records(
-        raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text
+    if raw.turns:
+        episode, turns, turn_of_raw = build_records(
+            raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text
+        )
+    else:
+        episode, turns, turn_of_raw = Episode(episode_id="", source=path.name), [], []
+    return ParsedFile(
+        episode=episode,
+        turns=turns,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=raw.format,
+        accounting=accounting,
+        turn_of_raw=turn_of_raw,
+        loss=loss,
     )
-    return episode, turns, hashlib.sha256(data).hexdigest(), raw.format
 
 
 def _known_names(metadata: Metadata, entry: CatalogEntry | None) -> frozenset[str]:
@@ -203,12 +277,14 @@ def ingest_paths(
     encoding: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
     overrides: EpisodeInfo | None = None,
+    lenient: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into the store in one transaction.
 
     Files that cannot be read are reported and skipped; the rest land together, or, if the
     process dies or the store cannot be written, none do. `overrides` is episode metadata for
     every file (a title, date or id names one episode, so then only one file may be given).
+    A file that would lose text is refused, unless `lenient` (then its result has a warning).
     """
     if encoding:
         try:
@@ -227,19 +303,29 @@ def ingest_paths(
         for path in files:
             result = FileResult(path=str(path))
             try:
-                episode, turns, digest, fmt = parse_file(
-                    path, metadata=metadata, encoding=encoding, overrides=overrides
+                parsed = read_parsed(
+                    read_file_bytes(path),
+                    path=path,
+                    metadata=metadata,
+                    encoding=encoding,
+                    overrides=overrides,
+                    lenient=lenient,
                 )
-                episode = _unique_id(store, episode, turns)
+                episode = _unique_id(store, parsed.episode, parsed.turns)
                 with store.savepoint():  # an episode lands whole or not at all
                     result.turns = store.put_episode(
                         episode,
-                        turns,
+                        parsed.turns,
                         source_path=os.path.realpath(path),
-                        source_sha256=digest,
-                        fmt=fmt,
+                        source_sha256=parsed.sha256,
+                        fmt=parsed.format,
                     )
                 result.episode_id = episode.episode_id
+                result.lines = parsed.accounting.counts()
+                result.words_kept = parsed.accounting.words_kept
+                result.words_source = parsed.accounting.words_source
+                if parsed.loss:
+                    result.warning = f"{path}: {parsed.loss} (kept: --lenient)"
             except StoreError:
                 raise  # the store cannot be written: the whole ingest stops and rolls back
             except PodkbError as exc:

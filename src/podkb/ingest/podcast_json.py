@@ -8,12 +8,15 @@ up to the end of a sentence. Every turn keeps the line of its first segment in t
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
+from .accounting import mark_json_lines, words_of_texts
 from .cues import Cue, merge_cues
 from .raw import RawChapter, RawTranscript
 
@@ -56,9 +59,11 @@ def read_podcast_json(
     if not isinstance(segments, list):
         raise InputError("Podcasting 2.0 transcript: `segments` must be a list", path=path)
     offsets = _array_offsets(text, "segments")
+    lines = _LineIndex(text)
     cues: list[Cue] = []
     for i, item in enumerate(segments):
-        line = text.count("\n", 0, offsets[i]) + 1 if i < len(offsets) else 1
+        first_at, last_at = offsets[i] if i < len(offsets) else (0, 0)
+        line = lines.line_of(first_at)
         try:
             seg = Segment.model_validate(item)
         except ValidationError as exc:
@@ -69,11 +74,40 @@ def read_podcast_json(
             ) from None
         speaker = seg.speaker.strip() if seg.speaker and seg.speaker.strip() else None
         cues.append(
-            Cue(text=seg.body, line=line, start=seg.startTime, end=seg.endTime, label=speaker)
+            Cue(
+                text=seg.body,
+                line=line,
+                end_line=lines.line_of(last_at),
+                start=seg.startTime,
+                end=seg.endTime,
+                label=speaker,
+            )
         )
-    return RawTranscript(
+    raw = RawTranscript(
         format="podcast-json", turns=merge_cues(cues, carry_over=False, boundaries=chapter_starts)
     )
+    raw.source_words = words_of_texts(c.text for c in cues)
+    mark_json_lines(
+        raw,
+        text,
+        speech_keys=frozenset({"body"}),
+        label_keys=frozenset({"speaker"}),
+        timing_keys=frozenset({"startTime", "endTime"}),
+    )
+    for cue in cues:
+        if not cue.text.strip():  # a segment with nothing said: its lines hold no speech
+            raw.mark_lines(cue.line, cue.end_line or cue.line, "metadata")
+    return raw
+
+
+class _LineIndex:
+    """Line numbers (1-based) of character offsets, by binary search over line starts."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
 
 
 def read_chapters(data: Any, *, path: str = "") -> list[RawChapter]:
@@ -94,8 +128,9 @@ def read_chapters(data: Any, *, path: str = "") -> list[RawChapter]:
     return sorted(chapters, key=lambda c: c.start or 0.0)
 
 
-def _array_offsets(text: str, key: str) -> list[int]:
-    """Character offsets of the elements of the top-level array `key`, found by walking the
+def _array_offsets(text: str, key: str) -> list[tuple[int, int]]:
+    """Character offsets (first, last) of the elements of the top-level array `key`, found by
+    walking the
     document with the JSON decoder itself (a `"segments"` inside a string is never mistaken
     for the key). Empty when the document is not an object holding that array."""
     decoder = json.JSONDecoder()
@@ -116,12 +151,13 @@ def _array_offsets(text: str, key: str) -> list[int]:
     return []
 
 
-def _elements(text: str, pos: int, decoder: json.JSONDecoder) -> list[int]:
+def _elements(text: str, pos: int, decoder: json.JSONDecoder) -> list[tuple[int, int]]:
     offsets = []
     pos = _skip(text, pos + 1)
     while pos < len(text) and text[pos] != "]":
-        offsets.append(pos)
+        first = pos
         _, pos = decoder.raw_decode(text, pos)
+        offsets.append((first, pos - 1))
         pos = _skip(text, pos)
         if text.startswith(",", pos):
             pos = _skip(text, pos + 1)

@@ -21,7 +21,9 @@ def build_records(
     metadata: Metadata,
     entry: CatalogEntry | None,
     full_text: str,
-) -> tuple[Episode, list[Turn]]:
+) -> tuple[Episode, list[Turn], list[int]]:
+    """The episode, its turns, and for each raw turn the number of the turn it went into
+    (unlabeled paragraphs of one speaker join the turn before them)."""
     hosts = list(entry.hosts) if entry and entry.hosts else list(raw.hosts)
     guests = list(entry.guests) if entry and entry.guests else list(raw.guests)
     hosts = [_canonical_participant(h, metadata) for h in hosts]
@@ -59,6 +61,7 @@ def build_records(
     )
 
     turns: list[Turn] = []
+    turn_of_raw: list[int] = []
     previous_chapter: str | None = None
     for rt, lang in zip(raw.turns, langs, strict=True):
         speaker, role = resolver.resolve(rt.label)
@@ -86,7 +89,9 @@ def build_records(
         ):
             # An unlabeled paragraph that the text shows is the same person still talking.
             last.text = f"{last.text}\n\n{rt.text}"
+            turn_of_raw.append(last.turn)
             continue
+        turn_of_raw.append(len(turns))
         turns.append(
             Turn(
                 episode_id=episode_id,
@@ -119,7 +124,7 @@ def build_records(
         turns=len(turns),
         chapters=[Chapter(title=c.title, start=c.start) for c in chapters],
     )
-    return episode, turns
+    return episode, turns, turn_of_raw
 
 
 # A label that names a role, not a person ("Host:", "主持人："): the role is what the source says.

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..models import Turn
+from .accounting import mark_json_lines, words_of_texts
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
@@ -39,35 +40,50 @@ def looks_like_turn_lines(text: str) -> bool:
 
 
 def read_turn_lines(text: str, *, path: str = "") -> RawTranscript:
-    records: list[tuple[int, Any]] = []
+    records: list[tuple[int, int, Any]] = []
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            records.append((n, json.loads(line)))
+            records.append((n, n, json.loads(line)))
         except json.JSONDecodeError as exc:
             raise InputError(f"line {n}: invalid JSON: {exc.msg}", path=path) from None
-    return records_to_transcript(records, "turns-jsonl", path)
+    return _accounted(records_to_transcript(records, "turns-jsonl", path), text)
 
 
 def read_turn_array(text: str, data: list[Any], *, path: str = "") -> RawTranscript:
-    lines = _element_lines(text)
-    return records_to_transcript(
-        [(lines[i] if i < len(lines) else 1, obj) for i, obj in enumerate(data)], "turns-json", path
+    spans = _element_lines(text)
+    records = [(*(spans[i] if i < len(spans) else (1, 1)), obj) for i, obj in enumerate(data)]
+    return _accounted(records_to_transcript(records, "turns-json", path), text)
+
+
+def _accounted(raw: RawTranscript, text: str) -> RawTranscript:
+    """Each record's `text` is the speech; the other fields are the record's structure."""
+    raw.source_words = words_of_texts(t.text for t in raw.turns)
+    mark_json_lines(
+        raw,
+        text,
+        speech_keys=frozenset({"text"}),
+        label_keys=frozenset({"speaker", "speaker_label"}),
+        timing_keys=frozenset({"start", "end"}),
     )
+    return raw
 
 
-def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -> RawTranscript:
+def records_to_transcript(
+    records: list[tuple[int, int, Any]], fmt: str, path: str
+) -> RawTranscript:
+    """Records as (first line, last line, parsed object) into turns, in turn order."""
     turns: list[Turn] = []
-    lines: list[int] = []
-    for n, obj in records:
+    lines: list[tuple[int, int]] = []
+    for n, last, obj in records:
         try:
             turns.append(Turn.model_validate(obj))
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "record"
             raise InputError(f"line {n}: {field}: {first['msg']}", path=path) from None
-        lines.append(n)
+        lines.append((n, last))
     episodes = sorted({t.episode_id for t in turns})
     if len(episodes) > 1:
         raise InputError(
@@ -79,11 +95,12 @@ def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -
     turns_and_lines = sorted(zip(turns, lines, strict=True), key=lambda tl: tl[0].turn)
     raw = RawTranscript(format=fmt, episode_id=episodes[0] if episodes else None)
     chapters: dict[str, float | None] = {}
-    for t, n in turns_and_lines:
+    for t, (n, last) in turns_and_lines:
         raw.turns.append(
             RawTurn(
                 text=t.text,
                 line=n,
+                end_line=last,
                 label=t.speaker_label,
                 start=t.start,
                 end=t.end,
@@ -99,18 +116,24 @@ def records_to_transcript(records: list[tuple[int, Any]], fmt: str, path: str) -
     return raw
 
 
-def _element_lines(text: str) -> list[int]:
-    """1-based line of each element of a top-level JSON array."""
+def _element_lines(text: str) -> list[tuple[int, int]]:
+    """First and last line (1-based) of each element of a top-level JSON array."""
     decoder = json.JSONDecoder()
-    out: list[int] = []
+    out: list[tuple[int, int]] = []
     pos = text.index("[") + 1
+    line = 1 + text.count("\n", 0, pos)
     while True:
+        start = pos
         while pos < len(text) and text[pos] in " \t\n\r,":
             pos += 1
+        line += text.count("\n", start, pos)
         if pos >= len(text) or text[pos] == "]":
             return out
-        out.append(text.count("\n", 0, pos) + 1)
-        _, pos = decoder.raw_decode(text, pos)
+        first = line
+        _, end = decoder.raw_decode(text, pos)
+        line += text.count("\n", pos, end)
+        out.append((first, line))
+        pos = end
 
 
 def looks_like_turn_jsonl(text: str) -> bool:
@@ -137,4 +160,5 @@ def read_array(text: str, data: Any, ctx: ReadContext) -> RawTranscript:
 
 
 def read_single(text: str, data: Any, ctx: ReadContext) -> RawTranscript:
-    return records_to_transcript([(1, data)], "turns-json", ctx.path)
+    last = text.rstrip().count("\n") + 1
+    return _accounted(records_to_transcript([(1, last, data)], "turns-json", ctx.path), text)

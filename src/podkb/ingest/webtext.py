@@ -67,12 +67,12 @@ class _Unit:
 
 
 def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
-    units = _drop_repeated_runs(_paragraphs(text))
+    raw = RawTranscript(format="text")
+    units = _drop_repeated_runs(_paragraphs(text), raw)
     for unit in units:
         unit.label = split_label(unit.text, known_names)
     _accept_labels(units, known_names)
 
-    raw = RawTranscript(format="text")
     raw.hosts = list(
         dict.fromkeys(u.label.name for u in units if u.label and u.label.role == "host")
     )
@@ -88,6 +88,7 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     raw.chapters = raw.chapters or []
     body = units[body_start:body_end]
     raw.turns = _turns_from_body(body, raw, one_sided)
+    _mark_after_body(units[body_end:], raw)
     raw.implied_names = _self_introductions(raw.turns)
     raw.show = _show_from_welcome(raw.turns)
     return raw
@@ -104,8 +105,11 @@ def _paragraphs(text: str) -> list[_Unit]:
     ]
 
 
-def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 200) -> list[_Unit]:
-    """A page whose content appears twice is read once: later copies of long runs are dropped.
+def _drop_repeated_runs(
+    units: list[_Unit], raw: RawTranscript, min_run: int = 3, min_chars: int = 200
+) -> list[_Unit]:
+    """A page whose content appears twice is read once: later copies of long runs are dropped
+    (and their lines marked duplicate).
 
     A run is a sequence of paragraphs equal, in order, to an earlier one. Single repeated
     paragraphs ("Yeah.") are kept: people do say the same thing twice.
@@ -128,6 +132,9 @@ def _drop_repeated_runs(units: list[_Unit], min_run: int = 3, min_chars: int = 2
             continue
         first_seen.setdefault(keys[i], []).append(i)
         i += 1
+    for u, d in zip(units, drop, strict=True):
+        if d:
+            raw.mark(u.line, "duplicate")
     return [u for u, d in zip(units, drop, strict=True) if not d]
 
 
@@ -240,6 +247,7 @@ def _read_front_matter(units: list[_Unit], raw: RawTranscript) -> None:
     chapters: list[RawChapter] = []
     for u in units:
         text = u.text
+        raw.mark(u.line, "chrome" if is_chrome(text) else "metadata")
         if is_chrome(text) or is_transcript_marker(text) or is_show_notes_heading(text):
             continue
         chapter = _chapter_line(text)
@@ -299,7 +307,9 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
         unit: _Unit, text: str, key: str | None, label: str | None, ts: float | None
     ) -> RawTurn:
         nonlocal chapter_start_pending
-        turn = RawTurn(text=text, line=unit.line, label=label, start=ts, chapter=chapter)
+        turn = RawTurn(
+            text=text, line=unit.line, label=label, start=ts, chapter=chapter, end_line=unit.line
+        )
         if key == "<implied>":
             turn.implied_role = "other"
         if turn.start is None and chapter_start_pending is not None:
@@ -312,26 +322,30 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
     for idx, unit in enumerate(body):
         if not seen_label and has_labels and _NOTE_RE.match(unit.text):
             notes.append(unit.text)  # an editor's note before the conversation: not speech
+            raw.mark(unit.line, "metadata")
             continue
         heading = _heading_chapter(unit.text, chapter_titles) if not unit.label else None
         if heading is not None:
             chapter = heading.title
             chapter_start_pending = heading.start if not has_labels else None
             current, current_key = None, None
+            raw.mark(unit.line, "metadata")
             continue
         if unit.label:
             seen_label = True
             key = _key(unit.label.name)
             text = unit.label.rest
+            if not text.strip():
+                raw.mark(unit.line, "label")
             if current is not None and key == current_key and unit.label.timestamp is None:
-                _append(current, text)  # the same speaker labelled twice in a row: one turn
+                _append(current, text, unit.line)  # the same speaker labelled twice in a row
                 continue
             current = start_turn(unit, text, key, unit.label.name, unit.label.timestamp)
             current_key = key
             continue
         if not has_labels:
             if current is not None and _continues_sentence(current.text):
-                _append(current, unit.text, sep=" ")
+                _append(current, unit.text, unit.line, sep=" ")
             else:
                 current = start_turn(unit, unit.text, None, None, None)
             current_key = None
@@ -354,15 +368,16 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             current = start_turn(unit, unit.text, None, None, None)
             current_key = None
         else:
-            _append(current, unit.text)
-    _remove_spliced_bios(turns, body)
+            _append(current, unit.text, unit.line)
+    _remove_spliced_bios(turns, body, raw)
     if notes:
         raw.description = "\n\n".join([*([raw.description] if raw.description else []), *notes])
     return [t for t in turns if t.text.strip()]
 
 
-def _append(turn: RawTurn, text: str, sep: str = "\n\n") -> None:
+def _append(turn: RawTurn, text: str, line: int, sep: str = "\n\n") -> None:
     turn.text = f"{turn.text}{sep}{text}" if turn.text else text
+    turn.end_line = line
 
 
 def _continues_sentence(text: str) -> bool:
@@ -413,7 +428,7 @@ def _is_question(text: str) -> bool:
     return bool(_QUESTION_END_RE.search(text)) and not _TAG_QUESTION_RE.search(text)
 
 
-def _remove_spliced_bios(turns: list[RawTurn], body: list[_Unit]) -> None:
+def _remove_spliced_bios(turns: list[RawTurn], body: list[_Unit], raw: RawTranscript) -> None:
     """Drop a scraped speaker bio glued to the start of an answer ("...Machine LearningWe have").
 
     Pages that show a bio pop-up beside a speaker's name copy it into the text; it is not
@@ -432,8 +447,19 @@ def _remove_spliced_bios(turns: list[RawTurn], body: list[_Unit]) -> None:
         kept_start = turn.text[:40]
         for line_no in sorted(n for n in lines if n >= turn.line):
             if kept_start and kept_start in lines[line_no].text:
+                raw.mark_lines(turn.line, line_no - 1, "chrome")  # the bio's own lines
                 turn.line = line_no
                 break
+
+
+def _mark_after_body(units: list[_Unit], raw: RawTranscript) -> None:
+    """After the transcript: the page's footer. Its chrome is chrome; anything else is left
+    unmarked, so that a body cut short by a wrong guess is reported as text lost."""
+    for u in units:
+        if is_chrome(u.text):
+            raw.mark(u.line, "chrome")
+        elif is_transcript_marker(u.text) or is_show_notes_heading(u.text):
+            raw.mark(u.line, "metadata")
 
 
 # --- metadata the conversation states ----------------------------------------------------------
