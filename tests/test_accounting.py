@@ -14,12 +14,21 @@ from podkb.ingest.pipeline import read_file_bytes, read_parsed
 from podkb.ingest.raw import LINE_CLASSES
 from podkb.store import Store
 
+# Every seed and every transcript fixture (sidecars, chapters files, notes and files made to
+# fail are not transcripts).
 TRANSCRIPTS = sorted(
     [
         *SEEDS.glob("*.txt"),
-        *(FIXTURES / "conformance").glob("transcript-example.*"),
-        *(p for p in (FIXTURES / "interchange").iterdir() if p.is_file()),
-        FIXTURES / "interchange" / "sidecar" / "episode.srt",
+        *(
+            p
+            for p in FIXTURES.rglob("*")
+            if p.is_file()
+            and p.suffix not in (".yaml", ".yml")
+            and p.name != "README.md"
+            and not p.name.endswith("chapters.json")
+            and p.name != "chapters-example.json"
+            and "bad_" not in str(p.relative_to(FIXTURES))
+        ),
     ]
 )
 
