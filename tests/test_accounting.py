@@ -327,3 +327,16 @@ def test_overlapping_turn_spans_give_each_line_to_the_first_turn():
         (3, "text", 1),
         (4, "text", 1),
     ]
+
+
+def test_a_rule_inside_the_conversation_does_not_end_it():
+    text = "Maya: Hello there.\n\n---\n\nTom: Hi, Maya.\n\nMaya: Bye, Tom.\n\nTom: Bye.\n"
+    raw = read_transcript(text)
+    assert raw.format == "text"
+    assert [(t.line, t.label) for t in raw.turns] == [
+        (1, "Maya"),
+        (5, "Tom"),
+        (7, "Maya"),
+        (9, "Tom"),
+    ]
+    assert raw.line_classes == {3: "chrome"}

@@ -208,7 +208,8 @@ def _body_bounds(units: list[_Unit]) -> tuple[int, int]:
         )
     end = len(units)
     for i in range(start, len(units)):
-        if is_chrome(units[i].text) or is_transcript_marker(units[i].text):
+        text = units[i].text
+        if (is_chrome(text) and not _is_rule(text)) or is_transcript_marker(text):
             end = i
             break
     return start, end
@@ -227,6 +228,15 @@ def _first_spoken_before(units: list[_Unit], first_label: int) -> int:
         else:
             break
     return start
+
+
+# A horizontal rule (`---`, `***`, `___`) separates parts of a page; inside a conversation it
+# does not end the transcript the way other page furniture does.
+_RULE_RE = re.compile(r"(?:-{3,}|\*{3,}|_{3,}|={3,}|—{2,})")
+
+
+def _is_rule(text: str) -> bool:
+    return bool(_RULE_RE.fullmatch(text.replace(" ", "")))
 
 
 def _is_prose(text: str) -> bool:
@@ -320,6 +330,9 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
 
     notes: list[str] = []
     for idx, unit in enumerate(body):
+        if _is_rule(unit.text):
+            raw.mark(unit.line, "chrome")  # a separator inside the conversation
+            continue
         if not seen_label and has_labels and _NOTE_RE.match(unit.text):
             notes.append(unit.text)  # an editor's note before the conversation: not speech
             raw.mark(unit.line, "metadata")
