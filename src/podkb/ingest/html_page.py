@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from ..text import word_count
-from .nonspeech import scrub_turns
+from .nonspeech import scrub_turns, strip_markers
 from .raw import RawTranscript
 from .xmldoc import mark_structure
 
@@ -125,7 +125,8 @@ def read_html_page(text: str, known: frozenset[str] = frozenset()) -> RawTranscr
     source_line = [line for line, _ in units]
     text_lines = _unmarked_units(raw, len(units))
     raw.format = "html-page"
-    raw.source_words = sum(word_count(units[i][1]) for i in text_lines)
+    # Speech words: inline non-speech markers (`(laughs)`) are taken out of turns, not lost.
+    raw.source_words = sum(word_count(strip_markers(units[i][1])) for i in text_lines)
     _to_source_lines(raw, source_line)
     raw.title = raw.title or parser.title
     mark_structure(text, raw)
