@@ -199,20 +199,28 @@ class Phrase:
             parts[-1] += ":*"
         return " <-> ".join(parts)
 
-    def count_in(self, tokens: Sequence[str]) -> int:
-        """Occurrences of the phrase in a column's tokens (the last one a prefix, if so)."""
+    def count_at(self, positions: dict[str, list[int]]) -> int:
+        """Occurrences of the phrase from its tokens' positions in one turn's column."""
+        *head, last = self.tokens
+        if self.prefix:
+            ends = {
+                p for lexeme, where in positions.items() if lexeme.startswith(last) for p in where
+            }
+        else:
+            ends = set(positions.get(last, ()))
+        if not head:
+            return len(ends)
         n = len(self.tokens)
-        if n == 0 or len(tokens) < n:
-            return 0
-        head, last = self.tokens[:-1], self.tokens[-1]
-        count = 0
-        for i in range(len(tokens) - n + 1):
-            end = tokens[i + n - 1]
-            if (end.startswith(last) if self.prefix else end == last) and all(
-                tokens[i + j] == h for j, h in enumerate(head)
-            ):
-                count += 1
-        return count
+        middle = [set(positions.get(t, ())) for t in head[1:]]
+        return sum(
+            1
+            for p in positions.get(head[0], ())
+            if p + n - 1 in ends and all(p + j in m for j, m in enumerate(middle, start=1))
+        )
+
+    def like_pattern(self, token: str, *, last: bool) -> str:
+        escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return escaped + "%" if last and self.prefix else escaped
 
 
 _SQL_COLUMN = {"body": "t.body", "uni": "t.uni", "chapter": "t.chapter_terms"}
@@ -747,10 +755,7 @@ class PostgresStore:
                 [*compiled.args, query.limit],
             ).fetchall()
             return [_scored(r, 0.0) for r in rows]
-        candidates = self.conn.execute(
-            f"SELECT t.id, t.text, t.chapter, t.tokens FROM turns t WHERE {where}",
-            compiled.args,
-        ).fetchall()
+        candidates = self._candidates(compiled, where)
         if not candidates:
             return []
         scores = self._bm25(compiled.phrases, candidates)
@@ -764,6 +769,27 @@ class PostgresStore:
         }
         return [_scored(by_id[rowid][:-1], score) for rowid, score in best]
 
+    def _candidates(self, compiled: _Compiled, where: str) -> list[Any]:
+        """Every matching turn: its id, length, and per column the positions of the query's
+        tokens (read from the index on the server, so no turn is analyzed again here)."""
+        patterns: dict[str, set[str]] = {c: set() for c in _SQL_COLUMN}
+        for phrase in compiled.phrases:
+            for i, token in enumerate(phrase.tokens):
+                patterns[phrase.column].add(
+                    phrase.like_pattern(token, last=i == len(phrase.tokens) - 1)
+                )
+        used = [c for c in _SQL_COLUMN if patterns[c]]
+        selects = ", ".join(
+            f"(SELECT json_object_agg(u.lexeme, u.positions) FROM unnest({_SQL_COLUMN[c]}) u"
+            " WHERE u.lexeme LIKE ANY(%s))"
+            for c in used
+        )
+        rows = self.conn.execute(
+            f"SELECT t.id, t.tokens, {selects} FROM turns t WHERE {where}",
+            [*(sorted(patterns[c]) for c in used), *compiled.args],
+        ).fetchall()
+        return [(r[0], r[1], dict(zip(used, (p or {} for p in r[2:]), strict=True))) for r in rows]
+
     def _bm25(self, phrases: list[Phrase], candidates: list[Any]) -> dict[int, float]:
         n_rows, n_tokens = self.conn.execute(
             "SELECT coalesce(sum(turns), 0), coalesce(sum(tokens), 0) FROM episodes"
@@ -776,11 +802,11 @@ class PostgresStore:
             value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
         scores: dict[int, float] = {}
-        for rowid, text, chapter, length in candidates:
-            tokens = _tokens_of(text, chapter)
+        for rowid, length, positions in candidates:
             score = 0.0
             for phrase, weight in zip(phrases, idf, strict=True):
-                freq = phrase.count_in(tokens[phrase.column]) * WEIGHTS[phrase.column]
+                found = positions.get(phrase.column, {})
+                freq = phrase.count_at(found) * WEIGHTS[phrase.column] if found else 0.0
                 score += weight * (
                     (freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * float(length) / avgdl))
                 )
