@@ -31,7 +31,8 @@ start)
     fi
     # fsync off: a throwaway test cluster trades durability for speed.
     as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1 || as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -o \
-        "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60" start >/dev/null
+        "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60" start >/dev/null \
+        || { tail -5 "$dir/server.log" >&2; exit 1; }
     if ! as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U podkb -d postgres -tAc \
         "SELECT 1 FROM pg_database WHERE datname='podkb'" | grep -q 1; then
         as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U podkb podkb
