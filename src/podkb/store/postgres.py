@@ -87,6 +87,8 @@ CREATE TABLE IF NOT EXISTS speaker_labels (
 );
 CREATE TABLE IF NOT EXISTS term_docs (term text PRIMARY KEY, docs bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS term_deltas (term text NOT NULL, docs bigint NOT NULL);
+-- Every query reads a word's pending deltas: by index, never by a scan of rows a fold deleted.
+CREATE INDEX IF NOT EXISTS term_deltas_term ON term_deltas (term);
 """
 # Columns of `turns` as documented in the schema (DDL comments are kept in the catalog).
 _COMMENTS = {
