@@ -474,3 +474,15 @@ def test_the_readme_example_reads_as_the_readme_says(tmp_path):
     raw = read_transcript(example, path="episode.md")
     offset, seconds = raw.turns[0].times[0]
     assert seconds == 7.0 and raw.turns[0].text[offset:] == "Today: weather stations."
+
+
+def test_bold_labels_in_markdown_are_labels_even_when_used_once():
+    text = (
+        "---\ntitle: x\nhosts: [Maya]\n---\n**Maya:** Welcome back.\n\n"
+        "A second paragraph of Maya.\n\nAnd a **third**.\n\n**Tom:** Hi.\n"
+    )
+    raw = read_transcript(text, path="episode.md")
+    assert [(t.label, t.text, t.line, t.end_line) for t in raw.turns] == [
+        ("Maya", "Welcome back.\n\nA second paragraph of Maya.\n\nAnd a third.", 5, 9),
+        ("Tom", "Hi.", 11, 11),
+    ]

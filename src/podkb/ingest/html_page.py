@@ -109,6 +109,7 @@ class _Blocks(HTMLParser):
 
 def read_html_page(text: str, known: frozenset[str] = frozenset()) -> RawTranscript:
     from . import otter, timestamped, webtext
+    from .markdown import fill_end_lines
 
     parser = _Blocks()
     parser.feed(text)
@@ -122,6 +123,7 @@ def read_html_page(text: str, known: frozenset[str] = frozenset()) -> RawTranscr
     else:
         raw = webtext.read_web_text(body, known)
     scrub_turns(raw)
+    fill_end_lines(raw, body.split("\n"))
     source_line = [line for line, _ in units]
     text_lines = _unmarked_units(raw, len(units))
     raw.format = "html-page"

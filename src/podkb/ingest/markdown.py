@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import name_key
 from ..errors import InputError
+from .labels import looks_like_name
 from .nonspeech import is_marker_line, scrub_turns, strip_markers
 from .raw import RawTranscript
 
@@ -53,6 +54,9 @@ _LINK_RE = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"
 _AUTOLINK_RE = re.compile(r"<(https?://[^>\s]+)>")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_BOLD_LABEL_RE = re.compile(
+    r"^(?:\*\*|__)(?P<name>[^*_:：\n]{1,40}?)(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：])"
+)
 _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
 # `**Date:** 2024-05-01` lines above the transcript. Singular `Host:` / `Guest:` are speaker
 # labels in a transcript, so only keys that are never spoken labels count.
@@ -95,6 +99,7 @@ def read_markdown(
     metadata_lines: list[int] = []
     chrome_lines: list[int] = []
     non_speech_lines: list[int] = []
+    bold_labels: set[str] = set()  # `**Name:**` at a paragraph's start: Markdown's label
     front: dict[str, Any] = {}
     end = _front_matter_end(lines)
     if end is not None:
@@ -128,6 +133,9 @@ def read_markdown(
             non_speech_lines.append(i + 1)
             lines[i] = ""
         else:
+            bold = _BOLD_LABEL_RE.match(stripped)
+            if bold and looks_like_name(bold.group("name").strip()):
+                bold_labels.add(name_key(bold.group("name")))
             lines[i] = strip_markers(_inline(line))
     for i, key, value in _metadata_block(lines):
         front.setdefault(key, value)
@@ -138,7 +146,7 @@ def read_markdown(
     named = frozenset(
         name_key(n) for n in (*_names(front.get("hosts")), *_names(front.get("guests")))
     )
-    raw = _read_body("\n".join(lines), known | named)
+    raw = _read_body("\n".join(lines), known | named | bold_labels)
     raw.format = "markdown"
     for n in metadata_lines:
         raw.mark(n, "metadata")
@@ -159,7 +167,10 @@ def _inline(line: str) -> str:
     line = _ESCAPE_RE.sub(lambda m: m.group(1), line)
     # `*emphasis*` inside a sentence: the words stay, the stars go (bold labels are read first
     # by the body readers, which know `**Name:**`).
-    return re.sub(r"(?<![*\w])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![*\w])", r"\1", line)
+    line = re.sub(r"(?<![*\w])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![*\w])", r"\1", line)
+    # Bold goes too: `**Tom:** Hi.` reads as `Tom: Hi.`, which every body reader knows as a
+    # label, and bold that is not a label must not stay in the text.
+    return re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", line)
 
 
 def _metadata_block(lines: list[str]) -> list[tuple[int, str, str]]:
@@ -190,7 +201,26 @@ def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
     for turn in raw.turns:
         timestamped.lift_time_marks(turn)
     scrub_turns(raw)
+    fill_end_lines(raw, text.split("\n"))
     return raw
+
+
+def fill_end_lines(raw: RawTranscript, lines: list[str]) -> None:
+    """Where a reader gave a turn no `end_line`: the last text line before the next turn.
+
+    The web-text reader joins the paragraphs that follow a label into its turn but records
+    only the first line; without the span the other lines would count as lost text.
+    """
+    starts = sorted({t.line for t in raw.turns})
+    following = dict(zip(starts, [*starts[1:], len(lines) + 1], strict=False))
+    for turn in raw.turns:
+        if turn.end_line is not None:
+            continue
+        end = turn.line
+        for n in range(turn.line + 1, following[turn.line]):
+            if lines[n - 1].strip() and n not in raw.line_classes:
+                end = n
+        turn.end_line = end
 
 
 # --- front matter ------------------------------------------------------------------------------
