@@ -36,6 +36,8 @@ class EpisodeFields(_Strict):
     hosts: list[str] = []
     guests: list[str] = []
     description: str | None = None
+    # Names for the transcript's speaker labels: {SPEAKER_00: Lex Fridman}.
+    speakers: dict[str, str] = {}
 
 
 class CatalogEntry(EpisodeFields):

@@ -577,15 +577,47 @@ def quotes(
 
     Example: podkb quotes "Lewis Tunstall" evaluation
     """
-    _run_search(request, fmt, db, full_text=True)
+    try:
+        _run_search(request, fmt, db, full_text=True)
+    except UsageError:
+        _say_where_an_unlabelled_speaker_is(speaker, db)
+        raise
 
 
-@app.command()
-def speakers(db: DbOption = None, fmt: FormatOption = None) -> None:
+def _say_where_an_unlabelled_speaker_is(name: str, db: str | None) -> None:
+    """A person the catalog lists for episodes whose transcripts name no one: say where to
+    look instead (exit 1), rather than "unknown speaker"."""
+    from .naming import unlabelled_appearances
+
+    found = unlabelled_appearances(_store(db), name)
+    if not found:
+        return
+    for episode_id, role in found:
+        output.message(
+            f"podkb: {name} is listed as a {role} of {episode_id}, whose transcript has no "
+            f"speaker labels for them; try `podkb search --episode {episode_id}` or "
+            f"`podkb speakers suggest {episode_id}`"
+        )
+    raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+speakers_app = typer.Typer(
+    rich_markup_mode="rich", context_settings={"help_option_names": ["-h", "--help"]}
+)
+app.add_typer(speakers_app, name="speakers")
+
+
+@speakers_app.callback(invoke_without_command=True)
+def speakers(ctx: typer.Context, db: DbOption = None, fmt: FormatOption = None) -> None:
     """List speakers: aliases, roles, episodes, turn and word counts.
+
+    `podkb speakers suggest EPISODE` lists candidate names for an episode's anonymous labels
+    (SPEAKER_00, A, Speaker 1), with their evidence.
 
     Example: podkb speakers --format csv
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from .speakers import speaker_summary
 
     fmt = _check_format(fmt, output.FORMATS)
@@ -612,6 +644,48 @@ def speakers(db: DbOption = None, fmt: FormatOption = None) -> None:
         output.console().print(table)
     else:
         _emit_rows(rows, fmt, ["name", "aliases", "roles", "episodes", "turns", "words"])
+    if not rows:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+@speakers_app.command("suggest")
+def speakers_suggest(
+    episode: Annotated[str, typer.Argument(help="Episode id, or a unique prefix of it.")],
+    db: DbOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Candidate names for an episode's speaker labels, with the line that suggests each.
+
+    Nothing is applied: name labels with `speakers:` in the episode's sidecar YAML.
+
+    Example: podkb speakers suggest lex-ai-podcast
+    """
+    from .episodes import resolve_episode
+    from .naming import suggest_names
+
+    fmt = _check_format(fmt, output.FORMATS)
+    store = _store(db)
+    episode_id = resolve_episode(store, episode)
+    rows = [
+        {"label": s.label, "name": s.name, "line": s.line, "evidence": s.evidence}
+        for s in suggest_names(store, episode_id)
+    ]
+    if fmt == "table":
+        from rich.table import Table
+
+        table = Table(header_style="bold")
+        for col in ("label", "name", "line", "evidence"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            table.add_row(
+                output.text(r["label"], "cyan"),
+                output.text(r["name"], "bold"),
+                "" if r["line"] is None else str(r["line"]),
+                output.text(r["evidence"]),
+            )
+        output.console().print(table)
+    else:
+        _emit_rows(rows, fmt, ["label", "name", "line", "evidence"])
     if not rows:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 

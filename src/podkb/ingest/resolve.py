@@ -63,8 +63,15 @@ def build_records(
     turns: list[Turn] = []
     turn_of_raw: list[int] = []
     previous_chapter: str | None = None
+    # A name a person gave resolves through the register directly (an alias is their word).
+    label_names = {
+        name_key(k): metadata.canonical(v) or v
+        for k, v in (entry.speakers if entry else {}).items()
+    }
     for rt, lang in zip(raw.turns, langs, strict=True):
-        speaker, role = resolver.resolve(rt.label)
+        # A label the catalog or sidecar names (`speakers: {SPEAKER_00: Name}`) is that person.
+        given = label_names.get(name_key(rt.label)) if rt.label else None
+        speaker, role = resolver.resolve(given or rt.label)
         if rt.label is None and rt.implied_role:
             speaker, role = implied_speaker, implied_role if implied_speaker else "unknown"
         if rt.role is not None:  # the source states speaker and role (podkb's own records)

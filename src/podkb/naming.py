@@ -1,0 +1,140 @@
+"""Anonymous speakers: `SPEAKER_00`, `A`, `Speaker 1` stay labels until a person says who.
+
+A diarization id stays the turn's speaker until a user names it (podkb never guesses): a
+sidecar or catalog entry names labels with `speakers: {SPEAKER_00: Name}`. `suggest_names`
+lists candidates with the line that shows them, and applies nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .catalog import Metadata, load_metadata, name_key
+from .errors import UsageError
+from .store import KnowledgeStore
+
+# --- suggestions -------------------------------------------------------------------------------
+
+_NAME = r"(?P<name>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})"
+_SELF_INTRO_RES = [
+    re.compile(rf"\b(?i:my name is) {_NAME}"),
+    re.compile(rf"\b(?:I'm|I’m|I am) {_NAME}"),
+    re.compile(rf"\b(?i:this is) {_NAME}"),
+    re.compile(r"我是(?P<name>[\u4e00-\u9fff]{2,4})"),
+]
+_WITH_RES = [
+    re.compile(rf"\b(?i:here with|joined by|joining me (?:today )?is|welcome,?) {_NAME}"),
+]
+# Words a self-introduction regex would take for a name: "I'm Glad", "This Is".
+_NOT_NAMES = {
+    "glad",
+    "so",
+    "really",
+    "very",
+    "not",
+    "just",
+    "going",
+    "here",
+    "the",
+    "a",
+    "an",
+    "sure",
+    "sorry",
+    "happy",
+    "excited",
+    "thrilled",
+    "great",
+    "good",
+    "fine",
+    "actually",
+    "also",
+    "curious",
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    name: str
+    evidence: str  # why: the words that say it, or where the catalog lists the name
+    line: int | None  # the source line of the evidence, when it is in the transcript
+
+
+def suggest_names(
+    store: KnowledgeStore, episode_id: str, *, metadata: Metadata | None = None
+) -> list[Suggestion]:
+    """Candidate names for the episode's labels, each with its evidence; nothing is applied.
+
+    A label whose turn says "I'm X" / "my name is X" / "this is X" may be X; the label of the
+    turn after "I'm here with Y" / "joined by Y" may be Y; the episode's hosts and guests (from
+    the catalog or sidecar) are candidates for every label still without one.
+    """
+    episode = store.episode(episode_id)
+    if episode is None:
+        raise UsageError(f"no episode {episode_id!r}")
+    turns = store.turns(episode_id=episode_id)
+    unnamed = {t.speaker_label for t in turns if t.speaker_label and t.speaker == t.speaker_label}
+    found: list[Suggestion] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, name: str, evidence: str, line: int | None) -> None:
+        if name.split()[0].casefold() in _NOT_NAMES or (label, name) in seen:
+            return
+        seen.add((label, name))
+        found.append(Suggestion(label=label, name=name, evidence=evidence, line=line))
+
+    for i, t in enumerate(turns):
+        if t.speaker_label not in unnamed:
+            continue
+        for pattern in _SELF_INTRO_RES:
+            for m in pattern.finditer(t.text):
+                add(t.speaker_label, m.group("name"), _around(t.text, m), t.line)
+        nxt = turns[i + 1] if i + 1 < len(turns) else None
+        if (
+            nxt is not None
+            and nxt.speaker_label in unnamed
+            and nxt.speaker_label != t.speaker_label
+        ):
+            for pattern in _WITH_RES:
+                for m in pattern.finditer(t.text):
+                    add(nxt.speaker_label, m.group("name"), _around(t.text, m), t.line)
+    metadata = metadata or load_metadata()
+    for role, names in (("host", episode.hosts), ("guest", episode.guests)):
+        for name in names:
+            for label in sorted(unnamed):
+                add(
+                    label,
+                    metadata.canonical(name) or name,
+                    f"listed as {role} of {episode_id}",
+                    None,
+                )
+    return found
+
+
+def _around(text: str, m: re.Match[str], width: int = 40) -> str:
+    start, end = max(0, m.start() - width), min(len(text), m.end() + width)
+    return (
+        ("…" if start else "")
+        + text[start:end].replace("\n", " ")
+        + ("…" if end < len(text) else "")
+    )
+
+
+def unlabelled_appearances(
+    store: KnowledgeStore, name: str, *, metadata: Metadata | None = None
+) -> list[tuple[str, str]]:
+    """Episodes that list `name` as host or guest but hold no turn of theirs (the transcript
+    names no speakers, or not this one): (episode id, role) pairs."""
+    metadata = metadata or load_metadata()
+    wanted = {name_key(name), name_key(metadata.canonical(name) or name)}
+    found = []
+    for episode in store.episodes():
+        for role, people in (("host", episode.hosts), ("guest", episode.guests)):
+            person = next((p for p in people if name_key(p) in wanted), None)
+            if person is None:
+                continue
+            spoken = {t.speaker for t in store.turns(episode_id=episode.episode_id)}
+            if person not in spoken:
+                found.append((episode.episode_id, role))
+    return found
