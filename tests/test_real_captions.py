@@ -398,3 +398,27 @@ def test_a_label_used_once_in_a_file_where_every_cue_is_labelled():
         ("Maya Chen", "yes it is"),
         ("Dan Ott", "good"),
     ]
+
+
+def test_youtube_captions_converted_to_srt_read_the_same(tmp_path):
+    # Converted by webvtt-py as a user's tool would: tags go, the rolling repeats stay.
+    import webvtt
+
+    srt = tmp_path / "captions.srt"
+    with srt.open("w", encoding="utf-8") as out:
+        webvtt.read(str(CAPTIONS / "youtube_vtt_to_json.en.vtt")).write(out, format="srt")
+    _episode, from_vtt, _d, _f = parse_file(CAPTIONS / "youtube_vtt_to_json.en.vtt")
+    _episode, from_srt, _d, fmt = parse_file(srt)
+    assert fmt == "srt"
+    assert [(t.text, t.start, t.end) for t in from_srt] == [
+        (t.text, t.start, t.end) for t in from_vtt
+    ]
+    text = srt.read_text(encoding="utf-8")
+    raw = read_transcript(text)
+    (turn,) = raw.turns
+    nonblank = [n for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    text_lines = [n for n in nonblank if n not in raw.line_classes]
+    # Eight caption lines carry the text; every other line is a cue number, a timing or a repeat.
+    assert len(text_lines) == 8
+    assert all(turn.line <= n <= (turn.end_line or turn.line) for n in text_lines)
+    assert set(raw.line_classes.values()) == {"timing", "duplicate"}

@@ -158,7 +158,9 @@ def _body_words(turns: list[RawTurn], uses: list[LineUse]) -> tuple[int, int, in
     return body, text, aside
 
 
-_STRUCTURE = {"label", "timing"}
+# Not body words: labels and times, and repeated lines (a rolling caption's second showing),
+# whose words are read once, from the line that shows them first.
+_STRUCTURE = {"label", "timing", "duplicate"}
 
 
 def words_of_texts(texts: Iterable[str]) -> int:
