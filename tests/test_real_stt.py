@@ -130,12 +130,12 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
         "stt-segments",
         [
             (
-                "Tim Pritlove",
+                "Anna Berger",
                 1.15,
                 6.0,
-                "Hallo und herzlich willkommen zur Freakshow. Heute mit vielen Gästen.",
+                "Hallo und willkommen zur neuen Folge. Heute mit einem Gast.",
             ),
-            ("Roddi", 6.5, 62.25, "Hallo Tim."),
+            ("Jonas", 6.5, 62.25, "Hallo Anna."),
         ],
     ),
     "speaker_map_segments.json": (
@@ -162,8 +162,8 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
     "assemblyai_words_only.json": (
         "assemblyai",
         [
-            (None, 1.437, 3.377, "This is an assembly AI test."),
-            (None, 3.417, 4.697, "My name is Calvin."),
+            (None, 1.437, 2.717, "Recording a quick test."),
+            (None, 2.757, 4.037, "The weather is fine."),
         ],
     ),
     "deepgram_sdk_nova3_paragraphs.json": (
@@ -221,15 +221,15 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
     "aws_transcribe_speaker_labels.json": (
         "aws-transcribe",
         [
-            ("spk_0", 0.94, 2.44, "Hola. Qué tal estás?"),
-            ("spk_1", 3.94, 6.64, "Muy bien, gracias. Me gusta la miel."),
+            ("spk_0", 0.94, 2.44, "Buenos días. Cómo estás?"),
+            ("spk_1", 3.94, 6.24, "Muy bien, gracias. Hace sol hoy."),
         ],
     ),
     "aws_transcribe_item_labels.json": (
         "aws-transcribe",
         [
-            ("spk_0", 0.0, 3.1, "Good morning. Thank you for seeing me today."),
-            ("spk_1", 3.6, 5.9, "Of course. What brings you in?"),
+            ("spk_0", 0.0, 2.7, "Good afternoon. Thanks for coming in today."),
+            ("spk_1", 3.6, 6.7, "Happy to be here. Where do we start?"),
         ],
     ),
 }
@@ -448,6 +448,16 @@ def test_aws_channel_labels_name_the_speaker_when_there_are_no_speaker_labels():
     }
     raw = read_transcript(json.dumps(data))
     assert [(t.label, t.text) for t in raw.turns] == [("ch_0", "Hello."), ("ch_1", "Hi")]
+
+
+def test_numeric_speaker_ids_read_alike_whether_numbers_or_strings():
+    text = json.dumps(
+        [
+            {"start": 0, "end": 1, "text": "One.", "speaker": 1},
+            {"start": 1, "end": 2, "text": "Two.", "speaker": "2"},
+        ]
+    )
+    assert [t.label for t in read_transcript(text).turns] == ["Speaker 1", "Speaker 2"]
 
 
 def test_a_speaker_that_is_not_an_id_is_no_speaker():

@@ -268,11 +268,13 @@ def _text(doc: _Doc, loc: _Located, value: Any, where: str) -> str:
 
 
 def _label(value: Any, names: dict[str, str] | None = None) -> str | None:
-    """A speaker id as the source writes it; an int (Deepgram, Rev.ai) as `Speaker N`, the way
-    those services print their own transcripts. A name the source maps the id to wins."""
+    """A speaker id as the source writes it; a number (Deepgram, Rev.ai, Podlove) as
+    `Speaker N`, the way those services print their own transcripts. A name the source maps the
+    id to wins."""
     if not isinstance(value, str | int) or isinstance(value, bool):
         return None  # absent, or not an id at all (an object, a list): no speaker is given
-    label = f"Speaker {value}" if isinstance(value, int) else str(value).strip()
+    text = str(value).strip()
+    label = f"Speaker {text}" if text.isdigit() else text  # `1` and `"1"` alike (Podlove)
     if names and str(value) in names:
         return names[str(value)]
     return label or None
@@ -655,13 +657,12 @@ def _aws_speakers(results: dict[str, Any]) -> dict[str, str]:
 
 # Decoding turns tabs into spaces (a tab inside a turn is only white space), so columns are
 # separated by white space here; the text column is the rest of the line.
-_TSV_HEADER_RE = re.compile(r"^start\s+end\s+text$", re.IGNORECASE)
+_TSV_HEADER_RE = re.compile(r"\s*start[ \t]+end[ \t]+text[ \t]*(?:\n|$)", re.IGNORECASE)
 _TSV_ROW_RE = re.compile(r"^(\d+)\s+(\d+)(?:\s+(.*))?$")
 
 
 def looks_like_whisper_tsv(text: str) -> bool:
-    first = next((ln for ln in text.split("\n", 5) if ln.strip()), "")
-    return bool(_TSV_HEADER_RE.match(first.strip()))
+    return bool(_TSV_HEADER_RE.match(text))  # the first line, without copying the text
 
 
 def read_whisper_tsv(text: str, ctx: ReadContext) -> RawTranscript:
