@@ -94,7 +94,7 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
         [
             ("SPEAKER_00", 0.5, 5.0, "Good evening, this is the late news. Our top story tonight."),
             ("SPEAKER_01", 5.3, 8.1, "Thank you. I'm standing outside city hall."),
-            (None, 8.3, 9.0, "[inaudible]"),  # no speaker given: none is invented
+            # `[inaudible]` (no speaker either) is not speech: no turn.
         ],
     ),
     "podlove_player_cs309.json": (
@@ -264,13 +264,15 @@ def test_turn_lines_point_at_the_text_they_hold(name):
 
 @pytest.mark.parametrize("name", JSON_FILES)
 def test_every_line_is_accounted_for(name):
-    """A line outside every turn's span is structure (metadata); none is lost unmarked."""
+    """A line outside every turn's span is structure (metadata) or a non-speech marker's text;
+    none is lost unmarked."""
     text = (STT / name).read_text(encoding="utf-8")
     raw = read_transcript(text, path=str(STT / name))
     spans = [(t.line, t.end_line or t.line) for t in raw.turns]
     for n, line in enumerate(text.split("\n"), start=1):
         if line.strip() and not any(first <= n <= last for first, last in spans):
-            assert raw.line_classes.get(n) == "metadata", (n, line)
+            expected = "non_speech" if '"[inaudible]"' in line else "metadata"
+            assert raw.line_classes.get(n) == expected, (n, line)
 
 
 def test_source_words_count_the_speech_not_the_duplicate_transcript():
@@ -458,6 +460,37 @@ def test_numeric_speaker_ids_read_alike_whether_numbers_or_strings():
         ]
     )
     assert [t.label for t in read_transcript(text).turns] == ["Speaker 1", "Speaker 2"]
+
+
+def test_non_speech_markers_are_not_words_of_a_turn():
+    text = json.dumps(
+        {
+            "segments": [
+                {"start": 0.0, "end": 4.0, "text": " [Music]"},
+                {
+                    "start": 4.0,
+                    "end": 6.0,
+                    "text": " [Music] Welcome back.",
+                    "speaker": "SPEAKER_00",
+                },
+                {
+                    "start": 6.0,
+                    "end": 8.0,
+                    "text": " Good to be here (laughs).",
+                    "speaker": "SPEAKER_01",
+                },
+            ]
+        },
+        indent=1,
+    )
+    raw = read_transcript(text)
+    assert [(t.label, t.start, t.text) for t in raw.turns] == [
+        ("SPEAKER_00", 4.0, "Welcome back."),
+        ("SPEAKER_01", 6.0, "Good to be here."),
+    ]
+    music_line = text.split("\n").index('   "text": " [Music]"') + 1
+    assert raw.line_classes[music_line] == "non_speech"
+    assert raw.source_words == 6
 
 
 def test_a_speaker_that_is_not_an_id_is_no_speaker():

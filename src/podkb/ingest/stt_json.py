@@ -31,6 +31,7 @@ from ..errors import InputError
 from ..text import word_count
 from .cues import Cue, ends_sentence, join_text, merge_cues
 from .labels import parse_time
+from .nonspeech import is_marker_line, strip_markers
 from .raw import RawChapter, RawTranscript
 
 if TYPE_CHECKING:
@@ -312,13 +313,18 @@ def _transcript(doc: _Doc, fmt: str, pieces: Sequence[_Piece], ctx: ReadContext)
     """Pieces into turns; every line that holds no speech is the file's structure (metadata)."""
     cues: list[Cue] = []
     text_lines: set[int] = set()
+    marker_lines: set[int] = set()
     words = 0
     for piece in pieces:
         # A line break inside a piece is the tool's display wrapping, not a paragraph.
         text = functools.reduce(join_text, piece.text.split("\n"), "").strip()
+        lines = [doc.line(o) for o in piece.offsets] or [1]
+        if is_marker_line(text):  # Whisper's `[Music]` segment: nothing anyone said
+            marker_lines.update(lines)
+            continue
+        text = strip_markers(text)
         if not text:
             continue
-        lines = [doc.line(o) for o in piece.offsets] or [1]
         text_lines.update(lines)
         words += word_count(text)
         cues.append(
@@ -335,6 +341,8 @@ def _transcript(doc: _Doc, fmt: str, pieces: Sequence[_Piece], ctx: ReadContext)
         format=fmt, turns=merge_cues(cues, carry_over=False, boundaries=ctx.chapter_starts)
     )
     raw.source_words = words
+    for n in marker_lines - text_lines:
+        raw.mark(n, "non_speech")
     for n, content in enumerate(doc.text.split("\n"), start=1):
         if n not in text_lines and content.strip():
             raw.mark(n, "metadata")
