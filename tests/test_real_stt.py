@@ -94,7 +94,7 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
         [
             ("SPEAKER_00", 0.5, 5.0, "Good evening, this is the late news. Our top story tonight."),
             ("SPEAKER_01", 5.3, 8.1, "Thank you. I'm standing outside city hall."),
-            (None, 8.3, 9.0, "[inaudible]"),  # no speaker given: none is invented
+            # `[inaudible]` (no speaker either) is not speech: no turn.
         ],
     ),
     "podlove_player_cs309.json": (
@@ -130,12 +130,12 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
         "stt-segments",
         [
             (
-                "Tim Pritlove",
+                "Anna Berger",
                 1.15,
                 6.0,
-                "Hallo und herzlich willkommen zur Freakshow. Heute mit vielen Gästen.",
+                "Hallo und willkommen zur neuen Folge. Heute mit einem Gast.",
             ),
-            ("Roddi", 6.5, 62.25, "Hallo Tim."),
+            ("Jonas", 6.5, 62.25, "Hallo Anna."),
         ],
     ),
     "speaker_map_segments.json": (
@@ -162,8 +162,8 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
     "assemblyai_words_only.json": (
         "assemblyai",
         [
-            (None, 1.437, 3.377, "This is an assembly AI test."),
-            (None, 3.417, 4.697, "My name is Calvin."),
+            (None, 1.437, 2.717, "Recording a quick test."),
+            (None, 2.757, 4.037, "The weather is fine."),
         ],
     ),
     "deepgram_sdk_nova3_paragraphs.json": (
@@ -221,15 +221,15 @@ CASES: dict[str, tuple[str, list[tuple[str | None, float | None, float | None, s
     "aws_transcribe_speaker_labels.json": (
         "aws-transcribe",
         [
-            ("spk_0", 0.94, 2.44, "Hola. Qué tal estás?"),
-            ("spk_1", 3.94, 6.64, "Muy bien, gracias. Me gusta la miel."),
+            ("spk_0", 0.94, 2.44, "Buenos días. Cómo estás?"),
+            ("spk_1", 3.94, 6.24, "Muy bien, gracias. Hace sol hoy."),
         ],
     ),
     "aws_transcribe_item_labels.json": (
         "aws-transcribe",
         [
-            ("spk_0", 0.0, 3.1, "Good morning. Thank you for seeing me today."),
-            ("spk_1", 3.6, 5.9, "Of course. What brings you in?"),
+            ("spk_0", 0.0, 2.7, "Good afternoon. Thanks for coming in today."),
+            ("spk_1", 3.6, 6.7, "Happy to be here. Where do we start?"),
         ],
     ),
 }
@@ -264,13 +264,15 @@ def test_turn_lines_point_at_the_text_they_hold(name):
 
 @pytest.mark.parametrize("name", JSON_FILES)
 def test_every_line_is_accounted_for(name):
-    """A line outside every turn's span is structure (metadata); none is lost unmarked."""
+    """A line outside every turn's span is structure (metadata) or a non-speech marker's text;
+    none is lost unmarked."""
     text = (STT / name).read_text(encoding="utf-8")
     raw = read_transcript(text, path=str(STT / name))
     spans = [(t.line, t.end_line or t.line) for t in raw.turns]
     for n, line in enumerate(text.split("\n"), start=1):
         if line.strip() and not any(first <= n <= last for first, last in spans):
-            assert raw.line_classes.get(n) == "metadata", (n, line)
+            expected = "non_speech" if '"[inaudible]"' in line else "metadata"
+            assert raw.line_classes.get(n) == expected, (n, line)
 
 
 def test_source_words_count_the_speech_not_the_duplicate_transcript():
@@ -448,6 +450,47 @@ def test_aws_channel_labels_name_the_speaker_when_there_are_no_speaker_labels():
     }
     raw = read_transcript(json.dumps(data))
     assert [(t.label, t.text) for t in raw.turns] == [("ch_0", "Hello."), ("ch_1", "Hi")]
+
+
+def test_numeric_speaker_ids_read_alike_whether_numbers_or_strings():
+    text = json.dumps(
+        [
+            {"start": 0, "end": 1, "text": "One.", "speaker": 1},
+            {"start": 1, "end": 2, "text": "Two.", "speaker": "2"},
+        ]
+    )
+    assert [t.label for t in read_transcript(text).turns] == ["Speaker 1", "Speaker 2"]
+
+
+def test_non_speech_markers_are_not_words_of_a_turn():
+    text = json.dumps(
+        {
+            "segments": [
+                {"start": 0.0, "end": 4.0, "text": " [Music]"},
+                {
+                    "start": 4.0,
+                    "end": 6.0,
+                    "text": " [Music] Welcome back.",
+                    "speaker": "SPEAKER_00",
+                },
+                {
+                    "start": 6.0,
+                    "end": 8.0,
+                    "text": " Good to be here (laughs).",
+                    "speaker": "SPEAKER_01",
+                },
+            ]
+        },
+        indent=1,
+    )
+    raw = read_transcript(text)
+    assert [(t.label, t.start, t.text) for t in raw.turns] == [
+        ("SPEAKER_00", 4.0, "Welcome back."),
+        ("SPEAKER_01", 6.0, "Good to be here."),
+    ]
+    music_line = text.split("\n").index('   "text": " [Music]"') + 1
+    assert raw.line_classes[music_line] == "non_speech"
+    assert raw.source_words == 6
 
 
 def test_a_speaker_that_is_not_an_id_is_no_speaker():

@@ -31,6 +31,7 @@ from ..errors import InputError
 from ..text import word_count
 from .cues import Cue, ends_sentence, join_text, merge_cues
 from .labels import parse_time
+from .nonspeech import is_marker_line, strip_markers
 from .raw import RawChapter, RawTranscript
 
 if TYPE_CHECKING:
@@ -268,11 +269,13 @@ def _text(doc: _Doc, loc: _Located, value: Any, where: str) -> str:
 
 
 def _label(value: Any, names: dict[str, str] | None = None) -> str | None:
-    """A speaker id as the source writes it; an int (Deepgram, Rev.ai) as `Speaker N`, the way
-    those services print their own transcripts. A name the source maps the id to wins."""
+    """A speaker id as the source writes it; a number (Deepgram, Rev.ai, Podlove) as
+    `Speaker N`, the way those services print their own transcripts. A name the source maps the
+    id to wins."""
     if not isinstance(value, str | int) or isinstance(value, bool):
         return None  # absent, or not an id at all (an object, a list): no speaker is given
-    label = f"Speaker {value}" if isinstance(value, int) else str(value).strip()
+    text = str(value).strip()
+    label = f"Speaker {text}" if text.isdigit() else text  # `1` and `"1"` alike (Podlove)
     if names and str(value) in names:
         return names[str(value)]
     return label or None
@@ -310,13 +313,18 @@ def _transcript(doc: _Doc, fmt: str, pieces: Sequence[_Piece], ctx: ReadContext)
     """Pieces into turns; every line that holds no speech is the file's structure (metadata)."""
     cues: list[Cue] = []
     text_lines: set[int] = set()
+    marker_lines: set[int] = set()
     words = 0
     for piece in pieces:
         # A line break inside a piece is the tool's display wrapping, not a paragraph.
         text = functools.reduce(join_text, piece.text.split("\n"), "").strip()
+        lines = [doc.line(o) for o in piece.offsets] or [1]
+        if is_marker_line(text):  # Whisper's `[Music]` segment: nothing anyone said
+            marker_lines.update(lines)
+            continue
+        text = strip_markers(text)
         if not text:
             continue
-        lines = [doc.line(o) for o in piece.offsets] or [1]
         text_lines.update(lines)
         words += word_count(text)
         cues.append(
@@ -333,6 +341,8 @@ def _transcript(doc: _Doc, fmt: str, pieces: Sequence[_Piece], ctx: ReadContext)
         format=fmt, turns=merge_cues(cues, carry_over=False, boundaries=ctx.chapter_starts)
     )
     raw.source_words = words
+    for n in marker_lines - text_lines:
+        raw.mark(n, "non_speech")
     for n, content in enumerate(doc.text.split("\n"), start=1):
         if n not in text_lines and content.strip():
             raw.mark(n, "metadata")
@@ -655,13 +665,12 @@ def _aws_speakers(results: dict[str, Any]) -> dict[str, str]:
 
 # Decoding turns tabs into spaces (a tab inside a turn is only white space), so columns are
 # separated by white space here; the text column is the rest of the line.
-_TSV_HEADER_RE = re.compile(r"^start\s+end\s+text$", re.IGNORECASE)
+_TSV_HEADER_RE = re.compile(r"\s*start[ \t]+end[ \t]+text[ \t]*(?:\n|$)", re.IGNORECASE)
 _TSV_ROW_RE = re.compile(r"^(\d+)\s+(\d+)(?:\s+(.*))?$")
 
 
 def looks_like_whisper_tsv(text: str) -> bool:
-    first = next((ln for ln in text.split("\n", 5) if ln.strip()), "")
-    return bool(_TSV_HEADER_RE.match(first.strip()))
+    return bool(_TSV_HEADER_RE.match(text))  # the first line, without copying the text
 
 
 def read_whisper_tsv(text: str, ctx: ReadContext) -> RawTranscript:
