@@ -19,6 +19,7 @@ from .errors import UsageError
 from .models import Episode
 from .request import TurnFilter
 from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
+from .text import CJK_RANGES, char_class
 
 if TYPE_CHECKING:
     from .search import ResolvedFilter
@@ -44,8 +45,8 @@ CJK_CHARS_PER_SECOND = 4.0
 MIN_CUE_SECONDS = 1.0
 
 TURN_FIELDS = list(TURN_COLUMNS)
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_WORD_RE = re.compile(r"[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+_CJK_RE = re.compile(f"[{char_class(CJK_RANGES)}]")
+_WORD_RE = re.compile(f"[^\\s{char_class(CJK_RANGES)}]+")
 
 
 def turn_rows(
