@@ -234,8 +234,8 @@ def test_normalise_text_is_idempotent_and_splits_only_on_newline(text):
 def test_text_functions_never_raise(text):
     from podkb.catalog import name_key
     from podkb.ingest.labels import split_label
-    from podkb.store.sqlite import token_key
-    from podkb.text import detect_lang, fold, index_fields, tokens
+    from podkb.store.sqlite import index_fields, token_key
+    from podkb.text import detect_lang, fold, tokens
 
     folded = fold(text)
     assert fold(folded) == folded  # a key folds to itself: query and index agree

@@ -164,12 +164,25 @@ def test_csv_of_episodes_neutralises_list_cells(run_cli, evil_db):
     assert row["hosts"] == "'=cmd|' /C calc'!A0"
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\t=1", "\r=1", "=", "＝1"])
-def test_csv_cell(value):
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("=", "'="),
+        ("＝1", "＝1"),  # a full-width sign is text to a spreadsheet
+        ("a=1", "a=1"),
+        ("", ""),
+    ],
+)
+def test_csv_cell(value, cell):
     from podkb.output import csv_cell
 
-    cell = csv_cell(value)
-    assert cell == ("'" + value if value[0] in "=+-@\t\r" else value)
+    assert csv_cell(value) == cell
 
 
 def test_numbers_are_not_quoted():

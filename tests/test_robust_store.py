@@ -32,8 +32,15 @@ def podkb(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.Pop
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell or CI runner may start pytest with SIGINT ignored, and a child inherits that:
+        # podkb gets Ctrl-C as a person's terminal sends it, with the default disposition.
+        preexec_fn=_default_sigint,
         **kw,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def many_transcripts(folder: Path, copies: int) -> Path:
@@ -124,11 +131,18 @@ def test_sigkill_during_ingest_leaves_the_store_as_it_was(tmp_path, one_episode_
     assert_sound(db)
 
 
-def test_ctrl_c_during_ingest_exits_130_and_rolls_back(tmp_path, one_episode_db):
+@pytest.mark.parametrize("parent_sigint", ["default", "ignored"])
+def test_ctrl_c_during_ingest_exits_130_and_rolls_back(tmp_path, one_episode_db, parent_sigint):
     db = one_episode_db
     before = snapshot(db)
     folder = many_transcripts(tmp_path / "many", copies=6)
-    proc = podkb("ingest", "--db", str(db), str(folder))
+    previous = signal.getsignal(signal.SIGINT)
+    if parent_sigint == "ignored":  # as when pytest itself runs with SIGINT ignored
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        proc = podkb("ingest", "--db", str(db), str(folder))
+    finally:
+        signal.signal(signal.SIGINT, previous)
     wait_for(lambda: writing(db), proc=proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)

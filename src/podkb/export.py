@@ -1,4 +1,6 @@
-"""The export stage: turns out of the store in formats other tools read. One writer per format.
+"""The export stage: turns out of the store in formats other tools read. One writer per format,
+registered in WRITERS (name, file suffix, one episode per file?, render): a new format is one
+function and one line there.
 
 jsonl, json, csv: the turn records (the JSON contract) as they are in the store.
 md: a readable transcript per episode. opensearch: `_bulk` NDJSON for OpenSearch or
@@ -19,23 +21,10 @@ from .errors import UsageError
 from .models import Episode
 from .request import TurnFilter
 from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
+from .text import CJK_RANGES, char_class
 
 if TYPE_CHECKING:
     from .search import ResolvedFilter
-
-EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json", "opensearch")
-FILE_SUFFIXES = {
-    "jsonl": ".jsonl",
-    "json": ".json",
-    "csv": ".csv",
-    "md": ".md",
-    "srt": ".srt",
-    "vtt": ".vtt",
-    "podcast-json": ".podcast.json",
-    "opensearch": ".ndjson",
-}
-# A subtitle or Podcasting 2.0 file holds one episode; the others can hold many in one stream.
-ONE_EPISODE_FORMATS = frozenset({"srt", "vtt", "podcast-json"})
 
 # Turns without times: estimated at a reading pace of 150 words (or 240 CJK characters) a
 # minute, at least one second, one after another from the previous turn's end.
@@ -44,8 +33,8 @@ CJK_CHARS_PER_SECOND = 4.0
 MIN_CUE_SECONDS = 1.0
 
 TURN_FIELDS = list(TURN_COLUMNS)
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_WORD_RE = re.compile(r"[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+_CJK_RE = re.compile(f"[{char_class(CJK_RANGES)}]")
+_WORD_RE = re.compile(f"[^\\s{char_class(CJK_RANGES)}]+")
 
 
 def turn_rows(
@@ -204,36 +193,63 @@ def chapter_marks(
 
 
 def render(fmt: str, episodes: list[EpisodeExport]) -> Iterator[str]:
-    """The text of `fmt` for these episodes, in chunks (one stream; see ONE_EPISODE_FORMATS)."""
+    """The text of `fmt` for these episodes, in chunks (one stream; see Writer.one_episode)."""
+    writer = writer_for(fmt)
+    if writer.one_episode and len(episodes) > 1:
+        raise UsageError(
+            f"{fmt} holds one episode, and {len(episodes)} match: pass --episode, or --out DIR"
+        )
+    yield from writer.render(episodes)
+
+
+def writer_for(fmt: str) -> Writer:
+    writer = _WRITERS.get(fmt)
+    if writer is None:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+    return writer
+
+
+def _jsonl(episodes: list[EpisodeExport]) -> Iterator[str]:
     from . import output
 
-    if fmt == "jsonl":
-        for ep in episodes:
-            for row in ep.turns:
-                yield output.json_text(row) + "\n"
-    elif fmt == "json":
-        yield output.json_text([row for ep in episodes for row in ep.turns], indent=2) + "\n"
-    elif fmt == "csv":
-        yield from output.csv_text((row for ep in episodes for row in ep.turns), TURN_FIELDS)
-    elif fmt == "opensearch":
-        from .opensearch import bulk_lines
+    for ep in episodes:
+        for row in ep.turns:
+            yield output.json_text(row) + "\n"
 
-        yield from bulk_lines(row for ep in episodes for row in ep.turns)
-    elif fmt == "md":
-        for n, ep in enumerate(episodes):
-            if n:
-                yield "\n---\n\n"
-            yield markdown(ep)
-    elif fmt in ONE_EPISODE_FORMATS:
-        if len(episodes) > 1:
-            raise UsageError(
-                f"{fmt} holds one episode, and {len(episodes)} match: pass --episode, or --out DIR"
-            )
-        writer = {"srt": srt, "vtt": vtt, "podcast-json": podcast_json}[fmt]
+
+def _json(episodes: list[EpisodeExport]) -> Iterator[str]:
+    from . import output
+
+    yield output.json_text([row for ep in episodes for row in ep.turns], indent=2) + "\n"
+
+
+def _csv(episodes: list[EpisodeExport]) -> Iterator[str]:
+    from . import output
+
+    yield from output.csv_text((row for ep in episodes for row in ep.turns), TURN_FIELDS)
+
+
+def _opensearch(episodes: list[EpisodeExport]) -> Iterator[str]:
+    from .opensearch import bulk_lines
+
+    yield from bulk_lines(row for ep in episodes for row in ep.turns)
+
+
+def _markdown(episodes: list[EpisodeExport]) -> Iterator[str]:
+    for n, ep in enumerate(episodes):
+        if n:
+            yield "\n---\n\n"
+        yield markdown(ep)
+
+
+def _each(write: Callable[[EpisodeExport], str]) -> Callable[[list[EpisodeExport]], Iterator[str]]:
+    """A writer of one-episode files as a renderer of a list (of at most one, see render)."""
+
+    def render_each(episodes: list[EpisodeExport]) -> Iterator[str]:
         for ep in episodes:
-            yield writer(ep)
-    else:
-        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+            yield write(ep)
+
+    return render_each
 
 
 def srt(ep: EpisodeExport) -> str:
@@ -347,6 +363,36 @@ def _md_escape(text: str) -> str:
     return _MD_LINE_START_RE.sub(r"\1\2\\\3", text)
 
 
+# --- the registry: one line per format -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Writer:
+    """An export format: its name (--format), the suffix of its files, whether a file holds only
+    one episode (subtitles, Podcasting 2.0), and the function that renders episodes as text."""
+
+    name: str
+    suffix: str
+    one_episode: bool
+    render: Callable[[list[EpisodeExport]], Iterator[str]]
+
+
+WRITERS = (
+    Writer("jsonl", ".jsonl", False, _jsonl),
+    Writer("json", ".json", False, _json),
+    Writer("csv", ".csv", False, _csv),
+    Writer("md", ".md", False, _markdown),
+    Writer("srt", ".srt", True, _each(srt)),
+    Writer("vtt", ".vtt", True, _each(vtt)),
+    Writer("podcast-json", ".podcast.json", True, _each(podcast_json)),
+    Writer("opensearch", ".ndjson", False, _opensearch),
+)
+_WRITERS = {w.name: w for w in WRITERS}
+EXPORT_FORMATS = tuple(w.name for w in WRITERS)
+FILE_SUFFIXES = {w.name: w.suffix for w in WRITERS}
+ONE_EPISODE_FORMATS = frozenset(w.name for w in WRITERS if w.one_episode)
+
+
 # --- the export command's library call ----------------------------------------------------------
 
 
@@ -361,8 +407,7 @@ def export(
     """Export the turns that pass `filters` as `fmt`: to `write` (one stream), or with `out_dir`
     one file per episode, named from its title (safe and stable, see files.py) and written
     atomically. Names in the filters are resolved as search resolves them (UsageError if not)."""
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+    writer = writer_for(fmt)
     from .search import resolve_filter
 
     episodes = select(store, resolve_filter(store, filters or TurnFilter()))
@@ -377,7 +422,7 @@ def export(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = stable_names(((e.episode_id, e.title) for e in store.episodes()), FILE_SUFFIXES[fmt])
+    names = stable_names(((e.episode_id, e.title) for e in store.episodes()), writer.suffix)
     if fmt == "opensearch":  # the index template the bulk files are meant to be loaded under
         from . import output
         from .opensearch import TEMPLATE_FILE, index_template
@@ -389,7 +434,7 @@ def export(
         path = path_inside(out_dir, names[ep.episode.episode_id])
         atomic_write(path, "".join(render(fmt, [ep])))
         report.files.append(path)
-        if fmt in ONE_EPISODE_FORMATS and ep.chapters:
+        if writer.one_episode and ep.chapters:
             # Subtitles carry no chapters: a Podcasting 2.0 chapters file beside them does, and
             # `podkb ingest` reads it back (ingest/sidecar.py).
             from .ingest.sidecar import chapters_path

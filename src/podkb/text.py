@@ -4,26 +4,42 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-# Han, kana, hangul and CJK punctuation-free ranges: scripts written without spaces between words.
-_CJK_CHAR = (
-    "\u3040-\u30ff"  # hiragana, katakana
-    "\u3400-\u4dbf"  # CJK extension A
-    "\u4e00-\u9fff"  # CJK unified ideographs
-    "\uf900-\ufaff"  # compatibility ideographs
-    "\uac00-\ud7af"  # hangul syllables
-    "\U00020000-\U0002ebef"  # extensions B-F
+# The scripts written without spaces between words, defined once (code point ranges). The
+# analyzer indexes runs of CJK_RANGES as bigrams; readers join cue text without a space between
+# UNSPACED characters; decoding and export's reading-time estimate count them.
+KANA = ((0x3040, 0x30FF),)  # hiragana, katakana
+HAN = (
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0x20000, 0x2EBEF),  # extensions B-F
 )
+HANGUL = ((0xAC00, 0xD7AF),)  # hangul syllables (Korean spaces its words, but by phrase)
+CJK_RANGES = KANA + HAN + HANGUL
+CJK_MARKS = ((0x3000, 0x303F), (0xFF00, 0xFFEF))  # CJK punctuation, full-width forms
+# Korean is written with spaces: joining its text needs one, so hangul is not "unspaced".
+UNSPACED_RANGES = CJK_MARKS + KANA + HAN
+
+
+def char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    """The inside of a regex character class for these code point ranges."""
+    return "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+_CJK_CHAR = char_class(CJK_RANGES)
 CJK_RUN_RE = re.compile(f"[{_CJK_CHAR}]+")
+_CJK_START = CJK_RUN_RE.match
 CJK_RE = (
     CJK_RUN_RE  # compiling these classes costs milliseconds at start-up: one pattern serves both
 )
-KANA_RE = re.compile("[\u3040-\u30ff]")
-HANGUL_RE = re.compile("[\uac00-\ud7af]")
+KANA_RE = re.compile(f"[{char_class(KANA)}]")
+HANGUL_RE = re.compile(f"[{char_class(HANGUL)}]")
 # A token: a run of CJK characters, or a run of letters/digits (apostrophes inside words kept apart).
-TOKEN_RE = re.compile(f"[{_CJK_CHAR}]+|[^\\W_{_CJK_CHAR}]+", re.UNICODE)
+TOKEN_RE = re.compile(f"([{_CJK_CHAR}]+)|([^\\W_{_CJK_CHAR}]+)", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -59,24 +75,17 @@ def fold(text: str) -> str:
     return to_simplified(text)
 
 
+# --- the analyzer: what the index holds and what a query matches ---------------------------------
+
+
 def tokens(text: str) -> list[str]:
     """Folded tokens: words for spaced scripts, whole runs for CJK (callers split those)."""
-    return TOKEN_RE.findall(fold(text))
+    return [cjk or word for cjk, word in TOKEN_RE.findall(fold(text))]
 
 
 def is_cjk(token: str) -> bool:
     """Whether a token (as `tokens` makes them: CJK runs or words) is a CJK run."""
-    if not token:
-        return False
-    c = ord(token[0])
-    return (
-        0x3040 <= c <= 0x30FF
-        or 0x3400 <= c <= 0x4DBF
-        or 0x4E00 <= c <= 0x9FFF
-        or 0xF900 <= c <= 0xFAFF
-        or 0xAC00 <= c <= 0xD7AF
-        or 0x20000 <= c <= 0x2EBEF
-    )
+    return _CJK_START(token) is not None
 
 
 def cjk_bigrams(run: str) -> list[str]:
@@ -86,22 +95,74 @@ def cjk_bigrams(run: str) -> list[str]:
     return [a + b for a, b in zip(run, run[1:], strict=False)]
 
 
-def index_fields(text: str) -> tuple[str, str]:
-    """The two indexed forms of a turn's text.
+def index_terms(text: str) -> tuple[list[str], list[str]]:
+    """What the index holds for a text, in order: (terms, characters).
 
-    body: words, with each CJK run written as its overlapping bigrams, so a phrase query of
-    bigrams matches exactly where the characters stand together (substring recall, no dictionary).
-    uni: every CJK character once per occurrence, for one-character queries.
+    terms: folded words, with each CJK run as its overlapping bigrams (a lone character as
+    itself), so a phrase of bigrams matches exactly where the characters stand together
+    (substring recall, no dictionary). characters: every CJK character once per occurrence, for
+    one-character queries. A backend stores these as they are (SQLite: space-joined for FTS5).
     """
-    body: list[str] = []
-    uni: list[str] = []
-    for tok in tokens(text):
-        if is_cjk(tok):
-            body.extend(cjk_bigrams(tok))
-            uni.extend(tok)
+    terms: list[str] = []
+    chars: list[str] = []
+    for cjk, word in TOKEN_RE.findall(fold(text)):
+        if cjk:
+            terms.extend(cjk_bigrams(cjk))
+            chars.extend(cjk)
         else:
-            body.append(tok)
-    return " ".join(body), " ".join(uni)
+            terms.append(word)
+    return terms, chars
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One indexed term of a text, with where it stands in the original (source) text."""
+
+    term: str
+    start: int
+    end: int
+    cjk: bool
+
+
+def index_units(text: str) -> tuple[list[Unit], list[Unit]]:
+    """index_terms with the offsets of each term in `text` (the source, not the folded form):
+    what highlighting marks is exactly what the index matched."""
+    folded, offsets = folded_with_offsets(text)
+    terms: list[Unit] = []
+    chars: list[Unit] = []
+    for m in TOKEN_RE.finditer(folded):
+        at, cjk = m.start(), m.group(1)
+        if not cjk:
+            terms.append(Unit(m.group(2), offsets[at], offsets[m.end() - 1] + 1, False))
+            continue
+        spans = [(offsets[at + i], offsets[at + i] + 1) for i in range(len(cjk))]
+        chars.extend(Unit(c, a, b, True) for c, (a, b) in zip(cjk, spans, strict=True))
+        if len(cjk) == 1:
+            terms.append(chars[-1])
+        for i in range(len(cjk) - 1):
+            terms.append(Unit(cjk[i : i + 2], spans[i][0], spans[i + 1][1], True))
+    return terms, chars
+
+
+def folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The text folded character by character and, for each folded character, the index of the
+    source character it came from."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        f = _fold_char(ch)
+        out.append(f)
+        offsets.extend([i] * len(f))
+    return "".join(out), offsets
+
+
+def _fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower()
+    f = fold(ch)
+    return f if f else ch
 
 
 def detect_lang(text: str) -> str:

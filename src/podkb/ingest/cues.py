@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..catalog import name_key
+from ..text import UNSPACED_RANGES, char_class
 from .labels import is_role_label, split_label
 from .raw import RawTurn
 
 _SENTENCE_END = tuple('.!?。！？…"”」』)）')
-_CJK_OR_PUNCT = re.compile(
-    r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
-)
+_CJK_OR_PUNCT = re.compile(f"[{char_class(UNSPACED_RANGES)}]")
 _NO_SPACE_BEFORE = tuple(",.!?;:…)]}%」』，。！？、；：）")
 # `>>` is the captioning mark (CEA-608) for a change of speaker: a new turn, its speaker not named.
 _SPEAKER_CHANGE_RE = re.compile(r"^\s*>>+(?!>)\s*")

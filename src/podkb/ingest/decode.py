@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..text import HAN, char_class
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -21,7 +22,7 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
 # ...and U+FEFF, a byte-order mark left inside the text (files joined together, a BOM read with
 # --encoding utf-16-le): it would glue itself to the next speaker's name.
 _DROPPED_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f\ufeff]")
-_SPACE_IN_HAN_RE = re.compile("(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+_SPACE_IN_HAN_RE = re.compile(f"(?<=[{char_class(HAN)}]) +(?=[{char_class(HAN)}])")
 # Characters str.splitlines() would split on; inside a turn they are only white space.
 _SOFT_BREAK_RE = re.compile("[\x0b\x0c\x85\u2028\u2029\t]")
 

@@ -2,7 +2,7 @@
 
 This module is the only place that knows PostgreSQL. It keeps the tables of the SQLite store
 (episodes, turns, speaker labels, a schema version in `meta`) and indexes each turn with the
-tokens of podkb's own analyzer (`text.index_fields`: folding, CJK bigrams and single
+tokens of podkb's own analyzer (`text.index_terms`: folding, CJK bigrams and single
 characters), written as `tsvector` values with positions and searched through GIN indexes, so
 both engines find the same turns for the same query. PostgreSQL's parser never sees the text.
 
@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, index_fields, is_cjk, word_count
+from ..text import cjk_bigrams, index_terms, is_cjk, word_count
 from .base import TURN_COLUMNS, ChapterFacet, SpeakerFacet, StoreHealth, TurnQuery
 from .sqlite import busy_timeout, token_key
 
@@ -289,11 +289,11 @@ class _Compiled:
 
 
 def _tokens_of(text: str, chapter: str | None) -> dict[str, list[str]]:
-    body, uni = index_fields(text)
+    body, uni = index_terms(text)
     return {
-        "body": body.split(),
-        "uni": uni.split(),
-        "chapter": index_fields(chapter)[0].split() if chapter else [],
+        "body": body,
+        "uni": uni,
+        "chapter": index_terms(chapter)[0] if chapter else [],
     }
 
 
@@ -491,10 +491,10 @@ class PostgresStore:
         count = 0
         tokens_total = 0
         for t in turns:
-            body, uni = (s.split() for s in index_fields(t.text))
+            body, uni = index_terms(t.text)
             doc_freq.update(w for w in set(body) if _indexable(w))
             if t.chapter and t.chapter not in chapters:
-                chapters[t.chapter] = index_fields(t.chapter)[0].split()
+                chapters[t.chapter] = index_terms(t.chapter)[0]
             chapter = chapters[t.chapter] if t.chapter else []
             tokens = len(body) + len(uni) + len(chapter) + 2  # + speaker and episode tokens
             rows.append(

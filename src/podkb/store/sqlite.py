@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, fold, index_fields, is_cjk, word_count
+from ..text import cjk_bigrams, fold, index_terms, is_cjk, word_count
 from .base import (
     TURN_COLUMNS,
     ChapterFacet,
@@ -93,6 +93,13 @@ def busy_timeout() -> float:
         return max(0.0, float(os.environ.get("PODKB_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
     except ValueError:
         return BUSY_TIMEOUT_S
+
+
+def index_fields(text: str) -> tuple[str, str]:
+    """The analyzer's terms and CJK characters of a text as FTS5 column values: FTS5's
+    tokenizer splits them on the spaces again, so the index holds exactly the analyzer's terms."""
+    terms, chars = index_terms(text)
+    return " ".join(terms), " ".join(chars)
 
 
 def token_key(value: str | None) -> str:
