@@ -60,6 +60,8 @@ def assert_one_error_line(err: str, path: Path | str, *words: str) -> str:
     [
         ("empty.txt", b"", ["empty file"]),
         ("blank.txt", b"  \n\r\n\t\n", ["empty file"]),
+        ("bom_only.txt", b"\xef\xbb\xbf", ["empty file"]),
+        ("bom_blank.txt", b"\xff\xfe \x00\n\x00", ["empty file"]),
         (
             "image.txt",
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 8,
