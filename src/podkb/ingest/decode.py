@@ -45,12 +45,12 @@ def decode_bytes(data: bytes, *, path: str, encoding: str | None = None) -> Deco
     boms = [name for bom, name in _BOMS if data.startswith(bom)]
     for name in boms:  # FF FE 00 00 is UTF-32's mark, or UTF-16's followed by U+0000
         try:
-            text = normalise_text(data.decode(name))
+            bom_text = normalise_text(data.decode(name))
         except UnicodeDecodeError:
             continue
-        if not text.strip():  # a byte-order mark and nothing to read after it
+        if not bom_text.strip():  # a byte-order mark and nothing to read after it
             raise InputError("empty file", path=path)
-        return Decoded(text, name)
+        return Decoded(bom_text, name)
     if boms:
         raise InputError(f"invalid {boms[-1]} after its byte-order mark", path=path)
     if b"\x00" in data:
