@@ -14,7 +14,7 @@ from .errors import UsageError
 from .query import Query, Term, parse_query
 from .request import SearchRequest, TurnFilter
 from .store import KnowledgeStore, TurnQuery
-from .text import Unit, cjk_bigrams, index_units, is_cjk
+from .text import fold, is_cjk
 
 SNIPPET_CHARS = 160
 # FTS5 scores every match before it takes the best: a word in most turns costs a scan of them all
@@ -159,15 +159,51 @@ def _context(store: KnowledgeStore, hit: dict[str, Any], n: int) -> dict[str, li
 # --- snippets ---------------------------------------------------------------------------------
 
 
+def folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each folded character, the index of its source character."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold_char(ch)
+        out.append(f)
+        offsets.extend([i] * len(f))
+    return "".join(out), offsets
+
+
+def fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower()
+    f = fold(ch)
+    return f if f else ch
+
+
+def _term_pattern(term: Term) -> re.Pattern[str]:
+    parts = []
+    for w in term.words:
+        parts.append(re.escape(w))
+    sep = r"[\W_]*" if any(is_cjk(w) for w in term.words) else r"[\W_]+"
+    body = sep.join(parts)
+    if len(term.words) > 1 and "-" in term.raw:
+        body = f"(?:{body}|{re.escape(''.join(term.words))})"
+    if term.prefix:
+        return re.compile(rf"(?<!\w){body}\w*")
+    if is_cjk(term.words[0]) and is_cjk(term.words[-1]):
+        return re.compile(body)
+    return re.compile(rf"(?<!\w){body}(?!\w)" if not is_cjk(term.words[-1]) else rf"(?<!\w){body}")
+
+
 def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
-    """Where the query's terms match the text, as the index matches them (the analyzer's terms
-    and their source offsets), merged where they touch."""
+    """Where the query's terms occur in the original text (source character offsets)."""
     if not terms:
         return []
-    units, chars = index_units(text)
+    folded, offsets = folded_with_offsets(text)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        spans.extend(_term_spans(term, units, chars))
+        for m in _term_pattern(term).finditer(folded):
+            if m.end() > m.start():
+                spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -176,35 +212,6 @@ def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
-
-
-def _term_spans(term: Term, units: list[Unit], chars: list[Unit]) -> list[tuple[int, int]]:
-    """A lone CJK character matches any of the text's CJK characters; anything else is a phrase
-    of analyzer terms (its last one a prefix for `word*`), or the hyphen-joined form."""
-    if len(term.words) == 1 and is_cjk(term.words[0]) and len(term.words[0]) == 1:
-        return [(c.start, c.end) for c in chars if c.term == term.words[0]]
-    phrase: list[str] = []
-    for w in term.words:
-        phrase.extend(cjk_bigrams(w) if is_cjk(w) else [w])
-    prefix = term.prefix and not is_cjk(phrase[-1])
-    found = _phrase_spans(phrase, units, prefix=prefix)
-    joined = term.joined_form()
-    if joined is not None:
-        found += _phrase_spans([joined], units, prefix=False)
-    return found
-
-
-def _phrase_spans(phrase: list[str], units: list[Unit], *, prefix: bool) -> list[tuple[int, int]]:
-    n = len(phrase)
-    last = phrase[-1]
-    found = []
-    for i in range(len(units) - n + 1):
-        if any(units[i + k].term != phrase[k] for k in range(n - 1)):
-            continue
-        tail = units[i + n - 1]
-        if tail.term == last or (prefix and not tail.cjk and tail.term.startswith(last)):
-            found.append((units[i].start, tail.end))
-    return found
 
 
 def make_snippet(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -112,57 +111,6 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
         else:
             terms.append(word)
     return terms, chars
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One indexed term of a text, with where it stands in the original (source) text."""
-
-    term: str
-    start: int
-    end: int
-    cjk: bool
-
-
-def index_units(text: str) -> tuple[list[Unit], list[Unit]]:
-    """index_terms with the offsets of each term in `text` (the source, not the folded form):
-    what highlighting marks is exactly what the index matched."""
-    folded, offsets = folded_with_offsets(text)
-    terms: list[Unit] = []
-    chars: list[Unit] = []
-    for m in TOKEN_RE.finditer(folded):
-        at, cjk = m.start(), m.group(1)
-        if not cjk:
-            terms.append(Unit(m.group(2), offsets[at], offsets[m.end() - 1] + 1, False))
-            continue
-        spans = [(offsets[at + i], offsets[at + i] + 1) for i in range(len(cjk))]
-        chars.extend(Unit(c, a, b, True) for c, (a, b) in zip(cjk, spans, strict=True))
-        if len(cjk) == 1:
-            terms.append(chars[-1])
-        for i in range(len(cjk) - 1):
-            terms.append(Unit(cjk[i : i + 2], spans[i][0], spans[i + 1][1], True))
-    return terms, chars
-
-
-def folded_with_offsets(text: str) -> tuple[str, list[int]]:
-    """The text folded character by character and, for each folded character, the index of the
-    source character it came from."""
-    if text.isascii():
-        return text.lower(), list(range(len(text)))
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        f = _fold_char(ch)
-        out.append(f)
-        offsets.extend([i] * len(f))
-    return "".join(out), offsets
-
-
-def _fold_char(ch: str) -> str:
-    if ch.isascii():
-        return ch.lower()
-    f = fold(ch)
-    return f if f else ch
 
 
 def detect_lang(text: str) -> str:
