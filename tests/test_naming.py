@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from podkb.store import Store
+from podkb.store.sqlite import SCHEMA_VERSION
 
 INTERVIEW = """\
 1
@@ -110,3 +112,163 @@ def test_quotes_of_a_guest_whose_transcript_names_no_speakers_says_where_to_look
     assert out == ""
     assert "listed as a guest of talk, whose transcript has no speaker labels" in err
     assert "podkb search --episode talk" in err and "podkb speakers suggest talk" in err
+
+
+def test_naming_changes_quotes_and_search_at_once(run_cli, interview):
+    _, db = interview
+    code, _, err = run_cli(
+        "speakers", "name", EPISODE, "SPEAKER_01=Tom Okafor", "--role", "guest", "--db", db
+    )
+    assert code == 0, err
+    assert "SPEAKER_01 is Tom Okafor (guest), 2 turns" in err
+    assert _speakers(db) == [  # the two first cues of SPEAKER_00 are one turn
+        ("SPEAKER_00", "SPEAKER_00", "unknown"),
+        ("Tom Okafor", "SPEAKER_01", "guest"),
+        ("SPEAKER_00", "SPEAKER_00", "unknown"),
+        ("Tom Okafor", "SPEAKER_01", "guest"),
+    ]
+    code, out, _ = run_cli("quotes", "Tom Okafor", "funnel", "--db", db)
+    assert code == 0
+    assert json.loads(out.splitlines()[0])["speaker_label"] == "SPEAKER_01"
+    code, out, _ = run_cli(
+        "search", "gauge", "--speaker", "Tom Okafor", "--db", db, "--format", "jsonl"
+    )
+    assert code == 0
+    assert {json.loads(line)["speaker"] for line in out.splitlines()} == {"Tom Okafor"}
+    code, out, _ = run_cli("search", "funnel", "--speaker", "SPEAKER_00", "--db", db)
+    assert code == 1 and out == ""  # the funnel is Tom's word, not SPEAKER_00's
+
+
+def test_names_resolve_through_the_register_and_role_comes_from_the_episode(run_cli, tmp_path):
+    path = tmp_path / "interview.srt"
+    path.write_text(INTERVIEW, encoding="utf-8")
+    (tmp_path / "interview.yaml").write_text("hosts: [Lewis Tunstall]\n", encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", str(path), "--db", db)[0] == 0
+    code, _, err = run_cli("speakers", "name", EPISODE, "SPEAKER_00=lewtun", "--db", db)
+    assert code == 0, err
+    assert _speakers(db)[0] == ("Lewis Tunstall", "SPEAKER_00", "host")
+
+
+def test_names_survive_reingest_and_win_over_the_sidecar(run_cli, interview):
+    path, db = interview
+    assert (
+        run_cli("speakers", "name", EPISODE, "SPEAKER_00=Maya Chen", "--role", "host", "--db", db)[
+            0
+        ]
+        == 0
+    )
+    (path.parent / "interview.yaml").write_text(
+        "speakers:\n  SPEAKER_00: Someone Else\n  SPEAKER_01: Tom Okafor\n", encoding="utf-8"
+    )
+    code, _, err = run_cli("ingest", str(path), "--db", db)
+    assert code == 0, err
+    assert _speakers(db)[:2] == [
+        ("Maya Chen", "SPEAKER_00", "host"),  # the user's latest word: the command
+        ("Tom Okafor", "SPEAKER_01", "unknown"),  # the sidecar names what the command did not
+    ]
+    with Store(Path(db), create=False) as store:
+        episode = store.episode(EPISODE)
+        assert episode is not None and episode.hosts == ["Maya Chen"]
+    code, out, _ = run_cli("quotes", "Maya Chen", "rain gauge", "--db", db)
+    assert code == 0
+    assert json.loads(out.splitlines()[0])["speaker_label"] == "SPEAKER_00"
+
+
+def test_names_survive_doctor_repair(run_cli, interview):
+    _, db = interview
+    assert run_cli("speakers", "name", EPISODE, "SPEAKER_01=Tom Okafor", "--db", db)[0] == 0
+    code, _, err = run_cli("doctor", "--repair", "--db", db)
+    assert code == 0, err
+    code, out, _ = run_cli(
+        "search", "funnel", "--speaker", "Tom Okafor", "--db", db, "--format", "jsonl"
+    )
+    assert code == 0
+    assert json.loads(out.splitlines()[0])["speaker_label"] == "SPEAKER_01"
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ([EPISODE, "SPEAKER_07=Tom"], "interview has no speaker label 'SPEAKER_07'"),
+        ([EPISODE, "SPEAKER_01"], "give LABEL=Name"),
+        ([EPISODE, "SPEAKER_01= "], "give LABEL=Name"),
+        ([EPISODE, "=Tom"], "give LABEL=Name"),
+        (["no-such-show", "SPEAKER_01=Tom"], "no episode 'no-such-show'"),
+        ([EPISODE, "SPEAKER_01=Tom", "--role", "cohost"], "choose host or guest"),
+    ],
+)
+def test_bad_naming_input_is_one_line_and_changes_nothing(run_cli, interview, args, reason):
+    _, db = interview
+    before = _speakers(db)
+    code, out, err = run_cli("speakers", "name", *args, "--db", db)
+    assert code == 2
+    assert out == ""
+    assert reason in err and len(err.strip().splitlines()) == 1
+    assert _speakers(db) == before
+
+
+def test_a_schema_2_store_gains_remembered_names(run_cli, interview):
+    path, db = interview
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE speaker_names")
+        conn.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    conn.close()
+    code, _, err = run_cli("speakers", "name", EPISODE, "SPEAKER_01=Tom Okafor", "--db", db)
+    assert code == 0, err
+    assert run_cli("ingest", str(path), "--db", db)[0] == 0
+    assert _speakers(db)[1] == ("Tom Okafor", "SPEAKER_01", "unknown")
+    with sqlite3.connect(db) as conn:
+        (version,) = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    conn.close()
+    assert int(version) == SCHEMA_VERSION
+
+
+def test_names_stay_with_their_file_not_with_files_of_the_same_name(run_cli, interview, tmp_path):
+    _, db = interview
+    assert run_cli("speakers", "name", EPISODE, "SPEAKER_01=Tom Okafor", "--db", db)[0] == 0
+    other = tmp_path / "other-show" / "interview.srt"
+    other.parent.mkdir()
+    other.write_text(INTERVIEW.replace("interview", "talk"), encoding="utf-8")
+    assert run_cli("ingest", str(other), "--db", db)[0] == 0
+    with Store(Path(db), create=False) as store:
+        path, _, _ = store.episode_source(EPISODE)
+        turns = store.turns(episode_id=EPISODE)
+    assert path == str(other.resolve())  # same file name, same episode id: the new file's turns
+    assert {(t.speaker, t.speaker_label) for t in turns} == {
+        ("SPEAKER_00", "SPEAKER_00"),
+        ("SPEAKER_01", "SPEAKER_01"),
+    }
+
+
+def test_naming_on_a_postgresql_store_survives_reingest_and_repair(
+    run_cli, tmp_path, new_pg_database
+):
+    import psycopg
+
+    path = tmp_path / "interview.srt"
+    path.write_text(INTERVIEW, encoding="utf-8")
+    url = new_pg_database()
+    assert run_cli("ingest", str(path), "--db", url)[0] == 0
+    # A store made before names were kept (schema 1) gains the table when it is next opened.
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE speaker_names")
+        conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    code, _, err = run_cli(
+        "speakers", "name", EPISODE, "SPEAKER_01=Tom Okafor", "--role", "guest", "--db", url
+    )
+    assert code == 0, err
+    code, out, _ = run_cli("quotes", "Tom Okafor", "funnel", "--db", url)
+    assert code == 0 and json.loads(out.splitlines()[0])["speaker_label"] == "SPEAKER_01"
+    assert run_cli("ingest", str(path), "--db", url)[0] == 0
+    assert run_cli("doctor", "--repair", "--db", url)[0] == 0
+    code, out, _ = run_cli(
+        "search", "funnel", "--speaker", "Tom Okafor", "--db", url, "--format", "jsonl"
+    )
+    assert code == 0
+    hit = json.loads(out.splitlines()[0])
+    assert (hit["speaker"], hit["speaker_label"], hit["role"]) == (
+        "Tom Okafor",
+        "SPEAKER_01",
+        "guest",
+    )

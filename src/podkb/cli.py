@@ -690,6 +690,35 @@ def speakers_suggest(
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
+@speakers_app.command("name")
+def speakers_name(
+    episode: Annotated[str, typer.Argument(help="Episode id, or a unique prefix of it.")],
+    assignments: Annotated[
+        list[str], typer.Argument(help='LABEL=Name pairs, e.g. "SPEAKER_00=Lex Fridman".')
+    ],
+    role: Annotated[
+        str | None, typer.Option("--role", help="host or guest, for every name given.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Name an episode's speaker labels: its turns and search index change at once, and the
+    names are given again whenever its file is ingested again.
+
+    Example: podkb speakers name lex-ai-podcast "SPEAKER_00=Lex Fridman" --role host
+    """
+    from .episodes import resolve_episode
+    from .naming import name_speakers, parse_assignments
+
+    names = parse_assignments(assignments)
+    store = _store(db)
+    episode_id = resolve_episode(store, episode)
+    for named in name_speakers(store, episode_id, names, role=role):
+        output.message(
+            f"podkb: {episode_id}: {named.label} is {named.name} ({named.role}),"
+            f" {named.turns} turns"
+        )
+
+
 @app.command()
 def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
     """List taxonomy topics and source chapters, with how many turns each covers.

@@ -1,18 +1,120 @@
 """Anonymous speakers: `SPEAKER_00`, `A`, `Speaker 1` stay labels until a person says who.
 
 A diarization id stays the turn's speaker until a user names it (podkb never guesses): a
-sidecar or catalog entry names labels with `speakers: {SPEAKER_00: Name}`. `suggest_names`
-lists candidates with the line that shows them, and applies nothing.
+sidecar or catalog entry names labels with `speakers: {SPEAKER_00: Name}`, and
+`podkb speakers name` (`name_speakers`) names them in the store. Names given with the command
+are kept per source file and given again whenever the file is ingested again; they win over a
+sidecar's or catalog's name for the same label, because the command is the user's latest word.
+`suggest_names` lists candidates with the line that shows them, and applies nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .catalog import Metadata, load_metadata, name_key
 from .errors import UsageError
+from .ingest.resolve import as_role
+from .models import Episode, Turn
 from .store import KnowledgeStore
+
+# --- naming ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedLabel:
+    label: str
+    name: str
+    role: str
+    turns: int
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """`LABEL=Name` arguments as {label: name}; a malformed one is a usage error."""
+    out: dict[str, str] = {}
+    for item in items:
+        label, sep, name = item.partition("=")
+        if not sep or not label.strip() or not name.strip():
+            raise UsageError(f'{item!r}: give LABEL=Name, e.g. "SPEAKER_00=Lex Fridman"')
+        out[label.strip()] = " ".join(name.split())
+    return out
+
+
+def source_key(store: KnowledgeStore, episode: Episode) -> str:
+    """What remembered names are kept under: the file's real path, else the source's name."""
+    path, _, _ = store.episode_source(episode.episode_id)
+    return path or episode.source
+
+
+def name_speakers(
+    store: KnowledgeStore,
+    episode_id: str,
+    assignments: dict[str, str],
+    *,
+    role: str | None = None,
+    metadata: Metadata | None = None,
+) -> list[NamedLabel]:
+    """Name the speakers behind labels of one episode: its turns, its search index and the
+    names remembered for its source change in one transaction. Names resolve through the
+    speaker register; the role is `role`, else the episode's hosts and guests say it."""
+    if role is not None and role not in ("host", "guest"):
+        raise UsageError(f"unknown role {role!r}; choose host or guest")
+    episode = store.episode(episode_id)
+    if episode is None:
+        raise UsageError(f"no episode {episode_id!r}")
+    turns = store.turns(episode_id=episode_id)
+    labels = {name_key(t.speaker_label): t.speaker_label for t in turns if t.speaker_label}
+    for label in assignments:
+        if name_key(label) not in labels:
+            shown = ", ".join(sorted(set(labels.values()))) or "none"
+            raise UsageError(f"{episode_id} has no speaker label {label!r} (its labels: {shown})")
+    metadata = metadata or load_metadata()
+    names: dict[str, tuple[str, str]] = {}
+    for label, name in assignments.items():
+        canonical = metadata.canonical(name) or name
+        names[labels[name_key(label)]] = (canonical, _role_of(canonical, role, episode))
+    path, sha256, fmt = store.episode_source(episode_id)
+    episode = apply_names(episode, turns, names)
+    with store.transaction():
+        store.remember_speaker_names(path or episode.source, names)
+        store.put_episode(episode, turns, source_path=path, source_sha256=sha256, fmt=fmt)
+        store.refresh_summaries()
+    return [
+        NamedLabel(label, name, r, sum(1 for t in turns if t.speaker_label == label))
+        for label, (name, r) in names.items()
+    ]
+
+
+def _role_of(name: str, given: str | None, episode: Episode) -> str:
+    if given is not None:
+        return given
+    if name in episode.hosts:
+        return "host"
+    if name in episode.guests:
+        return "guest"
+    return "unknown"
+
+
+def apply_names(episode: Episode, turns: list[Turn], names: dict[str, tuple[str, str]]) -> Episode:
+    """Give the turns of each named label that name and role (in place); the episode, with a
+    named host or guest added to its hosts or guests."""
+    if not names:
+        return episode
+    by_key = {name_key(label): value for label, value in names.items()}
+    for t in turns:
+        if t.speaker_label and name_key(t.speaker_label) in by_key:
+            name, role = by_key[name_key(t.speaker_label)]
+            t.speaker, t.role = name, as_role(role)
+    hosts, guests = list(episode.hosts), list(episode.guests)
+    for name, role in names.values():
+        if role == "host" and name not in hosts:
+            hosts.append(name)
+        if role == "guest" and name not in guests:
+            guests.append(name)
+    return episode.model_copy(update={"hosts": hosts, "guests": guests})
+
 
 # --- suggestions -------------------------------------------------------------------------------
 

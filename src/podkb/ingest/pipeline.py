@@ -292,6 +292,8 @@ def ingest_paths(
         except LookupError:
             examples = "e.g. utf-8, utf-16-le, gb18030, big5"
             raise UsageError(f"unknown encoding {encoding!r} ({examples})") from None
+    from ..naming import apply_names  # naming reads ingest's roles: imported here, not above
+
     metadata = metadata or load_metadata()
     files = discover(paths)
     if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
@@ -311,7 +313,10 @@ def ingest_paths(
                     overrides=overrides,
                     lenient=lenient,
                 )
-                episode = _unique_id(store, parsed.episode, parsed.turns)
+                # Names a user gave this file's labels (`podkb speakers name`) outlive re-ingest.
+                remembered = store.speaker_names_for(os.path.realpath(path))
+                episode = apply_names(parsed.episode, parsed.turns, remembered)
+                episode = _unique_id(store, episode, parsed.turns)
                 with store.savepoint():  # an episode lands whole or not at all
                     result.turns = store.put_episode(
                         episode,

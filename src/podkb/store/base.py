@@ -174,6 +174,19 @@ class KnowledgeStore(Protocol):
 
     def delete_episode(self, episode_id: str) -> None: ...
 
+    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
+        """The stored episode's source path, content hash and format (put_episode's keywords)."""
+        ...
+
+    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
+        """Names users gave to this source's speaker labels: label -> (name, role)."""
+        ...
+
+    def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
+        """Keep names for a source's labels (label -> (name, role)), replacing earlier ones for
+        the same labels; ingest gives them again when the source is read again."""
+        ...
+
     def refresh_summaries(self) -> None:
         """Recount what lookups read instead of scanning turns (after a batch of writes)."""
         ...

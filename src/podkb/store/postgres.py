@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # FTS5's BM25 constants and podkb's column weights (body, uni, chapter; filters never score).
 K1 = 1.2
 B = 0.75
@@ -85,6 +85,10 @@ CREATE INDEX IF NOT EXISTS turns_speaker ON turns (speaker, speaker_label);
 CREATE TABLE IF NOT EXISTS speaker_labels (
     speaker text NOT NULL, label text, turns bigint NOT NULL
 );
+CREATE TABLE IF NOT EXISTS speaker_names (
+    source text NOT NULL, label text NOT NULL, name text NOT NULL, role text NOT NULL,
+    PRIMARY KEY (source, label)
+);
 CREATE TABLE IF NOT EXISTS term_docs (term text PRIMARY KEY, docs bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS term_deltas (term text NOT NULL, docs bigint NOT NULL);
 -- Every query reads a word's pending deltas: by index, never by a scan of rows a fold deleted.
@@ -98,6 +102,7 @@ _COMMENTS = {
     "turns.chapter_terms": "analyzer tokens of the chapter title (topic filters, weight 0.3)",
     "turns.tokens": "BM25 document length: tokens in body, uni, chapter, plus speaker and episode",
     "episodes.tokens": "sum of its turns' tokens: BM25's average document length",
+    "speaker_names.source": "real path of the source file whose labels a user named",
     "term_docs.docs": "turns whose body holds the term (folded from term_deltas by ingest)",
 }
 
@@ -361,7 +366,8 @@ class PostgresStore:
 
     def _migrate(self, version: int) -> None:
         """Bring an older schema up to SCHEMA_VERSION in one transaction, step by step."""
-        steps: dict[int, Callable[[], None]] = {}  # version -> the step to version + 1
+        # version -> the step to version + 1
+        steps: dict[int, Callable[[], None]] = {1: self._migrate_1_to_2}
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
             version = self._schema_version() or version
@@ -378,6 +384,12 @@ class PostgresStore:
                 self.conn.execute(
                     "UPDATE meta SET value=%s WHERE key='schema_version'", (str(version),)
                 )
+
+    def _migrate_1_to_2(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS speaker_names (source text NOT NULL, label text NOT NULL,"
+            " name text NOT NULL, role text NOT NULL, PRIMARY KEY (source, label))"
+        )
 
     def _schema_version(self) -> int | None:
         row = self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
@@ -440,6 +452,31 @@ class PostgresStore:
             (episode_id,),
         )
         self.conn.execute("DELETE FROM episodes WHERE episode_id=%s", (episode_id,))
+
+    @_translated
+    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
+        row = self.conn.execute(
+            "SELECT source_path, source_sha256, format FROM episodes WHERE episode_id=%s",
+            (episode_id,),
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else (None, None, None)
+
+    @_translated
+    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
+        rows = self.conn.execute(
+            "SELECT label, name, role FROM speaker_names WHERE source=%s ORDER BY label",
+            (source_key,),
+        ).fetchall()
+        return {label: (name, role) for label, name, role in rows}
+
+    @_translated
+    def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
+        for label, (name, role) in names.items():
+            self.conn.execute(
+                "INSERT INTO speaker_names(source, label, name, role) VALUES (%s,%s,%s,%s)"
+                " ON CONFLICT (source, label) DO UPDATE SET name=EXCLUDED.name, role=EXCLUDED.role",
+                (source_key, label, name, role),
+            )
 
     @_translated
     def put_episode(

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
 BUSY_TIMEOUT_S = 10.0
 
@@ -66,6 +66,12 @@ CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
 CREATE TABLE IF NOT EXISTS speaker_labels (
     speaker TEXT NOT NULL, label TEXT, turns INTEGER NOT NULL,
     PRIMARY KEY (speaker, label)
+);
+-- Names users gave to a source's speaker labels (`podkb speakers name`), source: the file's
+-- real path. They outlive the episode's turns, so ingest gives them again on re-ingest.
+CREATE TABLE IF NOT EXISTS speaker_names (
+    source TEXT NOT NULL, label TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+    PRIMARY KEY (source, label)
 );
 -- Full-text index, rowid = turns.id. body: folded words and CJK bigrams, uni: CJK characters,
 -- speaker and episode: one token each, for filters written inside MATCH (fast in FTS5).
@@ -179,7 +185,7 @@ class SQLiteStore:
 
     def _migrate(self, version: int) -> None:
         """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
-        steps = {1: self._migrate_1_to_2}
+        steps = {1: self._migrate_1_to_2, 2: self._migrate_2_to_3}
         with self.transaction():
             while version < SCHEMA_VERSION:
                 step = steps.get(version)
@@ -207,6 +213,12 @@ class SQLiteStore:
             " turns INTEGER NOT NULL, PRIMARY KEY (speaker, label))"
         )
         self.refresh_summaries()
+
+    def _migrate_2_to_3(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS speaker_names (source TEXT NOT NULL, label TEXT NOT NULL,"
+            " name TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (source, label))"
+        )
 
     def _schema_version(self) -> int | None:
         tables = {
@@ -303,6 +315,29 @@ class SQLiteStore:
         self.conn.executemany("DELETE FROM turn_index WHERE rowid=?", ((i,) for i in ids))
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
         self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,))
+
+    @_translated
+    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
+        row = self.conn.execute(
+            "SELECT source_path, source_sha256, format FROM episodes WHERE episode_id=?",
+            (episode_id,),
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else (None, None, None)
+
+    @_translated
+    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
+        rows = self.conn.execute(
+            "SELECT label, name, role FROM speaker_names WHERE source=? ORDER BY label",
+            (source_key,),
+        ).fetchall()
+        return {label: (name, role) for label, name, role in rows}
+
+    @_translated
+    def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO speaker_names(source, label, name, role) VALUES (?,?,?,?)",
+            [(source_key, label, name, role) for label, (name, role) in names.items()],
+        )
 
     @_translated
     def put_episode(
