@@ -264,8 +264,8 @@ def _set_version(db: Path, version: str | None) -> None:
 @pytest.mark.parametrize(
     "version, message",
     [
-        ("0", "schema 0 cannot be migrated to 2; re-ingest into a new store"),
-        ("3", "written by a newer podkb (schema 3, this one reads 2); upgrade podkb"),
+        ("0", "schema 0 cannot be migrated to 3; re-ingest into a new store"),
+        ("4", "written by a newer podkb (schema 4, this one reads 3); upgrade podkb"),
         (None, "not a podkb store (no schema version)"),
         ("one", "unreadable schema version 'one'"),
     ],
