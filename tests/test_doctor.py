@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from podkb import doctor
+from podkb.store import SCHEMA_VERSION
 
 
 @pytest.fixture()
@@ -26,7 +27,7 @@ def test_a_healthy_store(seed_db):
     report = doctor.diagnose(seed_db)
     assert report.ok, report.checks
     assert report.counts == {"episodes": 5, "turns": 440, "speakers": 8, "indexed_turns": 440}
-    assert report.schema_version == 3
+    assert report.schema_version == SCHEMA_VERSION
     assert [c.name for c in report.checks] == [
         "metadata",
         "store",
@@ -156,8 +157,8 @@ def test_a_damaged_file_is_reported_with_recovery_steps(run_cli, copy_db, damage
 @pytest.mark.parametrize(
     "version, detail, advice",
     [
-        ("0", "schema version 0, this podkb reads 3", "re-ingest"),
-        ("99", "schema version 99, this podkb reads 3", "upgrade podkb"),
+        ("0", f"schema version 0, this podkb reads {SCHEMA_VERSION}", "re-ingest"),
+        ("99", f"schema version 99, this podkb reads {SCHEMA_VERSION}", "upgrade podkb"),
     ],
 )
 def test_other_schema_versions(copy_db, version, detail, advice):
@@ -205,12 +206,12 @@ def test_an_older_schema_is_migrated_by_repair(run_cli, copy_db):
     conn.commit()
     conn.close()
     report = doctor.diagnose(copy_db)
-    assert failed(report) == {"schema": "schema version 1, this podkb reads 3"}
+    assert failed(report) == {"schema": f"schema version 1, this podkb reads {SCHEMA_VERSION}"}
     assert report.repair == [
         "podkb migrates it when it next opens it; podkb doctor --repair does it now"
     ]
     code, out, _ = run_cli("doctor", "--db", str(copy_db), "--repair", "--format", "json")
-    assert code == 0 and json.loads(out)["schema_version"] == 3
+    assert code == 0 and json.loads(out)["schema_version"] == SCHEMA_VERSION
 
 
 def test_out_of_date_summaries_are_found_and_repaired(copy_db):

@@ -24,6 +24,8 @@ RELEVANCE_FILE = DATA / "relevance.yaml"
 K = 10
 
 # Measured on the seeds (67 queries): P@1 = 0.9104 (61/67), R@10 = 0.905. Floors rounded down.
+# With English stemming and three queries whose word forms the seeds never write (70 queries):
+# P@1 = 0.9143 (64/70), R@10 = 0.9095; without stemming those three find nothing (0.871).
 P_AT_1_FLOOR = 0.91
 R_AT_10_FLOOR = 0.90
 

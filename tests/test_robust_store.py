@@ -20,7 +20,7 @@ import pytest
 from conftest import SEEDS
 
 from podkb import doctor
-from podkb.store import Store
+from podkb.store import SCHEMA_VERSION, Store
 
 
 def podkb(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.Popen:
@@ -264,8 +264,11 @@ def _set_version(db: Path, version: str | None) -> None:
 @pytest.mark.parametrize(
     "version, message",
     [
-        ("0", "schema 0 cannot be migrated to 3; re-ingest into a new store"),
-        ("4", "written by a newer podkb (schema 4, this one reads 3); upgrade podkb"),
+        ("0", f"schema 0 cannot be migrated to {SCHEMA_VERSION}; re-ingest into a new store"),
+        (
+            str(SCHEMA_VERSION + 1),
+            f"written by a newer podkb (schema {SCHEMA_VERSION + 1}, this one reads {SCHEMA_VERSION}); upgrade podkb",
+        ),
         (None, "not a podkb store (no schema version)"),
         ("one", "unreadable schema version 'one'"),
     ],

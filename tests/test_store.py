@@ -149,3 +149,34 @@ def test_a_store_failure_during_search_is_a_store_error_naming_the_store(tmp_pat
         with pytest.raises(StoreError) as info:
             search(store, SearchRequest(query="data"))
     assert str(path) in str(info.value)
+
+
+def test_a_schema_2_store_gains_times_and_stems(tmp_path):
+    path = tmp_path / "v2.db"
+    _ingest_one(path)
+    # A schema 2 store: no times column, an index without the stems column.
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE turns DROP COLUMN times")
+    conn.execute("DROP TABLE turn_index")
+    conn.execute(
+        "CREATE VIRTUAL TABLE turn_index USING fts5(body, uni, speaker, episode, chapter,"
+        " tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
+    )
+    conn.execute(
+        "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter)"
+        " SELECT id, lower(text), '', '', '', '' FROM turns"
+    )
+    conn.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+    from podkb.search import SearchRequest, search
+
+    with Store(path, create=False) as store:
+        assert store.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[
+            0
+        ] == str(SCHEMA_VERSION)
+        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(turns)")}
+        assert "times" in columns
+        # The seed never writes "evaluating": only the rebuilt stems column can find it.
+        found = search(store, SearchRequest(query="evaluating")).hits
+        assert found and all("evaluat" in h["text"].lower() for h in found)

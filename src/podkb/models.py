@@ -26,6 +26,9 @@ class Turn(BaseModel):
     chapter: str | None = None
     source: str = Field(description="source file name")
     line: int = Field(ge=1, description="1-based source line where the turn starts")
+    # Where timed pieces (cues, segments, word groups) start in `text`: (character offset,
+    # seconds). Stored for quotes, which cite the time of their own sentence; not exported.
+    times: list[tuple[int, float]] = Field(default_factory=list, exclude=True)
 
 
 class Chapter(BaseModel):

@@ -1,6 +1,9 @@
 """Query parsing: what a person types, as a query tree. Pure: no store, no I/O, no engine syntax.
 
 Supported: words (all must match), "exact phrases", OR between terms, -exclusions, prefix*.
+A single English word also matches its other forms (evaluation finds evaluated: `Term.stemmed`,
+which the backend matches against its stems of the text, ranking the form as written higher);
+a "quoted" word or phrase is exact.
 Any input parses: `AND`, a lone `"`, `-x` or `NEAR(` are words or operators here, never
 syntax for the engine (each backend compiles the tree to its own safe form, e.g.
 `store.sqlite.fts_term`). Words are folded exactly as the index folds them (case, width,
@@ -13,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import is_cjk, tokens
+from .text import is_cjk, stem, tokens
 
 _LEX_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -25,6 +28,14 @@ class Term:
     words: tuple[str, ...]  # folded tokens; CJK runs kept whole
     prefix: bool = False
     raw: str = ""
+    exact: bool = False  # written in quotes: no other word forms
+
+    @property
+    def stemmed(self) -> str | None:
+        """The stem this term also matches: a single unquoted spaced-script word, not a prefix."""
+        if self.exact or self.prefix or len(self.words) != 1 or is_cjk(self.words[0]):
+            return None
+        return stem(self.words[0])
 
     def joined_form(self) -> str | None:
         """The words joined, where a hyphen joined them: "pre-training" also finds "pretraining"."""
@@ -80,7 +91,7 @@ def parse_query(text: str) -> Query:
             prefix = word.endswith("*")
             term = _make_term(word.rstrip("*"), prefix=prefix)
         else:
-            term = _make_term(quoted, prefix=False)
+            term = _make_term(quoted, prefix=False, exact=True)
         if term is None:
             pending_or = False
             continue
@@ -101,7 +112,8 @@ def _apply_not(text: str, query: Query) -> None:
         if term is None:
             continue
         for clause in query.clauses:
-            if not clause.negate and clause.terms == [term]:
+            # Compared by words: `NOT "a phrase"` names the quoted clause it follows.
+            if not clause.negate and [t.words for t in clause.terms] == [term.words]:
                 clause.negate = True
 
 
@@ -110,8 +122,8 @@ def make_term(text: str) -> Term | None:
     return _make_term(text.rstrip("*"), prefix=text.endswith("*"))
 
 
-def _make_term(text: str, *, prefix: bool) -> Term | None:
+def _make_term(text: str, *, prefix: bool, exact: bool = False) -> Term | None:
     words = tuple(tokens(text))
     if not words:
         return None
-    return Term(words=words, prefix=prefix and not is_cjk(words[-1]), raw=text)
+    return Term(words=words, prefix=prefix and not is_cjk(words[-1]), raw=text, exact=exact)

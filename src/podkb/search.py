@@ -14,7 +14,7 @@ from .errors import UsageError
 from .query import Query, Term, parse_query
 from .request import SearchRequest, TurnFilter
 from .store import KnowledgeStore, TurnQuery
-from .text import fold, is_cjk
+from .text import fold, is_cjk, stem
 
 SNIPPET_CHARS = 160
 # FTS5 scores every match before it takes the best: a word in most turns costs a scan of them all
@@ -194,6 +194,9 @@ def _term_pattern(term: Term) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}(?!\w)" if not is_cjk(term.words[-1]) else rf"(?<!\w){body}")
 
 
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
 def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     """Where the query's terms occur in the original text (source character offsets)."""
     if not terms:
@@ -203,6 +206,12 @@ def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     for term in terms:
         for m in _term_pattern(term).finditer(folded):
             if m.end() > m.start():
+                spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
+    stems = {t.stemmed for t in terms if t.stemmed is not None}
+    if stems:
+        # Other forms of a query word (evaluated for evaluation) are highlighted as written.
+        for m in _WORD_RE.finditer(folded):
+            if not is_cjk(m.group()) and stem(m.group()) in stems:
                 spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
     spans.sort()
     merged: list[tuple[int, int]] = []

@@ -95,7 +95,9 @@ def build_records(
             and last.chapter == chapter
         ):
             # An unlabeled paragraph that the text shows is the same person still talking.
+            shift = len(last.text) + 2
             last.text = f"{last.text}\n\n{rt.text}"
+            last.times.extend((at + shift, seconds) for at, seconds in rt.times)
             turn_of_raw.append(last.turn)
             continue
         turn_of_raw.append(len(turns))
@@ -113,6 +115,7 @@ def build_records(
                 chapter=chapter,
                 source=source,
                 line=rt.line,
+                times=list(rt.times),
             )
         )
     if not hosts and not guests:

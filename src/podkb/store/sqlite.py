@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, fold, index_terms, is_cjk, word_count
+from ..text import cjk_bigrams, fold, index_terms, is_cjk, stems_field, word_count
 from .base import (
     TURN_COLUMNS,
     ChapterFacet,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
 BUSY_TIMEOUT_S = 10.0
 
@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS turns (
     start REAL, "end" REAL, chapter TEXT,
     source TEXT NOT NULL, line INTEGER NOT NULL,
     words INTEGER NOT NULL DEFAULT 0,
+    times TEXT,
     UNIQUE (episode_id, turn)
 );
 CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
@@ -74,17 +75,20 @@ CREATE TABLE IF NOT EXISTS speaker_names (
     PRIMARY KEY (source, label)
 );
 -- Full-text index, rowid = turns.id. body: folded words and CJK bigrams, uni: CJK characters,
--- speaker and episode: one token each, for filters written inside MATCH (fast in FTS5).
+-- speaker and episode: one token each, for filters written inside MATCH (fast in FTS5),
+-- chapter: the chapter title's words, stems: the body's spaced-script words, Snowball-stemmed.
+-- turns.times: JSON [[character offset, seconds], ...] where timed pieces start in the text.
 {turn_index}
 """
 _TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
-    body, uni, speaker, episode, chapter,
+    body, uni, speaker, episode, chapter, stems,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );"""
 _SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX)
 
-# Column weights for bm25(): body, uni, speaker, episode, chapter. Filter columns never score.
-_BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3)"
+# Column weights for bm25(): body, uni, speaker, episode, chapter, stems. Filter columns never
+# score; stems weigh less than body, so the word form as written ranks above another form.
+_BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3, 0.5)"
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -185,7 +189,7 @@ class SQLiteStore:
 
     def _migrate(self, version: int) -> None:
         """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
-        steps = {1: self._migrate_1_to_2, 2: self._migrate_2_to_3}
+        steps = {1: self._migrate_1_to_2, 2: self._migrate_2_to_3, 3: self._migrate_3_to_4}
         with self.transaction():
             while version < SCHEMA_VERSION:
                 step = steps.get(version)
@@ -219,6 +223,14 @@ class SQLiteStore:
             "CREATE TABLE IF NOT EXISTS speaker_names (source TEXT NOT NULL, label TEXT NOT NULL,"
             " name TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (source, label))"
         )
+
+    def _migrate_3_to_4(self) -> None:
+        """Schema 4: per-turn times for quotes, and the stems column (the index is derived data:
+        rebuilt from the turns, nothing lost)."""
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
+        if "times" not in columns:
+            self.conn.execute("ALTER TABLE turns ADD COLUMN times TEXT")
+        self.rebuild_index()
 
     def _schema_version(self) -> int | None:
         tables = {
@@ -386,6 +398,7 @@ class SQLiteStore:
         count = 0
         for t in turns:
             body, uni = index_fields(t.text)
+            times = t.times
             if t.chapter and t.chapter not in chapter_tokens:
                 chapter_tokens[t.chapter] = index_fields(t.chapter)[0]
             rows.append(
@@ -404,6 +417,7 @@ class SQLiteStore:
                     t.source,
                     t.line,
                     word_count(t.text),
+                    json.dumps(times) if times else None,
                 )
             )
             index_rows.append(
@@ -414,6 +428,7 @@ class SQLiteStore:
                     token_key(t.speaker),
                     episode_token,
                     chapter_tokens[t.chapter] if t.chapter else "",
+                    stems_field(body),
                 )
             )
             next_id += 1
@@ -429,11 +444,12 @@ class SQLiteStore:
     def _insert_turns(self, rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]]) -> None:
         self.conn.executemany(
             'INSERT INTO turns(id, episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
-            " chapter, source, line, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " chapter, source, line, words, times) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
         self.conn.executemany(
-            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter, stems)"
+            " VALUES (?,?,?,?,?,?,?)",
             index_rows,
         )
         rows.clear()
@@ -485,12 +501,20 @@ class SQLiteStore:
             body, uni = index_fields(text)
             chapter_token = index_fields(chapter)[0] if chapter else ""
             index_rows.append(
-                (rowid, body, uni, token_key(speaker), token_key(episode_id), chapter_token)
+                (
+                    rowid,
+                    body,
+                    uni,
+                    token_key(speaker),
+                    token_key(episode_id),
+                    chapter_token,
+                    stems_field(body),
+                )
             )
             n += 1
         self.conn.executemany(
-            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter)"
-            " VALUES (?,?,?,?,?,?)",
+            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter, stems)"
+            " VALUES (?,?,?,?,?,?,?)",
             index_rows,
         )
         self.conn.execute(
@@ -795,6 +819,13 @@ def fts_term(term: Term, column: str = "body") -> str:
     if term.prefix and not is_cjk(phrase[-1]):
         expr += " *"
     alternatives = [f"{column} : {expr}"]
+    stemmed = term.stemmed if column == "body" else None
+    if stemmed is not None:
+        # Other forms of the word: in stems (weighted lower than body, so the form as written
+        # ranks first), or in body when the form is the stem itself (run for running).
+        alternatives.append(f"stems : {_literal(stemmed)}")
+        if stemmed != term.words[0]:
+            alternatives.append(f"{column} : {_literal(stemmed)}")
     joined = term.joined_form()
     if joined is not None:
         alternatives.append(f"{column} : {_literal(joined)}")
