@@ -21,6 +21,7 @@ from .export import EXPORT_FORMATS
 from .request import SearchRequest, TurnFilter
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
     from .doctor import DoctorReport
@@ -57,6 +58,25 @@ DbOption = Annotated[
 FormatOption = Annotated[
     str | None, format_option(output.FORMATS, "default: table on a terminal, jsonl in a pipe")
 ]
+
+
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Never page: write everything even when it is taller than the terminal.",
+    ),
+]
+
+
+def _print_table(columns: list[Any], cells: list[list[str]], *, no_pager: bool) -> None:
+    """A table for people (see tables.py), through the pager when taller than the terminal."""
+    from . import pager, tables
+
+    def render(con: Console) -> None:
+        con.print(tables.build(columns, cells, width=con.width))
+
+    pager.emit(render, use_pager=not no_pager)
 
 
 def _store(db: str | None, *, create: bool = False) -> KnowledgeStore:
@@ -278,7 +298,9 @@ def _print_explanation(rows: list[dict[str, Any]]) -> None:
 
 
 @app.command()
-def episodes(db: DbOption = None, fmt: FormatOption = None) -> None:
+def episodes(
+    db: DbOption = None, fmt: FormatOption = None, no_pager: NoPagerOption = False
+) -> None:
     """List the episodes in the knowledge base.
 
     Example: podkb episodes --format json
@@ -288,23 +310,32 @@ def episodes(db: DbOption = None, fmt: FormatOption = None) -> None:
     eps = store.episodes()
     rows = [e.model_dump() for e in eps]
     if fmt == "table":
-        from rich.table import Table
+        from .tables import Col
 
-        table = Table(show_lines=False, header_style="bold")
-        for col in ("episode", "show", "title", "lang", "hosts", "guests", "turns", "chapters"):
-            table.add_column(col, overflow="fold")
-        for e in eps:
-            table.add_row(
-                output.text(e.episode_id, "cyan"),
-                output.text(e.show),
-                output.text(e.title),
-                output.text(e.lang),
-                output.text(", ".join(e.hosts)),
-                output.text(", ".join(e.guests)),
+        columns = [
+            Col("episode", "id", style="cyan"),
+            Col("title"),
+            Col("show", drop=3),
+            Col("lang", "id", drop=5),
+            Col("hosts", drop=4),
+            Col("guests", drop=2),
+            Col("turns", "number", drop=1),
+            Col("chapters", "number", drop=6),
+        ]
+        cells = [
+            [
+                e.episode_id,
+                e.title or "",
+                e.show or "",
+                e.lang or "",
+                ", ".join(e.hosts),
+                ", ".join(e.guests),
                 str(e.turns),
                 str(len(e.chapters)),
-            )
-        output.console().print(table)
+            ]
+            for e in eps
+        ]
+        _print_table(columns, cells, no_pager=no_pager)
     else:
         _emit_rows(
             rows,
@@ -319,7 +350,16 @@ def episodes(db: DbOption = None, fmt: FormatOption = None) -> None:
 def show(
     episode: Annotated[str, typer.Argument(help="Episode id, or a unique prefix of it.")],
     db: DbOption = None,
-    fmt: FormatOption = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format \\[text|json|jsonl|csv]; default: the readable transcript "
+            "(paged on a terminal, plain text in a pipe, as git log does).",
+        ),
+    ] = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Print one episode's conversation, turn by turn.
 
@@ -327,37 +367,44 @@ def show(
     """
     from .episodes import resolve_episode
 
-    fmt = _check_format(fmt, output.FORMATS)
+    chosen = fmt or "text"
+    if chosen == "table":
+        chosen = "text"  # the name every other command uses for the people's form
+    if chosen not in ("text", "json", "jsonl", "csv"):
+        raise UsageError(f"unknown format {chosen!r}; choose one of: text, json, jsonl, csv")
     store = _store(db)
     episode_id = resolve_episode(store, episode)
     ep = store.episode(episode_id)
     assert ep is not None  # resolve_episode found it
     rows = list(store.iter_turn_rows(episode_id=episode_id))
-    if fmt == "table":
-        _print_conversation(ep, rows)
-    elif fmt == "json":
+    if chosen == "text":
+        from . import pager
+
+        pager.emit(lambda con: _print_conversation(con, ep, rows), use_pager=not no_pager)
+    elif chosen == "json":
         output.write_json({**ep.model_dump(), "turns": rows})
     else:
         from .export import TURN_FIELDS
 
-        _emit_rows(rows, fmt, TURN_FIELDS)
+        _emit_rows(rows, chosen, TURN_FIELDS)
 
 
-def _print_conversation(ep: Episode, rows: list[dict[str, Any]]) -> None:
+def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -> None:
     from rich.text import Text
 
-    con = output.console()
+    # In a pipe or a file each paragraph is one line (for grep, less, an editor), not wrapped.
+    soft = not output.stdout_is_terminal()
     header = Text()
     header.append_text(output.text(ep.title or ep.episode_id, "bold"))
     if ep.show:
         header.append_text(output.text(f"  ({ep.show})", "dim"))
-    con.print(header)
+    con.print(header, soft_wrap=soft)
     chapter = None
     for row in rows:
         if row["chapter"] and row["chapter"] != chapter:
             chapter = row["chapter"]
             con.print()
-            con.print(output.text(f"## {chapter}", "bold magenta"))
+            con.print(output.text(f"## {chapter}", "bold magenta"), soft_wrap=soft)
         line = Text()
         if row["start"] is not None:
             line.append_text(output.text(f"[{output.format_time(row['start'])}] ", "dim"))
@@ -365,8 +412,8 @@ def _print_conversation(ep: Episode, rows: list[dict[str, Any]]) -> None:
         line.append_text(output.text(who, "bold green" if row["role"] == "host" else "bold cyan"))
         line.append_text(output.text(f"  {row['source']}:{row['line']}", "dim"))
         con.print()
-        con.print(line)
-        con.print(output.text(row["text"]))
+        con.print(line, soft_wrap=soft)
+        con.print(output.text(row["text"]), soft_wrap=soft)
 
 
 # --- interchange: ingest metadata options, export ------------------------------------------
@@ -608,7 +655,12 @@ app.add_typer(speakers_app, name="speakers")
 
 
 @speakers_app.callback(invoke_without_command=True)
-def speakers(ctx: typer.Context, db: DbOption = None, fmt: FormatOption = None) -> None:
+def speakers(
+    ctx: typer.Context,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    no_pager: NoPagerOption = False,
+) -> None:
     """List speakers: aliases, roles, episodes, turn and word counts.
 
     `podkb speakers suggest EPISODE` lists candidate names for an episode's anonymous labels
@@ -623,25 +675,28 @@ def speakers(ctx: typer.Context, db: DbOption = None, fmt: FormatOption = None) 
     fmt = _check_format(fmt, output.FORMATS)
     rows = speaker_summary(_store(db))
     if fmt == "table":
-        from rich.table import Table
+        from .tables import Col
 
-        table = Table(header_style="bold")
-        for col in ("speaker", "aliases", "roles", "episodes", "turns", "words"):
-            table.add_column(
-                col,
-                overflow="fold",
-                justify="right" if col in ("episodes", "turns", "words") else "left",
-            )
-        for r in rows:
-            table.add_row(
-                output.text(r["name"] or "(unknown)", "bold"),
-                output.text(", ".join(r["aliases"])),
-                output.text(", ".join(r["roles"])),
+        columns = [
+            Col("speaker", "id", style="bold"),
+            Col("aliases", drop=2),
+            Col("roles", drop=1),
+            Col("episodes", "number", drop=3),
+            Col("turns", "number"),
+            Col("words", "number", drop=4),
+        ]
+        cells = [
+            [
+                r["name"] or "(unknown)",
+                ", ".join(r["aliases"]),
+                ", ".join(r["roles"]),
                 str(r["episodes"]),
                 str(r["turns"]),
                 str(r["words"]),
-            )
-        output.console().print(table)
+            ]
+            for r in rows
+        ]
+        _print_table(columns, cells, no_pager=no_pager)
     else:
         _emit_rows(rows, fmt, ["name", "aliases", "roles", "episodes", "turns", "words"])
     if not rows:
@@ -720,7 +775,7 @@ def speakers_name(
 
 
 @app.command()
-def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
+def topics(db: DbOption = None, fmt: FormatOption = None, no_pager: NoPagerOption = False) -> None:
     """List taxonomy topics and source chapters, with how many turns each covers.
 
     Example: podkb topics && podkb search --topic evaluation
@@ -730,31 +785,51 @@ def topics(db: DbOption = None, fmt: FormatOption = None) -> None:
     fmt = _check_format(fmt, output.FORMATS)
     rows = topic_counts(_store(db))
     if fmt == "table":
-        from rich.table import Table
+        from . import pager, tables
+        from .tables import Col
 
-        con = output.console()
-        table = Table(title="Topics (data/topics.yaml)", header_style="bold")
-        for col in ("topic", "aliases", "turns", "episodes"):
-            table.add_column(col, overflow="fold")
-        for r in (r for r in rows if r["kind"] == "topic"):
-            table.add_row(
-                output.text(r["name"], "bold"),
-                output.text(", ".join(r["aliases"])),
-                str(r["turns"]),
-                str(r["episodes"]),
+        topic_columns = [
+            Col("topic", "text", style="bold"),
+            Col("aliases", drop=1),
+            Col("turns", "number"),
+            Col("episodes", "number", drop=2),
+        ]
+        topic_cells = [
+            [r["name"], ", ".join(r["aliases"]), str(r["turns"]), str(r["episodes"])]
+            for r in rows
+            if r["kind"] == "topic"
+        ]
+        chapter_columns = [
+            Col("episode", "id", style="cyan", drop=1),
+            Col("start", "id", drop=2),
+            Col("chapter"),
+            Col("turns", "number"),
+        ]
+        chapter_cells = [
+            [r["episode_id"], output.format_time(r["start"]), r["name"], str(r["turns"])]
+            for r in rows
+            if r["kind"] == "chapter"
+        ]
+
+        def render(con: Console) -> None:
+            con.print(
+                tables.build(
+                    topic_columns,
+                    topic_cells,
+                    width=con.width,
+                    title="Topics (data/topics.yaml)",
+                )
             )
-        con.print(table)
-        chapters = Table(title="Chapters (from the sources)", header_style="bold")
-        for col in ("episode", "start", "chapter", "turns"):
-            chapters.add_column(col, overflow="fold")
-        for r in (r for r in rows if r["kind"] == "chapter"):
-            chapters.add_row(
-                output.text(r["episode_id"], "cyan"),
-                output.format_time(r["start"]),
-                output.text(r["name"]),
-                str(r["turns"]),
+            con.print(
+                tables.build(
+                    chapter_columns,
+                    chapter_cells,
+                    width=con.width,
+                    title="Chapters (from the sources)",
+                )
             )
-        con.print(chapters)
+
+        pager.emit(render, use_pager=not no_pager)
     else:
         _emit_rows(
             rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"]
