@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from podkb import doctor
-from podkb.store import SCHEMA_VERSION
+from podkb.store.sqlite import SCHEMA_VERSION
 
 
 @pytest.fixture()

@@ -20,7 +20,8 @@ import pytest
 from conftest import SEEDS
 
 from podkb import doctor
-from podkb.store import SCHEMA_VERSION, Store
+from podkb.store import Store
+from podkb.store.sqlite import SCHEMA_VERSION
 
 
 def podkb(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.Popen:
