@@ -84,8 +84,8 @@ def test_run_gives_each_entry_the_hits_search_gives(seed_store, tmp_path):
     [
         (
             "q.yaml",
-            "- query: x\n  limit: 0\n",
-            r"line 2: limit: Input should be greater than or equal to 1",
+            "- query: x\n  limit: -1\n",
+            r"line 2: limit: Input should be greater than or equal to 0",
         ),
         ("q.yaml", '- query: x\n  limit: "5"\n', r"line 2: limit: Input should be a valid integer"),
         ("q.yaml", "- query: x\n- qurey: y\n", r"line 2: qurey: Extra inputs are not permitted"),
@@ -111,7 +111,7 @@ def test_run_gives_each_entry_the_hits_search_gives(seed_store, tmp_path):
         ("q.jsonl", '{"query": "x"}\n{"query": \n', r"line 2: invalid JSON"),
         (
             "q.yaml",
-            "- query: x\n  limit: 0\n- query: y\n  limit: -1\n- {}\n",
+            "- query: x\n  limit: -1\n- query: y\n  limit: -1\n- {}\n",
             r"line 2: limit: .* \(and 2 more bad entries, on lines 4, 5\)",
         ),
     ],

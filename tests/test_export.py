@@ -259,15 +259,17 @@ def test_stable_names_are_unique_case_insensitively_and_independent_of_order():
 def test_export_out_writes_one_file_per_episode_inside_the_folder(store, tmp_path):
     from podkb.export import export
 
-    # A title that tries to climb out of the folder, and one of 100 Chinese characters.
+    # Files are named by episode id (what `podkb show` takes), never by a title, even one that
+    # tries to climb out of the folder.
     store.conn.execute("UPDATE episodes SET title='../../escape' WHERE episode_id='interview-zh'")
     store.conn.execute("UPDATE episodes SET title=? WHERE episode_id='segments-zh'", ("播客" * 50,))
     out = tmp_path / "out"
     report = export(store, "srt", out_dir=out)
     names = sorted(p.name for p in out.iterdir())
-    assert "escape.srt" in names
-    assert "12 Small Weather Stations.srt" in names
-    assert "12 Small Weather Stations.chapters.json" in names  # the chapters, beside the subtitles
+    chaptered = next(e.episode_id for e in store.episodes() if e.chapters)
+    assert {f"{e}.srt" for e in store.episode_ids()} <= set(names)
+    assert f"{chaptered}.chapters.json" in names  # the chapters, beside the subtitles
+    assert not [n for n in names if "escape" in n or "播客" in n]
     assert all(p.resolve().parent == out.resolve() for p in report.files)
     assert all(len(n.encode()) <= 255 for n in names)
     assert not [n for n in names if n.startswith(".")]  # no temporary files left behind

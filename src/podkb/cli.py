@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .doctor import DoctorReport
     from .ingest.sidecar import EpisodeInfo
     from .models import Episode
+    from .query import Term
+    from .search import SearchResult
     from .store import KnowledgeStore
 
 app = typer.Typer(
@@ -58,6 +60,21 @@ DbOption = Annotated[
 FormatOption = Annotated[
     str | None, format_option(output.FORMATS, "default: table on a terminal, jsonl in a pipe")
 ]
+
+
+QueryWords = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help='The query: words (all must match), "exact phrases", OR, prefix*; to exclude a '
+        "word, put it after -- (podkb search -- leaderboard -hub). Optional with a filter.",
+        show_default=False,
+        metavar="[QUERY]...",
+    ),
+]
+FullOption = Annotated[
+    bool, typer.Option("--full", help="Show whole turns instead of the quoted sentences.")
+]
+AllOption = Annotated[bool, typer.Option("--all", help="All hits (the same as -n 0).")]
 
 
 NoPagerOption = Annotated[
@@ -459,6 +476,7 @@ def _episode_overrides(
 @app.command()
 @request_options(TurnFilter)
 def export(
+    words: QueryWords = None,
     *,
     request: TurnFilter,
     db: DbOption = None,
@@ -472,11 +490,14 @@ def export(
 ) -> None:
     """Write turns for other tools: to stdout, or one file per episode with --out.
 
-    Example: podkb export --format srt --episode latent-space --out subtitles/
+    Example: podkb export open source --role guest --format csv > guests.csv
     """
     from .export import export as run_export
 
-    report = run_export(_store(db), fmt, request, out_dir=out)
+    if out is not None and str(out) == "-":
+        raise UsageError("--out takes a folder; without --out, export writes to stdout")
+    query = " ".join(words) if words else None
+    report = run_export(_store(db), fmt, request, query=query, out_dir=out)
     for path in report.files:
         output.write(f"{path}\n")
     if out is not None:
@@ -505,74 +526,119 @@ HIT_FIELDS = [
 ]
 
 
+SEARCH_FORMATS = (*output.FORMATS, "cite")
+
+
 def _run_search(
     request: SearchRequest, fmt: str | None, db: str | None, *, full_text: bool = False
 ) -> None:
     from .search import search
 
-    fmt = _check_format(fmt, output.FORMATS)
+    fmt = _check_format(fmt, SEARCH_FORMATS)
     store = _store(db)
     result = search(store, request)
     if result.note:
         output.message(f"podkb: {result.note}")
+    if not result.hits and result.suggestion:
+        # The same in every format (and so the same exit status): the corrected query's hits,
+        # with a line on stderr that says so.
+        output.message(
+            f"podkb: no results for {request.query!r}; showing results for {result.suggestion!r}"
+        )
+        result = search(store, _with_query(request, result.suggestion))
     hits = result.hits
-    if not hits and result.suggestion:
-        if fmt == "table":
-            output.message(
-                f"No results for {request.query!r}; showing results for {result.suggestion!r}."
-            )
-            hits = search(store, request.model_copy(update={"query": result.suggestion})).hits
-        else:
-            output.message(f"podkb: no results; did you mean {result.suggestion!r}?")
     if fmt == "table":
-        _print_hits(hits, full_text=full_text, query=request.query)
+        _print_hits(hits, full_text=full_text, terms=result.terms)
+    elif fmt == "cite":
+        output.write("".join(output.terminal_safe(cite_text(h)) + "\n" for h in hits))
     elif fmt == "json":
         output.write_json(hits)
     elif fmt == "jsonl":
         output.write_jsonl(hits)
     else:
         output.write_csv(hits, HIT_FIELDS)
+    _note_truncation(result)
     if not hits:
-        if fmt == "table" and not result.suggestion:
+        if fmt == "table":
             output.message("No results.")
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
-def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, query: str | None) -> None:
+def _with_query(request: SearchRequest, query: str) -> SearchRequest:
+    return request.model_copy(update={"query": query})
+
+
+def _note_truncation(result: SearchResult) -> None:
+    """A list cut by --limit says so (on stderr): "10 of 27 shown; -n 0 for all"."""
+    shown = len(result.hits)
+    offset = result.request.offset
+    if result.total is None or result.total <= offset + shown:
+        return
+    if offset:
+        more = f"--offset {offset + shown} for more, -n 0 for all"
+        output.message(f"podkb: {offset + 1}-{offset + shown} of {result.total} shown; {more}")
+    else:
+        output.message(f"podkb: {shown} of {result.total} shown; -n 0 for all")
+
+
+def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]) -> None:
+    """Each hit as one citation line and its quote, highlighted (--full: the whole turn)."""
     from rich.padding import Padding
-    from rich.text import Text
 
     con = output.console()
+    mark = "bold reverse" if output.colour_enabled() else ""
     for n, hit in enumerate(hits, start=1):
         for ctx in hit.get("context", {}).get("before", []):
             con.print(_context_line(ctx))
-        head = Text()
-        head.append_text(output.text(f"{n:>3} ", "bold"))
-        head.append_text(output.text(hit["episode_id"], "cyan"))
-        head.append_text(output.text("  "))
-        head.append_text(output.text(hit["speaker"] or "(unknown speaker)", "bold green"))
-        if hit["start"] is not None:
-            head.append_text(output.text(f"  {output.format_time(hit['start'])}", "yellow"))
-        if hit["chapter"]:
-            head.append_text(output.text(f"  § {hit['chapter']}", "magenta"))
-        head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
-        con.print(head)
+        con.print(_citation_line(n, hit))
         if full_text:
-            from .query import parse_query
             from .search import match_spans
 
             body = " ".join(hit["text"].split())
-            spans = match_spans(body, parse_query(query).terms()) if query else []
+            spans: list[Any] = match_spans(body, terms)
         else:
-            body, spans = hit["snippet"], hit["matches"]
+            body, spans = hit["quote"], hit["quote_matches"]
         line = output.text(body)
         for start, end in spans:
-            line.stylize("bold reverse" if output.colour_enabled() else "", start, end)
-        con.print(Padding(line, (0, 0, 0, 4)))
+            line.stylize(mark, start, end)
+        con.print(Padding(line, (0, 0, 0, 5)))
         for ctx in hit.get("context", {}).get("after", []):
             con.print(_context_line(ctx))
         if hit.get("context"):
             con.print(output.text("    --", "dim"))
+
+
+def _citation_line(n: int, hit: dict[str, Any]) -> Text:
+    """Speaker, show, episode title, hh:mm:ss (where the quote starts) and file:line."""
+    from rich.text import Text
+
+    head = Text()
+    head.append_text(output.text(f"{n:>3}  ", "bold"))
+    head.append_text(output.text(hit["speaker"] or "(unknown speaker)", "bold green"))
+    if hit.get("show"):
+        head.append_text(output.text(f", {hit['show']}"))
+    head.append_text(output.text(f', "{hit.get("episode_title") or hit["episode_id"]}"', "cyan"))
+    when = hit.get("quote_start_hms") or hit.get("start_hms")
+    if when:
+        head.append_text(output.text(f"  {when}", "yellow"))
+    head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
+    return head
+
+
+def cite_text(hit: dict[str, Any]) -> str:
+    """One paste-ready line: "quote" — Speaker, Show, "Episode title" (hh:mm:ss)."""
+    who = [hit["speaker"] or "unknown speaker"]
+    if hit.get("show"):
+        who.append(hit["show"])
+    who.append(f'"{hit.get("episode_title") or hit["episode_id"]}"')
+    when = hit.get("quote_start_hms") or hit.get("start_hms")
+    tail = f" ({when})" if when else ""
+    # Quotation marks inside the quote become single ones, as in print.
+    quote = hit["quote"].translate(_INNER_QUOTES)
+    return f'"{quote}" — {", ".join(who)}{tail}'
+
+
+_INNER_QUOTES = str.maketrans({'"': "'", "“": "‘", "”": "’"})
 
 
 def _context_line(turn: dict[str, Any]) -> Text:
@@ -585,50 +651,79 @@ def _context_line(turn: dict[str, Any]) -> Text:
     return line
 
 
+def _asked(request: SearchRequest, words: list[str] | None, *, all_hits: bool) -> SearchRequest:
+    """The request with the words after the command as its query (`podkb search open source`
+    is `podkb search "open source"`: all words must match)."""
+    update: dict[str, Any] = {"query": " ".join(words) if words else None}
+    if all_hits:
+        update["limit"] = 0
+    return request.model_copy(update=update)
+
+
 @app.command("search")
 @request_options(SearchRequest)
 def search_cmd(
-    query: Annotated[
-        str | None,
-        typer.Argument(
-            help='Words, "exact phrases", OR, -exclude, prefix*. Optional with a filter.'
-        ),
-    ] = None,
+    words: QueryWords = None,
     *,
     request: SearchRequest,
+    full: FullOption = False,
+    all_hits: AllOption = False,
     db: DbOption = None,
-    fmt: FormatOption = None,
+    fmt: Annotated[
+        str | None,
+        format_option(
+            SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
+        ),
+    ] = None,
 ) -> None:
-    """Find turns by keyword, ranked by relevance; filter by speaker, topic, episode or language.
+    """Find turns by keyword, ranked by relevance: each hit a quote to cite.
 
-    Example: podkb search "open source" --speaker "Lewis Tunstall" --context 1
+    Example: podkb search open source --role guest --context 1
     """
-    _run_search(request, fmt, db)
+    _run_search(_asked(request, words, all_hits=all_hits), fmt, db, full_text=full)
 
 
 @app.command()
 @request_options(SearchRequest)
 def quotes(
-    speaker: Annotated[
-        str, typer.Argument(help="The speaker: a name, an alias, or a close spelling.")
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            help="The speaker, then the words the quote must contain: the longest run of "
+            "leading words that names a speaker is the speaker (podkb quotes Jeremy Howard "
+            'hiring); quote a name to be explicit ("Lewis Tunstall" evaluation).',
+            show_default=False,
+            metavar="SPEAKER [QUERY]...",
+        ),
     ],
-    query: Annotated[
-        str | None, typer.Argument(help="Optional words the quote must contain.")
-    ] = None,
     *,
     request: SearchRequest,
+    full: FullOption = False,
+    all_hits: AllOption = False,
     db: DbOption = None,
-    fmt: FormatOption = None,
+    fmt: Annotated[
+        str | None,
+        format_option(
+            SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
+        ),
+    ] = None,
 ) -> None:
-    """What did SPEAKER say (about QUERY)? Whole turns with episode, time and chapter to cite.
+    """What did SPEAKER say (about QUERY)? Quotes with speaker, show, episode and time to cite.
 
-    Example: podkb quotes "Lewis Tunstall" evaluation
+    Example: podkb quotes Jeremy Howard hiring --format cite
     """
-    try:
-        _run_search(request, fmt, db, full_text=True)
-    except UsageError:
-        _say_where_an_unlabelled_speaker_is(speaker, db)
-        raise
+    if request.speaker:
+        query_words: list[str] = words  # --speaker given: every word is the query
+    else:
+        from .speakers import split_speaker
+
+        try:
+            speaker, query_words = split_speaker(_store(db), words)
+        except UsageError:
+            _say_where_an_unlabelled_speaker_is(" ".join(words), db)
+            raise
+        request = request.model_copy(update={"speaker": speaker})
+    _run_search(_asked(request, query_words, all_hits=all_hits), fmt, db, full_text=full)
 
 
 def _say_where_an_unlabelled_speaker_is(name: str, db: str | None) -> None:

@@ -42,7 +42,27 @@ REQUEST_OPTIONS: dict[str, Any] = {
         str | None,
         typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...)."),
     ],
-    "limit": Annotated[int, typer.Option("--limit", "-n", help="How many hits at most.")],
+    "role": Annotated[
+        str | None,
+        typer.Option("--role", help="Only turns by hosts or by guests \\[host|guest]."),
+    ],
+    "show": Annotated[
+        str | None, typer.Option("--show", help="Only episodes of this show (any case).")
+    ],
+    "since": Annotated[
+        str | None,
+        typer.Option("--since", help="Only episodes dated on or after this (YYYY[-MM[-DD]])."),
+    ],
+    "until": Annotated[
+        str | None,
+        typer.Option("--until", help="Only episodes dated on or before this (YYYY[-MM[-DD]])."),
+    ],
+    "limit": Annotated[
+        int, typer.Option("--limit", "-n", help="How many hits at most; 0 for all.")
+    ],
+    "offset": Annotated[
+        int, typer.Option("--offset", help="Skip this many hits first (the next page).")
+    ],
     "context": Annotated[
         int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")
     ],
@@ -80,7 +100,8 @@ def request_options(
                 annotation=REQUEST_OPTIONS[name],
             )
             for name in fields
-            if name not in declared
+            # A field without an option (the query) is filled in by the command from its words.
+            if name not in declared and name in REQUEST_OPTIONS
         ]
         params: list[inspect.Parameter] = []
         for p in signature.parameters.values():

@@ -24,6 +24,7 @@ from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
 from .text import CJK_RANGES, char_class
 
 if TYPE_CHECKING:
+    from .query import Query
     from .search import ResolvedFilter
 
 # Turns without times: estimated at a reading pace of 150 words (or 240 CJK characters) a
@@ -65,18 +66,23 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
 
 
-def select(store: KnowledgeStore, flt: ResolvedFilter | None = None) -> list[EpisodeExport]:
-    """Episodes with their turns that pass the filter. Times are worked out over the whole
-    episode, so a speaker's cue ends where the next person starts, not where that speaker next
-    speaks."""
+def select(
+    store: KnowledgeStore, flt: ResolvedFilter | None = None, query: Query | None = None
+) -> list[EpisodeExport]:
+    """Episodes with their turns that pass the filter (and match the query, as search finds
+    them). Times are worked out over the whole episode, so a speaker's cue ends where the next
+    person starts, not where that speaker next speaks."""
     if flt is None:
         from .search import ResolvedFilter
 
         flt = ResolvedFilter()
     on_topic = _turns_on_topic(store, flt) if flt.topic_terms else None
+    if query is not None and not query.is_empty:
+        found = _turns_found(store, flt, query)
+        on_topic = found if on_topic is None else on_topic & found
     chosen = []
     for ep in store.episodes():
-        if flt.episode_id is not None and ep.episode_id != flt.episode_id:
+        if not flt.keeps_episode(ep.episode_id):
             continue
         rows = list(store.iter_turn_rows(episode_id=ep.episode_id))
         times = cue_times(rows)
@@ -106,6 +112,8 @@ def _passes(
         return False
     if flt.chapters is not None and row["chapter"] not in flt.chapters:
         return False
+    if flt.role is not None and row["role"] != flt.role:
+        return False
     return on_topic is None or (row["episode_id"], row["turn"]) in on_topic
 
 
@@ -119,6 +127,20 @@ def _turns_on_topic(store: KnowledgeStore, flt: ResolvedFilter) -> set[tuple[str
         ranked=False,
     )
     return {(r["episode_id"], r["turn"]) for r in store.search_turns(query)}
+
+
+def _turns_found(store: KnowledgeStore, flt: ResolvedFilter, query: Query) -> set[tuple[str, int]]:
+    """The turns search finds for the query (every one of them, in no particular order)."""
+    every = TurnQuery(
+        all_of=tuple(query.positive),
+        none_of=tuple(query.negative),
+        episode_id=flt.episode_id,
+        speaker=flt.speaker,
+        limit=max(1, store.turn_count()),
+        ranked=False,
+    )
+    found = store.search_turns(every) if every.has_criteria else []
+    return {(r["episode_id"], r["turn"]) for r in found}
 
 
 def reading_seconds(text: str) -> float:
@@ -220,7 +242,16 @@ def _jsonl(episodes: list[EpisodeExport]) -> Iterator[str]:
 def _json(episodes: list[EpisodeExport]) -> Iterator[str]:
     from . import output
 
-    yield output.json_text([row for ep in episodes for row in ep.turns], indent=2) + "\n"
+    # Streamed row by row (the same text as one json.dumps of the list): memory stays flat,
+    # and a reader that goes away (| head) is noticed at once.
+    rows = [row for ep in episodes for row in ep.turns]
+    if not rows:
+        yield "[]\n"
+        return
+    for n, row in enumerate(rows):
+        body = output.json_text(row, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if n == 0 else ",\n  ") + body
+    yield "\n]\n"
 
 
 def _csv(episodes: list[EpisodeExport]) -> Iterator[str]:
@@ -401,6 +432,7 @@ def export(
     fmt: str,
     filters: TurnFilter | None = None,
     *,
+    query: str | None = None,
     out_dir: Path | None = None,
     write: Callable[[str], object] | None = None,
 ) -> ExportReport:
@@ -408,9 +440,11 @@ def export(
     one file per episode, named from its title (safe and stable, see files.py) and written
     atomically. Names in the filters are resolved as search resolves them (UsageError if not)."""
     writer = writer_for(fmt)
+    from .query import parse_query
     from .search import resolve_filter
 
-    episodes = select(store, resolve_filter(store, filters or TurnFilter()))
+    parsed = parse_query(query) if query else None
+    episodes = select(store, resolve_filter(store, filters or TurnFilter()), parsed)
     report = ExportReport(turns=sum(len(ep.turns) for ep in episodes), episodes=len(episodes))
     if out_dir is None:
         sink = write or _stdout_write
@@ -422,7 +456,8 @@ def export(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = stable_names(((e.episode_id, e.title) for e in store.episodes()), writer.suffix)
+    # Named by episode id: the name a person types next (podkb show ID), stable across titles.
+    names = stable_names(((e.episode_id, None) for e in store.episodes()), writer.suffix)
     if fmt == "opensearch":  # the index template the bulk files are meant to be loaded under
         from . import output
         from .opensearch import TEMPLATE_FILE, index_template

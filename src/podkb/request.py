@@ -6,7 +6,13 @@ command line (cli_options.request_options) and batch files build these, the libr
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Episode dates compare as text, so a date filter is a prefix of an ISO date.
+_DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 MAX_LIMIT = 10_000
 # Turns around a hit: more than any episode holds is a typo (and would overflow the store's ints).
@@ -25,17 +31,35 @@ class TurnFilter(BaseModel):
     speaker: str | None = Field(default=None, description="name, alias or close spelling")
     topic: str | None = Field(default=None, description="taxonomy topic or chapter title")
     episode: str | None = Field(default=None, description="episode id or unique prefix")
-    lang: str | None = Field(default=None, description="en, zh, zh-Hant, ...")
+    lang: str | None = Field(default=None, description="en, zh, zh-Hant, ... (any case)")
+    role: Literal["host", "guest"] | None = Field(default=None, description="host or guest")
+    show: str | None = Field(default=None, description="the show's name (any case)")
+    since: str | None = Field(
+        default=None, description="episodes dated on or after (YYYY[-MM[-DD]])"
+    )
+    until: str | None = Field(
+        default=None, description="episodes dated on or before (YYYY[-MM[-DD]])"
+    )
+
+    @field_validator("since", "until")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None and not _DATE_RE.fullmatch(value):
+            raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
 
     def has_filter(self) -> bool:
-        return any((self.speaker, self.topic, self.episode, self.lang))
+        return any(
+            (self.speaker, self.topic, self.episode, self.lang, self.role, self.show)
+        ) or bool(self.since or self.until)
 
 
 class SearchRequest(TurnFilter):
     """One search: a query and filters, how many hits, and how many turns around each."""
 
     query: str | None = None
-    limit: int = Field(default=10, ge=1, le=MAX_LIMIT, description="how many hits at most")
+    limit: int = Field(default=10, ge=0, le=MAX_LIMIT, description="how many hits at most (0: all)")
+    offset: int = Field(default=0, ge=0, description="skip this many hits (paging)")
     context: int = Field(
         default=0, ge=0, le=MAX_CONTEXT, description="turns shown before and after each hit"
     )

@@ -32,6 +32,8 @@ class SearchResult:
     topic: str | None = None
     suggestion: str | None = None  # "did you mean", when nothing matched
     note: str | None = None  # said to the person on stderr (e.g. why hits are unranked)
+    total: int | None = None  # how many turns match in all (hits may be a page of them)
+    terms: list[Term] = field(default_factory=list)  # what the hits highlight and quote
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,11 @@ class ResolvedFilter:
     topic_terms: tuple[Term, ...] = ()  # a taxonomy topic: any of its keywords
     chapters: tuple[str, ...] | None = None  # else: these chapter titles
     lang: str | None = None
+    role: str | None = None
+    # The episodes --show, --since and --until leave (None: no such filter).
+    episode_ids: tuple[str, ...] | None = None
 
-    def turn_query(self, query: Query, *, limit: int) -> TurnQuery:
+    def turn_query(self, query: Query, *, limit: int, offset: int = 0) -> TurnQuery:
         return TurnQuery(
             all_of=tuple(query.positive),
             none_of=tuple(query.negative),
@@ -55,7 +60,15 @@ class ResolvedFilter:
             chapters=self.chapters,
             lang=self.lang,
             limit=limit,
+            offset=offset,
+            role=self.role,
+            episode_ids=self.episode_ids,
         )
+
+    def keeps_episode(self, episode_id: str) -> bool:
+        if self.episode_id is not None and episode_id != self.episode_id:
+            return False
+        return self.episode_ids is None or episode_id in self.episode_ids
 
 
 def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
@@ -84,7 +97,30 @@ def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
         topic_terms=topic_terms,
         chapters=chapters,
         lang=flt.lang or None,
+        role=flt.role,
+        episode_ids=_episodes_by_show_and_date(store, flt),
     )
+
+
+def _episodes_by_show_and_date(store: KnowledgeStore, flt: TurnFilter) -> tuple[str, ...] | None:
+    """The episodes of the show (case and accents folded) dated within since..until (an
+    undated episode is outside any date range); None when neither filter is given."""
+    if not (flt.show or flt.since or flt.until):
+        return None
+    episodes = store.episodes()
+    if flt.show:
+        wanted = fold(flt.show).strip()
+        shows = {fold(e.show).strip() for e in episodes if e.show}
+        if wanted not in shows:
+            names = sorted({e.show for e in episodes if e.show})
+            listed = ", ".join(repr(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
+            raise UsageError(f"no show {flt.show!r}; the shows are: {listed or 'none'}")
+        episodes = [e for e in episodes if e.show and fold(e.show).strip() == wanted]
+    if flt.since:
+        episodes = [e for e in episodes if e.date and e.date[: len(flt.since)] >= flt.since]
+    if flt.until:
+        episodes = [e for e in episodes if e.date and e.date[: len(flt.until)] <= flt.until]
+    return tuple(e.episode_id for e in episodes)
 
 
 def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
@@ -93,7 +129,9 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     result = SearchResult(request=request)
     resolved = resolve_filter(store, request)
     result.speaker, result.topic = resolved.speaker, resolved.topic
-    turn_query = resolved.turn_query(query, limit=request.limit)
+    # -n 0: all of them (every turn is the most there can be).
+    limit = request.limit or max(store.turn_count(), 1)
+    turn_query = resolved.turn_query(query, limit=limit, offset=request.offset)
     if not turn_query.has_criteria:
         if query.negative:
             raise UsageError(
@@ -109,12 +147,18 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
                 f"{', '.join(repr(w) for w in common)} occur in more than {FREQUENT_SHARE:.0%} of turns: "
                 "hits are in episode order, not ranked; add a rarer word to rank them"
             )
-    terms = query.terms()
-    result.hits = [_hit(row, terms) for row in store.search_turns(turn_query)]
+    # What a hit shows and quotes: the query's words, else (a topic search) the topic's keywords.
+    terms = query.terms() or list(turn_query.topic_terms)
+    result.hits = cite_hits(store, [_hit(row, terms) for row in store.search_turns(turn_query)])
+    result.terms = terms
+    if len(result.hits) == turn_query.limit:
+        result.total = store.count_turns(turn_query)  # a full page: say how many there are
+    else:
+        result.total = turn_query.offset + len(result.hits)
     if request.context:
         for hit in result.hits:
             hit["context"] = _context(store, hit, request.context)
-    if not result.hits and terms:
+    if not result.hits and query.terms():
         result.suggestion = suggest_query(store, query)
     return result
 
@@ -142,10 +186,39 @@ def _doc_freq(store: KnowledgeStore, word: str) -> int:
 
 
 def _hit(row: dict[str, Any], terms: list[Term]) -> dict[str, Any]:
+    from .quotes import make_quote
+
     snippet, spans = make_snippet(row["text"], terms)
     row["snippet"] = snippet
     row["matches"] = spans
+    quote = make_quote(
+        row["text"],
+        match_spans(row["text"], terms),
+        times=row.pop("times", None) or (),
+        turn_start=row["start"],
+    )
+    row["quote"] = quote.text
+    row["quote_start"] = quote.start
+    row["quote_matches"] = [list(span) for span in quote.matches]
     return row
+
+
+def cite_hits(store: KnowledgeStore, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a citation needs beside the turn, so that it needs no join: the episode's title and
+    show, and the times as hh:mm:ss."""
+    from .output import format_time
+
+    episodes: dict[str, Any] = {}
+    for hit in hits:
+        eid = hit["episode_id"]
+        if eid not in episodes:
+            episodes[eid] = store.episode(eid)
+        ep = episodes[eid]
+        hit["episode_title"] = ep.title if ep else None
+        hit["show"] = ep.show if ep else None
+        hit["start_hms"] = format_time(hit["start"]) or None
+        hit["quote_start_hms"] = format_time(hit["quote_start"]) or None
+    return hits
 
 
 def _context(store: KnowledgeStore, hit: dict[str, Any], n: int) -> dict[str, list[dict[str, Any]]]:

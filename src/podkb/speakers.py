@@ -160,3 +160,21 @@ def speaker_summary(store: KnowledgeStore) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# A speaker's name is a few words: the longest run tried as a name before the query starts.
+MAX_NAME_WORDS = 6
+
+
+def split_speaker(store: KnowledgeStore, words: list[str]) -> tuple[str, list[str]]:
+    """The speaker named by the longest run of leading words, and the words after it (the
+    query): `Jeremy Howard hiring` is Jeremy Howard and `hiring`. When no run names a
+    speaker, the error is the one for the first word (with its suggestions)."""
+    if not words:
+        raise UsageError("name a speaker: podkb quotes SPEAKER [QUERY]...")
+    for n in range(min(len(words), MAX_NAME_WORDS), 1, -1):
+        try:
+            return resolve_speaker(store, " ".join(words[:n])), words[n:]
+        except UsageError:
+            continue
+    return resolve_speaker(store, words[0]), words[1:]

@@ -68,6 +68,10 @@ class TurnQuery:
     lang: str | None = None  # "zh" also keeps "zh-Hans" and "zh-Hant"
     limit: int = 10
     ranked: bool = True
+    offset: int = 0  # skip this many of the ordered results (paging)
+    role: str | None = None  # "host" or "guest"
+    # Only turns of these episodes (what --show, --since and --until select); None: any.
+    episode_ids: tuple[str, ...] | None = None
 
     @property
     def has_criteria(self) -> bool:
@@ -78,6 +82,8 @@ class TurnQuery:
             or self.topic_terms
             or self.chapters is not None
             or self.lang
+            or self.role
+            or self.episode_ids is not None
         )
 
 
@@ -240,7 +246,12 @@ class KnowledgeStore(Protocol):
     # --- search and facets ------------------------------------------------------------------
 
     def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
-        """Matching turns (TURN_COLUMNS plus `score`, higher is better), at most query.limit."""
+        """Matching turns (TURN_COLUMNS plus `score`, higher is better, and `times`, the
+        turn's [offset, seconds] pairs), at most query.limit, after query.offset."""
+        ...
+
+    def count_turns(self, query: TurnQuery) -> int:
+        """How many turns match the query, ignoring limit and offset."""
         ...
 
     def speaker_facets(self) -> list[SpeakerFacet]:

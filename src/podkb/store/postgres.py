@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, index_terms, is_cjk, word_count
+from ..text import cjk_bigrams, index_terms, is_cjk, stems_field, word_count
 from .base import TURN_COLUMNS, ChapterFacet, SpeakerFacet, StoreHealth, TurnQuery
 from .sqlite import busy_timeout, token_key
 
@@ -40,11 +40,11 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # FTS5's BM25 constants and podkb's column weights (body, uni, chapter; filters never score).
 K1 = 1.2
 B = 0.75
-WEIGHTS = {"body": 1.0, "uni": 1.0, "chapter": 0.3}
+WEIGHTS = {"body": 1.0, "uni": 1.0, "chapter": 0.3, "stems": 0.5}
 # tsvector limits: a position above 16383 is stored as 16383, a lexeme is at most 2046 bytes.
 _MAX_POS = 16383
 _MAX_LEXEME_BYTES = 2046
@@ -75,11 +75,13 @@ CREATE TABLE IF NOT EXISTS turns (
     speaker_key text NOT NULL,
     body tsvector NOT NULL, uni tsvector NOT NULL, chapter_terms tsvector NOT NULL,
     tokens integer NOT NULL,
+    stems tsvector NOT NULL DEFAULT ''::tsvector, times text,
     UNIQUE (episode_id, turn)
 );
 CREATE INDEX IF NOT EXISTS turns_body ON turns USING gin (body);
 CREATE INDEX IF NOT EXISTS turns_uni ON turns USING gin (uni);
 CREATE INDEX IF NOT EXISTS turns_chapter_terms ON turns USING gin (chapter_terms);
+CREATE INDEX IF NOT EXISTS turns_stems ON turns USING gin (stems);
 CREATE INDEX IF NOT EXISTS turns_speaker_key ON turns (speaker_key, id);
 CREATE INDEX IF NOT EXISTS turns_speaker ON turns (speaker, speaker_label);
 CREATE TABLE IF NOT EXISTS speaker_labels (
@@ -100,6 +102,8 @@ _COMMENTS = {
     "turns.body": "podkb analyzer tokens of the text (words, CJK bigrams) with positions",
     "turns.uni": "every CJK character of the text, for one-character queries",
     "turns.chapter_terms": "analyzer tokens of the chapter title (topic filters, weight 0.3)",
+    "turns.stems": "Snowball stems of the body words whose stem differs (weight 0.5)",
+    "turns.times": "JSON [[character offset, seconds], ...]: where timed pieces start",
     "turns.tokens": "BM25 document length: tokens in body, uni, chapter, plus speaker and episode",
     "episodes.tokens": "sum of its turns' tokens: BM25's average document length",
     "speaker_names.source": "real path of the source file whose labels a user named",
@@ -230,7 +234,7 @@ class Phrase:
         return escaped + "%" if last and self.prefix else escaped
 
 
-_SQL_COLUMN = {"body": "t.body", "uni": "t.uni", "chapter": "t.chapter_terms"}
+_SQL_COLUMN = {"body": "t.body", "uni": "t.uni", "chapter": "t.chapter_terms", "stems": "t.stems"}
 
 
 def term_phrases(term: Term, column: str = "body") -> list[Phrase]:
@@ -242,6 +246,12 @@ def term_phrases(term: Term, column: str = "body") -> list[Phrase]:
     for w in words:
         tokens.extend(cjk_bigrams(w) if is_cjk(w) else [w])
     phrases = [Phrase(column, tuple(tokens), term.prefix and not is_cjk(tokens[-1]))]
+    stemmed = term.stemmed if column == "body" else None
+    if stemmed is not None:
+        # Other forms of the word, as the SQLite backend matches them (see its fts_term).
+        phrases.append(Phrase("stems", (stemmed,)))
+        if stemmed != words[0]:
+            phrases.append(Phrase(column, (stemmed,)))
     joined = term.joined_form()
     if joined is not None:
         phrases.append(Phrase(column, (joined,)))
@@ -271,8 +281,14 @@ class _Compiled:
             self.where.append("t.chapter = ANY(%s)")
             self.args.append(list(query.chapters))
         if query.lang:
-            self.where.append("(t.lang = %s OR t.lang LIKE %s)")
-            self.args.extend([query.lang, query.lang + "-%"])
+            self.where.append("(lower(t.lang) = %s OR lower(t.lang) LIKE %s)")
+            self.args.extend([query.lang.lower(), query.lang.lower() + "-%"])
+        if query.role:
+            self.where.append("t.role = %s")
+            self.args.append(query.role)
+        if query.episode_ids is not None:
+            self.where.append("t.episode_id = ANY(%s)")
+            self.args.append(list(query.episode_ids))
         if query.none_of:
             excluded = " OR ".join(self._clause(c, score=False) for c in query.none_of)
             self.where.append(f"NOT ({excluded})")
@@ -299,6 +315,7 @@ def _tokens_of(text: str, chapter: str | None) -> dict[str, list[str]]:
         "body": body,
         "uni": uni,
         "chapter": index_terms(chapter)[0] if chapter else [],
+        "stems": stems_field(" ".join(body)).split(),
     }
 
 
@@ -367,7 +384,7 @@ class PostgresStore:
     def _migrate(self, version: int) -> None:
         """Bring an older schema up to SCHEMA_VERSION in one transaction, step by step."""
         # version -> the step to version + 1
-        steps: dict[int, Callable[[], None]] = {1: self._migrate_1_to_2}
+        steps: dict[int, Callable[[], None]] = {1: self._migrate_1_to_2, 2: self._migrate_2_to_3}
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
             version = self._schema_version() or version
@@ -390,6 +407,15 @@ class PostgresStore:
             "CREATE TABLE IF NOT EXISTS speaker_names (source text NOT NULL, label text NOT NULL,"
             " name text NOT NULL, role text NOT NULL, PRIMARY KEY (source, label))"
         )
+
+    def _migrate_2_to_3(self) -> None:
+        """Schema 3: the stems column and per-turn times; every turn is analyzed again."""
+        self.conn.execute(
+            "ALTER TABLE turns ADD COLUMN IF NOT EXISTS stems tsvector NOT NULL DEFAULT ''::tsvector"
+        )
+        self.conn.execute("ALTER TABLE turns ADD COLUMN IF NOT EXISTS times text")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS turns_stems ON turns USING gin (stems)")
+        self.rebuild_index()
 
     def _schema_version(self) -> int | None:
         row = self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
@@ -529,11 +555,13 @@ class PostgresStore:
         tokens_total = 0
         for t in turns:
             body, uni = index_terms(t.text)
+            stems = stems_field(" ".join(body)).split()
             doc_freq.update(w for w in set(body) if _indexable(w))
             if t.chapter and t.chapter not in chapters:
                 chapters[t.chapter] = index_terms(t.chapter)[0]
             chapter = chapters[t.chapter] if t.chapter else []
-            tokens = len(body) + len(uni) + len(chapter) + 2  # + speaker and episode tokens
+            # + speaker and episode tokens, as FTS5 counts every column of the row
+            tokens = len(body) + len(uni) + len(chapter) + len(stems) + 2
             rows.append(
                 (
                     t.episode_id,
@@ -554,6 +582,8 @@ class PostgresStore:
                     tsvector_literal(uni),
                     tsvector_literal(chapter),
                     tokens,
+                    tsvector_literal(stems),
+                    json.dumps(t.times) if t.times else None,
                 )
             )
             count += 1
@@ -571,7 +601,8 @@ class PostgresStore:
     def _insert_turns(self, rows: list[tuple[Any, ...]]) -> None:
         self._copy(
             'turns (episode_id, turn, speaker, speaker_label, role, text, lang, start, "end",'
-            " chapter, source, line, words, speaker_key, body, uni, chapter_terms, tokens)",
+            " chapter, source, line, words, speaker_key, body, uni, chapter_terms, tokens,"
+            " stems, times)",
             rows,
         )
         rows.clear()
@@ -639,6 +670,7 @@ class PostgresStore:
                         tsvector_literal(tokens["uni"]),
                         tsvector_literal(tokens["chapter"]),
                         length,
+                        tsvector_literal(tokens["stems"]),
                         rowid,
                     )
                 )
@@ -646,7 +678,7 @@ class PostgresStore:
         with self.conn.cursor() as write:
             write.executemany(
                 "UPDATE turns SET speaker_key=%s, body=%s::tsvector, uni=%s::tsvector,"
-                " chapter_terms=%s::tsvector, tokens=%s WHERE id=%s",
+                " chapter_terms=%s::tsvector, tokens=%s, stems=%s::tsvector WHERE id=%s",
                 updates,
             )
         self.conn.execute(
@@ -785,20 +817,23 @@ class PostgresStore:
     @_translated
     def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
         """The turns the index finds, ranked by FTS5's BM25 computed from the same numbers."""
+        if query.episode_ids is not None and not query.episode_ids:
+            return []
         compiled = _Compiled(query)
-        columns = turn_columns_sql("t")
+        columns = turn_columns_sql("t") + ", t.times"
         where = compiled.sql_where()
         if not query.ranked or not compiled.phrases:
             rows = self.conn.execute(
-                f"SELECT {columns} FROM turns t WHERE {where} ORDER BY t.id LIMIT %s",
-                [*compiled.args, query.limit],
+                f"SELECT {columns} FROM turns t WHERE {where} ORDER BY t.id LIMIT %s OFFSET %s",
+                [*compiled.args, query.limit, query.offset],
             ).fetchall()
             return [_scored(r, 0.0) for r in rows]
         candidates = self._candidates(compiled, where)
         if not candidates:
             return []
         scores = self._bm25(compiled.phrases, candidates)
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: query.limit]
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        best = ranked[query.offset : query.offset + query.limit]
         ids = [rowid for rowid, _ in best]
         by_id = {
             r[-1]: r
@@ -828,6 +863,16 @@ class PostgresStore:
             [*(sorted(patterns[c]) for c in used), *compiled.args],
         ).fetchall()
         return [(r[0], r[1], dict(zip(used, (p or {} for p in r[2:]), strict=True))) for r in rows]
+
+    @_translated
+    def count_turns(self, query: TurnQuery) -> int:
+        if query.episode_ids is not None and not query.episode_ids:
+            return 0
+        compiled = _Compiled(query)
+        row = self.conn.execute(
+            f"SELECT count(*) FROM turns t WHERE {compiled.sql_where()}", compiled.args
+        ).fetchone()
+        return _scalar(row)
 
     def _bm25(self, phrases: list[Phrase], candidates: list[Any]) -> dict[int, float]:
         n_rows, n_tokens = self.conn.execute(
@@ -1017,8 +1062,10 @@ def _episode_dict(row: Sequence[Any]) -> dict[str, Any]:
 
 
 def _scored(row: Sequence[Any], score: float) -> dict[str, Any]:
-    hit = dict(zip(TURN_COLUMNS, row, strict=True))
+    hit = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
     hit["score"] = round(score, 4) if score else 0.0
+    times = row[len(TURN_COLUMNS)] if len(row) > len(TURN_COLUMNS) else None
+    hit["times"] = [(int(at), float(sec)) for at, sec in json.loads(times or "[]")]
     return hit
 
 

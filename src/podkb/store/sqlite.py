@@ -648,30 +648,84 @@ class SQLiteStore:
     @_translated
     def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
         """Filters on speaker and episode are written inside the MATCH expression as column
-        filters (the fast path in FTS5); language and chapter filters are SQL conditions on the
-        joined turn. Ties in score fall back to ingest order."""
+        filters (the fast path in FTS5); language, role and chapter filters are SQL conditions
+        on the joined turn. Ties in score fall back to ingest order."""
+        compiled = self._compile(query)
+        if compiled is None:
+            return []
+        match_parts, exclusion, where, args = compiled
+        rows = self._run_search(
+            match_parts,
+            exclusion,
+            where,
+            args,
+            query.limit,
+            ranked=query.ranked,
+            offset=query.offset,
+        )
+        return [_scored(row) for row in rows]
+
+    def count_turns(self, query: TurnQuery) -> int:
+        compiled = self._compile(query)
+        if compiled is None:
+            return 0
+        match_parts, exclusion, where, args = compiled
+        if match_parts:
+            match = " AND ".join(f"({p})" for p in match_parts)
+            if exclusion:
+                match = f"({match}) NOT ({exclusion})"
+            if not where:
+                sql = "SELECT count(*) FROM turn_index WHERE turn_index MATCH ?"
+                return int(self._search_rows(sql, [match])[0][0])
+            sql = (
+                "SELECT count(*) FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
+                " WHERE turn_index MATCH ?"
+            )
+            params: list[Any] = [match, *args]
+        else:
+            sql = "SELECT count(*) FROM turns t WHERE 1"
+            params = list(args)
+            if exclusion:
+                sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
+                params.append(exclusion)
+        for cond in where:
+            sql += f" AND {cond}"
+        return int(self._search_rows(sql, params)[0][0])
+
+    def _compile(
+        self, query: TurnQuery
+    ) -> tuple[list[str], str | None, list[str], list[Any]] | None:
+        """The query as MATCH parts, an exclusion, SQL conditions and their arguments; None
+        when it can match nothing (an empty set of episodes)."""
         match_parts: list[str] = []
         where: list[str] = []
         args: list[Any] = []
+        if query.episode_ids is not None and not query.episode_ids:
+            return None
         if query.all_of:
             match_parts.append(" AND ".join(fts_clause(c) for c in query.all_of))
         if query.speaker:
             match_parts.append(f'speaker : "{token_key(query.speaker)}"')
         if query.episode_id:
             match_parts.append(f'episode : "{token_key(query.episode_id)}"')
+        if query.episode_ids is not None:
+            match_parts.append(
+                " OR ".join(f'episode : "{token_key(e)}"' for e in query.episode_ids)
+            )
         if query.topic_terms:
             match_parts.append(fts_topic(query.topic_terms))
         if query.chapters is not None:
             where.append(f"t.chapter IN ({','.join('?' * len(query.chapters))})")
             args.extend(query.chapters)
         if query.lang:
-            where.append("(t.lang = ? OR t.lang LIKE ?)")
-            args.extend([query.lang, query.lang + "-%"])
+            # Language tags are case-insensitive (BCP 47): zh-hant is zh-Hant.
+            where.append("(lower(t.lang) = ? OR lower(t.lang) LIKE ?)")
+            args.extend([query.lang.lower(), query.lang.lower() + "-%"])
+        if query.role:
+            where.append("t.role = ?")
+            args.append(query.role)
         exclusion = " OR ".join(fts_clause(c) for c in query.none_of) or None
-        rows = self._run_search(
-            match_parts, exclusion, where, args, query.limit, ranked=query.ranked
-        )
-        return [_scored(row) for row in rows]
+        return match_parts, exclusion, where, args
 
     def _run_search(
         self,
@@ -682,8 +736,9 @@ class SQLiteStore:
         limit: int,
         *,
         ranked: bool,
+        offset: int = 0,
     ) -> list[sqlite3.Row]:
-        columns = turn_columns_sql("t")
+        columns = turn_columns_sql("t") + ", t.times AS times"
         if match_parts:
             match = " AND ".join(f"({p})" for p in match_parts)
             if exclusion:
@@ -694,10 +749,10 @@ class SQLiteStore:
                 inner_order = "rank, rowid" if ranked else "rowid"
                 sql = (
                     f"SELECT {columns}, t.id AS id, r.rank AS rank FROM (SELECT rowid, {score} AS rank"
-                    f" FROM turn_index WHERE turn_index MATCH ? ORDER BY {inner_order} LIMIT ?) r"
-                    " JOIN turns t ON t.id = r.rowid ORDER BY r.rank, t.id"
+                    f" FROM turn_index WHERE turn_index MATCH ? ORDER BY {inner_order}"
+                    " LIMIT ? OFFSET ?) r JOIN turns t ON t.id = r.rowid ORDER BY r.rank, t.id"
                 )
-                return self._search_rows(sql, [match, limit])
+                return self._search_rows(sql, [match, limit, offset])
             sql = (
                 f"SELECT {columns}, t.id AS id, {score} AS rank FROM turn_index"
                 " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?"
@@ -713,8 +768,8 @@ class SQLiteStore:
                 params.append(exclusion)
         for cond in where:
             sql += f" AND {cond}"
-        sql += f" ORDER BY {order} LIMIT ?"
-        params.append(limit)
+        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+        params.extend([limit, offset])
         return self._search_rows(sql, params)
 
     def _search_rows(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
@@ -853,6 +908,7 @@ def _scored(row: sqlite3.Row) -> dict[str, Any]:
     hit = {c: row[c] for c in TURN_COLUMNS}
     # bm25() is lower for better matches; podkb's score is higher for better ones.
     hit["score"] = round(-row["rank"], 4) if row["rank"] else 0.0
+    hit["times"] = [(int(at), float(sec)) for at, sec in json.loads(row["times"] or "[]")]
     return hit
 
 
