@@ -196,3 +196,53 @@ def _strip_ansi(text: str) -> str:
     import re
 
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]", "", text)
+
+
+@pytest.mark.parametrize("cols", [60, 120])
+def test_quotes_and_the_truncation_note_on_a_terminal(seed_db, cols):
+    code, screen = run_pty(
+        ["quotes", "Jeremy", "--db", str(seed_db)],
+        cols=cols,
+        rows=400,
+        env=_env(),
+    )
+    assert code == 0
+    plain = _strip_ansi(screen).replace("\r", "")
+    lines = [line.rstrip() for line in plain.split("\n")]
+    assert all(len(line) <= cols for line in lines)
+    assert "10 of 27 shown; -n 0 for all" in plain  # stderr, on the same terminal
+    citations = [line for line in lines if line.lstrip().startswith(("1  Jeremy", "10  Jeremy"))]
+    assert len(citations) == 2 and "Latent Space" in plain
+    # Quotes, not whole turns: ten hits fit in far fewer lines than the turns would need.
+    assert len([line for line in lines if line.strip()]) < 10 * 8
+
+
+@pytest.mark.parametrize("after", ["podkb.output", "typer", "podkb.store.sqlite", "podkb.search"])
+def test_ctrl_c_during_start_up_exits_130_without_a_traceback(seed_db, after):
+    """SIGINT as soon as the module `after` has been imported: podkb is still starting (or, for
+    podkb.search, already searching). -X importtime reports each import as it finishes."""
+    import signal
+
+    proc = subprocess.Popen(
+        [PYTHON, "-X", "importtime", "-m", "podkb", "search", "evaluation", "-n", "0"]
+        + ["--db", str(seed_db)],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        # SIGINT at its default, whatever this test runner inherited.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert proc.stderr is not None
+    seen = b""
+    for line in proc.stderr:
+        if line.split(b"|")[-1].strip() == after.encode():
+            proc.send_signal(signal.SIGINT)
+            break
+        seen += line
+    else:
+        pytest.fail(f"{after} was never imported: {seen[-300:]!r}")
+    rest = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert b"Traceback" not in rest, rest[-500:]
+    # Interrupted: 130; a search that finished before the signal arrived exits as usual.
+    assert proc.returncode in (130, 0), (proc.returncode, rest[-500:])

@@ -1,6 +1,6 @@
 """`python -m podkb`: the same CLI as the `podkb` command."""
 
-from podkb.cli import entry
+from podkb import entry
 
 if __name__ == "__main__":
     entry()

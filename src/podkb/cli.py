@@ -39,7 +39,7 @@ app = typer.Typer(
         "Example: podkb ingest seeds/ && podkb show humans-of-ai-16-lewis-tunstall"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -124,7 +124,10 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Transcript files or folders (walked recursively).")
+        list[Path],
+        typer.Argument(
+            help="Transcript files or folders (walked recursively); - reads stdin (with --name)."
+        ),
     ],
     db: DbOption = None,
     encoding: Annotated[
@@ -152,6 +155,12 @@ def ingest(
             "nothing is stored.",
         ),
     ] = False,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="With - (stdin): the transcript's file name, e.g. episode.srt."
+        ),
+    ] = None,
 ) -> None:
     """Read transcripts into the knowledge base (re-ingesting a file replaces its episode).
 
@@ -162,16 +171,46 @@ def ingest(
     non_speech); a file whose text would not all be read into turns is refused.
 
     Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
+    (or: curl -s URL | podkb ingest - --name episode.srt)
     """
+    import tempfile
+
+    overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
+    with tempfile.TemporaryDirectory(prefix="podkb-stdin-") as spool:
+        paths = [_stdin_file(Path(spool), name) if str(p) == "-" else p for p in paths]
+        if explain:
+            _explain(paths, encoding=encoding, fmt=fmt, overrides=overrides)
+            return
+        fmt = _check_format(fmt, ("table", "json", "jsonl"))
+        _ingest(paths, db, encoding, fmt, overrides, lenient=lenient)
+
+
+def _stdin_file(spool: Path, name: str | None) -> Path:
+    """Standard input, kept in a file named as the transcript (its name is its provenance)."""
+    from .files import path_inside
+
+    if not name:
+        raise UsageError(
+            "reading a transcript from - (stdin) needs --name, e.g. --name episode.srt"
+        )
+    target = path_inside(spool, name)
+    target.write_bytes(sys.stdin.buffer.read())
+    return target
+
+
+def _ingest(
+    paths: list[Path],
+    db: str | None,
+    encoding: str | None,
+    fmt: str,
+    overrides: EpisodeInfo | None,
+    *,
+    lenient: bool,
+) -> None:
     from .errors import InputError
     from .ingest import discover, ingest_paths
     from .ingest.pipeline import TRANSCRIPT_SUFFIXES
 
-    overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
-    if explain:
-        _explain(paths, encoding=encoding, fmt=fmt, overrides=overrides)
-        return
-    fmt = _check_format(fmt, ("table", "json", "jsonl"))
     files = discover(paths)
     if not files:
         raise InputError(
@@ -182,7 +221,8 @@ def ingest(
         )
     store = _store(db, create=True)
     err = output.console(stderr=True)
-    show_progress = fmt == "table" and sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    # A bar follows the terminal (NO_COLOR takes away its colour, not the bar); -q: no bar.
+    show_progress = fmt == "table" and sys.stderr.isatty() and not output.quiet()
     if show_progress:
         from rich.progress import Progress
 
@@ -203,6 +243,8 @@ def ingest(
             output.message(f"podkb: {result.error}")
         elif result.warning:
             output.message(f"podkb: warning: {result.warning}")
+    for done in report.ok:
+        output.detail(f"podkb: {done.path}: {done.episode_id}, {done.turns} turns")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -215,7 +257,7 @@ def ingest(
     }
     if fmt == "table":
         _print_ingest_table(report.ok)
-        output.message(
+        output.info(
             f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
             f"Knowledge base {store.location}: {counts['episodes']} episodes, {counts['turns']} turns, "
             f"{counts['speakers']} speakers."
@@ -501,7 +543,7 @@ def export(
     for path in report.files:
         output.write(f"{path}\n")
     if out is not None:
-        output.message(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
+        output.info(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
     if report.turns == 0:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
@@ -576,9 +618,9 @@ def _note_truncation(result: SearchResult) -> None:
         return
     if offset:
         more = f"--offset {offset + shown} for more, -n 0 for all"
-        output.message(f"podkb: {offset + 1}-{offset + shown} of {result.total} shown; {more}")
+        output.info(f"podkb: {offset + 1}-{offset + shown} of {result.total} shown; {more}")
     else:
-        output.message(f"podkb: {shown} of {result.total} shown; -n 0 for all")
+        output.info(f"podkb: {shown} of {result.total} shown; -n 0 for all")
 
 
 def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]) -> None:
@@ -938,7 +980,9 @@ def topics(db: DbOption = None, fmt: FormatOption = None, no_pager: NoPagerOptio
 def batch(
     file: Annotated[
         Path,
-        typer.Argument(help="A YAML or JSON lines file of queries (query, filters, limit, name)."),
+        typer.Argument(
+            help="A YAML or JSON lines file of queries (query, filters, limit, name); - for stdin."
+        ),
     ],
     out: Annotated[
         Path | None,
@@ -952,16 +996,23 @@ def batch(
 
     Example: podkb batch queries.yaml --out results/
     """
+    import tempfile
+
     from .batch import run_batch, write_batch
 
-    run = run_batch(_store(db), file)
+    if out is not None and str(out) == "-":
+        raise UsageError("--out takes a folder; without --out, batch writes to stdout")
+    with tempfile.TemporaryDirectory(prefix="podkb-stdin-") as spool:
+        if str(file) == "-":
+            file = _stdin_file(Path(spool), "stdin")
+        run = run_batch(_store(db), file)
     if out is None:
         for i in range(len(run.entries)):
             output.write_jsonl(run.rows(i))
     else:
         for path in write_batch(run, out):
             output.write(f"{path}\n")
-        output.message(f"Wrote {len(run.entries)} file(s), {run.hits} hits, to {out}")
+        output.info(f"Wrote {len(run.entries)} file(s), {run.hits} hits, to {out}")
     if run.hits == 0:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
@@ -979,6 +1030,12 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars or summaries (errors only).")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="More detail on stderr (each file ingested).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -990,6 +1047,7 @@ def _root(
     ] = False,
 ) -> None:
     """A podcast transcript knowledge base for the terminal."""
+    output.set_verbosity(-1 if quiet else 1 if verbose else 0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1075,7 +1133,10 @@ def _silence_stdout() -> None:
 
 
 def entry() -> None:
-    sys.exit(main())
+    """Kept for scripts that import it; the `podkb` command is podkb.entry."""
+    from . import entry as run
+
+    run()
 
 
 # --- doctor -----------------------------------------------------------------------------------

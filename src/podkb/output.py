@@ -83,6 +83,31 @@ def message(text: str) -> None:
     sys.stderr.write(terminal_safe(text).replace("\n", "\\n") + "\n")
 
 
+# -1: quiet (-q: errors only), 0: normal, 1: verbose (-v). Set once by the CLI's root options.
+_verbosity = 0
+
+
+def set_verbosity(level: int) -> None:
+    global _verbosity
+    _verbosity = level
+
+
+def quiet() -> bool:
+    return _verbosity < 0
+
+
+def info(text: str) -> None:
+    """A summary or a note for a person (stderr); -q silences it, errors never are."""
+    if _verbosity >= 0:
+        message(text)
+
+
+def detail(text: str) -> None:
+    """More than a person usually wants (stderr): only with -v."""
+    if _verbosity > 0:
+        message(text)
+
+
 def write(text: str) -> None:
     sys.stdout.write(text)
 
