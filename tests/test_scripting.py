@@ -56,7 +56,16 @@ def test_quiet_silences_summaries_and_notes_but_not_errors(run_cli, seed_db, tmp
     assert code == 0 and "Ingested 1 of 1" in err
     code, _, err = run_cli("-q", "ingest", str(SEED), "--db", str(db), "--format", "table")
     assert code == 0 and err == ""
-    code, out, err = run_cli("-q", "quotes", "Jeremy", "--db", str(seed_db), "-f", "jsonl")
+    code, out, err = run_cli(
+        "-q",
+        "quotes",
+        "Jeremy",
+        "--db",
+        str(seed_db),
+        "-f",
+        "jsonl",
+        env={"PODKB_FORCE_TERMINAL": "1"},  # where the "10 of 27 shown" note would be said
+    )
     assert code == 0 and len(out.splitlines()) == 10 and err == ""
     code, _, err = run_cli("-q", "quotes", "Nobody", "--db", str(seed_db))
     assert code == 2 and "no speaker 'Nobody'" in err

@@ -15,8 +15,10 @@ def records(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-def run_json(run_cli, seed_db, *args):
-    code, out, err = run_cli(*args, "--db", str(seed_db), "--format", "jsonl")
+def run_json(run_cli, seed_db, *args, person: bool = False):
+    """jsonl on stdout; person=True: as on a terminal (where notes such as the cut are said)."""
+    env = {"PODKB_FORCE_TERMINAL": "1"} if person else None
+    code, out, err = run_cli(*args, "--db", str(seed_db), "--format", "jsonl", env=env)
     return code, records(out), err
 
 
@@ -64,20 +66,23 @@ def test_exclusions_work_after_a_double_dash(run_cli, seed_db):
 
 
 def test_a_cut_list_says_so_and_n_0_gives_all(run_cli, seed_db):
-    code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy")
+    code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy", person=True)
     assert code == 0 and len(hits) == 10
     assert "podkb: 10 of 27 shown; -n 0 for all" in err
     for every in (["-n", "0"], ["--all"]):
-        code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy", *every)
+        code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy", *every, person=True)
         assert code == 0 and len(hits) == 27 and "shown" not in err
+    # A script asked for its -n: its stderr stays clean.
+    code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy")
+    assert code == 0 and len(hits) == 10 and err == ""
 
 
 def test_offset_pages_through_the_hits(run_cli, seed_db):
     _, every, _ = run_json(run_cli, seed_db, "quotes", "Jeremy", "-n", "0")
-    _, page, err = run_json(run_cli, seed_db, "quotes", "Jeremy", "--offset", "10")
+    _, page, err = run_json(run_cli, seed_db, "quotes", "Jeremy", "--offset", "10", person=True)
     assert refs(page) == refs(every[10:20])
     assert "podkb: 11-20 of 27 shown; --offset 20 for more, -n 0 for all" in err
-    _, last, err = run_json(run_cli, seed_db, "quotes", "Jeremy", "--offset", "20")
+    _, last, err = run_json(run_cli, seed_db, "quotes", "Jeremy", "--offset", "20", person=True)
     assert refs(last) == refs(every[20:]) and "shown" not in err
 
 

@@ -606,12 +606,22 @@ def _run_search(
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _with_query(request: SearchRequest, query: str) -> SearchRequest:
     return request.model_copy(update={"query": query})
 
 
 def _note_truncation(result: SearchResult) -> None:
-    """A list cut by --limit says so (on stderr): "10 of 27 shown; -n 0 for all"."""
+    """A list cut by --limit says so on stderr, "10 of 27 shown; -n 0 for all", where a person
+    reads it (a terminal); a script's stderr stays clean, as its -n was deliberate."""
+    if not (output.stdout_is_terminal() or _stderr_is_terminal()):
+        return
     shown = len(result.hits)
     offset = result.request.offset
     if result.total is None or result.total <= offset + shown:

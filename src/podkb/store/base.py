@@ -210,9 +210,13 @@ class KnowledgeStore(Protocol):
     def episode_ids(self) -> list[str]: ...
 
     def iter_turn_rows(
-        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+        self,
+        *,
+        episode_id: str | None = None,
+        speakers: list[str] | None = None,
+        with_times: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Turns as dicts (TURN_COLUMNS) in episode and turn order."""
+        """Turns as dicts (TURN_COLUMNS, and `times` when asked) in episode and turn order."""
         ...
 
     def turns(

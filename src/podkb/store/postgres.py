@@ -753,9 +753,13 @@ class PostgresStore:
 
     @_translated
     def iter_turn_rows(
-        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+        self,
+        *,
+        episode_id: str | None = None,
+        speakers: list[str] | None = None,
+        with_times: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        sql = f"SELECT {turn_columns_sql()} FROM turns"
+        sql = f"SELECT {turn_columns_sql()}, times FROM turns"
         where: list[str] = []
         args: list[Any] = []
         if episode_id is not None:
@@ -769,7 +773,10 @@ class PostgresStore:
         sql += ' ORDER BY episode_id COLLATE "C", turn'
         with self.conn.cursor() as cur:
             for row in cur.execute(sql, args):
-                yield dict(zip(TURN_COLUMNS, row, strict=True))
+                record = dict(zip(TURN_COLUMNS, row[:-1], strict=True))
+                if with_times:
+                    record["times"] = json.loads(row[-1] or "[]")
+                yield record
 
     def turns(
         self, *, episode_id: str | None = None, speakers: list[str] | None = None
@@ -778,7 +785,7 @@ class PostgresStore:
 
         return [
             Turn.model_validate(d)
-            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)
+            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
         ]
 
     @_translated

@@ -581,10 +581,14 @@ class SQLiteStore:
         ]
 
     def iter_turn_rows(
-        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+        self,
+        *,
+        episode_id: str | None = None,
+        speakers: list[str] | None = None,
+        with_times: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Turns as plain dicts in episode and turn order (cheap: no model per row)."""
-        sql = f"SELECT {turn_columns_sql()} FROM turns"
+        sql = f"SELECT {turn_columns_sql()}, times FROM turns"
         where, args = [], []
         if episode_id is not None:
             where.append("episode_id=?")
@@ -599,7 +603,10 @@ class SQLiteStore:
             cursor = self.conn.execute(sql, args)
             while rows := cursor.fetchmany(1000):
                 for row in rows:
-                    yield dict(zip(TURN_COLUMNS, row, strict=True))
+                    record = dict(zip(TURN_COLUMNS, row[:-1], strict=True))
+                    if with_times:
+                        record["times"] = json.loads(row[-1] or "[]")
+                    yield record
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from None
 
@@ -611,7 +618,7 @@ class SQLiteStore:
 
         return [
             Turn.model_validate(d)
-            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers)
+            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
         ]
 
     @_translated
