@@ -83,6 +83,10 @@ def test_ingest_and_reingest_through_the_cli(run_cli, new_pg_database):
     first = json.loads(out)
     code, out, err = run_cli("ingest", str(SEEDS), "--db", url, "--format", "json")
     assert code == 0, err
+    again = json.loads(out)  # incremental: every file unchanged, nothing read
+    assert (again["ingested"], again["unchanged"], again["turns"]) == (0, 5, 0)
+    code, out, err = run_cli("ingest", str(SEEDS), "--db", url, "--format", "json", "--force")
+    assert code == 0, err
     assert json.loads(out)["turns"] == first["turns"]
     with open_store(url, create=False) as store:
         assert store.counts()["episodes"] == 5

@@ -160,7 +160,7 @@ def test_ctrl_c_in_process_exits_130_without_a_traceback(run_cli, tmp_path, monk
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "read_parsed", interrupted)
+    monkeypatch.setattr(pipeline, "read_file_bytes", interrupted)
     (tmp_path / "t.txt").write_text("Host: Hi.\n")
     code, out, err = run_cli("ingest", "--db", str(tmp_path / "kb.db"), str(tmp_path / "t.txt"))
     assert code == 130

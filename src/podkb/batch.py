@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import Field, ValidationError, model_validator
 
 from .errors import InputError, PodkbError
+from .limits import check_nesting, json_loads, nesting_error
 from .request import SearchRequest
 from .search import SearchResult, search
 from .store import KnowledgeStore
@@ -164,7 +165,7 @@ def _jsonl_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
         if not stripped or stripped.startswith("#"):
             continue
         try:
-            obj = json.loads(stripped)
+            obj = json_loads(stripped, path=str(path), where=f"line {n}: ")
         except json.JSONDecodeError as exc:
             raise InputError(f"line {n}: invalid JSON: {exc.msg}", path=str(path)) from None
         items.append((obj, n, lambda _loc, n=n: n))
@@ -174,14 +175,18 @@ def _jsonl_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
 def _yaml_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: faster
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        node = yaml.compose(text, Loader=loader)  # noqa: S506 - composing builds no objects
+    except RecursionError:
+        raise nesting_error(str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
+    check_nesting(data, path=str(path))
     if isinstance(data, dict) and set(data) == {"queries"}:
         data = data["queries"]
         assert isinstance(node, yaml.MappingNode)

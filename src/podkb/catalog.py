@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import InputError
+from .limits import MAX_METADATA_BYTES, check_nesting, nesting_error
 from .text import fold
 
 
@@ -38,6 +39,13 @@ class EpisodeFields(_Strict):
     description: str | None = None
     # Names for the transcript's speaker labels: {SPEAKER_00: Lex Fridman}.
     speakers: dict[str, str] = {}
+
+    @field_validator("hosts", "guests")
+    @classmethod
+    def _no_blank_names(cls, value: list[str]) -> list[str]:
+        if any(not v.strip() for v in value):
+            raise ValueError("names must not be blank")
+        return value
 
 
 class CatalogEntry(EpisodeFields):
@@ -72,6 +80,9 @@ class Metadata:
     speakers: list[SpeakerEntry] = field(default_factory=list)
     # folded alias -> canonical name
     alias_index: dict[str, str] = field(default_factory=dict)
+    _register_digest: str | None = field(default=None, repr=False, compare=False)
+    _register_names: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _by_name: dict[str, SpeakerEntry] | None = field(default=None, repr=False, compare=False)
 
     def entry_for(self, source_name: str) -> CatalogEntry | None:
         return self.catalog.get(source_name)
@@ -79,11 +90,32 @@ class Metadata:
     def canonical(self, name: str) -> str | None:
         return self.alias_index.get(name_key(name))
 
+    def register_names(self) -> frozenset[str]:
+        """Every name and alias of the register, folded: computed once, not once a file (a
+        register of thousands of speakers and aliases made every file pay for all of them)."""
+        if self._register_names is None:
+            self._register_names = frozenset(
+                name_key(a) for sp in self.speakers for a in (sp.name, *sp.aliases)
+            )
+        return self._register_names
+
+    def register_digest(self) -> str:
+        """A hash of the speaker register: an edit to it re-reads files at the next ingest."""
+        if self._register_digest is None:
+            import hashlib
+            import json
+
+            dumped = json.dumps([sp.model_dump() for sp in self.speakers], ensure_ascii=False)
+            self._register_digest = hashlib.sha256(dumped.encode("utf-8")).hexdigest()
+        return self._register_digest
+
     def aliases_of(self, canonical: str) -> list[str]:
-        for sp in self.speakers:
-            if sp.name == canonical:
-                return [sp.name, *sp.aliases]
-        return [canonical]
+        if self._by_name is None:  # a dict once, not a scan of the register per lookup
+            self._by_name = {}
+            for entry in self.speakers:
+                self._by_name.setdefault(entry.name, entry)
+        found = self._by_name.get(canonical)
+        return [found.name, *found.aliases] if found is not None else [canonical]
 
 
 def name_key(name: str) -> str:
@@ -96,7 +128,15 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as f:
+            data = f.read(MAX_METADATA_BYTES + 1)  # bounded, whatever the file's size
+        if len(data) > MAX_METADATA_BYTES:
+            raise InputError(
+                f"larger than {MAX_METADATA_BYTES // 2**20} MiB (podkb's limit for a metadata "
+                "file, read on every ingest): split it, or keep only the entries in use",
+                path=str(path),
+            )
+        text = data.decode("utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     except UnicodeDecodeError as exc:
@@ -106,19 +146,25 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
             path=str(path),
         ) from None
     try:
-        data = yaml.load(text, Loader=_safe_loader())  # noqa: S506 - a SafeLoader subclass
+        loaded = yaml.load(text, Loader=_safe_loader())  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise nesting_error(str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = problem.removeprefix("did not find ")  # libyaml's wording; PyYAML's is shorter
+        if problem == "found character that cannot start any token" and mark is not None:
+            problem = f"found character {_char_at(text, mark.line, mark.column)!r} that cannot start any token"
         if problem.startswith("could not determine a constructor for the tag"):
             tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
             problem = f"the tag {tag} is not allowed: podkb reads plain text, lists and mappings"
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
-    if data is None:
-        data = {}
+    if loaded is None:
+        loaded = {}
+    check_nesting(loaded, path=str(path))
     try:
-        return model.model_validate(data)
+        return model.model_validate(loaded)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "top level"
@@ -131,12 +177,21 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         raise InputError(f"{where}{loc}: {msg}{more}", path=str(path)) from None
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    row = text.split("\n")[line] if line < text.count("\n") + 1 else ""
+    return row[column] if column < len(row) else ""
+
+
 @lru_cache(maxsize=1)
 def _safe_loader() -> type[yaml.SafeLoader]:
     import yaml
 
-    class SafeNoDuplicatesLoader(yaml.SafeLoader):
-        """yaml.SafeLoader that refuses a key given twice (YAML keeps the last one, silently)."""
+    # libyaml's parser is about 10 times faster than PyYAML's own and bounds nesting itself;
+    # the constructor (what makes Python values) is the same safe one either way.
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class SafeNoDuplicatesLoader(base):  # type: ignore[valid-type, misc]
+        """A safe loader that refuses a key given twice (YAML keeps the last one, silently)."""
 
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             seen: set[Any] = set()
@@ -151,7 +206,8 @@ def _safe_loader() -> type[yaml.SafeLoader]:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"key {key!r} is given twice", key_node.start_mark
                     )
-            return super().construct_mapping(node, deep=deep)
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+            return mapping
 
     return SafeNoDuplicatesLoader
 
@@ -180,8 +236,8 @@ def _node_at(text: str, loc: tuple[Any, ...]) -> Any:
     import yaml
 
     try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=_safe_loader())  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, RecursionError):
         return None
     if node is None:
         return None

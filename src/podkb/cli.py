@@ -161,8 +161,12 @@ def ingest(
             "--name", help="With - (stdin): the transcript's file name, e.g. episode.srt."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Read every file again, even if it is unchanged.")
+    ] = False,
 ) -> None:
-    """Read transcripts into the knowledge base (re-ingesting a file replaces its episode).
+    """Read transcripts into the knowledge base (a changed file replaces its episode; an
+    unchanged one is skipped).
 
     Formats are recognised from the content: SRT, WebVTT, Podcasting 2.0 JSON and HTML, Otter
     text, `Name: text` interviews, copied web pages, podkb's own JSON lines. Metadata comes from
@@ -182,7 +186,7 @@ def ingest(
             _explain(paths, encoding=encoding, fmt=fmt, overrides=overrides)
             return
         fmt = _check_format(fmt, ("table", "json", "jsonl"))
-        _ingest(paths, db, encoding, fmt, overrides, lenient=lenient)
+        _ingest(paths, db, encoding, fmt, overrides, lenient=lenient, force=force)
 
 
 def _stdin_file(spool: Path, name: str | None) -> Path:
@@ -206,6 +210,7 @@ def _ingest(
     overrides: EpisodeInfo | None,
     *,
     lenient: bool,
+    force: bool,
 ) -> None:
     from .errors import InputError
     from .ingest import discover, ingest_paths
@@ -229,15 +234,18 @@ def _ingest(
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Ingesting", total=len(files))
             report = ingest_paths(
-                files,
+                paths,
                 store,
                 encoding=encoding,
                 overrides=overrides,
                 on_file=lambda _r: progress.advance(task),
                 lenient=lenient,
+                force=force,
             )
     else:
-        report = ingest_paths(files, store, encoding=encoding, overrides=overrides, lenient=lenient)
+        report = ingest_paths(
+            paths, store, encoding=encoding, overrides=overrides, lenient=lenient, force=force
+        )
     for result in report.files:
         if result.error:
             output.message(f"podkb: {result.error}")
@@ -248,19 +256,21 @@ def _ingest(
     counts = store.counts()
     summary = {
         "files": len(report.files),
-        "ingested": len(report.ok),
+        "ingested": len(report.ingested),
+        "unchanged": len(report.unchanged),
         "failed": len(report.failed),
-        "turns": sum(f.turns for f in report.ok),
+        "turns": sum(f.turns for f in report.ingested),
         "episodes": [f.episode_id for f in report.ok],
         "store": {"path": store.location, **counts},
         "results": [f.record() for f in report.files],
     }
     if fmt == "table":
-        _print_ingest_table(report.ok)
+        _print_ingest_table(report.ingested)
+        unchanged = f", {len(report.unchanged)} unchanged" if report.unchanged else ""
         output.info(
-            f"Ingested {len(report.ok)} of {len(report.files)} file(s): {summary['turns']} turns. "
-            f"Knowledge base {store.location}: {counts['episodes']} episodes, {counts['turns']} turns, "
-            f"{counts['speakers']} speakers."
+            f"Ingested {len(report.ingested)} of {len(report.files)} file(s){unchanged}: "
+            f"{summary['turns']} turns. Knowledge base {store.location}: {counts['episodes']} "
+            f"episodes, {counts['turns']} turns, {counts['speakers']} speakers."
         )
     elif fmt == "json":
         output.write_json(summary)
@@ -351,6 +361,32 @@ def _print_explanation(rows: list[dict[str, Any]]) -> None:
         line.append_text(output.text(f"{who[:18]:<18} ", "green"))
         line.append_text(output.text(row["text"]))
         con.print(line, soft_wrap=True)
+
+
+@app.command()
+def remove(
+    episodes: Annotated[
+        list[str] | None, typer.Argument(help="Episode ids (or unique prefixes) to delete.")
+    ] = None,
+    missing: Annotated[
+        bool, typer.Option("--missing", help="Also delete episodes whose source file is gone.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete episodes from the knowledge base, all of them or none.
+
+    Example: podkb remove latent-space && podkb remove --missing
+    """
+    from .episodes import remove_episodes
+
+    if not episodes and not missing:
+        raise UsageError("name the episodes to remove, or give --missing")
+    removed = remove_episodes(_store(db), episodes or [], missing=missing)
+    for episode_id in removed:
+        output.write_line(episode_id)
+    output.message(f"Removed {len(removed)} episode(s).")
+    if not removed:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
 # --- episodes and show ------------------------------------------------------------------------
@@ -541,7 +577,7 @@ def export(
     query = " ".join(words) if words else None
     report = run_export(_store(db), fmt, request, query=query, out_dir=out)
     for path in report.files:
-        output.write(f"{path}\n")
+        output.write_line(str(path))
     if out is not None:
         output.info(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
     if report.turns == 0:
@@ -644,10 +680,9 @@ def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term
             con.print(_context_line(ctx))
         con.print(_citation_line(n, hit))
         if full_text:
-            from .search import match_spans
+            from .search import quote_text
 
-            body = " ".join(hit["text"].split())
-            spans: list[Any] = match_spans(body, terms)
+            body, spans = quote_text(hit["text"], terms)
         else:
             body, spans = hit["quote"], hit["quote_matches"]
         line = output.text(body)
@@ -1021,7 +1056,7 @@ def batch(
             output.write_jsonl(run.rows(i))
     else:
         for path in write_batch(run, out):
-            output.write(f"{path}\n")
+            output.write_line(str(path))
         output.info(f"Wrote {len(run.entries)} file(s), {run.hits} hits, to {out}")
     if run.hits == 0:
         raise typer.Exit(ExitStatus.NO_RESULTS)

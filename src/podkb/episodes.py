@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+
 from .errors import UsageError
 from .store import KnowledgeStore
 
@@ -26,3 +29,22 @@ def resolve_episode(store: KnowledgeStore, query: str) -> str:
         else "; run `podkb episodes` to list them"
     )
     raise UsageError(f"no episode {query!r}{hint}")
+
+
+def remove_episodes(
+    store: KnowledgeStore, queries: Iterable[str], *, missing: bool = False
+) -> list[str]:
+    """Delete the named episodes (ids or unique prefixes) and, with `missing`, those whose source
+    file no longer exists, in one transaction: an unknown name removes nothing. Returns the ids
+    removed, sorted."""
+    with store.transaction():
+        chosen = {resolve_episode(store, q) for q in queries}
+        if missing:
+            chosen.update(
+                episode_id
+                for episode_id, source_path in store.source_paths()
+                if source_path is not None and not os.path.lexists(source_path)
+            )
+        removed = sorted(e for e in chosen if store.delete_episode(e))
+        store.after_writes()
+    return removed

@@ -112,6 +112,12 @@ def write(text: str) -> None:
     sys.stdout.write(text)
 
 
+def write_line(text: str) -> None:
+    """One line of a result (an id, a path) on stdout, its control characters (a newline too)
+    shown as visible escapes: a file name may hold anything but / and NUL."""
+    write(terminal_safe(text).replace("\n", "\\n") + "\n")
+
+
 def write_json(obj: Any) -> None:
     """Indented for people; one line in a pipe, so that `| head -1` is still a whole document."""
     write(json_text(obj, indent=2 if stdout_is_terminal() else None) + "\n")

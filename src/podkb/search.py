@@ -11,12 +11,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import UsageError
+from .limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .query import Query, Term, parse_query
 from .request import SearchRequest, TurnFilter
 from .store import KnowledgeStore, TurnQuery
 from .text import fold, is_cjk, stem
 
 SNIPPET_CHARS = 160
+# `podkb quotes` prints whole turns up to this length, and a window around the match beyond it.
+QUOTE_CHARS = 4_000
 # FTS5 scores every match before it takes the best: a word in most turns costs a scan of them all
 # (650 ms at a million turns). A query made only of words this common is answered unranked,
 # in episode order, which FTS5 streams; a rarer word beside them keeps ranking cheap.
@@ -125,7 +128,17 @@ def _episodes_by_show_and_date(store: KnowledgeStore, flt: TurnFilter) -> tuple[
 
 def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     """Ranked turns for a query and filters. Raises UsageError for unknown names or no criteria."""
+    if request.query and len(request.query) > MAX_QUERY_CHARS:
+        raise UsageError(
+            f"the query is {len(request.query):,} characters long; podkb's limit is "
+            f"{MAX_QUERY_CHARS:,}: search for its rarest words"
+        )
     query = parse_query(request.query or "")
+    if len(query.terms()) > MAX_QUERY_TERMS:
+        raise UsageError(
+            f"the query has {len(query.terms()):,} terms; podkb's limit is {MAX_QUERY_TERMS}: "
+            "search for its rarest words"
+        )
     result = SearchResult(request=request)
     resolved = resolve_filter(store, request)
     result.speaker, result.topic = resolved.speaker, resolved.topic
@@ -296,13 +309,61 @@ def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     return merged
 
 
+# A turn longer than this (a whole episode in one turn, say) is not folded character by
+# character: its first match is found chunk by chunk, and only a window around it is worked on,
+# so a snippet or quote costs about the same for 15 MB as for 15 KB.
+_LONG_TURN_CHARS = 20_000
+_SCAN_CHUNK_CHARS = 65_536
+_SCAN_OVERLAP_CHARS = 1_000  # longer than any one match: a match across two chunks is found
+
+
+def _prefilter_keys(term: Term) -> list[str]:
+    """Folded strings one of which any match of the term contains: its first word, and for a
+    stemmed word its stem less the last letter (another form of the word, "happy" for
+    "happiness", shares that much, not the whole query word)."""
+    keys = list(term.words[:1])
+    if term.stemmed:
+        keys.append(term.stemmed[:-1] or term.stemmed)
+    return keys
+
+
+def _match_window(text: str, terms: list[Term], width: int) -> tuple[int, int]:
+    """Source offsets of a window of about 4 x width around the first match in a long text."""
+    for start in range(0, len(text), _SCAN_CHUNK_CHARS):
+        chunk = text[start : start + _SCAN_CHUNK_CHARS + _SCAN_OVERLAP_CHARS]
+        folded = fold(chunk)  # one C-speed pass: most chunks hold none of the query's words
+        if not any(key in folded for t in terms for key in _prefilter_keys(t)):
+            continue
+        found = match_spans(chunk, terms)
+        if found:
+            at = start + found[0][0]
+            return max(0, at - 2 * width), min(len(text), at + 2 * width)
+    return 0, min(len(text), 4 * width)
+
+
+def quote_text(
+    text: str, terms: list[Term], width: int = QUOTE_CHARS
+) -> tuple[str, list[list[int]]]:
+    """A whole turn with its match spans, or, for a turn longer than `width`, a window of it
+    around the first match (marked with "…")."""
+    flat = " ".join(text.split()) if len(text) <= _LONG_TURN_CHARS else text
+    if len(flat) <= width:
+        return flat, [list(s) for s in match_spans(flat, terms)]
+    return make_snippet(text, terms, width)
+
+
 def make_snippet(
     text: str, terms: list[Term], width: int = SNIPPET_CHARS
 ) -> tuple[str, list[list[int]]]:
     """A window of the turn around its first match, and the match spans inside the window."""
+    cut_before = cut_after = False
+    if len(text) > _LONG_TURN_CHARS:
+        lo, hi = _match_window(text, terms, width) if terms else (0, 4 * width)
+        cut_before, cut_after = lo > 0, hi < len(text)
+        text = text[lo:hi]
     flat = " ".join(text.split())
     spans = match_spans(flat, terms)
-    if len(flat) <= width:
+    if len(flat) <= width and not (cut_before or cut_after):
         return flat, [list(s) for s in spans]
     if spans:
         first = spans[0][0]
@@ -317,8 +378,8 @@ def make_snippet(
     if end < len(flat):
         space = flat.rfind(" ", end - 20, end)
         end = space if space > start else end
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(flat) else ""
+    prefix = "…" if start > 0 or cut_before else ""
+    suffix = "…" if end < len(flat) or cut_after else ""
     shift = len(prefix) - start
     inside = [[s + shift, e + shift] for s, e in spans if s >= start and e <= end]
     return f"{prefix}{flat[start:end]}{suffix}", inside

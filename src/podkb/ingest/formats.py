@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..limits import json_loads
 from .raw import RawTranscript
 
 
@@ -147,7 +148,7 @@ def paragraphs_reader(text: str, ctx: ReadContext) -> RawTranscript:
 
 def _read_json(text: str, ctx: ReadContext) -> RawTranscript:
     try:
-        data = json.loads(text)
+        data = json_loads(text, path=ctx.path)
     except json.JSONDecodeError as exc:
         raise InputError(f"line {exc.lineno}: invalid JSON: {exc.msg}", path=ctx.path) from None
     for reader in _json_readers():

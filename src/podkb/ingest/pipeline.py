@@ -1,15 +1,18 @@
-"""The ingest stage: files in, typed episodes and turns out, written in one transaction."""
+"""The ingest stage: files in, typed episodes and turns out, each file written whole or not at all."""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from .. import __version__
 from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
 from ..errors import InputError, PodkbError, StoreError, UsageError
 from ..models import Episode, Turn
@@ -17,6 +20,7 @@ from ..store import KnowledgeStore
 from .accounting import Accounting, account
 from .decode import decode_bytes
 from .formats import read_transcript
+from .raw import RawChapter
 from .resolve import build_records
 from .sidecar import (
     EpisodeInfo,
@@ -24,6 +28,7 @@ from .sidecar import (
     merge_entry,
     read_chapters_sidecar,
     read_sidecar,
+    sidecar_names,
 )
 
 # Files a folder walk picks up; a file named on the command line is read whatever its name.
@@ -58,11 +63,20 @@ class FileResult:
     words_kept: int | None = None
     words_source: int | None = None
     warning: str | None = None  # kept with --lenient although it loses text: why
+    unchanged: bool = False  # skipped: the same bytes and metadata as at its last ingest
+
+    @property
+    def status(self) -> str:
+        """ingested, unchanged or failed."""
+        if self.error is not None:
+            return "failed"
+        return "unchanged" if self.unchanged else "ingested"
 
     def record(self) -> dict[str, object]:
         """The file's line of the ingest report (JSON)."""
         return {
             "path": self.path,
+            "status": self.status,
             "episode_id": self.episode_id,
             "turns": self.turns,
             "lines": self.lines,
@@ -82,6 +96,14 @@ class IngestReport:
         return [f for f in self.files if f.error is None]
 
     @property
+    def ingested(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "ingested"]
+
+    @property
+    def unchanged(self) -> list[FileResult]:
+        return [f for f in self.files if f.unchanged]
+
+    @property
     def failed(self) -> list[FileResult]:
         return [f for f in self.files if f.error is not None]
 
@@ -92,59 +114,96 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     A path that does not exist, or a folder that cannot be listed, stays in the list so that
     reading it reports why; the other files are read all the same.
     """
-    found: list[Path] = []
+    return [path for path, _ in discover_sources(paths)]
+
+
+def discover_sources(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """discover(), each file with its real path (the key its episode is stored under)."""
+    found: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found.extend(_walk(path))
         else:
-            found.append(path)
+            found.append((path, os.path.realpath(path)))  # Path.resolve() raises on a link loop
     seen: set[str] = set()
     unique = []
-    for p in found:
-        key = os.path.realpath(p)  # Path.resolve() raises on a symlink loop
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
+    for path, real in found:
+        if real not in seen:
+            seen.add(real)
+            unique.append((path, real))
     return unique
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> Iterator[tuple[Path, str]]:
+    """Transcript files under root with their real paths, top-down, sorted, hidden entries
+    skipped, symlinks followed once. An explicit stack, not recursion (os.walk recurses before
+    Python 3.12): a thousand nested folders are walked like ten."""
     visited: set[tuple[int, int]] = set()
-    unlistable: list[str] = []
-    walk = os.walk(root, followlinks=True, onerror=lambda e: unlistable.append(e.filename))
-    for dirpath, dirnames, filenames in walk:
-        yield from (Path(d) for d in unlistable)  # reading a folder reports why it cannot be listed
-        unlistable.clear()
-        st = os.stat(dirpath)
-        if (st.st_dev, st.st_ino) in visited:
-            dirnames[:] = []  # a symlink loop: this folder was walked already
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = os.stat(folder)
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            yield folder, os.path.realpath(folder)  # reading it reports why it cannot be listed
             continue
+        if (st.st_dev, st.st_ino) in visited:
+            continue  # a symlink loop: this folder was walked already
         visited.add((st.st_dev, st.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if (
-                not name.startswith(".")
-                and path.suffix.lower() in TRANSCRIPT_SUFFIXES
-                and not is_chapters_sidecar(path)
-            ):
-                yield path
-    yield from (Path(d) for d in unlistable)
+        real_folder = os.path.realpath(folder)  # once a folder, not once a file
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if _is_folder(entry):
+                subfolders.append(path)
+            elif path.suffix.lower() in TRANSCRIPT_SUFFIXES and not is_chapters_sidecar(path):
+                real = (
+                    os.path.realpath(path)
+                    if entry.is_symlink()
+                    else os.path.join(real_folder, entry.name)
+                )
+                yield path, real
+        stack.extend(reversed(subfolders))  # popped in name order
 
 
-def read_file_bytes(path: Path) -> bytes:
-    """A transcript file's bytes: a regular file, no larger than MAX_FILE_BYTES, read once."""
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks, as the walk always has
+    except OSError:
+        return False
+
+
+def stat_transcript(path: Path) -> os.stat_result:
+    """The file's status, if it is a regular file podkb may read (else InputError, with why)."""
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
             os.listdir(path)  # only a folder the walk could not list gets here: say why
             raise InputError("is a folder", path=str(path))
-        if not stat.S_ISREG(st.st_mode):
-            # A named pipe or a device would block or never end.
-            raise InputError("not a regular file", path=str(path))
-        if st.st_size > MAX_FILE_BYTES:
-            raise InputError(_too_large(st.st_size), path=str(path))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    if not stat.S_ISREG(st.st_mode):
+        # A named pipe or a device would block or never end.
+        raise InputError("not a regular file", path=str(path))
+    if st.st_size > MAX_FILE_BYTES:
+        raise InputError(_too_large(st.st_size), path=str(path))
+    return st
+
+
+def stat_key(st: os.stat_result) -> str:
+    """Size, modification time and inode: while these stay the same, so do the bytes (git and
+    rsync judge files the same way); when any changes, the content hash decides."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """A transcript file's bytes: a regular file, no larger than MAX_FILE_BYTES, read once."""
+    stat_transcript(path)
+    try:
         with path.open("rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as exc:
@@ -226,10 +285,97 @@ def read_parsed(
     lost) unless `lenient` (kept, `loss` says why) or `explain` (to show where it happens).
     """
     metadata = metadata or load_metadata()
-    decoded = decode_bytes(data, path=str(path), encoding=encoding)
+    inputs = episode_inputs(path, metadata, overrides)
+    return _records(
+        data,
+        path=path,
+        metadata=metadata,
+        encoding=encoding,
+        inputs=inputs,
+        lenient=lenient,
+        explain=explain,
+    )
+
+
+@dataclass(frozen=True)
+class EpisodeInputs:
+    """What decides a file's episode besides its bytes: the metadata merged from the catalog,
+    a sidecar and the command line, and a chapters sidecar."""
+
+    entry: CatalogEntry | None
+    chapters: list[RawChapter] | None
+
+    def digest(self, metadata: Metadata, encoding: str | None) -> str:
+        """Equal digests (and equal file bytes) give the same episode: ingest may skip the file."""
+        if self.entry is None and self.chapters is None:  # most files: computed once an ingest
+            return _inputs_digest(None, None, encoding, metadata.register_digest())
+        entry = self.entry.model_dump() if self.entry else None
+        chapters = [asdict(c) for c in self.chapters] if self.chapters is not None else None
+        return _inputs_digest(
+            json.dumps(entry, sort_keys=True, ensure_ascii=False),
+            json.dumps(chapters, ensure_ascii=False),
+            encoding,
+            metadata.register_digest(),
+        )
+
+
+@lru_cache(maxsize=64)
+def _inputs_digest(
+    entry: str | None, chapters: str | None, encoding: str | None, register: str
+) -> str:
+    payload = [__version__, entry, chapters, encoding, register]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def episode_inputs(
+    path: Path,
+    metadata: Metadata,
+    overrides: EpisodeInfo | None = None,
+    siblings: frozenset[str] | None = None,
+) -> EpisodeInputs:
+    """The file's metadata and chapters. `siblings`, the names in its folder when known, spares
+    looking for sidecars one by one (three stats a file: half of an unchanged re-ingest)."""
+    if siblings is not None and not any(n in siblings for n in sidecar_names(path)):
+        return EpisodeInputs(
+            entry=merge_entry(metadata.entry_for(path.name), path.name, None, overrides),
+            chapters=None,
+        )
     entry = merge_entry(metadata.entry_for(path.name), path.name, read_sidecar(path), overrides)
+    return EpisodeInputs(entry=entry, chapters=read_chapters_sidecar(path))
+
+
+class _FolderNames:
+    """The names in each folder, listed once an ingest (the last folder kept: files come in
+    folder order)."""
+
+    def __init__(self) -> None:
+        self._folder: str | None = None
+        self._names: frozenset[str] | None = None
+
+    def __call__(self, path: Path) -> frozenset[str] | None:
+        folder = os.path.dirname(path) or "."
+        if folder != self._folder:
+            self._folder = folder
+            try:
+                self._names = frozenset(os.listdir(folder))
+            except OSError:
+                self._names = None  # look for each sidecar, and let that say what is wrong
+        return self._names
+
+
+def _records(
+    data: bytes,
+    *,
+    path: Path,
+    metadata: Metadata,
+    encoding: str | None,
+    inputs: EpisodeInputs,
+    lenient: bool = False,
+    explain: bool = False,
+) -> ParsedFile:
+    decoded = decode_bytes(data, path=str(path), encoding=encoding)
+    entry, chapters = inputs.entry, inputs.chapters
     known = _known_names(metadata, entry)
-    chapters = read_chapters_sidecar(path)
     starts = tuple(c.start for c in chapters or [] if c.start is not None)
     raw = read_transcript(decoded.text, known_names=known, path=str(path), chapter_starts=starts)
     accounting = account(raw, decoded.text)
@@ -261,12 +407,9 @@ def read_parsed(
 
 
 def _known_names(metadata: Metadata, entry: CatalogEntry | None) -> frozenset[str]:
-    names: set[str] = set()
-    for sp in metadata.speakers:
-        names.update(name_key(a) for a in (sp.name, *sp.aliases))
-    if entry:
-        names.update(name_key(n) for n in (*entry.hosts, *entry.guests))
-    return frozenset(names)
+    if not entry:
+        return metadata.register_names()
+    return metadata.register_names() | {name_key(n) for n in (*entry.hosts, *entry.guests)}
 
 
 def ingest_paths(
@@ -278,12 +421,16 @@ def ingest_paths(
     on_file: Callable[[FileResult], None] | None = None,
     overrides: EpisodeInfo | None = None,
     lenient: bool = False,
+    force: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders into the store in one transaction.
+    """Ingest files and folders into the store, each file whole or not at all.
 
-    Files that cannot be read are reported and skipped; the rest land together, or, if the
-    process dies or the store cannot be written, none do. `overrides` is episode metadata for
-    every file (a title, date or id names one episode, so then only one file may be given).
+    A file whose bytes and metadata are as they were at its last ingest is skipped (reported
+    `unchanged`) unless `force`; a changed file replaces its episode. Files that cannot be read
+    are reported and skipped. Files are written BATCH_FILES to a transaction, each in its own
+    savepoint: a killed ingest keeps the batches it committed, and never part of a file.
+    `overrides` is episode metadata for every file (a title, date or id names one episode, so
+    then only one file may be given).
     A file that would lose text is refused, unless `lenient` (then its result has a warning).
     """
     if encoding:
@@ -292,62 +439,109 @@ def ingest_paths(
         except LookupError:
             examples = "e.g. utf-8, utf-16-le, gb18030, big5"
             raise UsageError(f"unknown encoding {encoding!r} ({examples})") from None
-    from ..naming import apply_names  # naming reads ingest's roles: imported here, not above
-
     metadata = metadata or load_metadata()
-    files = discover(paths)
+    files = discover_sources(paths)
     if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
         raise UsageError(
             f"a title, date or episode id describes one episode, but {len(files)} files were given"
         )
     report = IngestReport()
-    with store.transaction():
-        for path in files:
-            result = FileResult(path=str(path))
-            try:
-                parsed = read_parsed(
-                    read_file_bytes(path),
-                    path=path,
-                    metadata=metadata,
-                    encoding=encoding,
-                    overrides=overrides,
+    written = False
+    siblings = _FolderNames()
+    for first in range(0, max(len(files), 1), BATCH_FILES):
+        with store.transaction():
+            for path, real in files[first : first + BATCH_FILES]:
+                result = _ingest_one(
+                    path,
+                    real,
+                    store,
+                    metadata,
+                    encoding,
+                    overrides,
+                    siblings(path),
+                    force=force,
                     lenient=lenient,
                 )
-                # Names a user gave this file's labels (`podkb speakers name`) outlive re-ingest.
-                remembered = store.speaker_names_for(os.path.realpath(path))
-                episode = apply_names(parsed.episode, parsed.turns, remembered)
-                episode = _unique_id(store, episode, parsed.turns)
-                with store.savepoint():  # an episode lands whole or not at all
-                    result.turns = store.put_episode(
-                        episode,
-                        parsed.turns,
-                        source_path=os.path.realpath(path),
-                        source_sha256=parsed.sha256,
-                        fmt=parsed.format,
-                    )
-                result.episode_id = episode.episode_id
-                result.lines = parsed.accounting.counts()
-                result.words_kept = parsed.accounting.words_kept
-                result.words_source = parsed.accounting.words_source
-                if parsed.loss:
-                    result.warning = f"{path}: {parsed.loss} (kept: --lenient)"
-            except StoreError:
-                raise  # the store cannot be written: the whole ingest stops and rolls back
-            except PodkbError as exc:
-                result.error = str(exc)
-            except Exception as exc:
-                # A reader bug must not lose the other files: it becomes this file's error.
-                if os.environ.get("PODKB_DEBUG") == "1":
-                    raise
-                result.error = (
-                    f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); "
-                    "please report it"
-                )
-            report.files.append(result)
-            if on_file:
-                on_file(result)
-        store.refresh_summaries()
+                written = written or result.status == "ingested"
+                report.files.append(result)
+                if on_file:
+                    on_file(result)
+            if first + BATCH_FILES >= len(files) and written:
+                store.after_writes()  # a scan of the vocabulary: only if turns changed
     return report
+
+
+# Files per transaction: large enough that a commit's sync is a small share of the time, small
+# enough that an interrupted ingest of a big folder keeps most of its work.
+BATCH_FILES = 500
+
+
+def _ingest_one(
+    path: Path,
+    source_path: str,
+    store: KnowledgeStore,
+    metadata: Metadata,
+    encoding: str | None,
+    overrides: EpisodeInfo | None,
+    siblings: frozenset[str] | None,
+    *,
+    force: bool,
+    lenient: bool = False,
+) -> FileResult:
+    from ..naming import apply_names  # naming reads ingest's roles: imported here, not above
+
+    result = FileResult(path=str(path))
+    try:
+        file_stat = stat_key(stat_transcript(path))
+        inputs = episode_inputs(path, metadata, overrides, siblings)
+        inputs_digest = inputs.digest(metadata, encoding)
+        previous = store.episodes_from(source_path)
+        same_inputs = not force and len(previous) == 1 and previous[0][2] == inputs_digest
+        if same_inputs and previous[0][3] == file_stat:
+            result.episode_id, result.unchanged = previous[0][0], True
+            return result  # not even read
+        data = read_file_bytes(path)
+        digest = hashlib.sha256(data).hexdigest()
+        if same_inputs and previous[0][1] == digest:  # touched or copied, not changed
+            store.record_source_stat(previous[0][0], file_stat)
+            result.episode_id, result.unchanged = previous[0][0], True
+            return result
+        parsed = _records(
+            data, path=path, metadata=metadata, encoding=encoding, inputs=inputs, lenient=lenient
+        )
+        # Names a user gave this file's labels (`podkb speakers name`) outlive re-ingest.
+        remembered = store.speaker_names_for(source_path)
+        episode = apply_names(parsed.episode, parsed.turns, remembered)
+        episode = _unique_id(store, episode, parsed.turns)
+        with store.savepoint():  # an episode lands whole or not at all
+            result.turns = store.put_episode(
+                episode,
+                parsed.turns,
+                source_path=source_path,
+                source_sha256=digest,
+                inputs_sha256=inputs_digest,
+                source_stat=file_stat,
+                fmt=parsed.format,
+            )
+        result.episode_id = episode.episode_id
+        result.lines = parsed.accounting.counts()
+        result.words_kept = parsed.accounting.words_kept
+        result.words_source = parsed.accounting.words_source
+        if parsed.loss:
+            result.warning = f"{path}: {parsed.loss} (kept: --lenient)"
+    except StoreError:
+        raise  # the store cannot be written: the ingest stops and rolls back its batch
+    except PodkbError as exc:
+        result.error = str(exc)
+    except Exception as exc:
+        # A reader bug must not lose the other files: it becomes this file's error.
+        if os.environ.get("PODKB_DEBUG") == "1":
+            raise
+        result.error = (
+            f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); "
+            "please report it"
+        )
+    return result
 
 
 def _unique_id(store: KnowledgeStore, episode: Episode, turns: list[Turn]) -> Episode:

@@ -15,6 +15,7 @@ from pydantic import field_validator
 
 from ..catalog import CatalogEntry, EpisodeFields, load_yaml_model
 from ..errors import InputError
+from ..limits import json_loads
 from .raw import RawChapter
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")
@@ -48,6 +49,12 @@ def sidecar_path(transcript: Path) -> Path | None:
     return None
 
 
+def sidecar_names(transcript: Path) -> tuple[str, ...]:
+    """The file names a sidecar of this transcript may have (YAML metadata, chapters)."""
+    stem = transcript.name.rsplit(".", 1)[0] if "." in transcript.name else transcript.name
+    return (*(stem + suffix for suffix in SIDECAR_SUFFIXES), stem + CHAPTERS_SUFFIX)
+
+
 def read_sidecar(transcript: Path) -> EpisodeInfo | None:
     """The YAML sidecar's metadata; errors read `episode.yaml: line 3: date: ...`."""
     path = sidecar_path(transcript)
@@ -79,7 +86,7 @@ def read_chapters_sidecar(transcript: Path) -> list[RawChapter] | None:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     text = decode_bytes(data, path=str(path)).text
     try:
-        parsed = json.loads(text)
+        parsed = json_loads(text, path=str(path))
     except json.JSONDecodeError as exc:
         raise InputError(f"line {exc.lineno}: invalid JSON: {exc.msg}", path=str(path)) from None
     return read_chapters(parsed, path=str(path))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ..errors import InputError
+from ..limits import json_loads
 from ..models import Turn
 from .accounting import mark_json_lines, words_of_texts
 from .raw import RawChapter, RawTranscript, RawTurn
@@ -35,7 +36,7 @@ def looks_like_turn_lines(text: str) -> bool:
         return False
     try:
         return is_turn_record(json.loads(first))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 
@@ -45,7 +46,7 @@ def read_turn_lines(text: str, *, path: str = "") -> RawTranscript:
         if not line.strip():
             continue
         try:
-            records.append((n, n, json.loads(line)))
+            records.append((n, n, json_loads(line, path=path, where=f"line {n}: ")))
         except json.JSONDecodeError as exc:
             raise InputError(f"line {n}: invalid JSON: {exc.msg}", path=path) from None
     return _accounted(records_to_transcript(records, "turns-jsonl", path), text)
@@ -142,7 +143,7 @@ def looks_like_turn_jsonl(text: str) -> bool:
         return False
     try:
         json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return True
     return False
 

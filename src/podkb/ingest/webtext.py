@@ -283,17 +283,24 @@ def _chapter_line(text: str) -> RawChapter | None:
     return RawChapter(title=m.group("title").strip(), start=parse_time(m.group("ts")))
 
 
+# The page title is among the first title-like lines of a page; only these are candidates, so
+# that a page of thousands of short lines costs a pass per candidate, not one per line.
+_MAX_TITLE_CANDIDATES = 50
+
+
 def _pick_title(titles: list[str]) -> str | None:
     """The page title: the title-like line that other lines repeat (page headers restate it)."""
     if not titles:
         return None
+    folded = [fold(t) for t in titles]
 
-    def support(t: str) -> int:
-        key = fold(t)
-        return sum(1 for other in titles if other is not t and key in fold(other))
+    def support(i: int) -> int:
+        key = folded[i]
+        return sum(1 for j, other in enumerate(folded) if j != i and key in other)
 
-    best = max(titles, key=lambda t: (support(t), -titles.index(t)))
-    return (best if support(best) else titles[0]).lstrip("#").strip()
+    candidates = range(min(len(titles), _MAX_TITLE_CANDIDATES))
+    best = max(candidates, key=lambda i: (support(i), -i))
+    return (titles[best] if support(best) else titles[0]).lstrip("#").strip()
 
 
 # --- body ------------------------------------------------------------------------------------

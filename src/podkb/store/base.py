@@ -172,13 +172,33 @@ class KnowledgeStore(Protocol):
         *,
         source_path: str | None = None,
         source_sha256: str | None = None,
+        inputs_sha256: str | None = None,
+        source_stat: str | None = None,
         fmt: str | None = None,
     ) -> int:
         """Replace the episode (same id, or same source path) with these turns; returns the
-        number of turns written."""
+        number of turns written. `inputs_sha256` hashes the metadata it was read with."""
         ...
 
-    def delete_episode(self, episode_id: str) -> None: ...
+    def delete_episode(self, episode_id: str) -> bool:
+        """Delete the episode and its turns; True if it was there. Speaker and turn counts stay
+        exact without a recount."""
+        ...
+
+    def episodes_from(
+        self, source_path: str
+    ) -> list[tuple[str, str | None, str | None, str | None]]:
+        """(episode id, content hash, inputs hash, file status) of the episodes read from this
+        file: ingest asks this for every file, so it must be an indexed lookup."""
+        ...
+
+    def record_source_stat(self, episode_id: str, source_stat: str) -> None:
+        """The file's status (size, mtime, inode) now that its unchanged bytes were hashed."""
+        ...
+
+    def source_paths(self) -> list[tuple[str, str | None]]:
+        """(episode id, source file path) of every episode, in id order."""
+        ...
 
     def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
         """The stored episode's source path, content hash and format (put_episode's keywords)."""
@@ -195,6 +215,11 @@ class KnowledgeStore(Protocol):
 
     def refresh_summaries(self) -> None:
         """Recount what lookups read instead of scanning turns (after a batch of writes)."""
+        ...
+
+    def after_writes(self) -> None:
+        """Bring what lookups read up to date after puts and deletes (once per ingest or
+        removal): cheap where the backend keeps its summaries exact as it goes."""
         ...
 
     def rebuild_index(self) -> int:

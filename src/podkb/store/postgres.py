@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # FTS5's BM25 constants and podkb's column weights (body, uni, chapter; filters never score).
 K1 = 1.2
 B = 0.75
@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS episodes (
     source text NOT NULL, source_path text, source_sha256 text, format text,
     turns integer NOT NULL, chapters text NOT NULL,
     ingested_at text NOT NULL,
-    tokens bigint NOT NULL DEFAULT 0
+    tokens bigint NOT NULL DEFAULT 0,
+    inputs_sha256 text, source_stat text
 );
 CREATE INDEX IF NOT EXISTS episodes_source_path ON episodes (source_path);
 CREATE TABLE IF NOT EXISTS turns (
@@ -384,7 +385,11 @@ class PostgresStore:
     def _migrate(self, version: int) -> None:
         """Bring an older schema up to SCHEMA_VERSION in one transaction, step by step."""
         # version -> the step to version + 1
-        steps: dict[int, Callable[[], None]] = {1: self._migrate_1_to_2, 2: self._migrate_2_to_3}
+        steps: dict[int, Callable[[], None]] = {
+            1: self._migrate_1_to_2,
+            2: self._migrate_2_to_3,
+            3: self._migrate_3_to_4,
+        }
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
             version = self._schema_version() or version
@@ -416,6 +421,13 @@ class PostgresStore:
         self.conn.execute("ALTER TABLE turns ADD COLUMN IF NOT EXISTS times text")
         self.conn.execute("CREATE INDEX IF NOT EXISTS turns_stems ON turns USING gin (stems)")
         self.rebuild_index()
+
+    def _migrate_3_to_4(self) -> None:
+        # What incremental ingest compares; NULL: each file is read once more, then recorded.
+        self.conn.execute(
+            "ALTER TABLE episodes ADD COLUMN IF NOT EXISTS inputs_sha256 text,"
+            " ADD COLUMN IF NOT EXISTS source_stat text"
+        )
 
     def _schema_version(self) -> int | None:
         row = self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
@@ -470,14 +482,47 @@ class PostgresStore:
         self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_ITEM, key))
 
     @_translated
-    def delete_episode(self, episode_id: str) -> None:
+    def episodes_from(
+        self, source_path: str
+    ) -> list[tuple[str, str | None, str | None, str | None]]:
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT episode_id, source_sha256, inputs_sha256, source_stat FROM episodes"
+                " WHERE source_path=%s",
+                (source_path,),
+            ).fetchall()
+        ]
+
+    @_translated
+    def source_paths(self) -> list[tuple[str, str | None]]:
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT episode_id, source_path FROM episodes ORDER BY episode_id"
+            ).fetchall()
+        ]
+
+    @_translated
+    def record_source_stat(self, episode_id: str, source_stat: str) -> None:
+        self.conn.execute(
+            "UPDATE episodes SET source_stat=%s WHERE episode_id=%s", (source_stat, episode_id)
+        )
+
+    def after_writes(self) -> None:
+        """Document frequencies and speaker labels are folded in once, after the writes."""
+        self.refresh_summaries()
+
+    @_translated
+    def delete_episode(self, episode_id: str) -> bool:
         # The episode's words leave the document frequencies as a delta: no shared row is touched.
         self.conn.execute(
             "INSERT INTO term_deltas(term, docs) SELECT u.lexeme, -count(*) FROM turns t,"
             " unnest(t.body) u WHERE t.episode_id = %s GROUP BY u.lexeme",
             (episode_id,),
         )
-        self.conn.execute("DELETE FROM episodes WHERE episode_id=%s", (episode_id,))
+        deleted = self.conn.execute("DELETE FROM episodes WHERE episode_id=%s", (episode_id,))
+        return bool(deleted.rowcount)
 
     @_translated
     def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
@@ -512,6 +557,8 @@ class PostgresStore:
         *,
         source_path: str | None = None,
         source_sha256: str | None = None,
+        inputs_sha256: str | None = None,
+        source_stat: str | None = None,
         fmt: str | None = None,
     ) -> int:
         """Replace the episode (same id, or same source path) with these turns."""
@@ -528,8 +575,9 @@ class PostgresStore:
                 self.delete_episode(old_id)
         self.conn.execute(
             "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description,"
-            " source, source_path, source_sha256, format, turns, chapters, ingested_at)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            " source, source_path, source_sha256, format, turns, chapters, ingested_at,"
+            " inputs_sha256, source_stat)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
             (
                 episode.episode_id,
                 episode.show,
@@ -546,6 +594,8 @@ class PostgresStore:
                 0,
                 json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
                 datetime.now(UTC).isoformat(timespec="seconds"),
+                inputs_sha256,
+                source_stat,
             ),
         )
         chapters: dict[str, list[str]] = {}

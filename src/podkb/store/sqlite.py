@@ -13,6 +13,7 @@ import functools
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
 BUSY_TIMEOUT_S = 10.0
 
@@ -47,8 +48,11 @@ CREATE TABLE IF NOT EXISTS episodes (
     description TEXT,
     source TEXT NOT NULL, source_path TEXT, source_sha256 TEXT, format TEXT,
     turns INTEGER NOT NULL, chapters TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    inputs_sha256 TEXT, source_stat TEXT
 );
+-- Ingest looks up every file by its path (replace, skip when unchanged): an index, not a scan.
+CREATE INDEX IF NOT EXISTS episodes_source_path ON episodes(source_path);
 CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY,
     episode_id TEXT NOT NULL REFERENCES episodes(episode_id) ON DELETE CASCADE,
@@ -149,20 +153,36 @@ class SQLiteStore:
             except OSError as exc:
                 reason = f"cannot create its folder: {exc.strerror or exc}"
                 raise StoreError(reason, path=str(self.path)) from None
+        if create and self.path.exists() and not is_writable(self.path):
+            raise StoreError(
+                "the store is read-only here: podkb can search it but not write it; ingest "
+                "into a writable store (--db)",
+                path=str(self.path),
+            )
+        # A reader of a store it may not write (a read-only mount or folder, a file of another
+        # user) opens it read-only: it can search, but never migrate, index or write.
+        self.read_only = not create and not is_writable(self.path)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=busy_timeout(), isolation_level=None)
+            if self.read_only:
+                self.conn = connect_read_only(self.path)
+            else:
+                self.conn = sqlite3.connect(self.path, timeout=busy_timeout(), isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store: {exc}", path=str(self.path)) from None
+            raise StoreError(
+                f"cannot open the store: {exc}; check the path and its permissions",
+                path=str(self.path),
+            ) from None
         self.conn.row_factory = sqlite3.Row
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             # The schema is checked first: a file that is not a podkb store, or is one of a
             # newer version, is refused before anything (even its journal mode) is changed.
             self._init_schema()
-            # WAL: readers never wait for a writer, and a commit syncs one file. With
-            # synchronous=NORMAL a crash can lose the last commit but never tears one.
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
+            if not self.read_only:
+                # WAL: readers never wait for a writer, and a commit syncs one file. With
+                # synchronous=NORMAL a crash can lose the last commit but never tears one.
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise store_error(exc, self.path) from None
@@ -178,6 +198,9 @@ class SQLiteStore:
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('turn_count', '0')"
+                )
         elif version > SCHEMA_VERSION:
             raise StoreError(
                 f"written by a newer podkb (schema {version}, this one reads {SCHEMA_VERSION}); "
@@ -185,11 +208,24 @@ class SQLiteStore:
                 path=str(self.path),
             )
         elif version < SCHEMA_VERSION:
+            if self.read_only and version >= _OLDEST_READABLE:
+                return  # reads need nothing a later schema added; the next writer migrates it
+            if self.read_only:
+                raise StoreError(
+                    f"a read-only store of schema {version}, which this podkb must migrate to "
+                    f"{SCHEMA_VERSION} before it can read it: copy it somewhere writable (--db)",
+                    path=str(self.path),
+                )
             self._migrate(version)
 
     def _migrate(self, version: int) -> None:
         """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
-        steps = {1: self._migrate_1_to_2, 2: self._migrate_2_to_3, 3: self._migrate_3_to_4}
+        steps = {
+            1: self._migrate_1_to_2,
+            2: self._migrate_2_to_3,
+            3: self._migrate_3_to_4,
+            4: self._migrate_4_to_5,
+        }
         with self.transaction():
             while version < SCHEMA_VERSION:
                 step = steps.get(version)
@@ -231,6 +267,20 @@ class SQLiteStore:
         if "times" not in columns:
             self.conn.execute("ALTER TABLE turns ADD COLUMN times TEXT")
         self.rebuild_index()
+
+    def _migrate_4_to_5(self) -> None:
+        """Schema 5: what each episode was read with and the file's status (incremental ingest),
+        and episodes found by source file."""
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(episodes)")}
+        if "inputs_sha256" not in columns:
+            # NULL: no episode of an older store counts as unchanged, so the next ingest reads
+            # each file once more and records what it was read with.
+            self.conn.execute("ALTER TABLE episodes ADD COLUMN inputs_sha256 TEXT")
+        self.conn.execute(
+            "CREATE INDEX IF NOT EXISTS episodes_source_path ON episodes(source_path)"
+        )
+        if "source_stat" not in columns:  # NULL: each file is hashed once more, then recorded
+            self.conn.execute("ALTER TABLE episodes ADD COLUMN source_stat TEXT")
 
     def _schema_version(self) -> int | None:
         tables = {
@@ -319,14 +369,74 @@ class SQLiteStore:
         return row[0] if row else None
 
     @_translated
-    def delete_episode(self, episode_id: str) -> None:
+    def delete_episode(self, episode_id: str) -> bool:
+        """Delete one episode, its turns and their index rows. True if it was there."""
         ids = [
             r[0]
             for r in self.conn.execute("SELECT id FROM turns WHERE episode_id=?", (episode_id,))
         ]
+        pairs = self.conn.execute(
+            "SELECT speaker, speaker_label, count(*) FROM turns"
+            " WHERE episode_id=? AND speaker IS NOT NULL GROUP BY speaker, speaker_label",
+            (episode_id,),
+        ).fetchall()
+        self._count_speaker_labels([(sp, label, -n) for sp, label, n in pairs])
+        self._count_turns(-len(ids))
         self.conn.executemany("DELETE FROM turn_index WHERE rowid=?", ((i,) for i in ids))
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
-        self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,))
+        return (
+            self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,)).rowcount > 0
+        )
+
+    @_translated
+    def episodes_from(
+        self, source_path: str
+    ) -> list[tuple[str, str | None, str | None, str | None]]:
+        """(episode id, content hash, inputs hash, file status) of the episodes from this file."""
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT episode_id, source_sha256, inputs_sha256, source_stat FROM episodes"
+                " WHERE source_path=?",
+                (source_path,),
+            )
+        ]
+
+    @_translated
+    def record_source_stat(self, episode_id: str, source_stat: str) -> None:
+        self.conn.execute(
+            "UPDATE episodes SET source_stat=? WHERE episode_id=?", (source_stat, episode_id)
+        )
+
+    @_translated
+    def source_paths(self) -> list[tuple[str, str | None]]:
+        """(episode id, source file path) of every episode, in id order."""
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT episode_id, source_path FROM episodes ORDER BY episode_id"
+            )
+        ]
+
+    def _count_speaker_labels(self, deltas: Iterable[tuple[str, str | None, int]]) -> None:
+        """Keep speaker_labels exact as episodes come and go, without recounting every turn."""
+        for speaker, label, n in deltas:
+            updated = self.conn.execute(
+                "UPDATE speaker_labels SET turns=turns+? WHERE speaker=? AND label IS ?",
+                (n, speaker, label),
+            ).rowcount
+            if not updated and n > 0:
+                self.conn.execute(
+                    "INSERT INTO speaker_labels(speaker, label, turns) VALUES (?,?,?)",
+                    (speaker, label, n),
+                )
+        self.conn.execute("DELETE FROM speaker_labels WHERE turns <= 0")
+
+    def _count_turns(self, n: int) -> None:
+        if n:
+            self.conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key='turn_count'", (n,)
+            )
 
     @_translated
     def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
@@ -359,6 +469,8 @@ class SQLiteStore:
         *,
         source_path: str | None = None,
         source_sha256: str | None = None,
+        inputs_sha256: str | None = None,
+        source_stat: str | None = None,
         fmt: str | None = None,
     ) -> int:
         """Replace the episode (same id) with these turns. Returns the number of turns written."""
@@ -370,8 +482,8 @@ class SQLiteStore:
                 self.delete_episode(old_id)
         self.conn.execute(
             "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description, source,"
-            " source_path, source_sha256, format, turns, chapters, ingested_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " source_path, source_sha256, format, turns, chapters, ingested_at, inputs_sha256,"
+            " source_stat) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 episode.episode_id,
                 episode.show,
@@ -388,6 +500,8 @@ class SQLiteStore:
                 0,
                 json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
                 datetime.now(UTC).isoformat(timespec="seconds"),
+                inputs_sha256,
+                source_stat,
             ),
         )
         episode_token = token_key(episode.episode_id)
@@ -395,8 +509,11 @@ class SQLiteStore:
         chapter_tokens: dict[str, str] = {}
         rows: list[tuple[Any, ...]] = []
         index_rows: list[tuple[Any, ...]] = []
+        labels: Counter[tuple[str, str | None]] = Counter()
         count = 0
         for t in turns:
+            if t.speaker is not None:
+                labels[(t.speaker, t.speaker_label)] += 1
             body, uni = index_fields(t.text)
             times = t.times
             if t.chapter and t.chapter not in chapter_tokens:
@@ -439,6 +556,8 @@ class SQLiteStore:
         self.conn.execute(
             "UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id)
         )
+        self._count_speaker_labels((sp, label, n) for (sp, label), n in labels.items())
+        self._count_turns(count)
         return count
 
     def _insert_turns(self, rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]]) -> None:
@@ -466,9 +585,18 @@ class SQLiteStore:
         self.conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('turn_count', (SELECT count(*) FROM turns))"
         )
-        # Words in more than a tenth of the turns (the search answers those unranked): counted
-        # here once, because a vocabulary lookup at query time costs tens of milliseconds.
-        total = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()[0]
+        self.refresh_common_terms()
+
+    def after_writes(self) -> None:
+        """speaker_labels and the turn count are kept exact by each put and delete: only the
+        common words are recounted."""
+        self.refresh_common_terms()
+
+    def refresh_common_terms(self) -> None:
+        """Words in more than a tenth of the turns (the search answers those unranked): counted
+        once per ingest, because a vocabulary lookup at query time costs tens of milliseconds.
+        (speaker_labels and the turn count are kept exact by each put and delete.)"""
+        total = self.turn_count()
         common = self.body_terms(more_than=int(total) // 10)
         self.conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('common_terms', ?)",
@@ -953,14 +1081,59 @@ def _exec_script(conn: sqlite3.Connection, script: str) -> None:
 
 
 def store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
-    """The typed error for an SQLite failure: busy, damaged, or as SQLite says."""
+    """The typed error for an SQLite failure, with what to do next: busy, damaged, read-only,
+    full, or as SQLite says."""
     msg = str(exc)
     where = str(path) if path is not None else None
+    doctor = f"run `podkb doctor --db {path}`" if path is not None else "run `podkb doctor`"
     if "locked" in msg or "busy" in msg:
         return StoreBusyError("store busy: another podkb process is writing; try again", path=where)
     if "not a database" in msg or "malformed" in msg:
-        return StoreError(f"damaged or not a podkb store ({msg}); run `podkb doctor`", path=where)
-    return StoreError(f"store error: {msg}", path=where)
+        return StoreError(f"damaged or not a podkb store ({msg}); {doctor}", path=where)
+    if "Could not decode to UTF-8" in msg:
+        # Python's sqlite3 quotes the undecodable bytes: not worth showing, and not safe to.
+        column = msg.split("column ", 1)[-1].split(" ", 1)[0]
+        return StoreError(
+            f"damaged text in the store (column {column} is not UTF-8: a damaged page, or "
+            f"written by another tool); {doctor}, or re-ingest into a new store",
+            path=where,
+        )
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(
+            "the store is read-only here: podkb can search it but not write it; ingest into a "
+            "writable store (--db)",
+            path=where,
+        )
+    if "disk is full" in msg:
+        return StoreError("the disk is full: free some space and try again", path=where)
+    return StoreError(f"store error: {msg}; {doctor}", path=where)
+
+
+# Schemas whose stores this podkb can read without migrating them (for read-only stores).
+_OLDEST_READABLE = 2
+
+
+def is_writable(path: Path) -> bool:
+    """Whether podkb may write the store: the file and its folder (WAL needs -wal and -shm
+    files beside it). access(2) says no on a read-only mount, also to root."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. `mode=ro` sees a live writer's latest commits, but fails on a
+    WAL store whose folder is read-only (it cannot create the -shm file): then `immutable=1`,
+    which reads the file as it is, is the right way to open it."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=busy_timeout(), isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc) and "readonly" not in str(exc):
+            raise
+        conn.close()
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
 
 # --- podkb doctor: checks that read the store without changing it -------------------------------
@@ -983,19 +1156,25 @@ def diagnose(location: str | os.PathLike[str]) -> StoreHealth:
         )
         return health
     health.size_bytes = path.stat().st_size if path.is_file() else None
+    read_only = not is_writable(path)
     try:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=rw",
-            uri=True,
-            timeout=busy_timeout(),
-            isolation_level=None,
-        )
+        if read_only:
+            conn = connect_read_only(path)
+        else:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=rw",
+                uri=True,
+                timeout=busy_timeout(),
+                isolation_level=None,
+            )
     except sqlite3.Error as exc:
         health.failed("store", f"cannot open: {exc}", "check the path and its permissions")
         return health
+    size = f"{health.size_bytes} bytes" if health.size_bytes is not None else "opened"
+    # Read-only is not damage: the checks below read the store all the same.
     health.passed(
         "store",
-        f"{health.size_bytes} bytes" if health.size_bytes is not None else "opened",
+        f"{size}, read-only (search works; --repair needs a writable copy)" if read_only else size,
     )
     try:
         if _check_schema(health, conn) and _check_integrity(health, conn):
@@ -1129,7 +1308,11 @@ def _check_index(health: StoreHealth, conn: sqlite3.Connection) -> None:
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise
-        health.failed("fts", f"full-text index damaged ({exc})", reindex)
+        if "readonly" in str(exc):
+            # FTS5 runs its check as a write; the checks below still compare index and turns.
+            health.passed("fts", "full-text index integrity check: skipped, the store is read-only")
+        else:
+            health.failed("fts", f"full-text index damaged ({exc})", reindex)
     unindexed = one("SELECT count(*) FROM turns WHERE id NOT IN (SELECT rowid FROM turn_index)")
     stale = one("SELECT count(*) FROM turn_index WHERE rowid NOT IN (SELECT id FROM turns)")
     if unindexed or stale:
