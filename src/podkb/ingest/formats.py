@@ -134,7 +134,7 @@ _MIN_WORDS_TO_READ = 8
 def _guess_loses_text(raw: RawTranscript, text: str) -> bool:
     from .accounting import account
 
-    accounting = account(raw, text)
+    accounting = raw.accounting = account(raw, text)
     if not raw.turns:
         return accounting.words_source >= _MIN_WORDS_TO_READ
     return accounting.loss() is not None

@@ -378,7 +378,8 @@ def _records(
     known = _known_names(metadata, entry)
     starts = tuple(c.start for c in chapters or [] if c.start is not None)
     raw = read_transcript(decoded.text, known_names=known, path=str(path), chapter_starts=starts)
-    accounting = account(raw, decoded.text)
+    # The last-resort reader's output was accounted for already, on this same text.
+    accounting = raw.accounting or account(raw, decoded.text)
     loss = accounting.loss()
     if loss is not None and not (lenient or explain):
         raise InputError(

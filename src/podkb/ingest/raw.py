@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # What each non-blank source line is, for the ingest report and `ingest --explain`:
 # text: read into a turn; label: a speaker label on a line of its own; timing: a timestamp or
@@ -75,6 +75,9 @@ class RawTranscript:
     # Structured sources (JSON, XML) where lines do not map to speech: the number of words in
     # the fields that hold speech, so that words kept can be checked against them.
     source_words: int | None = None
+    # The line accounting of this reading, when detection already made it (the last-resort
+    # text reader is checked for lost text): ingest reuses it instead of counting twice.
+    accounting: Any = field(default=None, repr=False, compare=False)
 
     def mark(self, line: int, cls: LineClass) -> None:
         """Say what a source line (1-based) was used for; the first mark of a line stands."""
