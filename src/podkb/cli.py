@@ -19,6 +19,7 @@ from .cli_options import format_option, request_options
 from .errors import ExitStatus, PodkbError, UsageError
 from .export import EXPORT_FORMATS
 from .request import SearchRequest, TurnFilter
+from .store import TURN_COLUMNS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -586,22 +587,7 @@ def export(
 
 # --- search, quotes, speakers, topics ---------------------------------------------------------
 
-HIT_FIELDS = [
-    "episode_id",
-    "turn",
-    "speaker",
-    "speaker_label",
-    "role",
-    "text",
-    "lang",
-    "start",
-    "end",
-    "chapter",
-    "source",
-    "line",
-    "score",
-    "snippet",
-]
+HIT_FIELDS = [*TURN_COLUMNS, "score", "snippet"]
 
 
 SEARCH_FORMATS = (*output.FORMATS, "cite")
