@@ -87,7 +87,8 @@ _SRC = Path(__file__).resolve().parents[1] / "src" / "podkb"
 _ENGINE_WORDS = re.compile(r"\bsqlite3\b|\.conn\b|\bMATCH\b|\bbm25\(|\bPRAGMA\b|\bturn_index\b")
 
 
-_BACKENDS = {_SRC / "store" / "sqlite.py", _SRC / "store" / "postgres.py"}
+# The engines, and the lookups both SQL engines run alike (store/common.py).
+_BACKENDS = {_SRC / "store" / n for n in ("sqlite.py", "postgres.py", "common.py")}
 
 
 def test_only_the_backends_speak_sql():
@@ -109,7 +110,11 @@ def test_every_backend_implements_the_interface(backend):
     from podkb.store.base import KnowledgeStore
 
     module = importlib.import_module(f"podkb.store.{backend}")
-    cls = next(v for k, v in vars(module).items() if k.endswith("Store") and k != "KnowledgeStore")
+    cls = next(
+        v
+        for k, v in vars(module).items()
+        if k.endswith("Store") and getattr(v, "__module__", None) == module.__name__
+    )
     wanted = {
         name
         for name in vars(KnowledgeStore)

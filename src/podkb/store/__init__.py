@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import StoreError
 from .base import TURN_COLUMNS, KnowledgeStore, StoreHealth, TurnQuery, default_location
+from .common import redact
 from .sqlite import SQLiteStore
 
 # The embedded store under its first name (tests and benchmarks open SQLite files directly).
@@ -70,11 +71,6 @@ def repair(location: Location | None = None) -> None:
     """Migrate an older schema and rebuild everything derived from the turns, in one transaction."""
     backend, where = _backend(location)
     backend.repair(where)
-
-
-def redact(location: str) -> str:
-    """The location fit for a message: a URL's password is never shown."""
-    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", location)
 
 
 __all__ = [

@@ -18,21 +18,29 @@ machines ingest the same file. Readers never wait (MVCC).
 
 from __future__ import annotations
 
-import functools
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_field, word_count
-from .base import TURN_COLUMNS, ChapterFacet, SpeakerFacet, StoreHealth, TurnQuery
-from .sqlite import busy_timeout, token_key
+from .base import StoreHealth, TurnQuery
+from .common import (
+    Dialect,
+    SQLStore,
+    busy_timeout,
+    hit_record,
+    redact,
+    token_key,
+    translated,
+    turn_columns_sql,
+    turn_filters,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -115,9 +123,6 @@ _COMMENTS = {
 _LOCK_ITEM = 0x706B
 _LOCK_SUMMARIES = 0x706B_0001
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
 
 def _driver() -> Any:
     try:
@@ -125,25 +130,6 @@ def _driver() -> Any:
     except ImportError:
         raise StoreError(_INSTALL_HINT) from None
     return psycopg
-
-
-def redact(url: str) -> str:
-    """The URL fit for a message: its password is never shown."""
-    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", url)
-
-
-def _translated(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """psycopg errors leave the store as StoreError (busy, gone, or as the server says)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        psycopg = _driver()
-        try:
-            return method(*args, **kwargs)
-        except psycopg.Error as exc:
-            raise server_error(exc, getattr(args[0], "location", None)) from None
-
-    return wrapper
 
 
 def server_error(exc: Exception, location: str | None = None) -> StoreError:
@@ -278,15 +264,9 @@ class _Compiled:
             parts = [self._term(t, "body", score=True) for t in query.topic_terms]
             parts += [self._term(t, "chapter", score=True) for t in query.topic_terms if t.words]
             self.where.append("(" + " OR ".join(parts) + ")")
-        if query.chapters is not None:
-            self.where.append("t.chapter = ANY(%s)")
-            self.args.append(list(query.chapters))
-        if query.lang:
-            self.where.append("(lower(t.lang) = %s OR lower(t.lang) LIKE %s)")
-            self.args.extend([query.lang.lower(), query.lang.lower() + "-%"])
-        if query.role:
-            self.where.append("t.role = %s")
-            self.args.append(query.role)
+        where, args = turn_filters(query, PostgresStore.dialect)
+        self.where.extend(where)
+        self.args.extend(args)
         if query.episode_ids is not None:
             self.where.append("t.episode_id = ANY(%s)")
             self.args.append(list(query.episode_ids))
@@ -323,8 +303,11 @@ def _tokens_of(text: str, chapter: str | None) -> dict[str, list[str]]:
 # --- the store -------------------------------------------------------------------------------------
 
 
-class PostgresStore:
+class PostgresStore(SQLStore):
     """A podkb knowledge base in a PostgreSQL database."""
+
+    # Text ordered by code point, as SQLite orders it, whatever the database's locale.
+    dialect = Dialect(param="%s", bytewise=' COLLATE "C"', arrays=True)
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         driver = _driver()
@@ -350,6 +333,9 @@ class PostgresStore:
     @property
     def location(self) -> str:
         return self._location
+
+    def driver_error(self, exc: Exception) -> StoreError | None:
+        return server_error(exc, self._location) if isinstance(exc, _driver().Error) else None
 
     # --- schema ---------------------------------------------------------------------------
 
@@ -460,60 +446,16 @@ class PostgresStore:
         with self.conn.transaction(savepoint_name=name):
             yield
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # --- writes (call inside transaction()) -------------------------------------------------
-
-    @_translated
-    def existing_source_of(self, episode_id: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT source FROM episodes WHERE episode_id=%s", (episode_id,)
-        ).fetchone()
-        return row[0] if row else None
 
     def _lock(self, key: str) -> None:
         self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_ITEM, key))
-
-    @_translated
-    def episodes_from(
-        self, source_path: str
-    ) -> list[tuple[str, str | None, str | None, str | None]]:
-        return [
-            (r[0], r[1], r[2], r[3])
-            for r in self.conn.execute(
-                "SELECT episode_id, source_sha256, inputs_sha256, source_stat FROM episodes"
-                " WHERE source_path=%s",
-                (source_path,),
-            ).fetchall()
-        ]
-
-    @_translated
-    def source_paths(self) -> list[tuple[str, str | None]]:
-        return [
-            (r[0], r[1])
-            for r in self.conn.execute(
-                "SELECT episode_id, source_path FROM episodes ORDER BY episode_id"
-            ).fetchall()
-        ]
-
-    @_translated
-    def record_source_stat(self, episode_id: str, source_stat: str) -> None:
-        self.conn.execute(
-            "UPDATE episodes SET source_stat=%s WHERE episode_id=%s", (source_stat, episode_id)
-        )
 
     def after_writes(self) -> None:
         """Document frequencies and speaker labels are folded in once, after the writes."""
         self.refresh_summaries()
 
-    @_translated
+    @translated
     def delete_episode(self, episode_id: str) -> bool:
         # The episode's words leave the document frequencies as a delta: no shared row is touched.
         self.conn.execute(
@@ -524,23 +466,7 @@ class PostgresStore:
         deleted = self.conn.execute("DELETE FROM episodes WHERE episode_id=%s", (episode_id,))
         return bool(deleted.rowcount)
 
-    @_translated
-    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
-        row = self.conn.execute(
-            "SELECT source_path, source_sha256, format FROM episodes WHERE episode_id=%s",
-            (episode_id,),
-        ).fetchone()
-        return (row[0], row[1], row[2]) if row else (None, None, None)
-
-    @_translated
-    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
-        rows = self.conn.execute(
-            "SELECT label, name, role FROM speaker_names WHERE source=%s ORDER BY label",
-            (source_key,),
-        ).fetchall()
-        return {label: (name, role) for label, name, role in rows}
-
-    @_translated
+    @translated
     def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
         for label, (name, role) in names.items():
             self.conn.execute(
@@ -549,7 +475,7 @@ class PostgresStore:
                 (source_key, label, name, role),
             )
 
-    @_translated
+    @translated
     def put_episode(
         self,
         episode: Episode,
@@ -663,7 +589,7 @@ class PostgresStore:
             for row in rows:
                 copy.write_row(row)
 
-    @_translated
+    @translated
     def refresh_summaries(self) -> None:
         """Fold the term deltas into term_docs and recount speaker labels.
 
@@ -703,7 +629,7 @@ class PostgresStore:
             (json.dumps(common),),
         )
 
-    @_translated
+    @translated
     def rebuild_index(self) -> int:
         """Re-analyze every turn: index columns, document lengths, term counts, summaries."""
         n = 0
@@ -748,7 +674,7 @@ class PostgresStore:
 
     # --- reads ----------------------------------------------------------------------------
 
-    @_translated
+    @translated
     def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
         rows = self.conn.execute(
             "SELECT term, sum(docs)::bigint FROM (SELECT term, docs FROM term_docs UNION ALL"
@@ -757,121 +683,20 @@ class PostgresStore:
         ).fetchall()
         return [(r[0], int(r[1])) for r in rows]
 
-    @_translated
+    @translated
     def common_terms(self) -> dict[str, int]:
         """Words in more than a tenth of the turns (as of the last ingest's refresh)."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'common_terms'").fetchone()
         return {str(k): int(v) for k, v in json.loads(row[0]).items()} if row else {}
 
-    @_translated
+    @translated
     def turn_count(self) -> int:
         row = self.conn.execute("SELECT coalesce(sum(turns), 0) FROM episodes").fetchone()
         return int(row[0]) if row else 0
 
-    @_translated
-    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
-        return [
-            (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
-        ]
-
-    @_translated
-    def episodes(self) -> list[Episode]:
-        from ..models import Episode
-
-        rows = self.conn.execute(
-            f'SELECT {_EPISODE_COLUMNS} FROM episodes ORDER BY episode_id COLLATE "C"'
-        ).fetchall()
-        return [Episode.model_validate(_episode_dict(r)) for r in rows]
-
-    @_translated
-    def episode(self, episode_id: str) -> Episode | None:
-        from ..models import Episode
-
-        row = self.conn.execute(
-            f"SELECT {_EPISODE_COLUMNS} FROM episodes WHERE episode_id=%s", (episode_id,)
-        ).fetchone()
-        return Episode.model_validate(_episode_dict(row)) if row else None
-
-    @_translated
-    def episode_ids(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                'SELECT episode_id FROM episodes ORDER BY episode_id COLLATE "C"'
-            )
-        ]
-
-    @_translated
-    def iter_turn_rows(
-        self,
-        *,
-        episode_id: str | None = None,
-        speakers: list[str] | None = None,
-        with_times: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        sql = f"SELECT {turn_columns_sql()}, times FROM turns"
-        where: list[str] = []
-        args: list[Any] = []
-        if episode_id is not None:
-            where.append("episode_id=%s")
-            args.append(episode_id)
-        if speakers is not None:
-            where.append("speaker = ANY(%s)")
-            args.append(list(speakers))
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += ' ORDER BY episode_id COLLATE "C", turn'
-        with self.conn.cursor() as cur:
-            for row in cur.execute(sql, args):
-                record = dict(zip(TURN_COLUMNS, row[:-1], strict=True))
-                if with_times:
-                    record["times"] = json.loads(row[-1] or "[]")
-                yield record
-
-    def turns(
-        self, *, episode_id: str | None = None, speakers: list[str] | None = None
-    ) -> list[Turn]:
-        from ..models import Turn
-
-        return [
-            Turn.model_validate(d)
-            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
-        ]
-
-    @_translated
-    def speaker_names(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                'SELECT DISTINCT speaker COLLATE "C" FROM speaker_labels ORDER BY 1'
-            )
-        ]
-
-    @_translated
-    def counts(self) -> dict[str, int]:
-        one = self.conn.execute
-        return {
-            "episodes": _scalar(one("SELECT count(*) FROM episodes").fetchone()),
-            "turns": _scalar(one("SELECT count(*) FROM turns").fetchone()),
-            "speakers": _scalar(
-                one(
-                    "SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL"
-                ).fetchone()
-            ),
-        }
-
-    @_translated
-    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            f"SELECT {turn_columns_sql()} FROM turns"
-            " WHERE episode_id = %s AND turn BETWEEN %s AND %s AND turn != %s ORDER BY turn",
-            (episode_id, turn - n, turn + n, turn),
-        ).fetchall()
-        return [dict(zip(TURN_COLUMNS, r, strict=True)) for r in rows]
-
     # --- search and facets ------------------------------------------------------------------
 
-    @_translated
+    @translated
     def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
         """The turns the index finds, ranked by FTS5's BM25 computed from the same numbers."""
         if query.episode_ids is not None and not query.episode_ids:
@@ -884,7 +709,7 @@ class PostgresStore:
                 f"SELECT {columns} FROM turns t WHERE {where} ORDER BY t.id LIMIT %s OFFSET %s",
                 [*compiled.args, query.limit, query.offset],
             ).fetchall()
-            return [_scored(r, 0.0) for r in rows]
+            return [hit_record(r, 0.0) for r in rows]
         candidates = self._candidates(compiled, where)
         if not candidates:
             return []
@@ -898,7 +723,7 @@ class PostgresStore:
                 f"SELECT {columns}, t.id FROM turns t WHERE t.id = ANY(%s)", (ids,)
             )
         }
-        return [_scored(by_id[rowid][:-1], score) for rowid, score in best]
+        return [hit_record(by_id[rowid], score) for rowid, score in best]
 
     def _candidates(self, compiled: _Compiled, where: str) -> list[Any]:
         """Every matching turn: its id, length, and per column the positions of the query's
@@ -921,7 +746,7 @@ class PostgresStore:
         ).fetchall()
         return [(r[0], r[1], dict(zip(used, (p or {} for p in r[2:]), strict=True))) for r in rows]
 
-    @_translated
+    @translated
     def count_turns(self, query: TurnQuery) -> int:
         if query.episode_ids is not None and not query.episode_ids:
             return 0
@@ -969,66 +794,14 @@ class PostgresStore:
         ).fetchone()
         return _scalar(row)
 
-    @_translated
-    def speaker_facets(self) -> list[SpeakerFacet]:
-        facets = [
-            SpeakerFacet(
-                name=name,
-                roles=sorted(roles),
-                episode_ids=sorted(episode_ids),
-                turns=int(turns),
-                words=int(words or 0),
-            )
-            for name, turns, words, roles, episode_ids in self.conn.execute(
-                "SELECT speaker, count(*), sum(words), array_agg(DISTINCT role),"
-                " array_agg(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
-                ' GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE "C"'
-            )
-        ]
-        row = self.conn.execute(
-            "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
-        ).fetchone()
-        turns, words = row if row else (0, 0)
-        if turns:
-            episode_ids = [
-                r[0]
-                for r in self.conn.execute(
-                    'SELECT DISTINCT episode_id COLLATE "C" FROM turns WHERE speaker IS NULL'
-                    " ORDER BY 1"
-                )
-            ]
-            facets.append(
-                SpeakerFacet(
-                    name=None,
-                    roles=[],
-                    episode_ids=episode_ids,
-                    turns=int(turns),
-                    words=int(words or 0),
-                )
-            )
-        return facets
+    def _named_speakers(self) -> Iterator[tuple[str, int, int | None, list[str], list[str]]]:
+        yield from self.conn.execute(
+            "SELECT speaker, count(*), sum(words), array_agg(DISTINCT role),"
+            " array_agg(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
+            ' GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE "C"'
+        )
 
-    @_translated
-    def chapter_titles(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                'SELECT DISTINCT chapter COLLATE "C" FROM turns WHERE chapter IS NOT NULL ORDER BY 1'
-            )
-        ]
-
-    @_translated
-    def chapter_facets(self) -> list[ChapterFacet]:
-        return [
-            ChapterFacet(name=chapter, episode_id=episode_id, turns=int(turns), start=start)
-            for chapter, episode_id, turns, start in self.conn.execute(
-                "SELECT chapter, episode_id, count(*), min(start) FROM turns"
-                " WHERE chapter IS NOT NULL GROUP BY episode_id, chapter"
-                ' ORDER BY episode_id COLLATE "C", min(turn)'
-            )
-        ]
-
-    @_translated
+    @translated
     def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
         if not terms:
             return 0, 0
@@ -1096,47 +869,12 @@ class PostgresStore:
         return health
 
 
-_EPISODE_COLUMNS = (
-    "episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters"
-)
-
-
-def _episode_dict(row: Sequence[Any]) -> dict[str, Any]:
-    (episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters) = row
-    return {
-        "episode_id": episode_id,
-        "show": show,
-        "title": title,
-        "date": date,
-        "lang": lang,
-        "hosts": json.loads(hosts),
-        "guests": json.loads(guests),
-        "description": description,
-        "source": source,
-        "turns": turns,
-        "chapters": json.loads(chapters),
-    }
-
-
-def _scored(row: Sequence[Any], score: float) -> dict[str, Any]:
-    hit = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
-    hit["score"] = round(score, 4) if score else 0.0
-    times = row[len(TURN_COLUMNS)] if len(row) > len(TURN_COLUMNS) else None
-    hit["times"] = [(int(at), float(sec)) for at, sec in json.loads(times or "[]")]
-    return hit
-
-
 def _scalar(row: Sequence[Any] | None) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def turn_columns_sql(table: str = "") -> str:
-    prefix = f"{table}." if table else ""
-    return ", ".join(prefix + ('"end"' if c == "end" else c) for c in TURN_COLUMNS)
 
 
 def _connect_error(exc: Exception, location: str) -> StoreError:

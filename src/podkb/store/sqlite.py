@@ -9,26 +9,28 @@ version is migrated when podkb knows how, and refused with a message otherwise.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, fold, index_terms, is_cjk, stems_field, word_count
-from .base import (
-    TURN_COLUMNS,
-    ChapterFacet,
-    SpeakerFacet,
-    StoreHealth,
-    TurnQuery,
-    default_location,
+from ..text import cjk_bigrams, index_terms, is_cjk, stems_field, word_count
+from .base import StoreHealth, TurnQuery, default_location
+from .common import (
+    Dialect,
+    SQLStore,
+    busy_timeout,
+    hit_record,
+    token_key,
+    translated,
+    turn_columns_sql,
+    turn_filters,
 )
 
 if TYPE_CHECKING:
@@ -36,8 +38,6 @@ if TYPE_CHECKING:
     from ..query import Clause, Term
 
 SCHEMA_VERSION = 5
-# How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
-BUSY_TIMEOUT_S = 10.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,19 +94,9 @@ _SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX)
 # score; stems weigh less than body, so the word form as written ranks above another form.
 _BM25 = "bm25(turn_index, 1.0, 1.0, 0.0, 0.0, 0.3, 0.5)"
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
 
 def default_db_path() -> Path:
     return Path(default_location())
-
-
-def busy_timeout() -> float:
-    try:
-        return max(0.0, float(os.environ.get("PODKB_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
-    except ValueError:
-        return BUSY_TIMEOUT_S
 
 
 def index_fields(text: str) -> tuple[str, str]:
@@ -116,30 +106,11 @@ def index_fields(text: str) -> tuple[str, str]:
     return " ".join(terms), " ".join(chars)
 
 
-def token_key(value: str | None) -> str:
-    """One FTS token for a name or id: folded, non-word characters as underscores."""
-    if not value:
-        return "_none_"
-    out = "".join(ch if ch.isalnum() else "_" for ch in fold(value))
-    return out.strip("_") or "_none_"
-
-
-def _translated(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """sqlite3 errors leave the store as StoreError (busy, damaged, or as SQLite says)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return method(*args, **kwargs)
-        except sqlite3.Error as exc:
-            store = args[0]
-            raise store_error(exc, getattr(store, "path", None)) from None
-
-    return wrapper
-
-
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """A podkb knowledge base in one SQLite file."""
+
+    conn: sqlite3.Connection
+    dialect = Dialect(param="?")
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_db_path()
@@ -350,25 +321,12 @@ class SQLiteStore:
     def location(self) -> str:
         return str(self.path)
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def driver_error(self, exc: Exception) -> StoreError | None:
+        return store_error(exc, self.path) if isinstance(exc, sqlite3.Error) else None
 
     # --- writes (call inside transaction()) -------------------------------------------------
 
-    @_translated
-    def existing_source_of(self, episode_id: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT source FROM episodes WHERE episode_id=?", (episode_id,)
-        ).fetchone()
-        return row[0] if row else None
-
-    @_translated
+    @translated
     def delete_episode(self, episode_id: str) -> bool:
         """Delete one episode, its turns and their index rows. True if it was there."""
         ids = [
@@ -387,36 +345,6 @@ class SQLiteStore:
         return (
             self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,)).rowcount > 0
         )
-
-    @_translated
-    def episodes_from(
-        self, source_path: str
-    ) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(episode id, content hash, inputs hash, file status) of the episodes from this file."""
-        return [
-            (r[0], r[1], r[2], r[3])
-            for r in self.conn.execute(
-                "SELECT episode_id, source_sha256, inputs_sha256, source_stat FROM episodes"
-                " WHERE source_path=?",
-                (source_path,),
-            )
-        ]
-
-    @_translated
-    def record_source_stat(self, episode_id: str, source_stat: str) -> None:
-        self.conn.execute(
-            "UPDATE episodes SET source_stat=? WHERE episode_id=?", (source_stat, episode_id)
-        )
-
-    @_translated
-    def source_paths(self) -> list[tuple[str, str | None]]:
-        """(episode id, source file path) of every episode, in id order."""
-        return [
-            (r[0], r[1])
-            for r in self.conn.execute(
-                "SELECT episode_id, source_path FROM episodes ORDER BY episode_id"
-            )
-        ]
 
     def _count_speaker_labels(self, deltas: Iterable[tuple[str, str | None, int]]) -> None:
         """Keep speaker_labels exact as episodes come and go, without recounting every turn."""
@@ -438,30 +366,14 @@ class SQLiteStore:
                 "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key='turn_count'", (n,)
             )
 
-    @_translated
-    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
-        row = self.conn.execute(
-            "SELECT source_path, source_sha256, format FROM episodes WHERE episode_id=?",
-            (episode_id,),
-        ).fetchone()
-        return (row[0], row[1], row[2]) if row else (None, None, None)
-
-    @_translated
-    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
-        rows = self.conn.execute(
-            "SELECT label, name, role FROM speaker_names WHERE source=? ORDER BY label",
-            (source_key,),
-        ).fetchall()
-        return {label: (name, role) for label, name, role in rows}
-
-    @_translated
+    @translated
     def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO speaker_names(source, label, name, role) VALUES (?,?,?,?)",
             [(source_key, label, name, role) for label, (name, role) in names.items()],
         )
 
-    @_translated
+    @translated
     def put_episode(
         self,
         episode: Episode,
@@ -574,7 +486,7 @@ class SQLiteStore:
         rows.clear()
         index_rows.clear()
 
-    @_translated
+    @translated
     def refresh_summaries(self) -> None:
         """Recount what lookups read instead of scanning turns: speaker labels, turn count."""
         self.conn.execute("DELETE FROM speaker_labels")
@@ -604,7 +516,7 @@ class SQLiteStore:
         )
         self._common_terms = None
 
-    @_translated
+    @translated
     def rebuild_index(self) -> int:
         """Rebuild the full-text index, turn counts and summaries from the turns (call inside
         transaction()). All of it is derived data, so this loses nothing. Returns turns indexed."""
@@ -656,7 +568,7 @@ class SQLiteStore:
 
     _common_terms: dict[str, int] | None = None
 
-    @_translated
+    @translated
     def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
         """Indexed tokens of the text (words and CJK bigrams) in more than `more_than` turns,
         with their turn counts."""
@@ -667,7 +579,7 @@ class SQLiteStore:
             "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND doc > ?", (more_than,)
         ).fetchall()
 
-    @_translated
+    @translated
     def common_terms(self) -> dict[str, int]:
         """Words in more than a tenth of the turns, with their turn counts (as of the last ingest)."""
         if self._common_terms is None:
@@ -675,112 +587,14 @@ class SQLiteStore:
             self._common_terms = json.loads(row[0]) if row else {}
         return self._common_terms
 
-    @_translated
+    @translated
     def turn_count(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key='turn_count'").fetchone()
         return int(row[0]) if row else self.conn.execute("SELECT count(*) FROM turns").fetchone()[0]
 
-    @_translated
-    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
-        return [
-            (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
-        ]
-
-    @_translated
-    def episodes(self) -> list[Episode]:
-        from ..models import Episode
-
-        rows = self.conn.execute("SELECT * FROM episodes ORDER BY episode_id").fetchall()
-        return [Episode.model_validate(_episode_dict(r)) for r in rows]
-
-    @_translated
-    def episode(self, episode_id: str) -> Episode | None:
-        from ..models import Episode
-
-        row = self.conn.execute(
-            "SELECT * FROM episodes WHERE episode_id=?", (episode_id,)
-        ).fetchone()
-        return Episode.model_validate(_episode_dict(row)) if row else None
-
-    @_translated
-    def episode_ids(self) -> list[str]:
-        return [
-            r[0] for r in self.conn.execute("SELECT episode_id FROM episodes ORDER BY episode_id")
-        ]
-
-    def iter_turn_rows(
-        self,
-        *,
-        episode_id: str | None = None,
-        speakers: list[str] | None = None,
-        with_times: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        """Turns as plain dicts in episode and turn order (cheap: no model per row)."""
-        sql = f"SELECT {turn_columns_sql()}, times FROM turns"
-        where, args = [], []
-        if episode_id is not None:
-            where.append("episode_id=?")
-            args.append(episode_id)
-        if speakers is not None:
-            where.append(f"speaker IN ({','.join('?' * len(speakers))})")
-            args.extend(speakers)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY episode_id, turn"
-        try:
-            cursor = self.conn.execute(sql, args)
-            while rows := cursor.fetchmany(1000):
-                for row in rows:
-                    record = dict(zip(TURN_COLUMNS, row[:-1], strict=True))
-                    if with_times:
-                        record["times"] = json.loads(row[-1] or "[]")
-                    yield record
-        except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from None
-
-    @_translated
-    def turns(
-        self, *, episode_id: str | None = None, speakers: list[str] | None = None
-    ) -> list[Turn]:
-        from ..models import Turn
-
-        return [
-            Turn.model_validate(d)
-            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
-        ]
-
-    @_translated
-    def speaker_names(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT DISTINCT speaker FROM speaker_labels ORDER BY speaker"
-            )
-        ]
-
-    @_translated
-    def counts(self) -> dict[str, int]:
-        one = self.conn.execute
-        return {
-            "episodes": one("SELECT count(*) FROM episodes").fetchone()[0],
-            "turns": one("SELECT count(*) FROM turns").fetchone()[0],
-            "speakers": one(
-                "SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL"
-            ).fetchone()[0],
-        }
-
-    @_translated
-    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            f"SELECT {turn_columns_sql()} FROM turns"
-            " WHERE episode_id = ? AND turn BETWEEN ? AND ? AND turn != ? ORDER BY turn",
-            (episode_id, turn - n, turn + n, turn),
-        ).fetchall()
-        return [dict(zip(TURN_COLUMNS, r, strict=True)) for r in rows]
-
     # --- search and facets ------------------------------------------------------------------
 
-    @_translated
+    @translated
     def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
         """Filters on speaker and episode are written inside the MATCH expression as column
         filters (the fast path in FTS5); language, role and chapter filters are SQL conditions
@@ -798,7 +612,8 @@ class SQLiteStore:
             ranked=query.ranked,
             offset=query.offset,
         )
-        return [_scored(row) for row in rows]
+        # bm25() is lower for better matches; podkb's score is higher for better ones.
+        return [hit_record(row, -row["rank"] if row["rank"] else 0.0) for row in rows]
 
     def count_turns(self, query: TurnQuery) -> int:
         compiled = self._compile(query)
@@ -833,8 +648,6 @@ class SQLiteStore:
         """The query as MATCH parts, an exclusion, SQL conditions and their arguments; None
         when it can match nothing (an empty set of episodes)."""
         match_parts: list[str] = []
-        where: list[str] = []
-        args: list[Any] = []
         if query.episode_ids is not None and not query.episode_ids:
             return None
         if query.all_of:
@@ -849,16 +662,7 @@ class SQLiteStore:
             )
         if query.topic_terms:
             match_parts.append(fts_topic(query.topic_terms))
-        if query.chapters is not None:
-            where.append(f"t.chapter IN ({','.join('?' * len(query.chapters))})")
-            args.extend(query.chapters)
-        if query.lang:
-            # Language tags are case-insensitive (BCP 47): zh-hant is zh-Hant.
-            where.append("(lower(t.lang) = ? OR lower(t.lang) LIKE ?)")
-            args.extend([query.lang.lower(), query.lang.lower() + "-%"])
-        if query.role:
-            where.append("t.role = ?")
-            args.append(query.role)
+        where, args = turn_filters(query, self.dialect)
         exclusion = " OR ".join(fts_clause(c) for c in query.none_of) or None
         return match_parts, exclusion, where, args
 
@@ -916,60 +720,15 @@ class SQLiteStore:
             # Compiling guarantees valid MATCH syntax; anything here is a store problem.
             raise StoreError(f"search failed: {exc}", path=str(self.path)) from None
 
-    @_translated
-    def speaker_facets(self) -> list[SpeakerFacet]:
-        facets = [
-            SpeakerFacet(
-                name=name,
-                roles=sorted(json.loads(roles)),
-                episode_ids=sorted(json.loads(episode_ids)),
-                turns=turns,
-                words=words or 0,
-            )
-            for name, turns, words, roles, episode_ids in self.conn.execute(
-                "SELECT speaker, count(*), sum(words), json_group_array(DISTINCT role),"
-                " json_group_array(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
-                " GROUP BY speaker ORDER BY count(*) DESC, speaker"
-            )
-        ]
-        turns, words = self.conn.execute(
-            "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
-        ).fetchone()
-        if turns:
-            episode_ids = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT DISTINCT episode_id FROM turns WHERE speaker IS NULL ORDER BY 1"
-                )
-            ]
-            facets.append(
-                SpeakerFacet(
-                    name=None, roles=[], episode_ids=episode_ids, turns=turns, words=words or 0
-                )
-            )
-        return facets
+    def _named_speakers(self) -> Iterator[tuple[str, int, int | None, list[str], list[str]]]:
+        for name, turns, words, roles, episode_ids in self.conn.execute(
+            "SELECT speaker, count(*), sum(words), json_group_array(DISTINCT role),"
+            " json_group_array(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
+            " GROUP BY speaker ORDER BY count(*) DESC, speaker"
+        ):
+            yield name, turns, words, json.loads(roles), json.loads(episode_ids)
 
-    @_translated
-    def chapter_titles(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT DISTINCT chapter FROM turns WHERE chapter IS NOT NULL ORDER BY chapter"
-            )
-        ]
-
-    @_translated
-    def chapter_facets(self) -> list[ChapterFacet]:
-        return [
-            ChapterFacet(name=chapter, episode_id=episode_id, turns=turns, start=start)
-            for chapter, episode_id, turns, start in self.conn.execute(
-                "SELECT chapter, episode_id, count(*), min(start) FROM turns"
-                " WHERE chapter IS NOT NULL GROUP BY episode_id, chapter"
-                " ORDER BY episode_id, min(turn)"
-            )
-        ]
-
-    @_translated
+    @translated
     def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
         if not terms:
             return 0, 0
@@ -1037,40 +796,6 @@ def fts_topic(terms: Sequence[Term]) -> str:
 
 def _literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-def _scored(row: sqlite3.Row) -> dict[str, Any]:
-    hit = {c: row[c] for c in TURN_COLUMNS}
-    # bm25() is lower for better matches; podkb's score is higher for better ones.
-    hit["score"] = round(-row["rank"], 4) if row["rank"] else 0.0
-    hit["times"] = [(int(at), float(sec)) for at, sec in json.loads(row["times"] or "[]")]
-    return hit
-
-
-def _q(column: str) -> str:
-    return '"end"' if column == "end" else column
-
-
-def turn_columns_sql(table: str = "") -> str:
-    """The turn record's columns for a SELECT (`end` is an SQL keyword), optionally qualified."""
-    prefix = f"{table}." if table else ""
-    return ", ".join(prefix + _q(c) for c in TURN_COLUMNS)
-
-
-def _episode_dict(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "episode_id": row["episode_id"],
-        "show": row["show"],
-        "title": row["title"],
-        "date": row["date"],
-        "lang": row["lang"],
-        "hosts": json.loads(row["hosts"]),
-        "guests": json.loads(row["guests"]),
-        "description": row["description"],
-        "source": row["source"],
-        "turns": row["turns"],
-        "chapters": json.loads(row["chapters"]),
-    }
 
 
 def _exec_script(conn: sqlite3.Connection, script: str) -> None:

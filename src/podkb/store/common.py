@@ -1,0 +1,433 @@
+"""What the SQL engines share: records made from rows, filters, and the lookups alike in both.
+
+SQLite and PostgreSQL keep the same tables (episodes, turns, speaker_labels, speaker_names), so
+most lookups differ only in the driver's placeholder, in how a list is passed, and in how text is
+ordered. A `Dialect` says those three things, and `SQLStore` runs those lookups once for both.
+What really differs (the full-text index and ranking, writes, schema and migrations,
+transactions, health checks) stays in each engine's module, and so does the SQL written for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
+
+from ..errors import StoreError
+from ..text import fold
+from .base import TURN_COLUMNS, ChapterFacet, SpeakerFacet, TurnQuery
+
+if TYPE_CHECKING:
+    from ..models import Episode, Turn
+
+# How long a second writer waits for the first before "store busy" ($PODKB_BUSY_TIMEOUT seconds).
+BUSY_TIMEOUT_S = 10.0
+
+# The episode record's columns, in the order episode_record() reads them.
+EPISODE_COLUMNS = (
+    "episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters"
+)
+
+
+def busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("PODKB_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
+
+
+def redact(location: str) -> str:
+    """The location fit for a message: a URL's password is never shown."""
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", location)
+
+
+def token_key(value: str | None) -> str:
+    """One index token for a name or id (the --speaker and --episode filters): folded, non-word
+    characters as underscores."""
+    if not value:
+        return "_none_"
+    out = "".join(ch if ch.isalnum() else "_" for ch in fold(value))
+    return out.strip("_") or "_none_"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What an engine's SQL writes differently in the lookups both engines share."""
+
+    param: str  # the driver's placeholder
+    # Written after a text column in SELECT DISTINCT or ORDER BY: order by code point, as SQLite
+    # always does (PostgreSQL would follow the database's locale).
+    bytewise: str = ""
+    arrays: bool = False  # a list is one parameter (= ANY(%s)), not one per value (IN (?,?))
+
+    def one_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """`column` is one of the values: the condition and its arguments."""
+        if self.arrays:
+            return f"{column} = ANY({self.param})", [list(values)]
+        return f"{column} IN ({','.join([self.param] * len(values))})", list(values)
+
+
+def turn_columns_sql(table: str = "") -> str:
+    """The turn record's columns for a SELECT (`end` is an SQL keyword), optionally qualified."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + ('"end"' if c == "end" else c) for c in TURN_COLUMNS)
+
+
+def turn_filters(query: TurnQuery, dialect: Dialect) -> tuple[list[str], list[Any]]:
+    """The filters both engines write as SQL conditions on `turns t` (chapter, language, role),
+    and their arguments in the same order."""
+    where: list[str] = []
+    args: list[Any] = []
+    if query.chapters is not None:
+        condition, values = dialect.one_of("t.chapter", query.chapters)
+        where.append(condition)
+        args.extend(values)
+    if query.lang:
+        # Language tags are case-insensitive (BCP 47): zh-hant is zh-Hant; zh keeps zh-Hans.
+        where.append(f"(lower(t.lang) = {dialect.param} OR lower(t.lang) LIKE {dialect.param})")
+        args.extend([query.lang.lower(), query.lang.lower() + "-%"])
+    if query.role:
+        where.append(f"t.role = {dialect.param}")
+        args.append(query.role)
+    return where, args
+
+
+def episode_record(row: Sequence[Any]) -> dict[str, Any]:
+    """An Episode's fields from a row of EPISODE_COLUMNS (lists are stored as JSON text)."""
+    (episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters) = row
+    return {
+        "episode_id": episode_id,
+        "show": show,
+        "title": title,
+        "date": date,
+        "lang": lang,
+        "hosts": json.loads(hosts),
+        "guests": json.loads(guests),
+        "description": description,
+        "source": source,
+        "turns": turns,
+        "chapters": json.loads(chapters),
+    }
+
+
+def turn_record(row: Sequence[Any], *, with_times: bool) -> dict[str, Any]:
+    """A turn's record from a row of TURN_COLUMNS followed by `times` (JSON text or NULL)."""
+    record = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
+    if with_times:
+        record["times"] = json.loads(row[len(TURN_COLUMNS)] or "[]")
+    return record
+
+
+def hit_record(row: Sequence[Any], score: float) -> dict[str, Any]:
+    """A search hit from a row of TURN_COLUMNS followed by `times`: the turn, its score (higher
+    is better) and its (character offset, seconds) pairs."""
+    hit = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
+    hit["score"] = round(score, 4) if score else 0.0
+    times = row[len(TURN_COLUMNS)]
+    hit["times"] = [(int(at), float(sec)) for at, sec in json.loads(times or "[]")]
+    return hit
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_Store = TypeVar("_Store", bound="SQLStore")
+
+
+def translated(
+    method: Callable[Concatenate[_Store, _P], _R],
+) -> Callable[Concatenate[_Store, _P], _R]:
+    """The driver's errors leave the store as StoreError (busy, damaged, or as the engine says)."""
+
+    @functools.wraps(method)
+    def wrapper(store: _Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(store, *args, **kwargs)
+        except Exception as exc:
+            error = store.driver_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    return wrapper
+
+
+class SQLStore:
+    """The part of a KnowledgeStore that both SQL engines run alike, given their `Dialect`.
+
+    An engine sets `conn` (a connection whose execute() returns a cursor: sqlite3, psycopg) and
+    `dialect`, and says which of its driver's errors mean what (`driver_error`)."""
+
+    conn: Any
+    dialect: ClassVar[Dialect]
+
+    def driver_error(self, exc: Exception) -> StoreError | None:
+        """exc as a StoreError if the driver raised it, else None (not the store's to explain)."""
+        raise NotImplementedError
+
+    def _named_speakers(self) -> Iterable[tuple[str, int, int | None, list[str], list[str]]]:
+        """(speaker, turns, words, roles, episode ids) of every named speaker, most turns first,
+        then by name: the one aggregate the engines write differently."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _sql(self, sql: str) -> str:
+        """`sql` in this engine's dialect: `{p}` is the placeholder, `{bytewise}` orders the text
+        column before it by code point; `{episode_columns}` and `{turn_columns}` are the
+        records' columns."""
+        return sql.format(
+            p=self.dialect.param,
+            bytewise=self.dialect.bytewise,
+            episode_columns=EPISODE_COLUMNS,
+            turn_columns=turn_columns_sql(),
+        )
+
+    # --- episodes ---------------------------------------------------------------------------
+
+    @translated
+    def existing_source_of(self, episode_id: str) -> str | None:
+        row = self.conn.execute(
+            self._sql("SELECT source FROM episodes WHERE episode_id={p}"), (episode_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    @translated
+    def episodes_from(
+        self, source_path: str
+    ) -> list[tuple[str, str | None, str | None, str | None]]:
+        """(episode id, content hash, inputs hash, file status) of the episodes from this file."""
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self.conn.execute(
+                self._sql(
+                    "SELECT episode_id, source_sha256, inputs_sha256, source_stat FROM episodes"
+                    " WHERE source_path={p}"
+                ),
+                (source_path,),
+            ).fetchall()
+        ]
+
+    @translated
+    def record_source_stat(self, episode_id: str, source_stat: str) -> None:
+        self.conn.execute(
+            self._sql("UPDATE episodes SET source_stat={p} WHERE episode_id={p}"),
+            (source_stat, episode_id),
+        )
+
+    @translated
+    def source_paths(self) -> list[tuple[str, str | None]]:
+        """(episode id, source file path) of every episode, in id order."""
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                self._sql(
+                    "SELECT episode_id, source_path FROM episodes ORDER BY episode_id{bytewise}"
+                )
+            ).fetchall()
+        ]
+
+    @translated
+    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
+        row = self.conn.execute(
+            self._sql(
+                "SELECT source_path, source_sha256, format FROM episodes WHERE episode_id={p}"
+            ),
+            (episode_id,),
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else (None, None, None)
+
+    @translated
+    def episodes(self) -> list[Episode]:
+        from ..models import Episode
+
+        rows = self.conn.execute(
+            self._sql("SELECT {episode_columns} FROM episodes ORDER BY episode_id{bytewise}")
+        ).fetchall()
+        return [Episode.model_validate(episode_record(r)) for r in rows]
+
+    @translated
+    def episode(self, episode_id: str) -> Episode | None:
+        from ..models import Episode
+
+        row = self.conn.execute(
+            self._sql("SELECT {episode_columns} FROM episodes WHERE episode_id={p}"),
+            (episode_id,),
+        ).fetchone()
+        return Episode.model_validate(episode_record(row)) if row else None
+
+    @translated
+    def episode_ids(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                self._sql("SELECT episode_id FROM episodes ORDER BY episode_id{bytewise}")
+            )
+        ]
+
+    # --- turns ------------------------------------------------------------------------------
+
+    def iter_turn_rows(
+        self,
+        *,
+        episode_id: str | None = None,
+        speakers: list[str] | None = None,
+        with_times: bool = False,
+    ) -> Iterator[dict[str, Any]]:
+        """Turns as plain dicts in episode and turn order (cheap: no model per row)."""
+        sql = self._sql("SELECT {turn_columns}, times FROM turns")
+        where: list[str] = []
+        args: list[Any] = []
+        if episode_id is not None:
+            where.append(self._sql("episode_id={p}"))
+            args.append(episode_id)
+        if speakers is not None:
+            condition, values = self.dialect.one_of("speaker", speakers)
+            where.append(condition)
+            args.extend(values)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += self._sql(" ORDER BY episode_id{bytewise}, turn")
+        # A generator: the decorator would only see its creation, so errors are caught here.
+        try:
+            cursor = self.conn.execute(sql, args)
+            while rows := cursor.fetchmany(1000):
+                for row in rows:
+                    yield turn_record(row, with_times=with_times)
+        except Exception as exc:
+            error = self.driver_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    @translated
+    def turns(
+        self, *, episode_id: str | None = None, speakers: list[str] | None = None
+    ) -> list[Turn]:
+        from ..models import Turn
+
+        return [
+            Turn.model_validate(d)
+            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
+        ]
+
+    @translated
+    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            self._sql(
+                "SELECT {turn_columns} FROM turns"
+                " WHERE episode_id = {p} AND turn BETWEEN {p} AND {p} AND turn != {p}"
+                " ORDER BY turn"
+            ),
+            (episode_id, turn - n, turn + n, turn),
+        ).fetchall()
+        return [turn_record(r, with_times=False) for r in rows]
+
+    @translated
+    def counts(self) -> dict[str, int]:
+        def one(sql: str) -> int:
+            return int(self.conn.execute(sql).fetchone()[0])
+
+        return {
+            "episodes": one("SELECT count(*) FROM episodes"),
+            "turns": one("SELECT count(*) FROM turns"),
+            "speakers": one("SELECT count(DISTINCT speaker) FROM turns WHERE speaker IS NOT NULL"),
+        }
+
+    # --- speakers and chapters --------------------------------------------------------------
+
+    @translated
+    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
+        rows = self.conn.execute(
+            self._sql(
+                "SELECT label, name, role FROM speaker_names WHERE source={p} ORDER BY label"
+            ),
+            (source_key,),
+        ).fetchall()
+        return {label: (name, role) for label, name, role in rows}
+
+    @translated
+    def speaker_names(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                self._sql("SELECT DISTINCT speaker{bytewise} FROM speaker_labels ORDER BY 1")
+            )
+        ]
+
+    @translated
+    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+        return [
+            (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
+        ]
+
+    @translated
+    def speaker_facets(self) -> list[SpeakerFacet]:
+        facets = [
+            SpeakerFacet(
+                name=name,
+                roles=sorted(roles),
+                episode_ids=sorted(episode_ids),
+                turns=int(turns),
+                words=int(words or 0),
+            )
+            for name, turns, words, roles, episode_ids in self._named_speakers()
+        ]
+        turns, words = self.conn.execute(
+            "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
+        ).fetchone()
+        if turns:
+            episode_ids = [
+                r[0]
+                for r in self.conn.execute(
+                    self._sql(
+                        "SELECT DISTINCT episode_id{bytewise} FROM turns WHERE speaker IS NULL"
+                        " ORDER BY 1"
+                    )
+                )
+            ]
+            facets.append(
+                SpeakerFacet(
+                    name=None,
+                    roles=[],
+                    episode_ids=episode_ids,
+                    turns=int(turns),
+                    words=int(words or 0),
+                )
+            )
+        return facets
+
+    @translated
+    def chapter_titles(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                self._sql(
+                    "SELECT DISTINCT chapter{bytewise} FROM turns WHERE chapter IS NOT NULL"
+                    " ORDER BY 1"
+                )
+            )
+        ]
+
+    @translated
+    def chapter_facets(self) -> list[ChapterFacet]:
+        return [
+            ChapterFacet(name=chapter, episode_id=episode_id, turns=int(turns), start=start)
+            for chapter, episode_id, turns, start in self.conn.execute(
+                self._sql(
+                    "SELECT chapter, episode_id, count(*), min(start) FROM turns"
+                    " WHERE chapter IS NOT NULL GROUP BY episode_id, chapter"
+                    " ORDER BY episode_id{bytewise}, min(turn)"
+                )
+            )
+        ]
