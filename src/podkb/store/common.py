@@ -13,7 +13,9 @@ import functools
 import json
 import os
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
 
@@ -144,18 +146,13 @@ def translated(
 
     @functools.wraps(method)
     def wrapper(store: _Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
+        with store.translating():
             return method(store, *args, **kwargs)
-        except Exception as exc:
-            error = store.driver_error(exc)
-            if error is None:
-                raise
-            raise error from None
 
     return wrapper
 
 
-class SQLStore:
+class SQLStore(ABC):
     """The part of a KnowledgeStore that both SQL engines run alike, given their `Dialect`.
 
     An engine sets `conn` (a connection whose execute() returns a cursor: sqlite3, psycopg) and
@@ -164,14 +161,25 @@ class SQLStore:
     conn: Any
     dialect: ClassVar[Dialect]
 
+    @abstractmethod
     def driver_error(self, exc: Exception) -> StoreError | None:
         """exc as a StoreError if the driver raised it, else None (not the store's to explain)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _named_speakers(self) -> Iterable[tuple[str, int, int | None, list[str], list[str]]]:
         """(speaker, turns, words, roles, episode ids) of every named speaker, most turns first,
         then by name: the one aggregate the engines write differently."""
-        raise NotImplementedError
+
+    @contextmanager
+    def translating(self) -> Iterator[None]:
+        """What the driver raises inside leaves as StoreError; anything else as it is."""
+        try:
+            yield
+        except Exception as exc:
+            error = self.driver_error(exc)
+            if error is None:
+                raise
+            raise error from None
 
     def close(self) -> None:
         self.conn.close()
@@ -181,6 +189,10 @@ class SQLStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _first_column(self, sql: str) -> list[Any]:
+        """The first column of every row of `sql` (in this engine's dialect, see _sql)."""
+        return [r[0] for r in self.conn.execute(self._sql(sql))]
 
     def _sql(self, sql: str) -> str:
         """`sql` in this engine's dialect: `{p}` is the placeholder, `{bytewise}` orders the text
@@ -268,12 +280,7 @@ class SQLStore:
 
     @translated
     def episode_ids(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                self._sql("SELECT episode_id FROM episodes ORDER BY episode_id{bytewise}")
-            )
-        ]
+        return self._first_column("SELECT episode_id FROM episodes ORDER BY episode_id{bytewise}")
 
     # --- turns ------------------------------------------------------------------------------
 
@@ -298,17 +305,12 @@ class SQLStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += self._sql(" ORDER BY episode_id{bytewise}, turn")
-        # A generator: the decorator would only see its creation, so errors are caught here.
-        try:
+        # A generator: a decorator would see only its creation, not the rows it reads.
+        with self.translating():
             cursor = self.conn.execute(sql, args)
             while rows := cursor.fetchmany(1000):
                 for row in rows:
                     yield turn_record(row, with_times=with_times)
-        except Exception as exc:
-            error = self.driver_error(exc)
-            if error is None:
-                raise
-            raise error from None
 
     @translated
     def turns(
@@ -358,12 +360,9 @@ class SQLStore:
 
     @translated
     def speaker_names(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                self._sql("SELECT DISTINCT speaker{bytewise} FROM speaker_labels ORDER BY 1")
-            )
-        ]
+        return self._first_column(
+            "SELECT DISTINCT speaker{bytewise} FROM speaker_labels ORDER BY 1"
+        )
 
     @translated
     def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
@@ -387,15 +386,9 @@ class SQLStore:
             "SELECT count(*), sum(words) FROM turns WHERE speaker IS NULL"
         ).fetchone()
         if turns:
-            episode_ids = [
-                r[0]
-                for r in self.conn.execute(
-                    self._sql(
-                        "SELECT DISTINCT episode_id{bytewise} FROM turns WHERE speaker IS NULL"
-                        " ORDER BY 1"
-                    )
-                )
-            ]
+            episode_ids = self._first_column(
+                "SELECT DISTINCT episode_id{bytewise} FROM turns WHERE speaker IS NULL ORDER BY 1"
+            )
             facets.append(
                 SpeakerFacet(
                     name=None,
@@ -409,15 +402,9 @@ class SQLStore:
 
     @translated
     def chapter_titles(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                self._sql(
-                    "SELECT DISTINCT chapter{bytewise} FROM turns WHERE chapter IS NOT NULL"
-                    " ORDER BY 1"
-                )
-            )
-        ]
+        return self._first_column(
+            "SELECT DISTINCT chapter{bytewise} FROM turns WHERE chapter IS NOT NULL ORDER BY 1"
+        )
 
     @translated
     def chapter_facets(self) -> list[ChapterFacet]:

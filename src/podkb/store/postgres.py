@@ -1,6 +1,7 @@
 """The server store: the same knowledge base in a PostgreSQL database (`--db postgresql://...`).
 
-This module is the only place that knows PostgreSQL. It keeps the tables of the SQLite store
+This module is the only place that knows PostgreSQL (the lookups both SQL engines write alike
+are in `common.py`). It keeps the tables of the SQLite store
 (episodes, turns, speaker labels, a schema version in `meta`) and indexes each turn with the
 tokens of podkb's own analyzer (`text.index_terms`: folding, CJK bigrams and single
 characters), written as `tsvector` values with positions and searched through GIN indexes, so

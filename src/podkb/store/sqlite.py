@@ -1,9 +1,10 @@
 """The embedded store: one SQLite file with episodes, turns and an FTS5 full-text index.
 
-This module is the only place that knows SQL, PRAGMAs and FTS5: it compiles podkb's query tree
-to FTS5 MATCH expressions, ranks with bm25(), runs the integrity checks of `podkb doctor`, and
-turns every sqlite3 error into a StoreError. Every write is one transaction, so an ingest lands whole or not at all (SQLite's journal keeps
-this true across a killed process). The schema carries a version; a store written by another
+This module is the only place that knows SQLite's own SQL, PRAGMAs and FTS5 (the lookups both
+SQL engines write alike are in `common.py`): it compiles podkb's query tree to FTS5 MATCH
+expressions, ranks with bm25(), runs the integrity checks of `podkb doctor`, and turns every
+sqlite3 error into a StoreError. Every write is one transaction, so an ingest lands whole or not
+at all (SQLite's journal keeps this true across a killed process). The schema carries a version; a store written by another
 version is migrated when podkb knows how, and refused with a message otherwise.
 """
 
