@@ -452,3 +452,53 @@ def test_any_text_survives_export_jsonl_then_ingest(rows):
             assert not report.failed, report.failed
             back = again.turns()
     assert [(t.speaker, t.text) for t in back] == [(t.speaker, t.text) for t in turns]
+
+
+# --- the analyzer's fast paths give what its general path gives ---------------------------------
+
+
+def _general_terms(text: str) -> list[str]:
+    from podkb.text import TOKEN_RE, cjk_bigrams, fold
+
+    terms: list[str] = []
+    for cjk, word in TOKEN_RE.findall(fold(text)):
+        terms.extend(cjk_bigrams(cjk) if cjk else [word])
+    return terms
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_is_tokenized_as_the_general_path_would(text):
+    from podkb.text import index_terms
+
+    assert index_terms(text) == (_general_terms(text), [])
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_words_are_counted_as_the_general_pattern_counts_them(text):
+    from podkb.text import _word_re, word_count
+
+    assert word_count(text) == len(_word_re().findall(text))
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["evaluation", "evaluated", "model", "models", "模型", "é", "running"])
+    )
+)
+def test_the_stems_column_is_the_same_whether_or_not_its_words_were_seen_before(terms):
+    import podkb.text as text
+
+    def direct(ts: list[str]) -> list[str]:
+        out = []
+        for t in ts:
+            s = t if text.is_cjk(t) else text.stem(t)
+            if s != t:
+                out.append(s)
+        return out
+
+    text._STEMS.clear()
+    first = text.stems_of(terms)
+    assert first == text.stems_of(terms) == direct(terms)

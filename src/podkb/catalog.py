@@ -118,6 +118,7 @@ class Metadata:
         return [found.name, *found.aliases] if found is not None else [canonical]
 
 
+@lru_cache(maxsize=4096)  # the same few speaker names, once per turn at ingest
 def name_key(name: str) -> str:
     """Folded name for comparison: case, width, accents, Traditional/Simplified, spacing."""
     return " ".join(fold(name).replace("·", " ").replace("・", " ").split())

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .models import Episode
 from .request import TurnFilter
 from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
 from .text import CJK_RANGES, char_class
 
 if TYPE_CHECKING:
+    from .models import Episode
     from .query import Query
     from .search import ResolvedFilter
 

@@ -102,6 +102,9 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
     (substring recall, no dictionary). characters: every CJK character once per occurrence, for
     one-character queries. A backend stores these as they are (SQLite: space-joined for FTS5).
     """
+    if text.isascii():
+        # Most turns: no CJK run, and fold() is lower(); the same words, one C-level pass.
+        return _ASCII_TOKEN_RE.findall(text.lower()), []
     terms: list[str] = []
     chars: list[str] = []
     for cjk, word in TOKEN_RE.findall(fold(text)):
@@ -113,12 +116,18 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
     return terms, chars
 
 
+# TOKEN_RE's word class ([^\W_]) on ASCII text.
+_ASCII_TOKEN_RE = re.compile("[a-z0-9]+")
+
+
 @lru_cache(maxsize=1)
 def _english_stemmer() -> Any:
     import Stemmer  # PyStemmer: the Snowball project's own algorithms, compiled; ~2 ms to import
 
     stemmer = Stemmer.Stemmer("english")
-    stemmer.maxCacheSize = 50_000  # word forms repeat: most lookups hit its cache
+    # Its own cache costs more than it saves (evictions: 5x the stemming itself on a Zipf
+    # vocabulary); ingest keeps a plain dict of the forms it has seen (_STEMS).
+    stemmer.maxCacheSize = 0
     return stemmer
 
 
@@ -135,11 +144,42 @@ def stems_field(body: str) -> str:
     for stem s matches `body : s OR stems : s`, the same turns as a column of every stem, at a
     fraction of its size and without making every English turn look twice as long to BM25.
     CJK bigrams stay out: Chinese and Japanese are matched exactly, never by stems."""
-    words = [w for w in body.split() if not is_cjk(w)]
-    if not words:
-        return ""
-    stemmed = _english_stemmer().stemWords(words)
-    return " ".join(s for w, s in zip(words, stemmed, strict=True) if s != w)
+    return " ".join(stems_of(body.split()))
+
+
+def stems_of(terms: list[str]) -> list[str]:
+    """The stems column's terms for the index terms of one text (see `stems_field`)."""
+    new = {t for t in set(terms) if t not in _STEMS}  # not set.difference: it walks the dict
+    if new:
+        _learn_stems(new)
+    return [s for s in map(_STEMS.__getitem__, terms) if s]
+
+
+class _StemCache(dict[str, str]):
+    """Index term -> its stem where that differs, else "" (CJK terms: ""). Word forms repeat
+    (a Zipf vocabulary): a dict lookup per term, the stemmer (one call a text) only for forms
+    not seen yet, so ingest pays for each distinct word once. Bounded: `_learn_stems` clears
+    it when it grows past MAX_SIZE."""
+
+    MAX_SIZE = 200_000
+
+    def __missing__(self, term: str) -> str:
+        _learn_stems({term})
+        return self[term]
+
+
+def _learn_stems(terms: set[str]) -> None:
+    if len(_STEMS) + len(terms) > _StemCache.MAX_SIZE:
+        _STEMS.clear()
+    words = [t for t in terms if not is_cjk(t)]
+    for term in terms:
+        _STEMS[term] = ""
+    for word, stemmed in zip(words, _english_stemmer().stemWords(words), strict=True):
+        if stemmed != word:
+            _STEMS[word] = stemmed
+
+
+_STEMS = _StemCache()
 
 
 def detect_lang(text: str) -> str:
@@ -157,4 +197,9 @@ def _word_re() -> re.Pattern[str]:
 
 def word_count(text: str) -> int:
     """Words in spaced scripts, characters in CJK (the usual count for Chinese and Japanese)."""
+    if text.isascii():
+        return len(_ASCII_WORD_RE.findall(text))  # the same words; a far smaller pattern
     return len(_word_re().findall(text))
+
+
+_ASCII_WORD_RE = re.compile("[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")

@@ -91,14 +91,15 @@ def account(raw: RawTranscript, text: str) -> Accounting:
             cls = "text" if turn is not None else "unaccounted"
         uses.append(LineUse(line=n, cls=cls, turn=turn if cls == "text" else None, text=line))
     words_kept = sum(word_count(t.text) for t in raw.turns)
-    lost = sum(word_count(u.text) for u in uses if u.cls == "unaccounted")
+    line_words = [word_count(u.text) for u in uses]  # each line counted once, used thrice
+    lost = sum(n for u, n in zip(uses, line_words, strict=True) if u.cls == "unaccounted")
     if raw.source_words is not None:
         words_source = raw.source_words
         lost = max(lost, words_source - words_kept)
     else:
-        words_source = sum(word_count(u.text) for u in uses)
+        words_source = sum(line_words)
     body, body_text, aside = (
-        _body_words(raw.turns, uses) if raw.source_words is None else (0, 0, None)
+        _body_words(raw.turns, uses, line_words) if raw.source_words is None else (0, 0, None)
     )
     return Accounting(
         lines=uses,
@@ -138,7 +139,9 @@ def _line_owners(spans: list[tuple[int, int]], n_lines: int) -> list[int | None]
     return owner
 
 
-def _body_words(turns: list[RawTurn], uses: list[LineUse]) -> tuple[int, int, int | None]:
+def _body_words(
+    turns: list[RawTurn], uses: list[LineUse], line_words: list[int]
+) -> tuple[int, int, int | None]:
     """Words on the lines from the first turn's line to the last turn's last line (labels and
     times aside), how many of them are on lines read as text, and the first line that is not."""
     if not turns:
@@ -147,9 +150,8 @@ def _body_words(turns: list[RawTurn], uses: list[LineUse]) -> tuple[int, int, in
     last = max(t.end_line or t.line for t in turns)
     body = text = 0
     aside = None
-    for u in uses:
+    for u, words in zip(uses, line_words, strict=True):
         if first <= u.line <= last and u.cls not in _STRUCTURE:
-            words = word_count(u.text)
             body += words
             if u.cls == "text":
                 text += words

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, index_terms, is_cjk, stems_field, word_count
+from ..text import cjk_bigrams, index_terms, is_cjk, stems_field, stems_of, word_count
 from .base import StoreHealth, TurnQuery, default_location
 from .common import (
     Dialect,
@@ -427,7 +427,7 @@ class SQLiteStore(SQLStore):
         for t in turns:
             if t.speaker is not None:
                 labels[(t.speaker, t.speaker_label)] += 1
-            body, uni = index_fields(t.text)
+            terms, chars = index_terms(t.text)
             times = t.times
             if t.chapter and t.chapter not in chapter_tokens:
                 chapter_tokens[t.chapter] = index_fields(t.chapter)[0]
@@ -453,12 +453,12 @@ class SQLiteStore(SQLStore):
             index_rows.append(
                 (
                     next_id,
-                    body,
-                    uni,
+                    " ".join(terms),
+                    " ".join(chars),
                     token_key(t.speaker),
                     episode_token,
                     chapter_tokens[t.chapter] if t.chapter else "",
-                    stems_field(body),
+                    " ".join(stems_of(terms)),
                 )
             )
             next_id += 1
