@@ -72,8 +72,10 @@ def test_a_cut_list_says_so_and_n_0_gives_all(run_cli, seed_db):
     for every in (["-n", "0"], ["--all"]):
         code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy", *every, person=True)
         assert code == 0 and len(hits) == 27 and "shown" not in err
-    # A script asked for its -n: its stderr stays clean.
+    # A script is told too (stderr carries messages, stdout stays pure data); -q silences it.
     code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy")
+    assert code == 0 and len(hits) == 10 and err == "podkb: 10 of 27 shown; -n 0 for all\n"
+    code, hits, err = run_json(run_cli, seed_db, "-q", "quotes", "Jeremy")
     assert code == 0 and len(hits) == 10 and err == ""
 
 
@@ -189,3 +191,19 @@ def test_out_dash_is_refused(run_cli, seed_db, tmp_path, monkeypatch):
     code, out, err = run_cli("export", "--format", "md", "--out", "-", "--db", str(seed_db))
     assert code == 2 and out == "" and "--out takes a folder" in err
     assert not (tmp_path / "-").exists()
+
+
+def test_csv_hits_carry_the_quote_and_the_citation(run_cli, seed_db):
+    import csv
+    import io
+
+    code, out, _ = run_cli("quotes", "Jeremy", "managers", "--db", str(seed_db), "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    _, hits, _ = run_json(run_cli, seed_db, "quotes", "Jeremy", "managers")
+    assert rows and len(rows) == len(hits)
+    for row, hit in zip(rows, hits, strict=True):
+        assert row["quote"] == hit["quote"] and "manag" in row["quote"].lower()
+        assert float(row["quote_start"]) == hit["quote_start"]
+        assert row["episode_title"] == hit["episode_title"] and row["show"] == hit["show"]
+        assert row["start_hms"] == (hit["start_hms"] or "")

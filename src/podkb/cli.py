@@ -587,7 +587,18 @@ def export(
 
 # --- search, quotes, speakers, topics ---------------------------------------------------------
 
-HIT_FIELDS = [*TURN_COLUMNS, "score", "snippet"]
+# A CSV hit: the turn, then what ranks, quotes and cites it (the JSON hit's flat fields).
+HIT_FIELDS = [
+    *TURN_COLUMNS,
+    "score",
+    "snippet",
+    "quote",
+    "quote_start",
+    "start_hms",
+    "quote_start_hms",
+    "episode_title",
+    "show",
+]
 
 
 SEARCH_FORMATS = (*output.FORMATS, "cite")
@@ -628,22 +639,13 @@ def _run_search(
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _with_query(request: SearchRequest, query: str) -> SearchRequest:
     return request.model_copy(update={"query": query})
 
 
 def _note_truncation(result: SearchResult) -> None:
-    """A list cut by --limit says so on stderr, "10 of 27 shown; -n 0 for all", where a person
-    reads it (a terminal); a script's stderr stays clean, as its -n was deliberate."""
-    if not (output.stdout_is_terminal() or _stderr_is_terminal()):
-        return
+    """A list cut by --limit says so on stderr, "10 of 27 shown; -n 0 for all", to a person
+    and to a script alike (a script that wants a silent stderr passes -q)."""
     shown = len(result.hits)
     offset = result.request.offset
     if result.total is None or result.total <= offset + shown:

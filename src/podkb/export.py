@@ -11,6 +11,7 @@ players and subtitle tools; these need times, so a turn without them gets estima
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,8 +35,12 @@ CJK_CHARS_PER_SECOND = 4.0
 MIN_CUE_SECONDS = 1.0
 
 TURN_FIELDS = list(TURN_COLUMNS)
-_CJK_RE = re.compile(f"[{char_class(CJK_RANGES)}]")
-_WORD_RE = re.compile(f"[^\\s{char_class(CJK_RANGES)}]+")
+
+
+@functools.cache  # compiled on first use: `podkb search` imports this module for its names only
+def _reading_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    cjk = char_class(CJK_RANGES)
+    return re.compile(f"[^\\s{cjk}]+"), re.compile(f"[{cjk}]")
 
 
 def turn_rows(
@@ -144,8 +149,9 @@ def _turns_found(store: KnowledgeStore, flt: ResolvedFilter, query: Query) -> se
 
 
 def reading_seconds(text: str) -> float:
-    words = len(_WORD_RE.findall(text))
-    cjk = len(_CJK_RE.findall(text))
+    word_re, cjk_re = _reading_patterns()
+    words = len(word_re.findall(text))
+    cjk = len(cjk_re.findall(text))
     return max(MIN_CUE_SECONDS, words / WORDS_PER_SECOND + cjk / CJK_CHARS_PER_SECOND)
 
 

@@ -6,6 +6,7 @@ the names a person typed, decides whether ranking is affordable, and cuts snippe
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -221,14 +222,12 @@ def cite_hits(store: KnowledgeStore, hits: list[dict[str, Any]]) -> list[dict[st
     show, and the times as hh:mm:ss."""
     from .output import format_time
 
-    episodes: dict[str, Any] = {}
+    episodes: dict[str, tuple[str | None, str | None] | None] = {}
     for hit in hits:
         eid = hit["episode_id"]
         if eid not in episodes:
-            episodes[eid] = store.episode(eid)
-        ep = episodes[eid]
-        hit["episode_title"] = ep.title if ep else None
-        hit["show"] = ep.show if ep else None
+            episodes[eid] = store.episode_title_show(eid)
+        hit["episode_title"], hit["show"] = episodes[eid] or (None, None)
         hit["start_hms"] = format_time(hit["start"]) or None
         hit["quote_start_hms"] = format_time(hit["quote_start"]) or None
     return hits
@@ -258,6 +257,7 @@ def folded_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+@functools.lru_cache(maxsize=65_536)  # a text repeats its characters: fold each one once
 def fold_char(ch: str) -> str:
     if ch.isascii():
         return ch.lower()

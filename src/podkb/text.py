@@ -133,9 +133,7 @@ def _english_stemmer() -> Any:
 
 def stem(word: str) -> str:
     """The English Snowball stem of a folded word (evaluation, evaluated -> evalu); CJK as is."""
-    if is_cjk(word):
-        return word
-    return str(_english_stemmer().stemWord(word))
+    return _STEMS[word] or word
 
 
 def stems_field(body: str) -> str:

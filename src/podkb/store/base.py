@@ -232,6 +232,11 @@ class KnowledgeStore(Protocol):
 
     def episode(self, episode_id: str) -> Episode | None: ...
 
+    def episode_title_show(self, episode_id: str) -> tuple[str | None, str | None] | None:
+        """(title, show) of an episode, None if there is none: what a citation needs, without
+        building an Episode (search output stays clear of the record models' import cost)."""
+        ...
+
     def episode_ids(self) -> list[str]: ...
 
     def iter_turn_rows(

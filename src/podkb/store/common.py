@@ -269,6 +269,13 @@ class SQLStore(ABC):
         return [Episode.model_validate(episode_record(r)) for r in rows]
 
     @translated
+    def episode_title_show(self, episode_id: str) -> tuple[str | None, str | None] | None:
+        row = self.conn.execute(
+            self._sql("SELECT title, show FROM episodes WHERE episode_id={p}"), (episode_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    @translated
     def episode(self, episode_id: str) -> Episode | None:
         from ..models import Episode
 
