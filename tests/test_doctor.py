@@ -74,12 +74,23 @@ def test_default_store_location_is_reported(run_cli, monkeypatch, tmp_path):
     assert not (tmp_path / "env.db").exists()  # doctor never creates a store
 
 
+def _index_postings(conn):
+    """Every (turn, term, column, offset) the contentless index holds."""
+    conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, turn_index, instance)")
+    rows = conn.execute("SELECT doc, term, col, offset FROM temp.v ORDER BY 1, 2, 3, 4").fetchall()
+    conn.execute("DROP TABLE temp.v")
+    return rows
+
+
 def test_missing_index_rows_are_found_and_repaired(run_cli, copy_db):
+    from podkb.store.sqlite import _INDEX_DELETE, _index_row
+
     with sqlite3.connect(copy_db) as conn:
-        before = conn.execute(
-            "SELECT rowid, body, uni, speaker, episode, chapter FROM turn_index ORDER BY rowid"
+        before = _index_postings(conn)
+        seven = conn.execute(
+            "SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id LIMIT 7"
         ).fetchall()
-        conn.execute("DELETE FROM turn_index WHERE rowid IN (SELECT rowid FROM turn_index LIMIT 7)")
+        conn.executemany(_INDEX_DELETE, [_index_row(*r, chapter_terms={}) for r in seven])
         conn.execute(
             "UPDATE episodes SET turns = turns + 1 WHERE episode_id = 'infoq-omar-sanseviero'"
         )
@@ -94,9 +105,7 @@ def test_missing_index_rows_are_found_and_repaired(run_cli, copy_db):
     code, out, err = run_cli("doctor", "--db", str(copy_db), "--repair", "--format", "json")
     assert code == 0, out + err
     with sqlite3.connect(copy_db) as conn:
-        after = conn.execute(
-            "SELECT rowid, body, uni, speaker, episode, chapter FROM turn_index ORDER BY rowid"
-        ).fetchall()
+        after = _index_postings(conn)
     assert after == before
 
 

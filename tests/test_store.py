@@ -185,3 +185,55 @@ def test_a_schema_2_store_gains_times_and_stems(tmp_path):
         # The seed never writes "evaluating": only the rebuilt stems column can find it.
         found = search(store, SearchRequest(query="evaluating")).hits
         assert found and all("evaluat" in h["text"].lower() for h in found)
+
+
+def _index_terms(store):
+    """Every (term, column, turns, occurrences) the full-text index holds."""
+    store.conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, turn_index, instance)"
+    )
+    return sorted(tuple(r) for r in store.conn.execute("SELECT term, doc, col, offset FROM temp.v"))
+
+
+def test_the_index_holds_no_copy_of_the_text(tmp_path):
+    with Store(tmp_path / "kb.db") as store:
+        ingest_paths([SEEDS], store)
+        sql = store.conn.execute(
+            "SELECT sql FROM sqlite_schema WHERE name='turn_index'"
+        ).fetchone()[0]
+        assert "content = ''" in sql
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_schema")}
+        assert "turn_index_content" not in names
+
+
+def test_removing_an_episode_leaves_the_index_as_if_it_had_never_been_ingested(tmp_path):
+    one, other = sorted(SEEDS.glob("*.txt"))[:2]
+    with Store(tmp_path / "a.db") as alone:
+        ingest_paths([one], alone)
+        expected = _index_terms(alone)
+    with Store(tmp_path / "b.db") as store:
+        ingest_paths([other], store)
+        ingest_paths([one], store)
+        other_id = store.episodes_from(str(other.resolve()))
+        assert other_id
+        for episode_id, *_ in other_id:
+            with store.transaction():
+                store.delete_episode(episode_id)
+        # Turn ids differ between the two stores: compare terms, columns and offsets per turn.
+        got = _index_terms(store)
+        assert sorted((t, c, o) for t, _, c, o in got) == sorted(
+            (t, c, o) for t, _, c, o in expected
+        )
+        store.conn.execute("INSERT INTO turn_index(turn_index) VALUES('integrity-check')")
+
+
+def test_a_changed_file_replaces_its_terms(tmp_path):
+    path = tmp_path / "talk.txt"
+    talk = "Ann: the WHAT landed on the hill.\n\nBob: Quietly, I hope.\n\n" * 4
+    path.write_text(talk.replace("WHAT", "zeppelin"), encoding="utf-8")
+    with Store(tmp_path / "kb.db") as store:
+        assert ingest_paths([path], store).ok
+        path.write_text(talk.replace("WHAT", "balloon"), encoding="utf-8")
+        assert ingest_paths([path], store).ok
+        terms = {t for t, *_ in _index_terms(store)}
+        assert "balloon" in terms and "zeppelin" not in terms

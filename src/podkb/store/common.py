@@ -47,6 +47,7 @@ def redact(location: str) -> str:
     return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", location)
 
 
+@functools.lru_cache(maxsize=4096)  # the same speakers and episode ids, once per turn
 def token_key(value: str | None) -> str:
     """One index token for a name or id (the --speaker and --episode filters): folded, non-word
     characters as underscores."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, index_terms, is_cjk, stems_field, stems_of, word_count
+from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
 from .base import StoreHealth, TurnQuery, default_location
 from .common import (
     Dialect,
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,8 +85,13 @@ CREATE TABLE IF NOT EXISTS speaker_names (
 -- turns.times: JSON [[character offset, seconds], ...] where timed pieces start in the text.
 {turn_index}
 """
+# Contentless (content=''): the index keeps its terms, not a second copy of the turns' text (a
+# third of the store); nothing reads its columns back. Removing a row takes the values it was
+# indexed with, which `_index_row` derives again from the turn: the analyzer is deterministic,
+# and a change to it comes with a schema version whose migration rebuilds the index.
 _TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
     body, uni, speaker, episode, chapter, stems,
+    content = '',
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );"""
 _SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX)
@@ -105,6 +110,38 @@ def index_fields(text: str) -> tuple[str, str]:
     tokenizer splits them on the spaces again, so the index holds exactly the analyzer's terms."""
     terms, chars = index_terms(text)
     return " ".join(terms), " ".join(chars)
+
+
+_INDEX_COLUMNS = "rowid, body, uni, speaker, episode, chapter, stems"
+_INDEX_INSERT = f"INSERT INTO turn_index({_INDEX_COLUMNS}) VALUES (?,?,?,?,?,?,?)"
+_INDEX_DELETE = (
+    f"INSERT INTO turn_index(turn_index, {_INDEX_COLUMNS}) VALUES ('delete',?,?,?,?,?,?,?)"
+)
+
+
+def _index_row(
+    rowid: int,
+    episode_id: str,
+    speaker: str | None,
+    text: str,
+    chapter: str | None,
+    *,
+    chapter_terms: dict[str, str],
+) -> tuple[Any, ...]:
+    """A turn's row of the full-text index, the one place it is derived (insert, delete,
+    rebuild). chapter_terms: the chapter titles analyzed so far (an episode repeats a few)."""
+    terms, chars = index_terms(text)
+    if chapter and chapter not in chapter_terms:
+        chapter_terms[chapter] = " ".join(index_terms(chapter)[0])
+    return (
+        rowid,
+        " ".join(terms),
+        " ".join(chars),
+        token_key(speaker),
+        token_key(episode_id),
+        chapter_terms[chapter] if chapter else "",
+        " ".join(stems_of(terms)),
+    )
 
 
 class SQLiteStore(SQLStore):
@@ -197,6 +234,7 @@ class SQLiteStore(SQLStore):
             2: self._migrate_2_to_3,
             3: self._migrate_3_to_4,
             4: self._migrate_4_to_5,
+            5: self._migrate_5_to_6,
         }
         with self.transaction():
             while version < SCHEMA_VERSION:
@@ -238,6 +276,10 @@ class SQLiteStore(SQLStore):
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
         if "times" not in columns:
             self.conn.execute("ALTER TABLE turns ADD COLUMN times TEXT")
+        self.rebuild_index()
+
+    def _migrate_5_to_6(self) -> None:
+        """Schema 6: a contentless index (the same terms, without a copy of the text)."""
         self.rebuild_index()
 
     def _migrate_4_to_5(self) -> None:
@@ -341,11 +383,28 @@ class SQLiteStore(SQLStore):
         ).fetchall()
         self._count_speaker_labels([(sp, label, -n) for sp, label, n in pairs])
         self._count_turns(-len(ids))
-        self.conn.executemany("DELETE FROM turn_index WHERE rowid=?", ((i,) for i in ids))
+        self._unindex(
+            self.conn.execute(
+                "SELECT id, episode_id, speaker, text, chapter FROM turns WHERE episode_id=?",
+                (episode_id,),
+            )
+        )
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
         return (
             self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,)).rowcount > 0
         )
+
+    def _unindex(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Take turns (id, episode_id, speaker, text, chapter) out of the contentless index: it
+        is told the values each was indexed with, derived again as put_episode derived them."""
+        chapter_terms: dict[str, str] = {}
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(_index_row(*row, chapter_terms=chapter_terms))
+            if len(batch) >= 1000:
+                self.conn.executemany(_INDEX_DELETE, batch)
+                batch.clear()
+        self.conn.executemany(_INDEX_DELETE, batch)
 
     def _count_speaker_labels(self, deltas: Iterable[tuple[str, str | None, int]]) -> None:
         """Keep speaker_labels exact as episodes come and go, without recounting every turn."""
@@ -417,9 +476,8 @@ class SQLiteStore(SQLStore):
                 source_stat,
             ),
         )
-        episode_token = token_key(episode.episode_id)
         next_id = (self.conn.execute("SELECT max(id) FROM turns").fetchone()[0] or 0) + 1
-        chapter_tokens: dict[str, str] = {}
+        chapter_terms: dict[str, str] = {}
         rows: list[tuple[Any, ...]] = []
         index_rows: list[tuple[Any, ...]] = []
         labels: Counter[tuple[str, str | None]] = Counter()
@@ -427,10 +485,7 @@ class SQLiteStore(SQLStore):
         for t in turns:
             if t.speaker is not None:
                 labels[(t.speaker, t.speaker_label)] += 1
-            terms, chars = index_terms(t.text)
             times = t.times
-            if t.chapter and t.chapter not in chapter_tokens:
-                chapter_tokens[t.chapter] = index_fields(t.chapter)[0]
             rows.append(
                 (
                     next_id,
@@ -451,14 +506,8 @@ class SQLiteStore(SQLStore):
                 )
             )
             index_rows.append(
-                (
-                    next_id,
-                    " ".join(terms),
-                    " ".join(chars),
-                    token_key(t.speaker),
-                    episode_token,
-                    chapter_tokens[t.chapter] if t.chapter else "",
-                    " ".join(stems_of(terms)),
+                _index_row(
+                    next_id, t.episode_id, t.speaker, t.text, t.chapter, chapter_terms=chapter_terms
                 )
             )
             next_id += 1
@@ -479,11 +528,7 @@ class SQLiteStore(SQLStore):
             " chapter, source, line, words, times) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
-        self.conn.executemany(
-            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter, stems)"
-            " VALUES (?,?,?,?,?,?,?)",
-            index_rows,
-        )
+        self.conn.executemany(_INDEX_INSERT, index_rows)
         rows.clear()
         index_rows.clear()
 
@@ -535,29 +580,15 @@ class SQLiteStore(SQLStore):
             self.conn.execute("DROP TABLE turn_index")
         _exec_script(self.conn, _TURN_INDEX)
         n = 0
-        index_rows: list[tuple[Any, ...]] = []
-        for rowid, episode_id, speaker, text, chapter in self.conn.execute(
+        chapter_terms: dict[str, str] = {}
+        rows = self.conn.execute(
             "SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id"
-        ).fetchall():
-            body, uni = index_fields(text)
-            chapter_token = index_fields(chapter)[0] if chapter else ""
-            index_rows.append(
-                (
-                    rowid,
-                    body,
-                    uni,
-                    token_key(speaker),
-                    token_key(episode_id),
-                    chapter_token,
-                    stems_field(body),
-                )
-            )
-            n += 1
-        self.conn.executemany(
-            "INSERT INTO turn_index(rowid, body, uni, speaker, episode, chapter, stems)"
-            " VALUES (?,?,?,?,?,?,?)",
-            index_rows,
         )
+        while batch := rows.fetchmany(1000):  # streamed: a million turns never sit in memory
+            self.conn.executemany(
+                _INDEX_INSERT, [_index_row(*r, chapter_terms=chapter_terms) for r in batch]
+            )
+            n += len(batch)
         self.conn.execute(
             "UPDATE episodes"
             " SET turns=(SELECT count(*) FROM turns t WHERE t.episode_id=episodes.episode_id)"
