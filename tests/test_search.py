@@ -270,3 +270,13 @@ def test_a_hyphenated_query_finds_the_joined_word(tmp_path):
         assert [found[0]["snippet"][s:e] for s, e in found[0]["matches"]] == ["pretraining"]
         # The words on their own are not in that turn: only the joined form matched.
         assert hits(store, '"pre training"') == []
+
+
+def test_counting_matches_can_stop_early_on_both_engines(seed_store):
+    from podkb.store import TurnQuery
+
+    query = TurnQuery(speaker="Jeremy Howard")
+    every = seed_store.count_turns(query)
+    assert every == 27
+    assert seed_store.count_turns(query, at_most=5) == 5
+    assert seed_store.count_turns(query, at_most=100) == every

@@ -207,3 +207,16 @@ def test_csv_hits_carry_the_quote_and_the_citation(run_cli, seed_db):
         assert float(row["quote_start"]) == hit["quote_start"]
         assert row["episode_title"] == hit["episode_title"] and row["show"] == hit["show"]
         assert row["start_hms"] == (hit["start_hms"] or "")
+
+
+def test_counting_stops_where_it_would_cost_more_than_the_search(run_cli, seed_db, monkeypatch):
+    import podkb.search
+
+    monkeypatch.setattr(podkb.search, "COUNT_AT_MOST", 12)  # seeds: 27 turns by Jeremy
+    code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy")
+    assert code == 0 and len(hits) == 10
+    assert err == "podkb: 10 of more than 12 shown; -n 0 for all\n"
+    code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy", "--offset", "10")
+    assert "11-20 of more than 20 shown" in err
+    code, hits, err = run_json(run_cli, seed_db, "quotes", "Jeremy", "-n", "0")
+    assert len(hits) == 27 and "shown" not in err

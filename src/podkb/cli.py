@@ -648,13 +648,14 @@ def _note_truncation(result: SearchResult) -> None:
     and to a script alike (a script that wants a silent stderr passes -q)."""
     shown = len(result.hits)
     offset = result.request.offset
-    if result.total is None or result.total <= offset + shown:
+    if result.total is None or (result.total <= offset + shown and not result.total_is_more):
         return
+    total = f"more than {result.total:,}" if result.total_is_more else str(result.total)
     if offset:
         more = f"--offset {offset + shown} for more, -n 0 for all"
-        output.info(f"podkb: {offset + 1}-{offset + shown} of {result.total} shown; {more}")
+        output.info(f"podkb: {offset + 1}-{offset + shown} of {total} shown; {more}")
     else:
-        output.info(f"podkb: {shown} of {result.total} shown; -n 0 for all")
+        output.info(f"podkb: {shown} of {total} shown; -n 0 for all")
 
 
 def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]) -> None:

@@ -28,6 +28,10 @@ FREQUENT_SHARE = 0.10
 FREQUENT_MIN_TURNS = 20_000
 
 
+# How far a search counts its matches ("10 of more than 10,000 shown").
+COUNT_AT_MOST = 10_000
+
+
 @dataclass
 class SearchResult:
     hits: list[dict[str, Any]] = field(default_factory=list)
@@ -37,6 +41,7 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean", when nothing matched
     note: str | None = None  # said to the person on stderr (e.g. why hits are unranked)
     total: int | None = None  # how many turns match in all (hits may be a page of them)
+    total_is_more: bool = False  # total is a floor: more turns than it match (counting stopped)
     terms: list[Term] = field(default_factory=list)  # what the hits highlight and quote
 
 
@@ -166,7 +171,12 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     result.hits = cite_hits(store, [_hit(row, terms) for row in store.search_turns(turn_query)])
     result.terms = terms
     if len(result.hits) == turn_query.limit:
-        result.total = store.count_turns(turn_query)  # a full page: say how many there are
+        # A full page: say how many there are, counting no further than COUNT_AT_MOST (every
+        # turn that holds `the` would cost more to count than the search itself).
+        at_most = max(COUNT_AT_MOST, turn_query.offset + turn_query.limit)
+        result.total = store.count_turns(turn_query, at_most=at_most + 1)
+        if result.total > at_most:
+            result.total, result.total_is_more = at_most, True
     else:
         result.total = turn_query.offset + len(result.hits)
     if request.context:

@@ -284,8 +284,9 @@ class KnowledgeStore(Protocol):
         turn's [offset, seconds] pairs), at most query.limit, after query.offset."""
         ...
 
-    def count_turns(self, query: TurnQuery) -> int:
-        """How many turns match the query, ignoring limit and offset."""
+    def count_turns(self, query: TurnQuery, at_most: int | None = None) -> int:
+        """How many turns match the query, ignoring limit and offset; counting stops at
+        at_most (None: count them all), so a word in most turns costs no more than a rare one."""
         ...
 
     def speaker_facets(self) -> list[SpeakerFacet]:

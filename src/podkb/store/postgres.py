@@ -748,13 +748,16 @@ class PostgresStore(SQLStore):
         return [(r[0], r[1], dict(zip(used, (p or {} for p in r[2:]), strict=True))) for r in rows]
 
     @translated
-    def count_turns(self, query: TurnQuery) -> int:
+    def count_turns(self, query: TurnQuery, at_most: int | None = None) -> int:
         if query.episode_ids is not None and not query.episode_ids:
             return 0
         compiled = _Compiled(query)
-        row = self.conn.execute(
-            f"SELECT count(*) FROM turns t WHERE {compiled.sql_where()}", compiled.args
-        ).fetchone()
+        inner = f"SELECT 1 FROM turns t WHERE {compiled.sql_where()}"
+        args = list(compiled.args)
+        if at_most is not None:
+            inner += " LIMIT %s"
+            args.append(at_most)
+        row = self.conn.execute(f"SELECT count(*) FROM ({inner}) AS matching", args).fetchone()
         return _scalar(row)
 
     def _bm25(self, phrases: list[Phrase], candidates: list[Any]) -> dict[int, float]:

@@ -647,7 +647,7 @@ class SQLiteStore(SQLStore):
         # bm25() is lower for better matches; podkb's score is higher for better ones.
         return [hit_record(row, -row["rank"] if row["rank"] else 0.0) for row in rows]
 
-    def count_turns(self, query: TurnQuery) -> int:
+    def count_turns(self, query: TurnQuery, at_most: int | None = None) -> int:
         compiled = self._compile(query)
         if compiled is None:
             return 0
@@ -657,22 +657,29 @@ class SQLiteStore(SQLStore):
             if exclusion:
                 match = f"({match}) NOT ({exclusion})"
             if not where:
-                sql = "SELECT count(*) FROM turn_index WHERE turn_index MATCH ?"
-                return int(self._search_rows(sql, [match])[0][0])
+                sql = "SELECT 1 FROM turn_index WHERE turn_index MATCH ?"
+                return self._count(sql, [match], at_most)
             sql = (
-                "SELECT count(*) FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
+                "SELECT 1 FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
                 " WHERE turn_index MATCH ?"
             )
             params: list[Any] = [match, *args]
         else:
-            sql = "SELECT count(*) FROM turns t WHERE 1"
+            sql = "SELECT 1 FROM turns t WHERE 1"
             params = list(args)
             if exclusion:
                 sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
                 params.append(exclusion)
         for cond in where:
             sql += f" AND {cond}"
-        return int(self._search_rows(sql, params)[0][0])
+        return self._count(sql, params, at_most)
+
+    def _count(self, sql: str, params: list[Any], at_most: int | None) -> int:
+        """Rows of `sql` (a SELECT 1 ...), read no further than at_most."""
+        if at_most is None:
+            return int(self._search_rows(f"SELECT count(*) FROM ({sql})", params)[0][0])
+        limited = f"SELECT count(*) FROM ({sql} LIMIT ?)"
+        return int(self._search_rows(limited, [*params, at_most])[0][0])
 
     def _compile(
         self, query: TurnQuery
