@@ -280,3 +280,10 @@ def test_counting_matches_can_stop_early_on_both_engines(seed_store):
     assert every == 27
     assert seed_store.count_turns(query, at_most=5) == 5
     assert seed_store.count_turns(query, at_most=100) == every
+
+
+def test_a_range_of_the_vocabulary_is_read_by_prefix_on_both_engines(seed_store):
+    every = dict(seed_store.body_terms())
+    some = dict(seed_store.body_terms(starting_with="lead"))
+    assert some and set(some) == {t for t in every if t.startswith("lead")}
+    assert all(some[t] == every[t] for t in some)

@@ -398,25 +398,31 @@ def make_snippet(
 # --- did you mean -----------------------------------------------------------------------------
 
 
-def vocabulary(store: KnowledgeStore) -> dict[str, int]:
+def vocabulary(store: KnowledgeStore, starting_with: str | None = None) -> dict[str, int]:
     """Indexed words (body column, spaced scripts only) with their document counts."""
-    return {
-        term: docs for term, docs in store.body_terms() if not is_cjk(term) and not term.isdigit()
-    }
+    terms = store.body_terms(starting_with=starting_with)
+    if starting_with and not is_cjk(starting_with) and not starting_with[0].isdigit():
+        return dict(terms)  # the range holds neither CJK runs nor numbers: nothing to drop
+    return {term: docs for term, docs in terms if not is_cjk(term) and not term.isdigit()}
 
 
 def suggest_query(store: KnowledgeStore, query: Query) -> str | None:
-    """The query with each unknown word replaced by the closest indexed word, if any is close."""
+    """The query with each unknown word replaced by the closest indexed word, if any is close.
+
+    Candidates share the word's first letter (as most spelling correctors assume, a typo is
+    rarely in the first letter): the store reads that range of its vocabulary, not all of it,
+    so a suggestion costs about the same in a store of a million turns as in one of a hundred.
+    """
     from rapidfuzz import fuzz, process
 
-    vocab = vocabulary(store)
-    if not vocab:
-        return None
     text = query.text
     changed = False
     for term in query.terms():
         for word in term.words:
-            if is_cjk(word) or word in vocab or len(word) < 3:
+            if is_cjk(word) or len(word) < 3:
+                continue
+            vocab = vocabulary(store, starting_with=word[0])
+            if not vocab or word in vocab:
                 continue
             cutoff = 80 if len(word) >= 6 else 85
             candidates = [

@@ -269,8 +269,11 @@ class KnowledgeStore(Protocol):
         """Every (speaker, label as written in the source) pair."""
         ...
 
-    def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
-        """Indexed tokens of the text in more than `more_than` turns, with their turn counts."""
+    def body_terms(
+        self, *, more_than: int = 0, starting_with: str | None = None
+    ) -> list[tuple[str, int]]:
+        """Indexed tokens of the text in more than `more_than` turns, with their turn counts;
+        starting_with: only tokens with that prefix (a range of the index, not a scan of it)."""
         ...
 
     def common_terms(self) -> dict[str, int]:

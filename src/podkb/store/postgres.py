@@ -676,11 +676,18 @@ class PostgresStore(SQLStore):
     # --- reads ----------------------------------------------------------------------------
 
     @translated
-    def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
+    def body_terms(
+        self, *, more_than: int = 0, starting_with: str | None = None
+    ) -> list[tuple[str, int]]:
+        where = ""
+        args_: list[Any] = [more_than]
+        if starting_with:
+            where = ' WHERE term COLLATE "C" >= %s AND term COLLATE "C" < %s'
+            args_ = [starting_with, starting_with + "\U0010ffff", more_than]
         rows = self.conn.execute(
             "SELECT term, sum(docs)::bigint FROM (SELECT term, docs FROM term_docs UNION ALL"
-            " SELECT term, docs FROM term_deltas) d GROUP BY term HAVING sum(docs) > %s",
-            (more_than,),
+            f" SELECT term, docs FROM term_deltas) d{where} GROUP BY term HAVING sum(docs) > %s",
+            args_,
         ).fetchall()
         return [(r[0], int(r[1])) for r in rows]
 

@@ -601,15 +601,21 @@ class SQLiteStore(SQLStore):
     _common_terms: dict[str, int] | None = None
 
     @translated
-    def body_terms(self, *, more_than: int = 0) -> list[tuple[str, int]]:
+    def body_terms(
+        self, *, more_than: int = 0, starting_with: str | None = None
+    ) -> list[tuple[str, int]]:
         """Indexed tokens of the text (words and CJK bigrams) in more than `more_than` turns,
         with their turn counts."""
         self.conn.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
         )
-        return self.conn.execute(
-            "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND doc > ?", (more_than,)
-        ).fetchall()
+        sql = "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND doc > ?"
+        args: list[Any] = [more_than]
+        if starting_with:
+            # fts5vocab reads a term range straight from the index (its terms are sorted)
+            sql += " AND term >= ? AND term < ?"
+            args += [starting_with, starting_with + "\U0010ffff"]
+        return [(r[0], r[1]) for r in self.conn.execute(sql, args)]
 
     @translated
     def common_terms(self) -> dict[str, int]:
