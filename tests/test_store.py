@@ -237,3 +237,24 @@ def test_a_changed_file_replaces_its_terms(tmp_path):
         assert ingest_paths([path], store).ok
         terms = {t for t, *_ in _index_terms(store)}
         assert "balloon" in terms and "zeppelin" not in terms
+
+
+def test_common_words_are_recounted_once_the_store_changes_by_a_tenth(tmp_path):
+    files = sorted(SEEDS.glob("*.txt"))
+    with Store(tmp_path / "kb.db") as store:
+        ingest_paths(files[:1], store)
+        first = store.conn.execute("SELECT value FROM meta WHERE key='common_terms_at'").fetchone()[
+            0
+        ]
+        assert int(first) == store.turn_count()
+        with store.transaction():  # a change of less than a tenth: no recount
+            store.conn.execute("UPDATE meta SET value='{}' WHERE key='common_terms'")
+            store.after_writes()
+        assert (
+            store.conn.execute("SELECT value FROM meta WHERE key='common_terms'").fetchone()[0]
+            == "{}"
+        )
+        ingest_paths(files[1:], store)  # the store more than doubles: recounted
+        at = store.conn.execute("SELECT value FROM meta WHERE key='common_terms_at'").fetchone()[0]
+        assert int(at) == store.turn_count() > int(first)
+        assert store.common_terms()

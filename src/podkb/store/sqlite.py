@@ -547,18 +547,25 @@ class SQLiteStore(SQLStore):
 
     def after_writes(self) -> None:
         """speaker_labels and the turn count are kept exact by each put and delete: only the
-        common words are recounted."""
-        self.refresh_common_terms()
+        common words are recounted, and only once the store has changed by a tenth."""
+        total = self.turn_count()
+        row = self.conn.execute("SELECT value FROM meta WHERE key='common_terms_at'").fetchone()
+        counted_at = int(row[0]) if row else -1
+        if counted_at < 0 or abs(total - counted_at) * 10 > max(counted_at, 1):
+            self.refresh_common_terms()
 
     def refresh_common_terms(self) -> None:
-        """Words in more than a tenth of the turns (the search answers those unranked): counted
-        once per ingest, because a vocabulary lookup at query time costs tens of milliseconds.
-        (speaker_labels and the turn count are kept exact by each put and delete.)"""
+        """Words in more than a tenth of the turns (the search answers those unranked).
+
+        Counting them reads the whole vocabulary (seconds at a million turns), so it is done
+        when the store has grown or shrunk by a tenth since the last count, not on every
+        ingest: a file added to a big store costs the file. A word whose share crosses 10% in
+        between is ranked (or not) a little longer; the hits are the same either way."""
         total = self.turn_count()
         common = self.body_terms(more_than=int(total) // 10)
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('common_terms', ?)",
-            (json.dumps(dict(common)),),
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            [("common_terms", json.dumps(dict(common))), ("common_terms_at", str(total))],
         )
         self._common_terms = None
 
