@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -254,10 +255,10 @@ def _context(store: KnowledgeStore, hit: dict[str, Any], n: int) -> dict[str, li
 # --- snippets ---------------------------------------------------------------------------------
 
 
-def folded_with_offsets(text: str) -> tuple[str, list[int]]:
+def folded_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """The folded text and, for each folded character, the index of its source character."""
     if text.isascii():
-        return text.lower(), list(range(len(text)))
+        return text.lower(), range(len(text))  # one to one: no list to build
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -275,6 +276,7 @@ def fold_char(ch: str) -> str:
     return f if f else ch
 
 
+@functools.lru_cache(maxsize=256)  # a query's terms, once for all its hits
 def _term_pattern(term: Term) -> re.Pattern[str]:
     parts = []
     for w in term.words:
@@ -290,7 +292,12 @@ def _term_pattern(term: Term) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}(?!\w)" if not is_cjk(term.words[-1]) else rf"(?<!\w){body}")
 
 
-_WORD_RE = re.compile(r"[^\W_]+")
+@functools.lru_cache(maxsize=64)
+def _stem_candidates(stems: frozenset[str]) -> re.Pattern[str]:
+    """Whole words that begin with a stem less its last letter (the stemmer rewrites at most
+    the end of a word: happy -> happi, so "happ" is what every form shares)."""
+    heads = sorted({s[:-1] or s for s in stems}, key=len, reverse=True)
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, heads))})[^\W_]*")
 
 
 def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
@@ -303,10 +310,11 @@ def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
         for m in _term_pattern(term).finditer(folded):
             if m.end() > m.start():
                 spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
-    stems = {t.stemmed for t in terms if t.stemmed is not None}
+    stems = frozenset(t.stemmed for t in terms if t.stemmed is not None)
     if stems:
-        # Other forms of a query word (evaluated for evaluation) are highlighted as written.
-        for m in _WORD_RE.finditer(folded):
+        # Other forms of a query word (evaluated for evaluation) are highlighted as written:
+        # only the words that begin like a stem are stemmed to check (a C-speed scan finds them).
+        for m in _stem_candidates(stems).finditer(folded):
             if not is_cjk(m.group()) and stem(m.group()) in stems:
                 spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
     spans.sort()
