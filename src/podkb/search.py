@@ -259,13 +259,14 @@ def folded_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """The folded text and, for each folded character, the index of its source character."""
     if text.isascii():
         return text.lower(), range(len(text))  # one to one: no list to build
-    out: list[str] = []
+    pieces = list(map(fold_char, text))  # each at least one character
+    folded = "".join(pieces)
+    if len(folded) == len(text):
+        return folded, range(len(text))  # every character folded to one: one to one
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold_char(ch)
-        out.append(f)
+    for i, f in enumerate(pieces):
         offsets.extend([i] * len(f))
-    return "".join(out), offsets
+    return folded, offsets
 
 
 @functools.lru_cache(maxsize=65_536)  # a text repeats its characters: fold each one once
