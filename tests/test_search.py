@@ -226,6 +226,9 @@ def test_a_query_of_only_very_common_words_is_answered_unranked(seed_store, monk
     # A rarer word beside it keeps the ranking.
     ranked = search(seed_store, SearchRequest(query="the leaderboard", limit=5))
     assert ranked.note is None and ranked.hits[0]["score"] > 0
+    # A store of exactly FREQUENT_MIN_TURNS turns is big enough to skip ranking.
+    monkeypatch.setattr(search_module, "FREQUENT_MIN_TURNS", seed_store.turn_count())
+    assert search(seed_store, SearchRequest(query="the", limit=5)).note
 
 
 # --- highlights, and the joined form of a hyphenated query ---------------------------------------
@@ -241,6 +244,16 @@ def test_a_query_of_only_very_common_words_is_answered_unranked(seed_store, monk
         ("ＷＩＤＥ letters", "wide", ["ＷＩＤＥ"]),
         ("Straße", "strasse", ["Straße"]),
         ("don't", "don't", ["don't"]),
+        # Accents written as marks of their own (NFD, as macOS writes them): the index drops
+        # them from the word, so the highlight finds the word and keeps its marks.
+        ("Ame\u0301lie, cafe\u0301", "amelie cafe", ["Ame\u0301lie", "cafe\u0301"]),
+        # A phrase that changes script needs no space there, and a Chinese run goes on after it;
+        # but it starts where a word starts.
+        ("GPT模型训练", '"GPT模型"', ["GPT模型"]),
+        ("xGPT模型", '"GPT模型"', []),
+        # Words of a phrase stand apart, and a quoted word is the whole word.
+        ("modelcards and model cards", '"model cards"', ["model cards"]),
+        ("models", '"model"', []),
     ],
 )
 def test_highlights_mark_what_the_query_matched(text, query, marked):
@@ -287,3 +300,161 @@ def test_a_range_of_the_vocabulary_is_read_by_prefix_on_both_engines(seed_store)
     some = dict(seed_store.body_terms(starting_with="lead"))
     assert some and set(some) == {t for t in every if t.startswith("lead")}
     assert all(some[t] == every[t] for t in some)
+
+
+# --- filters a search keeps, quotes, and did-you-mean -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "episode_id, episode_ids, episode, kept",
+    [
+        (None, None, "a", True),  # no filter keeps every episode
+        ("a", None, "a", True),
+        ("a", None, "b", False),
+        (None, ("a", "b"), "b", True),
+        (None, ("a", "b"), "c", False),
+        (None, (), "a", False),  # --show/--since/--until that leave no episode keep none
+        ("a", ("b",), "a", False),  # both filters apply
+    ],
+)
+def test_a_resolved_filter_keeps_the_episodes_it_names(episode_id, episode_ids, episode, kept):
+    from podkb.search import ResolvedFilter
+
+    flt = ResolvedFilter(episode_id=episode_id, episode_ids=episode_ids)
+    assert flt.keeps_episode(episode) is kept
+
+
+def test_a_quote_is_the_whole_turn_with_its_spaces_collapsed():
+    from podkb.search import quote_text
+
+    text = "We  trained\n the   transformer, then\tthe transformer  again."
+    quote, spans = quote_text(text, parse_query("transformer").terms())
+    assert quote == "We trained the transformer, then the transformer again."
+    assert [quote[s:e] for s, e in spans] == ["transformer", "transformer"]
+
+
+def test_did_you_mean_offers_only_words_of_spaced_scripts(seed_store):
+    from podkb.search import vocabulary
+    from podkb.text import is_cjk
+
+    vocab = vocabulary(seed_store)
+    assert vocab["leaderboard"] == len(hits(seed_store, '"leaderboard"', limit=1000))
+    assert not [w for w in vocab if is_cjk(w) or w.isdigit()]
+    # Both were there to leave out: the Chinese episode's bigrams and numbers are indexed.
+    indexed = [t for t, _ in seed_store.body_terms()]
+    assert any(is_cjk(t) for t in indexed) and any(t.isdigit() for t in indexed)
+
+
+@pytest.mark.parametrize(
+    "query, suggestion",
+    [
+        ("leaderbaord", "leaderboard"),
+        ("Leaderbaord", "leaderboard"),  # the typo as typed, in any case
+        ("leaderboard", None),  # every word is indexed: nothing to suggest
+        ("zzzzqqq", None),  # nothing close
+        ("leaderboard leaderbaord", "leaderboard leaderboard"),  # known words stay
+        ("zzzzqqq leaderbaord", "zzzzqqq leaderboard"),  # a word with nothing close stays
+        # Each typo is replaced where it stands, never inside another word of the query.
+        ("leaderbaord leaderbaords", "leaderboard leaderboard"),
+        ("leaderboardss", "leaderboard"),  # two letters too many: still the word
+        ("leaderboardsss", None),  # three: another word, not a typo
+        # The shorter the word, the closer the match must be: one wrong letter in six is a
+        # typo, one in five is not; three letters are a typo of four.
+        ("modqls", "models"),
+        ("evxluatixn", "evaluation"),  # two in ten
+        ("moqel", None),
+        ("bok", "book"),
+        ("ai", None),  # two letters: too short to guess
+    ],
+)
+def test_did_you_mean(seed_store, query, suggestion):
+    from podkb.search import suggest_query
+
+    assert suggest_query(seed_store, parse_query(query)) == suggestion
+
+
+# --- snippets of very long turns (a whole episode in one turn) ----------------------------------
+
+
+def _long_turn(word: str, at: int) -> str:
+    """About 80,000 characters of filler with `word` starting at character `at`."""
+    filler = "and then some more filler talk " * 2700
+    return filler[:at] + word + filler[at:]
+
+
+@pytest.mark.parametrize(
+    "query, word, at",
+    [
+        ("leaderboard", "Leaderboard", 40_000),  # in the first chunk scanned
+        ("leaderboard", "Leaderboard", 70_000),  # in a later one
+        ("leaderboard", "Leaderboard", 65_530),  # across the boundary of two chunks
+        ("happiness", "happy", 70_000),  # another form of the word (its stem)
+    ],
+)
+def test_a_snippet_of_a_very_long_turn_is_cut_around_its_first_match(query, word, at):
+    from podkb.search import SNIPPET_CHARS
+
+    text = _long_turn(" " + word + " ", at)
+    snippet, spans = make_snippet(text, parse_query(query).terms())
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet) <= SNIPPET_CHARS + 2
+    assert [snippet[s:e] for s, e in spans] == [word]
+
+
+@pytest.mark.parametrize("query", ["leaderboard", None])
+def test_a_very_long_turn_without_the_words_shows_its_start(query):
+    text = _long_turn("", 0)
+    snippet, spans = make_snippet(text, parse_query(query).terms() if query else [])
+    assert text.startswith(snippet[:-1]) and snippet.endswith("…") and spans == []
+
+
+def test_a_match_at_the_end_of_a_very_long_turn_is_not_cut_after():
+    text = _long_turn("", 0) + " the Leaderboard"
+    snippet, spans = make_snippet(text, parse_query("leaderboard").terms())
+    assert snippet.startswith("…") and snippet.endswith("the Leaderboard")
+    assert [snippet[s:e] for s, e in spans] == ["Leaderboard"]
+
+
+# --- snippets of turns longer than a snippet ----------------------------------------------------
+
+_WORDS = " ".join(f"w{i:03}" for i in range(400))  # 2,000 characters: words of 4 letters
+
+
+def _turn_with(word: str, at_word: int) -> str:
+    words = _WORDS.split()
+    return " ".join([*words[:at_word], word, *words[at_word:]])
+
+
+@pytest.mark.parametrize("at_word", [100, 300])
+def test_a_snippet_shows_a_third_of_its_width_before_the_match(at_word):
+    from podkb.search import SNIPPET_CHARS
+
+    text = _turn_with("Leaderboard", at_word)
+    snippet, spans = make_snippet(text, parse_query("leaderboard").terms())
+    assert snippet.startswith("…") and snippet.endswith("…")
+    inner = snippet[1:-1]
+    assert len(inner) <= SNIPPET_CHARS
+    # Cut at word boundaries: whole words of the turn, nothing else.
+    assert f" {inner} " in f" {text} "
+    assert [snippet[s:e] for s, e in spans] == ["Leaderboard"]
+    # The context before the match: a third of the width, less what the cut to a word takes.
+    before = spans[0][0] - 1
+    assert SNIPPET_CHARS // 3 - 5 < before <= SNIPPET_CHARS // 3
+
+
+@pytest.mark.parametrize("query", ["w002", "zzz", None])
+def test_a_snippet_near_the_start_or_without_a_match_starts_with_the_turn(query):
+    from podkb.search import SNIPPET_CHARS
+
+    terms = parse_query(query).terms() if query else []
+    snippet, _ = make_snippet(_WORDS, terms)
+    assert snippet.startswith("w000 w001") and snippet.endswith("…")
+    assert len(snippet) <= SNIPPET_CHARS + 1
+
+
+def test_a_snippet_of_the_end_of_a_turn_is_not_cut_after():
+    snippet, spans = make_snippet(
+        _turn_with("Leaderboard", 400), parse_query("leaderboard").terms()
+    )
+    assert snippet.startswith("…") and snippet.endswith("w399 Leaderboard")
+    assert [snippet[s:e] for s, e in spans] == ["Leaderboard"]

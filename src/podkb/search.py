@@ -271,10 +271,19 @@ def folded_with_offsets(text: str) -> tuple[str, Sequence[int]]:
 
 @functools.lru_cache(maxsize=65_536)  # a text repeats its characters: fold each one once
 def fold_char(ch: str) -> str:
+    """One character as the index folds it: "" for an accent written as a mark of its own
+    (e + U+0301, as NFD text has it), which the index drops from the word too."""
     if ch.isascii():
         return ch.lower()
-    f = fold(ch)
-    return f if f else ch
+    return fold(ch)
+
+
+def _source_end(text: str, offsets: Sequence[int], folded_end: int) -> int:
+    """The source offset just after a match: past its last letter and that letter's marks."""
+    end = offsets[folded_end - 1] + 1
+    while end < len(text) and not text[end].isascii() and not fold_char(text[end]):
+        end += 1
+    return end
 
 
 @functools.lru_cache(maxsize=256)  # a query's terms, once for all its hits
@@ -310,14 +319,14 @@ def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     for term in terms:
         for m in _term_pattern(term).finditer(folded):
             if m.end() > m.start():
-                spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
+                spans.append((offsets[m.start()], _source_end(text, offsets, m.end())))
     stems = frozenset(t.stemmed for t in terms if t.stemmed is not None)
     if stems:
         # Other forms of a query word (evaluated for evaluation) are highlighted as written:
         # only the words that begin like a stem are stemmed to check (a C-speed scan finds them).
         for m in _stem_candidates(stems).finditer(folded):
             if not is_cjk(m.group()) and stem(m.group()) in stems:
-                spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
+                spans.append((offsets[m.start()], _source_end(text, offsets, m.end())))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:

@@ -1,0 +1,138 @@
+"""The analyzer (text.py): one fold, one tokenizer, one set of index terms for index and query."""
+
+from __future__ import annotations
+
+import pytest
+
+from podkb.text import (
+    char_class,
+    cjk_bigrams,
+    detect_lang,
+    fold,
+    index_terms,
+    is_cjk,
+    stem,
+    stems_field,
+    strip_accents,
+    to_simplified,
+    tokens,
+    word_count,
+)
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Leaderboard", "leaderboard"),
+        ("ＡＢＣ ｄｅｆ", "abc def"),  # full width
+        ("Café ÉCOLE naïve", "cafe ecole naive"),  # accents
+        ("Straße", "strasse"),  # case folding, not only lower case
+        ("ﬁne", "fine"),  # compatibility forms
+        ("疊衣服", "叠衣服"),  # Traditional -> Simplified
+        ("人工智能", "人工智能"),
+        ("", ""),
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+    assert fold(folded) == folded
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("naïve café", "naive cafe"),
+        ("plain ascii", "plain ascii"),
+        ("Ångström", "Angstrom"),  # case is kept: only the marks go
+    ],
+)
+def test_strip_accents_keeps_the_letters(text, expected):
+    assert strip_accents(text) == expected
+
+
+def test_to_simplified_changes_only_chinese():
+    assert to_simplified("疊衣服 and Café") == "叠衣服 and Café"
+    assert to_simplified("plain") == "plain"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hello, world!", ["hello", "world"]),
+        ("AI 人工智能 is 好", ["ai", "人工智能", "is", "好"]),  # a CJK run stays whole
+        ("GPT4人工智能", ["gpt4", "人工智能"]),  # a script change splits
+        ("don't x_y", ["don", "t", "x", "y"]),
+        ("カタカナ 한국어", ["カタカナ", "한국어"]),
+        ("... !!", []),
+    ],
+)
+def test_tokens(text, expected):
+    assert tokens(text) == expected
+
+
+@pytest.mark.parametrize(
+    "token, cjk",
+    [("人工", True), ("カタ", True), ("한국", True), ("ai", False), ("4人", False), ("", False)],
+)
+def test_is_cjk_looks_at_the_tokens_first_character(token, cjk):
+    assert is_cjk(token) is cjk
+
+
+@pytest.mark.parametrize(
+    "run, bigrams",
+    [("人工智能", ["人工", "工智", "智能"]), ("人工", ["人工"]), ("好", ["好"])],
+)
+def test_cjk_bigrams_overlap(run, bigrams):
+    assert cjk_bigrams(run) == bigrams
+
+
+def test_index_terms_are_words_and_bigrams_then_characters():
+    assert index_terms("AI 人工智能 is 好") == (
+        ["ai", "人工", "工智", "智能", "is", "好"],
+        ["人", "工", "智", "能", "好"],
+    )
+    assert index_terms("") == ([], [])
+
+
+@pytest.mark.parametrize(
+    "word, stemmed",
+    [("evaluation", "evalu"), ("evaluated", "evalu"), ("running", "run"), ("人工智能", "人工智能")],
+)
+def test_stem_is_english_snowball_and_leaves_chinese_alone(word, stemmed):
+    assert stem(word) == stemmed
+
+
+@pytest.mark.parametrize(
+    "body, stems",
+    [
+        ("evaluated model running", "evalu run"),  # only the words whose stem differs
+        ("model data", ""),
+        ("人工 evaluated 工智", "evalu"),  # bigrams are never stemmed
+        ("", ""),
+    ],
+)
+def test_stems_field(body, stems):
+    assert stems_field(body) == stems
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("don't stop", 2),  # an apostrophe inside a word keeps it one word
+        ("rock’n’roll", 1),
+        ("人工智能 ok", 5),  # a CJK character counts as a word
+        ("x_y z", 3),
+        ("", 0),
+    ],
+)
+def test_word_count(text, words):
+    assert word_count(text) == words
+
+
+def test_char_class_is_a_regex_range_per_pair():
+    assert char_class(((0x41, 0x43), (0x61, 0x62))) == "A-Ca-b"
+
+
+def test_detect_lang_tags_a_text():
+    assert detect_lang("This is an English sentence about podcasts and language models.") == "en"
+    assert detect_lang("今天我們聊聊人工智能和播客，還有語言模型。") == "zh-Hant"
