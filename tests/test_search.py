@@ -246,7 +246,7 @@ def test_a_query_of_only_very_common_words_is_answered_unranked(seed_store, monk
         ("don't", "don't", ["don't"]),
         # Accents written as marks of their own (NFD, as macOS writes them): the index drops
         # them from the word, so the highlight finds the word and keeps its marks.
-        ("Ame\u0301lie, cafe\u0301", "amelie cafe", ["Ame\u0301lie", "cafe\u0301"]),
+        ("Ame\u0301lie, cafe\u0301 ok", "amelie cafe", ["Ame\u0301lie", "cafe\u0301"]),
         # A phrase that changes script needs no space there, and a Chinese run goes on after it;
         # but it starts where a word starts.
         ("GPT模型训练", '"GPT模型"', ["GPT模型"]),
@@ -354,6 +354,8 @@ def test_did_you_mean_offers_only_words_of_spaced_scripts(seed_store):
         ("zzzzqqq", None),  # nothing close
         ("leaderboard leaderbaord", "leaderboard leaderboard"),  # known words stay
         ("zzzzqqq leaderbaord", "zzzzqqq leaderboard"),  # a word with nothing close stays
+        ('"leaderboard leaderbaord"', '"leaderboard leaderboard"'),  # inside a phrase too
+        ('"zzzzqqq leaderbaord"', '"zzzzqqq leaderboard"'),
         # Each typo is replaced where it stands, never inside another word of the query.
         ("leaderbaord leaderbaords", "leaderboard leaderboard"),
         ("leaderboardss", "leaderboard"),  # two letters too many: still the word
@@ -386,6 +388,7 @@ def _long_turn(word: str, at: int) -> str:
     "query, word, at",
     [
         ("leaderboard", "Leaderboard", 40_000),  # in the first chunk scanned
+        ("leaderboard", "Leaderboard", 20),  # near the start: from the start, not cut
         ("leaderboard", "Leaderboard", 70_000),  # in a later one
         ("leaderboard", "Leaderboard", 65_530),  # across the boundary of two chunks
         ("happiness", "happy", 70_000),  # another form of the word (its stem)
@@ -396,7 +399,7 @@ def test_a_snippet_of_a_very_long_turn_is_cut_around_its_first_match(query, word
 
     text = _long_turn(" " + word + " ", at)
     snippet, spans = make_snippet(text, parse_query(query).terms())
-    assert snippet.startswith("…") and snippet.endswith("…")
+    assert snippet.startswith("…") == (at > 20) and snippet.endswith("…")
     assert len(snippet) <= SNIPPET_CHARS + 2
     assert [snippet[s:e] for s, e in spans] == [word]
 
@@ -458,3 +461,13 @@ def test_a_snippet_of_the_end_of_a_turn_is_not_cut_after():
     )
     assert snippet.startswith("…") and snippet.endswith("w399 Leaderboard")
     assert [snippet[s:e] for s, e in spans] == ["Leaderboard"]
+
+
+def test_a_hit_in_a_timed_turn_cites_its_quote_with_a_time(seed_store):
+    timed = [h for h in hits(seed_store, "transformer", limit=100) if h["start"] is not None]
+    assert timed
+    for hit in timed:
+        # The seeds' turns carry no per-cue times: the quote starts when its turn starts.
+        assert hit["quote_start"] == hit["start"]
+        h, m, s = (int(part) for part in hit["quote_start_hms"].split(":"))
+        assert h * 3600 + m * 60 + s == int(hit["quote_start"])
