@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from podkb.errors import UsageError
@@ -471,3 +473,52 @@ def test_a_hit_in_a_timed_turn_cites_its_quote_with_a_time(seed_store):
         assert hit["quote_start"] == hit["start"]
         h, m, s = (int(part) for part in hit["quote_start_hms"].split(":"))
         assert h * 3600 + m * 60 + s == int(hit["quote_start"])
+
+
+# --- what search() takes: filters, limits and the messages of a refused request -----------------
+
+
+def test_the_episode_filter_keeps_that_episodes_turns(seed_store):
+    everywhere = hits(seed_store, "model", limit=1000)
+    latent = hits(seed_store, "model", episode="latent", limit=1000)
+    assert 0 < len(latent) < len(everywhere)
+    assert {h["episode_id"] for h in latent} == {"latent-space-jeremy-howard-answer-ai"}
+
+
+def test_a_result_names_the_topic_it_searched(seed_store):
+    assert search(seed_store, SearchRequest(topic="evaluation", limit=3)).topic == "evaluation"
+    assert search(seed_store, SearchRequest(query="model", limit=3)).topic is None
+
+
+def test_an_unknown_show_lists_the_shows(seed_store):
+    with pytest.raises(UsageError) as refused:
+        search(seed_store, SearchRequest(query="model", show="nope"))
+    assert str(refused.value) == (
+        "no show 'nope'; the shows are: 'HockeyStick', 'Humans of AI', 'Latent Space', "
+        "'The InfoQ Podcast', '機器學習專家'"
+    )
+
+
+def test_a_query_at_the_limits_is_searched_and_one_past_them_is_refused(seed_store):
+    from podkb.limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS
+
+    longest = "leaderboard " + "x" * (MAX_QUERY_CHARS - len("leaderboard "))
+    assert search(seed_store, SearchRequest(query=longest, limit=1)).hits == []
+    with pytest.raises(UsageError, match=r"10,001 characters long; podkb's limit is 10,000: "):
+        search(seed_store, SearchRequest(query=longest + "x"))
+    most = " OR ".join(["leaderboard"] * MAX_QUERY_TERMS)
+    assert search(seed_store, SearchRequest(query=most, limit=1)).hits
+    with pytest.raises(UsageError, match="has 257 terms; podkb's limit is 256: search for its"):
+        search(seed_store, SearchRequest(query=most + " OR leaderboard"))
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("-leaderboard", "a query of only exclusions needs a filter (--speaker, --topic"),
+        ("", "give a query, or a filter (--speaker, --topic, --episode or --lang)"),
+    ],
+)
+def test_a_request_without_criteria_says_what_to_add(seed_store, query, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        search(seed_store, SearchRequest(query=query))
