@@ -281,6 +281,11 @@ class _Compiled:
     def _term(self, term: Term, column: str, *, score: bool) -> str:
         conditions = []
         for phrase in term_phrases(term, column):
+            if not all(_indexable(token) for token in phrase.tokens):
+                # PostgreSQL indexes no lexeme that long (and refuses it in a tsquery): no turn
+                # holds the phrase, as SQLite finds none.
+                conditions.append("FALSE")
+                continue
             if score:
                 self.phrases.append(phrase)
             conditions.append(f"{_SQL_COLUMN[phrase.column]} @@ %s::tsquery")
