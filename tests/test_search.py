@@ -522,3 +522,12 @@ def test_a_query_at_the_limits_is_searched_and_one_past_them_is_refused(seed_sto
 def test_a_request_without_criteria_says_what_to_add(seed_store, query, message):
     with pytest.raises(UsageError, match=re.escape(message)):
         search(seed_store, SearchRequest(query=query))
+
+
+def test_highlights_stay_on_the_word_when_one_character_folds_to_two_and_a_mark_to_none():
+    from podkb.query import parse_query
+    from podkb.search import match_spans
+
+    text = "Straße Ame\u0301lie"  # ß -> ss (+1), a separate accent mark -> nothing (-1)
+    spans = match_spans(text, parse_query("amelie").terms())
+    assert [text[a:b] for a, b in spans] == ["Ame\u0301lie"]

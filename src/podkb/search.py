@@ -259,10 +259,12 @@ def folded_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """The folded text and, for each folded character, the index of its source character."""
     if text.isascii():
         return text.lower(), range(len(text))  # one to one: no list to build
-    pieces = list(map(fold_char, text))  # each at least one character
+    pieces = list(map(fold_char, text))
     folded = "".join(pieces)
-    if len(folded) == len(text):
-        return folded, range(len(text))  # every character folded to one: one to one
+    if len(folded) == len(text) and "" not in pieces:
+        # None dropped (an accent mark folds to "") and the lengths agree: every character
+        # folded to exactly one, so the offsets are one to one.
+        return folded, range(len(text))
     offsets: list[int] = []
     for i, f in enumerate(pieces):
         offsets.extend([i] * len(f))
