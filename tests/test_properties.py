@@ -239,13 +239,13 @@ def test_normalise_text_is_idempotent_and_splits_only_on_newline(text):
 def test_text_functions_never_raise(text):
     from podkb.catalog import name_key
     from podkb.ingest.labels import split_label
-    from podkb.store.sqlite import index_fields, token_key
+    from podkb.store.sqlite import _index_row, token_key
     from podkb.text import detect_lang, fold, tokens
 
     folded = fold(text)
     assert fold(folded) == folded  # a key folds to itself: query and index agree
     tokens(text)
-    body, uni = index_fields(text)
+    _, body, uni, *_ = _index_row(1, "episode", None, text, None, chapter_terms={})
     assert "\n" not in body and "\n" not in uni
     detect_lang(text)
     name_key(text)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, index_terms, is_cjk, stems_field, word_count
+from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
 from .base import StoreHealth, TurnQuery
 from .common import (
     Dialect,
@@ -302,7 +302,7 @@ def _tokens_of(text: str, chapter: str | None) -> dict[str, list[str]]:
         "body": body,
         "uni": uni,
         "chapter": index_terms(chapter)[0] if chapter else [],
-        "stems": stems_field(" ".join(body)).split(),
+        "stems": stems_of(body),
     }
 
 
@@ -537,7 +537,7 @@ class PostgresStore(SQLStore):
         tokens_total = 0
         for t in turns:
             body, uni = index_terms(t.text)
-            stems = stems_field(" ".join(body)).split()
+            stems = stems_of(body)
             doc_freq.update(w for w in set(body) if _indexable(w))
             if t.chapter and t.chapter not in chapters:
                 chapters[t.chapter] = index_terms(t.chapter)[0]

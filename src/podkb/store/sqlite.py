@@ -105,13 +105,6 @@ def default_db_path() -> Path:
     return Path(default_location())
 
 
-def index_fields(text: str) -> tuple[str, str]:
-    """The analyzer's terms and CJK characters of a text as FTS5 column values: FTS5's
-    tokenizer splits them on the spaces again, so the index holds exactly the analyzer's terms."""
-    terms, chars = index_terms(text)
-    return " ".join(terms), " ".join(chars)
-
-
 _INDEX_COLUMNS = "rowid, body, uni, speaker, episode, chapter, stems"
 _INDEX_INSERT = f"INSERT INTO turn_index({_INDEX_COLUMNS}) VALUES (?,?,?,?,?,?,?)"
 _INDEX_DELETE = (
@@ -129,7 +122,9 @@ def _index_row(
     chapter_terms: dict[str, str],
 ) -> tuple[Any, ...]:
     """A turn's row of the full-text index, the one place it is derived (insert, delete,
-    rebuild). chapter_terms: the chapter titles analyzed so far (an episode repeats a few)."""
+    rebuild): the analyzer's terms space-joined, which FTS5's tokenizer splits on the spaces
+    again, so the index holds exactly the analyzer's terms. chapter_terms: the chapter titles
+    analyzed so far (an episode repeats a few)."""
     terms, chars = index_terms(text)
     if chapter and chapter not in chapter_terms:
         chapter_terms[chapter] = " ".join(index_terms(chapter)[0])
