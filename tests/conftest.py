@@ -23,6 +23,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+
+def index_postings(conn) -> list[tuple]:
+    """Every (turn, term, column, offset) in a store's search index, in that order: what the
+    index holds, since it keeps no copy of the text."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, turn_index, instance)"
+    )
+    rows = conn.execute("SELECT doc, term, col, offset FROM temp.v ORDER BY 1, 2, 3, 4")
+    return [tuple(r) for r in rows]
+
+
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

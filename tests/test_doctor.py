@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 
 import pytest
+from conftest import index_postings
 
 from podkb import doctor
 from podkb.store.sqlite import SCHEMA_VERSION
@@ -74,19 +75,11 @@ def test_default_store_location_is_reported(run_cli, monkeypatch, tmp_path):
     assert not (tmp_path / "env.db").exists()  # doctor never creates a store
 
 
-def _index_postings(conn):
-    """Every (turn, term, column, offset) the contentless index holds."""
-    conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, turn_index, instance)")
-    rows = conn.execute("SELECT doc, term, col, offset FROM temp.v ORDER BY 1, 2, 3, 4").fetchall()
-    conn.execute("DROP TABLE temp.v")
-    return rows
-
-
 def test_missing_index_rows_are_found_and_repaired(run_cli, copy_db):
     from podkb.store.sqlite import _INDEX_DELETE, _index_row
 
     with sqlite3.connect(copy_db) as conn:
-        before = _index_postings(conn)
+        before = index_postings(conn)
         seven = conn.execute(
             "SELECT id, episode_id, speaker, text, chapter FROM turns ORDER BY id LIMIT 7"
         ).fetchall()
@@ -105,7 +98,7 @@ def test_missing_index_rows_are_found_and_repaired(run_cli, copy_db):
     code, out, err = run_cli("doctor", "--db", str(copy_db), "--repair", "--format", "json")
     assert code == 0, out + err
     with sqlite3.connect(copy_db) as conn:
-        after = _index_postings(conn)
+        after = index_postings(conn)
     assert after == before
 
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, index_postings
 
 from podkb import doctor
 from podkb.store import Store
@@ -65,14 +65,6 @@ def snapshot(db: Path) -> tuple:
             ).fetchall(),
             index_postings(conn),
         )
-
-
-def index_postings(conn: sqlite3.Connection) -> list[tuple]:
-    """Every (turn, term, column, offset) in the search index (it keeps no copy of the text)."""
-    conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, turn_index, instance)"
-    )
-    return conn.execute("SELECT doc, term, col, offset FROM temp.v ORDER BY 1, 2, 3, 4").fetchall()
 
 
 def wait_for(predicate, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, index_postings
 
 from podkb.errors import StoreError
 from podkb.ingest import ingest_paths
@@ -187,14 +187,6 @@ def test_a_schema_2_store_gains_times_and_stems(tmp_path):
         assert found and all("evaluat" in h["text"].lower() for h in found)
 
 
-def _index_terms(store):
-    """Every (term, column, turns, occurrences) the full-text index holds."""
-    store.conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, turn_index, instance)"
-    )
-    return sorted(tuple(r) for r in store.conn.execute("SELECT term, doc, col, offset FROM temp.v"))
-
-
 def test_the_index_holds_no_copy_of_the_text(tmp_path):
     with Store(tmp_path / "kb.db") as store:
         ingest_paths([SEEDS], store)
@@ -210,7 +202,7 @@ def test_removing_an_episode_leaves_the_index_as_if_it_had_never_been_ingested(t
     one, other = sorted(SEEDS.glob("*.txt"))[:2]
     with Store(tmp_path / "a.db") as alone:
         ingest_paths([one], alone)
-        expected = _index_terms(alone)
+        expected = index_postings(alone.conn)
     with Store(tmp_path / "b.db") as store:
         ingest_paths([other], store)
         ingest_paths([one], store)
@@ -220,9 +212,9 @@ def test_removing_an_episode_leaves_the_index_as_if_it_had_never_been_ingested(t
             with store.transaction():
                 store.delete_episode(episode_id)
         # Turn ids differ between the two stores: compare terms, columns and offsets per turn.
-        got = _index_terms(store)
-        assert sorted((t, c, o) for t, _, c, o in got) == sorted(
-            (t, c, o) for t, _, c, o in expected
+        got = index_postings(store.conn)
+        assert sorted((t, c, o) for _, t, c, o in got) == sorted(
+            (t, c, o) for _, t, c, o in expected
         )
         store.conn.execute("INSERT INTO turn_index(turn_index) VALUES('integrity-check')")
 
@@ -235,7 +227,7 @@ def test_a_changed_file_replaces_its_terms(tmp_path):
         assert ingest_paths([path], store).ok
         path.write_text(talk.replace("WHAT", "balloon"), encoding="utf-8")
         assert ingest_paths([path], store).ok
-        terms = {t for t, *_ in _index_terms(store)}
+        terms = {t for _, t, *_ in index_postings(store.conn)}
         assert "balloon" in terms and "zeppelin" not in terms
 
 

@@ -12,7 +12,7 @@ from podkb.text import (
     index_terms,
     is_cjk,
     stem,
-    stems_field,
+    stems_of,
     strip_accents,
     to_simplified,
     tokens,
@@ -111,8 +111,8 @@ def test_stem_is_english_snowball_and_leaves_chinese_alone(word, stemmed):
         ("", ""),
     ],
 )
-def test_stems_field(body, stems):
-    assert stems_field(body) == stems
+def test_stems_column(body, stems):
+    assert " ".join(stems_of(body.split())) == stems
 
 
 @pytest.mark.parametrize(

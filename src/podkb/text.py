@@ -136,17 +136,13 @@ def stem(word: str) -> str:
     return _STEMS[word] or word
 
 
-def stems_field(body: str) -> str:
-    """The stems column: the stem of each body word whose stem differs from it (evaluated ->
-    evalu; `model` stays out). A word equal to its stem is found in body itself, so a query
-    for stem s matches `body : s OR stems : s`, the same turns as a column of every stem, at a
-    fraction of its size and without making every English turn look twice as long to BM25.
-    CJK bigrams stay out: Chinese and Japanese are matched exactly, never by stems."""
-    return " ".join(stems_of(body.split()))
-
-
 def stems_of(terms: list[str]) -> list[str]:
-    """The stems column's terms for the index terms of one text (see `stems_field`)."""
+    """The stems column of one text, from its index terms: the stem of each term whose stem
+    differs from it (evaluated -> evalu; `model` stays out). A word equal to its stem is found
+    in body itself, so a query for stem s matches `body : s OR stems : s`, the same turns as a
+    column of every stem, at a fraction of its size and without making every English turn look
+    twice as long to BM25. CJK bigrams stay out: Chinese and Japanese are matched exactly,
+    never by stems."""
     new = {t for t in set(terms) if t not in _STEMS}  # not set.difference: it walks the dict
     if new:
         _learn_stems(new)
