@@ -367,39 +367,39 @@ class SQLiteStore(SQLStore):
     @translated
     def delete_episode(self, episode_id: str) -> bool:
         """Delete one episode, its turns and their index rows. True if it was there."""
-        ids = [
-            r[0]
-            for r in self.conn.execute("SELECT id FROM turns WHERE episode_id=?", (episode_id,))
-        ]
         pairs = self.conn.execute(
             "SELECT speaker, speaker_label, count(*) FROM turns"
             " WHERE episode_id=? AND speaker IS NOT NULL GROUP BY speaker, speaker_label",
             (episode_id,),
         ).fetchall()
         self._count_speaker_labels([(sp, label, -n) for sp, label, n in pairs])
-        self._count_turns(-len(ids))
-        self._unindex(
+        removed = self._unindex(
             self.conn.execute(
                 "SELECT id, episode_id, speaker, text, chapter FROM turns WHERE episode_id=?",
                 (episode_id,),
             )
         )
+        self._count_turns(-removed)
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
         return (
             self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,)).rowcount > 0
         )
 
-    def _unindex(self, rows: Iterable[tuple[Any, ...]]) -> None:
+    def _unindex(self, rows: Iterable[tuple[Any, ...]]) -> int:
         """Take turns (id, episode_id, speaker, text, chapter) out of the contentless index: it
-        is told the values each was indexed with, derived again as put_episode derived them."""
+        is told the values each was indexed with, derived again as put_episode derived them.
+        Returns how many turns it took out."""
         chapter_terms: dict[str, str] = {}
         batch: list[tuple[Any, ...]] = []
+        removed = 0
         for row in rows:
             batch.append(_index_row(*row, chapter_terms=chapter_terms))
+            removed += 1
             if len(batch) >= 1000:
                 self.conn.executemany(_INDEX_DELETE, batch)
                 batch.clear()
         self.conn.executemany(_INDEX_DELETE, batch)
+        return removed
 
     def _count_speaker_labels(self, deltas: Iterable[tuple[str, str | None, int]]) -> None:
         """Keep speaker_labels exact as episodes come and go, without recounting every turn."""
