@@ -242,11 +242,11 @@ def test_speaker_summaries_stay_exact_through_ingest_replace_and_remove(tmp_path
 # --- many files -------------------------------------------------------------------------------
 
 
-def test_files_land_in_batches_and_each_file_whole(tmp_path, folder, monkeypatch):
-    monkeypatch.setattr(pipeline, "BATCH_FILES", 2)
+def test_files_land_in_batches_and_each_file_whole(tmp_path, folder):
     (folder / "broken.json").write_text("{", encoding="utf-8")
     db = tmp_path / "kb.db"
     with Store(db) as store:
+        store.files_per_transaction = 2
         report = ingest_paths([folder], store)
         assert [f.status for f in report.files].count("ingested") == 3
         assert [f.status for f in report.files].count("failed") == 1

@@ -428,8 +428,9 @@ def ingest_paths(
 
     A file whose bytes and metadata are as they were at its last ingest is skipped (reported
     `unchanged`) unless `force`; a changed file replaces its episode. Files that cannot be read
-    are reported and skipped. Files are written BATCH_FILES to a transaction, each in its own
-    savepoint: a killed ingest keeps the batches it committed, and never part of a file.
+    are reported and skipped. Files are written in transactions of the store's
+    `files_per_transaction`, each in its own savepoint: a killed ingest keeps the transactions
+    it committed, and never part of a file.
     `overrides` is episode metadata for every file (a title, date or id names one episode, so
     then only one file may be given).
     A file that would lose text is refused, unless `lenient` (then its result has a warning).
@@ -449,9 +450,10 @@ def ingest_paths(
     report = IngestReport()
     written = False
     siblings = _FolderNames()
-    for first in range(0, max(len(files), 1), BATCH_FILES):
+    batch = store.files_per_transaction
+    for first in range(0, max(len(files), 1), batch):
         with store.transaction():
-            for path, real in files[first : first + BATCH_FILES]:
+            for path, real in files[first : first + batch]:
                 result = _ingest_one(
                     path,
                     real,
@@ -467,14 +469,9 @@ def ingest_paths(
                 report.files.append(result)
                 if on_file:
                     on_file(result)
-            if first + BATCH_FILES >= len(files) and written:
+            if first + batch >= len(files) and written:
                 store.after_writes()  # a scan of the vocabulary: only if turns changed
     return report
-
-
-# Files per transaction: large enough that a commit's sync is a small share of the time, small
-# enough that an interrupted ingest of a big folder keeps most of its work.
-BATCH_FILES = 500
 
 
 def _ingest_one(

@@ -138,6 +138,11 @@ class StoreHealth:
 class KnowledgeStore(Protocol):
     """A podkb knowledge base: episodes, their turns and a full-text index over the turns."""
 
+    # How many files an ingest writes in one transaction. An embedded store commits a batch
+    # (a commit's sync is the cost); a server commits each file, so that a writer holds one
+    # file's locks at a time and writers of the same files in any order never deadlock.
+    files_per_transaction: int
+
     @property
     def location(self) -> str:
         """Where the store is (a file path or a server URL without its password)."""

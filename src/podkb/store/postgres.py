@@ -314,6 +314,9 @@ class PostgresStore(SQLStore):
 
     # Text ordered by code point, as SQLite orders it, whatever the database's locale.
     dialect = Dialect(param="%s", bytewise=' COLLATE "C"', arrays=True)
+    # Each file in its own transaction: its advisory locks (path, episode id) are the only
+    # ones a writer holds, so two ingests of the same files in opposite orders never deadlock.
+    files_per_transaction = 1
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         driver = _driver()
@@ -352,19 +355,17 @@ class PostgresStore(SQLStore):
                 raise StoreError(
                     f"no knowledge base in {self._location}; run `podkb ingest seeds/ --db URL` first"
                 )
-            with self.conn.transaction():
-                # Two first ingests at once: one creates the schema, the other waits and sees it.
-                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
-                if self._schema_version() is None:
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            self.conn.execute(statement)
-                    for column, comment in _COMMENTS.items():
-                        self.conn.execute(f"COMMENT ON COLUMN {column} IS {_sql_string(comment)}")
-                    self.conn.execute(
-                        "INSERT INTO meta(key, value) VALUES ('schema_version', %s)",
-                        (str(SCHEMA_VERSION),),
-                    )
+            # Two first ingests at once: one creates the schema, the other waits and sees it.
+            # The lock is taken before the transaction that looks again, not inside it: a
+            # transaction begun before the other one's commit may still find no `meta` table
+            # (the server's catalog cache is refreshed when a transaction starts).
+            self.conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_SUMMARIES,))
+            try:
+                with self.conn.transaction():
+                    if self._schema_version() is None:
+                        self._create_schema()
+            finally:
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_SUMMARIES,))
         elif version > SCHEMA_VERSION:
             raise StoreError(
                 f"written by a newer podkb (schema {version}, this one reads {SCHEMA_VERSION}); "
@@ -373,6 +374,16 @@ class PostgresStore(SQLStore):
             )
         elif version < SCHEMA_VERSION:
             self._migrate(version)
+
+    def _create_schema(self) -> None:
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        for column, comment in _COMMENTS.items():
+            self.conn.execute(f"COMMENT ON COLUMN {column} IS {_sql_string(comment)}")
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),)
+        )
 
     def _migrate(self, version: int) -> None:
         """Bring an older schema up to SCHEMA_VERSION in one transaction, step by step."""
