@@ -48,6 +48,16 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def stored_turns(url: str) -> int | None:
+    """Turns in a bench database left by an earlier run, or None when there is none."""
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT coalesce(sum(turns), 0) FROM episodes").fetchone()
+            return int(row[0]) if row else None
+    except psycopg.Error:
+        return None
+
+
 def database(server: str, name: str) -> str:
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
@@ -55,7 +65,13 @@ def database(server: str, name: str) -> str:
     return server.rpartition("/")[0] + "/" + name
 
 
-def corpus_dir(turns: int) -> tuple[Path, dict]:
+def corpus_dir(turns: int, size_dir: Path | None = None) -> tuple[Path, dict]:
+    """The corpus of pg-<size>, or the one bench/run.py made in size_dir (reused as it is)."""
+    if size_dir is not None:
+        manifest = corpus.load_manifest(size_dir)
+        if manifest is None:
+            sys.exit(f"{size_dir}: no manifest.json (make it with bench/run.py first)")
+        return size_dir / "corpus", manifest
     size_dir = BENCH / "out" / f"pg-{corpus.size_label(turns)}"
     folder = size_dir / "corpus"
     manifest = corpus.load_manifest(size_dir)
@@ -150,9 +166,20 @@ def main() -> None:
     parser.add_argument("--turns", default="100k")
     parser.add_argument("--writers", default="1,2,4", help="writer counts; the first is queried")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--corpus", type=Path, help="a size folder of bench/run.py (bench/out/1m) to reuse"
+    )
+    parser.add_argument(
+        "--sqlite", type=Path, help="an SQLite store of that corpus to query instead of ingesting"
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse a bench database that already holds the whole corpus instead of ingesting",
+    )
     args = parser.parse_args()
     turns = corpus.parse_size(args.turns)
-    folder, manifest = corpus_dir(turns)
+    folder, manifest = corpus_dir(turns, args.corpus)
     work = Path(tempfile.mkdtemp(prefix="podkb-pg-bench-"))
     out = [
         f"## PostgreSQL beside SQLite ({manifest['turns']:,} turns, {manifest['files']} files)",
@@ -162,17 +189,27 @@ def main() -> None:
         "| store | writers | wall time | turns/s |",
         "| --- | --- | --- | --- |",
     ]
-    sqlite_db = str(work / "podkb.db")
-    log("ingest: SQLite, 1 writer")
-    took = concurrent_ingest(sqlite_db, [folder])
-    out.append(f"| SQLite | 1 | {took:.1f} s | {manifest['turns'] / took:,.0f} |")
+    if args.sqlite:
+        sqlite_db = str(args.sqlite)
+        out.append(f"| SQLite | 1 | (store reused: {args.sqlite}) | |")
+    else:
+        sqlite_db = str(work / "podkb.db")
+        log("ingest: SQLite, 1 writer")
+        took = concurrent_ingest(sqlite_db, [folder])
+        out.append(f"| SQLite | 1 | {took:.1f} s | {manifest['turns'] / took:,.0f} |")
     pg_url = ""
     for w in (int(x) for x in args.writers.split(",")):
-        log(f"ingest: PostgreSQL, {w} writer(s)")
-        url = database(args.db, f"podkb_bench_w{w}")
-        open_store(url).close()  # the schema first, so the writers race only on data
-        took = concurrent_ingest(url, split(folder, w, work / f"w{w}"))
-        out.append(f"| PostgreSQL | {w} | {took:.1f} s | {manifest['turns'] / took:,.0f} |")
+        name = f"podkb_bench_w{w}"
+        url = args.db.rpartition("/")[0] + "/" + name
+        if args.keep and stored_turns(url) == manifest["turns"]:
+            log(f"reusing {name}")
+            out.append(f"| PostgreSQL | {w} | (database reused: {name}) | |")
+        else:
+            log(f"ingest: PostgreSQL, {w} writer(s)")
+            url = database(args.db, name)
+            open_store(url).close()  # the schema first, so the writers race only on data
+            took = concurrent_ingest(url, split(folder, w, work / f"w{w}"))
+            out.append(f"| PostgreSQL | {w} | {took:.1f} s | {manifest['turns'] / took:,.0f} |")
         # Queries run on the store one writer made: its ingest order (ties, unranked hits) is
         # SQLite's, so both engines must return the very same turns.
         pg_url = pg_url or url
