@@ -31,6 +31,9 @@ SAME_OUTPUT = [
     ("search", "--topic", "evaluation", "-n", "50", "--format", "json"),
     ("search", "--lang", "zh", "-n", "5", "--format", "csv"),
     ("search", "leaderbaord", "--format", "json"),
+    # Phrases of three words and ending in a prefix: scored on the server from positions.
+    ("search", '"a lot of"', "-n", "20", "--format", "json"),
+    ("search", '"the model*"', "-n", "20", "--format", "json"),
     ("quotes", "Lewis Tunstall", "evaluation", "-C", "1", "--format", "json"),
     ("speakers", "--format", "json"),
     ("topics", "--format", "json"),
