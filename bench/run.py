@@ -1167,6 +1167,19 @@ def compile_bytecode() -> None:
     compileall.compile_dir(str(BENCH), quiet=1, maxlevels=0)
 
 
+def kept_sections(path: Path) -> str:
+    """The sections of the report that other runs wrote, between `<!-- name: start -->` and
+    `<!-- name: end -->` (many_files.py's, the 10M run, PostgreSQL's): a new report keeps them."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return "\n"
+    blocks = [
+        m.group(0) for m in re.finditer(r"<!-- ([\w-]+): start -->.*?<!-- \1: end -->", text, re.S)
+    ]
+    return "".join("\n\n" + b for b in blocks) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -1192,6 +1205,7 @@ def main(argv: list[str] | None = None) -> int:
     mach["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report = render(mach, sizes, startup, imports, ingest_profile, args)
     sys.stdout.write(report)
+    report = report.rstrip("\n") + kept_sections(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     log(f"wrote {args.out}")
