@@ -58,11 +58,16 @@ def stored_turns(url: str) -> int | None:
         return None
 
 
+def database_url(server: str, name: str) -> str:
+    """The URL of database `name` on the server that the URL `server` points at."""
+    return server.rpartition("/")[0] + "/" + name
+
+
 def database(server: str, name: str) -> str:
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
-    return server.rpartition("/")[0] + "/" + name
+    return database_url(server, name)
 
 
 def corpus_dir(turns: int, size_dir: Path | None = None) -> tuple[Path, dict]:
@@ -200,7 +205,7 @@ def main() -> None:
     pg_url = ""
     for w in (int(x) for x in args.writers.split(",")):
         name = f"podkb_bench_w{w}"
-        url = args.db.rpartition("/")[0] + "/" + name
+        url = database_url(args.db, name)
         if args.keep and stored_turns(url) == manifest["turns"]:
             log(f"reusing {name}")
             out.append(f"| PostgreSQL | {w} | (database reused: {name}) | |")

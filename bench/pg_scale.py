@@ -24,7 +24,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402
-from pg import log, query_times  # noqa: E402
+from pg import database_url, log, query_times  # noqa: E402
 
 try:
     import psycopg
@@ -55,12 +55,11 @@ def turn_indexes() -> list[tuple[str, str]]:
     return found
 
 
-def replicate(server: str, source: str, target: str, times: int) -> str:
-    base = server.rpartition("/")[0]
+def replicate(server: str, source: str, target: str, times: int) -> None:
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {target}")
         conn.execute(f"CREATE DATABASE {target} TEMPLATE {source}")
-    url = f"{base}/{target}"
+    url = database_url(server, target)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("SET maintenance_work_mem = '512MB'")
         indexes = turn_indexes()
@@ -90,7 +89,6 @@ def replicate(server: str, source: str, target: str, times: int) -> str:
         conn.execute("VACUUM ANALYZE")
     with open_store(url) as store:
         store.refresh_summaries()  # speaker labels and common words, as an ingest leaves them
-    return url
 
 
 def main() -> None:
@@ -106,11 +104,11 @@ def main() -> None:
     if manifest is None:
         sys.exit(f"{args.corpus}: no manifest.json")
     target = f"{args.source}_x{args.times}"
-    url = args.db.rpartition("/")[0] + "/" + target
+    url = database_url(args.db, target)
     turns = manifest["turns"] * args.times
     started = time.perf_counter()
     if not args.keep:
-        url = replicate(args.db, args.source, target, args.times)
+        replicate(args.db, args.source, target, args.times)
     made = time.perf_counter() - started
     with open_store(url, create=False) as store:
         stored = store.counts()["turns"]
