@@ -239,14 +239,27 @@ def lift_time_marks(turn: RawTurn) -> None:
 
 
 def _read_preamble(paras: list[_Para], raw: RawTranscript) -> None:
-    """Lines above the first timed paragraph: the title (one short line) or a description."""
-    texts = [p.text for p in paras]
+    """Lines above the first timed paragraph: title lines (the first names the episode), and
+    any sentences, which are said or read out before the first label (a prologue, an editor's
+    note): one turn of an unknown speaker, never metadata."""
+    prologue: RawTurn | None = None
+    titles: list[str] = []
     for p in paras:
-        raw.mark(p.line, "metadata")
-    if len(texts) == 1 and len(texts[0]) <= 200:
-        raw.title = texts[0].lstrip("#").strip()
-    elif texts:
-        raw.description = "\n\n".join(texts)
+        if not is_sentence(p.text):
+            raw.mark(p.line, "metadata")
+            titles.append(p.text.lstrip("#").strip())
+        elif prologue is None:
+            prologue = RawTurn(text=strip_markers(p.text), line=p.line, end_line=p.line)
+            raw.turns.append(prologue)
+        else:
+            _extend(prologue, p.line, strip_markers(p.text), [])
+    if titles and len(titles[0]) <= 200:
+        raw.title = titles[0]
+
+
+def is_sentence(text: str) -> bool:
+    """A paragraph of speech rather than a title line: it ends a sentence, or runs long."""
+    return len(text) > 120 or ends_sentence(text.rstrip("*_ "))
 
 
 def _new_turn(raw: RawTranscript, p: _Para, body: str, times: list[tuple[int, float]]) -> RawTurn:

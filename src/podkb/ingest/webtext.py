@@ -81,10 +81,24 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     )
     body_start, body_end = _body_bounds(units)
     one_sided = _one_sided_labels(units[body_start:body_end])
-    if one_sided and not any(is_transcript_marker(u.text) for u in units[:body_start]):
+    marked = any(is_transcript_marker(u.text) for u in units[:body_start])
+    prologue_headings: list[_Unit] = []
+    if one_sided and not marked:
         body_start = _first_spoken_before(units, body_start)
+        front = units[:body_start]
+    elif not marked and body_start < len(units) and units[body_start].label:
+        prologue_start = _prologue_start(units, body_start)
+        front = units[:prologue_start]
+        prologue = units[prologue_start:body_start]
+        prologue_headings = [u for u in prologue if not _is_spoken(u.text)]
+        spoken = [u for u in prologue if _is_spoken(u.text)]
+        units = [*front, *spoken, *units[body_start:]]
+        body_end -= len(prologue_headings)
+        body_start = len(front)
+    else:
+        front = units[:body_start]
 
-    _read_front_matter(units[:body_start], raw)
+    _read_front_matter([*front, *prologue_headings], raw)
     raw.chapters = raw.chapters or []
     body = units[body_start:body_end]
     raw.turns = _turns_from_body(body, raw, one_sided)
@@ -230,6 +244,32 @@ def _first_spoken_before(units: list[_Unit], first_label: int) -> int:
     return start
 
 
+def _prologue_start(units: list[_Unit], first_label: int) -> int:
+    """Where the speech before the first label starts: a talk before the `Q:` section, a
+    prepared statement before the first `Senator X:`, an editor's note. Nobody is named for
+    it, but it is said (or read out), so it is text of an unknown speaker, not page furniture.
+
+    It starts at the first spoken paragraph after the page's furniture (chrome, a show-notes
+    heading and what follows it, a chapter list); the title lines above it stay metadata.
+    """
+    after_furniture = 0
+    for i in range(first_label):
+        text = units[i].text
+        if is_chrome(text) or is_show_notes_heading(text) or _chapter_line(text) is not None:
+            after_furniture = i + 1
+    for i in range(after_furniture, first_label):
+        if _is_spoken(units[i].text):
+            return i
+    return first_label
+
+
+def _is_spoken(text: str) -> bool:
+    """A paragraph of sentences (or a note), not a title, a heading or a bulleted list."""
+    if text.startswith(("#", "•", "●", "▪", "- ", "* ")):
+        return False
+    return _is_prose(text) or bool(_NOTE_RE.match(text))
+
+
 # A horizontal rule (`---`, `***`, `___`) separates parts of a page; inside a conversation it
 # does not end the transcript the way other page furniture does.
 _RULE_RE = re.compile(r"(?:-{3,}|\*{3,}|_{3,}|={3,}|—{2,})")
@@ -341,8 +381,12 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             raw.mark(unit.line, "chrome")  # a separator inside the conversation
             continue
         if not seen_label and has_labels and _NOTE_RE.match(unit.text):
-            notes.append(unit.text)  # an editor's note before the conversation: not speech
-            raw.mark(unit.line, "metadata")
+            if turns:  # an editor's aside inside the opening speech: not that speaker's words
+                notes.append(unit.text)
+                raw.mark(unit.line, "metadata")
+            else:  # the page opens with it: text of no one in particular, never dropped
+                start_turn(unit, unit.text, None, None, None)
+                current, current_key = None, None
             continue
         heading = _heading_chapter(unit.text, chapter_titles) if not unit.label else None
         if heading is not None:
