@@ -114,6 +114,8 @@ def read_transcript(
     ctx = ReadContext(path=path, known_names=known_names, chapter_starts=chapter_starts)
     for reader in _text_readers():
         if reader.sniff(text):
+            if reader.name in _READ_WHOLE:
+                _refuse_unclaimed(text, ctx)
             raw = reader.read(text, ctx)
             if reader.name == _LAST_RESORT and _guess_loses_text(raw, text):
                 return paragraphs_reader(text, ctx)
@@ -124,6 +126,19 @@ def read_transcript(
 # The reader that takes any text guesses at its shape (labels, page chrome, where the body
 # starts). When its guess would lose text, the whole body is read as paragraphs instead.
 _LAST_RESORT = "text"
+
+
+# Readers that take whatever no other reader recognised (markup as paragraphs, any text).
+_READ_WHOLE = frozenset({"paragraphs", "text"})
+
+
+def _refuse_unclaimed(text: str, ctx: ReadContext) -> None:
+    """A timed or structured format no reader claims is refused, never read as plain text."""
+    from .unclaimed import refusal, unclaimed_format
+
+    kind = unclaimed_format(text)
+    if kind is not None:
+        raise InputError(refusal(kind), path=ctx.path)
 
 
 # A file with no turns and fewer words than a sentence is refused as "no transcript turns",
