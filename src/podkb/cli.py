@@ -255,6 +255,8 @@ def _ingest(
             output.message(f"podkb: warning: {result.warning}")
     for done in report.ok:
         output.detail(f"podkb: {done.path}: {done.episode_id}, {done.turns} turns")
+        if done.time_unit:
+            output.detail(f"podkb: {done.path}: times read as {done.time_unit}")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -343,6 +345,8 @@ def _explain(
         f"{path}: {parsed.format}, {len(parsed.turns)} turns; lines: {summary}; "
         f"words kept {acc.words_kept} of {acc.words_source}"
     )
+    if parsed.time_unit:
+        output.message(f"{path}: times read as {parsed.time_unit}")
     if parsed.loss:
         output.message(f"podkb: {path}: {parsed.loss}; ingest would refuse it (see --lenient)")
         raise typer.Exit(ExitStatus.ERROR)

@@ -64,6 +64,7 @@ class FileResult:
     words_source: int | None = None
     warning: str | None = None  # kept with --lenient although it loses text: why
     unchanged: bool = False  # skipped: the same bytes and metadata as at its last ingest
+    time_unit: str | None = None  # the unit of times the format does not name, and why
 
     @property
     def status(self) -> str:
@@ -84,6 +85,7 @@ class FileResult:
             "words_source": self.words_source,
             "warning": self.warning,
             "error": self.error,
+            "time_unit": self.time_unit,
         }
 
 
@@ -233,6 +235,7 @@ class ParsedFile:
     turn_of_raw: list[int]
     # Why the file loses text (None: it does not); only set when the caller asked to keep it.
     loss: str | None = None
+    time_unit: str | None = None  # see RawTranscript.time_unit
 
     def turn_number(self, raw_turn: int | None) -> int | None:
         return None if raw_turn is None else self.turn_of_raw[raw_turn]
@@ -404,6 +407,7 @@ def _records(
         accounting=accounting,
         turn_of_raw=turn_of_raw,
         loss=loss,
+        time_unit=raw.time_unit,
     )
 
 
@@ -525,6 +529,7 @@ def _ingest_one(
         result.lines = parsed.accounting.counts()
         result.words_kept = parsed.accounting.words_kept
         result.words_source = parsed.accounting.words_source
+        result.time_unit = parsed.time_unit
         if parsed.loss:
             result.warning = f"{path}: {parsed.loss} (kept: --lenient)"
     except StoreError:

@@ -75,6 +75,9 @@ class RawTranscript:
     # Structured sources (JSON, XML) where lines do not map to speech: the number of words in
     # the fields that hold speech, so that words kept can be checked against them.
     source_words: int | None = None
+    # How the reader read times whose unit the format does not state (segment JSON with
+    # integer `start`/`end`): the unit and why, for the ingest report. None: the format says.
+    time_unit: str | None = None
     # The line accounting of this reading, when detection already made it (the last-resort
     # text reader is checked for lost text): ingest reuses it instead of counting twice.
     accounting: Any = field(default=None, repr=False, compare=False)
