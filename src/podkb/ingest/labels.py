@@ -20,7 +20,9 @@ _LABEL_RE = re.compile(
     # two adjacent \s* runs backtracked quadratically on a line of spaces (minutes per line);
     # possessive, since nothing after it starts with a space: a failed match never backtracks.
     # `Name (host):` / `Name (guest):`: the role the label states, not part of the name.
-    r"\s*+(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
+    # `Jane Zhou (JZ) (00:39:27):`: initials some editors write after the name are not part of it.
+    r"\s*+(?:[(（]\s*[A-Z]{1,4}\s*[)）]\s*(?=[\[(（]\s*\d))?"
+    r"(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
     r"主持人|主持|嘉宾|嘉賓|来宾|來賓)\s*[)）]\s*)?"
     rf"(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
     re.DOTALL,
