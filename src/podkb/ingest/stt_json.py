@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..text import word_count
+from .chrome import strip_markup_residue
 from .cues import Cue, ends_sentence, join_text, merge_cues
 from .labels import parse_time
 from .nonspeech import is_marker_line, strip_markers
@@ -316,8 +317,10 @@ def _transcript(doc: _Doc, fmt: str, pieces: Sequence[_Piece], ctx: ReadContext)
     marker_lines: set[int] = set()
     words = 0
     for piece in pieces:
-        # A line break inside a piece is the tool's display wrapping, not a paragraph.
+        # A line break inside a piece is the tool's display wrapping, not a paragraph; tags
+        # (`<p>`, `<a href>`) some exporters leave in the text are markup.
         text = functools.reduce(join_text, piece.text.split("\n"), "").strip()
+        text = strip_markup_residue(text)
         lines = [doc.line(o) for o in piece.offsets] or [1]
         if is_marker_line(text):  # Whisper's `[Music]` segment: nothing anyone said
             marker_lines.update(lines)

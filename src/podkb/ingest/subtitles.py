@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
+from .nonspeech import strip_pauses
 from .raw import RawTranscript
 
 if TYPE_CHECKING:
@@ -296,10 +297,27 @@ def _finish(
     chapter_starts: tuple[float, ...],
 ) -> RawTranscript:
     roles = apply_prefix_labels(cues, known_names)
+    cues = _without_pauses(cues, raw)
     raw.hosts = [name for name, role in roles.items() if role == "host"]
     raw.guests = [name for name, role in roles.items() if role == "guest"]
     raw.turns = merge_cues(cues, carry_over=True, boundaries=chapter_starts)
     return raw
+
+
+def _without_pauses(cues: list[Cue], raw: RawTranscript) -> list[Cue]:
+    """Pause markers (`[ SPACE 3 secs ]`) are not speech: a cue of nothing else is left out
+    (its lines `non_speech`), and they are taken out of a cue's words, so that they never reach
+    the text or the language guess (their Latin letters make a short Chinese line look
+    Spanish)."""
+    kept = []
+    for cue in cues:
+        text = strip_pauses(cue.text)
+        if not text:
+            raw.mark_lines(cue.line, cue.end_line or cue.line, "non_speech")
+            continue
+        cue.text = text
+        kept.append(cue)
+    return kept
 
 
 def read_srt_file(text: str, ctx: ReadContext) -> RawTranscript:

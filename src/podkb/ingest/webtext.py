@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..text import fold
-from .chrome import is_chrome, is_show_notes_heading, is_transcript_marker
+from .chrome import (
+    furniture_class,
+    is_chrome,
+    is_end_marker,
+    is_show_notes_heading,
+    is_transcript_marker,
+    strip_markup_residue,
+    trailing_furniture,
+)
 from .labels import LabelCandidate, is_role_label, parse_time, split_label
 from .raw import RawChapter, RawTranscript, RawTurn
 
@@ -68,10 +76,14 @@ class _Unit:
 
 def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
     raw = RawTranscript(format="text")
-    units = _drop_repeated_runs(_paragraphs(text), raw)
+    units = _drop_repeated_runs(_paragraphs(text, raw), raw)
     for unit in units:
         unit.label = split_label(unit.text, known_names)
     _accept_labels(units, known_names)
+    tail = trailing_furniture([u.text for u in units], lambda i: units[i].label is not None)
+    for u in units[tail:]:
+        raw.mark(u.line, furniture_class(u.text))  # type: ignore[arg-type]
+    units = units[:tail]
 
     raw.hosts = list(
         dict.fromkeys(u.label.name for u in units if u.label and u.label.role == "host")
@@ -111,12 +123,20 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
 # --- paragraphs ------------------------------------------------------------------------------
 
 
-def _paragraphs(text: str) -> list[_Unit]:
-    return [
-        _Unit(line=n, text=stripped)
-        for n, line in enumerate(text.split("\n"), start=1)
-        if (stripped := line.strip())
-    ]
+def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
+    """Non-blank lines, without template tags and inline HTML (a line of nothing else is
+    chrome)."""
+    units = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        cleaned = strip_markup_residue(stripped)
+        if not cleaned:
+            raw.mark(n, "chrome")
+            continue
+        units.append(_Unit(line=n, text=cleaned))
+    return units
 
 
 def _drop_repeated_runs(
@@ -224,6 +244,9 @@ def _body_bounds(units: list[_Unit]) -> tuple[int, int]:
     for i in range(start, len(units)):
         text = units[i].text
         if (is_chrome(text) and not _is_rule(text)) or is_transcript_marker(text):
+            end = i
+            break
+        if is_end_marker(text):  # `Fin de la entrevista`: what follows is not the interview
             end = i
             break
     return start, end
@@ -522,7 +545,9 @@ def _mark_after_body(units: list[_Unit], raw: RawTranscript) -> None:
     for u in units:
         if is_chrome(u.text):
             raw.mark(u.line, "chrome")
-        elif is_transcript_marker(u.text) or is_show_notes_heading(u.text):
+        elif (
+            is_transcript_marker(u.text) or is_show_notes_heading(u.text) or is_end_marker(u.text)
+        ):
             raw.mark(u.line, "metadata")
 
 
