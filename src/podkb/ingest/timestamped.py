@@ -169,6 +169,7 @@ def read_timestamped(
     raw = RawTranscript(format=fmt)
     paras = [_parse(n, s) for n, s in _units(text)]
     _accept_labels(paras, known)
+    _name_lines_as_labels(paras, known)
     first = next((i for i, p in enumerate(paras) if p.start is not None or p.label), 0)
     prefixes = Counter(
         name_key(m.group("name")) for p in paras if not p.header and (m := _LABEL_RE.match(p.text))
@@ -190,7 +191,8 @@ def read_timestamped(
             continue
         if pending_start is not None and not p.header and p.start is None:
             p.start, pending_start = pending_start, None
-            p.label, p.text = _prefix_label(p.text, prefixes, known)
+            after_sentence = current is None or ends_sentence(current.text)
+            p.label, p.text = _prefix_label(p.text, prefixes, known, after_sentence)
             expecting_text = False
         if is_marker_line(p.text) and not p.header and p.label is None:
             raw.mark(p.line, "non_speech")
@@ -222,17 +224,58 @@ def read_timestamped(
 
 
 def _prefix_label(
-    text: str, prefixes: Counter[str], known: frozenset[str]
+    text: str, prefixes: Counter[str], known: frozenset[str], after_sentence: bool = False
 ) -> tuple[str | None, str]:
-    """`Name: text` under a time on its own line, when the file confirms the name."""
+    """`Name: text` under a time on its own line, when the file confirms the name: used twice,
+    known, a role, or a full name after a finished sentence in a file that names speakers so."""
     m = _LABEL_RE.match(text)
     if not m or not _name_ok(m.group("name")):
         return None, text
     name = m.group("name").strip()
     key = name_key(name)
-    if prefixes[key] >= 2 or key in known or is_role_label(name):
+    labelled = after_sentence and len(name.split()) >= 2 and max(prefixes.values(), default=0) >= 2
+    if prefixes[key] >= 2 or key in known or is_role_label(name) or labelled:
         return name, m.group("rest")
     return None, text
+
+
+# Replies that look like a one-word name on a paragraph of their own.
+_REPLIES = frozenset(
+    "yeah yes yep no nope okay ok right sure thanks wow hmm mhm uh um exactly absolutely great "
+    "cool nice true indeed well so agreed definitely totally amazing perfect".split()
+)
+
+
+def _name_lines_as_labels(paras: list[_Para], known: frozenset[str]) -> None:
+    """A name alone on its line next to a time on its own line (`<p>0:07</p><p><b>Tom
+    Okafor</b></p><p>text</p>` pages, read block by block) is a label line, where the file
+    confirms it: the name stands so twice, is known, or is a full name in a file that names
+    speakers so."""
+
+    def beside_time(i: int) -> bool:
+        return any(
+            0 <= j < len(paras) and paras[j].header and paras[j].label is None
+            for j in (i - 1, i + 1)
+        )
+
+    candidates = [
+        i
+        for i, p in enumerate(paras)
+        if p.label is None
+        and p.start is None
+        and not p.header
+        and _name_ok(p.text)
+        and not ends_sentence(p.text)
+        and p.text.casefold() not in _REPLIES
+        and beside_time(i)
+    ]
+    counts = Counter(name_key(paras[i].text) for i in candidates)
+    named = any(n >= 2 for n in counts.values())
+    for i in candidates:
+        p = paras[i]
+        key = name_key(p.text)
+        if counts[key] >= 2 or key in known or (named and len(p.text.split()) >= 2):
+            p.label, p.text, p.header = p.text.strip(), "", True
 
 
 def _clean(text: str) -> tuple[str, list[tuple[int, float]]]:
@@ -314,6 +357,8 @@ def _extend(turn: RawTurn, line: int, body: str, times: list[tuple[int, float]])
     if not turn.text:
         turn.text = body
         turn.times = _dedupe([*turn.times, *times])
+        if turn.start is None and turn.times and turn.times[0][0] == 0:
+            turn.start = turn.times[0][1]  # the label's line had no time; its text's mark
         if turn.start is not None and not any(off == 0 for off, _ in turn.times):
             turn.times.insert(0, (0, turn.start))
     else:

@@ -23,6 +23,7 @@ from .chrome import (
     trailing_furniture,
 )
 from .labels import LabelCandidate, is_role_label, parse_time, split_label
+from .nonspeech import strip_pauses
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
@@ -134,6 +135,10 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
         cleaned = strip_markup_residue(stripped)
         if not cleaned:
             raw.mark(n, "chrome")
+            continue
+        cleaned = strip_pauses(cleaned)
+        if not cleaned:  # `[ SPACE 3 secs ]`: a pause, nothing said
+            raw.mark(n, "non_speech")
             continue
         units.append(_Unit(line=n, text=cleaned))
     return units
