@@ -383,9 +383,7 @@ def _read_segment_list(
         label = _segment_label(item, names)
         words = item.get("words")
         if label is None and isinstance(words, list) and _words_have_speakers(words):
-            pieces.extend(
-                _group_words(_whisper_words(doc, text_loc, words, names, where, scale))
-            )
+            pieces.extend(_group_words(_whisper_words(doc, text_loc, words, names, where, scale)))
             continue
         pieces.append(_Piece(text, [text_loc.offset or seg.offset or 0], start, end, label))
     raw = _transcript(doc, fmt, pieces, ctx)
@@ -416,7 +414,8 @@ def _segment_time_unit(items: list[Any]) -> tuple[float, str | None]:
     for item in items:
         if not isinstance(item, dict) or "start_ms" in item:
             continue
-        start, end = item.get("start"), item.get("end")
+        start: Any = item.get("start")
+        end: Any = item.get("end")
         values.extend(v for v in (start, end) if v is not None)
         n = word_count(item["text"]) if isinstance(item.get("text"), str) else 0
         words += n

@@ -550,9 +550,7 @@ def _mark_after_body(units: list[_Unit], raw: RawTranscript) -> None:
     for u in units:
         if is_chrome(u.text):
             raw.mark(u.line, "chrome")
-        elif (
-            is_transcript_marker(u.text) or is_show_notes_heading(u.text) or is_end_marker(u.text)
-        ):
+        elif is_transcript_marker(u.text) or is_show_notes_heading(u.text) or is_end_marker(u.text):
             raw.mark(u.line, "metadata")
 
 
