@@ -1227,3 +1227,18 @@ def _print_doctor(report: DoctorReport) -> None:
             con.print(output.text(f"  - {step}"))
     else:
         con.print(output.text("The knowledge base is healthy."))
+
+
+# --- mcp --------------------------------------------------------------------------------------
+
+
+@app.command()
+def mcp(db: DbOption = None) -> None:
+    """Serve the knowledge base to AI assistants over MCP (stdio), read-only: the tools search,
+    quotes, transcript, episodes and speakers. Needs: pip install 'podkb[mcp]'.
+
+    Example: claude mcp add podkb -- podkb mcp --db ~/podcasts.db
+    """
+    from .mcp_server import serve
+
+    serve(db)
