@@ -15,7 +15,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from ._version import __version__
 from .errors import PodkbError, UsageError
 from .mcp_tools import TOOLS
 

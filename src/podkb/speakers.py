@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .errors import UsageError
 from .results import SpeakerSummary
 from .store import KnowledgeStore
@@ -12,12 +10,6 @@ from .store import KnowledgeStore
 # Armstrong". Below this a name is not resolved, only suggested.
 RESOLVE_CUTOFF = 88.0
 SUGGEST_CUTOFF = 60.0
-
-
-@dataclass(frozen=True)
-class SpeakerMatch:
-    name: str
-    score: float
 
 
 def speaker_aliases(store: KnowledgeStore) -> dict[str, str]:
