@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .store import KnowledgeStore
 
-INSTALL_HINT = "podkb mcp needs the MCP SDK: pip install 'podkb[mcp]'"
+INSTALL_HINT = "the mcp command needs the MCP SDK: pip install 'podkb[mcp]'"
 
 log = logging.getLogger("podkb.mcp")
 
