@@ -147,6 +147,8 @@ def test_the_server_names_itself_and_lists_the_five_tools_with_their_schemas(ser
     assert sorted(tools) == sorted(TOOL_NAMES)
     for name, tool in tools.items():
         assert tool.input_schema == TOOLS[name].input_schema()
+        # The SDK's client checks every answer against it: the tests below check them all.
+        assert tool.output_schema == TOOLS[name].output_schema()
         assert tool.description
         assert tool.annotations.read_only_hint is True
         for arg, schema in tool.input_schema["properties"].items():

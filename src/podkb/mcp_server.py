@@ -67,6 +67,7 @@ def build_server(store: KnowledgeStore) -> Server[Any]:
             name=tool.name,
             description=tool.description,
             input_schema=tool.input_schema(),
+            output_schema=tool.output_schema(),
             annotations=read_only,
         )
         for tool in TOOLS.values()

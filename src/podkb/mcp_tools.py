@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import UsageError
 from .request import SearchRequest, TurnFilter
+from .results import EpisodeSummary, Hit, Quote, SpeakerSummary, TurnRow
 from .store import KnowledgeStore
 
 # A page holds at most this many hits, quotes, turns, episodes or speakers; a client pages
@@ -124,6 +125,45 @@ class TranscriptArgs(BaseModel):
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
 
 
+# --- what the tools answer: their output schemas ---------------------------------------------
+
+
+class Page(BaseModel):
+    """Where a page of results stands."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    offset: int = Field(description="where this page starts")
+    total: int | None = Field(description="how many results in all (a floor if total_is_more)")
+    total_is_more: bool = Field(description="more than `total` match (counting stopped)")
+    next_offset: int | None = Field(description="the offset of the next page; null on the last")
+
+
+class HitsPage(Page):
+    hits: list[Hit]
+    note: str | None = Field(description="a corrected spelling, or why hits are unranked")
+
+
+class QuotesPage(Page):
+    quotes: list[Quote]
+    note: str | None = Field(description="a corrected spelling, or why quotes are unranked")
+
+
+class EpisodesPage(Page):
+    episodes: list[EpisodeSummary]
+
+
+class SpeakersPage(Page):
+    speakers: list[SpeakerSummary]
+
+
+class TranscriptPage(EpisodeSummary, Page):
+    """The episode and a page of its turns, as `podkb show --format json` gives them."""
+
+    # The turns themselves, where the episode record holds their count (as in `podkb show`).
+    turns: list[TurnRow]  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a tool answers: structured content (the CLI's JSON rows) and a short text."""
@@ -137,10 +177,14 @@ class Tool:
     name: str
     description: str
     arguments: type[BaseModel]
+    answer: type[Page]
     run: Callable[[KnowledgeStore, Any], Answer]
 
     def input_schema(self) -> dict[str, Any]:
         return self.arguments.model_json_schema()
+
+    def output_schema(self) -> dict[str, Any]:
+        return self.answer.model_json_schema()
 
     def call(self, store: KnowledgeStore, arguments: dict[str, Any]) -> Answer:
         """The answer, or a PodkbError whose one line is the CLI's message."""
@@ -340,6 +384,7 @@ TOOLS: dict[str, Tool] = {
             "episode, show, times, the quoted sentence(s) and a citation line. Give a query, "
             "filters, or both. Same answers as `podkb search --format json`.",
             SearchArgs,
+            HitsPage,
             search_tool,
         ),
         Tool(
@@ -348,6 +393,7 @@ TOOLS: dict[str, Tool] = {
             "episode title, show and a citation line; follow up with `transcript` (episode and "
             "turn) for the context. Same answers as `podkb quotes --format json`.",
             QuotesArgs,
+            QuotesPage,
             quotes_tool,
         ),
         Tool(
@@ -356,6 +402,7 @@ TOOLS: dict[str, Tool] = {
             "end in seconds), or those around a turn (a hit's `turn`, with context). Each turn "
             "keeps its speaker, times and source file and line.",
             TranscriptArgs,
+            TranscriptPage,
             transcript_tool,
         ),
         Tool(
@@ -363,6 +410,7 @@ TOOLS: dict[str, Tool] = {
             "The episodes in the knowledge base with show, title, date, hosts, guests and turn "
             "count; filters keep the episodes holding a turn they match.",
             EpisodesArgs,
+            EpisodesPage,
             episodes_tool,
         ),
         Tool(
@@ -370,6 +418,7 @@ TOOLS: dict[str, Tool] = {
             "The speakers with their aliases, roles, episodes and turn and word counts (over "
             "the whole knowledge base), optionally only those of an episode or a show.",
             SpeakersArgs,
+            SpeakersPage,
             speakers_tool,
         ),
     )
