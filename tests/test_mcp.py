@@ -554,3 +554,15 @@ def test_other_commands_neither_need_nor_import_the_sdk(seed_db):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr.splitlines()[-1] == "[]"
+
+
+def test_a_missing_store_is_one_line_and_exit_2_before_any_protocol(run_cli, tmp_path):
+    _require_sdk()
+    missing = tmp_path / "none.db"
+    code, out, err = run_cli("mcp", "--db", str(missing))
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"podkb: no knowledge base at {missing}; run `podkb ingest seeds/` first (or pass --db)\n"
+    )
+    assert not missing.exists()

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import Chapter
+from .models import Episode
 
 Span = tuple[int, int]
 
@@ -72,22 +72,9 @@ class Quote(Hit):
     quote and its start time are the point; the fields are a hit's, so one script reads both."""
 
 
-class EpisodeSummary(BaseModel):
-    """One episode of `podkb episodes`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    episode_id: str
-    show: str | None
-    title: str | None
-    date: str | None
-    lang: str | None
-    hosts: list[str]
-    guests: list[str]
-    description: str | None
-    source: str
-    turns: int
-    chapters: list[Chapter]
+class EpisodeSummary(Episode):
+    """One episode of `podkb episodes`: the episode record itself, so that a field added to
+    the episode (models.Episode) is listed by the CLI and the MCP `episodes` tool at once."""
 
 
 class SpeakerSummary(BaseModel):
