@@ -319,6 +319,21 @@ def test_long_turns_are_cut_and_an_answer_stays_within_its_bound(server, cli_jso
     ]
 
 
+def test_a_transcript_page_with_its_episode_stays_within_the_bound(server, cli_json):
+    shown = cli_json("show", "latent-space")["turns"]
+    first = server.answer("transcript", {"episode": "latent-space"})
+    assert len(json.dumps(first, ensure_ascii=False)) <= MAX_RESPONSE_CHARS
+    assert 0 < len(first["turns"]) < MAX_RESULTS and first["next_offset"] == len(first["turns"])
+    pages = [first]
+    while pages[-1]["next_offset"] is not None:
+        pages.append(
+            server.answer(
+                "transcript", {"episode": "latent-space", "offset": pages[-1]["next_offset"]}
+            )
+        )
+    assert [t for page in pages for t in page["turns"]] == [_as_served(t) for t in shown]
+
+
 @pytest.mark.parametrize("limit", [0, -1, MAX_RESULTS + 1, 10_000])
 def test_a_limit_outside_1_to_the_maximum_is_an_error_naming_limit(server, limit):
     result = server.call("search", {"query": "evaluation", "limit": limit})

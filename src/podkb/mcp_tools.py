@@ -221,10 +221,15 @@ def _bounded_hit(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _page(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """As many rows as fit in MAX_RESPONSE_CHARS (at least one: each is bounded itself)."""
+# What an answer holds beside its rows (paging, a note) fits in this many characters.
+_PAGING_CHARS = 1_000
+
+
+def _page(rows: list[dict[str, Any]], *, beside: int = 0) -> list[dict[str, Any]]:
+    """As many rows as fit in MAX_RESPONSE_CHARS with `beside` characters of the answer's other
+    fields (at least one row: each is bounded itself)."""
     kept: list[dict[str, Any]] = []
-    size = 0
+    size = beside + _PAGING_CHARS
     for row in rows:
         size += len(json.dumps(row, ensure_ascii=False)) + 1
         if kept and size > MAX_RESPONSE_CHARS:
@@ -249,7 +254,9 @@ def _paging(
 
 def _more_line(paging: dict[str, Any], shown: int, what: str) -> str:
     total = paging["total"]
-    counted = f"more than {total:,}" if paging["total_is_more"] else f"{total:,}"
+    counted = "more" if total is None else f"{total:,}"
+    if paging["total_is_more"]:
+        counted = f"more than {counted}"
     first = paging["offset"] + 1
     line = f"{first}-{paging['offset'] + shown} of {counted} {what}" if shown else f"no {what}"
     if paging["next_offset"] is not None:
@@ -355,11 +362,12 @@ def transcript_tool(store: KnowledgeStore, args: TranscriptArgs) -> Answer:
                 "turn (and context)"
             )
         turns = [t for t in turns if _in_range(t, args.start, args.end)]
-    page = turns[args.offset : args.offset + args.limit]
-    rows = _page([{**t, "text": cut_text(t["text"])} for t in page])
-    paging = _paging(args.offset, len(rows), len(turns), cut=len(rows) < len(page))
     summary = episode_summaries([episode])[0].model_dump()
     summary["description"] = cut_text(summary["description"])
+    page = turns[args.offset : args.offset + args.limit]
+    beside = len(json.dumps(summary, ensure_ascii=False))
+    rows = _page([{**t, "text": cut_text(t["text"])} for t in page], beside=beside)
+    paging = _paging(args.offset, len(rows), len(turns), cut=len(rows) < len(page))
     lines = [f"{episode.title or episode_id} ({episode.show or 'no show'})"]
     for t in rows:
         when = f"[{format_time(t['start'])}] " if t["start"] is not None else ""
