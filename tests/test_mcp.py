@@ -323,7 +323,7 @@ def test_a_transcript_page_with_its_episode_stays_within_the_bound(server, cli_j
     shown = cli_json("show", "latent-space")["turns"]
     first = server.answer("transcript", {"episode": "latent-space"})
     assert len(json.dumps(first, ensure_ascii=False)) <= MAX_RESPONSE_CHARS
-    assert 0 < len(first["turns"]) < MAX_RESULTS and first["next_offset"] == len(first["turns"])
+    assert first["next_offset"] == len(first["turns"])
     pages = [first]
     while pages[-1]["next_offset"] is not None:
         pages.append(
