@@ -581,3 +581,18 @@ def test_a_missing_store_is_one_line_and_exit_2_before_any_protocol(run_cli, tmp
         == f"podkb: no knowledge base at {missing}; run `podkb ingest seeds/` first (or pass --db)\n"
     )
     assert not missing.exists()
+
+
+def test_a_failure_inside_a_tool_is_an_error_result_never_a_raise(seed_db):
+    """Whatever goes wrong in a call (here the store is gone from under the server), the client
+    gets an error result with one line, and the server's loop goes on."""
+    _require_sdk()
+    from podkb.mcp_server import call
+    from podkb.store import open_store
+
+    store = open_store(seed_db, read_only=True)
+    store.close()
+    result = call(store, "search", {"query": "evaluation"})
+    assert result.is_error
+    text = result.content[0].text
+    assert text.startswith("podkb: ") and "\n" not in text
