@@ -167,6 +167,12 @@ def test_every_field_of_the_cli_request_model_is_an_argument_of_the_tool(tool, m
         assert properties[field]["description"]
 
 
+def test_every_option_the_cli_builds_from_the_request_model_is_a_search_argument():
+    from podkb.cli_options import REQUEST_OPTIONS
+
+    assert set(REQUEST_OPTIONS) <= set(TOOLS["search"].input_schema()["properties"])
+
+
 def test_limit_and_paging_are_bounded_in_the_schema():
     for name in TOOL_NAMES:
         limit = TOOLS[name].input_schema()["properties"]["limit"]
