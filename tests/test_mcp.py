@@ -602,3 +602,10 @@ def test_a_failure_inside_a_tool_is_an_error_result_never_a_raise(seed_db):
     assert result.is_error
     text = result.content[0].text
     assert text.startswith("podkb: ") and "\n" not in text
+
+
+def test_the_help_says_how_to_install_and_how_to_add_it_to_a_client(run_cli):
+    code, out, _ = run_cli("mcp", "--help", env={"COLUMNS": "200"})
+    assert code == 0
+    assert "pip install 'podkb[mcp]'" in out
+    assert "claude mcp add podkb -- podkb mcp --db" in out

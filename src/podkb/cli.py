@@ -1228,7 +1228,7 @@ def _print_doctor(report: DoctorReport) -> None:
 @app.command()
 def mcp(db: DbOption = None) -> None:
     """Serve the knowledge base to AI assistants over MCP (stdio), read-only: the tools search,
-    quotes, transcript, episodes and speakers. Needs: pip install 'podkb[mcp]'.
+    quotes, transcript, episodes and speakers. Needs: pip install 'podkb\\[mcp]'.
 
     Example: claude mcp add podkb -- podkb mcp --db ~/podcasts.db
     """
