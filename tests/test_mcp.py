@@ -340,6 +340,15 @@ def test_a_transcript_page_with_its_episode_stays_within_the_bound(server, cli_j
     assert [t for page in pages for t in page["turns"]] == [_as_served(t) for t in shown]
 
 
+def test_a_turn_cut_elsewhere_is_read_whole_alone(server, cli_json):
+    longest = cli_json("show", "latent-space")["turns"][22]
+    assert len(longest["text"]) == 9_825 > MAX_TEXT_CHARS
+    around = server.answer("transcript", {"episode": "latent-space", "turn": 22, "context": 1})
+    assert around["turns"][1]["text"] == longest["text"][:MAX_TEXT_CHARS] + "…"
+    alone = server.answer("transcript", {"episode": "latent-space", "turn": 22, "context": 0})
+    assert alone["turns"] == [longest]
+
+
 @pytest.mark.parametrize("limit", [0, -1, MAX_RESULTS + 1, 10_000])
 def test_a_limit_outside_1_to_the_maximum_is_an_error_naming_limit(server, limit):
     result = server.call("search", {"query": "evaluation", "limit": limit})

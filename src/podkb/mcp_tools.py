@@ -27,6 +27,9 @@ MAX_RESULTS = 50
 # A turn's `text` (and an episode's `description`) longer than this is cut, marked with "…";
 # the quote, snippet and citation are never longer than a few hundred characters anyway.
 MAX_TEXT_CHARS = 4_000
+# ...but `transcript` asked for one turn alone (turn, context 0) gives its text up to this many
+# characters: the way to read the rest of a turn that other answers cut.
+MAX_ONE_TURN_CHARS = 90_000
 # One answer's structured content, as JSON: a page that would be longer ends early, and its
 # `next_offset` says where the next page starts.
 MAX_RESPONSE_CHARS = 100_000
@@ -119,7 +122,9 @@ class TranscriptArgs(BaseModel):
         default=3,
         ge=0,
         le=MAX_RESULTS,
-        description="with turn: how many turns before and after it",
+        description="with turn: how many turns before and after it (0: that turn alone, "
+        f"its text whole up to {MAX_ONE_TURN_CHARS:,} characters where other answers cut it "
+        f"at {MAX_TEXT_CHARS:,})",
     )
     limit: int = Field(default=MAX_RESULTS, ge=1, le=MAX_RESULTS, description=_LIMIT)
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
@@ -205,10 +210,10 @@ def parse_arguments(model: type[BaseModel], arguments: dict[str, Any]) -> Any:
 # --- bounds ---------------------------------------------------------------------------------
 
 
-def cut_text(text: str | None) -> str | None:
-    if text is None or len(text) <= MAX_TEXT_CHARS:
+def cut_text(text: str | None, at_most: int = MAX_TEXT_CHARS) -> str | None:
+    if text is None or len(text) <= at_most:
         return text
-    return text[:MAX_TEXT_CHARS] + "…"
+    return text[:at_most] + "…"
 
 
 def _bounded_hit(row: dict[str, Any]) -> dict[str, Any]:
@@ -366,7 +371,9 @@ def transcript_tool(store: KnowledgeStore, args: TranscriptArgs) -> Answer:
     summary["description"] = cut_text(summary["description"])
     page = turns[args.offset : args.offset + args.limit]
     beside = len(json.dumps(summary, ensure_ascii=False))
-    rows = _page([{**t, "text": cut_text(t["text"])} for t in page], beside=beside)
+    alone = args.turn is not None and args.context == 0
+    at_most = MAX_ONE_TURN_CHARS if alone else MAX_TEXT_CHARS
+    rows = _page([{**t, "text": cut_text(t["text"], at_most)} for t in page], beside=beside)
     paging = _paging(args.offset, len(rows), len(turns), cut=len(rows) < len(page))
     lines = [f"{episode.title or episode_id} ({episode.show or 'no show'})"]
     for t in rows:
