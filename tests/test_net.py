@@ -13,11 +13,6 @@ from podkb import __version__
 from podkb.net import Fetcher, Limits, NetworkError, Validators, check_url, is_url
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address():
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture()
 def fetcher():
     with Fetcher(Limits(connect_timeout=2, read_timeout=0.5, body_deadline=3)) as f:
@@ -26,7 +21,14 @@ def fetcher():
 
 @pytest.mark.parametrize(
     "url",
-    ["file:///etc/passwd", "/etc/passwd", "etc/passwd", "ftp://example.org/x.srt", "http://", "gopher://x/"],
+    [
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "etc/passwd",
+        "ftp://example.org/x.srt",
+        "http://",
+        "gopher://x/",
+    ],
 )
 def test_only_http_and_https_urls_are_fetched(fetcher, url):
     with pytest.raises(NetworkError, match="not an http\\(s\\) URL"):
@@ -50,9 +52,7 @@ def test_a_body_and_its_validators_then_304_reads_nothing(httpserver, fetcher):
         headers={"If-None-Match": '"abc"', "If-Modified-Since": "Wed, 01 May 2024 10:00:00 GMT"},
     ).respond_with_data(b"", status=304)
     first = fetcher.get(httpserver.url_for("/t.srt"), max_bytes=1000)
-    assert first.body and first.validators == Validators(
-        '"abc"', "Wed, 01 May 2024 10:00:00 GMT"
-    )
+    assert first.body and first.validators == Validators('"abc"', "Wed, 01 May 2024 10:00:00 GMT")
     again = fetcher.get(httpserver.url_for("/t.srt"), max_bytes=1000, validators=first.validators)
     assert again.not_modified and again.body is None
     request = httpserver.log[0][0]

@@ -641,6 +641,8 @@ def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -
     if ep.show:
         header.append_text(output.text(f"  ({ep.show})", "dim"))
     con.print(header, soft_wrap=soft)
+    if ep.audio_url:
+        con.print(output.text(f"audio: {ep.audio_url}", "dim"), soft_wrap=soft)
     chapter = None
     for row in rows:
         if row["chapter"] and row["chapter"] != chapter:
@@ -752,6 +754,7 @@ HIT_FIELDS = [
     "quote_start_hms",
     "episode_title",
     "show",
+    "audio_url",
 ]
 
 
@@ -852,6 +855,8 @@ def _citation_line(n: int, hit: dict[str, Any]) -> Text:
     if when:
         head.append_text(output.text(f"  {when}", "yellow"))
     head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
+    if hit.get("audio_url"):
+        head.append_text(output.text(f"  {hit['audio_url']}", "dim"))
     return head
 
 
@@ -865,7 +870,8 @@ def cite_text(hit: dict[str, Any]) -> str:
     tail = f" ({when})" if when else ""
     # Quotation marks inside the quote become single ones, as in print.
     quote = hit["quote"].translate(_INNER_QUOTES)
-    return f'"{quote}" — {", ".join(who)}{tail}'
+    link = f" {hit['audio_url']}" if hit.get("audio_url") else ""
+    return f'"{quote}" — {", ".join(who)}{tail}{link}'
 
 
 _INNER_QUOTES = str.maketrans({'"': "'", "“": "‘", "”": "’"})

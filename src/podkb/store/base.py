@@ -296,6 +296,10 @@ class KnowledgeStore(Protocol):
         building an Episode (search output stays clear of the record models' import cost)."""
         ...
 
+    def episode_audio_url(self, episode_id: str) -> str | None:
+        """The episode's audio URL (from its feed's enclosure, or a sidecar's `audio:`)."""
+        ...
+
     def episode_ids(self) -> list[str]: ...
 
     def iter_turn_rows(

@@ -329,6 +329,13 @@ class SQLStore(ABC):
         return (row[0], row[1]) if row else None
 
     @translated
+    def episode_audio_url(self, episode_id: str) -> str | None:
+        row = self.conn.execute(
+            self._sql("SELECT audio_url FROM episodes WHERE episode_id={p}"), (episode_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    @translated
     def episode(self, episode_id: str) -> Episode | None:
         from ..models import Episode
 
