@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from . import __version__
+from ._version import __version__
 from .errors import PodkbError
 
 if TYPE_CHECKING:
