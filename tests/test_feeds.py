@@ -536,3 +536,39 @@ def test_feeds_remove_with_episodes(run_cli, httpserver, tmp_path):
     assert out == ""
     code, _, err = run_cli("feeds", "remove", url, "--db", db)
     assert code == 2 and "not subscribed" in err
+
+
+def test_lang_chooses_among_an_items_transcripts(run_cli, httpserver, tmp_path):
+    url = serve_multi(httpserver)
+    code, out, err = run_cli("ingest", url, "--lang", "en", "--db", str(tmp_path / "kb.db"))
+    assert code == 0, err
+    chosen = {r["item"]: r["transcript_url"] for r in map(json.loads, out.splitlines())}
+    # The Spanish JSON is not English; the SRT without a language has the channel's (en).
+    assert chosen["rookie-11"] == httpserver.url_for("/rookie/11.srt")
+    assert chosen["rookie-10"] == httpserver.url_for("/rookie/10.vtt")
+
+
+def test_relative_urls_resolve_against_the_feed_url_never_a_local_path(
+    run_cli, httpserver, tmp_path
+):
+    feed = (
+        b'<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>'
+        b"<title>Rel</title><item><title>One</title><guid>1</guid>"
+        b'<enclosure url="one.mp3" type="audio/mpeg"/>'
+        b'<podcast:transcript url="one.srt" type="application/x-subrip"/></item></channel></rss>'
+    )
+    httpserver.expect_request("/shows/feed.xml").respond_with_data(feed)
+    httpserver.expect_request("/shows/one.srt").respond_with_data(
+        (CONFORMANCE / "transcript-example.srt").read_bytes()
+    )
+    db = str(tmp_path / "kb.db")
+    code, _, err = run_cli("ingest", httpserver.url_for("/shows/feed.xml"), "--db", db)
+    assert code == 0, err
+    _, out, _ = run_cli("episodes", "--db", db, "--format", "jsonl")
+    assert json.loads(out)["audio_url"] == httpserver.url_for("/shows/one.mp3")
+    # The same feed as a file: one.srt stays relative, and is refused, not read from disk.
+    (tmp_path / "one.srt").write_bytes((CONFORMANCE / "transcript-example.srt").read_bytes())
+    local = tmp_path / "feed.xml"
+    local.write_bytes(feed)
+    code, _, err = run_cli("ingest", str(local), "--db", str(tmp_path / "other.db"))
+    assert code == 4 and "one.srt: not an http(s) URL" in err

@@ -14,10 +14,11 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .errors import InputError
 
@@ -162,8 +163,13 @@ def _http_url(value: str | None) -> str | None:
     return value if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
-def parse_feed(data: bytes, *, where: str) -> Feed:
-    """An RSS 2.0 feed's channel and items. InputError when it is not one."""
+def parse_feed(data: bytes, *, where: str, base: str | None = None) -> Feed:
+    """An RSS 2.0 feed's channel and items. InputError when it is not one.
+
+    `base`, the http(s) URL the feed was read from, resolves relative URLs in it (a transcript
+    next to the feed); a feed file read from disk has none, so its relative URLs stay relative
+    and are refused when fetched: a feed never makes podkb read a local file."""
+    resolve = _resolver(base)
     root = _parse_xml(data, where=where, what="RSS feed")
     if _local(root.tag) != "rss":
         raise InputError("not an RSS 2.0 feed (no <rss> root)", path=where)
@@ -186,8 +192,20 @@ def parse_feed(data: bytes, *, where: str) -> Feed:
             if person:
                 feed.persons.append(person)
         elif ns == "" and name == "item":
-            feed.items.append(_item(child))
+            feed.items.append(_item(child, resolve))
     return feed
+
+
+def _resolver(base: str | None) -> Callable[[str | None], str | None]:
+    web = base is not None and urlsplit(base).scheme.lower() in ("http", "https")
+
+    def resolve(value: str | None) -> str | None:
+        if not value:
+            return None
+        value = value.strip()
+        return urljoin(base, value) if web and base else value
+
+    return resolve
 
 
 def _person(el: Element) -> Person | None:
@@ -204,7 +222,7 @@ def _person(el: Element) -> Person | None:
     return None  # a producer or a cover designer does not speak on the episode
 
 
-def _item(el: Element) -> FeedItem:
+def _item(el: Element, resolve: Callable[[str | None], str | None]) -> FeedItem:
     item = FeedItem(key="")
     guid = enclosure = None
     persons: list[Person] = []
@@ -219,19 +237,19 @@ def _item(el: Element) -> FeedItem:
             elif name == "pubDate":
                 item.date = _iso_date(_text(child))
             elif name == "link":
-                item.link = _http_url(_text(child))
+                item.link = _http_url(resolve(_text(child)))
             elif name == "description":
                 item.description = _plain(_text(child))
             elif name == "enclosure":
                 enclosure = (child.get("url") or "").strip() or None
-                item.audio_url = _http_url(enclosure)
+                item.audio_url = _http_url(resolve(enclosure))
         elif ns == ITUNES_NS and name == "duration":
             item.duration = _seconds(_text(child))
         elif ns in PODCAST_NAMESPACES:
             if name == "transcript" and child.get("url"):
                 item.transcripts.append(
                     TranscriptLink(
-                        url=(child.get("url") or "").strip(),
+                        url=resolve(child.get("url")) or "",
                         type=child.get("type"),
                         language=child.get("language"),
                         rel=child.get("rel"),
@@ -245,7 +263,7 @@ def _item(el: Element) -> FeedItem:
             elif name == "chapters" and child.get("url"):
                 kind = (child.get("type") or "application/json+chapters").split(";")[0].strip()
                 if kind.lower() in CHAPTERS_TYPES:
-                    item.chapters_url = (child.get("url") or "").strip()
+                    item.chapters_url = resolve(child.get("url"))
     item.persons = persons if named_anyone else None
     item.key = guid or enclosure or item.link or item.title or ""
     return item

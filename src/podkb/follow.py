@@ -350,7 +350,7 @@ def follow_feed(
                 with store.transaction():
                     store.put_feed(subscription)
             return result
-        feed = parse_feed(body, where=url)
+        feed = parse_feed(body, where=url, base=url if remote else None)
     except (NetworkError, InputError) as exc:
         result.status, result.error = "failed", str(exc)
         if subscription is not None:
