@@ -177,6 +177,11 @@ def _links(*specs: tuple[str, str | None]) -> list[TranscriptLink]:
         (_links(("application/json", "es")), "fr", "en", None),
         (_links(("text/vtt", "EN-gb")), "en", None, 0),
         (_links(("text/vtt", "eng")), "en", None, None),  # a prefix of a subtag, not of text
+        # Not asked: the channel's language first (the namespace example's Spanish captions of
+        # an English episode are a translation), any other when the channel's has none.
+        (_links(("text/plain", None), ("text/vtt", "es")), None, "en-US", 0),
+        (_links(("text/plain", "fr"), ("text/vtt", "es")), None, "en-US", 1),
+        (_links(("text/plain", "es"), ("text/vtt", "es")), None, None, 1),
     ],
 )
 def test_the_richest_transcript_in_the_language_asked_for(links, lang, channel_lang, chosen):
@@ -286,7 +291,7 @@ def test_subscribe_search_quote_update_remove(run_cli, httpserver, db):
     assert rookie["audio_url"] == httpserver.url_for("/audio/rookie-10.mp3")
     assert rookie["link"] == httpserver.url_for("/rookie/10") and rookie["duration"] == 750.0
     assert rookie["chapters"][0] == {"title": "Intro", "start": 0.0}
-    assert episodes["yo-soy-tu-padre"]["lang"] == "es"
+    assert episodes["i-am-your-father"]["lang"] == "en"
 
     # Every quote links to its moment in the audio.
     code, out, err = run_cli("quotes", "Sarah", "trailer", "--db", db, "--format", "jsonl")
@@ -334,9 +339,9 @@ def test_subscribe_search_quote_update_remove(run_cli, httpserver, db):
     assert "/rookie/10.vtt" not in fetched and "/rookie/11-v2.json" in fetched
     code, out, _ = run_cli("episodes", "--db", db, "--format", "jsonl")
     ids = sorted(e["episode_id"] for e in map(json.loads, out.splitlines()))
-    assert ids == ["10-rookie-mistakes", "trailers-or-not", "yo-soy-tu-padre"]  # in place
+    assert ids == ["10-rookie-mistakes", "i-am-your-father", "trailers-or-not"]  # in place
     code, out, _ = run_cli("search", "mother", "--db", db, "--format", "jsonl")
-    assert code == 0 and json.loads(out)["episode_id"] == "yo-soy-tu-padre"
+    assert code == 0 and json.loads(out)["episode_id"] == "i-am-your-father"
 
     # Unsubscribe: the episodes stay unless asked.
     code, _, err = run_cli("feeds", "remove", url, "--db", db)
@@ -540,12 +545,14 @@ def test_feeds_remove_with_episodes(run_cli, httpserver, tmp_path):
 
 def test_lang_chooses_among_an_items_transcripts(run_cli, httpserver, tmp_path):
     url = serve_multi(httpserver)
-    code, out, err = run_cli("ingest", url, "--lang", "en", "--db", str(tmp_path / "kb.db"))
+    code, out, err = run_cli("ingest", url, "--lang", "es", "--db", str(tmp_path / "kb.db"))
     assert code == 0, err
-    chosen = {r["item"]: r["transcript_url"] for r in map(json.loads, out.splitlines())}
-    # The Spanish JSON is not English; the SRT without a language has the channel's (en).
-    assert chosen["rookie-11"] == httpserver.url_for("/rookie/11.srt")
-    assert chosen["rookie-10"] == httpserver.url_for("/rookie/10.vtt")
+    chosen = {
+        r["item"]: (r["status"], r["transcript_url"]) for r in map(json.loads, out.splitlines())
+    }
+    # The JSON without a language has the channel's (en): the Spanish SRT is the one in Spanish.
+    assert chosen["rookie-11"] == ("new", httpserver.url_for("/rookie/11.srt"))
+    assert chosen["rookie-10"] == ("no_transcript", None)
 
 
 def test_relative_urls_resolve_against_the_feed_url_never_a_local_path(

@@ -274,14 +274,20 @@ def choose_transcript(
 ) -> TranscriptLink | None:
     """The richest transcript (JSON, WebVTT, SRT, HTML, plain text; the feed's order breaks
     ties), in `lang` when asked: `en` matches `en-US`, and a transcript without a language
-    has the channel's."""
-    if lang:
-        wanted = lang.lower()
-        links = [
+    has the channel's. Not asked, the channel's own language comes first (a Spanish caption
+    file of an English show is a translation, not what was said), then any other."""
+
+    def in_language(wanted: str) -> list[TranscriptLink]:
+        return [
             link
             for link in links
-            if _lang_matches((link.language or channel_lang or "").lower(), wanted)
+            if _lang_matches((link.language or channel_lang or "").lower(), wanted.lower())
         ]
+
+    if lang:
+        links = in_language(lang)
+    elif channel_lang:
+        links = in_language(channel_lang.split("-")[0]) or links
     if not links:
         return None
     return min(links, key=lambda link: link.rank)  # min keeps the first of equal rank
