@@ -579,3 +579,57 @@ def test_relative_urls_resolve_against_the_feed_url_never_a_local_path(
     local.write_bytes(feed)
     code, _, err = run_cli("ingest", str(local), "--db", str(tmp_path / "other.db"))
     assert code == 4 and "one.srt: not an http(s) URL" in err
+
+
+def test_a_local_transcript_links_to_the_audio_its_sidecar_names(run_cli, tmp_path):
+    (tmp_path / "ep7.srt").write_bytes((CONFORMANCE / "transcript-example.srt").read_bytes())
+    (tmp_path / "ep7.yaml").write_text('audio: "https://example.org/ep7.mp3"\n')
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", str(tmp_path / "ep7.srt"), "--db", db)[0] == 0
+    code, out, _ = run_cli("quotes", "Travis", "mistakes", "--db", db, "--format", "jsonl")
+    assert code == 0
+    hit = json.loads(out.splitlines()[0])
+    assert hit["audio_url"] == f"https://example.org/ep7.mp3#t={hit['quote_start']:g}"
+    code, out, _ = run_cli("show", "ep7", "--db", db)
+    assert "audio: https://example.org/ep7.mp3" in out
+    # Without an audio URL, no link (null), never an invented one.
+    (tmp_path / "ep7.yaml").write_text("title: Seven\n")
+    assert run_cli("ingest", str(tmp_path / "ep7.srt"), "--db", db)[0] == 0
+    _, out, _ = run_cli("search", "mistakes", "--db", db, "--format", "jsonl")
+    assert out and all(json.loads(line)["audio_url"] is None for line in out.splitlines())
+
+
+@pytest.mark.parametrize(
+    "seconds, fragment",
+    [(0.0, "#t=0"), (83.4, "#t=83.4"), (83.4567, "#t=83.457"), (3600.0, "#t=3600"), (None, None)],
+)
+def test_media_fragments(seconds, fragment):
+    from podkb.search import audio_link
+
+    got = audio_link("https://h/a.mp3#old", seconds)
+    assert got == (None if fragment is None else "https://h/a.mp3" + fragment)
+    assert audio_link(None, 12.0) is None
+
+
+def test_any_bytes_are_a_feed_or_one_clear_error():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    real = (P20 / "feed.xml").read_bytes()
+
+    @settings(
+        max_examples=150,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(st.integers(0, len(real)), st.integers(0, 200), st.binary(max_size=40))
+    def damaged(at, cut, junk):
+        data = real[:at] + junk + real[at + cut :]
+        document_kind(data)
+        try:
+            parse_feed(data, where="feed.xml")
+        except InputError as exc:
+            assert str(exc).startswith("feed.xml: ")
+
+    damaged()
