@@ -633,3 +633,43 @@ def test_any_bytes_are_a_feed_or_one_clear_error():
             assert str(exc).startswith("feed.xml: ")
 
     damaged()
+
+
+def test_a_slow_transcript_times_out_and_the_others_land(run_cli, httpserver, tmp_path):
+    from werkzeug import Response
+
+    url = serve_p20(httpserver)
+
+    def slow(_request):
+        def body():
+            yield b"Adam Curry: "
+            time.sleep(1.5)
+            yield b"late."
+
+        return Response(body())
+
+    httpserver.clear()
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        _rewritten(P20 / "feed.xml", httpserver.url_for("/"))
+    )
+    # The last item fetched (items come in feed order): the test server answers one at a time.
+    httpserver.expect_request("/ep1/transcript.txt").respond_with_handler(slow)
+    for n in (2, 3):
+        httpserver.expect_request(f"/ep{n}/transcript.txt").respond_with_data(
+            (P20 / "files" / f"ep{n}-transcript.txt").read_bytes()
+        )
+    for n in (1, 2, 3):
+        httpserver.expect_request(f"/ep{n}_chapters.json").respond_with_data(
+            (P20 / "files" / "ep3_chapters.json").read_bytes()
+        )
+    started = time.monotonic()
+    code, out, err = run_cli(
+        "ingest", url, "--db", str(tmp_path / "kb.db"), env={"PODKB_HTTP_TIMEOUT": "0.3"}
+    )
+    assert code == 4
+    assert (
+        f"podkb: {httpserver.url_for('/ep1/transcript.txt')}: network error: timed out reading (0.3 s)"
+        in err
+    )
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["new", "new", "failed"]
+    assert time.monotonic() - started < 5

@@ -242,7 +242,7 @@ def _follow(
     from .catalog import CatalogEntry
     from .follow import FeedResult, ingest_feed_file, ingest_url
     from .ingest.pipeline import FileResult, read_file_bytes
-    from .net import MAX_FEED_BYTES, Fetcher
+    from .net import Fetcher
 
     store = _store(db, create=True)
     entry = None
@@ -253,16 +253,18 @@ def _follow(
     with Fetcher() as fetcher:
         for path in feed_files:
             try:
-                data = read_file_bytes(path) if path.stat().st_size <= MAX_FEED_BYTES else b""
+                data = read_file_bytes(path)
                 feeds.extend(ingest_feed_file(path, data, store, fetcher, options))
+            except StoreError:
+                raise
             except PodkbError as exc:
                 files.append(FileResult(path=str(path), error=str(exc)))
         for url in urls:
             try:
                 got = ingest_url(url, store, fetcher, options, entry)
+            except StoreError:
+                raise
             except PodkbError as exc:
-                if isinstance(exc, StoreError):
-                    raise
                 files.append(FileResult(path=url, error=str(exc)))
                 continue
             if isinstance(got, list):
