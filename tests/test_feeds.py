@@ -4,6 +4,7 @@ their moment in the audio. Feeds are served by pytest-httpserver on 127.0.0.1 on
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import pytest
@@ -640,11 +641,16 @@ def test_a_slow_transcript_times_out_and_the_others_land(run_cli, httpserver, tm
 
     url = serve_p20(httpserver)
 
+    finished = threading.Event()  # the test server answers one request at a time: wait for it
+
     def slow(_request):
         def body():
-            yield b"Adam Curry: "
-            time.sleep(1.5)
-            yield b"late."
+            try:
+                yield b"Adam Curry: "
+                time.sleep(1.5)
+                yield b"late."
+            finally:
+                finished.set()
 
         return Response(body())
 
@@ -673,3 +679,4 @@ def test_a_slow_transcript_times_out_and_the_others_land(run_cli, httpserver, tm
     )
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["new", "new", "failed"]
     assert time.monotonic() - started < 5
+    assert finished.wait(5)

@@ -4,6 +4,7 @@ conditional GET, and errors that name the URL. Served by pytest-httpserver on 12
 from __future__ import annotations
 
 import gzip
+import threading
 import time
 
 import pytest
@@ -68,11 +69,16 @@ def test_an_http_error_names_the_url_and_status(httpserver, fetcher):
 
 
 def test_a_slow_body_past_the_read_timeout_is_a_network_error(httpserver, fetcher):
+    finished = threading.Event()  # the test server answers one request at a time: wait for it
+
     def slow(_request):
         def body():
-            yield b"WEBVTT\n\n"
-            time.sleep(1.5)
-            yield b"00:00.000 --> 00:01.000\nlate\n"
+            try:
+                yield b"WEBVTT\n\n"
+                time.sleep(1.5)
+                yield b"00:00.000 --> 00:01.000\nlate\n"
+            finally:
+                finished.set()
 
         return Response(body())
 
@@ -81,14 +87,20 @@ def test_a_slow_body_past_the_read_timeout_is_a_network_error(httpserver, fetche
     with pytest.raises(NetworkError, match=r"network error: timed out reading \(0.5 s\)"):
         fetcher.get(httpserver.url_for("/slow.vtt"), max_bytes=1000)
     assert time.monotonic() - started < 1.4
+    assert finished.wait(5)
 
 
 def test_a_trickling_body_stops_at_the_deadline(httpserver):
+    finished = threading.Event()
+
     def trickle(_request):
         def body():
-            for _ in range(40):
-                yield b"x"
-                time.sleep(0.1)
+            try:
+                for _ in range(12):
+                    yield b"x"
+                    time.sleep(0.1)
+            finally:
+                finished.set()
 
         return Response(body())
 
@@ -96,6 +108,7 @@ def test_a_trickling_body_stops_at_the_deadline(httpserver):
     with Fetcher(Limits(read_timeout=1, body_deadline=0.5)) as f:
         with pytest.raises(NetworkError, match="longer than 0.5 s"):
             f.get(httpserver.url_for("/trickle"), max_bytes=1000)
+    assert finished.wait(5)
 
 
 def test_an_endless_body_stops_at_the_size_limit(httpserver, fetcher):
