@@ -680,3 +680,40 @@ def test_a_slow_transcript_times_out_and_the_others_land(run_cli, httpserver, tm
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["new", "new", "failed"]
     assert time.monotonic() - started < 5
     assert finished.wait(5)
+
+
+def test_chapters_that_fail_do_not_cost_the_episode(run_cli, httpserver, tmp_path):
+    base = httpserver.url_for("/")
+    httpserver.expect_request("/feed.xml").respond_with_data(_rewritten(P20 / "feed.xml", base))
+    for n in (1, 2, 3):
+        httpserver.expect_request(f"/ep{n}/transcript.txt").respond_with_data(
+            (P20 / "files" / f"ep{n}-transcript.txt").read_bytes()
+        )
+    for n in (1, 2):
+        httpserver.expect_request(f"/ep{n}_chapters.json").respond_with_data(
+            (P20 / "files" / "ep3_chapters.json").read_bytes()
+        )
+    httpserver.expect_request("/ep3_chapters.json").respond_with_data("{not json", status=200)
+    db = str(tmp_path / "kb.db")
+    code, out, err = run_cli("ingest", httpserver.url_for("/feed.xml"), "--db", db)
+    assert code == 4
+    assert f"podkb: {base}ep3_chapters.json: chapters: invalid JSON" in err
+    results = {r["title"]: r for r in map(json.loads, out.splitlines())}
+    assert results["Episode 3 - The Future"]["status"] == "new"
+    _, out, _ = run_cli("show", "episode-3-the-future", "--db", db, "--format", "json")
+    assert json.loads(out)["chapters"] == []
+    # Fixed at the source: the next update reads the item again and attaches them.
+    httpserver.clear()
+    httpserver.expect_request("/feed.xml").respond_with_data(_rewritten(P20 / "feed.xml", base))
+    httpserver.expect_request("/ep3/transcript.txt").respond_with_data(
+        (P20 / "files" / "ep3-transcript.txt").read_bytes()
+    )
+    httpserver.expect_request("/ep3_chapters.json").respond_with_data(
+        (P20 / "files" / "ep3_chapters.json").read_bytes()
+    )
+    code, out, err = run_cli("update", "--db", db)
+    assert code == 0, err
+    statuses = [json.loads(line)["status"] for line in out.splitlines()]
+    assert statuses == ["updated", "unchanged", "unchanged"]
+    _, out, _ = run_cli("show", "episode-3-the-future", "--db", db, "--format", "json")
+    assert [c["title"] for c in json.loads(out)["chapters"]] == ["The namespace", "Value for value"]

@@ -330,7 +330,7 @@ def _feed_summary(feed: Any) -> str:
             ("updated", feed.count("updated")),
             ("unchanged", feed.count("unchanged")),
             ("without transcript", feed.count("no_transcript")),
-            ("failed", feed.count("failed")),
+            ("failed", len(feed.failed)),
         )
         if n
     )

@@ -97,7 +97,8 @@ class FeedResult:
 
     @property
     def failed(self) -> list[ItemResult]:
-        return [i for i in self.items if i.status == FAILED]
+        """Items that failed, and items that landed but whose chapters failed."""
+        return [i for i in self.items if i.status == FAILED or i.error is not None]
 
     def record(self) -> dict[str, Any]:
         return {
@@ -106,7 +107,8 @@ class FeedResult:
             "status": self.status,
             "moved_from": self.moved_from,
             "error": self.error,
-            **{s: self.count(s) for s in (NEW, UPDATED, UNCHANGED, NO_TRANSCRIPT, FAILED)},
+            **{s: self.count(s) for s in (NEW, UPDATED, UNCHANGED, NO_TRANSCRIPT)},
+            FAILED: len(self.failed),  # chapters that failed too: the item is read again
         }
 
 
@@ -496,7 +498,15 @@ def _read_item(
         if fetched.not_modified:  # the item's fields changed: its transcript is needed again
             fetched = fetcher.get(transcript_url, max_bytes=MAX_TRANSCRIPT_BYTES)
         assert fetched.body is not None
-        chapters = _chapters(fetcher, item.chapters_url)
+        # Chapters that fail do not cost the episode: it lands without them, the failure is
+        # reported, and the item is read again at the next update.
+        chapters_error = None
+        try:
+            chapters = _chapters(fetcher, item.chapters_url)
+        except StoreError:
+            raise
+        except PodkbError as exc:
+            chapters, chapters_error = None, str(exc)
         episode_id = record.episode_id or _new_episode_id(store, item, feed, source_key)
         entry = CatalogEntry(
             source=_file_name(transcript_url),
@@ -531,9 +541,14 @@ def _read_item(
         )
     record.status, record.episode_id, record.sha256 = "ok", episode_id, _sha256(fetched.body)
     record.etag, record.last_modified = fetched.validators.etag, fetched.validators.last_modified
+    if chapters_error is not None:
+        record.status, record.error = FAILED, chapters_error
+    result = ItemResult(
+        item.key, item.title, status, episode_id, transcript_url, turns, error=chapters_error
+    )
     if status == UNCHANGED:
-        return record, ItemResult(item.key, item.title, UNCHANGED, episode_id, transcript_url)
-    return record, ItemResult(item.key, item.title, status, episode_id, transcript_url, turns)
+        result.turns = 0
+    return record, result
 
 
 def _transcript_lang(item: FeedItem, url: str, feed: Feed) -> str | None:
