@@ -717,3 +717,27 @@ def test_chapters_that_fail_do_not_cost_the_episode(run_cli, httpserver, tmp_pat
     assert statuses == ["updated", "unchanged", "unchanged"]
     _, out, _ = run_cli("show", "episode-3-the-future", "--db", db, "--format", "json")
     assert [c["title"] for c in json.loads(out)["chapters"]] == ["The namespace", "Value for value"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
+def test_every_format_update_offers_works(run_cli, httpserver, tmp_path, fmt):
+    url = serve_multi(httpserver)
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", url, "--db", db)[0] == 0
+    code, out, err = run_cli("update", "--db", db, "--format", fmt)
+    assert code == 0, err
+    if fmt == "csv":
+        assert out.splitlines()[0] == "feed,item,title,status,episode_id,transcript_url,turns,error"
+        assert len(out.splitlines()) == 4
+
+
+def test_an_opml_list_by_url_subscribes_each_feed(run_cli, httpserver, tmp_path):
+    feed_url = serve_multi(httpserver)
+    httpserver.expect_request("/subs.opml").respond_with_data(
+        f'<opml version="2.0"><body><outline type="rss" xmlUrl="{feed_url}"/></body></opml>'
+    )
+    db = str(tmp_path / "kb.db")
+    code, out, err = run_cli("ingest", httpserver.url_for("/subs.opml"), "--db", db)
+    assert code == 0, err
+    _, out, _ = run_cli("feeds", "--db", db, "--format", "jsonl")
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [feed_url]

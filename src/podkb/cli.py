@@ -299,6 +299,8 @@ def _report_follow(files: list[Any], feeds: list[Any], fmt: str) -> int:
         output.write_jsonl(
             [f.record() for f in files] + [i.record(feed.url) for feed in feeds for i in feed.items]
         )
+    elif fmt == "csv":
+        output.write_csv([i.record(feed.url) for feed in feeds for i in feed.items], _ITEM_FIELDS)
     else:
         for f in files:
             if not f.error:
@@ -317,6 +319,9 @@ def _report_follow(files: list[Any], feeds: list[Any], fmt: str) -> int:
     if any(feed.failed for feed in feeds):
         return int(ExitStatus.SOME_ITEMS_FAILED)
     return 0
+
+
+_ITEM_FIELDS = ["feed", "item", "title", "status", "episode_id", "transcript_url", "turns", "error"]
 
 
 def _feed_summary(feed: Any) -> str:
@@ -1272,7 +1277,7 @@ def update(
     urls: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Subscribed feeds to read (default: all).", metavar="[URL]...", show_default=False
+            help="Subscribed feeds to read (default: all).", metavar="URL", show_default=False
         ),
     ] = None,
     db: DbOption = None,
@@ -1299,7 +1304,7 @@ def update(
     from .follow import FollowOptions, update_feeds
     from .net import Fetcher
 
-    fmt = _check_format(fmt, ("table", "json", "jsonl"))
+    fmt = _check_format(fmt, output.FORMATS)
     store = _store(db, create=True)
     options = FollowOptions(lang=lang, force=force, recheck=recheck)
     with Fetcher() as fetcher:
