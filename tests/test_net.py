@@ -184,3 +184,11 @@ def test_a_refused_connection_is_a_network_error(fetcher):
     url = f"http://127.0.0.1:{port}/x.srt"
     with pytest.raises(NetworkError, match=f"^{url}: network error: "):
         fetcher.get(url, max_bytes=100)
+
+
+def test_no_cookie_is_ever_sent_back(httpserver, fetcher):
+    httpserver.expect_request("/a").respond_with_data("a", headers={"Set-Cookie": "id=123; Path=/"})
+    httpserver.expect_request("/b").respond_with_data("b")
+    fetcher.get(httpserver.url_for("/a"), max_bytes=10)
+    fetcher.get(httpserver.url_for("/b"), max_bytes=10)
+    assert "Cookie" not in httpserver.log[-1][0].headers

@@ -112,6 +112,8 @@ class Fetcher:
     """An HTTP client for one command: one connection pool, podkb's limits on every request."""
 
     def __init__(self, limits: Limits | None = None) -> None:
+        from http.cookiejar import CookieJar, DefaultCookiePolicy
+
         import httpx
 
         self.limits = limits or Limits.from_env()
@@ -125,6 +127,8 @@ class Fetcher:
             ),
             follow_redirects=False,  # followed by hand: each hop is checked
             trust_env=False,  # no proxy or .netrc credentials from the environment
+            # No cookies: a server's Set-Cookie is never sent back (nothing to track a user by).
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         )
 
     def close(self) -> None:
