@@ -741,3 +741,41 @@ def test_an_opml_list_by_url_subscribes_each_feed(run_cli, httpserver, tmp_path)
     assert code == 0, err
     _, out, _ = run_cli("feeds", "--db", db, "--format", "jsonl")
     assert [json.loads(line)["url"] for line in out.splitlines()] == [feed_url]
+
+
+def test_failed_items_are_retried_even_when_the_feed_is_not_modified(run_cli, httpserver, tmp_path):
+    base = httpserver.url_for("/")
+    feed = _rewritten(P20 / "feed.xml", base)
+    httpserver.expect_request("/feed.xml").respond_with_data(feed, headers={"ETag": '"1"'})
+    for n in (1, 2, 3):
+        httpserver.expect_request(f"/ep{n}_chapters.json").respond_with_data(
+            (P20 / "files" / "ep3_chapters.json").read_bytes()
+        )
+    for n in (2, 3):
+        httpserver.expect_request(f"/ep{n}/transcript.txt").respond_with_data(
+            (P20 / "files" / f"ep{n}-transcript.txt").read_bytes()
+        )
+    httpserver.expect_request("/ep1/transcript.txt").respond_with_data("busy", status=503)
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", httpserver.url_for("/feed.xml"), "--db", db)[0] == 4
+    httpserver.clear()
+    # The feed answers 304 to a conditional GET, and the whole feed to a plain one.
+    httpserver.expect_request("/feed.xml", headers={"If-None-Match": '"1"'}).respond_with_data(
+        "", status=304
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(feed, headers={"ETag": '"1"'})
+    httpserver.expect_request("/ep1/transcript.txt").respond_with_data(
+        (P20 / "files" / "ep1-transcript.txt").read_bytes()
+    )
+    httpserver.expect_request("/ep1_chapters.json").respond_with_data(
+        (P20 / "files" / "ep3_chapters.json").read_bytes()
+    )
+    code, out, err = run_cli("update", "--db", db)
+    assert code == 0, err
+    statuses = [json.loads(line)["status"] for line in out.splitlines()]
+    assert statuses == ["unchanged", "unchanged", "new"]
+    assert "/ep2/transcript.txt" not in paths_fetched(httpserver)
+    # Nothing failed any more: the next update is one conditional GET.
+    before = len(httpserver.log)
+    assert run_cli("update", "--db", db)[0] == 0
+    assert paths_fetched(httpserver)[before:] == ["/feed.xml"]

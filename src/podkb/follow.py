@@ -345,6 +345,14 @@ def follow_feed(
         if body is not None and subscription is not None and not options.force:
             if not remote and subscription.sha256 == _sha256(body):
                 body = None  # a feed file as it was: nothing to read
+        if body is None and subscription is not None and _failed_items(store, subscription):
+            # Items that failed last time are tried again even though the feed did not change:
+            # what they need (their transcript URL, people, chapters) is in the feed.
+            if remote:
+                fetched = fetcher.get(url, max_bytes=MAX_FEED_BYTES, what="feed")
+                body, validators = fetched.body, fetched.validators
+            else:
+                body = _read_local_feed(url)
         if body is None:
             result.status = "not_modified"
             if subscription is not None:
@@ -386,6 +394,10 @@ def follow_feed(
     with store.transaction():
         store.put_feed(subscription)
     return result
+
+
+def _failed_items(store: KnowledgeStore, subscription: FeedRecord) -> bool:
+    return any(i.status == FAILED for i in store.feed_items(subscription.feed_id))
 
 
 def _read_local_feed(path: str) -> bytes:
