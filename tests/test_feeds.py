@@ -727,7 +727,9 @@ def test_every_format_update_offers_works(run_cli, httpserver, tmp_path, fmt):
     code, out, err = run_cli("update", "--db", db, "--format", fmt)
     assert code == 0, err
     if fmt == "csv":
-        assert out.splitlines()[0] == "feed,item,title,status,episode_id,transcript_url,turns,error"
+        assert out.splitlines()[0] == (
+            "feed,item,title,status,episode_id,transcript_url,turns,error,warning"
+        )
         assert len(out.splitlines()) == 4
 
 
@@ -776,6 +778,32 @@ def test_failed_items_are_retried_even_when_the_feed_is_not_modified(run_cli, ht
     assert statuses == ["unchanged", "unchanged", "new"]
     assert "/ep2/transcript.txt" not in paths_fetched(httpserver)
     # Nothing failed any more: the next update is one conditional GET.
+    before = len(httpserver.log)
+    assert run_cli("update", "--db", db)[0] == 0
+    assert paths_fetched(httpserver)[before:] == ["/feed.xml"]
+
+
+def test_when_the_richest_transcript_fails_the_next_is_read(run_cli, httpserver, tmp_path):
+    base = httpserver.url_for("/")
+    httpserver.expect_request("/feed.xml").respond_with_data(_rewritten(MULTI / "feed.xml", base))
+    httpserver.expect_request("/rookie/10.vtt").respond_with_data("gone", status=410)
+    httpserver.expect_request("/rookie/10.srt").respond_with_data(
+        (CONFORMANCE / "transcript-example.srt").read_bytes()
+    )
+    httpserver.expect_request("/rookie/10.chapters.json").respond_with_data(
+        (CONFORMANCE / "chapters-example.json").read_bytes()
+    )
+    httpserver.expect_request("/rookie/11.json").respond_with_data(
+        (CONFORMANCE / "transcript-example.json").read_bytes()
+    )
+    db = str(tmp_path / "kb.db")
+    code, out, err = run_cli("ingest", httpserver.url_for("/feed.xml"), "--db", db)
+    assert code == 0, err
+    vtt, srt = httpserver.url_for("/rookie/10.vtt"), httpserver.url_for("/rookie/10.srt")
+    assert f"podkb: warning: {vtt}: HTTP 410 GONE; read {srt} instead" in err.splitlines()
+    first = json.loads(out.splitlines()[0])
+    assert (first["status"], first["transcript_url"]) == ("new", srt)
+    # The feed unchanged: the SRT it was read from is not fetched again.
     before = len(httpserver.log)
     assert run_cli("update", "--db", db)[0] == 0
     assert paths_fetched(httpserver)[before:] == ["/feed.xml"]

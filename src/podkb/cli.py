@@ -285,6 +285,9 @@ def _report_follow(files: list[Any], feeds: list[Any], fmt: str) -> int:
             output.message(f"podkb: {feed.error}")
         for item in feed.failed:
             output.message(f"podkb: {item.error}")
+        for item in feed.items:
+            if item.warning:
+                output.message(f"podkb: warning: {item.warning}")
     if fmt == "json":
         output.write_json(
             {
@@ -321,7 +324,17 @@ def _report_follow(files: list[Any], feeds: list[Any], fmt: str) -> int:
     return 0
 
 
-_ITEM_FIELDS = ["feed", "item", "title", "status", "episode_id", "transcript_url", "turns", "error"]
+_ITEM_FIELDS = [
+    "feed",
+    "item",
+    "title",
+    "status",
+    "episode_id",
+    "transcript_url",
+    "turns",
+    "error",
+    "warning",
+]
 
 
 def _feed_summary(feed: Any) -> str:

@@ -272,8 +272,16 @@ def _item(el: Element, resolve: Callable[[str | None], str | None]) -> FeedItem:
 def choose_transcript(
     links: list[TranscriptLink], *, lang: str | None, channel_lang: str | None
 ) -> TranscriptLink | None:
-    """The richest transcript (JSON, WebVTT, SRT, HTML, plain text; the feed's order breaks
-    ties), in `lang` when asked: `en` matches `en-US`, and a transcript without a language
+    """The transcript to read (see choose_transcripts), or None."""
+    ranked = choose_transcripts(links, lang=lang, channel_lang=channel_lang)
+    return ranked[0] if ranked else None
+
+
+def choose_transcripts(
+    links: list[TranscriptLink], *, lang: str | None, channel_lang: str | None
+) -> list[TranscriptLink]:
+    """The transcripts to read, richest first (JSON, WebVTT, SRT, HTML, plain text; the feed's
+    order breaks ties), in `lang` when asked: `en` matches `en-US`, and a transcript without a language
     has the channel's. Not asked, the channel's own language comes first (a Spanish caption
     file of an English show is a translation, not what was said), then any other."""
 
@@ -288,9 +296,7 @@ def choose_transcript(
         links = in_language(lang)
     elif channel_lang:
         links = in_language(channel_lang.split("-")[0]) or links
-    if not links:
-        return None
-    return min(links, key=lambda link: link.rank)  # min keeps the first of equal rank
+    return sorted(links, key=lambda link: link.rank)  # a stable sort: the feed's order in a tie
 
 
 def _lang_matches(tag: str, wanted: str) -> bool:

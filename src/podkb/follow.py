@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from .catalog import CatalogEntry, Metadata, load_metadata
 from .errors import InputError, PodkbError, StoreError, UsageError
-from .feeds import Feed, FeedItem, choose_transcript, document_kind, parse_feed, parse_opml
+from .feeds import Feed, FeedItem, choose_transcripts, document_kind, parse_feed, parse_opml
 from .ingest.pipeline import (
     MAX_FILE_BYTES,
     EpisodeInputs,
@@ -65,6 +65,8 @@ class ItemResult:
     transcript_url: str | None = None
     turns: int = 0
     error: str | None = None  # one line: the URL and the cause
+    # A richer transcript that failed, when a poorer one was read instead.
+    warning: str | None = None
 
     def record(self, feed_url: str) -> dict[str, Any]:
         return {
@@ -76,6 +78,7 @@ class ItemResult:
             "transcript_url": self.transcript_url,
             "turns": self.turns,
             "error": self.error,
+            "warning": self.warning,
         }
 
 
@@ -429,7 +432,10 @@ def _ingest_items(
             episode_id=previous.episode_id if previous else None,
             item_sha256=item.digest(people),
         )
-        link = choose_transcript(item.transcripts, lang=options.lang, channel_lang=feed.language)
+        candidates = choose_transcripts(
+            item.transcripts, lang=options.lang, channel_lang=feed.language
+        )
+        link = candidates[0] if candidates else None
         if link is None:
             record.status = NO_TRANSCRIPT
             result.items.append(ItemResult(item.key, item.title, NO_TRANSCRIPT, record.episode_id))
@@ -440,17 +446,19 @@ def _ingest_items(
         if (
             previous is not None
             and previous.status == "ok"
-            and previous.transcript_url == link.url
+            and previous.transcript_url in [c.url for c in candidates]
             and previous.item_sha256 == record.item_sha256
             and not (options.force or options.recheck)
         ):
             # The feed says nothing new of this item: its transcript is not asked for again.
             result.items.append(
-                ItemResult(item.key, item.title, UNCHANGED, previous.episode_id, link.url)
+                ItemResult(
+                    item.key, item.title, UNCHANGED, previous.episode_id, previous.transcript_url
+                )
             )
             continue
-        outcome_record, item_result = _read_item(
-            store, fetcher, subscription, feed, item, previous, link.url, options
+        outcome_record, item_result = _read_first_that_works(
+            store, fetcher, subscription, feed, item, previous, [c.url for c in candidates], options
         )
         outcome_record.item_sha256 = record.item_sha256
         with store.transaction():
@@ -462,6 +470,33 @@ def _ingest_items(
             store.put_feed_item(record)
         if wrote:
             store.after_writes()
+
+
+def _read_first_that_works(
+    store: KnowledgeStore,
+    fetcher: Fetcher,
+    subscription: FeedRecord,
+    feed: Feed,
+    item: FeedItem,
+    previous: FeedItemRecord | None,
+    urls: list[str],
+    options: FollowOptions,
+) -> tuple[FeedItemRecord, ItemResult]:
+    """The richest transcript that can be read: when one fails (a dead link, a file that is not
+    a transcript), the next is tried, and the item lands with a warning naming the failure.
+    When all fail, the richest one's failure is the item's error."""
+    first: tuple[FeedItemRecord, ItemResult] | None = None
+    for url in urls:
+        record, result = _read_item(
+            store, fetcher, subscription, feed, item, previous, url, options
+        )
+        if result.status != FAILED:
+            if first is not None:
+                result.warning = f"{first[1].error}; read {url} instead"
+            return record, result
+        first = first or (record, result)
+    assert first is not None  # urls is never empty
+    return first
 
 
 def _read_item(
