@@ -23,7 +23,7 @@ from .nonspeech import strip_pauses
 from .raw import RawChapter, RawTranscript
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _WS = " \t\n\r"
 

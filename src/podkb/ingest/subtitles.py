@@ -29,7 +29,7 @@ from .nonspeech import is_marker_line, strip_pauses
 from .raw import RawTranscript
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 # Hours optional; Teams writes every field unpadded (`0:0:0.210`).
 _TS = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"

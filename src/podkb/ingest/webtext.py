@@ -27,7 +27,7 @@ from .nonspeech import strip_pauses
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
 _CHAPTER_LINE_RE = re.compile(
