@@ -57,6 +57,7 @@ def _text_readers() -> list[TextReader]:
         paragraphs,
         podlove_xml,
         stt_json,
+        subtitle_lists,
         subtitles,
         timestamped,
         ttml,
@@ -67,6 +68,10 @@ def _text_readers() -> list[TextReader]:
     return [
         TextReader("vtt", subtitles.looks_like_vtt, subtitles.read_vtt_file),
         TextReader("srt", subtitles.looks_like_srt, subtitles.read_srt_file),
+        TextReader("sbv", subtitle_lists.looks_like_sbv, subtitle_lists.read_sbv_file),
+        TextReader(
+            "edit-list", subtitle_lists.looks_like_edit_list, subtitle_lists.read_edit_list_file
+        ),
         TextReader("turns-jsonl", turn_records.looks_like_turn_jsonl, turn_records.read_jsonl),
         TextReader("whisper-tsv", stt_json.looks_like_whisper_tsv, stt_json.read_whisper_tsv),
         TextReader("json", lambda text: bool(_JSON_START_RE.match(text)), _read_json),
