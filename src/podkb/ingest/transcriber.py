@@ -1,0 +1,193 @@
+"""Transcriber (`.trs`) files: the XML that Transcriber, LaBB-CAT and linguists' corpora write.
+
+    <!DOCTYPE Trans SYSTEM "trans-14.dtd">
+    <Trans scribe="..." audio_filename="..." xml:lang="en">
+    <Topics><Topic id="to1" desc="childhood"/></Topics>
+    <Speakers><Speaker id="spk1" name="Interviewer" .../></Speakers>
+    <Episode>
+    <Section type="report" topic="to1" startTime="0" endTime="23.5">
+    <Turn speaker="spk2" startTime="0" endTime="23.5">
+    <Sync time="0"/>
+    and ah . Cyril would arrive at the door
+    <Sync time="5.75"/>
+    with this letter for Mum
+    </Turn>
+
+Each `<Turn>` is a turn of the speaker its `speaker` attribute names (`<Speakers>` gives the
+names); `<Sync time>` marks are the times of the pieces after them. A turn of two speakers at
+once (`speaker="spk1 spk2"`) gives each `<Who nb="n"/>` piece to the n-th. `<Event>`,
+`<Comment>` and `<Background>` are not speech; neither are the listener's backchannels written
+in angle brackets inside a turn (`&lt;mmm&gt;`, LaBB-CAT's convention). Section topics are
+chapters. The file names its DTD but never needs it: the DOCTYPE line is set aside unread (an
+internal subset is refused as in any XML).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..text import word_count
+from .cues import join_text
+from .nonspeech import strip_markers
+from .raw import RawChapter, RawTranscript, RawTurn
+from .xmldoc import Element, mark_structure, parse_xml, time_value
+
+if TYPE_CHECKING:
+    from .formats import ReadContext
+
+_ROOT_RE = re.compile(
+    r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+Trans\b[^>]*>\s*)?<Trans[\s>]",
+    re.S,
+)
+# An external DTD reference (`<!DOCTYPE Trans SYSTEM "trans-14.dtd">`), no internal subset.
+_EXTERNAL_DOCTYPE_RE = re.compile(
+    r"<!DOCTYPE\s+Trans\s+SYSTEM\s+(?:\"[^\"<>\[]*\"|'[^'<>\[]*')\s*>"
+)
+_BACKCHANNEL_RE = re.compile(r"<[^<>\n]{1,40}>")
+_NOT_SPEECH = {"Event", "Comment", "Background"}
+_TAG_ONLY_RE = re.compile(r"^\s*(?:<[^<>]*>\s*)+$")
+
+
+def looks_like_transcriber(text: str) -> bool:
+    return bool(_ROOT_RE.match(text[:4096]))
+
+
+@dataclass
+class _Piece:
+    """Text of one speaker inside a turn, with the times of its parts."""
+
+    who: int  # 0 for a one-speaker turn, else the `<Who nb>` number
+    line: int
+    text: str = ""
+    times: list[tuple[int, float]] = field(default_factory=list)
+    end_line: int = 0
+
+
+def read_transcriber(text: str, path: str = "") -> RawTranscript:
+    # Same length, so every line and column stays where it was.
+    text_to_parse = _EXTERNAL_DOCTYPE_RE.sub(lambda m: " " * len(m.group(0)), text, count=1)
+    root = parse_xml(text_to_parse, path)
+    raw = RawTranscript(format="transcriber", lang=_lang(root.attrs.get("lang")))
+    names = {
+        e.attrs["id"]: (e.attrs.get("name") or "").strip() or e.attrs["id"]
+        for e in root.elements()
+        if e.tag == "Speaker" and e.attrs.get("id")
+    }
+    topics = {
+        e.attrs["id"]: (e.attrs.get("desc") or "").strip()
+        for e in root.elements()
+        if e.tag == "Topic" and e.attrs.get("id")
+    }
+    words = 0
+    for section in (e for e in root.elements() if e.tag == "Section"):
+        if section.attrs.get("type") == "nontrans":
+            continue
+        title = topics.get(section.attrs.get("topic", ""), "") or None
+        for turn in (c for c in section.children if isinstance(c, Element) and c.tag == "Turn"):
+            speakers = [names.get(s, s) for s in turn.attrs.get("speaker", "").split()]
+            for piece in _pieces(turn):
+                body = piece.text.strip()
+                words += word_count(body)
+                if not body:
+                    continue
+                who = piece.who - 1 if piece.who else 0
+                start = piece.times[0][1] if piece.times else None
+                if title and (not raw.chapters or raw.chapters[-1].title != title):
+                    # From the topic's first words: the chapter and its turns share one clock.
+                    raw.chapters.append(RawChapter(title=title, start=start))
+                raw.turns.append(
+                    RawTurn(
+                        text=body,
+                        line=piece.line,
+                        end_line=max(piece.end_line, piece.line),
+                        label=speakers[who] if 0 <= who < len(speakers) else None,
+                        start=start,
+                        end=time_value(turn.attrs.get("endTime")),
+                        chapter=title,
+                        times=piece.times,
+                    )
+                )
+    raw.source_words = words
+    _mark_lines(text, raw, root)
+    mark_structure(text, raw)
+    return raw
+
+
+def _pieces(turn: Element) -> list[_Piece]:
+    """The turn's text split by `<Who>`, each part timed by the `<Sync>` before it."""
+    start = time_value(turn.attrs.get("startTime"))
+    pieces = [_Piece(who=0, line=turn.line, end_line=turn.line)]
+    time = start
+    pending: float | None = start
+    line = turn.line  # where the next text node starts: the line of the tag before it
+    for node in _joined_strings(turn.children):
+        current = pieces[-1]
+        if isinstance(node, str):
+            last = line + node.rstrip().count("\n")
+            line += node.count("\n")
+            words = " ".join(strip_markers(_BACKCHANNEL_RE.sub(" ", node)).split())
+            if not words:
+                continue
+            joined = join_text(current.text, words)
+            if pending is not None:
+                current.times.append((len(joined) - len(words), pending))
+                pending = None
+            current.text = joined
+            current.end_line = max(current.end_line, last)
+            continue
+        line = node.line
+        if node.tag == "Sync":
+            time = time_value(node.attrs.get("time")) or time
+            pending = time
+        elif node.tag == "Who":
+            nb = int(node.attrs["nb"]) if node.attrs.get("nb", "").isdigit() else 0
+            pieces.append(_Piece(who=nb, line=node.line, end_line=node.line))
+            pending = time
+    return pieces
+
+
+def _joined_strings(children: list[Element | str]) -> list[Element | str]:
+    """Adjacent text nodes as one (the parser splits text at entities: `&lt;mmm&gt;`)."""
+    joined: list[Element | str] = []
+    for node in children:
+        if isinstance(node, str) and joined and isinstance(joined[-1], str):
+            joined[-1] += node
+        else:
+            joined.append(node)
+    return joined
+
+
+def _mark_lines(text: str, raw: RawTranscript, root: Element) -> None:
+    """Lines of tags alone inside a turn: its `<Turn>` line names the speaker (label), `<Sync>`
+    and `<Who>` lines are timing, `<Event>`/`<Comment>` lines non-speech."""
+    lines = text.split("\n")
+    for element in root.elements():
+        if element.tag not in ("Turn", "Sync", "Who", *_NOT_SPEECH):
+            continue
+        n = element.line
+        if not 1 <= n <= len(lines) or not _TAG_ONLY_RE.match(lines[n - 1]):
+            continue
+        if element.tag == "Turn":
+            raw.mark(n, "label")
+        elif element.tag in _NOT_SPEECH:
+            raw.mark(n, "non_speech")
+        else:
+            raw.mark(n, "timing")
+    for n, line in enumerate(lines, start=1):
+        if line.strip() in ("</Turn>", "</Section>"):
+            raw.mark(n, "metadata")
+
+
+def _lang(value: str | None) -> str | None:
+    if not value:
+        return None
+    key = value.replace("_", "-").lower()
+    if key.startswith("zh"):
+        return "zh-Hant" if key in ("zh-tw", "zh-hk", "zh-hant", "zh-mo") else "zh-Hans"
+    return key.split("-")[0] or None
+
+
+def read(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_transcriber(text, ctx.path)
