@@ -50,6 +50,7 @@ _JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
 
 def _text_readers() -> list[TextReader]:
     from . import (
+        court,
         html_page,
         html_transcript,
         markdown,
@@ -84,6 +85,7 @@ def _text_readers() -> list[TextReader]:
         TextReader("html-page", html_page.looks_like_html_page, html_page.read),
         # HTML that no transcript reader took: its text, paragraph by paragraph, no speakers.
         TextReader("paragraphs", paragraphs.looks_like_markup, paragraphs.read),
+        TextReader("court", court.looks_like_court_transcript, court.read),
         TextReader("otter", otter.looks_like_otter, otter.read),
         TextReader("timestamped", timestamped.looks_like_timestamped, timestamped.read),
         # Last: `Name: text` interviews and copied web pages; it reads any text.
