@@ -58,6 +58,7 @@ def _text_readers() -> list[TextReader]:
         otter,
         paragraphs,
         podlove_xml,
+        speaker_marks,
         stt_json,
         subtitle_lists,
         subtitles,
@@ -88,6 +89,7 @@ def _text_readers() -> list[TextReader]:
         # HTML that no transcript reader took: its text, paragraph by paragraph, no speakers.
         TextReader("paragraphs", paragraphs.looks_like_markup, paragraphs.read),
         TextReader("court", court.looks_like_court_transcript, court.read),
+        TextReader("speaker-marks", speaker_marks.looks_like_speaker_marks, speaker_marks.read),
         TextReader("otter", otter.looks_like_otter, otter.read),
         TextReader("timestamped", timestamped.looks_like_timestamped, timestamped.read),
         # Last: `Name: text` interviews and copied web pages; it reads any text.

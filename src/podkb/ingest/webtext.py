@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..text import fold
 from .chrome import is_chrome, is_show_notes_heading, is_transcript_marker
-from .labels import LabelCandidate, is_role_label, parse_time, split_label
+from .labels import LabelCandidate, expand_initials, is_role_label, parse_time, split_label
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     units = _drop_repeated_runs(_paragraphs(text), raw)
     for unit in units:
         unit.label = split_label(unit.text, known_names)
+    for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
+        unit.label = label
     _accept_labels(units, known_names)
 
     raw.hosts = list(
@@ -159,6 +161,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
             counts[key] >= 2
             or u.label.timestamp is not None
             or u.label.role is not None
+            or u.label.confirmed
             or key in known
             or is_role_label(u.label.name)
         ):
