@@ -163,7 +163,8 @@ _ROLE_WORD_RE = re.compile(
     r"speaker|spk|voice|person|unknown)(?:[ _-]?(?:\d{1,3}|[a-z]))?$|^SPEAKER_\d+$"
 )
 _CJK_ROLE_RE = re.compile(
-    r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白)[A-Za-z0-9甲乙丙一二三]?$"
+    r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白|"
+    r"話者|话者|说话人|說話人|发言人|發言人)[A-Za-z0-9甲乙丙一二三]?$"
 )
 _BULLET_RE = re.compile(r"^[•●◦▪\-*·]\s")
 _WORD_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'’.\-\u00c0-\u024f]*$")

@@ -233,6 +233,9 @@ def first_name_labels(labels: list[str]) -> dict[str, str]:
         words = label.split()
         if len(words) >= 2:
             full.setdefault(name_key(words[0]), set()).add(label.strip())
+            if label.isupper():
+                # Caps labels (news, court) shorten to the surname: `TOM OKAFOR:`, `OKAFOR:`.
+                full.setdefault(name_key(words[-1]), set()).add(label.strip())
     return {
         name_key(label): next(iter(full[name_key(label)]))
         for label in set(labels)

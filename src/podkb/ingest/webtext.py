@@ -153,6 +153,13 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if first in counts:
             counts[full] += counts[first]
             counts[first] += 1
+    # Caps labels (news and court transcripts) shorten to the surname: `MAYA CHEN:`, `CHEN:`.
+    caps = {_key(u.label.name) for u in units if u.label and u.label.name.isupper()}
+    for full in [k for k in caps if len(k.split()) > 1]:
+        last = full.split()[-1]
+        if last in caps and last in counts:
+            counts[full] += counts[last]
+            counts[last] += 1
     for u in units:
         if u.label is None:
             continue
