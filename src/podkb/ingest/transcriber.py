@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .formats import ReadContext
 
 _ROOT_RE = re.compile(
-    r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+Trans\b[^>]*>\s*)?<Trans[\s>]",
+    r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+Trans\b[^\[>]*(?:\[.*?\])?\s*>\s*)?<Trans[\s>]",
     re.S,
 )
 # An external DTD reference (`<!DOCTYPE Trans SYSTEM "trans-14.dtd">`), no internal subset.
