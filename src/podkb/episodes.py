@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from .models import Episode
+    from .results import EpisodeSummary
 
 
 def resolve_episode(store: KnowledgeStore, query: str) -> str:
@@ -48,3 +53,10 @@ def remove_episodes(
         removed = sorted(e for e in chosen if store.delete_episode(e))
         store.after_writes()
     return removed
+
+
+def episode_summaries(episodes: Iterable[Episode]) -> list[EpisodeSummary]:
+    """Episodes as `podkb episodes` lists them (the MCP `episodes` tool too)."""
+    from .results import EpisodeSummary
+
+    return [EpisodeSummary.model_validate(e.model_dump()) for e in episodes]

@@ -18,7 +18,7 @@ from .labels import LabelCandidate, expand_initials, is_role_label, parse_time, 
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
 _CHAPTER_LINE_RE = re.compile(

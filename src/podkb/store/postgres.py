@@ -318,8 +318,9 @@ class PostgresStore(SQLStore):
     # ones a writer holds, so two ingests of the same files in opposite orders never deadlock.
     files_per_transaction = 1
 
-    def __init__(self, url: str, *, create: bool = True) -> None:
+    def __init__(self, url: str, *, create: bool = True, read_only: bool = False) -> None:
         driver = _driver()
+        create = create and not read_only
         self.url = url
         self._location = redact(url)
         try:
@@ -331,6 +332,9 @@ class PostgresStore(SQLStore):
         try:
             # A writer waits this long for another's lock before "store busy" (like SQLite's).
             self.conn.execute(f"SET lock_timeout = {int(busy_timeout() * 1000)}")
+            if read_only:
+                # The server refuses every write of this session, whatever podkb asks for.
+                self.conn.execute("SET default_transaction_read_only = on")
             self._init_schema(create=create)
         except driver.Error as exc:
             self.conn.close()
@@ -924,8 +928,8 @@ def _connect_error(exc: Exception, location: str) -> StoreError:
 # --- the backend's module interface (see store/__init__.py) -----------------------------------
 
 
-def open_store(url: str, *, create: bool = True) -> PostgresStore:
-    return PostgresStore(url, create=create)
+def open_store(url: str, *, create: bool = True, read_only: bool = False) -> PostgresStore:
+    return PostgresStore(url, create=create, read_only=read_only)
 
 
 def diagnose(url: str) -> StoreHealth:
