@@ -25,7 +25,7 @@ from .nonspeech import strip_markers
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _T = r"[?&#;]t=(?P<t>[0-9hms.]+)"
 _HTML_LABEL = (

@@ -24,7 +24,7 @@ from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _MARK_RE = re.compile(r"^\s*(?:>>|»)(?!>)\s*")
 _INLINE_MARK_RE = re.compile(r"\s+>>(?!>)\s+")

@@ -33,7 +33,7 @@ from .raw import RawChapter, RawTranscript
 from .xmldoc import time_value
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _SBV_TS = r"\d{1,2}:\d{2}:\d{2}(?:\.\d{1,3})?"
 _SBV_TIMING_RE = re.compile(rf"^\s*(?P<start>{_SBV_TS})\s*,\s*(?P<end>{_SBV_TS})\s*$")
