@@ -125,11 +125,14 @@ def _pieces(turn: Element) -> list[_Piece]:
     for node in _joined_strings(turn.children):
         current = pieces[-1]
         if isinstance(node, str):
+            first = line + node[: len(node) - len(node.lstrip())].count("\n")
             last = line + node.rstrip().count("\n")
             line += node.count("\n")
             words = " ".join(strip_markers(_BACKCHANNEL_RE.sub(" ", node)).split())
             if not words:
                 continue
+            if current.who and not current.text:
+                current.line = first  # a `<Who>` piece starts where its words do
             joined = join_text(current.text, words)
             if pending is not None:
                 current.times.append((len(joined) - len(words), pending))
