@@ -465,6 +465,37 @@ CASES = {
             ("Interviewer", 220.696, "ah yeah just turn left there"),
         ],
     ),
+    "transcriber_trs2html_interview.html": (
+        "transcriber-html",
+        [
+            (
+                "mop03-2b",
+                0.0,
+                "and ah . Cyril would arrive at the door with this letter for Mum and and then "
+                "there was a message . or whatever you know -",
+            ),
+            ("mop03-2b", 23.0, "but then Molly walked in . and immediately I grabbed Molly"),
+            ("Interviewer", 44.0, "well inconsolable I imagine"),
+            (
+                "mop03-2b",
+                45.0,
+                "he was you know -- so - the township's quite a long from where we lived in and "
+                "ah --",
+            ),
+            # The stylesheet renders the first text after each <Sync>: here "again" alone.
+            ("Interviewer", 188.0, "again"),
+            ("Interviewer", 220.0, "ah yeah just turn left there"),
+        ],
+    ),
+    "transcriber_trs2html_zh.html": (
+        "transcriber-html",
+        [
+            ("王曉明", 7.0, "今天的來賓是李美玲。"),
+            ("李美玲", 9.0, "謝謝邀請。"),
+            ("王曉明", 16.0, "你覺得原因是什麼？"),
+            (None, 22.0, "聽得到嗎？"),  # `<p class="speaker"/>`: a speaker without a name
+        ],
+    ),
     "transcriber_zh_topics.trs": (
         "transcriber",
         [
@@ -556,6 +587,7 @@ LEAKS = [
     re.compile(r"\[\w[^\]]*\]\(|^\\?\["),  # link labels' brackets
     re.compile(r"（[A-Z]{1,4}）|>>|t=\d"),  # introduced initials, speaker marks, link times
     re.compile(r"[\u4e00-\u9fff\u3040-\u30ff] [\u4e00-\u9fff\u3040-\u30ff]"),  # ASR spaces
+    re.compile("[\u25b6\u25ba]|playAt"),  # Transcriber HTML's play buttons
 ]
 
 
@@ -617,6 +649,14 @@ LINE_CLASSES = {
         ('<Background time="4.2"', "non_speech"),
         ('<Event desc="nontrans"', "non_speech"),
         ("聽得到嗎", "text"),
+    ],
+    "transcriber_trs2html_interview.html": [
+        ("function playAt(time)", "metadata"),
+        (".transcript .turn {", "metadata"),
+        ("<h2>teen-decadeplus-friend-general</h2>", "metadata"),
+        ('<p class="speaker">mop03-2b</p>', "label"),
+        ("playAt('0:0:5')", "timing"),
+        ("with this letter for Mum", "text"),
     ],
     "scotus_argument_layout.txt": [
         ("Official - Subject to Final Review", "chrome"),
@@ -723,6 +763,19 @@ def test_transcriber_topics_are_chapters_and_sync_marks_are_times():
     assert episode.lang == "en"
     episode, _turns, _ = read("transcriber_zh_topics.trs")
     assert episode.lang == "zh-Hant"
+
+
+def test_transcriber_html_topics_are_chapters_without_repeats():
+    episode, turns, _ = read("transcriber_trs2html_interview.html")
+    assert episode.title == "Transcript of mop03-2b-05"
+    assert [(c.title, c.start) for c in episode.chapters] == [
+        ("teen-decadeplus-friend-general", 0.0),
+        ("teen-decadeplus-me-event", 23.0),
+        ("adult-now-you-event", 188.0),
+        ("adult-now-me-event", 220.0),
+    ]
+    offset, seconds = turns[0].times[1]
+    assert seconds == 5.0 and turns[0].text[offset:].startswith("with this letter")
 
 
 def test_a_two_speaker_turn_gives_each_who_piece_to_its_speaker():

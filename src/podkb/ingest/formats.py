@@ -74,6 +74,9 @@ def _text_readers() -> list[TextReader]:
         TextReader("podlove-xml", podlove_xml.looks_like_podlove_xml, podlove_xml.read),
         TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
         TextReader("link-labels", link_labels.looks_like_link_labels, link_labels.read),
+        TextReader(
+            "transcriber-html", transcriber.looks_like_transcriber_html, transcriber.read_html
+        ),
         TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
         TextReader("html-page", html_page.looks_like_html_page, html_page.read),
         # HTML that no transcript reader took: its text, paragraph by paragraph, no speakers.

@@ -20,11 +20,19 @@ once (`speaker="spk1 spk2"`) gives each `<Who nb="n"/>` piece to the n-th. `<Eve
 in angle brackets inside a turn (`&lt;mmm&gt;`, LaBB-CAT's convention). Section topics are
 chapters. The file names its DTD but never needs it: the DOCTYPE line is set aside unread (an
 internal subset is refused as in any XML).
+
+Its HTML renderings (trs2html and kin) are read too: a `<p class="speaker">` names the speaker of
+the paragraphs after it, each paragraph opens with a play button
+(`<a onclick="playAt('0:1:23')">&#9654;</a>`) whose time is the paragraph's start, and the
+section topics are headings (`<h2>`), read as chapters. The button, its glyph, the script and the
+style are never text.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -194,3 +202,125 @@ def _lang(value: str | None) -> str | None:
 
 def read(text: str, ctx: ReadContext) -> RawTranscript:
     return read_transcriber(text, ctx.path)
+
+
+# --- HTML renderings --------------------------------------------------------------------------
+
+# A tag's attributes (quoted values may hold `>` and `/`), so that `<p class="speaker"/>` (a
+# turn without a speaker) and `<h2/>` (a section without a topic) are seen as empty.
+_ATTRS = r"""(?:[^>"'/]|"[^"]*"|'[^']*'|/(?!>))*"""
+_SPEAKER_P = rf"<p\b{_ATTRS}\bclass\s*=\s*[\"'][^\"']*\bspeaker\b[^\"']*[\"']{_ATTRS}"
+_PLAY_RE = re.compile(r"playAt\(\s*['\"]?(?P<time>[\d:.]+)['\"]?\s*\)")
+_HTML_BLOCK_RE = re.compile(
+    rf"(?P<speaker>{_SPEAKER_P})(?:/>|>(?P<name>.*?)</p\s*>)"
+    rf"|<(?P<h>h[1-6])\b{_ATTRS}(?:/>|>(?P<title>.*?)</(?P=h)\s*>)"
+    rf"|<p\b{_ATTRS}(?:/>|>(?P<body>.*?)</p\s*>)",
+    re.I | re.S,
+)
+_HIDDEN_RE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
+# The play button: the link that calls playAt, and the glyphs players draw for it.
+_BUTTON_RE = re.compile(r"<a\b[^>]*playAt[^>]*>.*?</a\s*>", re.I | re.S)
+_GLYPHS_RE = re.compile("[\u25b6\u25b7\u25ba\u23f5\u23ef\u25b8]")
+_HTML_TAG_RE = re.compile(r"<[^>]*>")
+_MARKUP_ONLY_RE = re.compile(
+    r"^\s*(?:<[^>]*>\s*|[\u25b6\u25b7\u25ba\u23f5\u23ef\u25b8]\s*|&#9654;\s*)*$"
+)
+
+
+def looks_like_transcriber_html(text: str) -> bool:
+    head = text[:200_000]
+    return "playAt(" in head and re.search(_SPEAKER_P, head, re.I) is not None
+
+
+def read_transcriber_html(text: str) -> RawTranscript:
+    raw = RawTranscript(format="transcriber-html")
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(pos: int) -> int:
+        return bisect_right(starts, pos)
+
+    title = re.search(r"<title\b[^>]*>(.*?)</title\s*>", text, re.I | re.S)
+    if title:
+        raw.title = _html_plain(title.group(1)) or None
+    # Hidden parts blanked, every character kept where it was.
+    visible = _HIDDEN_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    current: RawTurn | None = None
+    speaker: str | None = None
+    chapter: RawChapter | None = None
+    for m in _HTML_BLOCK_RE.finditer(visible):
+        first, last = line_of(m.start()), line_of(m.end() - 1)
+        if m.group("speaker"):
+            speaker = _html_plain(m.group("name") or "") or None
+            current = None
+            raw.mark_lines(first, last, "label")
+            continue
+        if m.group("h"):
+            heading = _html_plain(m.group("title") or "")
+            raw.mark_lines(first, last, "metadata")
+            if (
+                heading
+                and m.group("h").lower() != "h1"
+                and (chapter is None or heading != chapter.title)
+            ):
+                chapter = RawChapter(title=heading)
+                raw.chapters.append(chapter)
+            current = None
+            continue
+        body = m.group("body") or ""
+        play = _PLAY_RE.search(body)
+        start = time_value(play.group("time")) if play else None
+        words = _html_plain(_BUTTON_RE.sub(" ", body))
+        worded = first
+        for n in range(last, first - 1, -1):
+            if _MARKUP_ONLY_RE.match(_line(text, starts, n)):
+                raw.mark(n, "timing" if play else "metadata")
+            else:
+                worded = n  # the paragraph's first line with words: where the turn starts
+        if not words:
+            continue
+        if chapter is not None and chapter.start is None:
+            chapter.start = start
+        if current is None:
+            current = RawTurn(
+                text=words,
+                line=worded,
+                end_line=last,
+                label=speaker,
+                start=start,
+                chapter=chapter.title if chapter else None,
+            )
+            if start is not None:
+                current.times.append((0, start))
+            raw.turns.append(current)
+            continue
+        joined = join_text(current.text, words)
+        if start is not None:
+            current.times.append((len(joined) - len(words), start))
+        current.text = joined
+        current.end_line = last
+    _mark_outside_turns(text, raw)
+    return raw
+
+
+def _line(text: str, starts: list[int], n: int) -> str:
+    end = starts[n] - 1 if n < len(starts) else len(text)
+    return text[starts[n - 1] : end]
+
+
+def _html_plain(fragment: str) -> str:
+    plain = _BACKCHANNEL_RE.sub(" ", html.unescape(_HTML_TAG_RE.sub(" ", fragment)))
+    return " ".join(strip_markers(_GLYPHS_RE.sub(" ", plain)).split())
+
+
+def _mark_outside_turns(text: str, raw: RawTranscript) -> None:
+    """The page's head, the sections' wrappers and the footer: not speech."""
+    covered: set[int] = set()
+    for turn in raw.turns:
+        covered.update(range(turn.line, (turn.end_line or turn.line) + 1))
+    for n, line in enumerate(text.split("\n"), start=1):
+        if line.strip() and n not in covered:
+            raw.mark(n, "metadata")
+
+
+def read_html(text: str, ctx: ReadContext) -> RawTranscript:
+    return read_transcriber_html(text)
