@@ -313,9 +313,15 @@ def test_long_turns_are_cut_and_an_answer_stays_within_its_bound(server, cli_jso
     assert all(len(h["text"]) <= MAX_TEXT_CHARS + 1 for h in answer["hits"])
     full = cli_json("search", "--episode", "latent-space", "-n", "0")
     assert answer["hits"] == [_as_served(h) for h in full[: len(answer["hits"])]]
-    cut = [h for h in answer["hits"] if len(h["text"]) > MAX_TEXT_CHARS]
-    assert len(cut) == 5 and all(h["text"].endswith("…") for h in cut)
     assert answer["total"] == len(full) == 58
+    pages, offset = [answer], answer["next_offset"]
+    while offset is not None:
+        pages.append(server.answer("search", {**arguments, "offset": offset}))
+        offset = pages[-1]["next_offset"]
+    served = [h for page in pages for h in page["hits"]]
+    assert served == [_as_served(h) for h in full]
+    cut = [h for h in served if len(h["text"]) > MAX_TEXT_CHARS]
+    assert len(cut) == 5 and all(h["text"].endswith("…") for h in cut)
     # The page ended early to stay within the bound, and says where the rest starts.
     assert len(answer["hits"]) < MAX_RESULTS
     assert answer["next_offset"] == len(answer["hits"])

@@ -48,7 +48,10 @@ def remove_episodes(
             chosen.update(
                 episode_id
                 for episode_id, source_path in store.source_paths()
-                if source_path is not None and not os.path.lexists(source_path)
+                # A URL's or feed item's episode (source "scheme://...") has no file to miss.
+                if source_path is not None
+                and "://" not in source_path
+                and not os.path.lexists(source_path)
             )
         removed = sorted(e for e in chosen if store.delete_episode(e))
         store.after_writes()

@@ -52,3 +52,8 @@ class Episode(BaseModel):
     source: str
     turns: int = 0
     chapters: list[Chapter] = Field(default_factory=list)
+    # From a feed's item (or a sidecar's `audio:`): the audio file, the episode's page, and
+    # its length in seconds.
+    audio_url: str | None = None
+    link: str | None = None
+    duration: float | None = None

@@ -59,7 +59,13 @@ class Hit(TurnRow):
     show: str | None
     start_hms: str | None = Field(description="the turn's start as hh:mm:ss")
     quote_start_hms: str | None = Field(description="the quote's start as hh:mm:ss")
-    citation: str = Field(description='"quote" — Speaker, Show, "Episode title" (hh:mm:ss)')
+    audio_url: str | None = Field(
+        description="the episode's audio at the quote's moment (a #t=SECONDS media fragment), "
+        "or null without an audio URL or a time"
+    )
+    citation: str = Field(
+        description='"quote" — Speaker, Show, "Episode title" (hh:mm:ss), then the audio_url'
+    )
     context: HitContext | None = None
 
     def row(self) -> dict[str, Any]:
@@ -110,7 +116,8 @@ def cite_text(hit: dict[str, Any]) -> str:
     tail = f" ({when})" if when else ""
     # Quotation marks inside the quote become single ones, as in print.
     quote = hit["quote"].translate(_INNER_QUOTES)
-    return f'"{quote}" — {", ".join(who)}{tail}'
+    link = f" {hit['audio_url']}" if hit.get("audio_url") else ""
+    return f'"{quote}" — {", ".join(who)}{tail}{link}'
 
 
 _INNER_QUOTES = str.maketrans({'"': "'", "“": "‘", "”": "’"})

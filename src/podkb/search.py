@@ -248,15 +248,29 @@ def cite_hits(store: KnowledgeStore, hits: list[dict[str, Any]]) -> list[dict[st
     from .results import cite_text
 
     episodes: dict[str, tuple[str | None, str | None] | None] = {}
+    audio: dict[str, str | None] = {}
     for hit in hits:
         eid = hit["episode_id"]
         if eid not in episodes:
             episodes[eid] = store.episode_title_show(eid)
+            audio[eid] = store.episode_audio_url(eid)
         hit["episode_title"], hit["show"] = episodes[eid] or (None, None)
         hit["start_hms"] = format_time(hit["start"]) or None
         hit["quote_start_hms"] = format_time(hit["quote_start"]) or None
+        at = hit["quote_start"] if hit["quote_start"] is not None else hit["start"]
+        hit["audio_url"] = audio_link(audio[eid], at)
         hit["citation"] = cite_text(hit)
     return hits
+
+
+def audio_link(audio_url: str | None, seconds: float | None) -> str | None:
+    """The audio at the moment: a W3C media fragment `#t=SECONDS` (whole seconds as an integer,
+    else up to three decimals), which browsers and most players honour. None without an audio
+    URL or a time."""
+    if not audio_url or seconds is None:
+        return None
+    at = f"{max(seconds, 0.0):.3f}".rstrip("0").rstrip(".")
+    return f"{audio_url.split('#', 1)[0]}#t={at}"
 
 
 def _context(store: KnowledgeStore, hit: dict[str, Any], n: int) -> dict[str, list[dict[str, Any]]]:
