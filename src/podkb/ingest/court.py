@@ -92,9 +92,14 @@ _CAPTION_RULE_RE = re.compile(r"^(?:-\s*){5,}x?\s*$")
 _CAPTION_END_RE = re.compile(r"\s*:\s*(?:No\.\s*\S+)?\s*$")
 
 
+_NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t]*(?:[1-9]|1\d|2[0-5])(?=[ \t]|$)")
+
+
 def looks_like_court_transcript(text: str) -> bool:
     """Numbered lines (1-25 in runs, or a column of numbers) and speaker labels in the court
     forms, within the first pages."""
+    if len(_NUMBERED_LINE_RE.findall(text, 0, 80_000)) < 20:
+        return False  # one scan in C: most files have no numbered lines at all
     head = text[:80_000].split("\n", 2000)[:2000]
     runs = labels = 0
     previous = 0
