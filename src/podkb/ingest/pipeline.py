@@ -46,6 +46,8 @@ TRANSCRIPT_SUFFIXES = {
     ".tsv",  # Whisper's `start<TAB>end<TAB>text`
     ".ttml",  # Apple Podcasts transcripts, TTML captions
     ".xml",  # Podlove Simple Transcripts
+    ".sbv",  # YouTube SubViewer captions
+    ".trs",  # Transcriber
 }
 # A ten-hour episode is well under 1 MiB of text; 16 MiB reads in about 10 s. Larger files are
 # refused before they are read (logs, dumps, a wrong file), with the reason.

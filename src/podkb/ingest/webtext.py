@@ -22,7 +22,7 @@ from .chrome import (
     strip_markup_residue,
     trailing_furniture,
 )
-from .labels import LabelCandidate, is_role_label, parse_time, split_label
+from .labels import LabelCandidate, expand_initials, is_role_label, parse_time, split_label
 from .nonspeech import strip_pauses
 from .raw import RawChapter, RawTranscript, RawTurn
 
@@ -80,6 +80,8 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     units = _drop_repeated_runs(_paragraphs(text, raw), raw)
     for unit in units:
         unit.label = split_label(unit.text, known_names)
+    for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
+        unit.label = label
     _accept_labels(units, known_names)
     tail = trailing_furniture([u.text for u in units], lambda i: units[i].label is not None)
     for u in units[tail:]:
@@ -190,6 +192,13 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if first in counts:
             counts[full] += counts[first]
             counts[first] += 1
+    # Caps labels (news and court transcripts) shorten to the surname: `MAYA CHEN:`, `CHEN:`.
+    caps = {_key(u.label.name) for u in units if u.label and u.label.name.isupper()}
+    for full in [k for k in caps if len(k.split()) > 1]:
+        last = full.split()[-1]
+        if last in caps and last in counts:
+            counts[full] += counts[last]
+            counts[last] += 1
     for u in units:
         if u.label is None:
             continue
@@ -198,6 +207,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
             counts[key] >= 2
             or u.label.timestamp is not None
             or u.label.role is not None
+            or u.label.confirmed
             or key in known
             or is_role_label(u.label.name)
         ):
