@@ -55,9 +55,13 @@ EP = "12-small-weather-stations"
 
 
 def test_jsonl_is_the_turn_contract(store):
+    """Every line is a turn record; the episode's first also carries the episode (a dump)."""
     rows = [json.loads(line) for line in export_text(store, "jsonl", episode=EP).splitlines()]
     assert [r["speaker"] for r in rows] == ["Maya Chen", "Tom Okafor", "Maya Chen", "Tom Okafor"]
-    assert list(rows[0]) == [
+    assert list(rows[0]) == [*list(rows[1]), "episode"]
+    assert all("episode" not in r for r in rows[1:])
+    assert rows[0]["episode"]["fields"]["episode_id"] == EP
+    assert list(rows[1]) == [
         "episode_id",
         "turn",
         "speaker",

@@ -195,12 +195,18 @@ def _stdin_file(spool: Path, name: str | None) -> Path:
     """Standard input, kept in a file named as the transcript (its name is its provenance)."""
     from .files import path_inside
 
+    data = sys.stdin.buffer.read()
+    if not name:
+        # A podkb export names its episodes and files itself: it needs no --name.
+        from .ingest.turn_records import dump_name
+
+        name = dump_name(data)
     if not name:
         raise UsageError(
             "reading a transcript from - (stdin) needs --name, e.g. --name episode.srt"
         )
     target = path_inside(spool, name)
-    target.write_bytes(sys.stdin.buffer.read())
+    target.write_bytes(data)
     return target
 
 
@@ -262,7 +268,7 @@ def _ingest(
         "unchanged": len(report.unchanged),
         "failed": len(report.failed),
         "turns": sum(f.turns for f in report.ingested),
-        "episodes": [f.episode_id for f in report.ok],
+        "episodes": [e for f in report.ok for e in (f.episode_ids or [f.episode_id])],
         "store": {"path": store.location, **counts},
         "results": [f.record() for f in report.files],
     }

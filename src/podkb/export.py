@@ -62,6 +62,9 @@ class EpisodeExport:
     # unnamed speaker (`>>`) so that it does not read back as the previous speaker's.
     named: bool = False
     chapters: list[tuple[str, float]] = field(default_factory=list)  # see chapter_marks
+    # What a jsonl/json export adds to the episode's first turn so that it restores whole
+    # (see dump_header); None: not asked for.
+    header: dict[str, Any] | None = None
 
 
 @dataclass
@@ -89,21 +92,64 @@ def select(
     for ep in store.episodes():
         if not flt.keeps_episode(ep.episode_id):
             continue
-        rows = list(store.iter_turn_rows(episode_id=ep.episode_id))
+        rows = list(store.iter_turn_rows(episode_id=ep.episode_id, with_times=True))
+        quote_times = {r["turn"]: r.pop("times") for r in rows}
         times = cue_times(rows)
         keep = [i for i, r in enumerate(rows) if _passes(r, flt, on_topic)]
         if not keep:
             continue
+        turns = [rows[i] for i in keep]
         chosen.append(
             EpisodeExport(
                 episode=ep,
-                turns=[rows[i] for i in keep],
+                turns=turns,
                 times=[times[i] for i in keep],
                 named=any(r["speaker"] for r in rows),
                 chapters=chapter_marks(rows, times),
+                header=dump_header(store, ep, turns, quote_times),
             )
         )
     return chosen
+
+
+def dump_header(
+    store: KnowledgeStore,
+    episode: Episode,
+    turns: list[dict[str, Any]],
+    quote_times: dict[int, list[Any]],
+) -> dict[str, Any]:
+    """Everything about an episode that its turn records do not say, for a restore (see
+    models.EpisodeDump): every Episode field (model_dump: a new field travels without a change
+    here), its file and what it was read with, the names a user gave its labels, and where each
+    turn's timed pieces start."""
+    from .models import DumpedName, DumpedSource, EpisodeDump
+
+    path, sha256, fmt = store.episode_source(episode.episode_id)
+    inputs_sha256 = source_stat = None
+    for episode_id, _, inputs, stat in store.episodes_from(path) if path else []:
+        if episode_id == episode.episode_id:
+            inputs_sha256, source_stat = inputs, stat
+    names = store.speaker_names_for(path or episode.source)
+    dump = EpisodeDump(
+        fields=episode,
+        store=DumpedSource(
+            source_path=path,
+            source_sha256=sha256,
+            inputs_sha256=inputs_sha256,
+            source_stat=source_stat,
+            format=fmt,
+        ),
+        speaker_names={label: DumpedName(name=n, role=r) for label, (n, r) in names.items()},
+        times={t["turn"]: quote_times[t["turn"]] for t in turns if quote_times.get(t["turn"])},
+    )
+    return dump.model_dump(mode="json")
+
+
+def _with_header(ep: EpisodeExport) -> Iterator[dict[str, Any]]:
+    """The episode's turn records, the first carrying the episode (`"episode"`): every record
+    stays a turn record for scripts, and the file restores the episode whole."""
+    for n, row in enumerate(ep.turns):
+        yield {**row, "episode": ep.header} if n == 0 and ep.header is not None else row
 
 
 def _passes(
@@ -241,7 +287,7 @@ def _jsonl(episodes: list[EpisodeExport]) -> Iterator[str]:
     from . import output
 
     for ep in episodes:
-        for row in ep.turns:
+        for row in _with_header(ep):
             yield output.json_text(row) + "\n"
 
 
@@ -250,7 +296,7 @@ def _json(episodes: list[EpisodeExport]) -> Iterator[str]:
 
     # Streamed row by row (the same text as one json.dumps of the list): memory stays flat,
     # and a reader that goes away (| head) is noticed at once.
-    rows = [row for ep in episodes for row in ep.turns]
+    rows = [row for ep in episodes for row in _with_header(ep)]
     if not rows:
         yield "[]\n"
         return

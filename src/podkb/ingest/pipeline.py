@@ -20,7 +20,7 @@ from ..store import KnowledgeStore
 from .accounting import Accounting, account
 from .decode import decode_bytes
 from .formats import read_transcript
-from .raw import RawChapter
+from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
 from .sidecar import (
     EpisodeInfo,
@@ -64,6 +64,8 @@ class FileResult:
     words_source: int | None = None
     warning: str | None = None  # kept with --lenient although it loses text: why
     unchanged: bool = False  # skipped: the same bytes and metadata as at its last ingest
+    # Every episode the file gave: one, or the many of a podkb dump (episode_id is the first).
+    episode_ids: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -78,6 +80,7 @@ class FileResult:
             "path": self.path,
             "status": self.status,
             "episode_id": self.episode_id,
+            "episode_ids": self.episode_ids or ([self.episode_id] if self.episode_id else []),
             "turns": self.turns,
             "lines": self.lines,
             "words_kept": self.words_kept,
@@ -233,6 +236,8 @@ class ParsedFile:
     turn_of_raw: list[int]
     # Why the file loses text (None: it does not); only set when the caller asked to keep it.
     loss: str | None = None
+    # A podkb dump: the episodes it restores (`episode` is the first, `turns` all of theirs).
+    restored: list[RestoredEpisode] | None = None
 
     def turn_number(self, raw_turn: int | None) -> int | None:
         return None if raw_turn is None else self.turn_of_raw[raw_turn]
@@ -390,6 +395,18 @@ def _records(
         raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
     if chapters is not None:
         raw.chapters = chapters
+    if raw.restored:
+        turns = [t for r in raw.restored for t in r.turns]
+        return ParsedFile(
+            episode=raw.restored[0].episode,
+            turns=turns,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format=raw.format,
+            accounting=accounting,
+            turn_of_raw=list(range(len(turns))),
+            loss=loss,
+            restored=raw.restored,
+        )
     if raw.turns:
         episode, turns, turn_of_raw = build_records(
             raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text
@@ -507,6 +524,14 @@ def _ingest_one(
         parsed = _records(
             data, path=path, metadata=metadata, encoding=encoding, inputs=inputs, lenient=lenient
         )
+        if parsed.restored:
+            with store.savepoint():  # a dump lands whole or not at all
+                done = [_restore(store, r) for r in parsed.restored]
+            result.episode_ids = [episode_id for episode_id, _ in done]
+            result.episode_id = result.episode_ids[0]
+            result.turns = sum(n for _, n in done)
+            _account(result, parsed)
+            return result
         # Names a user gave this file's labels (`podkb speakers name`) outlive re-ingest.
         remembered = store.speaker_names_for(source_path)
         episode = apply_names(parsed.episode, parsed.turns, remembered)
@@ -522,11 +547,7 @@ def _ingest_one(
                 fmt=parsed.format,
             )
         result.episode_id = episode.episode_id
-        result.lines = parsed.accounting.counts()
-        result.words_kept = parsed.accounting.words_kept
-        result.words_source = parsed.accounting.words_source
-        if parsed.loss:
-            result.warning = f"{path}: {parsed.loss} (kept: --lenient)"
+        _account(result, parsed)
     except StoreError:
         raise  # the store cannot be written: the ingest stops and rolls back its batch
     except PodkbError as exc:
@@ -540,6 +561,37 @@ def _ingest_one(
             "please report it"
         )
     return result
+
+
+def _account(result: FileResult, parsed: ParsedFile) -> None:
+    """The file's line accounting into its result."""
+    result.lines = parsed.accounting.counts()
+    result.words_kept = parsed.accounting.words_kept
+    result.words_source = parsed.accounting.words_source
+    if parsed.loss:
+        result.warning = f"{result.path}: {parsed.loss} (kept: --lenient)"
+
+
+def _restore(store: KnowledgeStore, restored: RestoredEpisode) -> tuple[str, int]:
+    """Store one episode of a dump as it was: its id, fields and turns (with their original
+    source and line), and the names a user gave its labels. It stays tied to its original file
+    only where that file is (a store moved to another engine on the same machine): a dump
+    restored elsewhere has no file to re-ingest, nor to call missing."""
+    src = restored.source
+    linked = src.source_path if src.source_path and os.path.isfile(src.source_path) else None
+    episode = _unique_id(store, restored.episode, restored.turns)
+    turns = store.put_episode(
+        episode,
+        restored.turns,
+        source_path=linked,
+        source_sha256=src.source_sha256,
+        inputs_sha256=src.inputs_sha256 if linked else None,
+        source_stat=src.source_stat if linked else None,
+        fmt=src.format,
+    )
+    if restored.speaker_names:
+        store.remember_speaker_names(src.source_path or episode.source, restored.speaker_names)
+    return episode.episode_id, turns
 
 
 def _unique_id(store: KnowledgeStore, episode: Episode, turns: list[Turn]) -> Episode:
