@@ -269,11 +269,15 @@ def chapter_marks(
 def render(fmt: str, episodes: list[EpisodeExport]) -> Iterator[str]:
     """The text of `fmt` for these episodes, in chunks (one stream; see Writer.one_episode)."""
     writer = writer_for(fmt)
-    if writer.one_episode and len(episodes) > 1:
-        raise UsageError(
-            f"{fmt} holds one episode, and {len(episodes)} match: pass --episode, or --out DIR"
-        )
+    _check_one_episode(writer, len(episodes))
     yield from writer.render(episodes)
+
+
+def _check_one_episode(writer: Writer, episodes: int) -> None:
+    if writer.one_episode and episodes > 1:
+        raise UsageError(
+            f"{writer.name} holds one episode, and {episodes} match: pass --episode, or --out DIR"
+        )
 
 
 def writer_for(fmt: str) -> Writer:
@@ -349,6 +353,10 @@ def srt(ep: EpisodeExport) -> str:
 def vtt(ep: EpisodeExport) -> str:
     """WebVTT: one cue per turn, the speaker as a `<v Name>` voice tag; text escaped (&, <, >)."""
     parts = ["WEBVTT\n"]
+    fields = [(k, v) for k, v in _named_fields(ep.episode) if v]
+    if fields:
+        # A NOTE block names the episode; podkb's reader takes it back (a cue never shows it).
+        parts.append("NOTE\n" + "".join(f"{k}: {_note_value(v)}\n" for k, v in fields))
     for row, (start, end) in zip(ep.turns, ep.times, strict=True):
         text = _vtt_escape(_cue_lines(row["text"]))
         if row["speaker"]:
@@ -370,7 +378,28 @@ def podcast_json(ep: EpisodeExport) -> str:
             seg["speaker"] = row["speaker"]
         seg.update(startTime=start, endTime=end, body=row["text"])
         segments.append(seg)
-    return output.json_text({"version": "1.0.0", "segments": segments}, indent=2) + "\n"
+    named = {k: v for k, v in _named_fields(ep.episode) if v and k in _PODCAST_JSON_FIELDS}
+    document = {"version": "1.0.0", **named, "segments": segments}
+    return output.json_text(document, indent=2) + "\n"
+
+
+# What a subtitle file says of its episode (a VTT NOTE block; podcast-json beside `segments`),
+# read back by podkb: the id keeps a round trip's episode the same one.
+_PODCAST_JSON_FIELDS = ("episode_id", "title", "show")
+
+
+def _named_fields(episode: Episode) -> list[tuple[str, str | None]]:
+    return [
+        ("episode_id", episode.episode_id),
+        ("title", episode.title),
+        ("show", episode.show),
+        ("date", episode.date),
+    ]
+
+
+def _note_value(text: str) -> str:
+    """One line of a NOTE block: no line break, no `-->` (which would end the block)."""
+    return " ".join(text.split()).replace("-->", "->")
 
 
 def markdown(ep: EpisodeExport) -> str:
@@ -458,6 +487,9 @@ class Writer:
     suffix: str
     one_episode: bool
     render: Callable[[list[EpisodeExport]], Iterator[str]]
+    # A cue or segment must have a time: an episode whose turns have none is refused, never
+    # given invented ones that would read back as real (see untimed_refusal).
+    needs_times: bool = False
 
 
 WRITERS = (
@@ -465,9 +497,9 @@ WRITERS = (
     Writer("json", ".json", False, _json),
     Writer("csv", ".csv", False, _csv),
     Writer("md", ".md", False, _markdown),
-    Writer("srt", ".srt", True, _each(srt)),
-    Writer("vtt", ".vtt", True, _each(vtt)),
-    Writer("podcast-json", ".podcast.json", True, _each(podcast_json)),
+    Writer("srt", ".srt", True, _each(srt), needs_times=True),
+    Writer("vtt", ".vtt", True, _each(vtt), needs_times=True),
+    Writer("podcast-json", ".podcast.json", True, _each(podcast_json), needs_times=True),
     Writer("opensearch", ".ndjson", False, _opensearch),
 )
 _WRITERS = {w.name: w for w in WRITERS}
@@ -497,6 +529,12 @@ def export(
 
     parsed = parse_query(query) if query else None
     episodes = select(store, resolve_filter(store, filters or TurnFilter()), parsed)
+    if out_dir is None:
+        _check_one_episode(writer, len(episodes))
+    if writer.needs_times:
+        refusal = untimed_refusal(fmt, episodes)
+        if refusal:
+            raise UsageError(refusal)
     report = ExportReport(turns=sum(len(ep.turns) for ep in episodes), episodes=len(episodes))
     if out_dir is None:
         sink = write or _stdout_write
@@ -530,6 +568,24 @@ def export(
             atomic_write(side, chapters_json(ep))
             report.files.append(side)
     return report
+
+
+def untimed_refusal(fmt: str, episodes: list[EpisodeExport]) -> str | None:
+    """Why `fmt` cannot hold these episodes: some of their turns have no time (a web-page
+    transcript), and a cue time podkb made up would read back as a real one; None if all do."""
+    untimed = [
+        (ep.episode.episode_id, sum(t["start"] is None for t in ep.turns), len(ep.turns))
+        for ep in episodes
+        if any(t["start"] is None for t in ep.turns)
+    ]
+    if not untimed:
+        return None
+    episode_id, missing, total = untimed[0]
+    others = f" (and {len(untimed) - 1} more episodes)" if len(untimed) > 1 else ""
+    return (
+        f"{fmt} gives every cue a time, and {missing} of {total} turns of {episode_id}"
+        f"{others} have none: podkb never invents one; export them as jsonl, json, csv or md"
+    )
 
 
 def chapters_json(ep: EpisodeExport) -> str:
