@@ -584,12 +584,30 @@ def export(
         raise UsageError("--out takes a folder; without --out, export writes to stdout")
     query = " ".join(words) if words else None
     report = run_export(_store(db), fmt, request, query=query, out_dir=out)
+    for note in report.notes:
+        output.message(f"podkb: {note}")
     for path in report.files:
         output.write_line(str(path))
     if out is not None:
         output.info(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
     if report.turns == 0:
+        _say_why_nothing_was_exported(query, request, db)
         raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+def _say_why_nothing_was_exported(query: str | None, request: TurnFilter, db: str | None) -> None:
+    """Exit 1 with a word of why: a query that is an episode's id was likely meant as one."""
+    if not query:
+        output.info("podkb: no turns match the filters")
+        return
+    ids = _store(db).episode_ids()
+    if not request.episode and any(i == query or i.startswith(query) for i in ids):
+        output.message(
+            f"podkb: no turns match the query {query!r}; to export one episode use "
+            f"--episode {query}"
+        )
+    else:
+        output.info(f"podkb: no turns match the query {query!r}")
 
 
 # --- search, quotes, speakers, topics ---------------------------------------------------------
@@ -619,6 +637,8 @@ def _run_search(
     fmt = _check_format(fmt, SEARCH_FORMATS)
     store = _store(db)
     result = search(store, request)
+    for note in result.notes:
+        output.message(f"podkb: {note}")
     if result.note:
         output.message(f"podkb: {result.note}")
     if not result.hits and result.suggestion:
@@ -903,6 +923,11 @@ def speakers_suggest(
         {"label": s.label, "name": s.name, "line": s.line, "evidence": s.evidence}
         for s in suggest_names(store, episode_id)
     ]
+    if not rows:
+        from .naming import nothing_suggested
+
+        output.message(f"podkb: {nothing_suggested(store, episode_id)}")
+        raise typer.Exit(ExitStatus.NO_RESULTS)
     if fmt == "table":
         from rich.table import Table
 

@@ -72,6 +72,7 @@ class ExportReport:
     turns: int = 0
     episodes: int = 0
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how names were read, for stderr
 
 
 def select(
@@ -527,14 +528,19 @@ def export(
     from .search import resolve_filter
 
     parsed = parse_query(query) if query else None
-    episodes = select(store, resolve_filter(store, filters or TurnFilter()), parsed)
+    resolved = resolve_filter(store, filters or TurnFilter())
+    episodes = select(store, resolved, parsed)
     if out_dir is None:
         _check_one_episode(writer, len(episodes))
     if writer.needs_times:
         refusal = untimed_refusal(fmt, episodes)
         if refusal:
             raise UsageError(refusal)
-    report = ExportReport(turns=sum(len(ep.turns) for ep in episodes), episodes=len(episodes))
+    report = ExportReport(
+        turns=sum(len(ep.turns) for ep in episodes),
+        episodes=len(episodes),
+        notes=list(resolved.notes),
+    )
     if out_dir is None:
         sink = write or _stdout_write
         for chunk in render(fmt, episodes):
