@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, SEEDS
 
 from podkb.store import open_store
-
-from conftest import FIXTURES, SEEDS
 
 DIARIZED = """\
 1

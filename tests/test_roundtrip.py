@@ -92,9 +92,7 @@ def test_export_then_ingest_gives_the_same_turns(source_db, tmp_path, fmt):
                         if a.start is not None:
                             assert b.start == round(a.start, 3)
                 checked += len(before)
-            assert checked == sum(
-                1 for r in original.iter_turn_rows() if r["episode_id"] in chosen
-            )
+            assert checked == sum(1 for r in original.iter_turn_rows() if r["episode_id"] in chosen)
     assert fmt != "jsonl" or len(report.files) == EPISODES
 
 

@@ -187,7 +187,7 @@ def ingest(
         if explain:
             _explain(paths, encoding=encoding, fmt=fmt, overrides=overrides)
             return
-        fmt = _check_format(fmt, ("table", "json", "jsonl"))
+        fmt = _check_format(fmt, output.FORMATS)
         _ingest(paths, db, encoding, fmt, overrides, lenient=lenient, force=force)
 
 
@@ -268,7 +268,7 @@ def _ingest(
         "unchanged": len(report.unchanged),
         "failed": len(report.failed),
         "turns": sum(f.turns for f in report.ingested),
-        "episodes": [e for f in report.ok for e in (f.episode_ids or [f.episode_id])],
+        "episodes": [e for f in report.ok for e in f.every_episode_id],
         "store": {"path": store.location, **counts},
         "results": [f.record() for f in report.files],
     }
@@ -282,10 +282,26 @@ def _ingest(
         )
     elif fmt == "json":
         output.write_json(summary)
+    elif fmt == "csv":
+        output.write_csv((f.record() for f in report.files), INGEST_CSV_FIELDS)
     else:
         output.write_jsonl(f.record() for f in report.files)
     if report.failed:
         raise typer.Exit(ExitStatus.ERROR)
+
+
+# A CSV row per file: the report's flat fields (`lines` is in json and jsonl).
+INGEST_CSV_FIELDS = [
+    "path",
+    "status",
+    "episode_id",
+    "episode_ids",
+    "turns",
+    "words_kept",
+    "words_source",
+    "warning",
+    "error",
+]
 
 
 def _print_ingest_table(results: list[Any]) -> None:
@@ -317,7 +333,7 @@ def _explain(
     """`ingest --explain FILE`: each source line with its class and the turn it went to."""
     from .ingest.pipeline import read_file_bytes, read_parsed
 
-    fmt = _check_format(fmt, ("table", "json", "jsonl"))
+    fmt = _check_format(fmt, output.FORMATS)
     if len(paths) != 1 or paths[0].is_dir():
         raise UsageError("--explain reads one file: podkb ingest --explain FILE")
     path = paths[0]
@@ -339,10 +355,8 @@ def _explain(
         )
     if fmt == "table":
         _print_explanation(rows)
-    elif fmt == "json":
-        output.write_json(rows)
     else:
-        output.write_jsonl(rows)
+        _emit_rows(rows, fmt, ["line", "class", "turn", "speaker", "text"])
     acc = parsed.accounting
     summary = ", ".join(f"{n} {cls}" for cls, n in acc.counts().items() if n)
     output.message(
@@ -1157,7 +1171,14 @@ def _run(argv: list[str] | None) -> int:
     debug = os.environ.get("PODKB_DEBUG") == "1"
     try:
         # typer reports usage errors itself (exit 2) and turns Ctrl-C into exit 130.
-        _app_for(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="podkb")
+        from typer.main import get_command
+
+        from .cli_options import plain_help
+
+        plain_help()
+        get_command(_app_for(sys.argv[1:] if argv is None else argv)).main(
+            args=argv, prog_name="podkb"
+        )
         return ExitStatus.OK
     except SystemExit as exc:
         if _stdout_broken():

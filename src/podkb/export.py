@@ -140,7 +140,10 @@ def dump_header(
             source_stat=source_stat,
             format=fmt,
         ),
-        speaker_names={label: DumpedName(name=n, role=r) for label, (n, r) in names.items()},
+        speaker_names={
+            label: DumpedName.model_validate({"name": n, "role": r})
+            for label, (n, r) in names.items()
+        },
         times={t["turn"]: quote_times[t["turn"]] for t in turns if quote_times.get(t["turn"])},
     )
     return dump.model_dump(mode="json")

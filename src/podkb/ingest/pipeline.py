@@ -74,13 +74,17 @@ class FileResult:
             return "failed"
         return "unchanged" if self.unchanged else "ingested"
 
+    @property
+    def every_episode_id(self) -> list[str]:
+        return self.episode_ids or ([self.episode_id] if self.episode_id else [])
+
     def record(self) -> dict[str, object]:
         """The file's line of the ingest report (JSON)."""
         return {
             "path": self.path,
             "status": self.status,
             "episode_id": self.episode_id,
-            "episode_ids": self.episode_ids or ([self.episode_id] if self.episode_id else []),
+            "episode_ids": self.every_episode_id,
             "turns": self.turns,
             "lines": self.lines,
             "words_kept": self.words_kept,

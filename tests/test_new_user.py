@@ -1,0 +1,128 @@
+"""What a new user trips on: help that shows what to type, formats that work as offered,
+messages that say what happened."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.main import get_command
+
+from podkb.cli import app
+
+PLACEHOLDER_RE = re.compile(r"<[a-z][\w\[\], |]*>|\{[a-z_]+\}")
+
+
+def command_paths(command=None, prefix=()) -> list[tuple[str, ...]]:
+    """Every command and subcommand of the app, as the words that run it."""
+    command = command or get_command(app)
+    paths = [prefix]
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        paths.extend(command_paths(sub, (*prefix, name)))
+    return paths
+
+
+COMMANDS = command_paths()
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "podkb")
+@pytest.mark.parametrize("columns", ["120", "60"])
+def test_help_shows_what_to_type_never_type_names(run_cli, path, columns):
+    code, out, err = run_cli(*path, "--help", env={"COLUMNS": columns})
+    assert code == 0, err
+    assert not PLACEHOLDER_RE.findall(out), out
+
+
+def test_help_names_option_values_as_a_person_would(run_cli):
+    _, out, _ = run_cli("search", "--help", env={"COLUMNS": "120"})
+    assert re.search(r"--limit\s+-n\s+N\s", out) and re.search(r"--since\s+DATE\s", out)
+    assert re.search(r"--full\s+Show whole turns", out)  # a flag takes no value
+    _, out, _ = run_cli("ingest", "--help", env={"COLUMNS": "120"})
+    assert "Usage: podkb ingest [OPTIONS] PATH..." in out
+
+
+# The arguments each command needs to run on the seed store (a command not listed is run bare:
+# it may stop for another reason, never for the format its help offered).
+ARGS = {
+    ("ingest",): ["SEED"],
+    ("search",): ["evaluation"],
+    ("quotes",): ["Lewis Tunstall", "evaluation"],
+    ("export",): ["--episode", "latent-space"],
+    ("show",): ["latent-space"],
+    ("speakers", "suggest"): ["latent-space"],
+}
+
+
+def offered_formats(run_cli, path) -> list[str]:
+    _, out, _ = run_cli(*path, "--help", env={"COLUMNS": "200"})
+    m = re.search(r"(?:Output )?format \[([^\]]+)\]", out)
+    return [f.strip() for f in m.group(1).split("|")] if m else []
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if p], ids=" ".join)
+def test_every_format_a_command_offers_works(run_cli, seed_db, tmp_path, path):
+    import shutil
+
+    from conftest import SEEDS
+
+    db = tmp_path / "kb.db"
+    shutil.copy(seed_db, db)
+    formats = offered_formats(run_cli, path)
+    for fmt in formats:
+        args = [
+            str(SEEDS / "003_93e3be72a06d16a5.txt") if a == "SEED" else a
+            for a in ARGS.get(path, [])
+        ]
+        code, out, err = run_cli(*path, *args, "--format", fmt, "--db", str(db))
+        assert "unknown format" not in err and "choose one of" not in err, (path, fmt, err)
+        if path in ARGS:
+            assert code in (0, 1), (path, fmt, err)
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["search", "evaluation"], ["export"], ["quotes", "Lewis"]])
+@pytest.mark.parametrize("option", ["--since", "--until"])
+@pytest.mark.parametrize("date", ["2024-13", "2024-02-30", "2023-02-29", "2024-00"])
+def test_an_impossible_date_is_a_usage_error_naming_the_option(
+    run_cli, seed_db, command, option, date
+):
+    code, out, err = run_cli(*command, option, date, "--db", str(seed_db))
+    assert code == 2 and err.startswith(f"podkb: {option}: '{date}' is not a date"), err
+    assert out == ""
+
+
+def test_a_real_leap_day_is_a_date(run_cli, seed_db):
+    code, _, err = run_cli("search", "evaluation", "--since", "2024-02-29", "--db", str(seed_db))
+    assert code in (0, 1) and "not a date" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "evaluation", "--speaker", "Lewis Tunstal"],
+        ["export", "--speaker", "Lewis Tunstal", "-f", "csv"],
+    ],
+)
+def test_a_speaker_matched_by_close_spelling_is_said(run_cli, seed_db, command):
+    code, _, err = run_cli(*command, "--db", str(seed_db))
+    assert code == 0, err
+    assert "(matched 'Lewis Tunstal' to 'Lewis Tunstall')" in err
+
+
+def test_an_exact_speaker_name_says_nothing_of_matching(run_cli, seed_db):
+    _, _, err = run_cli("search", "evaluation", "--speaker", "Lewis Tunstall", "--db", str(seed_db))
+    assert "matched" not in err
+
+
+def test_export_of_an_episode_id_as_a_query_says_to_use_episode(run_cli, seed_db):
+    code, out, err = run_cli("export", "humans-of-ai-16-lewis-tunstall", "--db", str(seed_db))
+    assert code == 1 and out == ""
+    assert "use --episode humans-of-ai-16-lewis-tunstall" in err
+
+
+def test_speakers_suggest_with_nothing_found_says_what_it_looked_for(run_cli, seed_db):
+    code, out, err = run_cli("speakers", "suggest", "latent-space", "--db", str(seed_db))
+    assert code == 1 and out == ""
+    assert "no unnamed speaker labels" in err
