@@ -126,3 +126,65 @@ def test_speakers_suggest_with_nothing_found_says_what_it_looked_for(run_cli, se
     code, out, err = run_cli("speakers", "suggest", "latent-space", "--db", str(seed_db))
     assert code == 1 and out == ""
     assert "no unnamed speaker labels" in err
+
+
+# --- options anywhere, a query from stdin ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "evaluation", "-q", "-n", "1"],
+        ["-q", "search", "evaluation", "-n", "1"],
+        ["search", "-q", "evaluation", "-n", "1", "-v"],
+    ],
+)
+def test_quiet_and_verbose_are_taken_anywhere_on_the_line(run_cli, seed_db, args):
+    code, out, err = run_cli(*args, "--db", str(seed_db), "-f", "jsonl")
+    assert code == 0, err
+    assert len(out.splitlines()) == 1 and "shown" not in err  # -q silences "1 of 7 shown"
+
+
+def test_db_is_taken_before_the_command_too(run_cli, seed_db):
+    code, out, err = run_cli("--db", str(seed_db), "episodes", "-f", "csv")
+    assert code == 0, err
+    assert len(out.splitlines()) == 6
+    code, out, err = run_cli("--db", str(seed_db), "speakers", "suggest", "latent-space")
+    assert code == 1 and "no unnamed speaker labels" in err
+
+
+def test_words_after_double_dash_stay_query_words():
+    from podkb.cli import global_options_placed
+
+    assert global_options_placed(["search", "a", "-q", "--", "b", "-q", "-v"]) == [
+        "-q",
+        "search",
+        "a",
+        "--",
+        "b",
+        "-q",
+        "-v",
+    ]
+    assert global_options_placed(["--db", "x.db", "speakers", "name", "e", "A=B"]) == [
+        "speakers",
+        "name",
+        "--db",
+        "x.db",
+        "e",
+        "A=B",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args", [["search", "-"], ["quotes", "Lewis", "Tunstall", "-"], ["quotes", "-s", "Lewis", "-"]]
+)
+def test_dash_as_the_query_reads_it_from_stdin(run_cli, seed_db, monkeypatch, args):
+    import io
+    import json
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("evaluation\n"))
+    code, out, err = run_cli(*args, "--db", str(seed_db), "-f", "jsonl", "-n", "0")
+    assert code == 0, err
+    hits = [json.loads(line) for line in out.splitlines()]
+    assert hits and all("evaluat" in h["text"].lower() for h in hits)

@@ -644,7 +644,12 @@ SEARCH_FORMATS = (*output.FORMATS, "cite")
 
 
 def _run_search(
-    request: SearchRequest, fmt: str | None, db: str | None, *, full_text: bool = False
+    request: SearchRequest,
+    fmt: str | None,
+    db: str | None,
+    *,
+    full_text: bool = False,
+    no_pager: bool = False,
 ) -> None:
     from .search import search
 
@@ -664,7 +669,12 @@ def _run_search(
         result = search(store, _with_query(request, result.suggestion))
     hits = result.hits
     if fmt == "table":
-        _print_hits(hits, full_text=full_text, terms=result.terms)
+        from . import pager
+
+        pager.emit(
+            lambda con: _print_hits(con, hits, full_text=full_text, terms=result.terms),
+            use_pager=not no_pager,
+        )
     elif fmt == "cite":
         output.write("".join(output.terminal_safe(cite_text(h)) + "\n" for h in hits))
     elif fmt == "json":
@@ -699,11 +709,12 @@ def _note_truncation(result: SearchResult) -> None:
         output.info(f"podkb: {shown} of {total} shown; -n 0 for all")
 
 
-def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]) -> None:
+def _print_hits(
+    con: Console, hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]
+) -> None:
     """Each hit as one citation line and its quote, highlighted (--full: the whole turn)."""
     from rich.padding import Padding
 
-    con = output.console()
     mark = "bold reverse" if output.colour_enabled() else ""
     for n, hit in enumerate(hits, start=1):
         for ctx in hit.get("context", {}).get("before", []):
@@ -771,10 +782,23 @@ def _context_line(turn: dict[str, Any]) -> Text:
 def _asked(request: SearchRequest, words: list[str] | None, *, all_hits: bool) -> SearchRequest:
     """The request with the words after the command as its query (`podkb search open source`
     is `podkb search "open source"`: all words must match)."""
+    if words == ["-"]:
+        words = [_query_from_stdin()]
     update: dict[str, Any] = {"query": " ".join(words) if words else None}
     if all_hits:
         update["limit"] = 0
     return request.model_copy(update=update)
+
+
+def _query_from_stdin() -> str:
+    """`-` as the query: the query is what stdin holds (`echo evaluation | podkb search -`),
+    read no further than the longest query podkb takes."""
+    from .limits import MAX_QUERY_CHARS
+
+    text = sys.stdin.read(MAX_QUERY_CHARS + 1)
+    if not text.strip():
+        raise UsageError("the query is - (stdin), and stdin is empty")
+    return " ".join(text.split())
 
 
 @app.command("search")
@@ -792,12 +816,15 @@ def search_cmd(
             SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
         ),
     ] = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Find turns by keyword, ranked by relevance: each hit a quote to cite.
 
     Example: podkb search open source --role guest --context 1
     """
-    _run_search(_asked(request, words, all_hits=all_hits), fmt, db, full_text=full)
+    _run_search(
+        _asked(request, words, all_hits=all_hits), fmt, db, full_text=full, no_pager=no_pager
+    )
 
 
 @app.command()
@@ -824,11 +851,16 @@ def quotes(
             SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
         ),
     ] = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What did SPEAKER say (about QUERY)? Quotes with speaker, show, episode and time to cite.
 
     Example: podkb quotes Jeremy Howard hiring --format cite
     """
+    # `podkb quotes NAME -`: the query is stdin's (the `-` is never part of the name).
+    stdin_query = len(words) > 1 and words[-1] == "-" and not request.speaker
+    if stdin_query:
+        words = words[:-1]
     if request.speaker:
         query_words: list[str] = words  # --speaker given: every word is the query
     else:
@@ -836,11 +868,19 @@ def quotes(
 
         try:
             speaker, query_words = split_speaker(_store(db), words)
+            if stdin_query:
+                query_words = [*query_words, _query_from_stdin()]
         except UsageError:
             _say_where_an_unlabelled_speaker_is(" ".join(words), db)
             raise
         request = request.model_copy(update={"speaker": speaker})
-    _run_search(_asked(request, query_words, all_hits=all_hits), fmt, db, full_text=full)
+    _run_search(
+        _asked(request, query_words, all_hits=all_hits),
+        fmt,
+        db,
+        full_text=full,
+        no_pager=no_pager,
+    )
 
 
 def _say_where_an_unlabelled_speaker_is(name: str, db: str | None) -> None:
@@ -1133,7 +1173,7 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status (see errors.ExitStatus). Never a traceback,
     unless PODKB_DEBUG=1 asks for one."""
-    code = _run(argv)
+    code = _run(global_options_placed(sys.argv[1:] if argv is None else argv))
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -1142,6 +1182,42 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError):
         pass  # stdout closed or gone: nothing more can be said there
     return code
+
+
+_ROOT_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
+
+
+def global_options_placed(args: list[str]) -> list[str]:
+    """The arguments with -q and -v moved before the command and --db after it, wherever they
+    were typed (`podkb search x -q`, `podkb --db kb.db episodes`), as git and gh take them.
+    Nothing after `--` moves: there a word is a query word."""
+    end = args.index("--") if "--" in args else len(args)
+    head, tail = args[:end], args[end:]
+    flags = [a for a in head if a in _ROOT_FLAGS]
+    head = [a for a in head if a not in _ROOT_FLAGS]
+    db: list[str] = []
+    i = 0
+    while i < len(head) and head[i].startswith("-"):  # options before the command
+        if head[i] == "--db" and i + 1 < len(head):
+            db, head = head[i : i + 2], head[:i] + head[i + 2 :]
+        elif head[i].startswith("--db="):
+            db, head = head[i : i + 1], head[:i] + head[i + 1 :]
+        else:
+            i += 1
+    if db and i < len(head):
+        at = i + 1 + (1 if _is_subcommand(head[i], head[i + 1 : i + 2]) else 0)
+        head = head[:at] + db + head[at:]
+    elif db:
+        head = db + head  # no command: let typer say what is wrong
+    return flags + head + tail
+
+
+def _is_subcommand(group: str, following: list[str]) -> bool:
+    for info in app.registered_groups:
+        if info.name == group and info.typer_instance is not None and following:
+            names = {c.name or "" for c in info.typer_instance.registered_commands}
+            return following[0] in names
+    return False
 
 
 # The reader of stdout went away (`podkb ... | head`): 128 + SIGPIPE, as a shell reports it.
@@ -1167,7 +1243,7 @@ def _app_for(args: list[str]) -> typer.Typer:
     return app
 
 
-def _run(argv: list[str] | None) -> int:
+def _run(argv: list[str]) -> int:
     debug = os.environ.get("PODKB_DEBUG") == "1"
     try:
         # typer reports usage errors itself (exit 2) and turns Ctrl-C into exit 130.
@@ -1176,9 +1252,7 @@ def _run(argv: list[str] | None) -> int:
         from .cli_options import plain_help
 
         plain_help()
-        get_command(_app_for(sys.argv[1:] if argv is None else argv)).main(
-            args=argv, prog_name="podkb"
-        )
+        get_command(_app_for(argv)).main(args=argv, prog_name="podkb")
         return ExitStatus.OK
     except SystemExit as exc:
         if _stdout_broken():
