@@ -188,3 +188,15 @@ def test_dash_as_the_query_reads_it_from_stdin(run_cli, seed_db, monkeypatch, ar
     assert code == 0, err
     hits = [json.loads(line) for line in out.splitlines()]
     assert hits and all("evaluat" in h["text"].lower() for h in hits)
+
+
+def test_version_names_the_engine_and_the_store_schema(run_cli, tmp_path):
+    from podkb.store.sqlite import SCHEMA_VERSION
+
+    code, out, _ = run_cli("--version", env={"PODKB_DB": str(tmp_path / "kb.db")})
+    assert code == 0
+    assert (
+        out.splitlines()[1] == f"store: SQLite, schema version {SCHEMA_VERSION}: {tmp_path}/kb.db"
+    )
+    code, out, _ = run_cli("--version", env={"PODKB_DB": "postgresql://u:pw@db.example.org/kb"})
+    assert "store: PostgreSQL, schema version" in out and "pw" not in out

@@ -303,3 +303,20 @@ def test_a_pager_that_runs_podkb_does_not_page_again(seed_db, tmp_path):
     assert code == 0
     assert record.read_text(encoding="utf-8") == "done\n"  # the inner podkb ran once
     assert "Lewis Tunstall" in screen
+
+
+@pytest.mark.parametrize("cols", [120, 60])
+def test_the_ingest_table_never_breaks_an_episode_id(tmp_path, cols):
+    from conftest import SEEDS
+
+    code, screen = run_pty(
+        ["ingest", str(SEEDS), "--db", str(tmp_path / "kb.db")], cols=cols, rows=40, env=_env()
+    )
+    assert code == 0, screen
+    lines = _strip_ansi(screen).splitlines()
+    for episode_id in (
+        "humans-of-ai-16-lewis-tunstall",
+        "latent-space-jeremy-howard-answer-ai",
+        "hockeystick-2-llms-in-production",
+    ):
+        assert any(episode_id in line for line in lines), (episode_id, screen)

@@ -305,26 +305,39 @@ INGEST_CSV_FIELDS = [
 
 
 def _print_ingest_table(results: list[Any]) -> None:
-    """Per file: turns, words kept of the source's words, and the lines that are not speech."""
-    from rich.table import Table
+    """Per file: turns, words kept of the source's words, and the lines that are not speech.
+    Episode ids are what the next command takes: never broken (narrow terminals lose other
+    columns first); a dump's episodes each get a row."""
+    from . import tables
+    from .tables import Col
 
     if not results:
         return
-    table = Table(header_style="bold")
-    for col in ("file", "episode", "turns", "words kept", "lines dropped"):
-        table.add_column(col, overflow="fold")
+    columns = [
+        Col("file", drop=2),
+        Col("episode", "id", style="cyan"),
+        Col("turns", "number", drop=3),
+        Col("words kept", drop=4),
+        Col("lines dropped", drop=1),
+    ]
+    cells = []
     for r in results:
         dropped = ", ".join(
             f"{n} {cls}" for cls, n in (r.lines or {}).items() if n and cls not in ("text",)
         )
-        table.add_row(
-            output.text(Path(r.path).name),
-            output.text(r.episode_id, "cyan"),
-            str(r.turns),
-            f"{r.words_kept} of {r.words_source}",
-            output.text(dropped or "none"),
+        first, *more = r.every_episode_id or [""]
+        cells.append(
+            [
+                Path(r.path).name,
+                first,
+                str(r.turns),
+                f"{r.words_kept} of {r.words_source}",
+                dropped or "none",
+            ]
         )
-    output.console().print(table)
+        cells.extend(["", episode_id, "", "", ""] for episode_id in more)
+    con = output.console()
+    con.print(tables.build(columns, cells, width=con.width))
 
 
 def _explain(
@@ -1144,8 +1157,21 @@ def _version_callback(value: bool) -> None:
     if value:
         from ._version import __version__
 
-        sys.stdout.write(f"podkb {__version__}\n")
+        sys.stdout.write(f"podkb {__version__}\n{_store_version_line()}\n")
         raise typer.Exit()
+
+
+def _store_version_line() -> str:
+    """The engine of the store in use ($PODKB_DB, else the default file) and the store schema
+    version this podkb reads and writes on it; the store is not opened."""
+    from .store import default_location, engine_of, redact
+
+    location = default_location()
+    try:
+        engine, schema = engine_of(location)
+    except PodkbError as exc:
+        return f"store: {exc}"
+    return f"store: {engine}, schema version {schema}: {redact(location)}"
 
 
 @app.callback()
