@@ -200,3 +200,18 @@ def test_version_names_the_engine_and_the_store_schema(run_cli, tmp_path):
     )
     code, out, _ = run_cli("--version", env={"PODKB_DB": "postgresql://u:pw@db.example.org/kb"})
     assert "store: PostgreSQL, schema version" in out and "pw" not in out
+
+
+def test_a_query_that_is_a_speakers_name_suggests_speaker(run_cli, seed_db):
+    code, _, err = run_cli("search", "Lewis Tunstall", "-f", "jsonl", "--db", str(seed_db))
+    assert code == 0
+    assert 'podkb search --speaker "Lewis Tunstall"' in err
+    _, _, err = run_cli("search", "evaluation", "-f", "jsonl", "--db", str(seed_db))
+    assert "--speaker" not in err
+
+
+def test_quotes_of_a_listed_guest_without_labels_says_so_even_with_a_query(run_cli, seed_db):
+    code, out, err = run_cli("quotes", "Matt Sharp", "hiring", "--db", str(seed_db))
+    assert code == 1 and out == ""
+    assert "Matt Sharp is listed as a guest of hockeystick-2-llms-in-production" in err
+    assert "did you mean" not in err

@@ -884,7 +884,9 @@ def quotes(
             if stdin_query:
                 query_words = [*query_words, _query_from_stdin()]
         except UsageError:
-            _say_where_an_unlabelled_speaker_is(" ".join(words), db)
+            # The name is the longest leading run of words that some episode lists.
+            for n in range(min(len(words), 4), 0, -1):
+                _say_where_an_unlabelled_speaker_is(" ".join(words[:n]), db)
             raise
         request = request.model_copy(update={"speaker": speaker})
     _run_search(
@@ -904,11 +906,25 @@ def _say_where_an_unlabelled_speaker_is(name: str, db: str | None) -> None:
     found = unlabelled_appearances(_store(db), name)
     if not found:
         return
+    store = _store(db)
     for episode_id, role in found:
+        labels = sorted(
+            {t.speaker_label for t in store.turns(episode_id=episode_id) if t.speaker_label}
+        )
+        if labels:
+            how = (
+                f'name them with `podkb speakers name {episode_id} "{labels[0]}={name}"` '
+                f"(its labels: {', '.join(labels[:5])}; `podkb speakers suggest {episode_id}` "
+                "lists candidates)"
+            )
+        else:
+            how = (
+                "its turns have no speaker labels to name (`podkb speakers name` names "
+                f"labels); find what they said with `podkb search --episode {episode_id}`"
+            )
         output.message(
             f"podkb: {name} is listed as a {role} of {episode_id}, whose transcript has no "
-            f"speaker labels for them; try `podkb search --episode {episode_id}` or "
-            f"`podkb speakers suggest {episode_id}`"
+            f"speaker labels for them; {how}"
         )
     raise typer.Exit(ExitStatus.NO_RESULTS)
 

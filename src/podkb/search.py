@@ -191,6 +191,15 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
             hit["context"] = _context(store, hit, request.context)
     if not result.hits and query.terms():
         result.suggestion = suggest_query(store, query)
+    if request.query and not request.speaker:
+        from .speakers import speaker_named
+
+        who = speaker_named(store, request.query)
+        if who:
+            result.notes.append(
+                f"{request.query!r} is the name of a speaker: what {who} said is "
+                f'`podkb search --speaker "{who}"` (or `podkb quotes "{who}"`)'
+            )
     return result
 
 

@@ -29,6 +29,15 @@ def _stored_aliases(store: KnowledgeStore) -> dict[str, str]:
     return table
 
 
+def speaker_named(store: KnowledgeStore, text: str) -> str | None:
+    """The speaker whose full name (or label as written) the text is, if any: no fuzzy match,
+    no first names (`podkb search "Lewis Tunstall"` is then told about --speaker)."""
+    from .catalog import name_key
+
+    key = name_key(text.strip().strip('"'))
+    return _stored_aliases(store).get(key) if " " in key.strip() else None
+
+
 def _with_register_aliases(stored: dict[str, str]) -> dict[str, str]:
     """`stored` plus the speakers.yaml aliases of the speakers it names."""
     from .catalog import load_metadata, name_key
