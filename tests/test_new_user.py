@@ -215,3 +215,16 @@ def test_quotes_of_a_listed_guest_without_labels_says_so_even_with_a_query(run_c
     assert code == 1 and out == ""
     assert "Matt Sharp is listed as a guest of hockeystick-2-llms-in-production" in err
     assert "did you mean" not in err
+
+
+def test_the_batch_documentation_names_every_field_an_entry_takes():
+    from conftest import ROOT
+
+    from podkb.batch import BatchQuery
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Batch") :]
+    section = section[: section.index("\n## ", 1)]
+    assert "(1 to 10000" not in section  # limit 0 is all, as on the command line
+    for name in BatchQuery.model_fields:
+        assert f"`{name}`" in section, name
