@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .request import TurnFilter
-from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
+from .store import TURN_COLUMNS, KnowledgeStore
 from .text import CJK_RANGES, char_class
 
 if TYPE_CHECKING:
@@ -78,17 +78,15 @@ class ExportReport:
 def select(
     store: KnowledgeStore, flt: ResolvedFilter | None = None, query: Query | None = None
 ) -> list[EpisodeExport]:
-    """Episodes with their turns that pass the filter (and match the query, as search finds
-    them). Times are worked out over the whole episode, so a speaker's cue ends where the next
-    person starts, not where that speaker next speaks."""
+    """Episodes with their turns that pass the filter (and match the query): the turns search
+    finds for them, through the same store query (`ResolvedFilter.turn_query`), so a filter
+    means the same on every command. Times are worked out over the whole episode, so a
+    speaker's cue ends where the next person starts, not where that speaker next speaks."""
     if flt is None:
         from .search import ResolvedFilter
 
         flt = ResolvedFilter()
-    on_topic = _turns_on_topic(store, flt) if flt.topic_terms else None
-    if query is not None and not query.is_empty:
-        found = _turns_found(store, flt, query)
-        on_topic = found if on_topic is None else on_topic & found
+    chosen_turns = _turns_chosen(store, flt, query)
     chosen = []
     for ep in store.episodes():
         if not flt.keeps_episode(ep.episode_id):
@@ -96,7 +94,11 @@ def select(
         rows = list(store.iter_turn_rows(episode_id=ep.episode_id, with_times=True))
         quote_times = {r["turn"]: r.pop("times") for r in rows}
         times = cue_times(rows)
-        keep = [i for i, r in enumerate(rows) if _passes(r, flt, on_topic)]
+        keep = [
+            i
+            for i, r in enumerate(rows)
+            if chosen_turns is None or (r["episode_id"], r["turn"]) in chosen_turns
+        ]
         if not keep:
             continue
         turns = [rows[i] for i in keep]
@@ -111,6 +113,27 @@ def select(
             )
         )
     return chosen
+
+
+def _turns_chosen(
+    store: KnowledgeStore, flt: ResolvedFilter, query: Query | None
+) -> set[tuple[str, int]] | None:
+    """(episode id, turn) of every turn search finds for the filter and query, unranked;
+    None when nothing narrows the export (every turn)."""
+    from dataclasses import replace
+
+    from .query import parse_query
+
+    every = replace(
+        flt.turn_query(query or parse_query(""), limit=max(1, store.turn_count())), ranked=False
+    )
+    if not every.has_criteria:
+        if every.none_of:
+            raise UsageError(
+                "a query of only exclusions needs a filter (--speaker, --topic, --episode or --lang)"
+            )
+        return None
+    return {(r["episode_id"], r["turn"]) for r in store.search_turns(every)}
 
 
 def dump_header(
@@ -154,48 +177,6 @@ def _with_header(ep: EpisodeExport) -> Iterator[dict[str, Any]]:
     stays a turn record for scripts, and the file restores the episode whole."""
     for n, row in enumerate(ep.turns):
         yield {**row, "episode": ep.header} if n == 0 and ep.header is not None else row
-
-
-def _passes(
-    row: dict[str, Any], flt: ResolvedFilter, on_topic: set[tuple[str, int]] | None
-) -> bool:
-    if flt.speaker is not None and row["speaker"] != flt.speaker:
-        return False
-    if flt.lang and not (
-        row["lang"] == flt.lang or row["lang"].lower().startswith(flt.lang.lower() + "-")
-    ):
-        return False
-    if flt.chapters is not None and row["chapter"] not in flt.chapters:
-        return False
-    if flt.role is not None and row["role"] != flt.role:
-        return False
-    return on_topic is None or (row["episode_id"], row["turn"]) in on_topic
-
-
-def _turns_on_topic(store: KnowledgeStore, flt: ResolvedFilter) -> set[tuple[str, int]]:
-    """The turns a taxonomy topic matches (the store's index decides, as it does for search)."""
-    query = TurnQuery(
-        topic_terms=flt.topic_terms,
-        episode_id=flt.episode_id,
-        speaker=flt.speaker,
-        limit=max(1, store.turn_count()),
-        ranked=False,
-    )
-    return {(r["episode_id"], r["turn"]) for r in store.search_turns(query)}
-
-
-def _turns_found(store: KnowledgeStore, flt: ResolvedFilter, query: Query) -> set[tuple[str, int]]:
-    """The turns search finds for the query (every one of them, in no particular order)."""
-    every = TurnQuery(
-        all_of=tuple(query.positive),
-        none_of=tuple(query.negative),
-        episode_id=flt.episode_id,
-        speaker=flt.speaker,
-        limit=max(1, store.turn_count()),
-        ranked=False,
-    )
-    found = store.search_turns(every) if every.has_criteria else []
-    return {(r["episode_id"], r["turn"]) for r in found}
 
 
 def reading_seconds(text: str) -> float:
