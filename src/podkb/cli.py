@@ -994,7 +994,7 @@ def speakers_suggest(
 
     Nothing is applied: name labels with `speakers:` in the episode's sidecar YAML.
 
-    Example: podkb speakers suggest lex-ai-podcast
+    Example: podkb speakers suggest latent-space
     """
     from .episodes import resolve_episode
     from .naming import suggest_names
@@ -1045,7 +1045,7 @@ def speakers_name(
     """Name an episode's speaker labels: its turns and search index change at once, and the
     names are given again whenever its file is ingested again.
 
-    Example: podkb speakers name lex-ai-podcast "SPEAKER_00=Lex Fridman" --role host
+    Example: podkb speakers name latent-space "Swyx=swyx" --role host
     """
     from .episodes import resolve_episode
     from .naming import name_speakers, parse_assignments
