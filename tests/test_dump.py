@@ -201,3 +201,21 @@ def test_the_dump_carries_every_episode_field(original, run_cli):
     first = json.loads(_export(run_cli, original, "jsonl").splitlines()[0])
     assert set(first["episode"]["fields"]) == set(Episode.model_fields)
     assert Path(first["episode"]["store"]["source_path"]).is_file()
+
+
+def test_a_filtered_export_never_replaces_the_whole_episode_it_came_from(
+    original, run_cli, tmp_path
+):
+    code, out, err = run_cli("export", "--speaker", "Lewis Tunstall", "--db", original)
+    assert code == 0, err
+    part = tmp_path / "lewis.jsonl"
+    part.write_text(out, encoding="utf-8")
+    before = snapshot(original)
+    code, _, err = run_cli("ingest", str(part), "--db", original)
+    assert code == 2 and "a filtered export" in err and str(part) in err
+    assert snapshot(original) == before  # nothing dropped, nothing half-written
+    # Into a store without those episodes, the turns it holds are restored.
+    fresh = str(tmp_path / "fresh.db")
+    assert run_cli("ingest", str(part), "--db", fresh)[0] == 0
+    turns = [t for ep in snapshot(fresh).values() for t in ep["turns"]]
+    assert turns and {t["speaker"] for t in turns} == {"Lewis Tunstall"}

@@ -530,7 +530,7 @@ def _ingest_one(
         )
         if parsed.restored:
             with store.savepoint():  # a dump lands whole or not at all
-                done = [_restore(store, r) for r in parsed.restored]
+                done = [_restore(store, r, path) for r in parsed.restored]
             result.episode_ids = [episode_id for episode_id, _ in done]
             result.episode_id = result.episode_ids[0]
             result.turns = sum(n for _, n in done)
@@ -576,12 +576,21 @@ def _account(result: FileResult, parsed: ParsedFile) -> None:
         result.warning = f"{result.path}: {parsed.loss} (kept: --lenient)"
 
 
-def _restore(store: KnowledgeStore, restored: RestoredEpisode) -> tuple[str, int]:
+def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tuple[str, int]:
     """Store one episode of a dump as it was: its id, fields and turns (with their original
     source and line), and the names a user gave its labels. It stays tied to its original file
     only where that file is (a store moved to another engine on the same machine): a dump
     restored elsewhere has no file to re-ingest, nor to call missing."""
     src = restored.source
+    held = store.episode(restored.episode.episode_id)
+    if held is not None and len(restored.turns) < min(restored.exported_of, held.turns):
+        raise InputError(
+            f"holds {len(restored.turns)} of the {restored.exported_of} turns of "
+            f"{restored.episode.episode_id} (a filtered export), and restoring it would drop "
+            f"the others from the store, which holds the episode: export it whole, or "
+            f"`podkb remove {restored.episode.episode_id}` first",
+            path=str(path),
+        )
     linked = src.source_path if src.source_path and os.path.isfile(src.source_path) else None
     episode = _unique_id(store, restored.episode, restored.turns)
     turns = store.put_episode(

@@ -66,6 +66,9 @@ class RestoredEpisode:
     turns: list[Turn]
     source: DumpedSource
     speaker_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # How many turns the episode had when it was exported: more than `turns` for a filtered
+    # export, which must not replace the whole episode in a store that holds it.
+    exported_of: int = 0
 
 
 @dataclass

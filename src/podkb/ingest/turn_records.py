@@ -183,6 +183,7 @@ def _restored(
                 turns=[t for t, _ in items],
                 source=header.store,
                 speaker_names={k: (v.name, v.role) for k, v in header.speaker_names.items()},
+                exported_of=header.fields.turns,
             )
         )
     return raw
