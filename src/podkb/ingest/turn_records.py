@@ -97,12 +97,9 @@ def records_to_transcript(
         return _restored(turns, lines, headers, fmt, path)
     episodes = sorted({t.episode_id for t in turns})
     if len(episodes) > 1:
-        raise InputError(
-            f"holds {len(episodes)} episodes ({', '.join(episodes[:3])}"
-            f"{', ...' if len(episodes) > 3 else ''}); "
-            "a file is one episode: export with `--out DIR` for one file per episode",
-            path=path,
-        )
+        # Turn records of many episodes without theirs (an export of an earlier podkb): each
+        # episode is restored from its turns alone, read from this file.
+        return _restored(turns, lines, _bare_headers(turns, lines, path), fmt, path)
     turns_and_lines = sorted(zip(turns, lines, strict=True), key=lambda tl: tl[0].turn)
     raw = RawTranscript(format=fmt, episode_id=episodes[0] if episodes else None)
     chapters: dict[str, float | None] = {}
@@ -131,6 +128,48 @@ def _first_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "record"
     return f"{field}: {first['msg']}"
+
+
+def _bare_headers(
+    turns: list[Turn], lines: list[tuple[int, int]], path: str
+) -> dict[str, EpisodeDump]:
+    """Episodes known only from their turn records: the id, hosts and guests from the turns'
+    roles; each turn's source and line become this file's, where it is now read from."""
+    from collections import Counter
+
+    from ..models import Chapter, Episode
+
+    name = path.replace("\\", "/").rsplit("/", 1)[-1] or "stdin"
+    for t, (n, _) in zip(turns, lines, strict=True):
+        t.source, t.line = name, n
+    headers: dict[str, EpisodeDump] = {}
+    for episode_id in dict.fromkeys(t.episode_id for t in turns):
+        own = [t for t in turns if t.episode_id == episode_id]
+        people = {
+            role: sorted({t.speaker for t in own if t.speaker and t.role == role})
+            for role in ("host", "guest")
+        }
+        langs = Counter(t.lang for t in own)
+        episode = Episode(
+            episode_id=episode_id,
+            lang=langs.most_common(1)[0][0] if langs else None,
+            hosts=people["host"],
+            guests=people["guest"],
+            source=name,
+            turns=len(own),
+            chapters=[Chapter(title=c, start=start) for c, start in _chapter_starts(own)],
+        )
+        headers[episode_id] = EpisodeDump(fields=episode)
+    return headers
+
+
+def _chapter_starts(turns: list[Turn]) -> list[tuple[str, float | None]]:
+    """Each chapter the turns are in, with the start of its first turn, in turn order."""
+    starts: dict[str, float | None] = {}
+    for t in sorted(turns, key=lambda t: t.turn):
+        if t.chapter and t.chapter not in starts:
+            starts[t.chapter] = t.start
+    return list(starts.items())
 
 
 def _dump_header(obj: Any, line: int, path: str) -> EpisodeDump:
