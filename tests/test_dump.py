@@ -46,6 +46,10 @@ def snapshot(location: str) -> dict[str, object]:
                 "from": [r for r in store.episodes_from(path) if r[0] == ep.episode_id],
                 "names": store.speaker_names_for(path or ep.source),
             }
+        # Speakers with their aliases (the labels as written), roles and counts.
+        from podkb.speakers import speaker_summary
+
+        out["(speakers)"] = speaker_summary(store)
         return out
 
 
@@ -92,14 +96,15 @@ def test_sqlite_to_postgresql_and_back_gives_the_same_store(
     original, new_pg_database, run_cli, monkeypatch, tmp_path, fmt, via
 ):
     expected = snapshot(original)
-    assert len(expected) == 9 and expected["diarized-call"]["names"] == {
+    assert len(expected) == 10 and expected["diarized-call"]["names"] == {
         "SPEAKER_00": ("Maya Chen", "host")
     }
     server = new_pg_database()
     report = _ingest_text(
         run_cli, monkeypatch, tmp_path, server, _export(run_cli, original, fmt), fmt, via
     )
-    assert report["ingested"] == 1 and sorted(report["episodes"]) == sorted(expected)
+    assert report["ingested"] == 1
+    assert sorted(report["episodes"]) == sorted(set(expected) - {"(speakers)"})
     assert snapshot(server) == expected
 
     back = str(tmp_path / "back.db")
@@ -153,7 +158,7 @@ def test_a_dump_restored_where_its_files_are_not_has_nothing_missing(original, r
     restored = str(tmp_path / "restored.db")
     assert run_cli("ingest", str(dump), "--db", restored)[0] == 0
     assert run_cli("remove", "--missing", "--db", restored)[0] == 1  # nothing removed
-    assert len(snapshot(restored)) == 9
+    assert len(snapshot(restored)) == 10  # 9 episodes and the speakers
 
 
 def test_per_episode_files_keep_their_episode(original, run_cli, tmp_path):
@@ -217,5 +222,5 @@ def test_a_filtered_export_never_replaces_the_whole_episode_it_came_from(
     # Into a store without those episodes, the turns it holds are restored.
     fresh = str(tmp_path / "fresh.db")
     assert run_cli("ingest", str(part), "--db", fresh)[0] == 0
-    turns = [t for ep in snapshot(fresh).values() for t in ep["turns"]]
+    turns = [t for k, ep in snapshot(fresh).items() if k != "(speakers)" for t in ep["turns"]]
     assert turns and {t["speaker"] for t in turns} == {"Lewis Tunstall"}
