@@ -338,10 +338,10 @@ def srt(ep: EpisodeExport) -> str:
 def vtt(ep: EpisodeExport) -> str:
     """WebVTT: one cue per turn, the speaker as a `<v Name>` voice tag; text escaped (&, <, >)."""
     parts = ["WEBVTT\n"]
-    fields = [(k, v) for k, v in _named_fields(ep.episode) if v]
+    fields = [(k, _note_value(v)) for k, v in _named_fields(ep.episode) if v and v.strip()]
     if fields:
         # A NOTE block names the episode; podkb's reader takes it back (a cue never shows it).
-        parts.append("NOTE\n" + "".join(f"{k}: {_note_value(v)}\n" for k, v in fields))
+        parts.append("NOTE\n" + "".join(f"{k}: {v}\n" for k, v in fields))
     for row, (start, end) in zip(ep.turns, ep.times, strict=True):
         text = _vtt_escape(_cue_lines(row["text"]))
         if row["speaker"]:
