@@ -582,8 +582,7 @@ def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tu
     only where that file is (a store moved to another engine on the same machine): a dump
     restored elsewhere has no file to re-ingest, nor to call missing."""
     src = restored.source
-    held = store.episode(restored.episode.episode_id)
-    if held is not None and len(restored.turns) < min(restored.exported_of, held.turns):
+    if len(restored.turns) < restored.exported_of and _would_drop_turns(store, restored):
         raise InputError(
             f"holds {len(restored.turns)} of the {restored.exported_of} turns of "
             f"{restored.episode.episode_id} (a filtered export), and restoring it would drop "
@@ -605,6 +604,13 @@ def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tu
     if restored.speaker_names:
         store.remember_speaker_names(src.source_path or episode.source, restored.speaker_names)
     return episode.episode_id, turns
+
+
+def _would_drop_turns(store: KnowledgeStore, restored: RestoredEpisode) -> bool:
+    """Whether the store holds turns of the episode that this (filtered) dump does not."""
+    dumped = {t.turn for t in restored.turns}
+    held = store.iter_turn_rows(episode_id=restored.episode.episode_id)
+    return any(row["turn"] not in dumped for row in held)
 
 
 def _unique_id(store: KnowledgeStore, episode: Episode, turns: list[Turn]) -> Episode:
