@@ -609,8 +609,8 @@ def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tu
 def _would_drop_turns(store: KnowledgeStore, restored: RestoredEpisode) -> bool:
     """Whether the store holds turns of the episode that this (filtered) dump does not."""
     dumped = {t.turn for t in restored.turns}
-    held = store.iter_turn_rows(episode_id=restored.episode.episode_id)
-    return any(row["turn"] not in dumped for row in held)
+    held = {row["turn"] for row in store.iter_turn_rows(episode_id=restored.episode.episode_id)}
+    return bool(held - dumped)
 
 
 def _unique_id(store: KnowledgeStore, episode: Episode, turns: list[Turn]) -> Episode:
