@@ -31,6 +31,7 @@ def test_help_shows_what_to_type_never_type_names(run_cli, path, columns):
     code, out, err = run_cli(*path, "--help", env={"COLUMNS": columns})
     assert code == 0, err
     assert not PLACEHOLDER_RE.findall(out), out
+    assert "…" not in out, out  # no word of the help cut short
 
 
 def test_help_names_option_values_as_a_person_would(run_cli):

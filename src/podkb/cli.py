@@ -52,7 +52,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         help=(
-            "Knowledge base: a file, or a server URL postgresql://user@host:port/dbname"
+            "Knowledge base: a file, or a server URL, e.g. postgresql://user@host/db"
             " (default: $PODKB_DB, else a file in the user data directory)."
         ),
         envvar="PODKB_DB",

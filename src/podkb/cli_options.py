@@ -71,10 +71,10 @@ REQUEST_OPTIONS: dict[str, Any] = {
 
 def format_option(choices: tuple[str, ...], default: str) -> Any:
     """The --format option: its choices, shown literally, and what happens without it."""
-    # The help column is about 45 characters wide at 80 columns, and rich cuts a longer word
-    # with an ellipsis: a long list of choices gets spaces to wrap at.
+    # The help column is about 45 characters wide at 80 columns (and 28 at 60), and rich cuts
+    # a longer word with an ellipsis: a long list of choices gets spaces to wrap at.
     joined = "|".join(choices)
-    if len(joined) > 40:
+    if len(joined) > 24:
         joined = " | ".join(choices)
     return typer.Option("--format", "-f", help=f"Output format \\[{joined}]; {default}.")
 
