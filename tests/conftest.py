@@ -39,6 +39,12 @@ DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver listens on the loopback address only: no test reaches anything else."""
+    return ("127.0.0.1", 0)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_store(tmp_path_factory, monkeypatch):
     """No test ever touches the user's real knowledge base."""

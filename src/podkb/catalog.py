@@ -37,6 +37,8 @@ class EpisodeFields(_Strict):
     hosts: list[str] = []
     guests: list[str] = []
     description: str | None = None
+    # The episode's audio file (a URL): quotes link to their moment in it (#t=SECONDS).
+    audio: str | None = None
     # Names for the transcript's speaker labels: {SPEAKER_00: Lex Fridman}.
     speakers: dict[str, str] = {}
 

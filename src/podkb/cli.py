@@ -17,7 +17,7 @@ import typer
 
 from . import output
 from .cli_options import format_option, request_options
-from .errors import ExitStatus, PodkbError, UsageError
+from .errors import ExitStatus, PodkbError, StoreError, UsageError
 from .export import EXPORT_FORMATS
 from .request import SearchRequest, TurnFilter
 from .store import TURN_COLUMNS
@@ -126,9 +126,11 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
-            help="Transcript files or folders (walked recursively); - reads stdin (with --name)."
+            help="Transcript files or folders (walked recursively), http(s) URLs of transcripts "
+            "or feeds, feed or OPML files (subscribed); - reads stdin (with --name).",
+            metavar="PATH|URL...",
         ),
     ],
     db: DbOption = None,
@@ -166,6 +168,7 @@ def ingest(
     force: Annotated[
         bool, typer.Option("--force", help="Read every file again, even if it is unchanged.")
     ] = False,
+    lang: FeedLangOption = None,
 ) -> None:
     """Read transcripts into the knowledge base (a changed file replaces its episode; an
     unchanged one is skipped).
@@ -176,19 +179,181 @@ def ingest(
     Every source line is accounted for (text, label, timing, metadata, chrome, duplicate,
     non_speech); a file whose text would not all be read into turns is refused.
 
+    A feed (an http(s) URL or a file holding RSS 2.0) is subscribed: every item with a
+    Podcasting 2.0 transcript becomes an episode (`podkb update` keeps it current); an OPML
+    file subscribes to each feed in it.
+
     Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
-    (or: curl -s URL | podkb ingest - --name episode.srt)
+    (or: podkb ingest https://example.org/feed.xml)
     """
     import tempfile
 
+    from .net import is_url
+
     overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
+    urls = [p for p in paths if is_url(p)]
+    feed_files = [Path(p) for p in paths if not is_url(p) and _is_feed_file(Path(p))]
+    local = [Path(p) for p in paths if not is_url(p) and Path(p) not in feed_files]
+    code = 0
     with tempfile.TemporaryDirectory(prefix="podkb-stdin-") as spool:
-        paths = [_stdin_file(Path(spool), name) if str(p) == "-" else p for p in paths]
+        local = [_stdin_file(Path(spool), name) if str(p) == "-" else p for p in local]
         if explain:
-            _explain(paths, encoding=encoding, fmt=fmt, overrides=overrides)
+            if urls or feed_files:
+                raise UsageError("--explain reads one local transcript file")
+            _explain(local, encoding=encoding, fmt=fmt, overrides=overrides)
             return
         fmt = _check_format(fmt, output.FORMATS)
-        _ingest(paths, db, encoding, fmt, overrides, lenient=lenient, force=force)
+        if local:
+            try:
+                _ingest(local, db, encoding, fmt, overrides, lenient=lenient, force=force)
+            except typer.Exit as exc:
+                code = exc.exit_code
+    if urls or feed_files:
+        from .follow import FollowOptions
+
+        options = FollowOptions(lang=lang, encoding=encoding, lenient=lenient, force=force)
+        code = max(code, _follow(urls, feed_files, db, fmt, options, overrides))
+    if code:
+        raise typer.Exit(code)
+
+
+def _is_feed_file(path: Path) -> bool:
+    """A file (not a folder, not stdin) whose content is an RSS feed or an OPML list."""
+    from .feeds import document_kind
+
+    if str(path) == "-" or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as f:
+            return document_kind(f.read(8192)) is not None
+    except OSError:
+        return False  # reading it as a transcript says why
+
+
+def _follow(
+    urls: list[str],
+    feed_files: list[Path],
+    db: str | None,
+    fmt: str,
+    options: Any,
+    overrides: EpisodeInfo | None,
+) -> int:
+    """`ingest` of URLs and feed files: fetch, subscribe, ingest; the report; the exit code."""
+    from .catalog import CatalogEntry
+    from .follow import FeedResult, ingest_feed_file, ingest_url
+    from .ingest.pipeline import FileResult, read_file_bytes
+    from .net import Fetcher
+
+    store = _store(db, create=True)
+    entry = None
+    if overrides is not None and not overrides.is_empty():
+        entry = CatalogEntry.model_validate({"source": "url", **overrides.model_dump()})
+    files: list[FileResult] = []
+    feeds: list[FeedResult] = []
+    with Fetcher() as fetcher:
+        for path in feed_files:
+            try:
+                data = read_file_bytes(path)
+                feeds.extend(ingest_feed_file(path, data, store, fetcher, options))
+            except StoreError:
+                raise
+            except PodkbError as exc:
+                files.append(FileResult(path=str(path), error=str(exc)))
+        for url in urls:
+            try:
+                got = ingest_url(url, store, fetcher, options, entry)
+            except StoreError:
+                raise
+            except PodkbError as exc:
+                files.append(FileResult(path=url, error=str(exc)))
+                continue
+            if isinstance(got, list):
+                feeds.extend(got)
+            else:
+                files.append(got)
+    return _report_follow(files, feeds, fmt)
+
+
+def _report_follow(files: list[Any], feeds: list[Any], fmt: str) -> int:
+    """What following feeds did: changed items on stdout, errors on stderr; the exit code
+    (2: a feed or URL failed, 4: some items of a feed failed, the others landed)."""
+    for f in files:
+        if f.error:
+            output.message(f"podkb: {f.error}")
+    for feed in feeds:
+        if feed.error:
+            output.message(f"podkb: {feed.error}")
+        for item in feed.failed:
+            output.message(f"podkb: {item.error}")
+        for item in feed.items:
+            if item.warning:
+                output.message(f"podkb: warning: {item.warning}")
+    if fmt == "json":
+        output.write_json(
+            {
+                "files": [f.record() for f in files],
+                "feeds": [
+                    {**feed.record(), "items": [i.record(feed.url) for i in feed.items]}
+                    for feed in feeds
+                ],
+            }
+        )
+    elif fmt == "jsonl":
+        output.write_jsonl(
+            [f.record() for f in files] + [i.record(feed.url) for feed in feeds for i in feed.items]
+        )
+    elif fmt == "csv":
+        output.write_csv([i.record(feed.url) for feed in feeds for i in feed.items], _ITEM_FIELDS)
+    else:
+        for f in files:
+            if not f.error:
+                state = "unchanged" if f.unchanged else f"{f.turns} turns"
+                output.info(f"podkb: {f.path}: {f.episode_id}, {state}")
+        for feed in feeds:
+            for item in feed.changed:
+                if not output.quiet():
+                    output.write_line(
+                        f"{item.status}\t{item.episode_id}\t{item.title or ''}\t{item.turns} turns"
+                    )
+            if feed.status != "failed":
+                output.info(_feed_summary(feed))
+    if any(f.error for f in files) or any(feed.status == "failed" for feed in feeds):
+        return int(ExitStatus.ERROR)
+    if any(feed.failed for feed in feeds):
+        return int(ExitStatus.SOME_ITEMS_FAILED)
+    return 0
+
+
+_ITEM_FIELDS = [
+    "feed",
+    "item",
+    "title",
+    "status",
+    "episode_id",
+    "transcript_url",
+    "turns",
+    "error",
+    "warning",
+]
+
+
+def _feed_summary(feed: Any) -> str:
+    name = feed.title or feed.url
+    if feed.status == "not_modified":
+        return f"podkb: {name}: not modified since the last check"
+    counts = ", ".join(
+        f"{n} {label}"
+        for label, n in (
+            ("new", feed.count("new")),
+            ("updated", feed.count("updated")),
+            ("unchanged", feed.count("unchanged")),
+            ("without transcript", feed.count("no_transcript")),
+            ("failed", len(feed.failed)),
+        )
+        if n
+    )
+    moved = f" (moved from {feed.moved_from})" if feed.moved_from else ""
+    return f"podkb: {name}{moved}: {counts or 'no items'}"
 
 
 def _stdin_file(spool: Path, name: str | None) -> Path:
@@ -435,10 +600,12 @@ def episodes(
 
     Example: podkb episodes --format json
     """
+    from .episodes import episode_summaries
+
     fmt = _check_format(fmt, output.FORMATS)
     store = _store(db)
     eps = store.episodes()
-    rows = [e.model_dump() for e in eps]
+    rows = [s.model_dump() for s in episode_summaries(eps)]
     if fmt == "table":
         from .tables import Col
 
@@ -529,6 +696,8 @@ def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -
     if ep.show:
         header.append_text(output.text(f"  ({ep.show})", "dim"))
     con.print(header, soft_wrap=soft)
+    if ep.audio_url:
+        con.print(output.text(f"audio: {ep.audio_url}", "dim"), soft_wrap=soft)
     chapter = None
     for row in rows:
         if row["chapter"] and row["chapter"] != chapter:
@@ -551,6 +720,14 @@ def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -
 # the app runs, so the ingest command above can use the option types defined here.)
 
 ShowOption = Annotated[str | None, typer.Option(help="The show's name, for every file given.")]
+FeedLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="For feeds: only transcripts in this language (en matches en-US; a transcript "
+        "without a language has the feed's).",
+    ),
+]
 TitleOption = Annotated[str | None, typer.Option(help="The episode's title (one file only).")]
 HostOption = Annotated[
     list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")
@@ -650,6 +827,8 @@ HIT_FIELDS = [
     "quote_start_hms",
     "episode_title",
     "show",
+    "audio_url",
+    "citation",
 ]
 
 
@@ -664,22 +843,18 @@ def _run_search(
     full_text: bool = False,
     no_pager: bool = False,
 ) -> None:
-    from .search import search
+    from .results import hit_rows
+    from .search import search_or_correct
 
     fmt = _check_format(fmt, SEARCH_FORMATS)
     store = _store(db)
-    result = search(store, request)
+    # The same in every format (and so the same exit status): a misspelt query gives the
+    # corrected query's hits, with a line on stderr that says so.
+    result = search_or_correct(store, request)
     for note in result.notes:
         output.message(f"podkb: {note}")
     if result.note:
         output.message(f"podkb: {result.note}")
-    if not result.hits and result.suggestion:
-        # The same in every format (and so the same exit status): the corrected query's hits,
-        # with a line on stderr that says so.
-        output.message(
-            f"podkb: no results for {request.query!r}; showing results for {result.suggestion!r}"
-        )
-        result = search(store, _with_query(request, result.suggestion))
     hits = result.hits
     if fmt == "table":
         from . import pager
@@ -689,22 +864,18 @@ def _run_search(
             use_pager=not no_pager,
         )
     elif fmt == "cite":
-        output.write("".join(output.terminal_safe(cite_text(h)) + "\n" for h in hits))
+        output.write("".join(output.terminal_safe(h["citation"]) + "\n" for h in hits))
     elif fmt == "json":
-        output.write_json(hits)
+        output.write_json(hit_rows(hits))
     elif fmt == "jsonl":
-        output.write_jsonl(hits)
+        output.write_jsonl(hit_rows(hits))
     else:
-        output.write_csv(hits, HIT_FIELDS)
+        output.write_csv(hit_rows(hits), HIT_FIELDS)
     _note_truncation(result)
     if not hits:
         if fmt == "table":
             output.message("No results.")
         raise typer.Exit(ExitStatus.NO_RESULTS)
-
-
-def _with_query(request: SearchRequest, query: str) -> SearchRequest:
-    return request.model_copy(update={"query": query})
 
 
 def _note_truncation(result: SearchResult) -> None:
@@ -763,23 +934,9 @@ def _citation_line(n: int, hit: dict[str, Any]) -> Text:
     if when:
         head.append_text(output.text(f"  {when}", "yellow"))
     head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
+    if hit.get("audio_url"):
+        head.append_text(output.text(f"  {hit['audio_url']}", "dim"))
     return head
-
-
-def cite_text(hit: dict[str, Any]) -> str:
-    """One paste-ready line: "quote" — Speaker, Show, "Episode title" (hh:mm:ss)."""
-    who = [hit["speaker"] or "unknown speaker"]
-    if hit.get("show"):
-        who.append(hit["show"])
-    who.append(f'"{hit.get("episode_title") or hit["episode_id"]}"')
-    when = hit.get("quote_start_hms") or hit.get("start_hms")
-    tail = f" ({when})" if when else ""
-    # Quotation marks inside the quote become single ones, as in print.
-    quote = hit["quote"].translate(_INNER_QUOTES)
-    return f'"{quote}" — {", ".join(who)}{tail}'
-
-
-_INNER_QUOTES = str.maketrans({'"': "'", "“": "‘", "”": "’"})
 
 
 def _context_line(turn: dict[str, Any]) -> Text:
@@ -954,7 +1111,8 @@ def speakers(
     from .speakers import speaker_summary
 
     fmt = _check_format(fmt, output.FORMATS)
-    rows = speaker_summary(_store(db))
+    summaries = speaker_summary(_store(db))
+    rows = [s.model_dump() for s in summaries]
     if fmt == "table":
         from .tables import Col
 
@@ -968,14 +1126,14 @@ def speakers(
         ]
         cells = [
             [
-                r["name"] or "(unknown)",
-                ", ".join(r["aliases"]),
-                ", ".join(r["roles"]),
-                str(r["episodes"]),
-                str(r["turns"]),
-                str(r["words"]),
+                r.name or "(unknown)",
+                ", ".join(r.aliases),
+                ", ".join(r.roles),
+                str(r.episodes),
+                str(r.turns),
+                str(r.words),
             ]
-            for r in rows
+            for r in summaries
         ]
         _print_table(columns, cells, no_pager=no_pager)
     else:
@@ -1120,6 +1278,148 @@ def topics(db: DbOption = None, fmt: FormatOption = None, no_pager: NoPagerOptio
         _emit_rows(
             rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"]
         )
+
+
+# --- feeds ------------------------------------------------------------------------------------
+
+feeds_app = typer.Typer(
+    rich_markup_mode="rich", context_settings={"help_option_names": ["-h", "--help"]}
+)
+app.add_typer(feeds_app, name="feeds")
+
+_FEED_COLUMNS = [
+    "url",
+    "title",
+    "items",
+    "episodes",
+    "with_transcript",
+    "without_transcript",
+    "failed",
+    "last_checked",
+    "last_error",
+]
+
+
+@feeds_app.callback(invoke_without_command=True)
+def feeds(
+    ctx: typer.Context,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    no_pager: NoPagerOption = False,
+) -> None:
+    """List subscriptions: URL, title, episodes with and without transcripts, last check, last
+    error. `podkb feeds remove URL` unsubscribes.
+
+    Example: podkb feeds --format csv
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .follow import feed_rows
+
+    fmt = _check_format(fmt, output.FORMATS)
+    rows = feed_rows(_store(db))
+    if fmt == "table":
+        from .tables import Col
+
+        columns = [
+            Col("feed", "id", style="bold"),
+            Col("title", drop=2),
+            Col("episodes", "number"),
+            Col("no transcript", "number", drop=3),
+            Col("failed", "number", drop=4),
+            Col("last checked", drop=1),
+            Col("last error", drop=5),
+        ]
+        cells = [
+            [
+                r["url"],
+                r["title"] or "",
+                str(r["episodes"]),
+                str(r["without_transcript"]),
+                str(r["failed"]),
+                r["last_checked"] or "never",
+                r["last_error"] or "",
+            ]
+            for r in rows
+        ]
+        _print_table(columns, cells, no_pager=no_pager)
+    else:
+        _emit_rows(rows, fmt, _FEED_COLUMNS)
+    if not rows:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+@feeds_app.command("remove")
+def feeds_remove(
+    urls: Annotated[
+        list[str],
+        typer.Argument(
+            help="Subscribed feed URLs (as `podkb feeds` lists them).", metavar="URL..."
+        ),
+    ],
+    db: DbOption = None,
+    episodes: Annotated[
+        bool,
+        typer.Option("--episodes", help="Also delete the episodes read from the feed."),
+    ] = False,
+) -> None:
+    """Unsubscribe from feeds; their episodes stay unless --episodes.
+
+    Example: podkb feeds remove https://example.org/feed.xml --episodes
+    """
+    from .follow import remove_feed
+
+    store = _store(db, create=True)
+    for url in urls:
+        removed = remove_feed(store, url, episodes=episodes)
+        kept = "" if episodes else " (its episodes stay; --episodes deletes them)"
+        output.info(f"podkb: unsubscribed {url}{kept}")
+        for episode_id in removed:
+            output.write_line(episode_id)
+
+
+@app.command()
+def update(
+    urls: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Subscribed feeds to read (default: all).", metavar="URL", show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    lang: FeedLangOption = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Fetch and read every feed and transcript again."),
+    ] = False,
+    recheck: Annotated[
+        bool,
+        typer.Option(
+            "--recheck",
+            help="Also ask again (conditional GET) for the transcripts of items the feed did "
+            "not change.",
+        ),
+    ] = False,
+) -> None:
+    """Read subscribed feeds again (conditional GET): new items are ingested, changed ones
+    replaced in place; prints what changed. Exit 4: some items failed (retried next time).
+
+    Example: podkb -q update        (from cron)
+    """
+    from .follow import FollowOptions, update_feeds
+    from .net import Fetcher
+
+    fmt = _check_format(fmt, output.FORMATS)
+    store = _store(db, create=True)
+    options = FollowOptions(lang=lang, force=force, recheck=recheck)
+    with Fetcher() as fetcher:
+        results = update_feeds(store, fetcher, urls, options)
+    if not results:
+        output.info("podkb: no subscriptions; `podkb ingest FEED_URL` subscribes to a feed")
+    code = _report_follow([], results, fmt)
+    if code:
+        raise typer.Exit(code)
 
 
 # --- batch ------------------------------------------------------------------------------------
@@ -1408,3 +1708,18 @@ def _print_doctor(report: DoctorReport) -> None:
             con.print(output.text(f"  - {step}"))
     else:
         con.print(output.text("The knowledge base is healthy."))
+
+
+# --- mcp --------------------------------------------------------------------------------------
+
+
+@app.command()
+def mcp(db: DbOption = None) -> None:
+    """Serve the knowledge base to AI assistants over MCP (stdio), read-only: the tools search,
+    quotes, transcript, episodes and speakers. Needs: pip install 'podkb\\[mcp]'.
+
+    Example: claude mcp add podkb -- podkb mcp --db ~/podcasts.db
+    """
+    from .mcp_server import serve
+
+    serve(db)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from .models import Episode
+    from .results import EpisodeSummary
 
 
 def resolve_episode(store: KnowledgeStore, query: str) -> str:
@@ -43,8 +48,18 @@ def remove_episodes(
             chosen.update(
                 episode_id
                 for episode_id, source_path in store.source_paths()
-                if source_path is not None and not os.path.lexists(source_path)
+                # A URL's or feed item's episode (source "scheme://...") has no file to miss.
+                if source_path is not None
+                and "://" not in source_path
+                and not os.path.lexists(source_path)
             )
         removed = sorted(e for e in chosen if store.delete_episode(e))
         store.after_writes()
     return removed
+
+
+def episode_summaries(episodes: Iterable[Episode]) -> list[EpisodeSummary]:
+    """Episodes as `podkb episodes` lists them (the MCP `episodes` tool too)."""
+    from .results import EpisodeSummary
+
+    return [EpisodeSummary.model_validate(e.model_dump()) for e in episodes]

@@ -12,6 +12,7 @@ class ExitStatus(IntEnum):
     NO_RESULTS = 1
     ERROR = 2  # usage error or bad input
     STORE_BUSY = 3  # another podkb process holds the write lock
+    SOME_ITEMS_FAILED = 4  # a feed was read, but some items' transcripts or chapters failed
     INTERRUPTED = 130
 
 

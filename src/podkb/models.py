@@ -52,6 +52,11 @@ class Episode(BaseModel):
     source: str
     turns: int = 0
     chapters: list[Chapter] = Field(default_factory=list)
+    # From a feed's item (or a sidecar's `audio:`): the audio file, the episode's page, and
+    # its length in seconds.
+    audio_url: str | None = None
+    link: str | None = None
+    duration: float | None = None
 
 
 # The version of EpisodeDump: a later podkb reads every earlier version; a dump of a later

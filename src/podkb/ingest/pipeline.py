@@ -381,22 +381,26 @@ def _records(
     inputs: EpisodeInputs,
     lenient: bool = False,
     explain: bool = False,
+    shown: str | None = None,
+    source: str | None = None,
 ) -> ParsedFile:
-    decoded = decode_bytes(data, path=str(path), encoding=encoding)
+    # shown: how messages name the input (a URL as typed); source: the episode's provenance.
+    where = shown or str(path)
+    decoded = decode_bytes(data, path=where, encoding=encoding)
     entry, chapters = inputs.entry, inputs.chapters
     known = _known_names(metadata, entry)
     starts = tuple(c.start for c in chapters or [] if c.start is not None)
-    raw = read_transcript(decoded.text, known_names=known, path=str(path), chapter_starts=starts)
+    raw = read_transcript(decoded.text, known_names=known, path=where, chapter_starts=starts)
     # The last-resort reader's output was accounted for already, on this same text.
     accounting = raw.accounting or account(raw, decoded.text)
     loss = accounting.loss()
     if loss is not None and not (lenient or explain):
         raise InputError(
-            f"{loss}; `podkb ingest --explain {path}` shows each line, --lenient keeps the file",
-            path=str(path),
+            f"{loss}; `podkb ingest --explain {where}` shows each line, --lenient keeps the file",
+            path=where,
         )
     if not raw.turns and not explain:
-        raise InputError(f"no transcript turns found ({raw.format})", path=str(path))
+        raise InputError(f"no transcript turns found ({raw.format})", path=where)
     if chapters is not None:
         raw.chapters = chapters
     if raw.restored:
@@ -413,10 +417,10 @@ def _records(
         )
     if raw.turns:
         episode, turns, turn_of_raw = build_records(
-            raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text
+            raw, source=source or path.name, metadata=metadata, entry=entry, full_text=decoded.text
         )
     else:
-        episode, turns, turn_of_raw = Episode(episode_id="", source=path.name), [], []
+        episode, turns, turn_of_raw = Episode(episode_id="", source=source or path.name), [], []
     return ParsedFile(
         episode=episode,
         turns=turns,

@@ -133,6 +133,7 @@ def build_records(
         source=source,
         turns=len(turns),
         chapters=[Chapter(title=c.title, start=c.start) for c in chapters],
+        audio_url=entry.audio if entry and entry.audio else None,
     )
     return episode, turns, turn_of_raw
 

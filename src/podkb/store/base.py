@@ -109,6 +109,38 @@ class ChapterFacet:
 
 
 @dataclass
+class FeedRecord:
+    """A subscription. `feed_id` is the feed's identity, fixed when it was first subscribed:
+    the feed may move (`url` follows it) and keep its episodes."""
+
+    feed_id: str
+    url: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None  # of the feed's last body read
+    last_checked: str | None = None  # ISO 8601 UTC
+    last_error: str | None = None
+
+
+@dataclass
+class FeedItemRecord:
+    """What podkb knows of one item of a feed: where its transcript was, what it was when read
+    (validators and hash: an unchanged transcript is not read again), and how it went."""
+
+    feed_id: str
+    item_key: str  # the item's guid, else its enclosure URL, else its link or title
+    episode_id: str | None = None
+    transcript_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None  # of the transcript read
+    item_sha256: str | None = None  # of the item's own fields as the feed gives them
+    status: str = "ok"  # ok, no_transcript, failed
+    error: str | None = None
+
+
+@dataclass
 class HealthCheck:
     name: str
     ok: bool
@@ -231,6 +263,28 @@ class KnowledgeStore(Protocol):
         """Rebuild every derived structure (index, counts, summaries) from the turns."""
         ...
 
+    # --- subscriptions (podkb ingest FEED, podkb update) ----------------------------------
+
+    def feeds(self) -> list[FeedRecord]:
+        """Every subscription, by URL."""
+        ...
+
+    def feed_by_url(self, url: str) -> FeedRecord | None: ...
+
+    def put_feed(self, feed: FeedRecord) -> None:
+        """Add or replace the subscription with this feed_id."""
+        ...
+
+    def delete_feed(self, feed_id: str) -> None:
+        """Forget the subscription and its items (the episodes stay)."""
+        ...
+
+    def feed_items(self, feed_id: str) -> list[FeedItemRecord]: ...
+
+    def put_feed_item(self, item: FeedItemRecord) -> None:
+        """Add or replace what is known of one item (feed_id, item_key)."""
+        ...
+
     # --- reads ----------------------------------------------------------------------------
 
     def episodes(self) -> list[Episode]: ...
@@ -240,6 +294,10 @@ class KnowledgeStore(Protocol):
     def episode_title_show(self, episode_id: str) -> tuple[str | None, str | None] | None:
         """(title, show) of an episode, None if there is none: what a citation needs, without
         building an Episode (search output stays clear of the record models' import cost)."""
+        ...
+
+    def episode_audio_url(self, episode_id: str) -> str | None:
+        """The episode's audio URL (from its feed's enclosure, or a sidecar's `audio:`)."""
         ...
 
     def episode_ids(self) -> list[str]: ...

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, T
 
 from ..errors import StoreError
 from ..text import fold
-from .base import TURN_COLUMNS, ChapterFacet, SpeakerFacet, TurnQuery
+from .base import (
+    TURN_COLUMNS,
+    ChapterFacet,
+    FeedItemRecord,
+    FeedRecord,
+    SpeakerFacet,
+    TurnQuery,
+)
 
 if TYPE_CHECKING:
     from ..models import Episode, Turn
@@ -31,8 +38,47 @@ BUSY_TIMEOUT_S = 10.0
 
 # The episode record's columns, in the order episode_record() reads them.
 EPISODE_COLUMNS = (
-    "episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters"
+    "episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters,"
+    " audio_url, link, duration"
 )
+
+
+_FEED_COLUMNS = (
+    "feed_id",
+    "url",
+    "title",
+    "etag",
+    "last_modified",
+    "sha256",
+    "last_checked",
+    "last_error",
+)
+_ITEM_COLUMNS = (
+    "feed_id",
+    "item_key",
+    "episode_id",
+    "transcript_url",
+    "etag",
+    "last_modified",
+    "sha256",
+    "item_sha256",
+    "status",
+    "error",
+)
+# Subscriptions and what is known of each feed item, the same DDL on both engines.
+FEED_TABLES = """
+CREATE TABLE IF NOT EXISTS feeds (
+    feed_id text PRIMARY KEY, url text NOT NULL UNIQUE, title text,
+    etag text, last_modified text, sha256 text, last_checked text, last_error text
+);
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed_id text NOT NULL REFERENCES feeds (feed_id) ON DELETE CASCADE,
+    item_key text NOT NULL, episode_id text, transcript_url text,
+    etag text, last_modified text, sha256 text, item_sha256 text,
+    status text NOT NULL, error text,
+    PRIMARY KEY (feed_id, item_key)
+)
+"""
 
 
 def busy_timeout() -> float:
@@ -101,7 +147,10 @@ def turn_filters(query: TurnQuery, dialect: Dialect) -> tuple[list[str], list[An
 
 def episode_record(row: Sequence[Any]) -> dict[str, Any]:
     """An Episode's fields from a row of EPISODE_COLUMNS (lists are stored as JSON text)."""
-    (episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters) = row
+    (episode_id, show, title, date, lang, hosts, guests, description, source, turns, chapters) = (
+        row[:11]
+    )
+    audio_url, link, duration = row[11:14]
     return {
         "episode_id": episode_id,
         "show": show,
@@ -114,6 +163,9 @@ def episode_record(row: Sequence[Any]) -> dict[str, Any]:
         "source": source,
         "turns": turns,
         "chapters": json.loads(chapters),
+        "audio_url": audio_url,
+        "link": link,
+        "duration": duration,
     }
 
 
@@ -277,6 +329,13 @@ class SQLStore(ABC):
         return (row[0], row[1]) if row else None
 
     @translated
+    def episode_audio_url(self, episode_id: str) -> str | None:
+        row = self.conn.execute(
+            self._sql("SELECT audio_url FROM episodes WHERE episode_id={p}"), (episode_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    @translated
     def episode(self, episode_id: str) -> Episode | None:
         from ..models import Episode
 
@@ -289,6 +348,58 @@ class SQLStore(ABC):
     @translated
     def episode_ids(self) -> list[str]:
         return self._first_column("SELECT episode_id FROM episodes ORDER BY episode_id{bytewise}")
+
+    # --- subscriptions ----------------------------------------------------------------------
+
+    def _upsert(self, table: str, columns: tuple[str, ...], key: str, values: list[Any]) -> None:
+        updates = ", ".join(f"{c}=excluded.{c}" for c in columns if c not in key.split(", "))
+        self.conn.execute(
+            self._sql(
+                f"INSERT INTO {table}({', '.join(columns)}) VALUES "
+                f"({', '.join(['{p}'] * len(columns))}) ON CONFLICT ({key}) DO UPDATE SET {updates}"
+            ),
+            values,
+        )
+
+    @translated
+    def feeds(self) -> list[FeedRecord]:
+        rows = self.conn.execute(
+            self._sql(f"SELECT {', '.join(_FEED_COLUMNS)} FROM feeds ORDER BY url{{bytewise}}")
+        ).fetchall()
+        return [FeedRecord(*r) for r in rows]
+
+    @translated
+    def feed_by_url(self, url: str) -> FeedRecord | None:
+        row = self.conn.execute(
+            self._sql(f"SELECT {', '.join(_FEED_COLUMNS)} FROM feeds WHERE url={{p}}"), (url,)
+        ).fetchone()
+        return FeedRecord(*row) if row else None
+
+    @translated
+    def put_feed(self, feed: FeedRecord) -> None:
+        values = [getattr(feed, c) for c in _FEED_COLUMNS]
+        self._upsert("feeds", _FEED_COLUMNS, "feed_id", values)
+
+    @translated
+    def delete_feed(self, feed_id: str) -> None:
+        self.conn.execute(self._sql("DELETE FROM feed_items WHERE feed_id={p}"), (feed_id,))
+        self.conn.execute(self._sql("DELETE FROM feeds WHERE feed_id={p}"), (feed_id,))
+
+    @translated
+    def feed_items(self, feed_id: str) -> list[FeedItemRecord]:
+        rows = self.conn.execute(
+            self._sql(
+                f"SELECT {', '.join(_ITEM_COLUMNS)} FROM feed_items WHERE feed_id={{p}}"
+                " ORDER BY item_key{bytewise}"
+            ),
+            (feed_id,),
+        ).fetchall()
+        return [FeedItemRecord(*r) for r in rows]
+
+    @translated
+    def put_feed_item(self, item: FeedItemRecord) -> None:
+        values = [getattr(item, c) for c in _ITEM_COLUMNS]
+        self._upsert("feed_items", _ITEM_COLUMNS, "feed_id, item_key", values)
 
     # --- turns ------------------------------------------------------------------------------
 

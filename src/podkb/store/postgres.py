@@ -32,6 +32,7 @@ from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
 from .base import StoreHealth, TurnQuery
 from .common import (
+    FEED_TABLES,
     Dialect,
     SQLStore,
     busy_timeout,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # FTS5's BM25 constants and podkb's column weights (body, uni, chapter; filters never score).
 K1 = 1.2
 B = 0.75
@@ -59,7 +60,8 @@ _MAX_POS = 16383
 _MAX_LEXEME_BYTES = 2046
 _INSTALL_HINT = "PostgreSQL stores need the psycopg driver: pip install 'podkb[postgres]'"
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS episodes (
     episode_id text PRIMARY KEY,
@@ -70,7 +72,8 @@ CREATE TABLE IF NOT EXISTS episodes (
     turns integer NOT NULL, chapters text NOT NULL,
     ingested_at text NOT NULL,
     tokens bigint NOT NULL DEFAULT 0,
-    inputs_sha256 text, source_stat text
+    inputs_sha256 text, source_stat text,
+    audio_url text, link text, duration double precision
 );
 CREATE INDEX IF NOT EXISTS episodes_source_path ON episodes (source_path);
 CREATE TABLE IF NOT EXISTS turns (
@@ -106,6 +109,8 @@ CREATE TABLE IF NOT EXISTS term_deltas (term text NOT NULL, docs bigint NOT NULL
 -- Every query reads a word's pending deltas: by index, never by a scan of rows a fold deleted.
 CREATE INDEX IF NOT EXISTS term_deltas_term ON term_deltas (term);
 """
+    + FEED_TABLES
+)
 # Columns of `turns` as documented in the schema (DDL comments are kept in the catalog).
 _COMMENTS = {
     "turns.speaker_key": "token_key(speaker): the --speaker filter, as SQLite's FTS5 column",
@@ -318,8 +323,9 @@ class PostgresStore(SQLStore):
     # ones a writer holds, so two ingests of the same files in opposite orders never deadlock.
     files_per_transaction = 1
 
-    def __init__(self, url: str, *, create: bool = True) -> None:
+    def __init__(self, url: str, *, create: bool = True, read_only: bool = False) -> None:
         driver = _driver()
+        create = create and not read_only
         self.url = url
         self._location = redact(url)
         try:
@@ -331,6 +337,9 @@ class PostgresStore(SQLStore):
         try:
             # A writer waits this long for another's lock before "store busy" (like SQLite's).
             self.conn.execute(f"SET lock_timeout = {int(busy_timeout() * 1000)}")
+            if read_only:
+                # The server refuses every write of this session, whatever podkb asks for.
+                self.conn.execute("SET default_transaction_read_only = on")
             self._init_schema(create=create)
         except driver.Error as exc:
             self.conn.close()
@@ -392,6 +401,7 @@ class PostgresStore(SQLStore):
             1: self._migrate_1_to_2,
             2: self._migrate_2_to_3,
             3: self._migrate_3_to_4,
+            4: self._migrate_4_to_5,
         }
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
@@ -431,6 +441,17 @@ class PostgresStore(SQLStore):
             "ALTER TABLE episodes ADD COLUMN IF NOT EXISTS inputs_sha256 text,"
             " ADD COLUMN IF NOT EXISTS source_stat text"
         )
+
+    def _migrate_4_to_5(self) -> None:
+        """Schema 5: what a feed tells of an episode, and the subscriptions."""
+        self.conn.execute(
+            "ALTER TABLE episodes ADD COLUMN IF NOT EXISTS audio_url text,"
+            " ADD COLUMN IF NOT EXISTS link text,"
+            " ADD COLUMN IF NOT EXISTS duration double precision"
+        )
+        for statement in FEED_TABLES.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
 
     def _schema_version(self) -> int | None:
         row = self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
@@ -519,8 +540,8 @@ class PostgresStore(SQLStore):
         self.conn.execute(
             "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description,"
             " source, source_path, source_sha256, format, turns, chapters, ingested_at,"
-            " inputs_sha256, source_stat)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            " inputs_sha256, source_stat, audio_url, link, duration)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
             (
                 episode.episode_id,
                 episode.show,
@@ -539,6 +560,9 @@ class PostgresStore(SQLStore):
                 datetime.now(UTC).isoformat(timespec="seconds"),
                 inputs_sha256,
                 source_stat,
+                episode.audio_url,
+                episode.link,
+                episode.duration,
             ),
         )
         chapters: dict[str, list[str]] = {}
@@ -924,8 +948,8 @@ def _connect_error(exc: Exception, location: str) -> StoreError:
 # --- the backend's module interface (see store/__init__.py) -----------------------------------
 
 
-def open_store(url: str, *, create: bool = True) -> PostgresStore:
-    return PostgresStore(url, create=create)
+def open_store(url: str, *, create: bool = True, read_only: bool = False) -> PostgresStore:
+    return PostgresStore(url, create=create, read_only=read_only)
 
 
 def diagnose(url: str) -> StoreHealth:

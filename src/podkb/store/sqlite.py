@@ -24,6 +24,7 @@ from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
 from .base import StoreHealth, TurnQuery, default_location
 from .common import (
+    FEED_TABLES,
     Dialect,
     SQLStore,
     busy_timeout,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,7 +51,8 @@ CREATE TABLE IF NOT EXISTS episodes (
     source TEXT NOT NULL, source_path TEXT, source_sha256 TEXT, format TEXT,
     turns INTEGER NOT NULL, chapters TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
-    inputs_sha256 TEXT, source_stat TEXT
+    inputs_sha256 TEXT, source_stat TEXT,
+    audio_url TEXT, link TEXT, duration REAL
 );
 -- Ingest looks up every file by its path (replace, skip when unchanged): an index, not a scan.
 CREATE INDEX IF NOT EXISTS episodes_source_path ON episodes(source_path);
@@ -84,6 +86,7 @@ CREATE TABLE IF NOT EXISTS speaker_names (
 -- chapter: the chapter title's words, stems: the body's spaced-script words, Snowball-stemmed.
 -- turns.times: JSON [[character offset, seconds], ...] where timed pieces start in the text.
 {turn_index}
+{feed_tables};
 """
 # Contentless (content=''): the index keeps its terms, not a second copy of the turns' text (a
 # third of the store); nothing reads its columns back. Removing a row takes the values it was
@@ -94,7 +97,7 @@ _TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
     content = '',
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );"""
-_SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX)
+_SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX).replace("{feed_tables}", FEED_TABLES)
 
 # Column weights for bm25(): body, uni, speaker, episode, chapter, stems. Filter columns never
 # score; stems weigh less than body, so the word form as written ranks above another form.
@@ -148,8 +151,15 @@ class SQLiteStore(SQLStore):
     # interrupted ingest of a big folder keeps most of its work.
     files_per_transaction = 500
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
+        create = create and not read_only
         if not create and not self.path.exists():
             raise StoreError(
                 f"no knowledge base at {self.path}; run `podkb ingest seeds/` first (or pass --db)"
@@ -168,7 +178,7 @@ class SQLiteStore(SQLStore):
             )
         # A reader of a store it may not write (a read-only mount or folder, a file of another
         # user) opens it read-only: it can search, but never migrate, index or write.
-        self.read_only = not create and not is_writable(self.path)
+        self.read_only = read_only or (not create and not is_writable(self.path))
         try:
             if self.read_only:
                 self.conn = connect_read_only(self.path)
@@ -233,6 +243,7 @@ class SQLiteStore(SQLStore):
             3: self._migrate_3_to_4,
             4: self._migrate_4_to_5,
             5: self._migrate_5_to_6,
+            6: self._migrate_6_to_7,
         }
         with self.transaction():
             while version < SCHEMA_VERSION:
@@ -279,6 +290,15 @@ class SQLiteStore(SQLStore):
     def _migrate_5_to_6(self) -> None:
         """Schema 6: a contentless index (the same terms, without a copy of the text)."""
         self.rebuild_index()
+
+    def _migrate_6_to_7(self) -> None:
+        """Schema 7: what a feed tells of an episode (audio, page, duration), and the
+        subscriptions with what is known of each feed item."""
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(episodes)")}
+        for column, kind in (("audio_url", "TEXT"), ("link", "TEXT"), ("duration", "REAL")):
+            if column not in columns:
+                self.conn.execute(f"ALTER TABLE episodes ADD COLUMN {column} {kind}")
+        _exec_script(self.conn, FEED_TABLES)
 
     def _migrate_4_to_5(self) -> None:
         """Schema 5: what each episode was read with and the file's status (incremental ingest),
@@ -453,7 +473,7 @@ class SQLiteStore(SQLStore):
         self.conn.execute(
             "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description, source,"
             " source_path, source_sha256, format, turns, chapters, ingested_at, inputs_sha256,"
-            " source_stat) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " source_stat, audio_url, link, duration) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 episode.episode_id,
                 episode.show,
@@ -472,6 +492,9 @@ class SQLiteStore(SQLStore):
                 datetime.now(UTC).isoformat(timespec="seconds"),
                 inputs_sha256,
                 source_stat,
+                episode.audio_url,
+                episode.link,
+                episode.duration,
             ),
         )
         next_id = (self.conn.execute("SELECT max(id) FROM turns").fetchone()[0] or 0) + 1
@@ -885,7 +908,7 @@ def store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
 
 
 # Schemas whose stores this podkb can read without migrating them (for read-only stores).
-_OLDEST_READABLE = 2
+_OLDEST_READABLE = 7
 
 
 def is_writable(path: Path) -> bool:
@@ -914,8 +937,10 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 # --- podkb doctor: checks that read the store without changing it -------------------------------
 
 
-def open_store(location: str | os.PathLike[str], *, create: bool = True) -> SQLiteStore:
-    return SQLiteStore(location, create=create)
+def open_store(
+    location: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
+) -> SQLiteStore:
+    return SQLiteStore(location, create=create, read_only=read_only)
 
 
 def diagnose(location: str | os.PathLike[str]) -> StoreHealth:
