@@ -21,7 +21,20 @@ from typer.main import get_command
 from podkb.cli import app
 
 README = ROOT / "README.md"
-NOT_HERE = ("example.org", "curl ", "pip install", "python3 -m venv", ".venv/bin/python")
+NOT_HERE = (
+    "example.org",
+    "curl ",
+    "pip install",
+    "python3 -m venv",
+    ".venv/bin/python",
+    # Feeds and the MCP server need a server or an extra of their own (their tests cover them).
+    "http://",
+    "https://",
+    ".opml",
+    "podkb update",
+    "podkb feeds",
+    "mcp",
+)
 
 
 def readme_blocks() -> list[list[str]]:
@@ -109,9 +122,10 @@ def _run_line(run_cli, monkeypatch, line: str) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize(("name", "lines"), CASES, ids=[c[0] for c in CASES])
 def test_an_example_runs_as_written(run_cli, monkeypatch, workdir, name, lines):
+    if any(marker in line for line in lines for marker in NOT_HERE):
+        pytest.skip("needs a server or an extra of its own (a block's later lines need it too)")
     for line in lines:
-        if any(marker in line for marker in NOT_HERE):
-            continue
+        line = line.split("  (", 1)[0].strip()  # `podkb -q update   (from cron)`
         for code, err in _run_line(run_cli, monkeypatch, line):
             assert "internal error" not in err and "Traceback" not in err, (line, err)
             # 1 is "nothing found" (remove --missing with nothing missing): said on stderr.
