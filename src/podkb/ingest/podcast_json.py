@@ -89,6 +89,11 @@ def read_podcast_json(
     raw = RawTranscript(
         format="podcast-json", turns=merge_cues(cues, carry_over=False, boundaries=chapter_starts)
     )
+    # Beside `version` and `segments`, podkb's own export names the episode.
+    for key in ("episode_id", "title", "show"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            setattr(raw, key, value.strip())
     raw.source_words = words_of_texts(c.text for c in cues)
     mark_json_lines(
         raw,

@@ -153,6 +153,8 @@ def read_vtt(
             i += 1
         if lines[start].split(" ", 1)[0].strip() in _VTT_BLOCK_KEYWORDS:
             raw.mark_lines(start + 1, i, "metadata")
+            if lines[start].strip() == "NOTE":
+                _note_fields(raw, lines[start + 1 : i])
         # Any other block is not a cue: the spec says to skip it; its lines stay unaccounted.
     cues: list[Cue] = []
     voice: str | None = None
@@ -167,6 +169,22 @@ def read_vtt(
                     voice = None  # `>>` or a dash: someone else speaks; the voice no longer holds
                 cues.append(cue)
     return _finish(raw, cues, known_names, chapter_starts)
+
+
+# What podkb's own WebVTT writes in a NOTE block after the header: `title: ...`, `show: ...`.
+_NOTE_FIELD_RE = re.compile(r"^(episode_id|title|show|date):[ \t]+(\S.*?)\s*$")
+
+
+def _note_fields(raw: RawTranscript, lines: list[str]) -> None:
+    """The episode's id, title, show and date from a NOTE block whose every line is one."""
+    found = [_NOTE_FIELD_RE.match(line) for line in lines]
+    if not found or not all(found):
+        return  # a comment, not fields
+    for m in found:
+        assert m is not None
+        key, value = m.group(1), m.group(2)
+        if getattr(raw, key) is None:
+            setattr(raw, key, value)
 
 
 def _block(timing_line: str, index: int, payload: list[tuple[int, str]], unpadded: bool) -> _Block:
