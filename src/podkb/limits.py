@@ -22,6 +22,10 @@ MAX_METADATA_BYTES = 8 * 1024 * 1024
 MAX_QUERY_TERMS = 256
 # Characters in one query: the text of a long paragraph.
 MAX_QUERY_CHARS = 10_000
+# A batch file: each entry is one search (about 10 ms each, and its hits held until all ran), so
+# 10,000 entries are minutes of work; 2 MiB holds them with long queries. Larger is a wrong file.
+MAX_BATCH_BYTES = 2 * 1024 * 1024
+MAX_BATCH_ENTRIES = 10_000
 
 
 def nesting_error(path: str | None, where: str = "") -> InputError:

@@ -367,6 +367,10 @@ class SQLStore(ABC):
         return {label: (name, role) for label, name, role in rows}
 
     @translated
+    def forget_speaker_names(self, source_key: str) -> None:
+        self.conn.execute(self._sql("DELETE FROM speaker_names WHERE source={p}"), (source_key,))
+
+    @translated
     def speaker_names(self) -> list[str]:
         return self._first_column(
             "SELECT DISTINCT speaker{bytewise} FROM speaker_labels ORDER BY 1"
