@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, T
 from ..errors import StoreError
 from ..text import fold
 from .base import TURN_COLUMNS, ChapterFacet, SpeakerFacet, TurnQuery
+from .url import redact as redact  # re-exported: the engines import it from here
 
 if TYPE_CHECKING:
     from ..models import Episode, Turn
@@ -40,11 +40,6 @@ def busy_timeout() -> float:
         return max(0.0, float(os.environ.get("PODKB_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
     except ValueError:
         return BUSY_TIMEOUT_S
-
-
-def redact(location: str) -> str:
-    """The location fit for a message: a URL's password is never shown."""
-    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", location)
 
 
 @functools.lru_cache(maxsize=4096)  # the same speakers and episode ids, once per turn
