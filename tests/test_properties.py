@@ -239,8 +239,9 @@ def test_normalise_text_is_idempotent_and_splits_only_on_newline(text):
 def test_text_functions_never_raise(text):
     from podkb.catalog import name_key
     from podkb.ingest.labels import split_label
+    from podkb.lang import detect_lang
     from podkb.store.sqlite import _index_row, token_key
-    from podkb.text import detect_lang, fold, tokens
+    from podkb.text import fold, tokens
 
     folded = fold(text)
     assert fold(folded) == folded  # a key folds to itself: query and index agree

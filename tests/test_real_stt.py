@@ -574,4 +574,7 @@ def test_reading_is_linear_in_the_file(indent):
 def test_the_whole_folder_ingests_through_the_cli(run_cli, tmp_path):
     code, out, err = run_cli("ingest", str(STT), "--db", str(tmp_path / "kb.db"))
     assert code == 0, err
-    assert '"error": null' in out
+    files = [json.loads(line) for line in out.splitlines()]
+    assert len(files) == len(list(STT.iterdir()))  # every file, its README too
+    assert [f["path"] for f in files if f["error"] is not None or f["status"] != "ingested"] == []
+    assert all(f["turns"] > 0 for f in files)

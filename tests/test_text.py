@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from podkb.lang import detect_lang
 from podkb.text import (
     char_class,
     cjk_bigrams,
-    detect_lang,
     fold,
     index_terms,
     is_cjk,

@@ -1,6 +1,8 @@
 """podkb: a podcast transcript knowledge base for the terminal."""
 
-__version__ = "0.1.0"
+from ._version import __version__
+
+__all__ = ["__version__", "entry"]
 
 
 def entry() -> None:

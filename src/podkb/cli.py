@@ -1108,7 +1108,7 @@ def batch(
 
 def _version_callback(value: bool) -> None:
     if value:
-        from . import __version__
+        from ._version import __version__
 
         sys.stdout.write(f"podkb {__version__}\n")
         raise typer.Exit()
@@ -1235,13 +1235,6 @@ def _silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
-
-
-def entry() -> None:
-    """Kept for scripts that import it; the `podkb` command is podkb.entry."""
-    from . import entry as run
-
-    run()
 
 
 # --- doctor -----------------------------------------------------------------------------------

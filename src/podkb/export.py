@@ -427,7 +427,6 @@ WRITERS = (
 _WRITERS = {w.name: w for w in WRITERS}
 EXPORT_FORMATS = tuple(w.name for w in WRITERS)
 FILE_SUFFIXES = {w.name: w.suffix for w in WRITERS}
-ONE_EPISODE_FORMATS = frozenset(w.name for w in WRITERS if w.one_episode)
 
 
 # --- the export command's library call ----------------------------------------------------------

@@ -151,3 +151,9 @@ def _s2t() -> Any:
 
 def _to_traditional(text: str) -> str:
     return str(_s2t().convert(text))
+
+
+def detect_lang(text: str) -> str:
+    """A BCP-47 tag for one text (en, fr, ja, zh-Hans, zh-Hant, ... or und); ingest identifies a
+    speaker's turns together (`turn_languages`)."""
+    return turn_languages([text], [None])[0]

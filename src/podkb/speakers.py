@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import UsageError
@@ -12,12 +11,6 @@ from .store import KnowledgeStore
 # Armstrong". Below this a name is not resolved, only suggested.
 RESOLVE_CUTOFF = 88.0
 SUGGEST_CUTOFF = 60.0
-
-
-@dataclass(frozen=True)
-class SpeakerMatch:
-    name: str
-    score: float
 
 
 def speaker_aliases(store: KnowledgeStore) -> dict[str, str]:

@@ -176,14 +176,6 @@ def _learn_stems(terms: set[str]) -> None:
 _STEMS = _StemCache()
 
 
-def detect_lang(text: str) -> str:
-    """A BCP-47 tag for one text (en, fr, ja, zh-Hans, zh-Hant, ... or und), from the language
-    identifier in `podkb.lang`; ingest identifies a speaker's turns together (`turn_languages`)."""
-    from .lang import turn_languages  # imported lazily: the identifier loads its models on use
-
-    return turn_languages([text], [None])[0]
-
-
 @lru_cache(maxsize=1)
 def _word_re() -> re.Pattern[str]:
     return re.compile(f"[{_CJK_CHAR}]|[^\\W_{_CJK_CHAR}]+(?:['’][^\\W_{_CJK_CHAR}]+)*")

@@ -15,18 +15,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..limits import json_loads
+from .context import ReadContext
 from .raw import RawTranscript
-
-
-@dataclass(frozen=True)
-class ReadContext:
-    """What a reader may use besides the text."""
-
-    path: str = ""
-    # Folded names the catalog, sidecar and speaker register know: labels that are surely names.
-    known_names: frozenset[str] = frozenset()
-    # Times (from a chapters sidecar) that timed cues never merge across.
-    chapter_starts: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .raw import RawTranscript
 from .xmldoc import mark_structure
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _PAGE_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
 _P_RE = re.compile(r"<p[\s>]", re.IGNORECASE)

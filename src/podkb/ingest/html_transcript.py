@@ -18,7 +18,7 @@ from .nonspeech import scrub_turns
 from .raw import LineClass, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _FORM_RE = re.compile(
     r"<cite\b[^>]*>.*?</cite>\s*(?:<time\b[^>]*>.*?</time>\s*)?<p\b", re.IGNORECASE | re.DOTALL

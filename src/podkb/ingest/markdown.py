@@ -31,7 +31,7 @@ from .nonspeech import is_marker_line, scrub_turns, strip_markers
 from .raw import RawTranscript
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 # Front matter is a page's metadata: a few hundred bytes. A bound keeps a wrong file (or a
 # hostile one) from costing the YAML parser seconds, and nesting from reaching Python's limit.

@@ -22,7 +22,7 @@ from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _HEADER_RE = re.compile(r"^(?P<name>\S.{0,59}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 _FOOTER_RE = re.compile(r"(?i)^transcribed by\s+https?://(?:www\.)?otter\.ai\S*$")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _MARKUP_RE = re.compile(
     r"<(?:p|div|span|html|body|head|section|article|main|li|ul|ol|h[1-6]|br|table|td|blockquote)\b",

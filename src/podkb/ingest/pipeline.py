@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from .. import __version__
+from .._version import __version__
 from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
 from ..errors import InputError, PodkbError, StoreError, UsageError
 from ..models import Episode, Turn

@@ -21,7 +21,7 @@ from .cues import Cue, merge_cues
 from .raw import RawChapter, RawTranscript
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _WS = " \t\n\r"
 

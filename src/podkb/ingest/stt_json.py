@@ -35,7 +35,7 @@ from .nonspeech import is_marker_line, strip_markers
 from .raw import RawChapter, RawTranscript
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _WS = " \t\n\r"
 _MISSING: Any = object()  # no value at this path (absent key, index out of range, not an object)

@@ -25,7 +25,7 @@ from .cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_
 from .raw import RawTranscript
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 # Hours optional; Teams writes every field unpadded (`0:0:0.210`).
 _TS = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"

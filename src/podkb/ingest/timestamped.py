@@ -33,7 +33,7 @@ from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _TS = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _B = r"(?:\*\*|__)?"  # Markdown bold around a label

@@ -26,7 +26,7 @@ from .raw import RawTranscript, RawTurn
 from .xmldoc import Element, mark_structure, parse_xml, time_value
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _ROOT_RE = re.compile(
     r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<(?:\w+:)?tt[\s>]",

@@ -19,7 +19,7 @@ from .accounting import mark_json_lines, words_of_texts
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 # Enough of the contract to tell a turn record from any other JSON object.
 _SIGNATURE = {"episode_id", "turn", "text"}

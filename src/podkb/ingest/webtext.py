@@ -18,7 +18,7 @@ from .labels import LabelCandidate, is_role_label, parse_time, split_label
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .formats import ReadContext
+    from .context import ReadContext
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
 _CHAPTER_LINE_RE = re.compile(

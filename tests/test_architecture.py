@@ -1,0 +1,111 @@
+"""The shape of the package: the import graph of src/podkb has no cycle. Every import counts,
+including those under `if TYPE_CHECKING:` and those inside functions, because a cycle hidden in
+a function is still a cycle a reader of the code has to untangle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "podkb"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _imported(
+    module: str, path: Path, node: ast.Import | ast.ImportFrom, known: set[str]
+) -> set[str]:
+    """The package modules one import statement names (a module, or a name's own module)."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names} & known
+    base = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    if node.level:
+        base = base[: len(base) - (node.level - 1)]
+        prefix = ".".join(base + ([node.module] if node.module else []))
+    else:
+        prefix = node.module or ""
+    found = set()
+    for alias in node.names:
+        submodule = f"{prefix}.{alias.name}"
+        found.add(submodule if submodule in known else prefix)
+    return found & known
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = _modules()
+    known = set(modules)
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                deps |= _imported(module, path, node, known)
+        deps.discard(module)
+        graph[module] = deps
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_the_import_graph_sees_function_level_and_type_checking_imports():
+    graph = import_graph()
+    assert "podkb.ingest.context" in graph["podkb.ingest.markdown"]  # under TYPE_CHECKING
+    assert "podkb.cli" in graph["podkb"]  # inside entry()
+
+
+def test_src_podkb_has_no_import_cycle():
+    assert cycles(import_graph()) == []
