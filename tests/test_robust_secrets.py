@@ -80,7 +80,8 @@ def _with_secret(url: str, form: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "form", [f for f in FORMS if f not in ("unencoded @", "slash in secret")]  # libpq refuses them
+    "form",
+    [f for f in FORMS if f not in ("unencoded @", "slash in secret")],  # libpq refuses them
 )
 def test_successful_commands_on_a_server_never_show_the_password(run_cli, new_pg_database, form):
     url = _with_secret(new_pg_database(), form)
@@ -126,9 +127,7 @@ def test_a_statement_timeout_ends_a_query_stuck_behind_a_lock(run_cli, new_pg_da
     with psycopg.connect(url) as holder:  # holds every table until the test ends
         holder.execute("LOCK TABLE episodes, turns IN ACCESS EXCLUSIVE MODE")
         start = time.monotonic()
-        code, out, err = run_cli(
-            "episodes", "--db", url, env={"PODKB_PG_STATEMENT_TIMEOUT": "1"}
-        )
+        code, out, err = run_cli("episodes", "--db", url, env={"PODKB_PG_STATEMENT_TIMEOUT": "1"})
         took = time.monotonic() - start
         holder.rollback()
     assert code == 2 and out == ""
