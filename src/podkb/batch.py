@@ -19,7 +19,14 @@ from typing import Any, BinaryIO
 from pydantic import Field, ValidationError, model_validator
 
 from .errors import InputError, PodkbError
-from .limits import MAX_BATCH_BYTES, MAX_BATCH_ENTRIES, check_nesting, json_loads, nesting_error
+from .limits import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_ENTRIES,
+    check_nesting,
+    json_loads,
+    nesting_error,
+    yaml_value_budget,
+)
 from .request import SearchRequest
 from .search import SearchResult, search
 from .store import KnowledgeStore
@@ -223,7 +230,7 @@ def _yaml_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
-    check_nesting(data, path=str(path))
+    check_nesting(data, path=str(path), max_values=yaml_value_budget(text))
     if isinstance(data, dict) and set(data) == {"queries"}:
         data = data["queries"]
         assert isinstance(node, yaml.MappingNode)

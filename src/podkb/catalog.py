@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import InputError
-from .limits import MAX_METADATA_BYTES, check_nesting, nesting_error
+from .limits import MAX_METADATA_BYTES, check_nesting, nesting_error, yaml_value_budget
 from .text import fold
 
 
@@ -163,7 +163,7 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
     if loaded is None:
         loaded = {}
-    check_nesting(loaded, path=str(path))
+    check_nesting(loaded, path=str(path), max_values=yaml_value_budget(text))
     try:
         return model.model_validate(loaded)
     except ValidationError as exc:

@@ -35,9 +35,13 @@ def nesting_error(path: str | None, where: str = "") -> InputError:
     )
 
 
-def check_nesting(data: Any, *, path: str | None, where: str = "") -> None:
-    """Refuse data nested deeper than MAX_NESTING lists and mappings (walked without recursion)."""
+def check_nesting(
+    data: Any, *, path: str | None, where: str = "", max_values: int | None = None
+) -> None:
+    """Refuse data nested deeper than MAX_NESTING lists and mappings (walked without recursion),
+    or, given `max_values`, holding more values than that (see yaml_value_budget)."""
     stack: list[tuple[Any, int]] = [(data, 1)]
+    values = 0
     while stack:
         node, depth = stack.pop()
         if isinstance(node, dict):
@@ -48,7 +52,22 @@ def check_nesting(data: Any, *, path: str | None, where: str = "") -> None:
             continue
         if depth > MAX_NESTING:
             raise nesting_error(path, where)
+        values += len(children)
+        if max_values is not None and values > max_values:
+            raise InputError(
+                f"{where}holds more than {max_values:,} values, more than its size can write out: "
+                "YAML aliases (*name) repeat a part many times; write the values out instead",
+                path=path,
+            )
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+
+
+def yaml_value_budget(text: str) -> int:
+    """The most values a YAML text can hold without aliases multiplying them: each value costs
+    at least two characters written out (one and a separator). Twice that, and a little, leaves
+    room for the aliases people use (`hosts: *regulars`), not for an alias bomb, whose expansion
+    makes every later loop (validation, the name index) pay for each copy."""
+    return len(text) + 10_000
 
 
 def json_loads(text: str, *, path: str | None, where: str = "") -> Any:
