@@ -22,6 +22,10 @@ MAX_METADATA_BYTES = 8 * 1024 * 1024
 MAX_QUERY_TERMS = 256
 # Characters in one query: the text of a long paragraph.
 MAX_QUERY_CHARS = 10_000
+# Characters of context turns (--context) in one search's hits: every hit carries its own
+# copy of the turns around it, so -n 1000 -C 10000 over one long episode asked for a copy of the
+# episode per hit (a MemoryError). 8 million characters is a few thousand pages of text.
+MAX_CONTEXT_CHARS = 8_000_000
 # A batch file: each entry is one search (about 10 ms each, and its hits held until all ran), so
 # 10,000 entries are minutes of work; 2 MiB holds them with long queries. Larger is a wrong file.
 MAX_BATCH_BYTES = 2 * 1024 * 1024

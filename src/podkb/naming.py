@@ -19,6 +19,7 @@ from .errors import UsageError
 from .ingest.resolve import as_role
 from .models import Episode, Turn
 from .store import KnowledgeStore
+from .text import is_visible
 
 # --- naming ------------------------------------------------------------------------------------
 
@@ -38,7 +39,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     given: dict[str, tuple[str, str]] = {}  # name_key(label) -> (label as written, name)
     for item in items:
         label, sep, name = item.partition("=")
-        if not sep or not label.strip() or not name_key(name):
+        if not sep or not label.strip() or not is_visible(name):
             raise UsageError(f'{item!r}: give LABEL=Name, e.g. "SPEAKER_00=Lex Fridman"')
         label, name = label.strip(), " ".join(name.split())
         earlier = given.get(name_key(label))

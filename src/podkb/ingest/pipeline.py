@@ -19,6 +19,7 @@ from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
 from ..errors import InputError, PodkbError, StoreError, UsageError
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
+from ..text import is_visible
 from .accounting import Accounting, account
 from .decode import decode_bytes
 from .formats import read_transcript
@@ -456,6 +457,12 @@ def _records(
         episode, turns, turn_of_raw = build_records(
             raw, source=path.name, metadata=metadata, entry=entry, full_text=decoded.text
         )
+        if not is_visible(episode.episode_id):
+            raise InputError(
+                f"episode id {episode.episode_id!r} shows no character (only spaces or invisible "
+                "ones): give the episode a real id",
+                path=str(path),
+            )
     else:
         episode, turns, turn_of_raw = Episode(episode_id="", source=path.name), [], []
     return ParsedFile(

@@ -16,6 +16,7 @@ from pydantic import field_validator
 from ..catalog import CatalogEntry, EpisodeFields, load_yaml_model
 from ..errors import InputError
 from ..limits import json_loads
+from ..text import is_visible
 from .raw import RawChapter
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")
@@ -33,8 +34,8 @@ class EpisodeInfo(EpisodeFields):
     @field_validator("hosts", "guests")
     @classmethod
     def _no_blank(cls, value: list[str]) -> list[str]:
-        if any(not v.strip() for v in value):
-            raise ValueError("names must not be blank")
+        if any(not is_visible(v) for v in value):
+            raise ValueError("names must not be blank (nor only invisible characters)")
         return [v.strip() for v in value]
 
     def is_empty(self) -> bool:
