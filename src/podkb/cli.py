@@ -1147,6 +1147,8 @@ def main(argv: list[str] | None = None) -> int:
         return _BROKEN_PIPE
     except (ValueError, OSError):
         pass  # stdout closed or gone: nothing more can be said there
+    if code == ExitStatus.OK and _reader_gone():
+        return _BROKEN_PIPE
     return code
 
 
@@ -1225,6 +1227,24 @@ def _stdout_broken() -> bool:
         return False
     _silence_stdout()
     return True
+
+
+def _reader_gone() -> bool:
+    """stdout is a pipe whose reader left before podkb finished (`| head -c 1`). Whether the
+    writes failed depends on whether the output fit in the pipe's buffer (64 KiB on Linux,
+    more elsewhere); asking the pipe itself gives one status, 141, for every format."""
+    import select
+    import stat
+
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return False
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False  # not a real file (tests capture stdout in memory), or closed
 
 
 def _silence_stdout() -> None:

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from .._version import __version__
 from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
-from ..errors import InputError, PodkbError, StoreError, UsageError
+from ..errors import InputError, PodkbError, StoreError, UsageError, was_interrupted
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
 from ..text import is_visible
@@ -616,6 +616,8 @@ def _ingest_one(
     except PodkbError as exc:
         result.error = str(exc)
     except Exception as exc:
+        if was_interrupted():
+            raise KeyboardInterrupt from None  # Ctrl-C, turned into an error on its way up
         # A reader bug must not lose the other files: it becomes this file's error.
         if os.environ.get("PODKB_DEBUG") == "1":
             raise
