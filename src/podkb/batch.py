@@ -65,10 +65,12 @@ class BatchRun:
 
     def rows(self, index: int) -> list[dict[str, Any]]:
         """One entry's hits as output rows: the entry's name and the hit's rank, then the hit."""
+        from .results import hit_rows
+
         name = self.entries[index].name
         return [
             {"name": name, "rank": rank, **hit}
-            for rank, hit in enumerate(self.results[index].hits, start=1)
+            for rank, hit in enumerate(hit_rows(self.results[index].hits), start=1)
         ]
 
 

@@ -457,10 +457,12 @@ def episodes(
 
     Example: podkb episodes --format json
     """
+    from .episodes import episode_summaries
+
     fmt = _check_format(fmt, output.FORMATS)
     store = _store(db)
     eps = store.episodes()
-    rows = [e.model_dump() for e in eps]
+    rows = [s.model_dump() for s in episode_summaries(eps)]
     if fmt == "table":
         from .tables import Col
 
@@ -654,6 +656,7 @@ HIT_FIELDS = [
     "quote_start_hms",
     "episode_title",
     "show",
+    "citation",
 ]
 
 
@@ -663,40 +666,32 @@ SEARCH_FORMATS = (*output.FORMATS, "cite")
 def _run_search(
     request: SearchRequest, fmt: str | None, db: str | None, *, full_text: bool = False
 ) -> None:
-    from .search import search
+    from .results import hit_rows
+    from .search import search_or_correct
 
     fmt = _check_format(fmt, SEARCH_FORMATS)
     store = _store(db)
-    result = search(store, request)
+    # The same in every format (and so the same exit status): a misspelt query gives the
+    # corrected query's hits, with a line on stderr that says so.
+    result = search_or_correct(store, request)
     if result.note:
         output.message(f"podkb: {result.note}")
-    if not result.hits and result.suggestion:
-        # The same in every format (and so the same exit status): the corrected query's hits,
-        # with a line on stderr that says so.
-        output.message(
-            f"podkb: no results for {request.query!r}; showing results for {result.suggestion!r}"
-        )
-        result = search(store, _with_query(request, result.suggestion))
     hits = result.hits
     if fmt == "table":
         _print_hits(hits, full_text=full_text, terms=result.terms)
     elif fmt == "cite":
-        output.write("".join(output.terminal_safe(cite_text(h)) + "\n" for h in hits))
+        output.write("".join(output.terminal_safe(h["citation"]) + "\n" for h in hits))
     elif fmt == "json":
-        output.write_json(hits)
+        output.write_json(hit_rows(hits))
     elif fmt == "jsonl":
-        output.write_jsonl(hits)
+        output.write_jsonl(hit_rows(hits))
     else:
-        output.write_csv(hits, HIT_FIELDS)
+        output.write_csv(hit_rows(hits), HIT_FIELDS)
     _note_truncation(result)
     if not hits:
         if fmt == "table":
             output.message("No results.")
         raise typer.Exit(ExitStatus.NO_RESULTS)
-
-
-def _with_query(request: SearchRequest, query: str) -> SearchRequest:
-    return request.model_copy(update={"query": query})
 
 
 def _note_truncation(result: SearchResult) -> None:
@@ -755,22 +750,6 @@ def _citation_line(n: int, hit: dict[str, Any]) -> Text:
         head.append_text(output.text(f"  {when}", "yellow"))
     head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
     return head
-
-
-def cite_text(hit: dict[str, Any]) -> str:
-    """One paste-ready line: "quote" — Speaker, Show, "Episode title" (hh:mm:ss)."""
-    who = [hit["speaker"] or "unknown speaker"]
-    if hit.get("show"):
-        who.append(hit["show"])
-    who.append(f'"{hit.get("episode_title") or hit["episode_id"]}"')
-    when = hit.get("quote_start_hms") or hit.get("start_hms")
-    tail = f" ({when})" if when else ""
-    # Quotation marks inside the quote become single ones, as in print.
-    quote = hit["quote"].translate(_INNER_QUOTES)
-    return f'"{quote}" — {", ".join(who)}{tail}'
-
-
-_INNER_QUOTES = str.maketrans({'"': "'", "“": "‘", "”": "’"})
 
 
 def _context_line(turn: dict[str, Any]) -> Text:
@@ -900,7 +879,8 @@ def speakers(
     from .speakers import speaker_summary
 
     fmt = _check_format(fmt, output.FORMATS)
-    rows = speaker_summary(_store(db))
+    summaries = speaker_summary(_store(db))
+    rows = [s.model_dump() for s in summaries]
     if fmt == "table":
         from .tables import Col
 
@@ -914,14 +894,14 @@ def speakers(
         ]
         cells = [
             [
-                r["name"] or "(unknown)",
-                ", ".join(r["aliases"]),
-                ", ".join(r["roles"]),
-                str(r["episodes"]),
-                str(r["turns"]),
-                str(r["words"]),
+                r.name or "(unknown)",
+                ", ".join(r.aliases),
+                ", ".join(r.roles),
+                str(r.episodes),
+                str(r.turns),
+                str(r.words),
             ]
-            for r in rows
+            for r in summaries
         ]
         _print_table(columns, cells, no_pager=no_pager)
     else:
@@ -1311,3 +1291,18 @@ def _print_doctor(report: DoctorReport) -> None:
             con.print(output.text(f"  - {step}"))
     else:
         con.print(output.text("The knowledge base is healthy."))
+
+
+# --- mcp --------------------------------------------------------------------------------------
+
+
+@app.command()
+def mcp(db: DbOption = None) -> None:
+    """Serve the knowledge base to AI assistants over MCP (stdio), read-only: the tools search,
+    quotes, transcript, episodes and speakers. Needs: pip install 'podkb\\[mcp]'.
+
+    Example: claude mcp add podkb -- podkb mcp --db ~/podcasts.db
+    """
+    from .mcp_server import serve
+
+    serve(db)

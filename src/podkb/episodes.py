@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from .models import Episode
+    from .results import EpisodeSummary
 
 # Ids an ambiguous prefix lists (the rest are counted): enough to pick from, never a wall.
 MAX_LISTED_MATCHES = 10
@@ -86,3 +91,10 @@ def remove_episodes(
     removed, sorted."""
     with store.transaction():
         return _delete(store, episodes_to_remove(store, queries, missing=missing))
+
+
+def episode_summaries(episodes: Iterable[Episode]) -> list[EpisodeSummary]:
+    """Episodes as `podkb episodes` lists them (the MCP `episodes` tool too)."""
+    from .results import EpisodeSummary
+
+    return [EpisodeSummary.model_validate(e.model_dump()) for e in episodes]

@@ -187,6 +187,18 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     return result
 
 
+def search_or_correct(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
+    """search(), and when nothing matched but a close spelling would, the corrected query's
+    result, its note saying so (the CLI and the MCP tools answer the same)."""
+    result = search(store, request)
+    if result.hits or not result.suggestion:
+        return result
+    corrected = search(store, request.model_copy(update={"query": result.suggestion}))
+    said = f"no results for {request.query!r}; showing results for {result.suggestion!r}"
+    corrected.note = f"{said}; {corrected.note}" if corrected.note else said
+    return corrected
+
+
 def _too_common(store: KnowledgeStore, query: Query) -> list[str]:
     """The query's words, if every positive clause is made only of very common words."""
     total = store.turn_count()
@@ -229,8 +241,10 @@ def _hit(row: dict[str, Any], terms: list[Term]) -> dict[str, Any]:
 
 def cite_hits(store: KnowledgeStore, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What a citation needs beside the turn, so that it needs no join: the episode's title and
-    show, and the times as hh:mm:ss."""
+    show, the times as hh:mm:ss, and the paste-ready citation. A hit's fields are declared in
+    results.Hit: a new one is set here and declared there."""
     from .output import format_time
+    from .results import cite_text
 
     episodes: dict[str, tuple[str | None, str | None] | None] = {}
     for hit in hits:
@@ -240,6 +254,7 @@ def cite_hits(store: KnowledgeStore, hits: list[dict[str, Any]]) -> list[dict[st
         hit["episode_title"], hit["show"] = episodes[eid] or (None, None)
         hit["start_hms"] = format_time(hit["start"]) or None
         hit["quote_start_hms"] = format_time(hit["quote_start"]) or None
+        hit["citation"] = cite_text(hit)
     return hits
 
 

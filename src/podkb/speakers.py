@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .errors import UsageError
+from .results import SpeakerSummary
 from .store import KnowledgeStore
 
 # token_sort_ratio on folded names: "Lewis Tunstal" -> "Lewis Tunstall" (96), never "Lewis" -> "Louis
@@ -124,7 +123,7 @@ def suggest_speakers(
     return out[:limit]
 
 
-def speaker_summary(store: KnowledgeStore) -> list[dict[str, Any]]:
+def speaker_summary(store: KnowledgeStore) -> list[SpeakerSummary]:
     """Every named speaker: aliases, roles, episodes, turn and word counts (most turns first)."""
     from .catalog import load_metadata
 
@@ -142,15 +141,15 @@ def speaker_summary(store: KnowledgeStore) -> list[dict[str, Any]]:
             aliases = sorted(set(register.get(facet.name, [])) | labels.get(facet.name, set()))
             roles = facet.roles
         rows.append(
-            {
-                "name": facet.name,
-                "aliases": aliases,
-                "roles": roles,
-                "episodes": len(facet.episode_ids),
-                "episode_ids": facet.episode_ids,
-                "turns": facet.turns,
-                "words": facet.words,
-            }
+            SpeakerSummary(
+                name=facet.name,
+                aliases=aliases,
+                roles=roles,
+                episodes=len(facet.episode_ids),
+                episode_ids=facet.episode_ids,
+                turns=facet.turns,
+                words=facet.words,
+            )
         )
     return rows
 

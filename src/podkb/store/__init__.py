@@ -50,13 +50,17 @@ def _backend(location: Location | None) -> tuple[ModuleType, Location]:
     return importlib.import_module(_BACKENDS[scheme], __name__), where
 
 
-def open_store(location: Location | None = None, *, create: bool = True) -> KnowledgeStore:
+def open_store(
+    location: Location | None = None, *, create: bool = True, read_only: bool = False
+) -> KnowledgeStore:
     """Open the knowledge base at `location` (default: default_location()).
 
     With create=False a store that does not exist yet is a StoreError saying how to make one.
+    With read_only=True (implies create=False) the engine itself refuses every write: a
+    reader that must never change the store (the MCP server) asks for that.
     """
     backend, where = _backend(location)
-    store: KnowledgeStore = backend.open_store(where, create=create)
+    store: KnowledgeStore = backend.open_store(where, create=create, read_only=read_only)
     return store
 
 

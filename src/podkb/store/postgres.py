@@ -360,8 +360,9 @@ class PostgresStore(SQLStore):
     # ones a writer holds, so two ingests of the same files in opposite orders never deadlock.
     files_per_transaction = 1
 
-    def __init__(self, url: str, *, create: bool = True) -> None:
+    def __init__(self, url: str, *, create: bool = True, read_only: bool = False) -> None:
         driver = _driver()
+        create = create and not read_only
         self.url = url
         self._server = parse_server_url(url)  # parsed once: every message shows it redacted
         self._location = self._server.shown
@@ -378,6 +379,9 @@ class PostgresStore(SQLStore):
             self.conn.execute(f"SET lock_timeout = {int(busy_timeout() * 1000)}")
             if "statement_timeout" not in url:
                 self.conn.execute(f"SET statement_timeout = {int(statement_timeout() * 1000)}")
+            if read_only:
+                # The server refuses every write of this session, whatever podkb asks for.
+                self.conn.execute("SET default_transaction_read_only = on")
             self._init_schema(create=create)
         except driver.Error as exc:
             self.conn.close()
@@ -975,8 +979,8 @@ def _connect_error(exc: Exception, location: str, server: ServerURL) -> StoreErr
 # --- the backend's module interface (see store/__init__.py) -----------------------------------
 
 
-def open_store(url: str, *, create: bool = True) -> PostgresStore:
-    return PostgresStore(url, create=create)
+def open_store(url: str, *, create: bool = True, read_only: bool = False) -> PostgresStore:
+    return PostgresStore(url, create=create, read_only=read_only)
 
 
 def diagnose(url: str) -> StoreHealth:

@@ -148,8 +148,15 @@ class SQLiteStore(SQLStore):
     # interrupted ingest of a big folder keeps most of its work.
     files_per_transaction = 500
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
+        create = create and not read_only
         if not create and not self.path.exists():
             raise StoreError(
                 f"no knowledge base at {self.path}; run `podkb ingest seeds/` first (or pass --db)"
@@ -168,7 +175,7 @@ class SQLiteStore(SQLStore):
             )
         # A reader of a store it may not write (a read-only mount or folder, a file of another
         # user) opens it read-only: it can search, but never migrate, index or write.
-        self.read_only = not create and not is_writable(self.path)
+        self.read_only = read_only or (not create and not is_writable(self.path))
         try:
             if self.read_only:
                 self.conn = connect_read_only(self.path)
@@ -914,8 +921,10 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 # --- podkb doctor: checks that read the store without changing it -------------------------------
 
 
-def open_store(location: str | os.PathLike[str], *, create: bool = True) -> SQLiteStore:
-    return SQLiteStore(location, create=create)
+def open_store(
+    location: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
+) -> SQLiteStore:
+    return SQLiteStore(location, create=create, read_only=read_only)
 
 
 def diagnose(location: str | os.PathLike[str]) -> StoreHealth:

@@ -1,0 +1,76 @@
+"""The result records (podkb.results) are the JSON contract: every row the CLI writes for
+search, quotes, batch, episodes and speakers has exactly their fields, in their order."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from podkb.results import EpisodeSummary, Hit, SpeakerSummary, cite_text
+
+HIT_KEYS = [name for name in Hit.model_fields if name != "context"]
+
+
+def _json(run_cli, db, *args):
+    code, out, err = run_cli(*args, "--format", "json", "--db", str(db))
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "evaluation"),
+        ("quotes", "Lewis Tunstall", "open source"),
+        ("search", "-s", "Jeremy Howard"),
+    ],
+)
+def test_a_hit_row_has_the_hit_records_fields_in_order(run_cli, seed_db, args):
+    rows = _json(run_cli, seed_db, *args)
+    assert rows and all(list(row) == HIT_KEYS for row in rows)
+
+
+def test_context_is_a_field_only_when_asked_for(run_cli, seed_db):
+    rows = _json(run_cli, seed_db, "search", "leaderboard", "-C", "1")
+    assert all(list(row) == [*HIT_KEYS, "context"] for row in rows)
+    assert set(rows[0]["context"]) == {"before", "after"}
+
+
+def test_every_hit_carries_its_citation_line_as_cite_prints_it(run_cli, seed_db):
+    rows = _json(run_cli, seed_db, "quotes", "Jeremy Howard", "hiring")
+    code, out, _ = run_cli(
+        "quotes", "Jeremy Howard", "hiring", "--format", "cite", "--db", str(seed_db)
+    )
+    assert code == 0
+    assert out.splitlines() == [row["citation"] for row in rows]
+    assert all(row["citation"] == cite_text(row) for row in rows)
+    assert rows[0]["citation"].endswith("(00:11:58)")
+
+
+def test_a_batch_row_is_the_entrys_name_and_rank_then_the_hit(run_cli, seed_db, tmp_path):
+    queries = tmp_path / "q.yaml"
+    queries.write_text("- name: evals\n  query: evaluation\n", encoding="utf-8")
+    code, out, err = run_cli("batch", str(queries), "--db", str(seed_db))
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert all(list(row) == ["name", "rank", *HIT_KEYS] for row in rows)
+
+
+def test_episode_and_speaker_rows_have_their_records_fields(run_cli, seed_db):
+    episodes = _json(run_cli, seed_db, "episodes")
+    assert len(episodes) == 5 and all(
+        list(e) == list(EpisodeSummary.model_fields) for e in episodes
+    )
+    speakers = _json(run_cli, seed_db, "speakers")
+    assert speakers and all(list(s) == list(SpeakerSummary.model_fields) for s in speakers)
+
+
+def test_a_hit_that_is_not_the_record_is_refused():
+    """A field set on a hit but not declared on the record fails loudly, not silently."""
+    from pydantic import ValidationError
+
+    from podkb.results import hit_rows
+
+    with pytest.raises(ValidationError, match="audio_link"):
+        hit_rows([{"audio_link": "x"}])
