@@ -44,7 +44,7 @@ class EpisodeFields(_Strict):
     @classmethod
     def _no_blank_names(cls, value: list[str]) -> list[str]:
         if any(not is_visible(v) for v in value):
-            raise ValueError("names must not be blank (nor only invisible characters)")
+            raise ValueError("names must not be blank")
         return value
 
     @field_validator("episode_id")
@@ -60,7 +60,7 @@ class EpisodeFields(_Strict):
     @classmethod
     def _visible_speaker_names(cls, value: dict[str, str]) -> dict[str, str]:
         if any(not is_visible(v) for v in value.values()):
-            raise ValueError("names must not be blank (nor only invisible characters)")
+            raise ValueError("names must not be blank")
         return value
 
 
@@ -87,7 +87,7 @@ class SpeakerEntry(_Strict):
     @classmethod
     def _no_blank(cls, value: list[str]) -> list[str]:
         if any(not is_visible(a) for a in value):
-            raise ValueError("aliases must not be blank (nor only invisible characters)")
+            raise ValueError("aliases must not be blank")
         return value
 
 

@@ -35,7 +35,7 @@ class EpisodeInfo(EpisodeFields):
     @classmethod
     def _no_blank(cls, value: list[str]) -> list[str]:
         if any(not is_visible(v) for v in value):
-            raise ValueError("names must not be blank (nor only invisible characters)")
+            raise ValueError("names must not be blank")
         return [v.strip() for v in value]
 
     def is_empty(self) -> bool:
