@@ -401,3 +401,262 @@ def test_out_paths_echoed_to_stdout_show_control_characters_escaped(run_cli, see
         Path(line.replace("\\x1b", "\x1b").replace("\\x07", "\x07")).is_file()
         for line in out.splitlines()
     )
+
+
+# --- round three: bounded work and limits ------------------------------------------------------
+
+
+def _wrapped_paragraph(size: int) -> str:
+    """One unlabeled paragraph of `size` characters, wrapped at about 70 (no sentence ends)."""
+    words = "the quick brown fox jumps over the lazy dog and then some more words".split()
+    lines, total, i = [], 0, 0
+    while total < size:
+        line = " ".join(words[(i + k) % len(words)] for k in range(12))
+        lines.append(line)
+        total += len(line) + 1
+        i += 1
+    return "\n".join(lines) + "\n"
+
+
+def test_one_huge_unlabeled_paragraph_is_read_in_linear_time():
+    from podkb.ingest.paragraphs import read_paragraphs
+
+    text = _wrapped_paragraph(4 * 2**20)
+    with cpu_seconds() as cpu:
+        raw = read_paragraphs(text)
+    assert len(raw.turns) == 1 and raw.turns[0].end_line == text.count("\n")
+    assert cpu.spent < 3  # 12 s when the paragraph was copied once per line (4 MiB)
+
+
+def test_a_folder_walk_is_linear_in_depth():
+    from podkb.ingest.pipeline import discover_sources
+
+    folder = Path(tempfile.mkdtemp(prefix="podkb-deep-"))
+    try:
+        deepest = folder
+        for _ in range(1500):
+            deepest = deepest / "d"
+            deepest.mkdir()
+        (deepest / "talk.txt").write_text(CONVERSATION, encoding="utf-8")
+        with cpu_seconds() as cpu:
+            found = discover_sources([folder])
+    finally:
+        _remove_tree(folder)
+    assert [p.name for p, _ in found] == ["talk.txt"]
+    assert found[0][1] == os.path.realpath(folder) + "/d" * 1500 + "/talk.txt"
+    assert cpu.spent < 5  # 41 s at 1,500 levels when each folder's real path was resolved again
+
+
+def test_yaml_aliases_that_multiply_a_speaker_register_are_refused(run_cli, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    aliases = "[" + ", ".join(f"A{i}" for i in range(3000)) + "]"
+    lines = ["speakers:", f"  - {{name: P0, aliases: &a {aliases}}}"]
+    lines += [f"  - {{name: P{n}, aliases: *a}}" for n in range(1, 1300)]
+    (data / "speakers.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert (data / "speakers.yaml").stat().st_size < 64_000  # 3.9 million aliases written out
+    with cpu_seconds() as cpu:
+        code, out, err = run_cli(
+            "ingest", "--db", str(tmp_path / "kb.db"), str(SEEDS), env={"PODKB_DATA": str(data)}
+        )
+    assert code == 2
+    line = _one_line(err)
+    assert line.startswith(f"podkb: {data / 'speakers.yaml'}: holds more than ")
+    assert "YAML aliases" in line
+    assert cpu.spent < 3  # 3.3 s and 175 MiB to ingest one seed with it before (more per file)
+
+
+def test_yaml_aliases_people_use_are_still_read(tmp_path):
+    from podkb.catalog import CatalogFile, load_yaml_model
+
+    path = tmp_path / "catalog.yaml"
+    entries = [
+        "episodes:",
+        "  - {source: a.srt, hosts: &regulars [Maya Chen, Tom Okafor]}",
+        *[f"  - {{source: e{n}.srt, hosts: *regulars}}" for n in range(200)],
+    ]
+    path.write_text("\n".join(entries) + "\n", encoding="utf-8")
+    catalog = load_yaml_model(path, CatalogFile)
+    assert isinstance(catalog, CatalogFile) and len(catalog.episodes) == 201
+
+
+def _child_peak_mib(args: list[str], **kwargs) -> tuple[int, float, bytes]:
+    """Run podkb; its exit code, its peak memory (MiB, this child alone) and its stderr."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podkb", *args], stderr=subprocess.PIPE, **kwargs
+    )
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024, err
+
+
+def test_sixteen_mib_of_blank_lines_cost_a_few_hundred_mib_not_a_gigabyte(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("Host: hello\n" + "\n" * (16 * 2**20 - 100) + "Guest: hi\n", encoding="utf-8")
+    code, peak, err = _child_peak_mib(["ingest", str(path), "--db", str(tmp_path / "kb.db")])
+    assert code == 0, err
+    assert peak < 600  # 991 MiB when accounting kept a list entry for every line
+
+
+def test_stdin_past_the_size_limit_is_refused_without_reading_it_all(tmp_path):
+    import subprocess
+    import sys
+    import threading
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podkb", "ingest", "-", "--name", "endless.txt"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PODKB_DB": str(tmp_path / "kb.db")},
+    )
+    assert proc.stdin is not None
+
+    def endless() -> None:
+        chunk = b"Host: words and more words\n" * 40_000
+        try:
+            while True:
+                proc.stdin.write(chunk)
+        except (BrokenPipeError, ValueError, OSError):
+            pass
+
+    writer = threading.Thread(target=endless, daemon=True)
+    writer.start()
+    try:
+        proc.wait(timeout=60)  # a pipe that never ends: podkb must stop at the limit
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("podkb read an endless stdin without stopping at the size limit")
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    assert proc.returncode == 2
+    line = _one_line(err.decode())
+    assert line.startswith("podkb: endless.txt: more than 16 MiB on stdin"), line
+
+
+def test_a_batch_file_over_the_size_limit_is_refused_naming_it(run_cli, seed_db, tmp_path):
+    from podkb.limits import MAX_BATCH_BYTES
+
+    path = tmp_path / "huge.yaml"
+    path.write_text("- query: evaluation\n" * (MAX_BATCH_BYTES // 20 + 10), encoding="utf-8")
+    code, out, err = run_cli("batch", str(path), "--db", str(seed_db))
+    assert code == 2 and out == ""
+    assert _one_line(err) == (
+        f"podkb: {path}: batch file larger than 2 MiB (podkb's limit): split it"
+    )
+
+
+@pytest.mark.parametrize("shape", ["yaml", "jsonl"])
+def test_a_batch_file_over_the_entry_limit_is_refused_naming_it(run_cli, seed_db, tmp_path, shape):
+    from podkb.limits import MAX_BATCH_ENTRIES
+
+    path = tmp_path / f"many.{shape}"
+    entry = "- query: x\n" if shape == "yaml" else '{"query": "x"}\n'
+    path.write_text(entry * (MAX_BATCH_ENTRIES + 1), encoding="utf-8")
+    with cpu_seconds() as cpu:
+        code, out, err = run_cli("batch", str(path), "--db", str(seed_db))
+    assert code == 2 and out == ""
+    assert _one_line(err) == (
+        f"podkb: {path}: more than 10,000 queries (podkb's limit for one batch): split the file"
+    )
+    assert cpu.spent < 10
+
+
+def test_a_batch_on_stdin_over_the_size_limit_is_refused(run_cli, seed_db, monkeypatch):
+    import io
+    import sys
+
+    huge = b"- query: evaluation\n" * (2 * 2**20 // 20 + 10)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(huge)))
+    code, out, err = run_cli("batch", "-", "--db", str(seed_db))
+    assert code == 2 and out == ""
+    assert _one_line(err) == "podkb: stdin: batch file larger than 2 MiB (podkb's limit): split it"
+
+
+def test_context_around_many_hits_is_bounded(run_cli, tmp_path):
+    import random
+
+    pick = random.Random(3).choice
+    words = "alpha beta gamma delta evaluation model data open source".split()
+    turns = [
+        ("Host" if i % 2 else "Guest") + ": " + " ".join(pick(words) for _ in range(15)) + "."
+        for i in range(6000)
+    ]
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", path.as_posix(), "--db", db)[0] == 0
+    with cpu_seconds() as cpu:
+        code, out, err = run_cli(
+            "search", "evaluation", "-n", "1000", "--context", "10000", "--db", db
+        )
+    assert code == 2 and out == ""
+    assert "more than 8,000,000 characters of turns" in _one_line(err)
+    assert cpu.spent < 20
+    code, out, _ = run_cli("search", "evaluation", "-n", "1000", "--context", "2", "--db", db)
+    assert code == 0 and len(out.splitlines()) == 1000
+
+
+INVISIBLE = ["   ", "\u200b\u200b", "\u2060", "\ufeff", "\u3164", " \u200d "]
+
+
+@pytest.mark.parametrize("blank", INVISIBLE)
+def test_an_episode_id_of_only_invisible_characters_is_refused(run_cli, tmp_path, blank):
+    transcript = tmp_path / "talk.txt"
+    transcript.write_text(CONVERSATION, encoding="utf-8")
+    (tmp_path / "talk.yaml").write_text(f"episode_id: {json.dumps(blank)}\n", encoding="utf-8")
+    code, _, err = run_cli("ingest", "--db", str(tmp_path / "kb.db"), str(transcript))
+    assert code == 2
+    assert "episode_id" in _one_line(err) and "invisible" in err
+
+
+@pytest.mark.parametrize("blank", INVISIBLE)
+def test_an_episode_id_of_only_invisible_characters_in_turn_records_is_refused(
+    run_cli, tmp_path, blank
+):
+    path = tmp_path / "talk.jsonl"
+    record = {
+        "episode_id": blank,
+        "turn": 0,
+        "speaker": None,
+        "speaker_label": None,
+        "text": "Hello there.",
+        "lang": "en",
+        "source": "talk.txt",
+        "line": 1,
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code, _, err = run_cli("ingest", "--db", str(tmp_path / "kb.db"), str(path))
+    assert code == 2
+    assert "shows no character" in _one_line(err)
+
+
+@pytest.mark.parametrize("blank", INVISIBLE)
+def test_speaker_names_of_only_invisible_characters_are_refused(run_cli, tmp_path, blank):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "speakers.yaml").write_text(
+        f"speakers:\n  - name: {json.dumps(blank)}\n", encoding="utf-8"
+    )
+    transcript = tmp_path / "talk.txt"
+    transcript.write_text(CONVERSATION, encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    code, _, err = run_cli("ingest", "--db", db, str(transcript), env={"PODKB_DATA": str(data)})
+    assert code == 2 and "speakers.yaml" in _one_line(err)
+    code, _, err = run_cli("ingest", "--db", db, str(transcript), "--host", blank)
+    assert code == 2 and "--host" in _one_line(err)
+
+
+def test_naming_a_label_with_only_invisible_characters_is_refused(run_cli, tmp_path):
+    transcript = tmp_path / "talk.txt"
+    transcript.write_text(
+        "SPEAKER_00: Hello.\nSPEAKER_01: Hi.\nSPEAKER_00: Bye.\n", encoding="utf-8"
+    )
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", "--db", db, str(transcript))[0] == 0
+    code, _, err = run_cli("speakers", "name", "talk", "SPEAKER_00=\u200b\u200b", "--db", db)
+    assert code == 2 and "give LABEL=Name" in _one_line(err)

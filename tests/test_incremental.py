@@ -157,7 +157,7 @@ def test_remove_deletes_episodes_their_turns_and_index_rows(run_cli, tmp_path, f
     with Store(db) as store:
         ids = store.episode_ids()
         gone = ids[0]
-    code, out, err = run_cli("remove", "--db", db, gone)
+    code, out, err = run_cli("remove", "--yes", "--db", db, gone)
     assert code == 0, err
     assert out.splitlines() == [gone]
     assert "Removed 1 episode(s)." in err
@@ -189,7 +189,7 @@ def test_remove_missing_deletes_episodes_whose_file_is_gone(run_cli, tmp_path, f
         before = {e.source: e.episode_id for e in store.episodes()}
     deleted = sorted(folder.iterdir())[1]
     deleted.unlink()
-    code, out, err = run_cli("remove", "--db", db, "--missing")
+    code, out, err = run_cli("remove", "--yes", "--db", db, "--missing")
     assert code == 0, err
     assert out.splitlines() == [before[deleted.name]]
     with Store(db) as store:

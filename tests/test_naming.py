@@ -242,17 +242,22 @@ def test_a_schema_2_store_gains_remembered_names(run_cli, interview):
 
 
 def test_names_stay_with_their_file_not_with_files_of_the_same_name(run_cli, interview, tmp_path):
-    _, db = interview
+    first, db = interview
     assert run_cli("speakers", "name", EPISODE, "SPEAKER_01=Tom Okafor", "--db", db)[0] == 0
     other = tmp_path / "other-show" / "interview.srt"
     other.parent.mkdir()
     other.write_text(INTERVIEW.replace("interview", "talk"), encoding="utf-8")
-    assert run_cli("ingest", str(other), "--db", db)[0] == 0
+    code, out, err = run_cli("ingest", str(other), "--db", db, "--format", "jsonl")
+    assert code == 0, err
+    (record,) = [json.loads(line) for line in out.splitlines()]
     with Store(Path(db), create=False) as store:
-        path, _, _ = store.episode_source(EPISODE)
-        turns = store.turns(episode_id=EPISODE)
-    assert path == str(other.resolve())  # same file name, same episode id: the new file's turns
-    assert {(t.speaker, t.speaker_label) for t in turns} == {
+        assert store.episode_source(EPISODE)[0] == str(first.resolve())  # the first file's own
+        assert store.episode_source(record["episode_id"])[0] == str(other.resolve())
+        named = {(t.speaker, t.speaker_label) for t in store.turns(episode_id=EPISODE)}
+        other_turns = store.turns(episode_id=record["episode_id"])
+    assert record["episode_id"] != EPISODE  # same file name, another folder: another episode
+    assert ("Tom Okafor", "SPEAKER_01") in named
+    assert {(t.speaker, t.speaker_label) for t in other_turns} == {
         ("SPEAKER_00", "SPEAKER_00"),
         ("SPEAKER_01", "SPEAKER_01"),
     }

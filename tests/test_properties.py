@@ -503,3 +503,38 @@ def test_the_stems_column_is_the_same_whether_or_not_its_words_were_seen_before(
     text._STEMS.clear()
     first = text.stems_of(terms)
     assert first == text.stems_of(terms) == direct(terms)
+
+
+# --- batch files: limits hold for any file ------------------------------------------------------
+
+BATCH_ENTRY = st.one_of(
+    st.just("- query: evaluation\n"),
+    st.just('{"query": "x"}\n'),
+    st.just("- &a {query: open}\n"),
+    st.just("- *a\n"),
+    st.just("- query: [*a, *a, *a, *a]\n"),
+    st.text(max_size=30),
+)
+
+
+@given(st.lists(BATCH_ENTRY, max_size=40), st.integers(0, 12_000))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_batch_file_is_read_within_the_limits_or_refused_with_one_reason(
+    tmp_path_factory, parts, repeat
+):
+    """Whatever a batch file holds (YAML aliases, JSON lines, junk, more entries than the limit),
+    load_batch returns at most MAX_BATCH_ENTRIES entries or raises InputError naming the file."""
+    from podkb.batch import load_batch
+    from podkb.limits import MAX_BATCH_ENTRIES
+
+    text = "".join(parts) + "- query: evaluation\n" * (repeat if repeat > 10_000 else 0)
+    path = tmp_path_factory.mktemp("batch") / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        entries = load_batch(path)
+    except InputError as exc:
+        assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+        return
+    assert 0 < len(entries) <= MAX_BATCH_ENTRIES

@@ -9,14 +9,26 @@ def entry() -> None:
     """The `podkb` command. Ctrl-C at any moment, even while the CLI's modules are still being
     imported (before cli.main can catch it), exits 130 without a traceback."""
     import os
+    import signal
     import sys
 
+    from .errors import interrupt_handler, was_interrupted
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored
+        signal.signal(signal.SIGINT, interrupt_handler)
     try:
         from .cli import main
 
         code = main()
     except KeyboardInterrupt:
         code = 130  # 128 + SIGINT, as a shell reports it
+    # The work is done or rolled back: a Ctrl-C from now on would only interrupt Python's own
+    # shutdown (a traceback, or death by SIGINT instead of the exit status).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if was_interrupted():
+        # Ctrl-C came, even if the KeyboardInterrupt it raised was turned into something else
+        # on its way up (an extension module's error, a file's "could not read"): 130.
+        code = 130
     if code == 130:
         # Leave at once. An interrupt that lands while an extension module runs Python code
         # through the C API (lingua's, for one) marks itself "unhandled" inside CPython even

@@ -15,12 +15,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import Field, ValidationError, model_validator
 
 from .errors import InputError, PodkbError
-from .limits import check_nesting, json_loads, nesting_error
+from .limits import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_ENTRIES,
+    check_nesting,
+    json_loads,
+    nesting_error,
+    yaml_value_budget,
+)
 from .request import SearchRequest
 from .search import SearchResult, search
 from .store import KnowledgeStore
@@ -68,14 +75,41 @@ class BatchRun:
         ]
 
 
-def load_batch(path: Path) -> list[BatchEntry]:
-    """Read and validate a batch file. InputError names the file, the entry's line and the field."""
+def _too_large(path: str) -> InputError:
+    return InputError(
+        f"batch file larger than {MAX_BATCH_BYTES // 2**20} MiB (podkb's limit): split it",
+        path=path,
+    )
+
+
+def _batch_text(data: bytes, path: str) -> str:
+    if len(data) > MAX_BATCH_BYTES:
+        raise _too_large(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", path=path) from None
+
+
+def read_batch_stdin(stream: BinaryIO) -> str:
+    """A batch file from stdin, refused as soon as it passes MAX_BATCH_BYTES (never read whole)."""
+    return _batch_text(stream.read(MAX_BATCH_BYTES + 1), "stdin")
+
+
+def _read_batch_file(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_BATCH_BYTES + 1)  # bounded however large the file is
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path=str(path)) from None
+    return _batch_text(data, str(path))
+
+
+def load_batch(path: Path, text: str | None = None) -> list[BatchEntry]:
+    """Read and validate a batch file (or its `text`, read already: stdin). InputError names
+    the file, the entry's line and the field."""
+    if text is None:
+        text = _read_batch_file(path)
     first = next(
         (ln.strip() for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")),
         "",
@@ -83,6 +117,11 @@ def load_batch(path: Path) -> list[BatchEntry]:
     items = _jsonl_items(text, path) if first.startswith("{") else _yaml_items(text, path)
     if not items:
         raise InputError("no queries in the batch file", path=str(path))
+    if len(items) > MAX_BATCH_ENTRIES:
+        raise InputError(
+            f"more than {MAX_BATCH_ENTRIES:,} queries (podkb's limit for one batch): split the file",
+            path=str(path),
+        )
     entries: list[BatchEntry] = []
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -125,9 +164,12 @@ def load_batch(path: Path) -> list[BatchEntry]:
     return entries
 
 
-def run_batch(store: KnowledgeStore, path: Path) -> BatchRun:
-    """Validate the file, then run every search; a failing entry stops the batch, named by line."""
-    run = BatchRun(entries=load_batch(path))
+def run_batch(store: KnowledgeStore, path: Path, *, text: str | None = None) -> BatchRun:
+    """Validate the file (or `text`), then run every search; a failing entry stops the batch,
+    named by line."""
+    if text is not None:
+        path = Path("stdin")
+    run = BatchRun(entries=load_batch(path, text))
     for entry in run.entries:
         try:
             run.results.append(search(store, entry.request))
@@ -172,6 +214,8 @@ def _jsonl_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
         except json.JSONDecodeError as exc:
             raise InputError(f"line {n}: invalid JSON: {exc.msg}", path=str(path)) from None
         items.append((obj, n, lambda _loc, n=n: n))
+        if len(items) > MAX_BATCH_ENTRIES:
+            break  # refused by the caller; the rest is not parsed
     return items
 
 
@@ -189,7 +233,7 @@ def _yaml_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
-    check_nesting(data, path=str(path))
+    check_nesting(data, path=str(path), max_values=yaml_value_budget(text))
     if isinstance(data, dict) and set(data) == {"queries"}:
         data = data["queries"]
         assert isinstance(node, yaml.MappingNode)
@@ -201,7 +245,7 @@ def _yaml_items(text: str, path: Path) -> list[tuple[Any, int, Any]]:
             "a batch file is a list of queries (or `queries:` holding one)", path=str(path)
         )
     items = []
-    for item, item_node in zip(data, node.value, strict=True):
+    for item, item_node in zip(data[: MAX_BATCH_ENTRIES + 1], node.value, strict=False):
         line = item_node.start_mark.line + 1
         items.append((item, line, lambda loc, item_node=item_node: _yaml_line(item_node, loc)))
     return items

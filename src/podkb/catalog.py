@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import InputError
-from .limits import MAX_METADATA_BYTES, check_nesting, nesting_error
-from .text import fold
+from .limits import MAX_METADATA_BYTES, check_nesting, nesting_error, yaml_value_budget
+from .text import fold, is_visible
 
 
 class _Strict(BaseModel):
@@ -45,7 +45,23 @@ class EpisodeFields(_Strict):
     @field_validator("hosts", "guests")
     @classmethod
     def _no_blank_names(cls, value: list[str]) -> list[str]:
-        if any(not v.strip() for v in value):
+        if any(not is_visible(v) for v in value):
+            raise ValueError("names must not be blank")
+        return value
+
+    @field_validator("episode_id")
+    @classmethod
+    def _visible_id(cls, value: str | None) -> str | None:
+        if value is not None and not is_visible(value):
+            raise ValueError(
+                "an episode id must show a character (not only spaces or invisible ones)"
+            )
+        return value
+
+    @field_validator("speakers")
+    @classmethod
+    def _visible_speaker_names(cls, value: dict[str, str]) -> dict[str, str]:
+        if any(not is_visible(v) for v in value.values()):
             raise ValueError("names must not be blank")
         return value
 
@@ -62,10 +78,17 @@ class SpeakerEntry(_Strict):
     name: str
     aliases: list[str] = []
 
+    @field_validator("name")
+    @classmethod
+    def _visible_name(cls, value: str) -> str:
+        if not is_visible(value):
+            raise ValueError("a name must show a character (not only spaces or invisible ones)")
+        return value
+
     @field_validator("aliases")
     @classmethod
     def _no_blank(cls, value: list[str]) -> list[str]:
-        if any(not a.strip() for a in value):
+        if any(not is_visible(a) for a in value):
             raise ValueError("aliases must not be blank")
         return value
 
@@ -165,7 +188,7 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         raise InputError(f"{where}invalid YAML: {problem}", path=str(path)) from None
     if loaded is None:
         loaded = {}
-    check_nesting(loaded, path=str(path))
+    check_nesting(loaded, path=str(path), max_values=yaml_value_budget(text))
     try:
         return model.model_validate(loaded)
     except ValidationError as exc:

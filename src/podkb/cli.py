@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from .doctor import DoctorReport
+    from .ingest.pipeline import StdinTranscript
     from .ingest.sidecar import EpisodeInfo
     from .models import Episode
     from .query import Term
@@ -186,28 +187,25 @@ def ingest(
     Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
     (or: podkb ingest https://example.org/feed.xml)
     """
-    import tempfile
-
     from .net import is_url
 
     overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
     urls = [p for p in paths if is_url(p)]
     feed_files = [Path(p) for p in paths if not is_url(p) and _is_feed_file(Path(p))]
     local = [Path(p) for p in paths if not is_url(p) and Path(p) not in feed_files]
+    stdin = _read_stdin(name) if any(str(p) == "-" for p in local) else None
+    if explain:
+        if urls or feed_files:
+            raise UsageError("--explain reads one local transcript file")
+        _explain(local, encoding=encoding, fmt=fmt, overrides=overrides, stdin=stdin)
+        return
+    fmt = _check_format(fmt, output.FORMATS)
     code = 0
-    with tempfile.TemporaryDirectory(prefix="podkb-stdin-") as spool:
-        local = [_stdin_file(Path(spool), name) if str(p) == "-" else p for p in local]
-        if explain:
-            if urls or feed_files:
-                raise UsageError("--explain reads one local transcript file")
-            _explain(local, encoding=encoding, fmt=fmt, overrides=overrides)
-            return
-        fmt = _check_format(fmt, output.FORMATS)
-        if local:
-            try:
-                _ingest(local, db, encoding, fmt, overrides, lenient=lenient, force=force)
-            except typer.Exit as exc:
-                code = exc.exit_code
+    if local:
+        try:
+            _ingest(local, db, encoding, fmt, overrides, lenient=lenient, force=force, stdin=stdin)
+        except typer.Exit as exc:
+            code = exc.exit_code
     if urls or feed_files:
         from .follow import FollowOptions
 
@@ -356,23 +354,27 @@ def _feed_summary(feed: Any) -> str:
     return f"podkb: {name}{moved}: {counts or 'no items'}"
 
 
-def _stdin_file(spool: Path, name: str | None) -> Path:
-    """Standard input, kept in a file named as the transcript (its name is its provenance)."""
-    from .files import path_inside
+def _read_stdin(name: str | None) -> StdinTranscript:
+    """Standard input as a transcript named `name` (its name is its provenance), read in memory
+    up to the file size limit: nothing is spooled to disk, so nothing is left behind."""
+    from .ingest.pipeline import StdinTranscript, read_stdin
+    from .ingest.turn_records import dump_name
 
-    data = sys.stdin.buffer.read()
-    if not name:
-        # A podkb export names its episodes and files itself: it needs no --name.
-        from .ingest.turn_records import dump_name
-
-        name = dump_name(data)
-    if not name:
-        raise UsageError(
-            "reading a transcript from - (stdin) needs --name, e.g. --name episode.srt"
-        )
-    target = path_inside(spool, name)
-    target.write_bytes(data)
-    return target
+    needs_name = UsageError(
+        "reading a transcript from - (stdin) needs --name, e.g. --name episode.srt"
+    )
+    if name is not None and not name.strip():
+        raise needs_name
+    if name and (Path(name).name != name or name in (".", "..")):
+        raise UsageError(f"--name {name!r}: give a file name without folders, e.g. episode.srt")
+    got = read_stdin(sys.stdin.buffer, name or "stdin")
+    if name:
+        return got
+    # A podkb export names its episodes and files itself: it needs no --name.
+    named = dump_name(got.data)
+    if not named:
+        raise needs_name
+    return StdinTranscript(name=named, data=got.data)
 
 
 def _ingest(
@@ -384,12 +386,13 @@ def _ingest(
     *,
     lenient: bool,
     force: bool,
+    stdin: StdinTranscript | None = None,
 ) -> None:
     from .errors import InputError
-    from .ingest import discover, ingest_paths
-    from .ingest.pipeline import TRANSCRIPT_SUFFIXES
+    from .ingest import ingest_paths
+    from .ingest.pipeline import TRANSCRIPT_SUFFIXES, discover_sources
 
-    files = discover(paths)
+    files = discover_sources(paths, stdin)
     if not files:
         raise InputError(
             "no transcript files found (a folder walk reads "
@@ -414,10 +417,17 @@ def _ingest(
                 on_file=lambda _r: progress.advance(task),
                 lenient=lenient,
                 force=force,
+                stdin=stdin,
             )
     else:
         report = ingest_paths(
-            paths, store, encoding=encoding, overrides=overrides, lenient=lenient, force=force
+            paths,
+            store,
+            encoding=encoding,
+            overrides=overrides,
+            lenient=lenient,
+            force=force,
+            stdin=stdin,
         )
     for result in report.files:
         if result.error:
@@ -508,7 +518,12 @@ def _print_ingest_table(results: list[Any]) -> None:
 
 
 def _explain(
-    paths: list[Path], *, encoding: str | None, fmt: str | None, overrides: EpisodeInfo | None
+    paths: list[Path],
+    *,
+    encoding: str | None,
+    fmt: str | None,
+    overrides: EpisodeInfo | None,
+    stdin: StdinTranscript | None = None,
 ) -> None:
     """`ingest --explain FILE`: each source line with its class and the turn it went to."""
     from .ingest.pipeline import read_file_bytes, read_parsed
@@ -516,9 +531,15 @@ def _explain(
     fmt = _check_format(fmt, output.FORMATS)
     if len(paths) != 1 or paths[0].is_dir():
         raise UsageError("--explain reads one file: podkb ingest --explain FILE")
-    path = paths[0]
+    path = Path(stdin.name) if stdin else paths[0]
+    data = stdin.data if stdin else read_file_bytes(path)
     parsed = read_parsed(
-        read_file_bytes(path), path=path, encoding=encoding, overrides=overrides, explain=True
+        data,
+        path=path,
+        encoding=encoding,
+        overrides=overrides,
+        explain=True,
+        siblings=frozenset() if stdin else None,
     )
     rows = []
     for use in parsed.accounting.lines:
@@ -575,22 +596,59 @@ def remove(
     missing: Annotated[
         bool, typer.Option("--missing", help="Also delete episodes whose source file is gone.")
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Delete without asking (needed off a terminal).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be deleted; delete nothing.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Delete episodes from the knowledge base, all of them or none.
+    """Delete episodes from the knowledge base, all of them or none (asks first on a terminal).
 
-    Example: podkb remove latent-space && podkb remove --missing
+    Example: podkb remove latent-space --yes && podkb remove --missing --dry-run
     """
-    from .episodes import remove_episodes
+    from .episodes import delete_episodes, episodes_to_remove
 
     if not episodes and not missing:
         raise UsageError("name the episodes to remove, or give --missing")
-    removed = remove_episodes(_store(db), episodes or [], missing=missing)
+    store = _store(db)
+    chosen = episodes_to_remove(store, episodes or [], missing=missing)
+    if not chosen:
+        output.message("Nothing to remove.")
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+    if dry_run:
+        for episode_id in chosen:
+            output.write_line(episode_id)
+        output.message(f"Would remove {len(chosen)} episode(s) (--dry-run: nothing removed).")
+        return
+    if not yes and not _confirm_removal(chosen):
+        output.message("Nothing removed.")
+        raise typer.Exit(ExitStatus.NO_RESULTS)
+    removed = delete_episodes(store, chosen)
     for episode_id in removed:
         output.write_line(episode_id)
     output.message(f"Removed {len(removed)} episode(s).")
     if not removed:
         raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+def _confirm_removal(chosen: list[str]) -> bool:
+    """Show what would go and ask; off a terminal nobody can answer, so --yes is required."""
+    from .episodes import listed
+
+    if not output.can_ask():
+        raise UsageError(
+            f"this would remove {len(chosen)} episode(s) ({listed(chosen)}); pass --yes to "
+            "remove them (nothing is asked off a terminal), or --dry-run to list them"
+        )
+    for episode_id in chosen[:20]:
+        output.message(f"  {episode_id}")
+    if len(chosen) > 20:
+        output.message(f"  ... and {len(chosen) - 20:,} more (--dry-run lists them all)")
+    sys.stderr.write(f"Remove {len(chosen)} episode(s)? [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 # --- episodes and show ------------------------------------------------------------------------
@@ -1449,16 +1507,12 @@ def batch(
 
     Example: podkb batch queries.yaml --out results/
     """
-    import tempfile
-
-    from .batch import run_batch, write_batch
+    from .batch import read_batch_stdin, run_batch, write_batch
 
     if out is not None and str(out) == "-":
         raise UsageError("--out takes a folder; without --out, batch writes to stdout")
-    with tempfile.TemporaryDirectory(prefix="podkb-stdin-") as spool:
-        if str(file) == "-":
-            file = _stdin_file(Path(spool), "stdin")
-        run = run_batch(_store(db), file)
+    text = read_batch_stdin(sys.stdin.buffer) if str(file) == "-" else None
+    run = run_batch(_store(db), file, text=text)
     if out is None:
         for i in range(len(run.entries)):
             output.write_jsonl(run.rows(i))
@@ -1527,6 +1581,8 @@ def main(argv: list[str] | None = None) -> int:
         return _BROKEN_PIPE
     except (ValueError, OSError):
         pass  # stdout closed or gone: nothing more can be said there
+    if code == ExitStatus.OK and _reader_gone():
+        return _BROKEN_PIPE
     return code
 
 
@@ -1646,6 +1702,24 @@ def _stdout_broken() -> bool:
         return False
     _silence_stdout()
     return True
+
+
+def _reader_gone() -> bool:
+    """stdout is a pipe whose reader left before podkb finished (`| head -c 1`). Whether the
+    writes failed depends on whether the output fit in the pipe's buffer (64 KiB on Linux,
+    more elsewhere); asking the pipe itself gives one status, 141, for every format."""
+    import select
+    import stat
+
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return False
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False  # not a real file (tests capture stdout in memory), or closed
 
 
 def _silence_stdout() -> None:

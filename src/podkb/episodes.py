@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -13,8 +12,23 @@ if TYPE_CHECKING:
     from .models import Episode
     from .results import EpisodeSummary
 
+# Ids an ambiguous prefix lists (the rest are counted): enough to pick from, never a wall.
+MAX_LISTED_MATCHES = 10
+
+
+def listed(ids: list[str], limit: int = MAX_LISTED_MATCHES) -> str:
+    """The first `limit` ids, and how many more there are."""
+    more = f" and {len(ids) - limit:,} more" if len(ids) > limit else ""
+    return ", ".join(ids[:limit]) + more
+
 
 def resolve_episode(store: KnowledgeStore, query: str) -> str:
+    if not query.strip():
+        # An unset shell variable ("$EP") is a prefix of every id: never take it for all.
+        raise UsageError(
+            "an empty episode id names no episode: give an id or a unique prefix "
+            "(`podkb episodes` lists them)"
+        )
     ids = store.episode_ids()
     if query in ids:
         return query
@@ -22,7 +36,10 @@ def resolve_episode(store: KnowledgeStore, query: str) -> str:
     if len(prefixed) == 1:
         return prefixed[0]
     if len(prefixed) > 1:
-        raise UsageError(f"episode {query!r} is ambiguous: " + ", ".join(prefixed))
+        raise UsageError(
+            f"episode {query!r} is ambiguous: {len(prefixed):,} episodes start with it "
+            f"({listed(prefixed)}); give more of the id"
+        )
     from rapidfuzz import fuzz, process
 
     close = [
@@ -36,6 +53,36 @@ def resolve_episode(store: KnowledgeStore, query: str) -> str:
     raise UsageError(f"no episode {query!r}{hint}")
 
 
+def episodes_to_remove(
+    store: KnowledgeStore, queries: Iterable[str], *, missing: bool = False
+) -> list[str]:
+    """The ids `remove` would delete, sorted: the named episodes (ids or unique prefixes; an
+    unknown or ambiguous one is a UsageError) and, with `missing`, those whose source file is
+    gone (see pipeline.source_file_missing: episodes read from stdin or a URL never are)."""
+    from .ingest.pipeline import source_file_missing
+
+    chosen = {resolve_episode(store, q) for q in queries}
+    if missing:
+        chosen.update(
+            episode_id
+            for episode_id, source_path in store.source_paths()
+            if source_file_missing(source_path)
+        )
+    return sorted(chosen)
+
+
+def delete_episodes(store: KnowledgeStore, episode_ids: Iterable[str]) -> list[str]:
+    """Delete these episodes in one transaction; returns the ids that were there, sorted."""
+    with store.transaction():
+        return _delete(store, episode_ids)
+
+
+def _delete(store: KnowledgeStore, episode_ids: Iterable[str]) -> list[str]:
+    removed = sorted(e for e in set(episode_ids) if store.delete_episode(e))
+    store.after_writes()
+    return removed
+
+
 def remove_episodes(
     store: KnowledgeStore, queries: Iterable[str], *, missing: bool = False
 ) -> list[str]:
@@ -43,19 +90,7 @@ def remove_episodes(
     file no longer exists, in one transaction: an unknown name removes nothing. Returns the ids
     removed, sorted."""
     with store.transaction():
-        chosen = {resolve_episode(store, q) for q in queries}
-        if missing:
-            chosen.update(
-                episode_id
-                for episode_id, source_path in store.source_paths()
-                # A URL's or feed item's episode (source "scheme://...") has no file to miss.
-                if source_path is not None
-                and "://" not in source_path
-                and not os.path.lexists(source_path)
-            )
-        removed = sorted(e for e in chosen if store.delete_episode(e))
-        store.after_writes()
-    return removed
+        return _delete(store, episodes_to_remove(store, queries, missing=missing))
 
 
 def episode_summaries(episodes: Iterable[Episode]) -> list[EpisodeSummary]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from types import FrameType
 
 
 class ExitStatus(IntEnum):
@@ -44,3 +45,18 @@ class StoreError(PodkbError):
 
 class StoreBusyError(StoreError):
     exit_status = ExitStatus.STORE_BUSY
+
+
+_interrupts: list[int] = []  # Ctrl-C presses seen by interrupt_handler
+
+
+def interrupt_handler(signum: int, frame: FrameType | None) -> None:
+    """SIGINT as Python's default handler (KeyboardInterrupt), remembered: an interrupt that an
+    extension module turns into another exception still ends podkb with 130, and no file's error
+    handler takes it for that file's fault."""
+    _interrupts.append(signum)
+    raise KeyboardInterrupt
+
+
+def was_interrupted() -> bool:
+    return bool(_interrupts)

@@ -22,6 +22,14 @@ MAX_METADATA_BYTES = 8 * 1024 * 1024
 MAX_QUERY_TERMS = 256
 # Characters in one query: the text of a long paragraph.
 MAX_QUERY_CHARS = 10_000
+# Characters of context turns (--context) in one search's hits: every hit carries its own
+# copy of the turns around it, so -n 1000 -C 10000 over one long episode asked for a copy of the
+# episode per hit (a MemoryError). 8 million characters is a few thousand pages of text.
+MAX_CONTEXT_CHARS = 8_000_000
+# A batch file: each entry is one search (about 10 ms each, and its hits held until all ran), so
+# 10,000 entries are minutes of work; 2 MiB holds them with long queries. Larger is a wrong file.
+MAX_BATCH_BYTES = 2 * 1024 * 1024
+MAX_BATCH_ENTRIES = 10_000
 
 
 def nesting_error(path: str | None, where: str = "") -> InputError:
@@ -31,9 +39,13 @@ def nesting_error(path: str | None, where: str = "") -> InputError:
     )
 
 
-def check_nesting(data: Any, *, path: str | None, where: str = "") -> None:
-    """Refuse data nested deeper than MAX_NESTING lists and mappings (walked without recursion)."""
+def check_nesting(
+    data: Any, *, path: str | None, where: str = "", max_values: int | None = None
+) -> None:
+    """Refuse data nested deeper than MAX_NESTING lists and mappings (walked without recursion),
+    or, given `max_values`, holding more values than that (see yaml_value_budget)."""
     stack: list[tuple[Any, int]] = [(data, 1)]
+    values = 0
     while stack:
         node, depth = stack.pop()
         if isinstance(node, dict):
@@ -44,7 +56,22 @@ def check_nesting(data: Any, *, path: str | None, where: str = "") -> None:
             continue
         if depth > MAX_NESTING:
             raise nesting_error(path, where)
+        values += len(children)
+        if max_values is not None and values > max_values:
+            raise InputError(
+                f"{where}holds more than {max_values:,} values, more than its size can write out: "
+                "YAML aliases (*name) repeat a part many times; write the values out instead",
+                path=path,
+            )
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+
+
+def yaml_value_budget(text: str) -> int:
+    """The most values a YAML text can hold without aliases multiplying them: each value costs
+    at least two characters written out (one and a separator). Twice that, and a little, leaves
+    room for the aliases people use (`hosts: *regulars`), not for an alias bomb, whose expansion
+    makes every later loop (validation, the name index) pay for each copy."""
+    return len(text) + 10_000
 
 
 def json_loads(text: str, *, path: str | None, where: str = "") -> Any:

@@ -19,6 +19,7 @@ from .errors import UsageError
 from .ingest.resolve import as_role
 from .models import Episode, Turn
 from .store import KnowledgeStore
+from .text import is_visible
 
 # --- naming ------------------------------------------------------------------------------------
 
@@ -32,13 +33,23 @@ class NamedLabel:
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
-    """`LABEL=Name` arguments as {label: name}; a malformed one is a usage error."""
+    """`LABEL=Name` arguments as {label: name}; a malformed one is a usage error, and so is one
+    label (in any case) given two different names: which one was meant cannot be guessed."""
     out: dict[str, str] = {}
+    given: dict[str, tuple[str, str]] = {}  # name_key(label) -> (label as written, name)
     for item in items:
         label, sep, name = item.partition("=")
-        if not sep or not label.strip() or not name.strip():
+        if not sep or not label.strip() or not is_visible(name):
             raise UsageError(f'{item!r}: give LABEL=Name, e.g. "SPEAKER_00=Lex Fridman"')
-        out[label.strip()] = " ".join(name.split())
+        label, name = label.strip(), " ".join(name.split())
+        earlier = given.get(name_key(label))
+        if earlier is not None and name_key(earlier[1]) != name_key(name):
+            raise UsageError(
+                f"label {earlier[0]!r} is given two names ({earlier[1]!r} and {name!r}): "
+                "name each label once"
+            )
+        given[name_key(label)] = (label, name)
+        out[label] = name
     return out
 
 

@@ -187,8 +187,7 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     else:
         result.total = turn_query.offset + len(result.hits)
     if request.context:
-        for hit in result.hits:
-            hit["context"] = _context(store, hit, request.context)
+        _add_context(store, result.hits, request.context)
     if not result.hits and query.terms():
         result.suggestion = suggest_query(store, query)
     if request.query and not request.speaker:
@@ -286,6 +285,22 @@ def audio_link(audio_url: str | None, seconds: float | None) -> str | None:
         return None
     at = f"{max(seconds, 0.0):.3f}".rstrip("0").rstrip(".")
     return f"{audio_url.split('#', 1)[0]}#t={at}"
+
+
+def _add_context(store: KnowledgeStore, hits: list[dict[str, Any]], n: int) -> None:
+    """Each hit's `n` turns before and after, refused past MAX_CONTEXT_CHARS in all."""
+    from .errors import UsageError
+    from .limits import MAX_CONTEXT_CHARS
+
+    chars = 0
+    for hit in hits:
+        hit["context"] = _context(store, hit, n)
+        chars += sum(len(t["text"]) for side in hit["context"].values() for t in side)
+        if chars > MAX_CONTEXT_CHARS:
+            raise UsageError(
+                f"--context {n} around {len(hits)} hits holds more than {MAX_CONTEXT_CHARS:,} "
+                "characters of turns (podkb's limit for one search): lower --context or --limit"
+            )
 
 
 def _context(store: KnowledgeStore, hit: dict[str, Any], n: int) -> dict[str, list[dict[str, Any]]]:

@@ -65,6 +65,22 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", _COMBINING_RE.sub("", decomposed))
 
 
+# Characters that draw nothing though Unicode does not class them as spaces or format marks.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def is_visible(text: str) -> bool:
+    """True if the text shows at least one character: not only spaces, zero-width and other
+    format characters (U+200B, U+2060, U+FEFF...), controls or blank-looking fillers. An id or a
+    name made only of those looks empty, and cannot be typed back."""
+    return any(
+        not ch.isspace()
+        and ch not in _BLANK_LOOKING
+        and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+        for ch in text
+    )
+
+
 def fold(text: str) -> str:
     """Case, width, accents and Traditional/Simplified folded: the key both sides compare."""
     if text.isascii():

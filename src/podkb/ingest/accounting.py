@@ -86,7 +86,7 @@ def account(raw: RawTranscript, text: str) -> Accounting:
         if not line.strip():
             continue
         cls = raw.line_classes.get(n)
-        turn = owner[n]
+        turn = owner.get(n)
         if cls is None:
             cls = "text" if turn is not None else "unaccounted"
         uses.append(LineUse(line=n, cls=cls, turn=turn if cls == "text" else None, text=line))
@@ -112,20 +112,22 @@ def account(raw: RawTranscript, text: str) -> Accounting:
     )
 
 
-def _line_owners(spans: list[tuple[int, int]], n_lines: int) -> list[int | None]:
-    """For each line (index 1..n_lines), the first span (turn index) that covers it.
+def _line_owners(spans: list[tuple[int, int]], n_lines: int) -> dict[int, int]:
+    """For each line (1..n_lines) some span covers, the first span (turn index) that covers it.
 
     Linear in lines plus spans: a line once owned is skipped by later spans (a "next free line"
     pointer with path compression), so overlapping spans never rescan the lines they share.
+    Kept in dicts of the covered lines only: lists of every line cost 16 MiB of blank lines
+    about 600 MiB.
     """
-    owner: list[int | None] = [None] * (n_lines + 2)
-    next_free = list(range(n_lines + 2))
+    owner: dict[int, int] = {}
+    next_free: dict[int, int] = {}  # an owned line -> a later line that may be free
 
     def find(i: int) -> int:
         root = i
-        while next_free[root] != root:
+        while root in next_free:
             root = next_free[root]
-        while next_free[i] != root:
+        while i in next_free and next_free[i] != root:
             next_free[i], i = root, next_free[i]
         return root
 

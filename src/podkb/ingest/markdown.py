@@ -272,6 +272,9 @@ def _load_front_matter(block: str, path: str) -> dict[str, Any]:
         where = f"line {mark.line + 2}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"{where}invalid YAML front matter: {problem}", path=path) from None
+    from ..limits import check_nesting, yaml_value_budget
+
+    check_nesting(data, path=path, where="front matter: ", max_values=yaml_value_budget(block))
     return data if isinstance(data, dict) else {}
 
 

@@ -46,16 +46,22 @@ def read_paragraphs(text: str) -> RawTranscript:
     lines = text.split("\n")
     body_from = _front_matter(lines, raw)
     current: RawTurn | None = None
+    parts: list[str] = []  # the paragraph's lines, joined once it ends (not copied per line)
     for n in range(body_from + 1, len(lines) + 1):
         stripped = lines[n - 1].strip()
         if not stripped:
+            if current is not None:
+                current.text = " ".join(parts)
             current = None
         elif current is None:
             current = RawTurn(text=stripped, line=n, end_line=n)
+            parts = [stripped]
             raw.turns.append(current)
         else:
-            current.text = f"{current.text} {stripped}"
+            parts.append(stripped)
             current.end_line = n
+    if current is not None:
+        current.text = " ".join(parts)
     return raw
 
 

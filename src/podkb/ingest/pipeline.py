@@ -6,17 +6,20 @@ import codecs
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from .._version import __version__
 from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
-from ..errors import InputError, PodkbError, StoreError, UsageError
+from ..errors import InputError, PodkbError, StoreError, UsageError, was_interrupted
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
+from ..text import is_visible
 from .accounting import Accounting, account
 from .decode import decode_bytes
 from .formats import read_transcript
@@ -52,6 +55,58 @@ TRANSCRIPT_SUFFIXES = {
 # A ten-hour episode is well under 1 MiB of text; 16 MiB reads in about 10 s. Larger files are
 # refused before they are read (logs, dumps, a wrong file), with the reason.
 MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+# Standard input is kept under this key and its --name: piping the same download again updates
+# its episode, and it has no file that could go missing (`podkb remove --missing`).
+STDIN_KEY = "stdin:"
+# Before podkb read stdin in memory, it spooled it to a folder of this prefix (a store may still
+# hold such paths: they are stdin episodes too).
+_LEGACY_SPOOL_PREFIX = "podkb-stdin-"
+
+
+@dataclass(frozen=True)
+class StdinTranscript:
+    """A transcript read from standard input: its bytes and the file name the user gave it."""
+
+    name: str
+    data: bytes
+
+    @property
+    def key(self) -> str:
+        return STDIN_KEY + self.name
+
+
+def read_stdin(stream: BinaryIO, name: str) -> StdinTranscript:
+    """Standard input read in pieces, refused as soon as it passes MAX_FILE_BYTES (the rest is
+    never read, so a never-ending pipe costs no more than the limit)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(1 << 20):
+        size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"more than {MAX_FILE_BYTES // 2**20} MiB on stdin (podkb reads transcripts up to "
+                f"{MAX_FILE_BYTES // 2**20} MiB): split it into parts",
+                path=name,
+            )
+        chunks.append(chunk)
+    return StdinTranscript(name=name, data=b"".join(chunks))
+
+
+def is_stdin_source(source_path: str) -> bool:
+    """True for the key of an episode read from stdin (also as older podkb spooled it)."""
+    if source_path.startswith(STDIN_KEY):
+        return True
+    return os.path.basename(os.path.dirname(source_path)).startswith(_LEGACY_SPOOL_PREFIX)
+
+
+def source_file_missing(source_path: str | None) -> bool:
+    """The episode was read from a file that is no longer a readable regular file there (gone,
+    a broken link, now a folder). Stdin and URL sources have no file to miss."""
+    if source_path is None or not os.path.isabs(source_path) or is_stdin_source(source_path):
+        return False
+    return not os.path.isfile(source_path)
 
 
 @dataclass
@@ -128,12 +183,17 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return [path for path, _ in discover_sources(paths)]
 
 
-def discover_sources(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
-    """discover(), each file with its real path (the key its episode is stored under)."""
+def discover_sources(
+    paths: Iterable[str | os.PathLike[str]], stdin: StdinTranscript | None = None
+) -> list[tuple[Path, str]]:
+    """discover(), each file with its real path (the key its episode is stored under); `-` is
+    `stdin`, shown by its name and keyed by STDIN_KEY and its name."""
     found: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if stdin is not None and os.fspath(raw) == "-":
+            found.append((Path(stdin.name), stdin.key))
+        elif path.is_dir():
             found.extend(_walk(path))
         else:
             found.append((path, os.path.realpath(path)))  # Path.resolve() raises on a link loop
@@ -151,32 +211,33 @@ def _walk(root: Path) -> Iterator[tuple[Path, str]]:
     skipped, symlinks followed once. An explicit stack, not recursion (os.walk recurses before
     Python 3.12): a thousand nested folders are walked like ten."""
     visited: set[tuple[int, int]] = set()
-    stack = [root]
+    # Each folder with its real path, made from its parent's (os.path.realpath resolves every
+    # component again: once a folder, that made a walk cubic in depth; 1,500 levels took 41 s).
+    stack = [(root, os.path.realpath(root))]
     while stack:
-        folder = stack.pop()
+        folder, real_folder = stack.pop()
         try:
             st = os.stat(folder)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
-            yield folder, os.path.realpath(folder)  # reading it reports why it cannot be listed
+            yield folder, real_folder  # reading it reports why it cannot be listed
             continue
         if (st.st_dev, st.st_ino) in visited:
             continue  # a symlink loop: this folder was walked already
         visited.add((st.st_dev, st.st_ino))
-        real_folder = os.path.realpath(folder)  # once a folder, not once a file
         subfolders = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
+            real = (
+                os.path.realpath(path)
+                if entry.is_symlink()
+                else os.path.join(real_folder, entry.name)
+            )
             if _is_folder(entry):
-                subfolders.append(path)
+                subfolders.append((path, real))
             elif path.suffix.lower() in TRANSCRIPT_SUFFIXES and not is_chapters_sidecar(path):
-                real = (
-                    os.path.realpath(path)
-                    if entry.is_symlink()
-                    else os.path.join(real_folder, entry.name)
-                )
                 yield path, real
         stack.extend(reversed(subfolders))  # popped in name order
 
@@ -292,14 +353,16 @@ def read_parsed(
     overrides: EpisodeInfo | None = None,
     lenient: bool = False,
     explain: bool = False,
+    siblings: frozenset[str] | None = None,
 ) -> ParsedFile:
     """A transcript's bytes read into records, with every source line accounted for.
 
     A file that would lose text is refused (InputError naming the count and the first line
     lost) unless `lenient` (kept, `loss` says why) or `explain` (to show where it happens).
+    `siblings`: the names beside the file, when known (empty for stdin: no sidecar).
     """
     metadata = metadata or load_metadata()
-    inputs = episode_inputs(path, metadata, overrides)
+    inputs = episode_inputs(path, metadata, overrides, siblings)
     return _records(
         data,
         path=path,
@@ -424,6 +487,12 @@ def _records(
         episode, turns, turn_of_raw = build_records(
             raw, source=source or path.name, metadata=metadata, entry=entry, full_text=decoded.text
         )
+        if not is_visible(episode.episode_id):
+            raise InputError(
+                f"episode id {episode.episode_id!r} shows no character (only spaces or invisible "
+                "ones): give the episode a real id",
+                path=str(path),
+            )
     else:
         episode, turns, turn_of_raw = Episode(episode_id="", source=source or path.name), [], []
     return ParsedFile(
@@ -454,6 +523,7 @@ def ingest_paths(
     overrides: EpisodeInfo | None = None,
     lenient: bool = False,
     force: bool = False,
+    stdin: StdinTranscript | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store, each file whole or not at all.
 
@@ -465,6 +535,7 @@ def ingest_paths(
     `overrides` is episode metadata for every file (a title, date or id names one episode, so
     then only one file may be given).
     A file that would lose text is refused, unless `lenient` (then its result has a warning).
+    A path `-` is the transcript `stdin` (read by the caller, see read_stdin).
     """
     if encoding:
         try:
@@ -473,7 +544,7 @@ def ingest_paths(
             examples = "e.g. utf-8, utf-16-le, gb18030, big5"
             raise UsageError(f"unknown encoding {encoding!r} ({examples})") from None
     metadata = metadata or load_metadata()
-    files = discover_sources(paths)
+    files = discover_sources(paths, stdin)
     if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
         raise UsageError(
             f"a title, date or episode id describes one episode, but {len(files)} files were given"
@@ -485,6 +556,7 @@ def ingest_paths(
     for first in range(0, max(len(files), 1), batch):
         with store.transaction():
             for path, real in files[first : first + batch]:
+                piped = stdin if stdin is not None and real == stdin.key else None
                 result = _ingest_one(
                     path,
                     real,
@@ -492,9 +564,11 @@ def ingest_paths(
                     metadata,
                     encoding,
                     overrides,
-                    siblings(path),
+                    # stdin has no folder: no sidecar is looked for beside its name
+                    frozenset() if piped else siblings(path),
                     force=force,
                     lenient=lenient,
+                    piped=piped,
                 )
                 written = written or result.status == "ingested"
                 report.files.append(result)
@@ -516,23 +590,25 @@ def _ingest_one(
     *,
     force: bool,
     lenient: bool = False,
+    piped: StdinTranscript | None = None,
 ) -> FileResult:
     from ..naming import apply_names  # naming reads ingest's roles: imported here, not above
 
     result = FileResult(path=str(path))
     try:
-        file_stat = stat_key(stat_transcript(path))
+        file_stat = None if piped else stat_key(stat_transcript(path))
         inputs = episode_inputs(path, metadata, overrides, siblings)
         inputs_digest = inputs.digest(metadata, encoding)
         previous = store.episodes_from(source_path)
         same_inputs = not force and len(previous) == 1 and previous[0][2] == inputs_digest
-        if same_inputs and previous[0][3] == file_stat:
+        if same_inputs and file_stat is not None and previous[0][3] == file_stat:
             result.episode_id, result.unchanged = previous[0][0], True
             return result  # not even read
-        data = read_file_bytes(path)
+        data = piped.data if piped else read_file_bytes(path)
         digest = hashlib.sha256(data).hexdigest()
         if same_inputs and previous[0][1] == digest:  # touched or copied, not changed
-            store.record_source_stat(previous[0][0], file_stat)
+            if file_stat is not None:
+                store.record_source_stat(previous[0][0], file_stat)
             result.episode_id, result.unchanged = previous[0][0], True
             return result
         parsed = _records(
@@ -546,10 +622,18 @@ def _ingest_one(
             result.turns = sum(n for _, n in done)
             _account(result, parsed)
             return result
-        # Names a user gave this file's labels (`podkb speakers name`) outlive re-ingest.
+        # Names a user gave this file's labels (`podkb speakers name`) outlive re-ingest, as
+        # long as the file still holds the transcript they were given for.
         remembered = store.speaker_names_for(source_path)
+        if remembered and not _same_transcript(store, previous, digest, parsed.turns):
+            store.forget_speaker_names(source_path)
+            remembered = {}
+            result.warning = (
+                f"{path}: now holds a different transcript; the speaker names given for the "
+                "earlier one (`podkb speakers name`) were not applied, and are forgotten"
+            )
         episode = apply_names(parsed.episode, parsed.turns, remembered)
-        episode = _unique_id(store, episode, parsed.turns)
+        episode = _unique_id(store, episode, parsed.turns, source_path, digest)
         with store.savepoint():  # an episode lands whole or not at all
             result.turns = store.put_episode(
                 episode,
@@ -567,6 +651,8 @@ def _ingest_one(
     except PodkbError as exc:
         result.error = str(exc)
     except Exception as exc:
+        if was_interrupted():
+            raise KeyboardInterrupt from None  # Ctrl-C, turned into an error on its way up
         # A reader bug must not lose the other files: it becomes this file's error.
         if os.environ.get("PODKB_DEBUG") == "1":
             raise
@@ -602,7 +688,9 @@ def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tu
             path=str(path),
         )
     linked = src.source_path if src.source_path and os.path.isfile(src.source_path) else None
-    episode = _unique_id(store, restored.episode, restored.turns)
+    # A dump keeps its ids: the same episode again (same original file) is replaced in place.
+    key = src.source_path or restored.episode.episode_id
+    episode = _unique_id(store, restored.episode, restored.turns, key, src.source_sha256 or "")
     turns = store.put_episode(
         episode,
         restored.turns,
@@ -624,13 +712,73 @@ def _would_drop_turns(store: KnowledgeStore, restored: RestoredEpisode) -> bool:
     return bool(held - dumped)
 
 
-def _unique_id(store: KnowledgeStore, episode: Episode, turns: list[Turn]) -> Episode:
-    """Two different files never share an episode id: a clash gets a suffix from the file name."""
-    existing = store.existing_source_of(episode.episode_id)
-    if existing is None or existing == episode.source:
+def _unique_id(
+    store: KnowledgeStore, episode: Episode, turns: list[Turn], source_key: str, digest: str
+) -> Episode:
+    """Two different sources never share an episode id.
+
+    The stored episode with this id is this source's own when it was read from the same path
+    (or from stdin under the same name), or from a file since gone whose bytes these are (the
+    file moved). Any other owner is a clash, and the id gets a suffix: from the file name when
+    the names differ (as podkb always did, so stored ids stay), else from the source's path, so
+    `showA/episode-1.srt` and `showB/episode-1.srt` are two episodes in whatever order they come.
+    """
+    name = episode.source
+    base = episode.episode_id
+    by_path = hashlib.sha1(source_key.encode()).hexdigest()
+    candidates = [base]
+    if (owner := store.existing_source_of(base)) is not None and owner != name:
+        candidates.append(f"{base}-{hashlib.sha1(name.encode()).hexdigest()[:6]}")
+    candidates += [f"{base}-{by_path[:6]}", f"{base}-{by_path[:12]}", f"{base}-{by_path}"]
+    new_id = next(
+        (c for c in candidates if _free_for(store, c, name, source_key, digest)), candidates[-1]
+    )
+    if new_id == base:
         return episode
-    suffix = hashlib.sha1(episode.source.encode()).hexdigest()[:6]
-    new_id = f"{episode.episode_id}-{suffix}"
     for t in turns:
         t.episode_id = new_id
     return episode.model_copy(update={"episode_id": new_id})
+
+
+def _free_for(
+    store: KnowledgeStore, episode_id: str, name: str, source_key: str, digest: str
+) -> bool:
+    """No other source's episode holds this id."""
+    owner_name = store.existing_source_of(episode_id)
+    if owner_name is None:
+        return True
+    owner_path, owner_sha, _ = store.episode_source(episode_id)
+    if owner_path is None:  # stored before podkb kept paths: the file name was the identity
+        return owner_name == name
+    if owner_path == source_key:
+        return True
+    if source_key.startswith(STDIN_KEY) and is_stdin_source(owner_path):
+        return owner_name == name  # spooled by an older podkb under the same --name
+    return owner_sha == digest and source_file_missing(owner_path)  # the file moved
+
+
+def _same_transcript(
+    store: KnowledgeStore,
+    previous: list[tuple[str, str | None, str | None, str | None]],
+    digest: str,
+    turns: list[Turn],
+) -> bool:
+    """The file still holds the transcript stored from it before (edited at most): the same
+    bytes, or at least half of its runs of three words were in the stored episode's turns. A
+    file whose episode is no longer stored cannot show that."""
+    if not previous:
+        return False
+    if any(sha == digest for _, sha, _, _ in previous):
+        return True
+    old: set[tuple[str, ...]] = set()
+    for episode_id, _, _, _ in previous:
+        old |= _word_triples(t.text for t in store.turns(episode_id=episode_id))
+    new = _word_triples(t.text for t in turns)
+    return bool(new) and len(new & old) * 2 >= len(new)
+
+
+def _word_triples(texts: Iterable[str]) -> set[tuple[str, ...]]:
+    words = [w for text in texts for w in re.findall(r"\w+", text.casefold())]
+    if len(words) < 3:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}

@@ -16,6 +16,7 @@ from pydantic import field_validator
 from ..catalog import CatalogEntry, EpisodeFields, load_yaml_model
 from ..errors import InputError
 from ..limits import json_loads
+from ..text import is_visible
 from .raw import RawChapter
 
 SIDECAR_SUFFIXES = (".yaml", ".yml")
@@ -33,7 +34,7 @@ class EpisodeInfo(EpisodeFields):
     @field_validator("hosts", "guests")
     @classmethod
     def _no_blank(cls, value: list[str]) -> list[str]:
-        if any(not v.strip() for v in value):
+        if any(not is_visible(v) for v in value):
             raise ValueError("names must not be blank")
         return [v.strip() for v in value]
 

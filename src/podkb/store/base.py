@@ -250,6 +250,11 @@ class KnowledgeStore(Protocol):
         the same labels; ingest gives them again when the source is read again."""
         ...
 
+    def forget_speaker_names(self, source_key: str) -> None:
+        """Drop the names kept for a source (they were given for a transcript it no longer
+        holds)."""
+        ...
+
     def refresh_summaries(self) -> None:
         """Recount what lookups read instead of scanning turns (after a batch of writes)."""
         ...

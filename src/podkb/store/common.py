@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from .base import (
     SpeakerFacet,
     TurnQuery,
 )
+from .url import redact as redact  # re-exported: the engines import it from here
 
 if TYPE_CHECKING:
     from ..models import Episode, Turn
@@ -86,11 +86,6 @@ def busy_timeout() -> float:
         return max(0.0, float(os.environ.get("PODKB_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
     except ValueError:
         return BUSY_TIMEOUT_S
-
-
-def redact(location: str) -> str:
-    """The location fit for a message: a URL's password is never shown."""
-    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1@", location)
 
 
 @functools.lru_cache(maxsize=4096)  # the same speakers and episode ids, once per turn
@@ -476,6 +471,10 @@ class SQLStore(ABC):
             (source_key,),
         ).fetchall()
         return {label: (name, role) for label, name, role in rows}
+
+    @translated
+    def forget_speaker_names(self, source_key: str) -> None:
+        self.conn.execute(self._sql("DELETE FROM speaker_names WHERE source={p}"), (source_key,))
 
     @translated
     def speaker_names(self) -> list[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ from .common import (
     turn_columns_sql,
     turn_filters,
 )
+from .url import ServerURL, parse_server_url
 
 if TYPE_CHECKING:
     import psycopg
@@ -138,10 +140,50 @@ def _driver() -> Any:
     return psycopg
 
 
-def server_error(exc: Exception, location: str | None = None) -> StoreError:
+# How long podkb waits for a server to accept a connection, and for one statement to finish
+# ($PODKB_PG_CONNECT_TIMEOUT, $PODKB_PG_STATEMENT_TIMEOUT seconds; 0: no limit). The slowest
+# statement measured is a word in 1% of 10M turns (13 s) and a summary refresh after a large
+# ingest; ten minutes leaves room for those, and ends a statement stuck on a lock or a server.
+CONNECT_TIMEOUT_S = 10
+STATEMENT_TIMEOUT_S = 600
+
+
+def _seconds(variable: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(variable, default)))
+    except ValueError:
+        return default
+
+
+def connect_timeout() -> int:
+    # libpq takes whole seconds, and 1 for anything less than 2 (0 is no limit).
+    return int(_seconds("PODKB_PG_CONNECT_TIMEOUT", CONNECT_TIMEOUT_S))
+
+
+def statement_timeout() -> float:
+    return _seconds("PODKB_PG_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S)
+
+
+def _first_line(exc: Exception, server: ServerURL | None) -> str:
+    """The driver's message, first line, with every secret of the URL hidden."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return server.scrub(first) if server is not None else first
+
+
+def server_error(
+    exc: Exception, location: str | None = None, server: ServerURL | None = None
+) -> StoreError:
     """The typed error for a server failure: busy (lock wait, deadlock), unreachable, or as said."""
     state = getattr(exc, "sqlstate", None) or ""
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = _first_line(exc, server)
+    if state == "57014" and "statement timeout" in first:
+        return StoreError(
+            f"the server did not finish a statement within {statement_timeout():g} s "
+            "($PODKB_PG_STATEMENT_TIMEOUT seconds, 0 for no limit); is it overloaded, or is a "
+            "table locked by another session?",
+            path=location,
+        )
     if state in ("55P03", "40P01", "40001"):  # lock timeout, deadlock, serialization failure
         return StoreBusyError(
             "store busy: another podkb process holds what this one needs; try again",
@@ -327,23 +369,28 @@ class PostgresStore(SQLStore):
         driver = _driver()
         create = create and not read_only
         self.url = url
-        self._location = redact(url)
+        self._server = parse_server_url(url)  # parsed once: every message shows it redacted
+        self._location = self._server.shown
+        # The URL's own connect_timeout, or `options=-c statement_timeout=...`, wins.
+        given = {} if "connect_timeout" in url else {"connect_timeout": connect_timeout()}
         try:
             self.conn: psycopg.Connection[Any] = driver.connect(
-                url, autocommit=True, application_name="podkb", connect_timeout=10
+                url, autocommit=True, application_name="podkb", **given
             )
         except driver.Error as exc:
-            raise _connect_error(exc, self._location) from None
+            raise _connect_error(exc, self._location, self._server) from None
         try:
             # A writer waits this long for another's lock before "store busy" (like SQLite's).
             self.conn.execute(f"SET lock_timeout = {int(busy_timeout() * 1000)}")
+            if "statement_timeout" not in url:
+                self.conn.execute(f"SET statement_timeout = {int(statement_timeout() * 1000)}")
             if read_only:
                 # The server refuses every write of this session, whatever podkb asks for.
                 self.conn.execute("SET default_transaction_read_only = on")
             self._init_schema(create=create)
         except driver.Error as exc:
             self.conn.close()
-            raise server_error(exc, self._location) from None
+            raise server_error(exc, self._location, self._server) from None
         except BaseException:
             self.conn.close()
             raise
@@ -353,7 +400,11 @@ class PostgresStore(SQLStore):
         return self._location
 
     def driver_error(self, exc: Exception) -> StoreError | None:
-        return server_error(exc, self._location) if isinstance(exc, _driver().Error) else None
+        return (
+            server_error(exc, self._location, self._server)
+            if isinstance(exc, _driver().Error)
+            else None
+        )
 
     # --- schema ---------------------------------------------------------------------------
 
@@ -477,7 +528,7 @@ class PostgresStore(SQLStore):
             with self.conn.transaction():
                 yield
         except psycopg.Error as exc:
-            raise server_error(exc, self._location) from None
+            raise server_error(exc, self._location, self._server) from None
 
     @contextmanager
     def savepoint(self, name: str = "item") -> Iterator[None]:
@@ -928,8 +979,8 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _connect_error(exc: Exception, location: str) -> StoreError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _connect_error(exc: Exception, location: str, server: ServerURL) -> StoreError:
+    first = _first_line(exc, server)
     if "does not exist" in first and "database" in first:
         return StoreError(
             f"{first}; create it first (createdb, or CREATE DATABASE) and grant podkb's user on it",
@@ -972,7 +1023,7 @@ def diagnose(url: str) -> StoreHealth:
                 health = StoreHealth(location=redact(url))
                 health.failed(
                     "server",
-                    str(server_error(exc)),
+                    str(server_error(exc, server=parse_server_url(url))),
                     "check the server's log; then run doctor again",
                 )
                 return health
