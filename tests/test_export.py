@@ -55,9 +55,13 @@ EP = "12-small-weather-stations"
 
 
 def test_jsonl_is_the_turn_contract(store):
+    """Every line is a turn record; the episode's first also carries the episode (a dump)."""
     rows = [json.loads(line) for line in export_text(store, "jsonl", episode=EP).splitlines()]
     assert [r["speaker"] for r in rows] == ["Maya Chen", "Tom Okafor", "Maya Chen", "Tom Okafor"]
-    assert list(rows[0]) == [
+    assert list(rows[0]) == [*list(rows[1]), "episode"]
+    assert all("episode" not in r for r in rows[1:])
+    assert rows[0]["episode"]["fields"]["episode_id"] == EP
+    assert list(rows[1]) == [
         "episode_id",
         "turn",
         "speaker",
@@ -121,6 +125,7 @@ def test_vtt_escapes_text_and_marks_unnamed_speakers(store, tmp_path):
     import webvtt
 
     monologue = next(e.episode_id for e in store.episodes() if e.title == "A short monologue")
+    store.conn.execute("UPDATE turns SET start = turn * 5.0")  # subtitles need times
     text = export_text(store, "vtt", episode=monologue)
     assert "&amp; that was &lt;it&gt;." in text and "<it>" not in text
     path = tmp_path / "m.vtt"
@@ -263,6 +268,7 @@ def test_export_out_writes_one_file_per_episode_inside_the_folder(store, tmp_pat
     # tries to climb out of the folder.
     store.conn.execute("UPDATE episodes SET title='../../escape' WHERE episode_id='interview-zh'")
     store.conn.execute("UPDATE episodes SET title=? WHERE episode_id='segments-zh'", ("播客" * 50,))
+    store.conn.execute("UPDATE turns SET start = turn * 5.0 WHERE start IS NULL")  # srt: times
     out = tmp_path / "out"
     report = export(store, "srt", out_dir=out)
     names = sorted(p.name for p in out.iterdir())

@@ -531,7 +531,8 @@ def test_bad_file_through_the_cli_is_one_line_and_exit_2(run_cli, tmp_path):
     assert "Traceback" not in err and "bad.json" in err and "`segments` must be a list" in err
 
 
-def test_turn_records_from_several_episodes_ask_for_one_file_each(tmp_path):
+def test_turn_records_of_several_episodes_without_theirs_are_each_restored(tmp_path):
+    """An export of an earlier podkb (no `episode` in its records) holds many episodes."""
     path = tmp_path / "all.jsonl"
     rows = [
         {
@@ -553,8 +554,16 @@ def test_turn_records_from_several_episodes_ask_for_one_file_each(tmp_path):
     import json
 
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    with pytest.raises(InputError, match="holds 2 episodes.*--out DIR"):
-        read(path)
+    from podkb.ingest import ingest_paths
+    from podkb.store import Store
+
+    with Store(tmp_path / "kb.db") as store:
+        [result] = ingest_paths([path], store).ok
+        assert result.episode_ids == ["a", "b"]
+        assert [(t.episode_id, t.source, t.line) for t in store.turns()] == [
+            ("a", "all.jsonl", 1),
+            ("b", "all.jsonl", 2),
+        ]
 
 
 def test_folder_walk_skips_chapter_sidecars(tmp_path):

@@ -111,7 +111,24 @@ def test_quotes_of_a_guest_whose_transcript_names_no_speakers_says_where_to_look
     assert code == 1
     assert out == ""
     assert "listed as a guest of talk, whose transcript has no speaker labels" in err
-    assert "podkb search --episode talk" in err and "podkb speakers suggest talk" in err
+    assert "podkb search --episode talk" in err
+    assert "its turns have no speaker labels to name (`podkb speakers name` names labels)" in err
+
+
+def test_quotes_of_a_listed_guest_with_unnamed_labels_says_how_to_name_them(run_cli, tmp_path):
+    path = tmp_path / "call.srt"
+    path.write_text(
+        "1\n00:00:00,000 --> 00:00:03,000\nSPEAKER_00: Welcome to the show, everyone.\n\n"
+        "2\n00:00:03,000 --> 00:00:06,000\nSPEAKER_01: Thanks, good to be here.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "call.yaml").write_text("title: Call\nguests: [Tom Okafor]\n", encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", str(path), "--db", db)[0] == 0
+    code, out, err = run_cli("quotes", "Tom Okafor", "rain", "gauges", "--db", db)
+    assert code == 1 and out == ""
+    assert "Tom Okafor is listed as a guest of call" in err
+    assert 'podkb speakers name call "SPEAKER_00=Tom Okafor"' in err and "did you mean" not in err
 
 
 def test_naming_changes_quotes_and_search_at_once(run_cli, interview):

@@ -246,3 +246,77 @@ def test_ctrl_c_during_start_up_exits_130_without_a_traceback(seed_db, after):
     assert b"Traceback" not in rest, rest[-500:]
     # Interrupted: 130; a search that finished before the signal arrived exits as usual.
     assert proc.returncode in (130, 0), (proc.returncode, rest[-500:])
+
+
+# --- the pager, as git pages -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args", [["search", "evaluation", "-n", "0"], ["quotes", "Lewis Tunstall", "-n", "0"]]
+)
+def test_search_and_quotes_taller_than_the_terminal_are_paged(seed_db, recorder, args):
+    pager, record = recorder
+    code, screen = run_pty([*args, "--db", str(seed_db)], cols=100, rows=20, env=_env(PAGER=pager))
+    assert code == 0
+    paged = record.read_text(encoding="utf-8")
+    assert paged.count("\n") > 20 and "Lewis Tunstall" in paged
+    assert "Lewis Tunstall" not in screen
+
+
+def test_podkb_pager_wins_over_pager(seed_db, recorder):
+    pager, record = recorder
+    code, _ = run_pty(
+        ["show", "humans", "--db", str(seed_db)],
+        cols=100,
+        rows=24,
+        env=_env(PAGER="false", PODKB_PAGER=pager),
+    )
+    assert code == 0 and "Lewis Tunstall" in record.read_text(encoding="utf-8")
+
+
+def test_a_pager_that_fails_loses_nothing(seed_db):
+    code, screen = run_pty(
+        ["show", "humans", "--db", str(seed_db)], cols=100, rows=24, env=_env(PAGER="false")
+    )
+    assert code == 0
+    assert "the pager 'false' failed" in screen
+    assert "Lewis Tunstall" in screen and "Inside Hugging Face" in screen
+
+
+def test_a_pager_that_runs_podkb_does_not_page_again(seed_db, tmp_path):
+    """A pager that is itself a podkb command would page its own output, and so on."""
+    record = tmp_path / "inner.txt"
+    script = tmp_path / "pager.sh"
+    script.write_text(
+        f"#!/bin/sh\ncat > /dev/null\n{PYTHON} -m podkb show humans --db {seed_db} > /dev/tty\n"
+        f"echo done >> {record}\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    code, screen = run_pty(
+        ["show", "humans", "--db", str(seed_db)],
+        cols=100,
+        rows=24,
+        env=_env(PAGER=str(script)),
+        timeout=60,
+    )
+    assert code == 0
+    assert record.read_text(encoding="utf-8") == "done\n"  # the inner podkb ran once
+    assert "Lewis Tunstall" in screen
+
+
+@pytest.mark.parametrize("cols", [120, 60])
+def test_the_ingest_table_never_breaks_an_episode_id(tmp_path, cols):
+    from conftest import SEEDS
+
+    code, screen = run_pty(
+        ["ingest", str(SEEDS), "--db", str(tmp_path / "kb.db")], cols=cols, rows=40, env=_env()
+    )
+    assert code == 0, screen
+    lines = _strip_ansi(screen).splitlines()
+    for episode_id in (
+        "humans-of-ai-16-lewis-tunstall",
+        "latent-space-jeremy-howard-answer-ai",
+        "hockeystick-2-llms-in-production",
+    ):
+        assert any(episode_id in line for line in lines), (episode_id, screen)

@@ -2,7 +2,8 @@
 
 A batch file is YAML (a list of entries, or `queries:` holding one) or JSON lines (one entry
 per line). Each entry is a search request (request.SearchRequest): `query` and the filters
-`speaker`, `topic`, `episode`, `lang`, with `limit` (default 10), `context`, and `name`, the output name (default `query-N`, N its
+(`speaker`, `topic`, `episode`, `lang`, `role`, `show`, `since`, `until`), `limit` (default
+10; 0 for all), `offset`, `context`, and `name`, the output name (default `query-N`, N its
 position from 1). Entries are validated with pydantic (unknown fields refused, text fields
 must be strings) before anything runs; a bad entry is reported with its line. Then every
 search runs, and only if all succeed is anything written: one JSON lines stream (each hit
@@ -33,7 +34,7 @@ class BatchQuery(SearchRequest):
     @model_validator(mode="after")
     def _has_criteria(self) -> BatchQuery:
         if not (self.query or self.has_filter()):
-            raise ValueError("give a query, or a filter (speaker, topic, episode or lang)")
+            raise ValueError("give a query, or a filter (speaker, topic, episode, lang, ...)")
         return self
 
     def request(self) -> SearchRequest:

@@ -52,7 +52,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         help=(
-            "Knowledge base: a file, or a server URL postgresql://user@host:port/dbname"
+            "Knowledge base: a file, or a server URL, e.g. postgresql://user@host/db"
             " (default: $PODKB_DB, else a file in the user data directory)."
         ),
         envvar="PODKB_DB",
@@ -202,7 +202,7 @@ def ingest(
                 raise UsageError("--explain reads one local transcript file")
             _explain(local, encoding=encoding, fmt=fmt, overrides=overrides)
             return
-        fmt = _check_format(fmt, ("table", "json", "jsonl"))
+        fmt = _check_format(fmt, output.FORMATS)
         if local:
             try:
                 _ingest(local, db, encoding, fmt, overrides, lenient=lenient, force=force)
@@ -360,12 +360,18 @@ def _stdin_file(spool: Path, name: str | None) -> Path:
     """Standard input, kept in a file named as the transcript (its name is its provenance)."""
     from .files import path_inside
 
+    data = sys.stdin.buffer.read()
+    if not name:
+        # A podkb export names its episodes and files itself: it needs no --name.
+        from .ingest.turn_records import dump_name
+
+        name = dump_name(data)
     if not name:
         raise UsageError(
             "reading a transcript from - (stdin) needs --name, e.g. --name episode.srt"
         )
     target = path_inside(spool, name)
-    target.write_bytes(sys.stdin.buffer.read())
+    target.write_bytes(data)
     return target
 
 
@@ -420,6 +426,8 @@ def _ingest(
             output.message(f"podkb: warning: {result.warning}")
     for done in report.ok:
         output.detail(f"podkb: {done.path}: {done.episode_id}, {done.turns} turns")
+        if done.time_unit:
+            output.detail(f"podkb: {done.path}: times read as {done.time_unit}")
     counts = store.counts()
     summary = {
         "files": len(report.files),
@@ -427,7 +435,7 @@ def _ingest(
         "unchanged": len(report.unchanged),
         "failed": len(report.failed),
         "turns": sum(f.turns for f in report.ingested),
-        "episodes": [f.episode_id for f in report.ok],
+        "episodes": [e for f in report.ok for e in f.every_episode_id],
         "store": {"path": store.location, **counts},
         "results": [f.record() for f in report.files],
     }
@@ -441,33 +449,62 @@ def _ingest(
         )
     elif fmt == "json":
         output.write_json(summary)
+    elif fmt == "csv":
+        output.write_csv((f.record() for f in report.files), INGEST_CSV_FIELDS)
     else:
         output.write_jsonl(f.record() for f in report.files)
     if report.failed:
         raise typer.Exit(ExitStatus.ERROR)
 
 
+# A CSV row per file: the report's flat fields (`lines` is in json and jsonl).
+INGEST_CSV_FIELDS = [
+    "path",
+    "status",
+    "episode_id",
+    "episode_ids",
+    "turns",
+    "words_kept",
+    "words_source",
+    "warning",
+    "error",
+]
+
+
 def _print_ingest_table(results: list[Any]) -> None:
-    """Per file: turns, words kept of the source's words, and the lines that are not speech."""
-    from rich.table import Table
+    """Per file: turns, words kept of the source's words, and the lines that are not speech.
+    Episode ids are what the next command takes: never broken (narrow terminals lose other
+    columns first); a dump's episodes each get a row."""
+    from . import tables
+    from .tables import Col
 
     if not results:
         return
-    table = Table(header_style="bold")
-    for col in ("file", "episode", "turns", "words kept", "lines dropped"):
-        table.add_column(col, overflow="fold")
+    columns = [
+        Col("file", drop=2),
+        Col("episode", "id", style="cyan"),
+        Col("turns", "number", drop=3),
+        Col("words kept", drop=4),
+        Col("lines dropped", drop=1),
+    ]
+    cells = []
     for r in results:
         dropped = ", ".join(
             f"{n} {cls}" for cls, n in (r.lines or {}).items() if n and cls not in ("text",)
         )
-        table.add_row(
-            output.text(Path(r.path).name),
-            output.text(r.episode_id, "cyan"),
-            str(r.turns),
-            f"{r.words_kept} of {r.words_source}",
-            output.text(dropped or "none"),
+        first, *more = r.every_episode_id or [""]
+        cells.append(
+            [
+                Path(r.path).name,
+                first,
+                str(r.turns),
+                f"{r.words_kept} of {r.words_source}",
+                dropped or "none",
+            ]
         )
-    output.console().print(table)
+        cells.extend(["", episode_id, "", "", ""] for episode_id in more)
+    con = output.console()
+    con.print(tables.build(columns, cells, width=con.width))
 
 
 def _explain(
@@ -476,7 +513,7 @@ def _explain(
     """`ingest --explain FILE`: each source line with its class and the turn it went to."""
     from .ingest.pipeline import read_file_bytes, read_parsed
 
-    fmt = _check_format(fmt, ("table", "json", "jsonl"))
+    fmt = _check_format(fmt, output.FORMATS)
     if len(paths) != 1 or paths[0].is_dir():
         raise UsageError("--explain reads one file: podkb ingest --explain FILE")
     path = paths[0]
@@ -498,16 +535,16 @@ def _explain(
         )
     if fmt == "table":
         _print_explanation(rows)
-    elif fmt == "json":
-        output.write_json(rows)
     else:
-        output.write_jsonl(rows)
+        _emit_rows(rows, fmt, ["line", "class", "turn", "speaker", "text"])
     acc = parsed.accounting
     summary = ", ".join(f"{n} {cls}" for cls, n in acc.counts().items() if n)
     output.message(
         f"{path}: {parsed.format}, {len(parsed.turns)} turns; lines: {summary}; "
         f"words kept {acc.words_kept} of {acc.words_source}"
     )
+    if parsed.time_unit:
+        output.message(f"{path}: times read as {parsed.time_unit}")
     if parsed.loss:
         output.message(f"podkb: {path}: {parsed.loss}; ingest would refuse it (see --lenient)")
         raise typer.Exit(ExitStatus.ERROR)
@@ -755,12 +792,30 @@ def export(
         raise UsageError("--out takes a folder; without --out, export writes to stdout")
     query = " ".join(words) if words else None
     report = run_export(_store(db), fmt, request, query=query, out_dir=out)
+    for note in report.notes:
+        output.message(f"podkb: {note}")
     for path in report.files:
         output.write_line(str(path))
     if out is not None:
         output.info(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
     if report.turns == 0:
+        _say_why_nothing_was_exported(query, request, db)
         raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+def _say_why_nothing_was_exported(query: str | None, request: TurnFilter, db: str | None) -> None:
+    """Exit 1 with a word of why: a query that is an episode's id was likely meant as one."""
+    if not query:
+        output.info("podkb: no turns match the filters")
+        return
+    ids = _store(db).episode_ids()
+    if not request.episode and any(i == query or i.startswith(query) for i in ids):
+        output.message(
+            f"podkb: no turns match the query {query!r}; to export one episode use "
+            f"--episode {query}"
+        )
+    else:
+        output.info(f"podkb: no turns match the query {query!r}")
 
 
 # --- search, quotes, speakers, topics ---------------------------------------------------------
@@ -785,7 +840,12 @@ SEARCH_FORMATS = (*output.FORMATS, "cite")
 
 
 def _run_search(
-    request: SearchRequest, fmt: str | None, db: str | None, *, full_text: bool = False
+    request: SearchRequest,
+    fmt: str | None,
+    db: str | None,
+    *,
+    full_text: bool = False,
+    no_pager: bool = False,
 ) -> None:
     from .results import hit_rows
     from .search import search_or_correct
@@ -795,11 +855,18 @@ def _run_search(
     # The same in every format (and so the same exit status): a misspelt query gives the
     # corrected query's hits, with a line on stderr that says so.
     result = search_or_correct(store, request)
+    for note in result.notes:
+        output.message(f"podkb: {note}")
     if result.note:
         output.message(f"podkb: {result.note}")
     hits = result.hits
     if fmt == "table":
-        _print_hits(hits, full_text=full_text, terms=result.terms)
+        from . import pager
+
+        pager.emit(
+            lambda con: _print_hits(con, hits, full_text=full_text, terms=result.terms),
+            use_pager=not no_pager,
+        )
     elif fmt == "cite":
         output.write("".join(output.terminal_safe(h["citation"]) + "\n" for h in hits))
     elif fmt == "json":
@@ -830,11 +897,12 @@ def _note_truncation(result: SearchResult) -> None:
         output.info(f"podkb: {shown} of {total} shown; -n 0 for all")
 
 
-def _print_hits(hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]) -> None:
+def _print_hits(
+    con: Console, hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]
+) -> None:
     """Each hit as one citation line and its quote, highlighted (--full: the whole turn)."""
     from rich.padding import Padding
 
-    con = output.console()
     mark = "bold reverse" if output.colour_enabled() else ""
     for n, hit in enumerate(hits, start=1):
         for ctx in hit.get("context", {}).get("before", []):
@@ -888,10 +956,23 @@ def _context_line(turn: dict[str, Any]) -> Text:
 def _asked(request: SearchRequest, words: list[str] | None, *, all_hits: bool) -> SearchRequest:
     """The request with the words after the command as its query (`podkb search open source`
     is `podkb search "open source"`: all words must match)."""
+    if words == ["-"]:
+        words = [_query_from_stdin()]
     update: dict[str, Any] = {"query": " ".join(words) if words else None}
     if all_hits:
         update["limit"] = 0
     return request.model_copy(update=update)
+
+
+def _query_from_stdin() -> str:
+    """`-` as the query: the query is what stdin holds (`echo evaluation | podkb search -`),
+    read no further than the longest query podkb takes."""
+    from .limits import MAX_QUERY_CHARS
+
+    text = sys.stdin.read(MAX_QUERY_CHARS + 1)
+    if not text.strip():
+        raise UsageError("the query is - (stdin), and stdin is empty")
+    return " ".join(text.split())
 
 
 @app.command("search")
@@ -909,12 +990,15 @@ def search_cmd(
             SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
         ),
     ] = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Find turns by keyword, ranked by relevance: each hit a quote to cite.
 
     Example: podkb search open source --role guest --context 1
     """
-    _run_search(_asked(request, words, all_hits=all_hits), fmt, db, full_text=full)
+    _run_search(
+        _asked(request, words, all_hits=all_hits), fmt, db, full_text=full, no_pager=no_pager
+    )
 
 
 @app.command()
@@ -941,11 +1025,16 @@ def quotes(
             SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
         ),
     ] = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What did SPEAKER say (about QUERY)? Quotes with speaker, show, episode and time to cite.
 
     Example: podkb quotes Jeremy Howard hiring --format cite
     """
+    # `podkb quotes NAME -`: the query is stdin's (the `-` is never part of the name).
+    stdin_query = len(words) > 1 and words[-1] == "-" and not request.speaker
+    if stdin_query:
+        words = words[:-1]
     if request.speaker:
         query_words: list[str] = words  # --speaker given: every word is the query
     else:
@@ -953,11 +1042,21 @@ def quotes(
 
         try:
             speaker, query_words = split_speaker(_store(db), words)
+            if stdin_query:
+                query_words = [*query_words, _query_from_stdin()]
         except UsageError:
-            _say_where_an_unlabelled_speaker_is(" ".join(words), db)
+            # The name is the longest leading run of words that some episode lists.
+            for n in range(min(len(words), 4), 0, -1):
+                _say_where_an_unlabelled_speaker_is(" ".join(words[:n]), db)
             raise
         request = request.model_copy(update={"speaker": speaker})
-    _run_search(_asked(request, query_words, all_hits=all_hits), fmt, db, full_text=full)
+    _run_search(
+        _asked(request, query_words, all_hits=all_hits),
+        fmt,
+        db,
+        full_text=full,
+        no_pager=no_pager,
+    )
 
 
 def _say_where_an_unlabelled_speaker_is(name: str, db: str | None) -> None:
@@ -968,11 +1067,25 @@ def _say_where_an_unlabelled_speaker_is(name: str, db: str | None) -> None:
     found = unlabelled_appearances(_store(db), name)
     if not found:
         return
+    store = _store(db)
     for episode_id, role in found:
+        labels = sorted(
+            {t.speaker_label for t in store.turns(episode_id=episode_id) if t.speaker_label}
+        )
+        if labels:
+            how = (
+                f'name them with `podkb speakers name {episode_id} "{labels[0]}={name}"` '
+                f"(its labels: {', '.join(labels[:5])}; `podkb speakers suggest {episode_id}` "
+                "lists candidates)"
+            )
+        else:
+            how = (
+                "its turns have no speaker labels to name (`podkb speakers name` names "
+                f"labels); find what they said with `podkb search --episode {episode_id}`"
+            )
         output.message(
             f"podkb: {name} is listed as a {role} of {episode_id}, whose transcript has no "
-            f"speaker labels for them; try `podkb search --episode {episode_id}` or "
-            f"`podkb speakers suggest {episode_id}`"
+            f"speaker labels for them; {how}"
         )
     raise typer.Exit(ExitStatus.NO_RESULTS)
 
@@ -1043,7 +1156,7 @@ def speakers_suggest(
 
     Nothing is applied: name labels with `speakers:` in the episode's sidecar YAML.
 
-    Example: podkb speakers suggest lex-ai-podcast
+    Example: podkb speakers suggest latent-space
     """
     from .episodes import resolve_episode
     from .naming import suggest_names
@@ -1055,6 +1168,11 @@ def speakers_suggest(
         {"label": s.label, "name": s.name, "line": s.line, "evidence": s.evidence}
         for s in suggest_names(store, episode_id)
     ]
+    if not rows:
+        from .naming import nothing_suggested
+
+        output.message(f"podkb: {nothing_suggested(store, episode_id)}")
+        raise typer.Exit(ExitStatus.NO_RESULTS)
     if fmt == "table":
         from rich.table import Table
 
@@ -1089,7 +1207,7 @@ def speakers_name(
     """Name an episode's speaker labels: its turns and search index change at once, and the
     names are given again whenever its file is ingested again.
 
-    Example: podkb speakers name lex-ai-podcast "SPEAKER_00=Lex Fridman" --role host
+    Example: podkb speakers name latent-space "Swyx=swyx" --role host
     """
     from .episodes import resolve_episode
     from .naming import name_speakers, parse_assignments
@@ -1359,8 +1477,21 @@ def _version_callback(value: bool) -> None:
     if value:
         from ._version import __version__
 
-        sys.stdout.write(f"podkb {__version__}\n")
+        sys.stdout.write(f"podkb {__version__}\n{_store_version_line()}\n")
         raise typer.Exit()
+
+
+def _store_version_line() -> str:
+    """The engine of the store in use ($PODKB_DB, else the default file) and the store schema
+    version this podkb reads and writes on it; the store is not opened."""
+    from .store import default_location, engine_of, redact
+
+    location = default_location()
+    try:
+        engine, schema = engine_of(location)
+    except PodkbError as exc:
+        return f"store: {exc}"
+    return f"store: {engine}, schema version {schema}: {redact(location)}"
 
 
 @app.callback()
@@ -1388,7 +1519,7 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status (see errors.ExitStatus). Never a traceback,
     unless PODKB_DEBUG=1 asks for one."""
-    code = _run(argv)
+    code = _run(global_options_placed(sys.argv[1:] if argv is None else argv))
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -1397,6 +1528,42 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError):
         pass  # stdout closed or gone: nothing more can be said there
     return code
+
+
+_ROOT_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
+
+
+def global_options_placed(args: list[str]) -> list[str]:
+    """The arguments with -q and -v moved before the command and --db after it, wherever they
+    were typed (`podkb search x -q`, `podkb --db kb.db episodes`), as git and gh take them.
+    Nothing after `--` moves: there a word is a query word."""
+    end = args.index("--") if "--" in args else len(args)
+    head, tail = args[:end], args[end:]
+    flags = [a for a in head if a in _ROOT_FLAGS]
+    head = [a for a in head if a not in _ROOT_FLAGS]
+    db: list[str] = []
+    i = 0
+    while i < len(head) and head[i].startswith("-"):  # options before the command
+        if head[i] == "--db" and i + 1 < len(head):
+            db, head = head[i : i + 2], head[:i] + head[i + 2 :]
+        elif head[i].startswith("--db="):
+            db, head = head[i : i + 1], head[:i] + head[i + 1 :]
+        else:
+            i += 1
+    if db and i < len(head):
+        at = i + 1 + (1 if _is_subcommand(head[i], head[i + 1 : i + 2]) else 0)
+        head = head[:at] + db + head[at:]
+    elif db:
+        head = db + head  # no command: let typer say what is wrong
+    return flags + head + tail
+
+
+def _is_subcommand(group: str, following: list[str]) -> bool:
+    for info in app.registered_groups:
+        if info.name == group and info.typer_instance is not None and following:
+            names = {c.name or "" for c in info.typer_instance.registered_commands}
+            return following[0] in names
+    return False
 
 
 # The reader of stdout went away (`podkb ... | head`): 128 + SIGPIPE, as a shell reports it.
@@ -1422,11 +1589,16 @@ def _app_for(args: list[str]) -> typer.Typer:
     return app
 
 
-def _run(argv: list[str] | None) -> int:
+def _run(argv: list[str]) -> int:
     debug = os.environ.get("PODKB_DEBUG") == "1"
     try:
         # typer reports usage errors itself (exit 2) and turns Ctrl-C into exit 130.
-        _app_for(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="podkb")
+        from typer.main import get_command
+
+        from .cli_options import plain_help
+
+        plain_help()
+        get_command(_app_for(argv)).main(args=argv, prog_name="podkb")
         return ExitStatus.OK
     except SystemExit as exc:
         if _stdout_broken():

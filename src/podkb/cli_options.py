@@ -71,10 +71,10 @@ REQUEST_OPTIONS: dict[str, Any] = {
 
 def format_option(choices: tuple[str, ...], default: str) -> Any:
     """The --format option: its choices, shown literally, and what happens without it."""
-    # The help column is about 45 characters wide at 80 columns, and rich cuts a longer word
-    # with an ellipsis: a long list of choices gets spaces to wrap at.
+    # The help column is about 45 characters wide at 80 columns (and 28 at 60), and rich cuts
+    # a longer word with an ellipsis: a long list of choices gets spaces to wrap at.
     joined = "|".join(choices)
-    if len(joined) > 40:
+    if len(joined) > 24:
         joined = " | ".join(choices)
     return typer.Option("--format", "-f", help=f"Output format \\[{joined}]; {default}.")
 
@@ -132,3 +132,68 @@ def validated(model: type[_M], values: dict[str, Any]) -> _M:
         name = str(err["loc"][0]) if err["loc"] else ""
         option = f"--{name}: " if name in REQUEST_OPTIONS else (f"{name}: " if name else "")
         raise UsageError(f"{option}{err['msg'].removeprefix('Value error, ')}") from None
+
+
+# --- help as a person reads it -----------------------------------------------------------------
+
+# What an option's value is called in help (`--limit N`, `--since DATE`), by option name; an
+# option not listed shows its name in capitals (`--encoding ENCODING`), a number N.
+_METAVARS = {
+    "limit": "N",
+    "offset": "N",
+    "context": "N",
+    "since": "DATE",
+    "until": "DATE",
+    "date": "DATE",
+    "speaker": "NAME",
+    "host": "NAME",
+    "guest": "NAME",
+    "show": "NAME",
+    "out": "DIR",
+    "db": "PATH|URL",
+    "episode": "ID",
+    "role": "ROLE",
+    "lang": "LANG",
+}
+
+
+def plain_help() -> None:
+    """Help that shows what a person types, as gh, git and ripgrep do: `--limit N`, `--since
+    DATE`, a flag alone, `PATH...` for arguments; never typer's type names (`<str>`,
+    `<list[str]>`, `<bool>`, `{paths}`). typer asks each parameter how to show itself; these
+    answers replace its own for every command, so a command added later needs nothing."""
+    from typer.core import TyperArgument, TyperOption
+
+    TyperOption.display_type_rich = _option_value  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = _no_type  # type: ignore[method-assign]
+    TyperArgument._usage_display_name = _argument_usage  # type: ignore[method-assign]
+
+
+def _option_value(self: Any, ctx: Any) -> str | None:
+    if self.is_flag or self.count:
+        return None  # a flag takes no value
+    return str(self.metavar) if self.metavar is not None else _metavar(self)
+
+
+def _no_type(self: Any, ctx: Any) -> str | None:
+    return None  # an argument's name says what it is (QUERY, PATH...); its Python type is noise
+
+
+def _argument_usage(self: Any) -> str:
+    """`PATH...` for a required list, `[EPISODE]...` for an optional one, a metavar as given."""
+    if self.metavar is not None:
+        return str(self.metavar)
+    name = str(self.name).upper()
+    if self.nargs != 1:
+        name = name.removesuffix("S") + "..."
+    return name if self.required else f"[{name}]"
+
+
+def _metavar(param: Any) -> str:
+    long = [o for o in param.opts if o.startswith("--")]
+    name = long[0][2:] if long else str(param.name)
+    if name in _METAVARS:
+        return _METAVARS[name]
+    if param.bare_type() in ("int", "float"):
+        return "N"
+    return name.upper().replace("_", "-")

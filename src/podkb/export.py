@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .request import TurnFilter
-from .store import TURN_COLUMNS, KnowledgeStore, TurnQuery
+from .store import TURN_COLUMNS, KnowledgeStore
 from .text import CJK_RANGES, char_class
 
 if TYPE_CHECKING:
@@ -62,6 +62,9 @@ class EpisodeExport:
     # unnamed speaker (`>>`) so that it does not read back as the previous speaker's.
     named: bool = False
     chapters: list[tuple[str, float]] = field(default_factory=list)  # see chapter_marks
+    # What a jsonl/json export adds to the episode's first turn so that it restores whole
+    # (see dump_header); None: not asked for.
+    header: dict[str, Any] | None = None
 
 
 @dataclass
@@ -69,83 +72,111 @@ class ExportReport:
     turns: int = 0
     episodes: int = 0
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how names were read, for stderr
 
 
 def select(
     store: KnowledgeStore, flt: ResolvedFilter | None = None, query: Query | None = None
 ) -> list[EpisodeExport]:
-    """Episodes with their turns that pass the filter (and match the query, as search finds
-    them). Times are worked out over the whole episode, so a speaker's cue ends where the next
-    person starts, not where that speaker next speaks."""
+    """Episodes with their turns that pass the filter (and match the query): the turns search
+    finds for them, through the same store query (`ResolvedFilter.turn_query`), so a filter
+    means the same on every command. Times are worked out over the whole episode, so a
+    speaker's cue ends where the next person starts, not where that speaker next speaks."""
     if flt is None:
         from .search import ResolvedFilter
 
         flt = ResolvedFilter()
-    on_topic = _turns_on_topic(store, flt) if flt.topic_terms else None
-    if query is not None and not query.is_empty:
-        found = _turns_found(store, flt, query)
-        on_topic = found if on_topic is None else on_topic & found
+    chosen_turns = _turns_chosen(store, flt, query)
     chosen = []
     for ep in store.episodes():
         if not flt.keeps_episode(ep.episode_id):
             continue
-        rows = list(store.iter_turn_rows(episode_id=ep.episode_id))
+        rows = list(store.iter_turn_rows(episode_id=ep.episode_id, with_times=True))
+        quote_times = {r["turn"]: r.pop("times") for r in rows}
         times = cue_times(rows)
-        keep = [i for i, r in enumerate(rows) if _passes(r, flt, on_topic)]
+        keep = [
+            i
+            for i, r in enumerate(rows)
+            if chosen_turns is None or (r["episode_id"], r["turn"]) in chosen_turns
+        ]
         if not keep:
             continue
+        turns = [rows[i] for i in keep]
         chosen.append(
             EpisodeExport(
                 episode=ep,
-                turns=[rows[i] for i in keep],
+                turns=turns,
                 times=[times[i] for i in keep],
                 named=any(r["speaker"] for r in rows),
                 chapters=chapter_marks(rows, times),
+                header=dump_header(store, ep, turns, quote_times),
             )
         )
     return chosen
 
 
-def _passes(
-    row: dict[str, Any], flt: ResolvedFilter, on_topic: set[tuple[str, int]] | None
-) -> bool:
-    if flt.speaker is not None and row["speaker"] != flt.speaker:
-        return False
-    if flt.lang and not (
-        row["lang"] == flt.lang or row["lang"].lower().startswith(flt.lang.lower() + "-")
-    ):
-        return False
-    if flt.chapters is not None and row["chapter"] not in flt.chapters:
-        return False
-    if flt.role is not None and row["role"] != flt.role:
-        return False
-    return on_topic is None or (row["episode_id"], row["turn"]) in on_topic
+def _turns_chosen(
+    store: KnowledgeStore, flt: ResolvedFilter, query: Query | None
+) -> set[tuple[str, int]] | None:
+    """(episode id, turn) of every turn search finds for the filter and query, unranked;
+    None when nothing narrows the export (every turn)."""
+    from dataclasses import replace
 
+    from .query import parse_query
 
-def _turns_on_topic(store: KnowledgeStore, flt: ResolvedFilter) -> set[tuple[str, int]]:
-    """The turns a taxonomy topic matches (the store's index decides, as it does for search)."""
-    query = TurnQuery(
-        topic_terms=flt.topic_terms,
-        episode_id=flt.episode_id,
-        speaker=flt.speaker,
-        limit=max(1, store.turn_count()),
-        ranked=False,
+    every = replace(
+        flt.turn_query(query or parse_query(""), limit=max(1, store.turn_count())), ranked=False
     )
-    return {(r["episode_id"], r["turn"]) for r in store.search_turns(query)}
+    if not every.has_criteria:
+        if every.none_of:
+            raise UsageError(
+                "a query of only exclusions needs a filter (--speaker, --topic, --episode or --lang)"
+            )
+        return None
+    return {(r["episode_id"], r["turn"]) for r in store.search_turns(every)}
 
 
-def _turns_found(store: KnowledgeStore, flt: ResolvedFilter, query: Query) -> set[tuple[str, int]]:
-    """The turns search finds for the query (every one of them, in no particular order)."""
-    every = TurnQuery(
-        all_of=tuple(query.positive),
-        none_of=tuple(query.negative),
-        episode_id=flt.episode_id,
-        speaker=flt.speaker,
-        limit=max(1, store.turn_count()),
-        ranked=False,
+def dump_header(
+    store: KnowledgeStore,
+    episode: Episode,
+    turns: list[dict[str, Any]],
+    quote_times: dict[int, list[Any]],
+) -> dict[str, Any]:
+    """Everything about an episode that its turn records do not say, for a restore (see
+    models.EpisodeDump): every Episode field (model_dump: a new field travels without a change
+    here), its file and what it was read with, the names a user gave its labels, and where each
+    turn's timed pieces start."""
+    from .models import DumpedName, DumpedSource, EpisodeDump
+
+    path, sha256, fmt = store.episode_source(episode.episode_id)
+    inputs_sha256 = source_stat = None
+    for episode_id, _, inputs, stat in store.episodes_from(path) if path else []:
+        if episode_id == episode.episode_id:
+            inputs_sha256, source_stat = inputs, stat
+    names = store.speaker_names_for(path or episode.source)
+    dump = EpisodeDump(
+        fields=episode,
+        store=DumpedSource(
+            source_path=path,
+            source_sha256=sha256,
+            inputs_sha256=inputs_sha256,
+            source_stat=source_stat,
+            format=fmt,
+        ),
+        speaker_names={
+            label: DumpedName.model_validate({"name": n, "role": r})
+            for label, (n, r) in names.items()
+        },
+        times={t["turn"]: quote_times[t["turn"]] for t in turns if quote_times.get(t["turn"])},
     )
-    found = store.search_turns(every) if every.has_criteria else []
-    return {(r["episode_id"], r["turn"]) for r in found}
+    return dump.model_dump(mode="json")
+
+
+def _with_header(ep: EpisodeExport) -> Iterator[dict[str, Any]]:
+    """The episode's turn records, the first carrying the episode (`"episode"`): every record
+    stays a turn record for scripts, and the file restores the episode whole."""
+    for n, row in enumerate(ep.turns):
+        yield {**row, "episode": ep.header} if n == 0 and ep.header is not None else row
 
 
 def reading_seconds(text: str) -> float:
@@ -223,11 +254,15 @@ def chapter_marks(
 def render(fmt: str, episodes: list[EpisodeExport]) -> Iterator[str]:
     """The text of `fmt` for these episodes, in chunks (one stream; see Writer.one_episode)."""
     writer = writer_for(fmt)
-    if writer.one_episode and len(episodes) > 1:
-        raise UsageError(
-            f"{fmt} holds one episode, and {len(episodes)} match: pass --episode, or --out DIR"
-        )
+    _check_one_episode(writer, len(episodes))
     yield from writer.render(episodes)
+
+
+def _check_one_episode(writer: Writer, episodes: int) -> None:
+    if writer.one_episode and episodes > 1:
+        raise UsageError(
+            f"{writer.name} holds one episode, and {episodes} match: pass --episode, or --out DIR"
+        )
 
 
 def writer_for(fmt: str) -> Writer:
@@ -241,7 +276,7 @@ def _jsonl(episodes: list[EpisodeExport]) -> Iterator[str]:
     from . import output
 
     for ep in episodes:
-        for row in ep.turns:
+        for row in _with_header(ep):
             yield output.json_text(row) + "\n"
 
 
@@ -250,7 +285,7 @@ def _json(episodes: list[EpisodeExport]) -> Iterator[str]:
 
     # Streamed row by row (the same text as one json.dumps of the list): memory stays flat,
     # and a reader that goes away (| head) is noticed at once.
-    rows = [row for ep in episodes for row in ep.turns]
+    rows = [row for ep in episodes for row in _with_header(ep)]
     if not rows:
         yield "[]\n"
         return
@@ -303,6 +338,10 @@ def srt(ep: EpisodeExport) -> str:
 def vtt(ep: EpisodeExport) -> str:
     """WebVTT: one cue per turn, the speaker as a `<v Name>` voice tag; text escaped (&, <, >)."""
     parts = ["WEBVTT\n"]
+    fields = [(k, _note_value(v)) for k, v in _named_fields(ep.episode) if v and v.strip()]
+    if fields:
+        # A NOTE block names the episode; podkb's reader takes it back (a cue never shows it).
+        parts.append("NOTE\n" + "".join(f"{k}: {v}\n" for k, v in fields))
     for row, (start, end) in zip(ep.turns, ep.times, strict=True):
         text = _vtt_escape(_cue_lines(row["text"]))
         if row["speaker"]:
@@ -324,7 +363,28 @@ def podcast_json(ep: EpisodeExport) -> str:
             seg["speaker"] = row["speaker"]
         seg.update(startTime=start, endTime=end, body=row["text"])
         segments.append(seg)
-    return output.json_text({"version": "1.0.0", "segments": segments}, indent=2) + "\n"
+    named = {k: v for k, v in _named_fields(ep.episode) if v and k in _PODCAST_JSON_FIELDS}
+    document = {"version": "1.0.0", **named, "segments": segments}
+    return output.json_text(document, indent=2) + "\n"
+
+
+# What a subtitle file says of its episode (a VTT NOTE block; podcast-json beside `segments`),
+# read back by podkb: the id keeps a round trip's episode the same one.
+_PODCAST_JSON_FIELDS = ("episode_id", "title", "show")
+
+
+def _named_fields(episode: Episode) -> list[tuple[str, str | None]]:
+    return [
+        ("episode_id", episode.episode_id),
+        ("title", episode.title),
+        ("show", episode.show),
+        ("date", episode.date),
+    ]
+
+
+def _note_value(text: str) -> str:
+    """One line of a NOTE block: no line break, no `-->` (which would end the block)."""
+    return " ".join(text.split()).replace("-->", "->")
 
 
 def markdown(ep: EpisodeExport) -> str:
@@ -412,6 +472,9 @@ class Writer:
     suffix: str
     one_episode: bool
     render: Callable[[list[EpisodeExport]], Iterator[str]]
+    # A cue or segment must have a time: an episode whose turns have none is refused, never
+    # given invented ones that would read back as real (see untimed_refusal).
+    needs_times: bool = False
 
 
 WRITERS = (
@@ -419,9 +482,9 @@ WRITERS = (
     Writer("json", ".json", False, _json),
     Writer("csv", ".csv", False, _csv),
     Writer("md", ".md", False, _markdown),
-    Writer("srt", ".srt", True, _each(srt)),
-    Writer("vtt", ".vtt", True, _each(vtt)),
-    Writer("podcast-json", ".podcast.json", True, _each(podcast_json)),
+    Writer("srt", ".srt", True, _each(srt), needs_times=True),
+    Writer("vtt", ".vtt", True, _each(vtt), needs_times=True),
+    Writer("podcast-json", ".podcast.json", True, _each(podcast_json), needs_times=True),
     Writer("opensearch", ".ndjson", False, _opensearch),
 )
 _WRITERS = {w.name: w for w in WRITERS}
@@ -449,8 +512,19 @@ def export(
     from .search import resolve_filter
 
     parsed = parse_query(query) if query else None
-    episodes = select(store, resolve_filter(store, filters or TurnFilter()), parsed)
-    report = ExportReport(turns=sum(len(ep.turns) for ep in episodes), episodes=len(episodes))
+    resolved = resolve_filter(store, filters or TurnFilter())
+    episodes = select(store, resolved, parsed)
+    if out_dir is None:
+        _check_one_episode(writer, len(episodes))
+    if writer.needs_times:
+        refusal = untimed_refusal(fmt, episodes)
+        if refusal:
+            raise UsageError(refusal)
+    report = ExportReport(
+        turns=sum(len(ep.turns) for ep in episodes),
+        episodes=len(episodes),
+        notes=list(resolved.notes),
+    )
     if out_dir is None:
         sink = write or _stdout_write
         for chunk in render(fmt, episodes):
@@ -483,6 +557,24 @@ def export(
             atomic_write(side, chapters_json(ep))
             report.files.append(side)
     return report
+
+
+def untimed_refusal(fmt: str, episodes: list[EpisodeExport]) -> str | None:
+    """Why `fmt` cannot hold these episodes: some of their turns have no time (a web-page
+    transcript), and a cue time podkb made up would read back as a real one; None if all do."""
+    untimed = [
+        (ep.episode.episode_id, sum(t["start"] is None for t in ep.turns), len(ep.turns))
+        for ep in episodes
+        if any(t["start"] is None for t in ep.turns)
+    ]
+    if not untimed:
+        return None
+    episode_id, missing, total = untimed[0]
+    others = f" (and {len(untimed) - 1} more episodes)" if len(untimed) > 1 else ""
+    return (
+        f"{fmt} gives every cue a time, and {missing} of {total} turns of {episode_id}"
+        f"{others} have none: podkb never invents one; export them as jsonl, json, csv or md"
+    )
 
 
 def chapters_json(ep: EpisodeExport) -> str:

@@ -57,3 +57,42 @@ class Episode(BaseModel):
     audio_url: str | None = None
     link: str | None = None
     duration: float | None = None
+
+
+# The version of EpisodeDump: a later podkb reads every earlier version; a dump of a later
+# version than this podkb knows is refused with that reason.
+DUMP_VERSION = 1
+
+
+class DumpedSource(BaseModel):
+    """Where a dumped episode's file was and what it was read with: restored, a re-ingest of
+    that file finds the episode unchanged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_path: str | None = None
+    source_sha256: str | None = None
+    inputs_sha256: str | None = None
+    source_stat: str | None = None
+    format: str | None = None
+
+
+class DumpedName(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    role: Role
+
+
+class EpisodeDump(BaseModel):
+    """What a jsonl/json export writes into an episode's first turn record (`"episode"`) so
+    that `podkb ingest` restores the episode whole: every Episode field, its source, the names
+    a user gave its labels (`podkb speakers name`), and where each turn's timed pieces start."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dump_version: int = DUMP_VERSION
+    fields: Episode
+    store: DumpedSource = Field(default_factory=DumpedSource)
+    speaker_names: dict[str, DumpedName] = Field(default_factory=dict)
+    times: dict[int, list[tuple[int, float]]] = Field(default_factory=dict)

@@ -163,6 +163,27 @@ class Suggestion:
     line: int | None  # the source line of the evidence, when it is in the transcript
 
 
+def nothing_suggested(store: KnowledgeStore, episode_id: str) -> str:
+    """Why suggest_names found nothing for the episode: what it looked for, and where."""
+    episode = store.episode(episode_id)
+    turns = store.turns(episode_id=episode_id)
+    unnamed = sorted(
+        {t.speaker_label for t in turns if t.speaker_label and t.speaker == t.speaker_label}
+    )
+    if not unnamed:
+        return (
+            f"{episode_id} has no unnamed speaker labels (SPEAKER_00, A, Speaker 1, ...): "
+            "nothing to suggest"
+        )
+    listed = ", ".join([*(episode.hosts if episode else []), *(episode.guests if episode else [])])
+    return (
+        f"no names found for {', '.join(unnamed)} of {episode_id}: looked in their turns for "
+        '"I\'m X", "my name is X", "this is X" and "here with Y", and among the episode\'s '
+        f"hosts and guests ({listed or 'none listed'}); name them with "
+        f'`podkb speakers name {episode_id} "{unnamed[0]}=Name"`'
+    )
+
+
 def suggest_names(
     store: KnowledgeStore, episode_id: str, *, metadata: Metadata | None = None
 ) -> list[Suggestion]:

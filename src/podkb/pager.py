@@ -1,10 +1,14 @@
 """Long output through a pager, as git does: only on a terminal, only when taller than it.
 
 A command renders into a buffer first; when the result has more lines than the terminal and
-stdout is a terminal, it goes to `$PAGER` (default `less -R`, which shows colour), otherwise it
-is written as is. `--no-pager`, `PAGER=` (empty) or `PAGER=cat` turn paging off; a pipe or a file
-never gets a pager. While the pager runs, Ctrl-C belongs to it (less uses it to stop a search),
-so podkb ignores SIGINT until the pager exits.
+stdout is a terminal, it goes to `$PODKB_PAGER`, else `$PAGER` (default `less -R`, which shows
+colour), otherwise it is written as is. `--no-pager`, an empty value or `cat` turn paging off;
+a pipe or a file never gets a pager. While the pager runs, Ctrl-C belongs to it (less uses it
+to stop a search), so podkb ignores SIGINT until the pager exits.
+
+Nothing is lost to a pager: one that fails (exits non-zero, as `PAGER=false` does) has the text
+written without it, with a line saying so. A podkb run by the pager (a pager that is itself a
+podkb command) never pages again: the pager's environment says one is running.
 """
 
 from __future__ import annotations
@@ -24,12 +28,18 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 DEFAULT_PAGER = "less -R"
+# Set in the pager's environment: a podkb it runs writes straight to its stdout.
+PAGER_RUNNING = "PODKB_PAGER_RUNNING"
 
 
 def pager_command() -> list[str] | None:
-    """The pager to run, from $PAGER (default `less -R`); None when paging is turned off or the
-    program is not installed."""
-    value = os.environ.get("PAGER")
+    """The pager to run, from $PODKB_PAGER, else $PAGER (default `less -R`); None when paging
+    is turned off, the program is not installed, or this podkb runs inside a pager already."""
+    if os.environ.get(PAGER_RUNNING):
+        return None
+    value = os.environ.get("PODKB_PAGER")
+    if value is None:
+        value = os.environ.get("PAGER")
     if value is None:
         value = DEFAULT_PAGER
     try:
@@ -72,7 +82,12 @@ def run_pager(argv: list[str], text: str) -> None:
     try:
         try:
             # The pager gets the default Ctrl-C back (it would inherit podkb's "ignore").
-            proc = subprocess.Popen(argv, stdin=subprocess.PIPE, preexec_fn=_default_sigint)
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                preexec_fn=_default_sigint,
+                env={**os.environ, PAGER_RUNNING: "1"},
+            )
         except OSError:
             output.write(text)  # the pager cannot start: the text is still wanted
             return
@@ -82,9 +97,17 @@ def run_pager(argv: list[str], text: str) -> None:
             proc.stdin.close()
         except BrokenPipeError:
             pass  # the person quit the pager before reading everything
-        proc.wait()
+        status = proc.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+    if status > 0:
+        # A pager that failed (PAGER=false, a typo'd option) showed nothing: the text is still
+        # wanted. (Quitting less early is status 0; a pager killed by a signal is negative.)
+        output.message(
+            f"podkb: the pager {' '.join(argv)!r} failed (exit {status}); "
+            "here is the output without it (--no-pager, or PODKB_PAGER=cat, to skip it)"
+        )
+        output.write(text)
 
 
 def _default_sigint() -> None:

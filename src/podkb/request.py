@@ -19,6 +19,18 @@ MAX_LIMIT = 10_000
 MAX_CONTEXT = 10_000
 
 
+def _is_calendar_date(value: str) -> bool:
+    """2024-13 and 2024-02-30 have the shape of a date but name none."""
+    import datetime
+
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
 class TurnFilter(BaseModel):
     """Which turns a command looks at: the filters shared by search, quotes, batch and export.
 
@@ -44,7 +56,7 @@ class TurnFilter(BaseModel):
     @field_validator("since", "until")
     @classmethod
     def _iso_date(cls, value: str | None) -> str | None:
-        if value is not None and not _DATE_RE.fullmatch(value):
+        if value is not None and not (_DATE_RE.fullmatch(value) and _is_calendar_date(value)):
             raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
         return value
 

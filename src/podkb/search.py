@@ -44,6 +44,7 @@ class SearchResult:
     total: int | None = None  # how many turns match in all (hits may be a page of them)
     total_is_more: bool = False  # total is a floor: more turns than it match (counting stopped)
     terms: list[Term] = field(default_factory=list)  # what the hits highlight and quote
+    notes: list[str] = field(default_factory=list)  # how names were read, for stderr
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class ResolvedFilter:
     role: str | None = None
     # The episodes --show, --since and --until leave (None: no such filter).
     episode_ids: tuple[str, ...] | None = None
+    # What the person should be told about how names were read ("matched 'x' to 'y'").
+    notes: tuple[str, ...] = ()
 
     def turn_query(self, query: Query, *, limit: int, offset: int = 0) -> TurnQuery:
         return TurnQuery(
@@ -84,9 +87,10 @@ class ResolvedFilter:
 def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
     """Resolve speaker, episode and topic names (UsageError, with suggestions, if unknown)."""
     from .episodes import resolve_episode
-    from .speakers import resolve_speaker
+    from .speakers import match_speaker
 
-    speaker = resolve_speaker(store, flt.speaker) if flt.speaker else None
+    speaker, close = match_speaker(store, flt.speaker) if flt.speaker else (None, False)
+    notes = (f"(matched {flt.speaker!r} to {speaker!r})",) if close else ()
     episode_id = resolve_episode(store, flt.episode) if flt.episode else None
     topic_name = None
     topic_terms: tuple[Term, ...] = ()
@@ -109,6 +113,7 @@ def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
         lang=flt.lang or None,
         role=flt.role,
         episode_ids=_episodes_by_show_and_date(store, flt),
+        notes=notes,
     )
 
 
@@ -149,6 +154,7 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     result = SearchResult(request=request)
     resolved = resolve_filter(store, request)
     result.speaker, result.topic = resolved.speaker, resolved.topic
+    result.notes = list(resolved.notes)
     # -n 0: all of them (every turn is the most there can be).
     limit = request.limit or max(store.turn_count(), 1)
     turn_query = resolved.turn_query(query, limit=limit, offset=request.offset)
@@ -185,6 +191,15 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
             hit["context"] = _context(store, hit, request.context)
     if not result.hits and query.terms():
         result.suggestion = suggest_query(store, query)
+    if request.query and not request.speaker:
+        from .speakers import speaker_named
+
+        who = speaker_named(store, request.query)
+        if who:
+            result.notes.append(
+                f"{request.query!r} is the name of a speaker: what {who} said is "
+                f'`podkb search --speaker "{who}"` (or `podkb quotes "{who}"`)'
+            )
     return result
 
 

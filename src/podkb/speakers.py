@@ -28,6 +28,15 @@ def _stored_aliases(store: KnowledgeStore) -> dict[str, str]:
     return table
 
 
+def speaker_named(store: KnowledgeStore, text: str) -> str | None:
+    """The speaker whose full name (or label as written) the text is, if any: no fuzzy match,
+    no first names (`podkb search "Lewis Tunstall"` is then told about --speaker)."""
+    from .catalog import name_key
+
+    key = name_key(text.strip().strip('"'))
+    return _stored_aliases(store).get(key) if " " in key.strip() else None
+
+
 def _with_register_aliases(stored: dict[str, str]) -> dict[str, str]:
     """`stored` plus the speakers.yaml aliases of the speakers it names."""
     from .catalog import load_metadata, name_key
@@ -42,7 +51,13 @@ def _with_register_aliases(stored: dict[str, str]) -> dict[str, str]:
 
 
 def resolve_speaker(store: KnowledgeStore, query: str) -> str:
-    """The one canonical speaker a name means, or UsageError listing the closest speakers.
+    """The one canonical speaker a name means, or UsageError listing the closest speakers."""
+    return match_speaker(store, query)[0]
+
+
+def match_speaker(store: KnowledgeStore, query: str) -> tuple[str, bool]:
+    """The one canonical speaker a name means, and whether only a close spelling matched it
+    (a typo the caller should tell the person about); UsageError listing the closest speakers.
 
     Exact (folded) names and aliases win; then a fuzzy match that is clearly better than the
     next one. An ambiguous name (two speakers called "Chris") is never widened to both.
@@ -53,17 +68,17 @@ def resolve_speaker(store: KnowledgeStore, query: str) -> str:
     # Names and labels in the store answer most lookups without reading the register (YAML).
     stored = _stored_aliases(store)
     if key in stored:
-        return stored[key]
+        return stored[key], False
     aliases = _with_register_aliases(stored)
     if key in aliases:
-        return aliases[key]
+        return aliases[key], False
     from rapidfuzz import fuzz, process
     from rapidfuzz.utils import default_process
 
     # A first or last name that belongs to exactly one speaker.
     partial = {name for alias, name in aliases.items() if key and key in alias.split()}
     if len(partial) == 1:
-        return partial.pop()
+        return partial.pop(), False
     choices = list(aliases)
     scored = process.extract(
         key, choices, scorer=fuzz.token_sort_ratio, processor=default_process, limit=5
@@ -78,7 +93,7 @@ def resolve_speaker(store: KnowledgeStore, query: str) -> str:
         and ranked[0][1] >= RESOLVE_CUTOFF
         and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5)
     ):
-        return ranked[0][0]
+        return ranked[0][0], True
     raise UsageError(_unknown_speaker_message(query, partial, store, aliases))
 
 

@@ -8,6 +8,7 @@ words out of spoken text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..text import fold
 
@@ -120,3 +121,173 @@ def is_transcript_marker(paragraph: str) -> bool:
 
 def is_show_notes_heading(paragraph: str) -> bool:
     return len(paragraph) <= _MAX_HEADING_CHARS and _heading_key(paragraph) in _SHOW_NOTES_HEADINGS
+
+
+# --- residue: template tags, inline HTML, link lists, contact boxes, end markers --------------
+
+# Liquid / Jinja tags a site generator left in a page (`{% include player.html %}`, `{{ x }}`).
+_TEMPLATE_TAG_RE = re.compile(r"\{%-?.{0,400}?-?%\}|\{\{.{0,400}?\}\}")
+# Inline HTML a Markdown page or a JSON `text` field carries: the tag goes, its text stays.
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:a|p|br|span|em|strong|b|i|u|div|font|sup|sub|small|mark|abbr|cite|q|s)"
+    # Attributes as HTML writes them (`href="..."`): `a<b and c>d` is no tag.
+    r"""(?:\s+[A-Za-z][\w:-]*\s*=\s*(?:"[^"<>]{0,500}"|'[^'<>]{0,500}'|[^\s"'<>=]+)){0,20}"""
+    r"\s*/?>",
+    re.I,
+)
+
+
+def strip_markup_residue(text: str) -> str:
+    """The text without template tags and inline HTML tags (the words inside a link stay)."""
+    if "{" not in text and "<" not in text:
+        return text
+    if "`" in text:  # `<p>` in a code span is a tag written about, not markup: keep it
+        parts = re.split(r"(`[^`\n]*`)", text)
+        cleaned = "".join(p if p.startswith("`") else _strip_tags(p) for p in parts)
+    else:
+        cleaned = _strip_tags(text)
+    if cleaned == text:
+        return text
+    # A tag between two words was a break; one inside a word's punctuation was not.
+    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
+    cleaned = re.sub(r" ([.,;:!?)\]”’])", r"\1", cleaned)
+    return "\n".join(line.strip() for line in cleaned.split("\n")).strip()
+
+
+def _strip_tags(text: str) -> str:
+    return _INLINE_TAG_RE.sub(" ", _TEMPLATE_TAG_RE.sub(" ", text))
+
+
+# A paragraph that says the transcript is over, in the languages transcripts come in.
+_END_MARKER_RE = re.compile(
+    r"(?:end of (?:the )?(?:interview|transcript|transcription|recording|session|tape|hearing|"
+    r"proceedings|episode)|fin de la (?:entrevista|transcripcion|grabacion)|fin de l'(?:entretien|"
+    r"entrevue|interview)|fin del? (?:entrevista|transcripcion)|ende des (?:interviews|gesprachs|"
+    r"transkripts)|ende der (?:aufnahme|sendung|folge)|fine dell'intervista|fim da entrevista|"
+    r"einde (?:van het )?interview|koniec wywiadu|访谈结束|訪談結束|采访结束|採訪結束|全文完|"
+    r"(?:the )?end|fin|ende|完)"
+)
+_DECORATION = " \t*_-–—=~#.。!！:：[]()（）【】«»\"'“”"
+
+
+def is_end_marker(paragraph: str) -> bool:
+    """`Fin de la entrevista`, `Ende des Interviews`, `[END OF TRANSCRIPT]`, `（完）`: the end of
+    the transcript. A bare word (`End`, `Fin`, `完`) counts only set off by brackets or dashes."""
+    if len(paragraph) > 60:
+        return False
+    key = fold(paragraph).strip()
+    core = key.strip(_DECORATION).strip()
+    if not _END_MARKER_RE.fullmatch(core):
+        return False
+    return " " in core or len(core) > 4 or core != key
+
+
+# Headings of a list of links after the transcript.
+_LINKS_HEADINGS = {
+    "links",
+    "other links",
+    "more links",
+    "related links",
+    "useful links",
+    "show links",
+    "episode links",
+    "links mentioned",
+    "links from the show",
+    "links from this episode",
+    "mentioned in this episode",
+    "mentioned in the episode",
+    "resources",
+    "further reading",
+    "references",
+    "enlaces",
+    "otros enlaces",
+    "enlaces relacionados",
+    "links zur folge",
+    "links zur sendung",
+    "weitere links",
+    "weiterfuhrende links",
+    "liens",
+    "autres liens",
+    "liens utiles",
+    "link utili",
+    "altri link",
+    "相关链接",
+    "相關連結",
+    "相关連結",
+    "链接",
+    "連結",
+    "延伸阅读",
+    "延伸閱讀",
+}
+_URL_RE = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+\.\w+")
+_MD_LINK_RE = re.compile(r"\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
+_LIST_MARK_RE = re.compile(r"^(?:[-*+•●▪]|\d{1,3}[.)])\s+")
+
+
+def is_links_heading(paragraph: str) -> bool:
+    if len(paragraph) > _MAX_HEADING_CHARS:
+        return False
+    key = fold(paragraph).strip().strip("#*_ ").rstrip(":：").strip("*_ ")
+    return key in _LINKS_HEADINGS
+
+
+def is_link_line(paragraph: str) -> bool:
+    """A line of a link list: a link (Markdown or a bare URL), maybe a list mark and a few words
+    of description, nothing anyone says."""
+    links = _MD_LINK_RE.findall(paragraph) + _URL_RE.findall(paragraph)
+    if not links:
+        return False
+    rest = _URL_RE.sub(" ", _MD_LINK_RE.sub(" ", _LIST_MARK_RE.sub("", paragraph)))
+    return len(rest.split()) <= 12
+
+
+# Lines of a postal address or contact box: a phone or fax number, an e-mail address, a street,
+# a post-office box, a postcode with its town.
+_CONTACT_RE = re.compile(
+    r"(?i)^(?:(?:phone|tel|telephone|telefon|teléfono|telefono|téléphone|fax|mobile|cell)\.?\s*"
+    r"[:.]?\s*\+?[\d\s()./-]{7,}"
+    r"|(?:e-?mail|correo|courriel)\s*[:.]?\s*\S+@\S+\.\w+|\S+@\S+\.[a-z]{2,}"
+    r"|p\.?\s?o\.?\s+box\s+\d+.*|postfach\s+\d+.*|apartado\s+(?:de correos\s+)?\d+.*"
+    r"|\d{1,5}\s+(?:[A-Z][\w.'-]*\s+){1,4}(?:street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|"
+    r"blvd\.?|lane|ln\.?|drive|dr\.?|way|place|pl\.?|suite|square|sq\.?)\b.*"
+    r"|[\w.' -]{2,40}(?:straße|strasse|str\.|weg|platz|gasse|allee)\s+\d+\w?(?:,.*)?"
+    r"|(?:[\w .'-]+,\s*)?[A-Z]{2}\s+\d{5}(?:-\d{4})?|\d{4,5}\s+[A-ZÄÖÜ][\wäöüß-]+(?:\s\w+)?)$"
+)
+
+
+def is_contact_line(paragraph: str) -> bool:
+    return len(paragraph) <= 120 and bool(_CONTACT_RE.match(paragraph.strip()))
+
+
+def trailing_furniture(paragraphs: list[str], is_label: Callable[[int], bool]) -> int:
+    """Where the furniture after a transcript starts: its link lists ("Other links" and what
+    follows), contact and address boxes, end markers; the index of the first such paragraph,
+    or len(paragraphs). It is read from the end and stops at the first paragraph someone says
+    (a label, a sentence that is not a link): a conversation is never cut."""
+    start = len(paragraphs)
+    furniture = False  # a link, contact or end-marker line is among those taken so far
+    below_is_contact = False  # the paragraph after this one is a contact line
+    i = len(paragraphs) - 1
+    while i >= 0:
+        text = paragraphs[i]
+        if is_label(i):
+            break
+        contact = is_contact_line(text)
+        if contact or is_link_line(text) or is_end_marker(text):
+            furniture = True
+        elif is_links_heading(text) or (is_chrome(text) and furniture):
+            pass
+        elif below_is_contact and len(text.split()) <= 8 and not text.endswith((".", "!", "?")):
+            contact = True  # a box's first line: the organisation's name above its address
+        else:
+            break
+        below_is_contact = contact
+        start = i
+        i -= 1
+    return start if furniture else len(paragraphs)
+
+
+def furniture_class(paragraph: str) -> str:
+    """How a line of the furniture after a transcript is accounted: a contact box or page
+    chrome is `chrome`, a link list, its heading and an end marker `metadata`."""
+    return "chrome" if is_contact_line(paragraph) or is_chrome(paragraph) else "metadata"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..catalog import name_key
 from ..text import UNSPACED_RANGES, char_class
-from .labels import is_role_label, split_label
+from .labels import expand_initials, is_role_label, split_label
 from .raw import RawTurn
 
 _SENTENCE_END = tuple('.!?。！？…"”」』)）')
@@ -87,11 +87,17 @@ def apply_prefix_labels(cues: Sequence[Cue], known: frozenset[str] = frozenset()
         cand = split_label(cue.text, known)
         if cand is not None:
             candidates.append((i, cand))
+    # `Shaun Apps（SA）：` once, then `SA：`: one speaker.
+    expanded = expand_initials([c for _, c in candidates])
+    candidates = [(i, c) for (i, _), c in zip(candidates, expanded, strict=True) if c is not None]
     counts = Counter(name_key(c.name) for _, c in candidates)
     strong = {
         i
         for i, c in candidates
-        if counts[name_key(c.name)] >= 2 or is_role_label(c.name) or name_key(c.name) in known
+        if counts[name_key(c.name)] >= 2
+        or is_role_label(c.name)
+        or name_key(c.name) in known
+        or c.confirmed
     }
     at_sentence_start = {i for i, _ in candidates if i == 0 or ends_sentence(cues[i - 1].text)}
     names_at_starts = {name_key(c.name) for i, c in candidates if i in at_sentence_start}

@@ -40,15 +40,20 @@ _JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
 
 def _text_readers() -> list[TextReader]:
     from . import (
+        court,
         html_page,
         html_transcript,
+        link_labels,
         markdown,
         otter,
         paragraphs,
         podlove_xml,
+        speaker_marks,
         stt_json,
+        subtitle_lists,
         subtitles,
         timestamped,
+        transcriber,
         ttml,
         turn_records,
         webtext,
@@ -57,16 +62,27 @@ def _text_readers() -> list[TextReader]:
     return [
         TextReader("vtt", subtitles.looks_like_vtt, subtitles.read_vtt_file),
         TextReader("srt", subtitles.looks_like_srt, subtitles.read_srt_file),
+        TextReader("sbv", subtitle_lists.looks_like_sbv, subtitle_lists.read_sbv_file),
+        TextReader(
+            "edit-list", subtitle_lists.looks_like_edit_list, subtitle_lists.read_edit_list_file
+        ),
         TextReader("turns-jsonl", turn_records.looks_like_turn_jsonl, turn_records.read_jsonl),
         TextReader("whisper-tsv", stt_json.looks_like_whisper_tsv, stt_json.read_whisper_tsv),
         TextReader("json", lambda text: bool(_JSON_START_RE.match(text)), _read_json),
         TextReader("ttml", ttml.looks_like_ttml, ttml.read),
+        TextReader("transcriber", transcriber.looks_like_transcriber, transcriber.read),
         TextReader("podlove-xml", podlove_xml.looks_like_podlove_xml, podlove_xml.read),
         TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
+        TextReader("link-labels", link_labels.looks_like_link_labels, link_labels.read),
+        TextReader(
+            "transcriber-html", transcriber.looks_like_transcriber_html, transcriber.read_html
+        ),
         TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
         TextReader("html-page", html_page.looks_like_html_page, html_page.read),
         # HTML that no transcript reader took: its text, paragraph by paragraph, no speakers.
         TextReader("paragraphs", paragraphs.looks_like_markup, paragraphs.read),
+        TextReader("court", court.looks_like_court_transcript, court.read),
+        TextReader("speaker-marks", speaker_marks.looks_like_speaker_marks, speaker_marks.read),
         TextReader("otter", otter.looks_like_otter, otter.read),
         TextReader("timestamped", timestamped.looks_like_timestamped, timestamped.read),
         # Last: `Name: text` interviews and copied web pages; it reads any text.
@@ -104,6 +120,8 @@ def read_transcript(
     ctx = ReadContext(path=path, known_names=known_names, chapter_starts=chapter_starts)
     for reader in _text_readers():
         if reader.sniff(text):
+            if reader.name in _READ_WHOLE:
+                _refuse_unclaimed(text, ctx)
             raw = reader.read(text, ctx)
             if reader.name == _LAST_RESORT and _guess_loses_text(raw, text):
                 return paragraphs_reader(text, ctx)
@@ -114,6 +132,19 @@ def read_transcript(
 # The reader that takes any text guesses at its shape (labels, page chrome, where the body
 # starts). When its guess would lose text, the whole body is read as paragraphs instead.
 _LAST_RESORT = "text"
+
+
+# Readers that take whatever no other reader recognised (markup as paragraphs, any text).
+_READ_WHOLE = frozenset({"paragraphs", "text"})
+
+
+def _refuse_unclaimed(text: str, ctx: ReadContext) -> None:
+    """A timed or structured format no reader claims is refused, never read as plain text."""
+    from .unclaimed import refusal, unclaimed_format
+
+    kind = unclaimed_format(text)
+    if kind is not None:
+        raise InputError(refusal(kind), path=ctx.path)
 
 
 # A file with no turns and fewer words than a sentence is refused as "no transcript turns",

@@ -129,10 +129,22 @@ def read_html_page(text: str, known: frozenset[str] = frozenset()) -> RawTranscr
     raw.format = "html-page"
     # Speech words: inline non-speech markers (`(laughs)`) are taken out of turns, not lost.
     raw.source_words = sum(word_count(strip_markers(units[i][1])) for i in text_lines)
+    raw.source_words -= _label_words(raw, units, set(text_lines))
     _to_source_lines(raw, source_line)
     raw.title = raw.title or parser.title
     mark_structure(text, raw)
     return raw
+
+
+def _label_words(raw: RawTranscript, units: list[tuple[int, str]], text_lines: set[int]) -> int:
+    """Words of the `Name:` labels that open text blocks (`<p>Tom Okafor: Thanks.</p>`): in
+    the block, but not speech."""
+    words = 0
+    for turn in raw.turns:
+        i = turn.line - 1
+        if turn.label and i in text_lines and units[i][1].startswith(turn.label):
+            words += word_count(turn.label)
+    return words
 
 
 def _unmarked_units(raw: RawTranscript, count: int) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..text import CJK_RE
 
@@ -20,7 +20,9 @@ _LABEL_RE = re.compile(
     # two adjacent \s* runs backtracked quadratically on a line of spaces (minutes per line);
     # possessive, since nothing after it starts with a space: a failed match never backtracks.
     # `Name (host):` / `Name (guest):`: the role the label states, not part of the name.
-    r"\s*+(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
+    # `Jane Zhou (JZ) (00:39:27):`: initials some editors write after the name are not part of it.
+    r"\s*+(?:[(（]\s*[A-Z]{1,4}\s*[)）]\s*(?=[\[(（]\s*\d))?"
+    r"(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
     r"主持人|主持|嘉宾|嘉賓|来宾|來賓)\s*[)）]\s*)?"
     rf"(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
     re.DOTALL,
@@ -29,6 +31,28 @@ _LABEL_RE = re.compile(
 _BRACKET_LABEL_RE = re.compile(
     r"^【(?P<name>[^【】\n]{1,20})】\s*[:：]?\s*(?P<rest>.*)$", re.DOTALL
 )
+# `Shaun Apps（SA）：text`: a name with the initials later labels use (`SA：`), before the colon.
+_INITIALS_LABEL_RE = re.compile(
+    r"^(?P<name>[^\s:：\[\]()（）*][^:：\[\]()（）*\n]{0,39}?)\s*[(（]\s*"
+    r"(?P<initials>[A-ZＡ-Ｚ]{1,4})\s*[)）]\s*[:：]\s*(?P<rest>.*)$",
+    re.DOTALL,
+)
+# `STEVE INSKEEP, HOST:` / `WOLF BLITZER, CNN ANCHOR:`: the role after a comma is not the name.
+_ROLE_SUFFIX_RE = re.compile(
+    r"^(?P<name>[^,，]+?)\s*[,，]\s*(?:[A-Z]{2,5}\s+)?(?P<role>(?i:co-?host|host|anchor|"
+    r"moderator|interviewer|guest|panelist|byline|correspondent|reporter|narrator|announcer|"
+    r"commentator|analyst|caller))$"
+)
+_SUFFIX_ROLES = {
+    "host": "host",
+    "co-host": "host",
+    "cohost": "host",
+    "anchor": "host",
+    "moderator": "host",
+    "interviewer": "host",
+    "guest": "guest",
+    "panelist": "guest",
+}
 _LABEL_ROLES = {
     "host": "host",
     "co-host": "host",
@@ -141,7 +165,8 @@ _ROLE_WORD_RE = re.compile(
     r"speaker|spk|voice|person|unknown)(?:[ _-]?(?:\d{1,3}|[a-z]))?$|^SPEAKER_\d+$"
 )
 _CJK_ROLE_RE = re.compile(
-    r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白)[A-Za-z0-9甲乙丙一二三]?$"
+    r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白|"
+    r"話者|话者|说话人|說話人|发言人|發言人)[A-Za-z0-9甲乙丙一二三]?$"
 )
 _BULLET_RE = re.compile(r"^[•●◦▪\-*·]\s")
 _WORD_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'’.\-\u00c0-\u024f]*$")
@@ -153,6 +178,9 @@ class LabelCandidate:
     timestamp: float | None
     rest: str
     role: str | None = None  # "host" or "guest" when the label says so: `Name (host):`
+    initials: str | None = None  # `Shaun Apps（SA）：`: what later labels call this speaker
+    # The label's own shape shows it is one (`NAME, BYLINE:`, `Name（SA）：`), even used once.
+    confirmed: bool = False
 
 
 def parse_time(value: str) -> float:
@@ -168,23 +196,50 @@ def split_label(paragraph: str, known: frozenset[str] = frozenset()) -> LabelCan
     """The label a paragraph starts with, if it is shaped like one (or is a name in `known`)."""
     if _BULLET_RE.match(paragraph):
         return None
-    m = _LABEL_RE.match(paragraph) or _BRACKET_LABEL_RE.match(paragraph)
+    m = (
+        _LABEL_RE.match(paragraph)
+        or _BRACKET_LABEL_RE.match(paragraph)
+        or _INITIALS_LABEL_RE.match(paragraph)
+    )
     if not m:
         return None
     # Full-width letters and digits (`Ａ：`, `Ｂ１：`) are the same label as their ASCII forms.
     name = unicodedata.normalize("NFKC", m.group("name")).strip()
+    suffix = _ROLE_SUFFIX_RE.match(name)
+    suffix_role = None
+    if suffix:
+        name, suffix_role = suffix.group("name").strip(), suffix.group("role").casefold()
     if not looks_like_name(name) and not (
         looks_like_lowercase_handle(name) and name.casefold() in known
     ):
         return None
     groups = m.groupdict()
-    ts, role = groups.get("ts"), groups.get("role")
+    ts, role, initials = groups.get("ts"), groups.get("role"), groups.get("initials")
     return LabelCandidate(
         name=name,
         timestamp=parse_time(ts) if ts else None,
         rest=m.group("rest").strip(),
-        role=_LABEL_ROLES.get(role.casefold()) if role else None,
+        role=(_LABEL_ROLES.get(role.casefold()) if role else None)
+        or _SUFFIX_ROLES.get(suffix_role or ""),
+        initials=unicodedata.normalize("NFKC", initials) if initials else None,
+        confirmed=bool(suffix or initials),
     )
+
+
+def expand_initials(labels: list[LabelCandidate | None]) -> list[LabelCandidate | None]:
+    """Labels that are initials a speaker was introduced with (`Shaun Apps（SA）：` then `SA：`)
+    as that speaker's name. Initials never introduced, or introduced for two names, stay."""
+    named: dict[str, set[str]] = {}
+    for label in labels:
+        if label is not None and label.initials:
+            named.setdefault(label.initials, set()).add(label.name)
+    full = {k: next(iter(v)) for k, v in named.items() if len(v) == 1}
+    if not full:
+        return labels
+    return [
+        replace(label, name=full[label.name]) if label is not None and label.name in full else label
+        for label in labels
+    ]
 
 
 def looks_like_name(name: str) -> bool:

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import name_key
 from ..errors import InputError
-from .labels import looks_like_name
+from .chrome import furniture_class, strip_markup_residue, trailing_furniture
+from .labels import looks_like_name, split_label
 from .nonspeech import is_marker_line, scrub_turns, strip_markers
 from .raw import RawTranscript
 
@@ -116,11 +117,19 @@ def read_markdown(
         for i in range(end + 1):
             lines[i] = ""
 
+    _take_trailing_furniture(lines, metadata_lines, chrome_lines, known)
     headings: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
+        if "{" in stripped or "<" in stripped:
+            stripped = strip_markup_residue(stripped)
+            if not stripped:  # `{% include player.html %}`, a lone `<p>`: page machinery
+                chrome_lines.append(i + 1)
+                lines[i] = ""
+                continue
+            line = stripped
         heading = _HEADING_RE.match(stripped)
         if heading:
             headings.append((i + 1, _inline(heading.group("title"))))
@@ -157,6 +166,24 @@ def read_markdown(
     _apply_front_matter(raw, front)
     _apply_headings(raw, headings)
     return raw
+
+
+def _take_trailing_furniture(
+    lines: list[str], metadata_lines: list[int], chrome_lines: list[int], known: frozenset[str]
+) -> None:
+    """The link lists ("Other links"), contact boxes and end markers after the transcript:
+    found before links lose their URLs, then blanked like the front matter."""
+    index = [i for i, line in enumerate(lines) if line.strip()]
+    texts = [lines[i].strip() for i in index]
+
+    def is_label(k: int) -> bool:
+        return split_label(_inline(texts[k]), known) is not None
+
+    for k in range(trailing_furniture(texts, is_label), len(texts)):
+        i = index[k]
+        cls = furniture_class(_inline(texts[k]))
+        (chrome_lines if cls == "chrome" else metadata_lines).append(i + 1)
+        lines[i] = ""
 
 
 def _inline(line: str) -> str:

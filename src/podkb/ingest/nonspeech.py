@@ -17,13 +17,15 @@ _WORDS = (
     r"music|music playing|theme music|intro music|outro music|upbeat music|soft music|"
     r"laughter|laughs|laughing|laugh|chuckles|chuckling|giggles|applause|clapping|cheering|"
     r"inaudible|unintelligible|indistinct|crosstalk|cross talk|overlapping|silence|pause|"
-    r"break|ad break|commercial break|advertisement|sponsor break|intro|outro|"
+    r"break|ad break|commercial break|advertisement|sponsor break|intro|outro|space|long pause|"
     r"background noise|noise|coughs|coughing|sighs|sigh|static|beep|bleep|"
     r"音乐|音樂|笑声|笑聲|笑|掌声|掌聲|听不清|聽不清|停顿|停頓|音楽|拍手"
 )
 _TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
-# The marker word, optionally with a time (Rev writes `[inaudible 00:03:21]`).
-_INNER = rf"\s*(?i:{_WORDS})(?:\s+{_TIME})?\s*"
+# How long a pause lasted, as caption tools write it: `[ SPACE 3 secs ]`, `[pause 2s]`.
+_DURATION = r"\d+(?:[.,]\d+)?\s*(?:s|sec|secs|second|seconds|秒)\.?"
+# The marker word, optionally with a time (Rev writes `[inaudible 00:03:21]`) or a duration.
+_INNER = rf"\s*(?i:{_WORDS})(?:\s+{_TIME}|\s+{_DURATION})?\s*"
 _BRACKETED = rf"\[{_INNER}\]|\({_INNER}\)|（{_INNER}）|【{_INNER}】"
 _LINE_RE = re.compile(rf"^\s*(?:{_BRACKETED}|(?:\*\*|__){_INNER}(?:\*\*|__)|\*{_INNER}\*)\s*$")
 # No leading `\s*` in the pattern: tried at every position of a long run of spaces it made
@@ -68,3 +70,18 @@ def scrub_turns(raw: RawTranscript) -> None:
         if turn.text:
             kept.append(turn)
     raw.turns = kept
+
+
+# Pauses as caption tools mark them: `[ SPACE 3 secs ]`, `[pause]`, `(silence 2s)`. Unlike
+# `[Music]` or `（笑声）`, which some caption and JSON files keep as a cue of their own (and
+# podkb keeps as they are there), a pause is never something anyone said.
+_PAUSE_INNER = rf"\s*(?i:space|pause|long pause|silence)(?:\s+{_DURATION})?\s*"
+_PAUSE_RE = re.compile(rf"\[{_PAUSE_INNER}\]|\({_PAUSE_INNER}\)|（{_PAUSE_INNER}）")
+
+
+def strip_pauses(text: str) -> str:
+    """The text without pause markers (empty when it held nothing else)."""
+    if "[" not in text and "(" not in text and "（" not in text:
+        return text
+    cleaned = _PAUSE_RE.sub(" ", text)
+    return text if cleaned == text else " ".join(cleaned.split())

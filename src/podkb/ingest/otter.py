@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .labels import is_role_label, looks_like_name, parse_time
 from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript, RawTurn
+from .timestamped import is_sentence
 
 if TYPE_CHECKING:
     from .context import ReadContext
@@ -84,6 +85,10 @@ def read_otter(text: str) -> RawTranscript:
             label = None if name.casefold() in _UNKNOWN else name
             raw.mark(n, "label")
             current = RawTurn(text="", line=n, label=label, start=start)
+            raw.turns.append(current)
+        elif current is None and is_sentence(stripped):
+            # Said before the first header (a prologue, an opening note): nobody is named.
+            current = RawTurn(text=strip_markers(stripped), line=n, end_line=n)
             raw.turns.append(current)
         elif current is None:
             raw.mark(n, "metadata")

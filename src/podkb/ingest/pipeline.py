@@ -20,7 +20,7 @@ from ..store import KnowledgeStore
 from .accounting import Accounting, account
 from .decode import decode_bytes
 from .formats import read_transcript
-from .raw import RawChapter
+from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
 from .sidecar import (
     EpisodeInfo,
@@ -46,6 +46,8 @@ TRANSCRIPT_SUFFIXES = {
     ".tsv",  # Whisper's `start<TAB>end<TAB>text`
     ".ttml",  # Apple Podcasts transcripts, TTML captions
     ".xml",  # Podlove Simple Transcripts
+    ".sbv",  # YouTube SubViewer captions
+    ".trs",  # Transcriber
 }
 # A ten-hour episode is well under 1 MiB of text; 16 MiB reads in about 10 s. Larger files are
 # refused before they are read (logs, dumps, a wrong file), with the reason.
@@ -64,6 +66,9 @@ class FileResult:
     words_source: int | None = None
     warning: str | None = None  # kept with --lenient although it loses text: why
     unchanged: bool = False  # skipped: the same bytes and metadata as at its last ingest
+    time_unit: str | None = None  # the unit of times the format does not name, and why
+    # Every episode the file gave: one, or the many of a podkb dump (episode_id is the first).
+    episode_ids: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -72,18 +77,24 @@ class FileResult:
             return "failed"
         return "unchanged" if self.unchanged else "ingested"
 
+    @property
+    def every_episode_id(self) -> list[str]:
+        return self.episode_ids or ([self.episode_id] if self.episode_id else [])
+
     def record(self) -> dict[str, object]:
         """The file's line of the ingest report (JSON)."""
         return {
             "path": self.path,
             "status": self.status,
             "episode_id": self.episode_id,
+            "episode_ids": self.every_episode_id,
             "turns": self.turns,
             "lines": self.lines,
             "words_kept": self.words_kept,
             "words_source": self.words_source,
             "warning": self.warning,
             "error": self.error,
+            "time_unit": self.time_unit,
         }
 
 
@@ -233,6 +244,9 @@ class ParsedFile:
     turn_of_raw: list[int]
     # Why the file loses text (None: it does not); only set when the caller asked to keep it.
     loss: str | None = None
+    time_unit: str | None = None  # see RawTranscript.time_unit
+    # A podkb dump: the episodes it restores (`episode` is the first, `turns` all of theirs).
+    restored: list[RestoredEpisode] | None = None
 
     def turn_number(self, raw_turn: int | None) -> int | None:
         return None if raw_turn is None else self.turn_of_raw[raw_turn]
@@ -394,6 +408,18 @@ def _records(
         raise InputError(f"no transcript turns found ({raw.format})", path=where)
     if chapters is not None:
         raw.chapters = chapters
+    if raw.restored:
+        turns = [t for r in raw.restored for t in r.turns]
+        return ParsedFile(
+            episode=raw.restored[0].episode,
+            turns=turns,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format=raw.format,
+            accounting=accounting,
+            turn_of_raw=list(range(len(turns))),
+            loss=loss,
+            restored=raw.restored,
+        )
     if raw.turns:
         episode, turns, turn_of_raw = build_records(
             raw, source=source or path.name, metadata=metadata, entry=entry, full_text=decoded.text
@@ -408,6 +434,7 @@ def _records(
         accounting=accounting,
         turn_of_raw=turn_of_raw,
         loss=loss,
+        time_unit=raw.time_unit,
     )
 
 
@@ -511,6 +538,14 @@ def _ingest_one(
         parsed = _records(
             data, path=path, metadata=metadata, encoding=encoding, inputs=inputs, lenient=lenient
         )
+        if parsed.restored:
+            with store.savepoint():  # a dump lands whole or not at all
+                done = [_restore(store, r, path) for r in parsed.restored]
+            result.episode_ids = [episode_id for episode_id, _ in done]
+            result.episode_id = result.episode_ids[0]
+            result.turns = sum(n for _, n in done)
+            _account(result, parsed)
+            return result
         # Names a user gave this file's labels (`podkb speakers name`) outlive re-ingest.
         remembered = store.speaker_names_for(source_path)
         episode = apply_names(parsed.episode, parsed.turns, remembered)
@@ -526,11 +561,7 @@ def _ingest_one(
                 fmt=parsed.format,
             )
         result.episode_id = episode.episode_id
-        result.lines = parsed.accounting.counts()
-        result.words_kept = parsed.accounting.words_kept
-        result.words_source = parsed.accounting.words_source
-        if parsed.loss:
-            result.warning = f"{path}: {parsed.loss} (kept: --lenient)"
+        _account(result, parsed)
     except StoreError:
         raise  # the store cannot be written: the ingest stops and rolls back its batch
     except PodkbError as exc:
@@ -544,6 +575,53 @@ def _ingest_one(
             "please report it"
         )
     return result
+
+
+def _account(result: FileResult, parsed: ParsedFile) -> None:
+    """The file's line accounting into its result."""
+    result.lines = parsed.accounting.counts()
+    result.words_kept = parsed.accounting.words_kept
+    result.words_source = parsed.accounting.words_source
+    result.time_unit = parsed.time_unit
+    if parsed.loss:
+        result.warning = f"{result.path}: {parsed.loss} (kept: --lenient)"
+
+
+def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tuple[str, int]:
+    """Store one episode of a dump as it was: its id, fields and turns (with their original
+    source and line), and the names a user gave its labels. It stays tied to its original file
+    only where that file is (a store moved to another engine on the same machine): a dump
+    restored elsewhere has no file to re-ingest, nor to call missing."""
+    src = restored.source
+    if len(restored.turns) < restored.exported_of and _would_drop_turns(store, restored):
+        raise InputError(
+            f"holds {len(restored.turns)} of the {restored.exported_of} turns of "
+            f"{restored.episode.episode_id} (a filtered export), and restoring it would drop "
+            f"the others from the store, which holds the episode: export it whole, or "
+            f"`podkb remove {restored.episode.episode_id}` first",
+            path=str(path),
+        )
+    linked = src.source_path if src.source_path and os.path.isfile(src.source_path) else None
+    episode = _unique_id(store, restored.episode, restored.turns)
+    turns = store.put_episode(
+        episode,
+        restored.turns,
+        source_path=linked,
+        source_sha256=src.source_sha256,
+        inputs_sha256=src.inputs_sha256 if linked else None,
+        source_stat=src.source_stat if linked else None,
+        fmt=src.format,
+    )
+    if restored.speaker_names:
+        store.remember_speaker_names(src.source_path or episode.source, restored.speaker_names)
+    return episode.episode_id, turns
+
+
+def _would_drop_turns(store: KnowledgeStore, restored: RestoredEpisode) -> bool:
+    """Whether the store holds turns of the episode that this (filtered) dump does not."""
+    dumped = {t.turn for t in restored.turns}
+    held = {row["turn"] for row in store.iter_turn_rows(episode_id=restored.episode.episode_id)}
+    return bool(held - dumped)
 
 
 def _unique_id(store: KnowledgeStore, episode: Episode, turns: list[Turn]) -> Episode:

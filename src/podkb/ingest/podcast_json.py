@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from .accounting import mark_json_lines, words_of_texts
+from .chrome import strip_markup_residue
 from .cues import Cue, merge_cues
+from .nonspeech import strip_pauses
 from .raw import RawChapter, RawTranscript
 
 if TYPE_CHECKING:
@@ -75,7 +77,8 @@ def read_podcast_json(
         speaker = seg.speaker.strip() if seg.speaker and seg.speaker.strip() else None
         cues.append(
             Cue(
-                text=seg.body,
+                # `<p>`, `<a href>` are markup and `[ SPACE 3 secs ]` a pause, not words.
+                text=strip_pauses(strip_markup_residue(seg.body)),
                 line=line,
                 end_line=lines.line_of(last_at),
                 start=seg.startTime,
@@ -86,6 +89,11 @@ def read_podcast_json(
     raw = RawTranscript(
         format="podcast-json", turns=merge_cues(cues, carry_over=False, boundaries=chapter_starts)
     )
+    # Beside `version` and `segments`, podkb's own export names the episode.
+    for key in ("episode_id", "title", "show"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            setattr(raw, key, value.strip())
     raw.source_words = words_of_texts(c.text for c in cues)
     mark_json_lines(
         raw,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..models import DumpedSource, Episode, Turn
 
 # What each non-blank source line is, for the ingest report and `ingest --explain`:
 # text: read into a turn; label: a speaker label on a line of its own; timing: a timestamp or
@@ -56,6 +59,19 @@ class RawTurn:
 
 
 @dataclass
+class RestoredEpisode:
+    """One episode of a podkb dump, already resolved: stored as it was, never re-resolved."""
+
+    episode: Episode
+    turns: list[Turn]
+    source: DumpedSource
+    speaker_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # How many turns the episode had when it was exported: more than `turns` for a filtered
+    # export, which must not replace the whole episode in a store that holds it.
+    exported_of: int = 0
+
+
+@dataclass
 class RawTranscript:
     format: str
     turns: list[RawTurn] = field(default_factory=list)
@@ -75,9 +91,15 @@ class RawTranscript:
     # Structured sources (JSON, XML) where lines do not map to speech: the number of words in
     # the fields that hold speech, so that words kept can be checked against them.
     source_words: int | None = None
+    # How the reader read times whose unit the format does not state (segment JSON with
+    # integer `start`/`end`): the unit and why, for the ingest report. None: the format says.
+    time_unit: str | None = None
     # The line accounting of this reading, when detection already made it (the last-resort
     # text reader is checked for lost text): ingest reuses it instead of counting twice.
     accounting: Any = field(default=None, repr=False, compare=False)
+    # A podkb dump (turn records carrying their episode): the episodes it restores, whose
+    # turns are `turns` in this order. One file, many episodes.
+    restored: list[RestoredEpisode] | None = None
 
     def mark(self, line: int, cls: LineClass) -> None:
         """Say what a source line (1-based) was used for; the first mark of a line stands."""

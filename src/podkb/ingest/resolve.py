@@ -12,6 +12,7 @@ from ..lang import turn_languages
 from ..models import Chapter, Episode, Role, Turn
 from ..text import fold
 from .raw import RawChapter, RawTranscript, RawTurn
+from .spacing import join_spaced_words
 
 
 def build_records(
@@ -24,6 +25,8 @@ def build_records(
 ) -> tuple[Episode, list[Turn], list[int]]:
     """The episode, its turns, and for each raw turn the number of the turn it went into
     (unlabeled paragraphs of one speaker join the turn before them)."""
+    for raw_turn in raw.turns:
+        join_spaced_words(raw_turn)  # `今天 我们 聊聊`: a recogniser's spaces, not the text's
     hosts = list(entry.hosts) if entry and entry.hosts else list(raw.hosts)
     guests = list(entry.guests) if entry and entry.guests else list(raw.guests)
     hosts = [_canonical_participant(h, metadata) for h in hosts]
@@ -231,6 +234,9 @@ def first_name_labels(labels: list[str]) -> dict[str, str]:
         words = label.split()
         if len(words) >= 2:
             full.setdefault(name_key(words[0]), set()).add(label.strip())
+            if label.isupper():
+                # Caps labels (news, court) shorten to the surname: `TOM OKAFOR:`, `OKAFOR:`.
+                full.setdefault(name_key(words[-1]), set()).add(label.strip())
     return {
         name_key(label): next(iter(full[name_key(label)]))
         for label in set(labels)

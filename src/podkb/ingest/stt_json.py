@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..text import word_count
+from .chrome import strip_markup_residue
 from .cues import Cue, ends_sentence, join_text, merge_cues
 from .labels import parse_time
 from .nonspeech import is_marker_line, strip_markers
@@ -316,8 +317,10 @@ def _transcript(doc: _Doc, fmt: str, pieces: Sequence[_Piece], ctx: ReadContext)
     marker_lines: set[int] = set()
     words = 0
     for piece in pieces:
-        # A line break inside a piece is the tool's display wrapping, not a paragraph.
+        # A line break inside a piece is the tool's display wrapping, not a paragraph; tags
+        # (`<p>`, `<a href>`) some exporters leave in the text are markup.
         text = functools.reduce(join_text, piece.text.split("\n"), "").strip()
+        text = strip_markup_residue(text)
         lines = [doc.line(o) for o in piece.offsets] or [1]
         if is_marker_line(text):  # Whisper's `[Music]` segment: nothing anyone said
             marker_lines.update(lines)
@@ -367,6 +370,7 @@ def _read_segment_list(
 ) -> RawTranscript:
     segments = doc.find((*at, "*"))
     texts = [doc.member(seg, "text") for seg in segments]
+    scale, unit = _segment_time_unit([seg.value for seg in segments])
     pieces: list[_Piece] = []
     for i, (seg, text_loc) in enumerate(zip(segments, texts, strict=True)):
         where = f"segments[{i}]"
@@ -374,15 +378,73 @@ def _read_segment_list(
         if not isinstance(item, dict):
             raise doc.error(seg.offset, where, "a segment must be an object")
         text = _text(doc, text_loc, text_loc.value, f"{where}.text")
-        start = _time(doc, seg, item, "start", 1.0)
-        end = _time(doc, seg, item, "end", 1.0)
+        start = _time(doc, seg, item, "start", scale)
+        end = _time(doc, seg, item, "end", scale)
         label = _segment_label(item, names)
         words = item.get("words")
         if label is None and isinstance(words, list) and _words_have_speakers(words):
-            pieces.extend(_group_words(_whisper_words(doc, text_loc, words, names, where)))
+            pieces.extend(_group_words(_whisper_words(doc, text_loc, words, names, where, scale)))
             continue
         pieces.append(_Piece(text, [text_loc.offset or seg.offset or 0], start, end, label))
-    return _transcript(doc, fmt, pieces, ctx)
+    raw = _transcript(doc, fmt, pieces, ctx)
+    raw.time_unit = unit
+    return raw
+
+
+# Speech runs at two to three words a second; even slow speech with pauses stays well under
+# ten seconds a word. Integer times that, read as seconds, give a segment (or the file) more
+# than this many seconds a word are milliseconds.
+_MAX_SECONDS_PER_WORD = 10.0
+# Nobody says twenty words a second: times that would make them do so are not milliseconds.
+_MIN_SECONDS_PER_WORD = 0.05
+
+
+def _segment_time_unit(items: list[Any]) -> tuple[float, str | None]:
+    """Seconds per unit of the segments' `start`/`end`, decided once for the whole file, and
+    what was decided and why (None when the field names say: `start_ms`).
+
+    The fields do not name their unit; Whisper writes seconds with decimals, other tools
+    integer milliseconds. Fractions or clock strings mean seconds. When every time is an
+    integer, the lengths decide: as seconds, would the words take impossibly long?
+    """
+    values: list[Any] = []
+    rates: list[float] = []
+    words = 0
+    last = 0.0
+    for item in items:
+        if not isinstance(item, dict) or "start_ms" in item:
+            continue
+        start: Any = item.get("start")
+        end: Any = item.get("end")
+        values.extend(v for v in (start, end) if v is not None)
+        n = word_count(item["text"]) if isinstance(item.get("text"), str) else 0
+        words += n
+        if _is_int(start) and _is_int(end):
+            last = max(last, float(end))
+            if n and end > start:
+                rates.append((end - start) / n)
+        elif _is_int(start):
+            last = max(last, float(start))
+    if not values:
+        return 1.0, None
+    if not all(_is_int(v) for v in values):
+        return 1.0, "seconds (times with fractions or clock strings)"
+    rates.sort()
+    # A segment's own length against its words; the file's last end when segments have none.
+    rate = rates[len(rates) // 2] if rates else (last / words if words else 0.0)
+    if rate > _MAX_SECONDS_PER_WORD and rate / 1000 >= _MIN_SECONDS_PER_WORD:
+        return 0.001, (
+            f"milliseconds (every time an integer; as seconds a word would take {rate:.0f} s, "
+            f"the last end {last / 3600:.1f} h for {words} words)"
+        )
+    return 1.0, (
+        f"seconds (every time an integer; as milliseconds {words} words would take "
+        f"{last / 1000:.1f} s)"
+    )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _segment_label(item: dict[str, Any], names: dict[str, str]) -> str | None:
@@ -401,7 +463,12 @@ def _words_have_speakers(words: list[Any]) -> bool:
 
 
 def _whisper_words(
-    doc: _Doc, text_loc: _Located, words: list[Any], names: dict[str, str], where: str
+    doc: _Doc,
+    text_loc: _Located,
+    words: list[Any],
+    names: dict[str, str],
+    where: str,
+    scale: float = 1.0,
 ) -> list[_Piece]:
     """WhisperX words with their own `speaker`: a word it could not align (numbers, often) has
     none and stays with the speaker before it in the same segment."""
@@ -420,8 +487,8 @@ def _whisper_words(
             _Piece(
                 token,
                 [text_loc.offset or 0],
-                _time(doc, loc, word, "start", 1.0),
-                _time(doc, loc, word, "end", 1.0),
+                _time(doc, loc, word, "start", scale),
+                _time(doc, loc, word, "end", scale),
                 label,
             )
         )

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..catalog import name_key
 from .cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
+from .labels import looks_like_name
+from .nonspeech import is_marker_line, strip_pauses
 from .raw import RawTranscript
 
 if TYPE_CHECKING:
@@ -43,6 +47,14 @@ _VTT_BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
 _LANGUAGE_HEADER_RE = re.compile(r"^Language:\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s*$")
 # A subtitle dialogue dash: one dash (not the `--` of an interrupted sentence), then the line.
 _DASH_RE = re.compile(r"^[-‐–](?![-‐–])(?:\s+|(?=[^\W\d_]))(?=\S)")
+_STRAY_RE = re.compile(r"[.,;:!?…。，、·\-–—]{1,3}")
+# `[Maya] Welcome back.`: a bracketed name before the words, as hand-made captions write it
+# (after a dialogue dash, or opening a cue).
+_BRACKET_NAME_RE = re.compile(r"^\[(?P<name>[^\[\]\n]{1,40})\]\s*(?P<rest>[^\s:：].*)$", re.DOTALL)
+# A label inside a cue, after another speaker's finished sentence: `... lobsters. Dan: I love`.
+_MID_LABEL_RE = re.compile(
+    r"(?<=[.!?…\"”])\s+(?P<name>[A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*){0,3})\s?:\s+(?=\S)"
+)
 
 
 @dataclass
@@ -94,7 +106,7 @@ def read_srt(
         raw.mark(timings[0], "timing")  # the first cue's number
     cues: list[Cue] = []
     for block in _drop_rolling_repeats(blocks, raw, _srt_text):
-        cues.extend(_cues(block.lines, block, _srt_text))
+        cues.extend(_cues(block.lines, block, _srt_text, raw))
     return _finish(raw, cues, known_names, chapter_starts)
 
 
@@ -141,6 +153,8 @@ def read_vtt(
             i += 1
         if lines[start].split(" ", 1)[0].strip() in _VTT_BLOCK_KEYWORDS:
             raw.mark_lines(start + 1, i, "metadata")
+            if lines[start].strip() == "NOTE":
+                _note_fields(raw, lines[start + 1 : i])
         # Any other block is not a cue: the spec says to skip it; its lines stay unaccounted.
     cues: list[Cue] = []
     voice: str | None = None
@@ -148,13 +162,29 @@ def read_vtt(
         for piece_voice, texts in _voice_pieces(block.lines):
             if piece_voice is not None:
                 voice = piece_voice
-            for cue in _cues(texts, block, _vtt_text):
+            for cue in _cues(texts, block, _vtt_text, raw):
                 if voice is not None and not cue.new_speaker:
                     cue.label = voice
                 if cue.new_speaker:
                     voice = None  # `>>` or a dash: someone else speaks; the voice no longer holds
                 cues.append(cue)
     return _finish(raw, cues, known_names, chapter_starts)
+
+
+# What podkb's own WebVTT writes in a NOTE block after the header: `title: ...`, `show: ...`.
+_NOTE_FIELD_RE = re.compile(r"^(episode_id|title|show|date):[ \t]+(\S.*?)\s*$")
+
+
+def _note_fields(raw: RawTranscript, lines: list[str]) -> None:
+    """The episode's id, title, show and date from a NOTE block whose every line is one."""
+    found = [_NOTE_FIELD_RE.match(line) for line in lines]
+    if not found or not all(found):
+        return  # a comment, not fields
+    for m in found:
+        assert m is not None
+        key, value = m.group(1), m.group(2)
+        if getattr(raw, key) is None:
+            setattr(raw, key, value)
 
 
 def _block(timing_line: str, index: int, payload: list[tuple[int, str]], unpadded: bool) -> _Block:
@@ -256,10 +286,21 @@ def _voice_pieces(payload: list[tuple[int, str]]) -> list[tuple[str | None, list
     return [(voice, texts) for voice, texts in pieces if texts or voice is not None]
 
 
-def _cues(texts: list[tuple[int, str]], block: _Block, text_of: Callable[[str], str]) -> list[Cue]:
+def _cues(
+    texts: list[tuple[int, str]],
+    block: _Block,
+    text_of: Callable[[str], str],
+    raw: RawTranscript | None = None,
+) -> list[Cue]:
     """One cue's text as cues: one, or one per dialogue dash (`- Hi.` / `- Hello.`)."""
     clean = [(j, text_of(t)) for j, t in texts]
     clean = [(j, t) for j, t in clean if t]
+    # A stray fragment alone on the first line (`.`, `,`, `…`, left over from the previous
+    # cue's sentence) is no text, and must not hide the label that opens the next line.
+    while len(clean) > 1 and _STRAY_RE.fullmatch(clean[0][1]):
+        if raw is not None:
+            raw.mark(clean[0][0] + 1, "non_speech")
+        clean = clean[1:]
     pieces: list[tuple[bool, list[tuple[int, str]]]] = []
     for j, t in clean:
         m = _DASH_RE.match(t)
@@ -295,11 +336,99 @@ def _finish(
     known_names: frozenset[str],
     chapter_starts: tuple[float, ...],
 ) -> RawTranscript:
+    _bracket_labels(cues, known_names)
     roles = apply_prefix_labels(cues, known_names)
+    cues = _split_mid_cue_labels(cues)
+    cues = _without_pauses(cues, raw)
     raw.hosts = [name for name, role in roles.items() if role == "host"]
     raw.guests = [name for name, role in roles.items() if role == "guest"]
     raw.turns = merge_cues(cues, carry_over=True, boundaries=chapter_starts)
     return raw
+
+
+def _bracket_labels(cues: list[Cue], known: frozenset[str]) -> None:
+    """`- [Maya] Welcome back.`: the name in brackets is the speaker (the brackets never reach
+    the text), where it is a name used so twice or known, and not a sound (`[Music]`)."""
+    found = []
+    for i, cue in enumerate(cues):
+        if cue.label is not None or "[" not in cue.text[:1]:
+            continue
+        m = _BRACKET_NAME_RE.match(cue.text)
+        if (
+            m
+            and looks_like_name(m.group("name").strip())
+            and not is_marker_line(m.group(0)[: m.end("name") + 1])
+        ):
+            found.append((i, m.group("name").strip(), m.group("rest")))
+    counts = Counter(name_key(name) for _, name, _ in found)
+    # A file that names its speakers so (one name twice): a name once after a dialogue dash too.
+    named = any(n >= 2 for n in counts.values())
+    for i, name, rest in found:
+        key = name_key(name)
+        if counts[key] >= 2 or key in known or (named and cues[i].dash):
+            cues[i].label, cues[i].text = name, rest
+
+
+def _split_mid_cue_labels(cues: list[Cue]) -> list[Cue]:
+    """`Bekah: ... lobsters. Dan: I love lobsters.`: a label the file uses elsewhere (or the
+    first name of one), after a finished sentence inside a cue, starts that speaker's cue.
+    Both pieces keep the cue's times (the file gives none for the second)."""
+    labels = {name_key(c.label) for c in cues if c.label}
+    if not labels:
+        return cues
+    firsts = {k.split()[0] for k in labels if len(k.split()) > 1}
+    out: list[Cue] = []
+    for cue in cues:
+        pieces = [cue]
+        if ":" in cue.text:
+            pieces = _split_cue(cue, labels, firsts)
+        out.extend(pieces)
+    return out
+
+
+def _split_cue(cue: Cue, labels: set[str], firsts: set[str]) -> list[Cue]:
+    pieces: list[Cue] = []
+    text, label = cue.text, cue.label
+    pos = 0
+    for m in _MID_LABEL_RE.finditer(cue.text):
+        key = name_key(m.group("name"))
+        if key not in labels and key.split()[0] not in labels | firsts:
+            continue
+        pieces.append(_piece(cue, text[pos : m.start()], label, first=not pieces))
+        label, pos = m.group("name"), m.end()
+    if not pieces:
+        return [cue]
+    pieces.append(_piece(cue, text[pos:], label, first=False))
+    return [p for p in pieces if p.text.strip()]
+
+
+def _piece(cue: Cue, text: str, label: str | None, *, first: bool) -> Cue:
+    return Cue(
+        text=text.strip(),
+        line=cue.line,
+        start=cue.start,
+        end=cue.end,
+        label=label,
+        new_speaker=cue.new_speaker if first else False,
+        end_line=cue.end_line,
+        dash=cue.dash if first else False,
+    )
+
+
+def _without_pauses(cues: list[Cue], raw: RawTranscript) -> list[Cue]:
+    """Pause markers (`[ SPACE 3 secs ]`) are not speech: a cue of nothing else is left out
+    (its lines `non_speech`), and they are taken out of a cue's words, so that they never reach
+    the text or the language guess (their Latin letters make a short Chinese line look
+    Spanish)."""
+    kept = []
+    for cue in cues:
+        text = strip_pauses(cue.text)
+        if not text:
+            raw.mark_lines(cue.line, cue.end_line or cue.line, "non_speech")
+            continue
+        cue.text = text
+        kept.append(cue)
+    return kept
 
 
 def read_srt_file(text: str, ctx: ReadContext) -> RawTranscript:

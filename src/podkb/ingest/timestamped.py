@@ -38,10 +38,21 @@ if TYPE_CHECKING:
 _TS = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _B = r"(?:\*\*|__)?"  # Markdown bold around a label
 _NAME = r"[^\s:：\[\]()（）*_][^:：\[\]()（）*]{0,39}?"
-# A label line with its time and nothing else: `Speaker 1 (00:00):`, `**Maya** [03:54]`.
+# Initials after a name, as some editors write them once per label: `Jane Zhou (JZ)`.
+_INITIALS = r"(?:\s*[(（]\s*[A-Z]{1,4}\s*[)）])?"
+# A label line with its time and nothing else: `Speaker 1 (00:00):`, `**Maya** [03:54]`,
+# `Jane Zhou (JZ) (00:39:27):`.
 _HEADER_RE = re.compile(
-    rf"^{_B}(?P<name>{_NAME}){_B}\s*[\[(]\s*(?P<ts>{_TS})\s*[\])]\s*{_B}[:：]?{_B}\s*$"
+    rf"^{_B}(?P<name>{_NAME}){_B}{_INITIALS}\s*[\[(]\s*(?P<ts>{_TS})\s*[\])]\s*{_B}[:：]?{_B}\s*$"
 )
+# `[00:00:05] Maya Chen` on a line of its own (the paragraph below), or with a tab before the
+# text: the name after the time, no colon.
+_TS_NAME_RE = re.compile(rf"^(?P<name>{_NAME})(?:\t+(?P<text>\S.*))?$", re.DOTALL)
+# A bold run that holds the label and its time (`**[00:00:20] Maya Chen:**`, `**Tom [00:12]**`):
+# the bold goes, the label and time stay for the patterns above.
+_BOLD_PREFIX_RE = re.compile(r"^(\*\*|__)(?P<inner>[^*_\n]{1,80}?)\1\s*(?P<rest>.*)$", re.DOTALL)
+_HAS_TS_RE = re.compile(rf"[\[(]{_TS}[\])]")
+_BOLD_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # `[00:00:23] rest` (also `(00:00:23)`): the start leads the paragraph.
 _LEADING_TS_RE = re.compile(rf"^[\[(](?P<ts>{_TS})[\])]\s*(?P<rest>.*)$", re.DOTALL)
 # `Name: text` / `**Name:** text` / `**Name**: text` after the leading time.
@@ -55,8 +66,9 @@ _LABEL_THEN_TS_RE = re.compile(
     re.DOTALL,
 )
 _INLINE_TS_RE = re.compile(rf"\[(?P<ts>{_TS})\]")  # spaces around it are trimmed in code
-# A time on a line of its own (`1:59`, `[01:59]`): the start of the paragraph below it.
-_BARE_TS_RE = re.compile(rf"^[\[(]?(?P<ts>{_TS})[\])]?$")
+# A time on a line of its own (`1:59`, `[01:59]`, Rev's unlabeled `(00:39:27):`): the start of
+# the paragraph below it.
+_BARE_TS_RE = re.compile(rf"^[\[(]?(?P<ts>{_TS})[\])]?[:：]?$")
 
 
 @dataclass
@@ -66,6 +78,9 @@ class _Para:
     label: str | None = None
     start: float | None = None
     header: bool = False  # a label line of its own: the text follows on the next lines
+    # The label is a name after a time with no colon (`[00:00:05] Maya Chen`): it stands only
+    # where the file confirms it (see _accept_labels).
+    bare_name: bool = False
     times: list[tuple[int, float]] = field(default_factory=list)
 
 
@@ -74,7 +89,22 @@ def _name_ok(name: str) -> bool:
     return looks_like_name(name) or is_role_label(name)
 
 
+def _unbold_label(text: str) -> str:
+    """`**[00:00:20] Maya Chen:** text` as `[00:00:20] Maya Chen: text`: bold around a label
+    and its time is emphasis, never text."""
+    m = _BOLD_PREFIX_RE.match(text)
+    if not m:
+        return text
+    inner = m.group("inner").strip()
+    if not (_HAS_TS_RE.search(inner) or _BARE_TS_RE.match(inner)):
+        return text
+    rest = m.group("rest")
+    return f"{inner} {rest}".strip() if rest else inner
+
+
 def _parse(line: int, text: str) -> _Para:
+    if text.startswith(("**", "__")):
+        text = _unbold_label(text)
     m = _BARE_TS_RE.match(text)
     if m:
         return _Para(line, "", None, parse_time(m.group("ts")), header=True)
@@ -90,6 +120,10 @@ def _parse(line: int, text: str) -> _Para:
         label = _LABEL_RE.match(rest)
         if label and _name_ok(label.group("name")):
             return _Para(line, label.group("rest"), label.group("name").strip(), start)
+        named = _TS_NAME_RE.match(rest)
+        if named and _name_ok(named.group("name")) and not ends_sentence(named.group("name")):
+            name, said = named.group("name").strip(), named.group("text") or ""
+            return _Para(line, said, name, start, header=not said, bare_name=True)
         return _Para(line, rest, None, start)
     return _Para(line, text)
 
@@ -135,11 +169,18 @@ def read_timestamped(
     raw = RawTranscript(format=fmt)
     paras = [_parse(n, s) for n, s in _units(text)]
     _accept_labels(paras, known)
+    _name_lines_as_labels(paras, known)
     first = next((i for i, p in enumerate(paras) if p.start is not None or p.label), 0)
     prefixes = Counter(
         name_key(m.group("name")) for p in paras if not p.header and (m := _LABEL_RE.match(p.text))
     )
     _read_preamble(paras[:first], raw)
+    # Labels on lines of their own (`Speaker 1 (00:00):`, `[00:00:05] Maya Chen`) are written
+    # when the speaker changes; the timed paragraphs between them are the same speaker going
+    # on. Where every paragraph carries its own label, one without is somebody unsure.
+    header_style = sum(1 for p in paras if p.header and p.label) > sum(
+        1 for p in paras if not p.header and p.label
+    )
     current: RawTurn | None = None
     expecting_text = False  # after a label line, the following lines are that speaker's text
     pending_start: float | None = None  # a time on its own line, for the paragraph below
@@ -150,7 +191,8 @@ def read_timestamped(
             continue
         if pending_start is not None and not p.header and p.start is None:
             p.start, pending_start = pending_start, None
-            p.label, p.text = _prefix_label(p.text, prefixes, known)
+            after_sentence = current is None or ends_sentence(current.text)
+            p.label, p.text = _prefix_label(p.text, prefixes, known, after_sentence)
             expecting_text = False
         if is_marker_line(p.text) and not p.header and p.label is None:
             raw.mark(p.line, "non_speech")
@@ -170,6 +212,7 @@ def read_timestamped(
             (expecting_text and not current.text)
             or p.start is None
             or not ends_sentence(current.text)
+            or (header_style and current.label is not None)
         )
         if p.label is None and current is not None and continues:
             _extend(current, p.line, body, times)
@@ -181,22 +224,63 @@ def read_timestamped(
 
 
 def _prefix_label(
-    text: str, prefixes: Counter[str], known: frozenset[str]
+    text: str, prefixes: Counter[str], known: frozenset[str], after_sentence: bool = False
 ) -> tuple[str | None, str]:
-    """`Name: text` under a time on its own line, when the file confirms the name."""
+    """`Name: text` under a time on its own line, when the file confirms the name: used twice,
+    known, a role, or a full name after a finished sentence in a file that names speakers so."""
     m = _LABEL_RE.match(text)
     if not m or not _name_ok(m.group("name")):
         return None, text
     name = m.group("name").strip()
     key = name_key(name)
-    if prefixes[key] >= 2 or key in known or is_role_label(name):
+    labelled = after_sentence and len(name.split()) >= 2 and max(prefixes.values(), default=0) >= 2
+    if prefixes[key] >= 2 or key in known or is_role_label(name) or labelled:
         return name, m.group("rest")
     return None, text
 
 
+# Replies that look like a one-word name on a paragraph of their own.
+_REPLIES = frozenset(
+    "yeah yes yep no nope okay ok right sure thanks wow hmm mhm uh um exactly absolutely great "
+    "cool nice true indeed well so agreed definitely totally amazing perfect".split()
+)
+
+
+def _name_lines_as_labels(paras: list[_Para], known: frozenset[str]) -> None:
+    """A name alone on its line next to a time on its own line (`<p>0:07</p><p><b>Tom
+    Okafor</b></p><p>text</p>` pages, read block by block) is a label line, where the file
+    confirms it: the name stands so twice, is known, or is a full name in a file that names
+    speakers so."""
+
+    def beside_time(i: int) -> bool:
+        return any(
+            0 <= j < len(paras) and paras[j].header and paras[j].label is None
+            for j in (i - 1, i + 1)
+        )
+
+    candidates = [
+        i
+        for i, p in enumerate(paras)
+        if p.label is None
+        and p.start is None
+        and not p.header
+        and _name_ok(p.text)
+        and not ends_sentence(p.text)
+        and p.text.casefold() not in _REPLIES
+        and beside_time(i)
+    ]
+    counts = Counter(name_key(paras[i].text) for i in candidates)
+    named = any(n >= 2 for n in counts.values())
+    for i in candidates:
+        p = paras[i]
+        key = name_key(p.text)
+        if counts[key] >= 2 or key in known or (named and len(p.text.split()) >= 2):
+            p.label, p.text, p.header = p.text.strip(), "", True
+
+
 def _clean(text: str) -> tuple[str, list[tuple[int, float]]]:
     """Text without time marks and non-speech markers; where each mark stood, with its time."""
-    text = strip_markers(text)
+    text = strip_markers(_BOLD_RE.sub(r"\2", text) if "**" in text or "__" in text else text)
     times: list[tuple[int, float]] = []
     out: list[str] = []
     length = 0
@@ -239,14 +323,27 @@ def lift_time_marks(turn: RawTurn) -> None:
 
 
 def _read_preamble(paras: list[_Para], raw: RawTranscript) -> None:
-    """Lines above the first timed paragraph: the title (one short line) or a description."""
-    texts = [p.text for p in paras]
+    """Lines above the first timed paragraph: title lines (the first names the episode), and
+    any sentences, which are said or read out before the first label (a prologue, an editor's
+    note): one turn of an unknown speaker, never metadata."""
+    prologue: RawTurn | None = None
+    titles: list[str] = []
     for p in paras:
-        raw.mark(p.line, "metadata")
-    if len(texts) == 1 and len(texts[0]) <= 200:
-        raw.title = texts[0].lstrip("#").strip()
-    elif texts:
-        raw.description = "\n\n".join(texts)
+        if not is_sentence(p.text):
+            raw.mark(p.line, "metadata")
+            titles.append(p.text.lstrip("#").strip())
+        elif prologue is None:
+            prologue = RawTurn(text=strip_markers(p.text), line=p.line, end_line=p.line)
+            raw.turns.append(prologue)
+        else:
+            _extend(prologue, p.line, strip_markers(p.text), [])
+    if titles and len(titles[0]) <= 200:
+        raw.title = titles[0]
+
+
+def is_sentence(text: str) -> bool:
+    """A paragraph of speech rather than a title line: it ends a sentence, or runs long."""
+    return len(text) > 120 or ends_sentence(text.rstrip("*_ "))
 
 
 def _new_turn(raw: RawTranscript, p: _Para, body: str, times: list[tuple[int, float]]) -> RawTurn:
@@ -260,6 +357,8 @@ def _extend(turn: RawTurn, line: int, body: str, times: list[tuple[int, float]])
     if not turn.text:
         turn.text = body
         turn.times = _dedupe([*turn.times, *times])
+        if turn.start is None and turn.times and turn.times[0][0] == 0:
+            turn.start = turn.times[0][1]  # the label's line had no time; its text's mark
         if turn.start is not None and not any(off == 0 for off, _ in turn.times):
             turn.times.insert(0, (0, turn.start))
     else:
@@ -286,9 +385,20 @@ def _accept_labels(paras: list[_Para], known: frozenset[str]) -> None:
     counts = Counter(name_key(p.label) for p in paras if p.label)
     strong = {k for k, n in counts.items() if n >= 2}
     document_labelled = bool(strong)
+    bare_named = any(p.bare_name and p.label and name_key(p.label) in strong for p in paras)
     previous_text = ""
     for p in paras:
-        if p.label is not None and not p.header:
+        if p.bare_name and p.label is not None:
+            # `[00:01:00] Right` is someone saying "Right": a name after a time is a label
+            # only when the file names that speaker again (or it is a known or role name).
+            key = name_key(p.label)
+            # Once named, on a line of its own in a file that names speakers this way: a full
+            # name (two words or more) is a label too; one word alone may be a reply.
+            once = p.header and bare_named and len(p.label.split()) >= 2
+            if not (key in strong or key in known or is_role_label(p.label) or once):
+                p.text = f"{p.label} {p.text}".strip()
+                p.label, p.header, p.bare_name = None, False, False
+        elif p.label is not None and not p.header:
             key = name_key(p.label)
             confirmed = (
                 key in strong

@@ -13,8 +13,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..text import fold
-from .chrome import is_chrome, is_show_notes_heading, is_transcript_marker
-from .labels import LabelCandidate, is_role_label, parse_time, split_label
+from .chrome import (
+    furniture_class,
+    is_chrome,
+    is_end_marker,
+    is_show_notes_heading,
+    is_transcript_marker,
+    strip_markup_residue,
+    trailing_furniture,
+)
+from .labels import LabelCandidate, expand_initials, is_role_label, parse_time, split_label
+from .nonspeech import strip_pauses
 from .raw import RawChapter, RawTranscript, RawTurn
 
 if TYPE_CHECKING:
@@ -68,10 +77,16 @@ class _Unit:
 
 def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
     raw = RawTranscript(format="text")
-    units = _drop_repeated_runs(_paragraphs(text), raw)
+    units = _drop_repeated_runs(_paragraphs(text, raw), raw)
     for unit in units:
         unit.label = split_label(unit.text, known_names)
+    for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
+        unit.label = label
     _accept_labels(units, known_names)
+    tail = trailing_furniture([u.text for u in units], lambda i: units[i].label is not None)
+    for u in units[tail:]:
+        raw.mark(u.line, furniture_class(u.text))  # type: ignore[arg-type]
+    units = units[:tail]
 
     raw.hosts = list(
         dict.fromkeys(u.label.name for u in units if u.label and u.label.role == "host")
@@ -81,10 +96,24 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     )
     body_start, body_end = _body_bounds(units)
     one_sided = _one_sided_labels(units[body_start:body_end])
-    if one_sided and not any(is_transcript_marker(u.text) for u in units[:body_start]):
+    marked = any(is_transcript_marker(u.text) for u in units[:body_start])
+    prologue_headings: list[_Unit] = []
+    if one_sided and not marked:
         body_start = _first_spoken_before(units, body_start)
+        front = units[:body_start]
+    elif not marked and body_start < len(units) and units[body_start].label:
+        prologue_start = _prologue_start(units, body_start)
+        front = units[:prologue_start]
+        prologue = units[prologue_start:body_start]
+        prologue_headings = [u for u in prologue if not _is_spoken(u.text)]
+        spoken = [u for u in prologue if _is_spoken(u.text)]
+        units = [*front, *spoken, *units[body_start:]]
+        body_end -= len(prologue_headings)
+        body_start = len(front)
+    else:
+        front = units[:body_start]
 
-    _read_front_matter(units[:body_start], raw)
+    _read_front_matter([*front, *prologue_headings], raw)
     raw.chapters = raw.chapters or []
     body = units[body_start:body_end]
     raw.turns = _turns_from_body(body, raw, one_sided)
@@ -97,12 +126,24 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
 # --- paragraphs ------------------------------------------------------------------------------
 
 
-def _paragraphs(text: str) -> list[_Unit]:
-    return [
-        _Unit(line=n, text=stripped)
-        for n, line in enumerate(text.split("\n"), start=1)
-        if (stripped := line.strip())
-    ]
+def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
+    """Non-blank lines, without template tags and inline HTML (a line of nothing else is
+    chrome)."""
+    units = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        cleaned = strip_markup_residue(stripped)
+        if not cleaned:
+            raw.mark(n, "chrome")
+            continue
+        cleaned = strip_pauses(cleaned)
+        if not cleaned:  # `[ SPACE 3 secs ]`: a pause, nothing said
+            raw.mark(n, "non_speech")
+            continue
+        units.append(_Unit(line=n, text=cleaned))
+    return units
 
 
 def _drop_repeated_runs(
@@ -151,6 +192,13 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if first in counts:
             counts[full] += counts[first]
             counts[first] += 1
+    # Caps labels (news and court transcripts) shorten to the surname: `MAYA CHEN:`, `CHEN:`.
+    caps = {_key(u.label.name) for u in units if u.label and u.label.name.isupper()}
+    for full in [k for k in caps if len(k.split()) > 1]:
+        last = full.split()[-1]
+        if last in caps and last in counts:
+            counts[full] += counts[last]
+            counts[last] += 1
     for u in units:
         if u.label is None:
             continue
@@ -159,6 +207,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
             counts[key] >= 2
             or u.label.timestamp is not None
             or u.label.role is not None
+            or u.label.confirmed
             or key in known
             or is_role_label(u.label.name)
         ):
@@ -212,6 +261,9 @@ def _body_bounds(units: list[_Unit]) -> tuple[int, int]:
         if (is_chrome(text) and not _is_rule(text)) or is_transcript_marker(text):
             end = i
             break
+        if is_end_marker(text):  # `Fin de la entrevista`: what follows is not the interview
+            end = i
+            break
     return start, end
 
 
@@ -228,6 +280,32 @@ def _first_spoken_before(units: list[_Unit], first_label: int) -> int:
         else:
             break
     return start
+
+
+def _prologue_start(units: list[_Unit], first_label: int) -> int:
+    """Where the speech before the first label starts: a talk before the `Q:` section, a
+    prepared statement before the first `Senator X:`, an editor's note. Nobody is named for
+    it, but it is said (or read out), so it is text of an unknown speaker, not page furniture.
+
+    It starts at the first spoken paragraph after the page's furniture (chrome, a show-notes
+    heading and what follows it, a chapter list); the title lines above it stay metadata.
+    """
+    after_furniture = 0
+    for i in range(first_label):
+        text = units[i].text
+        if is_chrome(text) or is_show_notes_heading(text) or _chapter_line(text) is not None:
+            after_furniture = i + 1
+    for i in range(after_furniture, first_label):
+        if _is_spoken(units[i].text):
+            return i
+    return first_label
+
+
+def _is_spoken(text: str) -> bool:
+    """A paragraph of sentences (or a note), not a title, a heading or a bulleted list."""
+    if text.startswith(("#", "•", "●", "▪", "- ", "* ")):
+        return False
+    return _is_prose(text) or bool(_NOTE_RE.match(text))
 
 
 # A horizontal rule (`---`, `***`, `___`) separates parts of a page; inside a conversation it
@@ -341,8 +419,12 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             raw.mark(unit.line, "chrome")  # a separator inside the conversation
             continue
         if not seen_label and has_labels and _NOTE_RE.match(unit.text):
-            notes.append(unit.text)  # an editor's note before the conversation: not speech
-            raw.mark(unit.line, "metadata")
+            if turns:  # an editor's aside inside the opening speech: not that speaker's words
+                notes.append(unit.text)
+                raw.mark(unit.line, "metadata")
+            else:  # the page opens with it: text of no one in particular, never dropped
+                start_turn(unit, unit.text, None, None, None)
+                current, current_key = None, None
             continue
         heading = _heading_chapter(unit.text, chapter_titles) if not unit.label else None
         if heading is not None:
@@ -478,7 +560,7 @@ def _mark_after_body(units: list[_Unit], raw: RawTranscript) -> None:
     for u in units:
         if is_chrome(u.text):
             raw.mark(u.line, "chrome")
-        elif is_transcript_marker(u.text) or is_show_notes_heading(u.text):
+        elif is_transcript_marker(u.text) or is_show_notes_heading(u.text) or is_end_marker(u.text):
             raw.mark(u.line, "metadata")
 
 

@@ -50,6 +50,15 @@ def _backend(location: Location | None) -> tuple[ModuleType, Location]:
     return importlib.import_module(_BACKENDS[scheme], __name__), where
 
 
+def engine_of(location: Location | None = None) -> tuple[str, int]:
+    """The engine a location names ("SQLite", "PostgreSQL") and the store schema version this
+    podkb reads and writes there, without opening the store."""
+    backend, _ = _backend(location)
+    names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+    engine = backend.__name__.rsplit(".", 1)[-1]
+    return names.get(engine, engine), int(backend.SCHEMA_VERSION)
+
+
 def open_store(
     location: Location | None = None, *, create: bool = True, read_only: bool = False
 ) -> KnowledgeStore:
@@ -88,5 +97,6 @@ __all__ = [
     "diagnose",
     "open_store",
     "redact",
+    "engine_of",
     "repair",
 ]

@@ -1,0 +1,178 @@
+"""Issue 22, part A: text never dropped, and the shapes that came out wrong.
+
+Each file under tests/fixtures/real/shapes/ (see its README) is read through the whole ingest
+path: speakers (unknown stays unknown), start times, clean text (no markup, labels, time
+marks or residue) and what every source line was used for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import FIXTURES
+
+from podkb.errors import InputError
+from podkb.ingest.pipeline import read_parsed
+
+SHAPES = FIXTURES / "real" / "shapes"
+
+
+def read(name):
+    path = SHAPES / name
+    return read_parsed(path.read_bytes(), path=path)
+
+
+TALK = "Thank you all for coming tonight. I want to start with a story about the first station"
+STATEMENT = "Prepared statement of Dr. Alice Jones, Director of the Rural Network Institute."
+
+# file -> [(speaker, start, text or its start), ...]
+CASES = {
+    "talk_then_questions.txt": [
+        (None, None, TALK),
+        ("Q", None, "How many stations do you run now?"),
+        ("A", None, "Twelve, and all of them report every minute."),
+        ("Q", None, "What would you build next?"),
+        ("A", None, "A station for every school in the district."),
+    ],
+    "hearing_prepared_statement.txt": [
+        (None, None, STATEMENT),
+        ("Senator Smith", None, "Thank you, Dr. Jones. Let me begin with the survey."),
+        ("Dr. Jones", None, "Of course, Senator."),
+        ("Senator Smith", None, "How were the counties chosen?"),
+        ("Dr. Jones", None, "At random, from the census list."),
+    ],
+    "time_then_name_lines.md": [
+        ("Maya Chen", 5.0, "Welcome back to Field Notes. Today we talk about soil."),
+        (
+            "Tom Okafor",
+            12.0,
+            "Thanks for having me. Soil is alive.\n\nAnd it is more alive than most people think.",
+        ),
+        ("Maya Chen", 31.0, "How did you start?"),
+    ],
+    "rev_initials.txt": [
+        ("Maya Chen", 5.0, "Welcome back to Field Notes. Today we talk about soil."),
+        (
+            "Tom Okafor",
+            12.0,
+            "Thanks for having me. Soil is alive.\n\nAnd it is more alive than most people think.",
+        ),
+        ("Maya Chen", 31.0, "How did you start?"),
+    ],
+    "residue_links_contact.md": [
+        ("Maya Chen", None, "Welcome back. Today we talk about rivers and floods."),
+        ("Tom Okafor", None, "Thanks for having me. Rivers are moving roads."),
+        ("Maya Chen", None, "And the floods?"),
+        ("Tom Okafor", None, "They are the road taking a detour."),
+    ],
+    "end_marker_de.txt": [
+        ("Maya Chen", None, "Willkommen zurück. Heute sprechen wir über Flüsse."),
+        ("Tom Okafor", None, "Danke für die Einladung. Flüsse sind Straßen."),
+        ("Maya Chen", None, "Und die Hochwasser?"),
+        ("Tom Okafor", None, "Die Straße nimmt einen Umweg."),
+    ],
+    "segments_integer_ms.json": [
+        ("A", 0.0, "Welcome back to the show, today we talk soil."),
+        ("B", 4.2, "Thanks for having me here, it is good to be back."),
+        ("A", 9.8, "Let us start."),
+    ],
+    "html_time_marks.html": [
+        ("Maya Chen", 0.0, "Welcome back to Field Notes."),
+        ("Tom Okafor", 7.0, "Thanks for having me.\n\nAnd it is a pleasure to be here again."),
+        ("Maya Chen", 65.0, "So how did it start?"),
+    ],
+    "captions_inline_labels.srt": [
+        ("Bekah", 1.0, "Welcome to the show, everyone."),
+        ("Dan Ott", 3.0, "Woohoo!"),
+        ("Bekah", 5.0, "Today we talk about lobsters."),
+        ("Dan Ott", 5.0, "I love lobsters."),  # mid-cue `Dan:` is Dan Ott
+        ("Bekah", 8.0, "Of course you do."),  # after a stray `.` line
+        ("Dan Ott", 10.0, "Always have."),
+    ],
+    "captions_bracket_dash.srt": [
+        ("Maya", 1.0, "Welcome back to the show."),
+        ("Tom", 3.0, "Thanks for having me."),
+        ("Maya", 3.0, "Glad you are here. So, what are we building today?"),
+        (None, 8.0, "A weather station."),
+        (None, 8.0, "Sounds good."),
+    ],
+}
+
+LEAKS = [
+    re.compile(r"\[\d{1,2}:\d{2}|\(\d{1,2}:\d{2}"),  # time marks
+    re.compile(r"\*\*|__"),  # bold
+    re.compile(r"</?\w+[^>]*>"),  # tags
+    re.compile(r"\{%|\{\{"),  # template tags
+    re.compile(r"(?i)\bspace \d|https?://|@\w+\.\w+|\(\d{3}\)"),  # pauses, links, contacts
+    re.compile(r"(?i)fin de la entrevista|ende des interviews|other links|\[\w+\]"),
+]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_speakers_times_and_text(name):
+    parsed = read(name)
+    got = [(t.speaker, t.start, t.text) for t in parsed.turns]
+    expected = CASES[name]
+    assert len(got) == len(expected), got
+    for (speaker, start, text), (want_speaker, want_start, want_text) in zip(
+        got, expected, strict=True
+    ):
+        assert (speaker, start) == (want_speaker, want_start), (text, got)
+        assert text.startswith(want_text), (text, want_text)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_markup_or_residue_in_text(name):
+    for turn in read(name).turns:
+        for leak in LEAKS:
+            assert not leak.search(turn.text), (leak.pattern, turn.text)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_nothing_unaccounted(name):
+    accounting = read(name).accounting
+    assert accounting.unaccounted == []
+    assert accounting.loss() is None
+
+
+LINE_CLASSES = {
+    # The prologue is text of the unknown speaker; only the title is metadata.
+    "talk_then_questions.txt": {1: "metadata", 3: "text", 5: "text"},
+    "hearing_prepared_statement.txt": {1: "metadata", 3: "text", 5: "text", 7: "text"},
+    "time_then_name_lines.md": {3: "label", 6: "label", 9: "timing"},
+    "rev_initials.txt": {1: "label", 7: "timing"},
+    "residue_links_contact.md": {5: "chrome", 15: "metadata", 17: "metadata", 19: "metadata"}
+    | {23: "chrome", 24: "chrome", 25: "chrome"},
+    "end_marker_de.txt": {9: "metadata", 11: "metadata", 12: "metadata"},
+    "captions_inline_labels.srt": {15: "non_speech"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINE_CLASSES))
+def test_line_classes(name):
+    classes = {u.line: u.cls for u in read(name).accounting.lines}
+    assert {n: classes.get(n) for n in LINE_CLASSES[name]} == LINE_CLASSES[name]
+
+
+def test_integer_times_are_decided_for_the_whole_file_and_reported():
+    parsed = read("segments_integer_ms.json")
+    assert parsed.time_unit and parsed.time_unit.startswith("milliseconds")
+    seconds = json.dumps({"segments": [{"start": 0, "end": 4, "text": "Hello there and welcome."}]})
+    raw = read_parsed(seconds.encode(), path=SHAPES / "s.json")
+    assert raw.turns[0].end == 4.0 and raw.time_unit and raw.time_unit.startswith("seconds")
+
+
+@pytest.mark.parametrize(
+    "name, looks_like",
+    [
+        ("bad_unknown_time_ranges.txt", "time-range lines"),
+        ("bad_unknown_ass.txt", "ASS/SSA subtitles"),
+    ],
+)
+def test_a_timed_format_no_reader_claims_is_refused_naming_it(name, looks_like):
+    with pytest.raises(InputError) as err:
+        read(name)
+    message = str(err.value)
+    assert looks_like in message and name in message and "\n" not in message
