@@ -459,10 +459,10 @@ def test_any_text_survives_export_jsonl_then_ingest(rows):
 
 
 def _general_terms(text: str) -> list[str]:
-    from podkb.text import TOKEN_RE, cjk_bigrams, fold
+    from podkb.text import cjk_bigrams, fold, token_re
 
     terms: list[str] = []
-    for cjk, word in TOKEN_RE.findall(fold(text)):
+    for cjk, word in token_re().findall(fold(text)):
         terms.extend(cjk_bigrams(cjk) if cjk else [word])
     return terms
 
@@ -473,6 +473,14 @@ def test_ascii_text_is_tokenized_as_the_general_path_would(text):
     from podkb.text import index_terms
 
     assert index_terms(text) == (_general_terms(text), [])
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_query_words_are_folded_as_the_general_path_would(text):
+    from podkb.text import fold, token_re, tokens
+
+    assert tokens(text) == [cjk or word for cjk, word in token_re().findall(fold(text))]
 
 
 @SETTINGS

@@ -22,10 +22,9 @@ if TYPE_CHECKING:
     from rich.console import Console as RichConsole
     from rich.text import Text
 
-# C0 (but \t and \n), DEL, C1, and the bidi embedding/override/isolate controls.
-_UNSAFE_TERMINAL_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
-)
+# C0 (but \t and \n), DEL, C1, and the bidi embedding/override/isolate controls. Compiled on
+# first use (~5 ms): a search writing JSON lines never needs it.
+_UNSAFE_TERMINAL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on, and U+FEFF, which
 # reading the file back would take for a byte-order mark and drop.
 _UNSAFE_JSON_RE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
@@ -63,7 +62,7 @@ def resolve_format(
 
 def terminal_safe(text: str) -> str:
     """Control characters and bidi overrides as visible escapes (\\x1b, \\u202e)."""
-    return _UNSAFE_TERMINAL_RE.sub(_visible_escape, text)
+    return re.sub(_UNSAFE_TERMINAL, _visible_escape, text)
 
 
 def terminal_text(text: str) -> str:
