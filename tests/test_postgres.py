@@ -223,6 +223,22 @@ def test_four_writers_and_readers_at_once_lose_nothing(new_pg_database, tmp_path
     assert code.returncode == 0, out + err
 
 
+def test_a_word_counted_in_more_turns_than_the_store_holds_still_ranks(new_pg_database, tmp_path):
+    """BM25's counts come from separate statements: a writer committing between them can leave a
+    word's turn count above the store's (seen as 'math domain error' with four writers). The
+    search still answers, the word weighing as little as a word in every turn."""
+    import psycopg
+
+    url = new_pg_database()
+    _transcripts(tmp_path / "one", 0, 1)
+    assert _podkb("ingest", str(tmp_path / "one"), "--db", url, env=dict(os.environ)).wait() == 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO term_deltas (term, docs) VALUES ('harbour', 1000)")
+    with open_store(url, create=False) as store:
+        hits = search(store, SearchRequest(query="harbour", limit=5)).hits
+    assert len(hits) == 5
+
+
 def test_words_postgresql_cannot_index_do_not_stop_an_ingest(new_pg_database, tmp_path):
     from podkb.ingest import ingest_paths
 

@@ -866,7 +866,9 @@ class PostgresStore(SQLStore):
         avgdl = float(n_tokens) / n_rows if n_rows else 1.0
         idf = []
         for phrase in phrases:
-            hits = self._phrase_docs(phrase)
+            # Each count is its own statement: a writer committing between them can make a
+            # phrase's turns outnumber the turns counted, and log() of a negative ratio fails.
+            hits = min(self._phrase_docs(phrase), n_rows)
             value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
         scores: dict[int, float] = {}
