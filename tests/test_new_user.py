@@ -201,6 +201,10 @@ def test_version_names_the_engine_and_the_store_schema(run_cli, tmp_path):
     )
     code, out, _ = run_cli("--version", env={"PODKB_DB": "postgresql://u:pw@db.example.org/kb"})
     assert "store: PostgreSQL, schema version" in out and "pw" not in out
+    for db_option in (["--db", str(tmp_path / "other.db")], [f"--db={tmp_path}/other.db"]):
+        code, out, err = run_cli(*db_option, "--version")
+        assert code == 0, err
+        assert out.splitlines()[1].endswith(f"{tmp_path}/other.db")
 
 
 def test_a_query_that_is_a_speakers_name_suggests_speaker(run_cli, seed_db):

@@ -1573,7 +1573,8 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status (see errors.ExitStatus). Never a traceback,
     unless PODKB_DEBUG=1 asks for one."""
-    code = _run(global_options_placed(sys.argv[1:] if argv is None else argv))
+    args = sys.argv[1:] if argv is None else argv
+    code = _run(global_options_placed(_version_store_named(args)))
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -1584,6 +1585,22 @@ def main(argv: list[str] | None = None) -> int:
     if code == ExitStatus.OK and _reader_gone():
         return _BROKEN_PIPE
     return code
+
+
+def _version_store_named(args: list[str]) -> list[str]:
+    """`podkb --db X --version`: --version names the store in use, and --db is an option of the
+    commands, not of the root, so here it names that store as PODKB_DB would."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--version" not in args[:end]:
+        return args
+    for i, arg in enumerate(args[:end]):
+        if arg == "--db" and i + 1 < end:
+            os.environ["PODKB_DB"] = args[i + 1]
+            return args[:i] + args[i + 2 :]
+        if arg.startswith("--db="):
+            os.environ["PODKB_DB"] = arg.removeprefix("--db=")
+            return args[:i] + args[i + 1 :]
+    return args
 
 
 _ROOT_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
