@@ -40,7 +40,7 @@ from ..text import word_count
 from .cues import join_text
 from .nonspeech import strip_markers
 from .raw import RawChapter, RawTranscript, RawTurn
-from .xmldoc import Element, mark_structure, parse_xml, time_value
+from .xmldoc import Element, mark_structure, parse_xml, time_value, xml_lang
 
 if TYPE_CHECKING:
     from .context import ReadContext
@@ -77,7 +77,7 @@ def read_transcriber(text: str, path: str = "") -> RawTranscript:
     # Same length, so every line and column stays where it was.
     text_to_parse = _EXTERNAL_DOCTYPE_RE.sub(lambda m: " " * len(m.group(0)), text, count=1)
     root = parse_xml(text_to_parse, path)
-    raw = RawTranscript(format="transcriber", lang=_lang(root.attrs.get("lang")))
+    raw = RawTranscript(format="transcriber", lang=xml_lang(root.attrs.get("lang")))
     names = {
         e.attrs["id"]: (e.attrs.get("name") or "").strip() or e.attrs["id"]
         for e in root.elements()
@@ -189,15 +189,6 @@ def _mark_lines(text: str, raw: RawTranscript, root: Element) -> None:
     for n, line in enumerate(lines, start=1):
         if line.strip() in ("</Turn>", "</Section>"):
             raw.mark(n, "metadata")
-
-
-def _lang(value: str | None) -> str | None:
-    if not value:
-        return None
-    key = value.replace("_", "-").lower()
-    if key.startswith("zh"):
-        return "zh-Hant" if key in ("zh-tw", "zh-hk", "zh-hant", "zh-mo") else "zh-Hans"
-    return key.split("-")[0] or None
 
 
 def read(text: str, ctx: ReadContext) -> RawTranscript:

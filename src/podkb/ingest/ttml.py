@@ -23,7 +23,7 @@ from ..text import word_count
 from .cues import ends_sentence, join_text
 from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript, RawTurn
-from .xmldoc import Element, mark_structure, parse_xml, time_value
+from .xmldoc import Element, mark_structure, parse_xml, time_value, xml_lang
 
 if TYPE_CHECKING:
     from .context import ReadContext
@@ -40,7 +40,7 @@ def looks_like_ttml(text: str) -> bool:
 
 def read_ttml(text: str, path: str = "") -> RawTranscript:
     root = parse_xml(text, path)
-    raw = RawTranscript(format="ttml", lang=_lang(root.attrs.get("lang")))
+    raw = RawTranscript(format="ttml", lang=xml_lang(root.attrs.get("lang")))
     raw.title = next((e.text().strip() or None for e in root.elements() if e.tag == "title"), None)
     names = _agent_names(root)
     frame_rate = time_value(root.attrs.get("frameRate")) or 30.0
@@ -143,15 +143,6 @@ def _agent_names(root: Element) -> dict[str, str]:
 
 def _last_line(element: Element) -> int:
     return max(e.line for e in element.elements())
-
-
-def _lang(value: str | None) -> str | None:
-    if not value:
-        return None
-    key = value.replace("_", "-").lower()
-    if key.startswith("zh"):
-        return "zh-Hant" if key in ("zh-tw", "zh-hk", "zh-hant", "zh-mo") else "zh-Hans"
-    return key.split("-")[0] or None
 
 
 def read(text: str, ctx: ReadContext) -> RawTranscript:

@@ -162,3 +162,14 @@ def mark_structure(text: str, raw: RawTranscript) -> None:
         covered += depth[n]
         if line.strip() and covered <= 0:
             raw.mark(n, "metadata")
+
+
+def xml_lang(value: str | None) -> str | None:
+    """A document's `xml:lang` as podkb tags languages: the primary subtag, and Chinese as
+    zh-Hant (Taiwan, Hong Kong, Macau) or zh-Hans."""
+    if not value:
+        return None
+    key = value.replace("_", "-").lower()
+    if key.startswith("zh"):
+        return "zh-Hant" if key in ("zh-tw", "zh-hk", "zh-hant", "zh-mo") else "zh-Hans"
+    return key.split("-")[0] or None
