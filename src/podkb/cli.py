@@ -1369,8 +1369,9 @@ def feeds(
     fmt: FormatOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
-    """List subscriptions: URL, title, episodes with and without transcripts, last check, last
-    error. `podkb feeds remove URL` unsubscribes.
+    """List feed subscriptions: URL, title, episodes, last check and last error.
+
+    Episodes are counted with and without transcripts; `podkb feeds remove URL` unsubscribes.
 
     Example: podkb feeds --format csv
     """
@@ -1810,8 +1811,9 @@ def _print_doctor(report: DoctorReport) -> None:
 
 @app.command()
 def mcp(db: DbOption = None) -> None:
-    """Serve the knowledge base to AI assistants over MCP (stdio), read-only: the tools search,
-    quotes, transcript, episodes and speakers. Needs: pip install 'podkb\\[mcp]'.
+    """Serve the knowledge base to AI assistants over MCP (stdio), read-only.
+
+    The tools: search, quotes, transcript, episodes and speakers. Needs: pip install 'podkb\\[mcp]'.
 
     Example: claude mcp add podkb -- podkb mcp --db ~/podcasts.db
     """
