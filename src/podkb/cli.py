@@ -390,6 +390,7 @@ def _ingest(
 ) -> None:
     from .errors import InputError
     from .ingest import ingest_paths
+    from .ingest.parallel import default_workers
     from .ingest.pipeline import TRANSCRIPT_SUFFIXES, discover_sources
 
     files = discover_sources(paths, stdin)
@@ -418,6 +419,7 @@ def _ingest(
                 lenient=lenient,
                 force=force,
                 stdin=stdin,
+                workers=default_workers(),
             )
     else:
         report = ingest_paths(
@@ -428,6 +430,7 @@ def _ingest(
             lenient=lenient,
             force=force,
             stdin=stdin,
+            workers=default_workers(),
         )
     for result in report.files:
         if result.error:

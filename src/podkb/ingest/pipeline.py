@@ -10,9 +10,9 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .._version import __version__
 from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
@@ -23,6 +23,7 @@ from ..text import is_visible
 from .accounting import Accounting, account
 from .decode import decode_bytes
 from .formats import read_transcript
+from .parallel import ReadAhead
 from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
 from .sidecar import (
@@ -308,6 +309,8 @@ class ParsedFile:
     time_unit: str | None = None  # see RawTranscript.time_unit
     # A podkb dump: the episodes it restores (`episode` is the first, `turns` all of theirs).
     restored: list[RestoredEpisode] | None = None
+    # The store's text_analyzer of each turn text, when a worker process read the file.
+    analyzed: dict[str, Any] | None = None
 
     def turn_number(self, raw_turn: int | None) -> int | None:
         return None if raw_turn is None else self.turn_of_raw[raw_turn]
@@ -524,6 +527,7 @@ def ingest_paths(
     lenient: bool = False,
     force: bool = False,
     stdin: StdinTranscript | None = None,
+    workers: int = 0,
 ) -> IngestReport:
     """Ingest files and folders into the store, each file whole or not at all.
 
@@ -536,6 +540,11 @@ def ingest_paths(
     then only one file may be given).
     A file that would lose text is refused, unless `lenient` (then its result has a warning).
     A path `-` is the transcript `stdin` (read by the caller, see read_stdin).
+    `workers`: processes that read files ahead while this one writes (`podkb ingest` gives
+    parallel.default_workers(); 0 or 1: every file is read in this process); an ingest of
+    fewer than parallel.MIN_FILES files starts none. They are started by `spawn`, which
+    imports the caller's main module again: a script that passes workers needs the
+    `if __name__ == "__main__":` guard, as for any multiprocessing.
     """
     if encoding:
         try:
@@ -553,30 +562,160 @@ def ingest_paths(
     written = False
     siblings = _FolderNames()
     batch = store.files_per_transaction
-    for first in range(0, max(len(files), 1), batch):
-        with store.transaction():
-            for path, real in files[first : first + batch]:
-                piped = stdin if stdin is not None and real == stdin.key else None
-                result = _ingest_one(
-                    path,
-                    real,
-                    store,
-                    metadata,
-                    encoding,
-                    overrides,
-                    # stdin has no folder: no sidecar is looked for beside its name
-                    frozenset() if piped else siblings(path),
-                    force=force,
-                    lenient=lenient,
-                    piped=piped,
-                )
-                written = written or result.status == "ingested"
-                report.files.append(result)
-                if on_file:
-                    on_file(result)
-            if first + batch >= len(files) and written:
-                store.after_writes()  # a scan of the vocabulary: only if turns changed
+    ahead = _read_ahead(
+        files,
+        store,
+        metadata,
+        encoding,
+        overrides,
+        force=force,
+        lenient=lenient,
+        stdin=stdin,
+        workers=workers,
+    )
+    try:
+        for first in range(0, max(len(files), 1), batch):
+            with store.transaction():
+                for index in range(first, min(first + batch, len(files))):
+                    path, real = files[index]
+                    ahead.advance(index)
+                    piped = stdin if stdin is not None and real == stdin.key else None
+                    result = _ingest_one(
+                        path,
+                        real,
+                        store,
+                        metadata,
+                        encoding,
+                        overrides,
+                        # stdin has no folder: no sidecar is looked for beside its name
+                        frozenset() if piped else siblings(path),
+                        force=force,
+                        lenient=lenient,
+                        piped=piped,
+                        read_ahead=partial(ahead.take, index),
+                    )
+                    written = written or result.status == "ingested"
+                    report.files.append(result)
+                    if on_file:
+                        on_file(result)
+                if first + batch >= len(files) and written:
+                    store.after_writes()  # a scan of the vocabulary: only if turns changed
+    finally:
+        ahead.close()
     return report
+
+
+@dataclass(frozen=True)
+class _ReadJob:
+    """What a worker needs to read one file into records (see ingest/parallel.py)."""
+
+    data: bytes
+    path: Path
+    metadata: Metadata
+    encoding: str | None
+    inputs: EpisodeInputs
+    lenient: bool
+    analyzer: Callable[[str], Any] | None  # the store's text_analyzer
+
+
+def _read_in_worker(job: _ReadJob) -> ParsedFile | str:
+    """A file's records (and what the store derives from their texts), or the error its
+    FileResult would carry (exceptions are not sent back: the message is made here exactly
+    as `_ingest_one` makes it)."""
+    try:
+        parsed = _records(
+            job.data,
+            path=job.path,
+            metadata=job.metadata,
+            encoding=job.encoding,
+            inputs=job.inputs,
+            lenient=job.lenient,
+        )
+        if job.analyzer is not None and not parsed.restored:
+            parsed.analyzed = {t.text: job.analyzer(t.text) for t in parsed.turns}
+        return parsed
+    except PodkbError as exc:
+        return str(exc)
+    except Exception as exc:
+        return _reader_bug(job.path, exc)
+
+
+class _ReadFailed(PodkbError):
+    """A file a worker could not read: its message, as the worker made it."""
+
+
+def _read_ahead(
+    files: list[tuple[Path, str]],
+    store: KnowledgeStore,
+    metadata: Metadata,
+    encoding: str | None,
+    overrides: EpisodeInfo | None,
+    *,
+    force: bool,
+    lenient: bool,
+    stdin: StdinTranscript | None,
+    workers: int,
+) -> ReadAhead[_ReadJob, ParsedFile | str]:
+    """The files ahead of the one being written, read in worker processes: each planned with
+    the checks `_ingest_one` makes (so unchanged files are not read), keyed by its bytes and
+    inputs. PODKB_DEBUG=1 reads in the main process (a reader's traceback is wanted there)."""
+    folder_names = _FolderNames()  # its own: planning runs ahead, into other folders
+
+    def plan(index: int) -> tuple[tuple[object, ...], _ReadJob] | None:
+        path, real = files[index]
+        if stdin is not None and real == stdin.key:
+            return None
+        check = _check_source(
+            path, real, store, metadata, encoding, overrides, folder_names(path), force=force
+        )
+        if check.data is None or check.digest is None:
+            return None
+        job = _ReadJob(
+            check.data, path, metadata, encoding, check.inputs, lenient, store.text_analyzer
+        )
+        return (real, check.digest, check.inputs_digest), job
+
+    if os.environ.get("PODKB_DEBUG") == "1":
+        workers = 0
+    return ReadAhead(len(files), plan, _read_in_worker, workers)
+
+
+@dataclass
+class _SourceCheck:
+    """What `_ingest_one` learns about a file before reading it into records."""
+
+    file_stat: str | None
+    inputs: EpisodeInputs
+    inputs_digest: str
+    previous: list[tuple[str, str | None, str | None, str | None]]
+    same_inputs: bool
+    data: bytes | None = None  # None: the stat key says unchanged, the file was not read
+    digest: str | None = None
+
+
+def _check_source(
+    path: Path,
+    source_path: str,
+    store: KnowledgeStore,
+    metadata: Metadata,
+    encoding: str | None,
+    overrides: EpisodeInfo | None,
+    siblings: frozenset[str] | None,
+    *,
+    force: bool,
+    piped: StdinTranscript | None = None,
+) -> _SourceCheck:
+    file_stat = None if piped else stat_key(stat_transcript(path))
+    inputs = episode_inputs(path, metadata, overrides, siblings)
+    inputs_digest = inputs.digest(metadata, encoding)
+    previous = store.episodes_from(source_path)
+    same_inputs = not force and len(previous) == 1 and previous[0][2] == inputs_digest
+    check = _SourceCheck(file_stat, inputs, inputs_digest, previous, same_inputs)
+    if same_inputs and file_stat is not None and previous[0][3] == file_stat:
+        return check  # not even read
+    check.data = piped.data if piped else read_file_bytes(path)
+    check.digest = hashlib.sha256(check.data).hexdigest()
+    return check
 
 
 def _ingest_one(
@@ -591,27 +730,39 @@ def _ingest_one(
     force: bool,
     lenient: bool = False,
     piped: StdinTranscript | None = None,
+    read_ahead: Callable[[tuple[object, ...]], ParsedFile | str | None] | None = None,
 ) -> FileResult:
     from ..naming import apply_names  # naming reads ingest's roles: imported here, not above
 
     result = FileResult(path=str(path))
     try:
-        file_stat = None if piped else stat_key(stat_transcript(path))
-        inputs = episode_inputs(path, metadata, overrides, siblings)
-        inputs_digest = inputs.digest(metadata, encoding)
-        previous = store.episodes_from(source_path)
-        same_inputs = not force and len(previous) == 1 and previous[0][2] == inputs_digest
-        if same_inputs and file_stat is not None and previous[0][3] == file_stat:
+        check = _check_source(
+            path,
+            source_path,
+            store,
+            metadata,
+            encoding,
+            overrides,
+            siblings,
+            force=force,
+            piped=piped,
+        )
+        file_stat, inputs, inputs_digest = check.file_stat, check.inputs, check.inputs_digest
+        previous, same_inputs = check.previous, check.same_inputs
+        if check.data is None or check.digest is None:
             result.episode_id, result.unchanged = previous[0][0], True
             return result  # not even read
-        data = piped.data if piped else read_file_bytes(path)
-        digest = hashlib.sha256(data).hexdigest()
+        data, digest = check.data, check.digest
         if same_inputs and previous[0][1] == digest:  # touched or copied, not changed
             if file_stat is not None:
                 store.record_source_stat(previous[0][0], file_stat)
             result.episode_id, result.unchanged = previous[0][0], True
             return result
-        parsed = _records(
+        # Read by a worker already (the same file, bytes and inputs), else read here.
+        ahead = read_ahead((source_path, digest, inputs_digest)) if read_ahead else None
+        if isinstance(ahead, str):
+            raise _ReadFailed(ahead)
+        parsed = ahead or _records(
             data, path=path, metadata=metadata, encoding=encoding, inputs=inputs, lenient=lenient
         )
         if parsed.restored:
@@ -643,6 +794,7 @@ def _ingest_one(
                 inputs_sha256=inputs_digest,
                 source_stat=file_stat,
                 fmt=parsed.format,
+                analyzed=parsed.analyzed,
             )
         result.episode_id = episode.episode_id
         _account(result, parsed)
@@ -656,11 +808,12 @@ def _ingest_one(
         # A reader bug must not lose the other files: it becomes this file's error.
         if os.environ.get("PODKB_DEBUG") == "1":
             raise
-        result.error = (
-            f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); "
-            "please report it"
-        )
+        result.error = _reader_bug(path, exc)
     return result
+
+
+def _reader_bug(path: Path, exc: Exception) -> str:
+    return f"{path}: podkb could not read this file ({type(exc).__name__}: {exc}); please report it"
 
 
 def _account(result: FileResult, parsed: ParsedFile) -> None:

@@ -10,7 +10,7 @@ error mapping: whatever its driver raises leaves the backend as a `StoreError`
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -174,6 +174,10 @@ class KnowledgeStore(Protocol):
     # (a commit's sync is the cost); a server commits each file, so that a writer holds one
     # file's locks at a time and writers of the same files in any order never deadlock.
     files_per_transaction: int
+    # What put_episode derives from a turn's text (index terms, word count), as a pure function
+    # that ingest may run in its worker processes and pass back as put_episode(analyzed=...);
+    # None: the store derives it itself.
+    text_analyzer: Callable[[str], Any] | None
 
     @property
     def location(self) -> str:
@@ -212,6 +216,7 @@ class KnowledgeStore(Protocol):
         inputs_sha256: str | None = None,
         source_stat: str | None = None,
         fmt: str | None = None,
+        analyzed: Mapping[str, Any] | None = None,
     ) -> int:
         """Replace the episode (same id, or same source path) with these turns; returns the
         number of turns written. `inputs_sha256` hashes the metadata it was read with."""

@@ -23,7 +23,7 @@ import json
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -364,6 +364,7 @@ class PostgresStore(SQLStore):
     # Each file in its own transaction: its advisory locks (path, episode id) are the only
     # ones a writer holds, so two ingests of the same files in opposite orders never deadlock.
     files_per_transaction = 1
+    text_analyzer = None
 
     def __init__(self, url: str, *, create: bool = True, read_only: bool = False) -> None:
         driver = _driver()
@@ -575,6 +576,7 @@ class PostgresStore(SQLStore):
         inputs_sha256: str | None = None,
         source_stat: str | None = None,
         fmt: str | None = None,
+        analyzed: Mapping[str, Any] | None = None,
     ) -> int:
         """Replace the episode (same id, or same source path) with these turns."""
         # Locks in one order (path, then id), held to the end of the transaction: two machines

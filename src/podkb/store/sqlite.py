@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +115,15 @@ _INDEX_DELETE = (
 )
 
 
+def analyze_text(text: str) -> tuple[str, str, str, int]:
+    """What the store derives from a turn's text: its index columns body, uni and stems (the
+    analyzer's terms space-joined, which FTS5's tokenizer splits on the spaces again, so the
+    index holds exactly the analyzer's terms) and its word count. A pure function of the text:
+    ingest's worker processes compute it beside the records (`put_episode(analyzed=...)`)."""
+    terms, chars = index_terms(text)
+    return " ".join(terms), " ".join(chars), " ".join(stems_of(terms)), word_count(text)
+
+
 def _index_row(
     rowid: int,
     episode_id: str,
@@ -123,22 +132,22 @@ def _index_row(
     chapter: str | None,
     *,
     chapter_terms: dict[str, str],
+    analyzed: tuple[str, str, str, int] | None = None,
 ) -> tuple[Any, ...]:
     """A turn's row of the full-text index, the one place it is derived (insert, delete,
-    rebuild): the analyzer's terms space-joined, which FTS5's tokenizer splits on the spaces
-    again, so the index holds exactly the analyzer's terms. chapter_terms: the chapter titles
-    analyzed so far (an episode repeats a few)."""
-    terms, chars = index_terms(text)
+    rebuild), from analyze_text (`analyzed`, if computed already). chapter_terms: the chapter
+    titles analyzed so far (an episode repeats a few)."""
+    body, uni, stems, _ = analyzed or analyze_text(text)
     if chapter and chapter not in chapter_terms:
         chapter_terms[chapter] = " ".join(index_terms(chapter)[0])
     return (
         rowid,
-        " ".join(terms),
-        " ".join(chars),
+        body,
+        uni,
         token_key(speaker),
         token_key(episode_id),
         chapter_terms[chapter] if chapter else "",
-        " ".join(stems_of(terms)),
+        stems,
     )
 
 
@@ -150,6 +159,7 @@ class SQLiteStore(SQLStore):
     # Large enough that a commit's sync is a small share of the time, small enough that an
     # interrupted ingest of a big folder keeps most of its work.
     files_per_transaction = 500
+    text_analyzer = staticmethod(analyze_text)
 
     def __init__(
         self,
@@ -462,8 +472,10 @@ class SQLiteStore(SQLStore):
         inputs_sha256: str | None = None,
         source_stat: str | None = None,
         fmt: str | None = None,
+        analyzed: Mapping[str, tuple[str, str, str, int]] | None = None,
     ) -> int:
-        """Replace the episode (same id) with these turns. Returns the number of turns written."""
+        """Replace the episode (same id) with these turns. Returns the number of turns written.
+        `analyzed`: analyze_text of (some of) the turns' texts, computed already."""
         self.delete_episode(episode.episode_id)
         if source_path:
             for (old_id,) in self.conn.execute(
@@ -507,6 +519,7 @@ class SQLiteStore(SQLStore):
             if t.speaker is not None:
                 labels[(t.speaker, t.speaker_label)] += 1
             times = t.times
+            text_terms = (analyzed.get(t.text) if analyzed else None) or analyze_text(t.text)
             rows.append(
                 (
                     next_id,
@@ -522,13 +535,19 @@ class SQLiteStore(SQLStore):
                     t.chapter,
                     t.source,
                     t.line,
-                    word_count(t.text),
+                    text_terms[3],
                     json.dumps(times) if times else None,
                 )
             )
             index_rows.append(
                 _index_row(
-                    next_id, t.episode_id, t.speaker, t.text, t.chapter, chapter_terms=chapter_terms
+                    next_id,
+                    t.episode_id,
+                    t.speaker,
+                    t.text,
+                    t.chapter,
+                    chapter_terms=chapter_terms,
+                    analyzed=text_terms,
                 )
             )
             next_id += 1
