@@ -1,10 +1,14 @@
 """One measured ingest in a fresh process, so that its peak memory is its own.
 
-    python bench/ingest_child.py podkb|bare CORPUS_DIR STORE.db [--profile OUT.prof]
+    python bench/ingest_child.py podkb|podkb1|bare CORPUS_DIR STORE.db [--profile OUT.prof]
 
-Prints one JSON object: seconds (the ingest call only, imports excluded), turns, bytes read,
-store size, and the peak RSS before and after the ingest (MiB). The peak is VmHWM from
-/proc/self/status: unlike ru_maxrss, Linux does not carry it over from the parent across exec.
+podkb reads files in as many worker processes as `podkb ingest` does (one per core, or
+PODKB_INGEST_WORKERS), podkb1 in its own process only; the bare loader is one process.
+Prints one JSON object: seconds (the ingest call only, imports excluded), processes used,
+cpu_seconds (user + system of this process and its workers, the ingest call only), turns,
+bytes read, store size, and the peak RSS before and after the ingest (MiB; this process's,
+workers excluded). The peak is VmHWM from /proc/self/status: unlike ru_maxrss, Linux does not
+carry it over from the parent across exec.
 """
 
 from __future__ import annotations
@@ -27,37 +31,51 @@ def _peak_mib() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
+def _cpu_seconds() -> float:
+    """User and system time of this process and of its children that have ended (the ingest's
+    worker processes end with it)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main(argv: list[str]) -> int:
     kind, corpus, db = argv[0], Path(argv[1]), Path(argv[2])
     profile = argv[argv.index("--profile") + 1] if "--profile" in argv else None
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    if kind == "podkb":
+    if kind in ("podkb", "podkb1"):
         from podkb.catalog import load_metadata
         from podkb.ingest import ingest_paths
+        from podkb.ingest.parallel import MIN_FILES, default_workers
         from podkb.store import Store
 
         load_metadata()  # imports and data files: paid once per process, not per turn
+        workers = default_workers() if kind == "podkb" else 0
 
         def run() -> dict:
             with Store(db) as store:
-                report = ingest_paths([corpus], store)
+                report = ingest_paths([corpus], store, workers=workers)
                 if report.failed:
                     raise SystemExit(f"ingest failed: {report.failed[0].error}")
                 turns = sum(f.turns for f in report.ok)
             nbytes = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
-            return {"files": len(report.files), "turns": turns, "bytes": nbytes}
+            used = 1 + workers if workers > 1 and len(report.files) >= MIN_FILES else 1
+            return {"files": len(report.files), "turns": turns, "bytes": nbytes, "processes": used}
     elif kind == "bare":
         sys.path.insert(0, str(Path(__file__).parent))
         from bare_loader import load
 
         def run() -> dict:
-            return load(corpus, db)
+            return {**load(corpus, db), "processes": 1}
     else:
-        sys.stderr.write("kind must be podkb or bare\n")
+        sys.stderr.write("kind must be podkb, podkb1 or bare\n")
         return 2
 
     baseline = _peak_mib()
+    cpu_before = _cpu_seconds()
     start = time.perf_counter()
     if profile:
         import cProfile
@@ -68,6 +86,7 @@ def main(argv: list[str]) -> int:
     else:
         stats = run()
     stats["seconds"] = time.perf_counter() - start
+    stats["cpu_seconds"] = _cpu_seconds() - cpu_before
     stats["rss_baseline_mib"] = baseline
     stats["rss_peak_mib"] = _peak_mib()
     stats["store_bytes"] = os.path.getsize(db)

@@ -1,0 +1,111 @@
+"""Files read in worker processes give the store exactly what reading them in one process gives,
+and an ingest with workers stays incremental: unchanged files are skipped, changed ones
+replaced, a bad file reported with the same message."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, index_postings
+
+from podkb.ingest import ingest_paths
+from podkb.ingest.parallel import MIN_FILES, ReadAhead
+from podkb.store import Store
+
+WORKERS = 2
+
+
+def _corpus(folder: Path) -> Path:
+    """More files than MIN_FILES: the seeds, generated interviews (English and Chinese), a
+    file with NUL bytes and one that is only a stray heading (each refused with its reason)."""
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    for i in range(MIN_FILES):
+        lines = [
+            f"Host {i % 3}: welcome to episode {i}, where we talk about evaluation models.",
+            "",
+            f"Guest {i}: thanks! we evaluated {i} open source models last year.",
+            "",
+            "主持人：今天我们聊聊人工智能和播客。",
+        ]
+        (folder / f"ep-{i:02d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "nul.txt").write_bytes(b"H\x00o\x00s\x00t\x00:\x00 \x00h\x00i\x00")
+    (folder / "stray.txt").write_text("# Notes\n", encoding="utf-8")
+    return folder
+
+
+def _contents(db: Path) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    conn = sqlite3.connect(db)
+    try:
+        turns = conn.execute("SELECT * FROM turns ORDER BY id").fetchall()
+        episodes = conn.execute(
+            "SELECT episode_id, title, lang, hosts, guests, source, source_path, source_sha256,"
+            " format, turns, chapters FROM episodes ORDER BY episode_id"
+        ).fetchall()
+        labels = conn.execute("SELECT * FROM speaker_labels ORDER BY 1, 2").fetchall()
+        return turns, episodes, labels, index_postings(conn)
+    finally:
+        conn.close()
+
+
+def _ingest(folder: Path, db: Path, workers: int) -> list[dict[str, object]]:
+    with Store(db) as store:
+        report = ingest_paths([folder], store, workers=workers)
+    return [f.record() for f in report.files]
+
+
+def test_workers_store_exactly_what_one_process_stores(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path / "corpus")
+    alone = _ingest(folder, tmp_path / "alone.db", workers=0)
+    parallel = _ingest(folder, tmp_path / "parallel.db", workers=WORKERS)
+    assert parallel == alone
+    assert _contents(tmp_path / "parallel.db") == _contents(tmp_path / "alone.db")
+    errors = {Path(str(r["path"])).name: r["error"] for r in parallel if r["error"]}
+    assert set(errors) == {"nul.txt", "stray.txt"}
+    assert "utf-16" in str(errors["nul.txt"]).lower()
+
+
+def test_workers_keep_ingest_incremental(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path / "corpus")
+    db = tmp_path / "kb.db"
+    _ingest(folder, db, workers=WORKERS)
+    again = _ingest(folder, db, workers=WORKERS)
+    assert {r["status"] for r in again if not r["error"]} == {"unchanged"}
+
+    changed = folder / "ep-03.txt"
+    changed.write_text("Host 0: a different transcript now, about tokenizers.\n", encoding="utf-8")
+    third = _ingest(folder, db, workers=WORKERS)
+    statuses = {Path(str(r["path"])).name: r["status"] for r in third}
+    assert statuses["ep-03.txt"] == "ingested"
+    assert [s for name, s in statuses.items() if name != "ep-03.txt" and s == "ingested"] == []
+    with Store(db) as store:
+        (episode_id,) = [r["episode_id"] for r in third if r["status"] == "ingested"]
+        texts = [t.text for t in store.turns(episode_id=str(episode_id))]
+    assert texts == ["a different transcript now, about tokenizers."]
+
+
+def _planned_len(index: int) -> tuple[tuple[object, ...], str]:
+    return (index,), "x" * index
+
+
+def test_read_ahead_gives_a_result_only_for_the_key_it_was_planned_with() -> None:
+    ahead: ReadAhead[str, int] = ReadAhead(MIN_FILES, _planned_len, len, workers=WORKERS)
+    try:
+        ahead.advance(0)
+        assert ahead.take(3, (3,)) == 3
+        assert ahead.take(4, ("changed since",)) is None  # the caller reads it itself
+        assert ahead.take(3, (3,)) is None  # taken once
+    finally:
+        ahead.close()
+
+
+@pytest.mark.parametrize("count, workers", [(MIN_FILES - 1, WORKERS), (MIN_FILES, 1)])
+def test_small_ingests_and_one_worker_start_no_process(count: int, workers: int) -> None:
+    ahead: ReadAhead[str, int] = ReadAhead(count, _planned_len, len, workers=workers)
+    ahead.advance(0)
+    assert ahead.take(1, (1,)) is None and ahead._pool is None
+    ahead.close()
