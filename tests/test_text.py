@@ -136,3 +136,16 @@ def test_char_class_is_a_regex_range_per_pair():
 def test_detect_lang_tags_a_text():
     assert detect_lang("This is an English sentence about podcasts and language models.") == "en"
     assert detect_lang("今天我們聊聊人工智能和播客，還有語言模型。") == "zh-Hant"
+
+
+def test_stems_stay_the_same_when_the_stem_cache_is_cleared_midway(monkeypatch):
+    import podkb.text as text
+
+    terms = ["evaluated", "models", "running", "evaluated", "模型"]
+    expected = text.stems_of(terms)
+    assert expected == ["evalu", "model", "run", "evalu"]
+    monkeypatch.setattr(text, "_STEM_CACHE_SIZE", 3)
+    text._STEMS.clear()
+    text.stems_of(["model", "walked"])  # two forms cached: this text's three new ones clear it
+    assert text.stems_of(terms) == expected
+    assert text.stem("walked") == "walk"

@@ -157,7 +157,11 @@ def _english_stemmer() -> Any:
 
 def stem(word: str) -> str:
     """The English Snowball stem of a folded word (evaluation, evaluated -> evalu); CJK as is."""
-    return _STEMS[word] or word
+    found = _STEMS.get(word)
+    if found is None:
+        _learn_stems({word})
+        found = _STEMS[word]
+    return found or word
 
 
 def stems_of(terms: list[str]) -> list[str]:
@@ -167,27 +171,24 @@ def stems_of(terms: list[str]) -> list[str]:
     column of every stem, at a fraction of its size and without making every English turn look
     twice as long to BM25. CJK bigrams stay out: Chinese and Japanese are matched exactly,
     never by stems."""
-    new = {t for t in set(terms) if t not in _STEMS}  # not set.difference: it walks the dict
-    if new:
-        _learn_stems(new)
-    return [s for s in map(_STEMS.__getitem__, terms) if s]
+    # _STEMS is a plain dict: set.difference probes it once per distinct term (for a dict
+    # subclass it would walk the whole dict instead).
+    new = set(terms).difference(_STEMS)
+    if new and _learn_stems(new):
+        _learn_stems(set(terms))  # the cache was cleared: this text's other terms went with it
+    return list(filter(None, map(_STEMS.__getitem__, terms)))
 
 
-class _StemCache(dict[str, str]):
-    """Index term -> its stem where that differs, else "" (CJK terms: ""). Word forms repeat
-    (a Zipf vocabulary): a dict lookup per term, the stemmer (one call a text) only for forms
-    not seen yet, so ingest pays for each distinct word once. Bounded: `_learn_stems` clears
-    it when it grows past MAX_SIZE."""
-
-    MAX_SIZE = 200_000
-
-    def __missing__(self, term: str) -> str:
-        _learn_stems({term})
-        return self[term]
+# Index term -> its stem where that differs, else "" (CJK terms: ""). Word forms repeat (a Zipf
+# vocabulary): a dict lookup per term, the stemmer (one call a text) only for forms not seen yet,
+# so ingest pays for each distinct word once. Bounded: cleared when it would pass this size.
+_STEM_CACHE_SIZE = 200_000
 
 
-def _learn_stems(terms: set[str]) -> None:
-    if len(_STEMS) + len(terms) > _StemCache.MAX_SIZE:
+def _learn_stems(terms: set[str]) -> bool:
+    """Put these terms' stems in _STEMS; True if it had to be cleared first."""
+    cleared = len(_STEMS) + len(terms) > _STEM_CACHE_SIZE
+    if cleared:
         _STEMS.clear()
     words = [t for t in terms if not is_cjk(t)]
     for term in terms:
@@ -195,9 +196,10 @@ def _learn_stems(terms: set[str]) -> None:
     for word, stemmed in zip(words, _english_stemmer().stemWords(words), strict=True):
         if stemmed != word:
             _STEMS[word] = stemmed
+    return cleared
 
 
-_STEMS = _StemCache()
+_STEMS: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)
