@@ -190,7 +190,7 @@ def _learn_stems(terms: set[str]) -> bool:
     cleared = len(_STEMS) + len(terms) > _STEM_CACHE_SIZE
     if cleared:
         _STEMS.clear()
-    words = [t for t in terms if not is_cjk(t)]
+    words = [t for t in terms if t.isascii() or not _CJK_START(t)]  # is_cjk, inlined
     for term in terms:
         _STEMS[term] = ""
     for word, stemmed in zip(words, _english_stemmer().stemWords(words), strict=True):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..text import CJK_RE
 
@@ -242,6 +243,7 @@ def expand_initials(labels: list[LabelCandidate | None]) -> list[LabelCandidate 
     ]
 
 
+@lru_cache(maxsize=4096)  # a transcript repeats its few labels on every turn
 def looks_like_name(name: str) -> bool:
     """A person's name or a role label, not the start of a sentence or a heading."""
     if not name or len(name) > 40 or name.casefold() in _NOT_NAMES:
