@@ -1,6 +1,7 @@
-"""Files read in worker processes give the store exactly what reading them in one process gives,
-and an ingest with workers stays incremental: unchanged files are skipped, changed ones
-replaced, a bad file reported with the same message."""
+"""What ingest does to be fast changes nothing it stores: files read in worker processes give the
+store exactly what reading them in one process gives, an ingest with workers stays incremental
+(unchanged files skipped, changed ones replaced, a bad file reported with the same message), and
+index rows queued in a transaction are rolled back and searched exactly as if written at once."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, index_postings
 
-from podkb.ingest import ingest_paths
+from podkb.ingest import ingest_paths, parse_file
 from podkb.ingest.parallel import MIN_FILES, ReadAhead
 from podkb.store import Store
 
@@ -109,3 +110,24 @@ def test_small_ingests_and_one_worker_start_no_process(count: int, workers: int)
     ahead.advance(0)
     assert ahead.take(1, (1,)) is None and ahead._pool is None
     ahead.close()
+
+
+def test_an_episode_rolled_back_after_its_index_rows_were_searched_leaves_no_term(
+    tmp_path: Path,
+) -> None:
+    """A search inside a savepoint gives FTS5 the queued rows, those of the episodes before it
+    too; rolling the savepoint back must keep theirs and drop only its own."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    first, second = (parse_file(p)[:2] for p in seeds[:2])
+    with Store(tmp_path / "kept.db") as store, store.transaction():
+        store.put_episode(*first)
+    with Store(tmp_path / "rolled.db") as store:
+        with store.transaction():
+            store.put_episode(*first)
+            with pytest.raises(RuntimeError), store.savepoint():
+                store.put_episode(*second)
+                # both episodes' words are in the index inside the transaction
+                assert dict(store.body_terms(more_than=1))["the"] > 2
+                raise RuntimeError("the second file fails after its rows were searched")
+        assert store.turn_count() == len(first[1])
+    assert _contents(tmp_path / "rolled.db") == _contents(tmp_path / "kept.db")
