@@ -131,3 +131,68 @@ def test_an_episode_rolled_back_after_its_index_rows_were_searched_leaves_no_ter
                 raise RuntimeError("the second file fails after its rows were searched")
         assert store.turn_count() == len(first[1])
     assert _contents(tmp_path / "rolled.db") == _contents(tmp_path / "kept.db")
+
+
+def _writing(db: Path) -> bool:
+    """Another connection holds the store's write lock (the ingest is mid-transaction)."""
+    if not db.exists():
+        return False
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return True
+    else:
+        probe.execute("ROLLBACK")
+        return False
+    finally:
+        probe.close()
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_a_killed_ingest_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """SIGKILL shuts no pool down: the workers must notice their parent is gone and end (they
+    held the killed ingest's stdout open, so a caller reading it to the end waited for ever)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = _corpus(tmp_path / "corpus")
+    for i in range(12):  # enough files that the ingest is still reading when it is killed
+        for seed in sorted(SEEDS.glob("*.txt")):
+            shutil.copy(seed, folder / f"copy{i}-{seed.name}")
+    env = {**os.environ, "PODKB_INGEST_WORKERS": str(WORKERS)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podkb", "ingest", "--db", str(tmp_path / "kb.db"), str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while len(workers := _children(proc.pid)) < WORKERS or not _writing(tmp_path / "kb.db"):
+        assert proc.poll() is None and time.monotonic() < deadline, "no workers started"
+        time.sleep(0.01)
+    time.sleep(0.3)  # workers busy with files the killed ingest will never take
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)  # every holder of its pipes has gone
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers):
+        assert time.monotonic() < deadline, "a worker outlived the killed ingest"
+        time.sleep(0.05)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -44,10 +46,20 @@ def default_workers() -> int:
     return cores if cores > 1 else 0
 
 
-def _quiet_worker() -> None:
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the main process stops the ingest (and rolls back
     # its batch); a worker interrupted mid-file would only break the pool on the way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker once the process that started it is gone. A killed ingest (SIGKILL,
+    SIGTERM) shuts no pool down: its workers would live on, holding its stdout and stderr open
+    (a caller reading them to the end would wait for ever) and the CPU for files no one wants."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,7 @@ class ReadAhead(Generic[J, R]):
             self._pool = ProcessPoolExecutor(
                 self._workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_quiet_worker,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
