@@ -20,13 +20,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, T
 
 from ..errors import StoreError
 from ..text import fold
-from .base import (
+from .base import TurnQuery
+from .records import (
     TURN_COLUMNS,
     ChapterFacet,
+    EpisodeCitation,
+    EpisodePath,
+    EpisodeSource,
     FeedItemRecord,
     FeedRecord,
+    FileEpisode,
+    NamedSpeaker,
     SpeakerFacet,
-    TurnQuery,
+    SpeakerLabel,
+    SpeakerName,
+    TurnHit,
+    TurnRecord,
 )
 from .url import redact as redact  # re-exported: the engines import it from here
 
@@ -164,22 +173,21 @@ def episode_record(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def turn_record(row: Sequence[Any], *, with_times: bool) -> dict[str, Any]:
+_TIMES_AT = len(TURN_COLUMNS)
+
+
+def turn_record(row: Sequence[Any], *, with_times: bool) -> TurnRecord:
     """A turn's record from a row of TURN_COLUMNS followed by `times` (JSON text or NULL)."""
-    record = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
     if with_times:
-        record["times"] = json.loads(row[len(TURN_COLUMNS)] or "[]")
-    return record
+        return TurnRecord._make((*row[:_TIMES_AT], json.loads(row[_TIMES_AT] or "[]")))
+    return TurnRecord._make((*row[:_TIMES_AT], None))
 
 
-def hit_record(row: Sequence[Any], score: float) -> dict[str, Any]:
+def hit_record(row: Sequence[Any], score: float) -> TurnHit:
     """A search hit from a row of TURN_COLUMNS followed by `times`: the turn, its score (higher
     is better) and its (character offset, seconds) pairs."""
-    hit = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
-    hit["score"] = round(score, 4) if score else 0.0
-    times = row[len(TURN_COLUMNS)]
-    hit["times"] = [(int(at), float(sec)) for at, sec in json.loads(times or "[]")]
-    return hit
+    times = [(int(at), float(sec)) for at, sec in json.loads(row[_TIMES_AT] or "[]")]
+    return TurnHit._make((*row[:_TIMES_AT], round(score, 4) if score else 0.0, times))
 
 
 _P = ParamSpec("_P")
@@ -214,9 +222,9 @@ class SQLStore(ABC):
         """exc as a StoreError if the driver raised it, else None (not the store's to explain)."""
 
     @abstractmethod
-    def _named_speakers(self) -> Iterable[tuple[str, int, int | None, list[str], list[str]]]:
-        """(speaker, turns, words, roles, episode ids) of every named speaker, most turns first,
-        then by name: the one aggregate the engines write differently."""
+    def _named_speakers(self) -> Iterable[NamedSpeaker]:
+        """Every named speaker's aggregate, most turns first, then by name: the one aggregate
+        the engines write differently."""
 
     @contextmanager
     def translating(self) -> Iterator[None]:
@@ -263,12 +271,9 @@ class SQLStore(ABC):
         return row[0] if row else None
 
     @translated
-    def episodes_from(
-        self, source_path: str
-    ) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(episode id, content hash, inputs hash, file status) of the episodes from this file."""
+    def episodes_from(self, source_path: str) -> list[FileEpisode]:
         return [
-            (r[0], r[1], r[2], r[3])
+            FileEpisode(r[0], r[1], r[2], r[3])
             for r in self.conn.execute(
                 self._sql(
                     "SELECT episode_id, source_sha256, inputs_sha256, source_stat FROM episodes"
@@ -286,10 +291,9 @@ class SQLStore(ABC):
         )
 
     @translated
-    def source_paths(self) -> list[tuple[str, str | None]]:
-        """(episode id, source file path) of every episode, in id order."""
+    def source_paths(self) -> list[EpisodePath]:
         return [
-            (r[0], r[1])
+            EpisodePath(r[0], r[1])
             for r in self.conn.execute(
                 self._sql(
                     "SELECT episode_id, source_path FROM episodes ORDER BY episode_id{bytewise}"
@@ -298,14 +302,14 @@ class SQLStore(ABC):
         ]
 
     @translated
-    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
+    def episode_source(self, episode_id: str) -> EpisodeSource:
         row = self.conn.execute(
             self._sql(
                 "SELECT source_path, source_sha256, format FROM episodes WHERE episode_id={p}"
             ),
             (episode_id,),
         ).fetchone()
-        return (row[0], row[1], row[2]) if row else (None, None, None)
+        return EpisodeSource(row[0], row[1], row[2]) if row else EpisodeSource(None, None, None)
 
     @translated
     def episodes(self) -> list[Episode]:
@@ -317,11 +321,11 @@ class SQLStore(ABC):
         return [Episode.model_validate(episode_record(r)) for r in rows]
 
     @translated
-    def episode_title_show(self, episode_id: str) -> tuple[str | None, str | None] | None:
+    def episode_title_show(self, episode_id: str) -> EpisodeCitation | None:
         row = self.conn.execute(
             self._sql("SELECT title, show FROM episodes WHERE episode_id={p}"), (episode_id,)
         ).fetchone()
-        return (row[0], row[1]) if row else None
+        return EpisodeCitation(row[0], row[1]) if row else None
 
     @translated
     def episode_audio_url(self, episode_id: str) -> str | None:
@@ -404,8 +408,8 @@ class SQLStore(ABC):
         episode_id: str | None = None,
         speakers: list[str] | None = None,
         with_times: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        """Turns as plain dicts in episode and turn order (cheap: no model per row)."""
+    ) -> Iterator[TurnRecord]:
+        """Turns in episode and turn order (cheap: a tuple per row, no model)."""
         sql = self._sql("SELECT {turn_columns}, times FROM turns")
         where: list[str] = []
         args: list[Any] = []
@@ -433,12 +437,12 @@ class SQLStore(ABC):
         from ..models import Turn
 
         return [
-            Turn.model_validate(d)
-            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
+            Turn.model_validate(t._asdict())
+            for t in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
         ]
 
     @translated
-    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
+    def context_turns(self, episode_id: str, turn: int, n: int) -> list[TurnRecord]:
         rows = self.conn.execute(
             self._sql(
                 "SELECT {turn_columns} FROM turns"
@@ -463,14 +467,14 @@ class SQLStore(ABC):
     # --- speakers and chapters --------------------------------------------------------------
 
     @translated
-    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
+    def speaker_names_for(self, source_key: str) -> dict[str, SpeakerName]:
         rows = self.conn.execute(
             self._sql(
                 "SELECT label, name, role FROM speaker_names WHERE source={p} ORDER BY label"
             ),
             (source_key,),
         ).fetchall()
-        return {label: (name, role) for label, name, role in rows}
+        return {label: SpeakerName(name, role) for label, name, role in rows}
 
     @translated
     def forget_speaker_names(self, source_key: str) -> None:
@@ -483,9 +487,10 @@ class SQLStore(ABC):
         )
 
     @translated
-    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+    def speaker_label_pairs(self) -> list[SpeakerLabel]:
         return [
-            (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
+            SpeakerLabel(r[0], r[1])
+            for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
         ]
 
     @translated

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
-from .base import StoreHealth, TurnQuery
+from .base import TurnQuery
 from .common import (
     FEED_TABLES,
     Dialect,
@@ -44,6 +44,7 @@ from .common import (
     turn_columns_sql,
     turn_filters,
 )
+from .records import MatchCount, NamedSpeaker, StoreHealth, TermCount, TurnHit
 from .url import ServerURL, parse_server_url
 
 if TYPE_CHECKING:
@@ -769,7 +770,7 @@ class PostgresStore(SQLStore):
     @translated
     def body_terms(
         self, *, more_than: int = 0, starting_with: str | None = None
-    ) -> list[tuple[str, int]]:
+    ) -> list[TermCount]:
         where = ""
         args_: list[Any] = [more_than]
         if starting_with:
@@ -780,7 +781,7 @@ class PostgresStore(SQLStore):
             f" SELECT term, docs FROM term_deltas) d{where} GROUP BY term HAVING sum(docs) > %s",
             args_,
         ).fetchall()
-        return [(r[0], int(r[1])) for r in rows]
+        return [TermCount(r[0], int(r[1])) for r in rows]
 
     @translated
     def common_terms(self) -> dict[str, int]:
@@ -796,7 +797,7 @@ class PostgresStore(SQLStore):
     # --- search and facets ------------------------------------------------------------------
 
     @translated
-    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
+    def search_turns(self, query: TurnQuery) -> list[TurnHit]:
         """The turns the index finds, ranked by FTS5's BM25 computed from the same numbers."""
         if query.episode_ids is not None and not query.episode_ids:
             return []
@@ -898,24 +899,25 @@ class PostgresStore(SQLStore):
         ).fetchone()
         return _scalar(row)
 
-    def _named_speakers(self) -> Iterator[tuple[str, int, int | None, list[str], list[str]]]:
-        yield from self.conn.execute(
+    def _named_speakers(self) -> Iterator[NamedSpeaker]:
+        for row in self.conn.execute(
             "SELECT speaker, count(*), sum(words), array_agg(DISTINCT role),"
             " array_agg(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
             ' GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE "C"'
-        )
+        ):
+            yield NamedSpeaker(*row)
 
     @translated
-    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+    def count_matches(self, terms: Sequence[Term]) -> MatchCount:
         if not terms:
-            return 0, 0
+            return MatchCount(0, 0)
         compiled = _Compiled(TurnQuery(topic_terms=tuple(terms)))
         row = self.conn.execute(
             f"SELECT count(*), count(DISTINCT t.episode_id) FROM turns t WHERE {compiled.sql_where()}",
             compiled.args,
         ).fetchone()
         turns, episodes = row if row else (0, 0)
-        return int(turns), int(episodes)
+        return MatchCount(int(turns), int(episodes))
 
     # --- health ---------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
-from .base import StoreHealth, TurnQuery, default_location
+from .base import TurnQuery, default_location
 from .common import (
     FEED_TABLES,
     Dialect,
@@ -34,6 +34,7 @@ from .common import (
     turn_columns_sql,
     turn_filters,
 )
+from .records import MatchCount, NamedSpeaker, StoreHealth, TermCount, TurnHit
 
 if TYPE_CHECKING:
     from ..models import Episode, Turn
@@ -631,7 +632,7 @@ class SQLiteStore(SQLStore):
     @translated
     def body_terms(
         self, *, more_than: int = 0, starting_with: str | None = None
-    ) -> list[tuple[str, int]]:
+    ) -> list[TermCount]:
         """Indexed tokens of the text (words and CJK bigrams) in more than `more_than` turns,
         with their turn counts."""
         self.conn.execute(
@@ -643,7 +644,7 @@ class SQLiteStore(SQLStore):
             # fts5vocab reads a term range straight from the index (its terms are sorted)
             sql += " AND term >= ? AND term < ?"
             args += [starting_with, starting_with + "\U0010ffff"]
-        return [(r[0], r[1]) for r in self.conn.execute(sql, args)]
+        return [TermCount(r[0], r[1]) for r in self.conn.execute(sql, args)]
 
     @translated
     def common_terms(self) -> dict[str, int]:
@@ -661,7 +662,7 @@ class SQLiteStore(SQLStore):
     # --- search and facets ------------------------------------------------------------------
 
     @translated
-    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
+    def search_turns(self, query: TurnQuery) -> list[TurnHit]:
         """Filters on speaker and episode are written inside the MATCH expression as column
         filters (the fast path in FTS5); language, role and chapter filters are SQL conditions
         on the joined turn. Ties in score fall back to ingest order."""
@@ -793,24 +794,24 @@ class SQLiteStore(SQLStore):
             # Compiling guarantees valid MATCH syntax; anything here is a store problem.
             raise StoreError(f"search failed: {exc}", path=str(self.path)) from None
 
-    def _named_speakers(self) -> Iterator[tuple[str, int, int | None, list[str], list[str]]]:
+    def _named_speakers(self) -> Iterator[NamedSpeaker]:
         for name, turns, words, roles, episode_ids in self.conn.execute(
             "SELECT speaker, count(*), sum(words), json_group_array(DISTINCT role),"
             " json_group_array(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
             " GROUP BY speaker ORDER BY count(*) DESC, speaker"
         ):
-            yield name, turns, words, json.loads(roles), json.loads(episode_ids)
+            yield NamedSpeaker(name, turns, words, json.loads(roles), json.loads(episode_ids))
 
     @translated
-    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+    def count_matches(self, terms: Sequence[Term]) -> MatchCount:
         if not terms:
-            return 0, 0
+            return MatchCount(0, 0)
         turns, episodes = self.conn.execute(
             "SELECT count(*), count(DISTINCT t.episode_id) FROM turn_index"
             " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?",
             (fts_topic(terms),),
         ).fetchone()
-        return int(turns), int(episodes)
+        return MatchCount(int(turns), int(episodes))
 
 
 # --- the query tree compiled to FTS5 ----------------------------------------------------------
