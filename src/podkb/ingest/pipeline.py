@@ -21,9 +21,9 @@ from ..models import Episode, Turn
 from ..store import KnowledgeStore
 from ..store.records import FileEpisode
 from ..text import is_visible
-from .accounting import Accounting, account
+from .account import Accounting, account
 from .decode import decode_bytes
-from .formats import read_transcript
+from .detect import read_transcript
 from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
 from .sidecar import (
