@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from .records import (
+    TURN_COLUMNS,
     ChapterFacet,
     EpisodeCitation,
     EpisodePath,
@@ -23,14 +24,30 @@ from .records import (
     FeedItemRecord,
     FeedRecord,
     FileEpisode,
+    HealthCheck,
     MatchCount,
     SpeakerFacet,
     SpeakerLabel,
     SpeakerName,
+    StoreHealth,
     TermCount,
     TurnHit,
     TurnRecord,
 )
+
+# The records lived here before store/records.py: code that imports them from here still can.
+__all__ = [
+    "TURN_COLUMNS",
+    "ChapterFacet",
+    "FeedItemRecord",
+    "FeedRecord",
+    "HealthCheck",
+    "KnowledgeStore",
+    "SpeakerFacet",
+    "StoreHealth",
+    "TurnQuery",
+    "default_location",
+]
 
 if TYPE_CHECKING:
     from ..models import Episode, Turn
