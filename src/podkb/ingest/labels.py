@@ -254,9 +254,11 @@ def looks_like_name(name: str) -> bool:
             return True
         return 1 <= len(compact) <= 5 and all(CJK_RE.match(c) for c in compact)
     words = name.split()
+    if len(words) > 1 and name.isupper() and re.fullmatch(r"#\d{1,2}", words[-1]):
+        words = words[:-1]  # `UNIDENTIFIED PERSON #1`: news transcripts number the unnamed
     if not 1 <= len(words) <= 4:
         return False
-    if any(ch.isdigit() for ch in name):
+    if any(ch.isdigit() for w in words for ch in w):
         return False
     capitalised = 0
     for word in words:

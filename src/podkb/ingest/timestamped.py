@@ -8,6 +8,7 @@
     Maya Chen: [00:00:23] Welcome back.     the label first, then the start
     [00:01:00] And one more thing.          a paragraph without a label
     **Maya** [03:54]                        a label line in Markdown, the paragraph after it
+    0:00:14.3 **Maya Chen** Welcome back.   a bare time, then the name in bold and no colon
 
 Times become the turn's `start` (and `times` where a turn has several), never text: a
 `[00:01:00]` mark inside a sentence is taken out and remembered where it stood.
@@ -65,6 +66,11 @@ _LABEL_THEN_TS_RE = re.compile(
     rf"^{_B}(?P<name>{_NAME}){_B}\s*[:：]{_B}\s*[\[(](?P<ts>{_TS})[\])]\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+# `0:00:14.3 **Maya Chen** Welcome back.`: a bare time (no brackets), the name in bold, no colon
+# (orbit.fm's transcripts): the bold run is what makes it a label, so only bold counts here.
+_BARE_TS_BOLD_NAME_RE = re.compile(
+    rf"^(?P<ts>{_TS})\s+(\*\*|__)(?P<name>{_NAME})\2\s*[:：]?\s+(?P<rest>\S.*)$", re.DOTALL
+)
 _INLINE_TS_RE = re.compile(rf"\[(?P<ts>{_TS})\]")  # spaces around it are trimmed in code
 # A time on a line of its own (`1:59`, `[01:59]`, Rev's unlabeled `(00:39:27):`): the start of
 # the paragraph below it.
@@ -112,6 +118,9 @@ def _parse(line: int, text: str) -> _Para:
     if m and _name_ok(m.group("name")):
         return _Para(line, "", m.group("name").strip(), parse_time(m.group("ts")), header=True)
     m = _LABEL_THEN_TS_RE.match(text)
+    if m and _name_ok(m.group("name")):
+        return _Para(line, m.group("rest"), m.group("name").strip(), parse_time(m.group("ts")))
+    m = _BARE_TS_BOLD_NAME_RE.match(text)
     if m and _name_ok(m.group("name")):
         return _Para(line, m.group("rest"), m.group("name").strip(), parse_time(m.group("ts")))
     m = _LEADING_TS_RE.match(text)
@@ -198,6 +207,10 @@ def read_timestamped(
             raw.mark(p.line, "non_speech")
             continue
         body, times = _clean(p.text)
+        if not p.header and not body and p.text.strip() and not strip_markers(p.text):
+            # `0:12:13.3 **Jen** (laughs)`: the speaker made a sound, said nothing.
+            raw.mark(p.line, "non_speech")
+            continue
         if p.header or not body:
             # A label (or a time) on a line of its own: the text follows on the next lines.
             raw.mark(p.line, "label" if p.label is not None else "timing")
@@ -329,7 +342,9 @@ def _read_preamble(paras: list[_Para], raw: RawTranscript) -> None:
     prologue: RawTurn | None = None
     titles: list[str] = []
     for p in paras:
-        if not is_sentence(p.text):
+        if is_marker_line(p.text):
+            raw.mark(p.line, "non_speech")
+        elif not is_sentence(p.text):
             raw.mark(p.line, "metadata")
             titles.append(p.text.lstrip("#").strip())
         elif prologue is None:

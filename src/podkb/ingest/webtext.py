@@ -199,12 +199,14 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if last in caps and last in counts:
             counts[full] += counts[last]
             counts[last] += 1
+    caps_document = _labels_in_capitals(units, counts)
     for u in units:
         if u.label is None:
             continue
         key = _key(u.label.name)
         if (
             counts[key] >= 2
+            or (caps_document and _is_caps_full_name(u.label.name))
             or u.label.timestamp is not None
             or u.label.role is not None
             or u.label.confirmed
@@ -213,6 +215,20 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         ):
             continue
         u.label = None
+
+
+def _labels_in_capitals(units: list[_Unit], counts: Counter[str]) -> bool:
+    """News and hearing transcripts label every speaker in capitals (`STEVE INSKEEP, HOST:`,
+    `UNIDENTIFIED REPORTER:`), many of them only once: where at least two capital labels are
+    confirmed and capitals are nearly all the labels, a capital full name once is a label too."""
+    names = [u.label.name for u in units if u.label]
+    caps = [n for n in names if n.isupper()]
+    confirmed = {_key(n) for n in caps if counts[_key(n)] >= 2}
+    return len(confirmed) >= 2 and len(caps) >= 0.9 * len(names)
+
+
+def _is_caps_full_name(name: str) -> bool:
+    return name.isupper() and len(name.split()) >= 2
 
 
 def _key(name: str) -> str:

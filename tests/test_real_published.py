@@ -1,0 +1,345 @@
+"""Real published transcripts, one family at a time (issue 22, "Done when").
+
+Every file under tests/fixtures/real/published/ is an excerpt of a transcript published in a
+public repository, kept byte for byte (whole lines or blocks cut at the ends only); where each
+comes from, its commit and licence are in tests/fixtures/real/SOURCES.md. Files written for
+podkb after a published layout whose licence is unclear live under shapes/ and are read here
+too. Each is read through the whole ingest path: its reader, speakers (unknown stays unknown),
+start times, the whole text of every turn, no markup, page furniture or stage directions left in
+it, and what every source line was used for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import FIXTURES
+
+from podkb.ingest.pipeline import read_file_bytes, read_parsed
+
+REAL = FIXTURES / "real"
+
+KARLAN_OPENING = (
+    "Thank you. Mr. Chief Justice, and may it please the Court: The Government now concedes that "
+    "the Ninth Circuit erred in holding that the negotiated grievance procedure of the Civil "
+    "Service Reform Act strips Federal courts of their jurisdiction to hear constitutional claims "
+    "by Federal employees."
+)
+SAVINO_OPENING = (
+    "So, good morning, everyone. I'm State Senator Diane Savino, and I am the main sponsor of the "
+    "Compassionate Care Act of the New York State Senate. I am joined here by my colleague in the "
+    "Senate Majority Coalition and the Independent Democratic Conference, Senator David Carlucci "
+    "from Rockland County. We will be joined, on and off, during our period, by members coming "
+    "from all over the Senate, and, potentially, some members from the Assembly are going to pop "
+    "in, as we commence this roundtable on the Compassionate Care Act in the Senate. First, I want "
+    "to say to everyone, thank you for your support for this piece of legislation. You are "
+    "predominantly responsible for the movement in the Senate that has occurred in the past six "
+    "months, and you should give yourselves a round of applause for that."
+)
+BANDWIDTH = (
+    "Blasts the kid off the horse. Also one of my favorite gifs. But yeah, I mean, it can be "
+    "overwhelming. So, you don’t want to drink from the firehose all the time, you need to turn "
+    "it back down sometimes, but at some points in your career it’s really useful to have that "
+    "kind of information bandwidth coming in."
+)
+SHOW_NOTES = (
+    "A school in Ohio put a weather station on its roof. Then the forecasts got better.\n\n"
+    "Today on the show, we follow one sensor from a balcony to a national network.\n\n"
+    "This episode was produced by Ana Ruiz, with help from Tom Okafor. It was edited by Lee "
+    'Park.\n\nMusic: "Low Clouds" and "Barometer."'
+)
+
+# file (under fixtures/real/) -> (reader, title, [(speaker, start, text), ...])
+CASES = {
+    # Court and hearing transcripts extracted from their PDFs.
+    "published/scotus_alderson_tika.txt": (
+        "court",
+        "TERRY L. WHITMAN, Petitioner v. DEPARTMENT OF TRANSPORTATION, ET AL.",
+        [
+            (
+                "CHIEF JUSTICE ROBERTS",
+                None,
+                "We’ll hear argument first today in Whitman versus Department of Transportation. "
+                "Ms. Karlan.",
+            ),
+            ("MS. KARLAN", None, KARLAN_OPENING),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "We’re not bound by that concession. If that’s a jurisdictional question, "
+                "doesn’t matter whether the Government conceded it or not, does it?",
+            ),
+            (
+                "MS. KARLAN",
+                None,
+                "No. That’s correct, but the Government correctly conceded perhaps I should have "
+                "said. So I think that the --",
+            ),
+            ("JUSTICE SCALIA", None, "That’s a different question."),
+            (
+                "MS. KARLAN",
+                None,
+                "Yes. So the question before the Court is not whether, I think, Mr. Whitman can "
+                "receive constitutional judicial review, but rather, where and how he is supposed "
+                "to do so.",
+            ),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "I still think it’s whether because I don’t agree with the Government. Can I do "
+                "that?",
+            ),
+            ("MS. KARLAN", None, "Of course, you can."),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "So that is the question. I mean, the question is open whether there --",
+            ),
+            (
+                "MS. KARLAN",
+                None,
+                "Yes. I -- I think, obviously, the Court has an obligation to satisfy itself of "
+                "the jurisdiction. But I’ll point out then that you would have had that obligation "
+                "as well in NTEU against Von Raab in which this Court addressed precisely the same "
+                "kind of case, litigated in precisely the same posture.",
+            ),
+            (
+                "JUSTICE KENNEDY",
+                None,
+                "Was it raised? Was that objection, the jurisdictional question, raised in the "
+                "briefs and --",
+            ),
+            (
+                "MS. KARLAN",
+                None,
+                "It was raised in the district court and the Government chose not to raise it in "
+                "the court of appeals or here. But, of course, you have, as Justice Scalia said, "
+                "an independent obligation to satisfy yourself of your subject matter "
+                "jurisdiction.",
+            ),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "But our cases say that where we don’t speak to a jurisdictional question, it is "
+                "not regarded as having been decided.",
+            ),
+        ],
+    ),
+    "published/nysenate_roundtable.txt": (
+        "court",
+        "ROUNDTABLE DISCUSSION ON THE COMPASSIONATE CARE ACT",
+        [
+            ("SENATOR SAVINO", None, SAVINO_OPENING),
+            (
+                "SENATOR SAVINO",
+                None,
+                "A year ago, people said that this bill was dead on arrival in the Senate. We "
+                "knew better, and, we worked very aggressively to begin to change people's minds. "
+                "And what we're doing today is trying to",
+            ),
+        ],
+    ),
+    # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
+    "published/orbitfm_bold_names.txt": (
+        "timestamped",
+        None,
+        [
+            (
+                "Adam Garrett-Harris",
+                14.3,
+                "So, welcome to BookBytes, episode who knows? I think it’s episode 2… 3?",
+            ),
+            ("Jen Luker", 20.2, "3."),
+            ("Jason Staten", 20.6, "I’m 3."),
+            ("Adam Garrett-Harris", 21.3, "Is that right?"),
+            ("Safia Abdalla", 21.6, "Yes, I think so."),
+            (
+                "Adam Garrett-Harris",
+                22.6,
+                "So, today we’re talking about Apprenticeship Patterns and we’re going over "
+                "chapters 5, 6 and 7. I’m Adam Garrett-Harris.",
+            ),
+            ("Jen Luker", 30.0, "I’m Jen Luker."),
+            ("Safia Abdalla", 31.9, "I’m Safia."),
+            ("Jason Staten", 32.3, "I’m Jason Staten."),
+        ],
+    ),
+    "published/orbitfm_bold_names_laughs.txt": (
+        "timestamped",
+        None,
+        [
+            ("Jen Luker", 734.1, "Mm-hmm (Affirmative)"),
+            ("Adam Garrett-Harris", 734.6, "You have?"),
+            ("Jen Luker", 735.1, "Mm-hmm (Affirmative)"),
+            ("Safia Abdalla", 735.9, "I have not."),
+            ("Jason Staten", 735.1, "Spatula City!"),  # `0:12:15.10` as published
+            ("Adam Garrett-Harris", 737.3, "So, Jason, you’ve seen it, too?"),
+            ("Jason Staten", 739.5, "Yeah, I said Spatula City."),
+            ("Adam Garrett-Harris", 740.8, "Nice!"),
+            (
+                "Adam Garrett-Harris",
+                742.7,
+                "Well, yeah, one of my favorite parts in that show is when he has this kids’ show "
+                "and one of the kids like wins a prize and he’s like, “You get to drink from the "
+                "firehose!”",
+            ),
+            ("Jen Luker", 753.3, "Yeah. Oh, god."),
+            (
+                "Adam Garrett-Harris",
+                754.0,
+                "He puts him up on that little plastic horse and turns on the firehose and just "
+                "like-",
+            ),
+            ("Jen Luker", 756.8, "Blasts!"),
+            ("Adam Garrett-Harris", 757.4, BANDWIDTH),
+        ],
+    ),
+    # NPR's layout: `NAME, HOST:` on its own line, surnames afterwards, `(SOUNDBITE OF ...)`.
+    "shapes/npr_show_notes.md": (
+        "markdown",
+        "240312) The weather station on the school roof",
+        [
+            (None, None, SHOW_NOTES),
+            (
+                "MAYA CHEN",
+                None,
+                "Just a heads-up - this episode mentions a couple of weather companies. Neither "
+                "of them supports the show. Here is today's episode.",
+            ),
+            ("SAM ORTIZ", None, "This is FIELD NOTES from Example Radio."),
+            (
+                "TOM OKAFOR",
+                None,
+                "For years, the nearest official weather station to this school was forty miles "
+                "away.",
+            ),
+            ("MAYA CHEN", None, "And forty miles is a long way when a storm is coming."),
+            ("TOM OKAFOR", None, "So one teacher decided to build her own."),
+            (
+                "UNIDENTIFIED REPORTER",
+                None,
+                "(Reading) Storms are expected after six tonight.",
+            ),
+            ("MAYA CHEN", None, "Six turned out to be four."),
+            ("TOM OKAFOR", None, "It usually does."),
+            ("UNIDENTIFIED PERSON #1", None, "Is it raining yet?"),
+            (
+                "RUTH ADAMS",
+                None,
+                "I put the first sensor on my balcony.\n\n...and then one on the roof.",
+            ),
+            ("MAYA CHEN", None, "Ruth Adams teaches physics."),
+            ("RUTH ADAMS", None, "I still do."),
+            ("MAYA CHEN", None, "That's FIELD NOTES. I'm Maya Chen."),
+            ("TOM OKAFOR", None, "And I'm Tom Okafor. Thanks for listening."),
+        ],
+    ),
+}
+
+# Left in turn text, any of these is page furniture, a margin number, a time, bold markers or a
+# stage direction that leaked.
+LEAKS = [
+    re.compile(r"(?i)alderson|reporting company|1-800-for-depo|14th street"),
+    re.compile(r"(?:^|\s)(?:[1-9]|1\d|2[0-5])\s{2,}"),  # a margin line number
+    re.compile(r"\d:\d{2}:\d{2}"),  # a time left in the text
+    re.compile(r"\*\*|__"),  # bold markers
+    re.compile(r"(?i)\((?:laughter|laughs|applause)|\[applause|\(SOUNDBITE OF"),
+    re.compile(r"(?i)\b(?:presiding|speakers \(continued\)):"),  # a hearing's cover lists
+]
+
+
+def parsed(name):
+    path = REAL / name
+    return read_parsed(read_file_bytes(path), path=path)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_reader_title_speakers_times_and_text(name):
+    fmt, title, expected = CASES[name]
+    result = parsed(name)
+    assert result.format == fmt
+    assert result.episode.title == title
+    assert [(t.speaker, t.start, t.text) for t in result.turns] == expected
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_markup_furniture_or_stage_directions_in_text(name):
+    for turn in parsed(name).turns:
+        for leak in LEAKS:
+            assert not leak.search(turn.text), (turn.line, leak.pattern, turn.text)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_non_blank_line_is_accounted_for(name):
+    result = parsed(name)
+    assert result.loss is None
+    assert result.accounting.unaccounted == []
+
+
+def _classes(name):
+    result = parsed(name)
+    lines = (REAL / name).read_text(encoding="utf-8").split("\n")
+    return {lines[use.line - 1].strip(): use.cls for use in result.accounting.lines}
+
+
+# file -> [(a whole source line, stripped, its class)]
+LINE_CLASSES = {
+    "published/scotus_alderson_tika.txt": [
+        ("IN THE SUPREME COURT OF THE UNITED STATES", "metadata"),
+        ("APPEARANCES:", "metadata"),
+        ("C O N T E N T S", "metadata"),
+        ("25", "chrome"),  # the margin's line numbers, one a line
+        (
+            "1111 14th Street, NW Suite 400 Alderson Reporting Company Washington, DC 20005",
+            "chrome",
+        ),
+        ("1-800-FOR-DEPO", "chrome"),
+        ("P R O C E E D I N G S", "metadata"),
+        ("(10:03  a.m.)", "timing"),
+        ("ORAL ARGUMENT OF PAMELA S. KARLAN", "metadata"),
+        ("CHIEF JUSTICE ROBERTS: We’ll hear argument", "text"),
+    ],
+    "published/nysenate_roundtable.txt": [
+        ("1      BEFORE THE NEW YORK STATE SENATE", "metadata"),
+        ("10      PRESIDING:", "metadata"),
+        ("11         Senator Diane J. Savino", "metadata"),
+        ("1      SPEAKERS:                               PAGE  QUESTIONS", "metadata"),
+        ("SPEAKERS (Continued):                   PAGE  QUESTIONS", "metadata"),
+        ("---oOo---", "metadata"),
+        ("4", "chrome"),  # the page number
+        ("1             SENATOR SAVINO:  So, good morning, everyone.", "text"),
+        ("20                  [Applause.]", "non_speech"),
+    ],
+    "published/orbitfm_bold_names.txt": [
+        ("(Intro music: Electroswing)", "non_speech"),
+        ("0:00:20.2 **Jen Luker** 3.", "text"),
+    ],
+    "published/orbitfm_bold_names_laughs.txt": [
+        ("0:12:13.3 **Jason Staten** (laughs)", "non_speech"),
+    ],
+    "shapes/npr_show_notes.md": [
+        ("title: 240312) The weather station on the school roof", "metadata"),
+        ("MAYA CHEN, HOST:", "label"),
+        ("(SOUNDBITE OF WIND CHIMES)", "non_speech"),
+        ("(LAUGHTER)", "non_speech"),
+        ("UNIDENTIFIED REPORTER: (Reading) Storms are expected after six tonight.", "text"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINE_CLASSES))
+def test_line_classes(name):
+    classes = _classes(name)
+    assert [(line, classes.get(line)) for line, _ in LINE_CLASSES[name]] == LINE_CLASSES[name]
+
+
+def test_news_caps_labels_once_are_speakers_and_host_roles_are_hosts():
+    result = parsed("shapes/npr_show_notes.md")
+    assert sorted(result.episode.hosts) == ["MAYA CHEN", "TOM OKAFOR"]
+    assert [t.speaker_label for t in result.turns if t.speaker == "TOM OKAFOR"] == [
+        "TOM OKAFOR",
+        "OKAFOR",
+        "OKAFOR",
+        "OKAFOR",
+    ]
