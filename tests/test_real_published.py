@@ -195,6 +195,45 @@ CASES = {
             ("Adam Garrett-Harris", 757.4, BANDWIDTH),
         ],
     ),
+    # Captions that mark speakers inline: a name in brackets (Netflix SDH), dialogue dashes.
+    "published/netflix_sdh_brackets.es.vtt": (
+        "vtt",
+        None,
+        [
+            (
+                "Alba",
+                7.96,
+                "En 1928, las mujeres éramos algo así como adornos que se llevaban a las fiestas "
+                "para presumir de ellos.",
+            ),
+            # The name in brackets is that cue's speaker only: the narration after it is not
+            # said to be hers.
+            (None, 19.72, "Objetos sin poder de opinión ni decisión."),
+            (
+                None,
+                22.64,
+                "Es cierto que la vida no era fácil para nadie, pero mucho menos si eras mujer.",
+            ),
+            (None, 29.32, "Si eras mujer, en 1928 ser libre era algo que parecía inalcanzable."),
+            (
+                None,
+                35.32,
+                "Porque para la sociedad las mujeres solo éramos amas de casa, madres, esposas...",
+            ),
+            (None, 42.0, "No teníamos derecho a tener sueños ni ambiciones."),
+            (None, 45.24, "Para buscar un futuro muchas tenían que marcharse lejos."),
+            (None, 49.96, "En el bar de enfrente."),
+            (None, 52.36, "Tú no vas a ir a ningún sitio."),
+            (
+                None,
+                54.76,
+                "Y otras tenían que enfrentarse a las normas de una sociedad machista y "
+                "retrógrada.",
+            ),
+            (None, 59.64, "Déjala."),
+            (None, 59.64, "Tú no te metas. ¡No te metas!"),
+        ],
+    ),
     # NPR's layout: `NAME, HOST:` on its own line, surnames afterwards, `(SOUNDBITE OF ...)`.
     "shapes/npr_show_notes.md": (
         "markdown",
@@ -237,6 +276,52 @@ CASES = {
     ),
 }
 
+# Long published files (CC0, tests/fixtures/conformance/): reader, then each turn's speaker
+# and start. The HTML form gives every turn its own `<time>`; the SRT names a speaker only
+# where the speaker changes (`Travis:`), and sentences run across cues.
+P20_TURNS = [
+    ("Travis", 0.0),
+    ("Sarah", 53.0),
+    ("Travis", 102.0),
+    ("Gilon", 219.0),
+    ("Travis", 263.0),
+    ("Gilon", 322.0),
+    ("Travis", 376.0),
+    ("Sarah", 562.0),
+    ("Gilon", 617.0),
+    ("Travis", 691.0),
+]
+LONG_CASES = {
+    "../conformance/transcript-example.html": ("html", P20_TURNS),
+    "../conformance/transcript-example.srt": (
+        "srt",
+        [
+            ("Travis", 0.179),
+            ("Sarah", 53.03),
+            ("Travis", 102.739),
+            ("Gilon", 219.36),
+            ("Travis", 263.189),
+            ("Gilon", 322.139),
+            ("Travis", 376.629),
+            ("Sarah", 562.879),
+            ("Gilon", 617.33),
+            ("Travis", 691.49),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_CASES))
+def test_long_files_speakers_and_starts(name):
+    fmt, expected = LONG_CASES[name]
+    result = parsed(name)
+    assert result.format == fmt
+    assert [(t.speaker, t.start) for t in result.turns] == expected
+    assert result.accounting.unaccounted == []
+    for turn in result.turns:
+        assert not re.search(r"</?\w+[^>]*>|&#?\w+;|-->|^\w+:", turn.text), turn.text[:80]
+
+
 # Left in turn text, any of these is page furniture, a margin number, a time, bold markers or a
 # stage direction that leaked.
 LEAKS = [
@@ -246,6 +331,7 @@ LEAKS = [
     re.compile(r"\*\*|__"),  # bold markers
     re.compile(r"(?i)\((?:laughter|laughs|applause)|\[applause|\(SOUNDBITE OF"),
     re.compile(r"(?i)\b(?:presiding|speakers \(continued\)):"),  # a hearing's cover lists
+    re.compile(r"</?\w+[^>]*>|^\[|^- "),  # caption tags, a bracketed name, a dialogue dash
 ]
 
 
