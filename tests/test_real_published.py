@@ -234,6 +234,45 @@ CASES = {
             (None, 59.64, "Tú no te metas. ¡No te metas!"),
         ],
     ),
+    # Transcripts as Markdown tables: a meeting archive's (time, text, video link) and a
+    # transcription tool's export (row number, start, end, speaker, text).
+    "shapes/meeting_table_links.md": (
+        "table",
+        "Town Council 240307",
+        [
+            (
+                None,
+                0.0,
+                "Community television is pleased to bring you full coverage of this Town "
+                "Council meeting.",
+            ),
+            (None, 14.0, "Call the meeting to order, if we could, please."),
+            (None, 19.0, "Ms. Ortiz, would you call the roll?"),
+            (None, 22.0, "Councilman Lee?"),
+            (None, 23.0, "Here."),
+            (
+                None,
+                26.0,
+                "The weather station on the school roof is item four tonight, and we have three "
+                "speakers signed up for it.",
+            ),
+        ],
+    ),
+    "shapes/segments_table_speakers.md": (
+        "table",
+        None,
+        [
+            ("SPEAKER_00", 0.0, "Welcome back to Field Notes."),
+            (
+                "SPEAKER_01",
+                4.2,
+                "Thanks for having me, it is good to be back. Stations cost less than a bike | or "
+                "a phone.",
+            ),
+            ("SPEAKER_00", 13.0, "Let us start with the first one."),
+            (None, 15.5, "Can everyone hear me?"),  # `UNKNOWN` never inherits a speaker
+        ],
+    ),
     # NPR's layout: `NAME, HOST:` on its own line, surnames afterwards, `(SOUNDBITE OF ...)`.
     "shapes/npr_show_notes.md": (
         "markdown",
@@ -404,6 +443,21 @@ LINE_CLASSES = {
     "published/orbitfm_bold_names_laughs.txt": [
         ("0:12:13.3 **Jason Staten** (laughs)", "non_speech"),
     ],
+    "shapes/meeting_table_links.md": [
+        ("### 2024-03-07", "metadata"),
+        ("| Time| Transcript| Video|", "metadata"),
+        (
+            "| 0:00:24| [inaudible]| [source video]"
+            "(https://archive.example.org/details/towncouncil240307?start=24)|",
+            "non_speech",
+        ),
+    ],
+    "shapes/segments_table_speakers.md": [
+        ("diarization: true", "metadata"),
+        ("# Transcript", "metadata"),
+        ("| ---: | --- | --- | --- | --- |", "timing"),
+        ("| 4 | 00:00:12.100 | 00:00:13.000 | UNKNOWN | [laughs] |", "non_speech"),
+    ],
     "shapes/npr_show_notes.md": [
         ("title: 240312) The weather station on the school roof", "metadata"),
         ("MAYA CHEN, HOST:", "label"),
@@ -429,3 +483,12 @@ def test_news_caps_labels_once_are_speakers_and_host_roles_are_hosts():
         "OKAFOR",
         "OKAFOR",
     ]
+
+
+def test_a_table_transcript_gives_its_date_and_ends_and_keeps_no_column_but_the_words():
+    result = parsed("shapes/meeting_table_links.md")
+    assert result.episode.date == "2024-03-07"
+    assert all("source video" not in t.text and "http" not in t.text for t in result.turns)
+    tool = parsed("shapes/segments_table_speakers.md")
+    assert [t.end for t in tool.turns] == [4.2, 12.1, 15.5, 18.0]
+    assert tool.episode.lang == "en"

@@ -45,6 +45,7 @@ def _text_readers() -> list[TextReader]:
         html_transcript,
         link_labels,
         markdown,
+        md_tables,
         otter,
         paragraphs,
         podlove_xml,
@@ -77,6 +78,7 @@ def _text_readers() -> list[TextReader]:
         TextReader(
             "transcriber-html", transcriber.looks_like_transcriber_html, transcriber.read_html
         ),
+        TextReader("table", md_tables.looks_like_time_table, md_tables.read),
         TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
         TextReader("html-page", html_page.looks_like_html_page, html_page.read),
         # HTML that no transcript reader took: its text, paragraph by paragraph, no speakers.

@@ -101,18 +101,8 @@ def read_markdown(
     chrome_lines: list[int] = []
     non_speech_lines: list[int] = []
     bold_labels: set[str] = set()  # `**Name:**` at a paragraph's start: Markdown's label
-    front: dict[str, Any] = {}
-    end = _front_matter_end(lines)
+    end, front = front_matter(lines, path)
     if end is not None:
-        block = "\n".join(lines[1:end])
-        if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-            raise InputError(
-                f"front matter (lines 1-{end + 1}) is larger than "
-                f"{MAX_FRONT_MATTER_BYTES // 1024} KiB: page metadata is a few lines; "
-                "is the closing `---` missing?",
-                path=path,
-            )
-        front = _load_front_matter(block, path)
         metadata_lines.extend(range(1, end + 2))
         for i in range(end + 1):
             lines[i] = ""
@@ -251,6 +241,28 @@ def fill_end_lines(raw: RawTranscript, lines: list[str]) -> None:
 
 
 # --- front matter ------------------------------------------------------------------------------
+
+
+def front_matter(lines: list[str], path: str) -> tuple[int | None, dict[str, Any]]:
+    """The YAML front matter a file opens with: the index of its closing line (None when there
+    is none) and its keys."""
+    end = _front_matter_end(lines)
+    if end is None:
+        return None, {}
+    block = "\n".join(lines[1:end])
+    if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise InputError(
+            f"front matter (lines 1-{end + 1}) is larger than "
+            f"{MAX_FRONT_MATTER_BYTES // 1024} KiB: page metadata is a few lines; "
+            "is the closing `---` missing?",
+            path=path,
+        )
+    return end, _load_front_matter(block, path)
+
+
+def apply_front_matter(raw: RawTranscript, front: dict[str, Any]) -> None:
+    """The episode fields front matter gives (title, show, date, language, hosts, guests)."""
+    _apply_front_matter(raw, front)
 
 
 def _load_front_matter(block: str, path: str) -> dict[str, Any]:
