@@ -273,6 +273,36 @@ CASES = {
             (None, 15.5, "Can everyone hear me?"),  # `UNKNOWN` never inherits a speaker
         ],
     ),
+    # A site generator's episode page: front matter, an `<audio>` player with a Liquid tag,
+    # `<details><summary><h2>Transcript</h2></summary>`, `<p><strong>Name</strong></p>` before
+    # each turn, show notes after the transcript.
+    "shapes/jekyll_html_transcript.md": (
+        "markdown",
+        "Maya Chen talks about weather stations on school roofs",
+        [
+            (
+                "Tom",
+                None,
+                "Hi, I’m Tom Okafor, and you’re listening to the Field Notes soundbite. Today I’m "
+                "talking to Maya Chen. Hey, Maya, how are you?",
+            ),
+            ("Maya", None, "Hi, Tom. Good."),
+            ("Tom", None, "What did you put on the roof?"),
+            (
+                "Maya",
+                None,
+                "A weather station. One sensor at first, then three. The students read it every "
+                "morning.",
+            ),
+            (
+                "Tom",
+                None,
+                "If you want to know about the weather, you just stick your nose outside",
+            ),
+            ("Maya", None, "Lick my finger"),
+            ("Tom", None, "Thank you Maya. Thanks again, and we’ll see you on the web."),
+        ],
+    ),
     # NPR's layout: `NAME, HOST:` on its own line, surnames afterwards, `(SOUNDBITE OF ...)`.
     "shapes/npr_show_notes.md": (
         "markdown",
@@ -443,6 +473,15 @@ LINE_CLASSES = {
     "published/orbitfm_bold_names_laughs.txt": [
         ("0:12:13.3 **Jason Staten** (laughs)", "non_speech"),
     ],
+    "shapes/jekyll_html_transcript.md": [
+        ('<source type="audio/mpeg" src="{{ page.audio_url }}"/>', "chrome"),
+        ("<details>", "chrome"),
+        ("<summary><h2>Transcript</h2></summary>", "metadata"),
+        ("<p><strong>Tom</strong></p>", "label"),
+        ("<p>[Laughter] Lick my finger</p>", "text"),
+        ("## Show Notes", "metadata"),
+        ("* Weather stations for schools", "metadata"),
+    ],
     "shapes/meeting_table_links.md": [
         ("### 2024-03-07", "metadata"),
         ("| Time| Transcript| Video|", "metadata"),
@@ -492,3 +531,29 @@ def test_a_table_transcript_gives_its_date_and_ends_and_keeps_no_column_but_the_
     tool = parsed("shapes/segments_table_speakers.md")
     assert [t.end for t in tool.turns] == [4.2, 12.1, 15.5, 18.0]
     assert tool.episode.lang == "en"
+
+
+# A name alone on its line, what that person said below it: a label line where the file
+# confirms it (each name so at least twice, two speakers at least). Else the line is text.
+NAME_LINES = [
+    (
+        "Tom\n\nHi, I am Tom. How are you?\n\nMaya\n\nHi, Tom. Good.\n\nTom\n\nWhat is on the "
+        "roof?\n\nMaya\n\nA weather station.\n",
+        ["Tom", "Maya", "Tom", "Maya"],
+    ),
+    (
+        "**Tom**\n\nHi, I am Tom.\n\n**Maya**\n\nHi, Tom.\n\n**Tom**\n\nWhat is on the roof?\n\n"
+        "**Maya**\n\nA weather station.\n",
+        ["Tom", "Maya", "Tom", "Maya"],
+    ),
+    # One speaker named once, a reply on its own line twice: no labels are made up.
+    ("Tom\n\nHi, I am Tom.\n\nYeah\n\nGood.\n\nYeah\n\nFine.\n", [None, None, None]),
+]
+
+
+@pytest.mark.parametrize("text, speakers", NAME_LINES)
+def test_a_name_on_its_own_line_labels_the_lines_below_where_the_file_confirms_it(text, speakers):
+    from podkb.ingest.pipeline import parse_bytes
+
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [t.speaker for t in turns] == speakers

@@ -168,6 +168,11 @@ _CJK_ROLE_RE = re.compile(
     r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白|"
     r"話者|话者|说话人|說話人|发言人|發言人)[A-Za-z0-9甲乙丙一二三]?$"
 )
+# Replies that look like a one-word name on a paragraph of their own.
+REPLIES = frozenset(
+    "yeah yes yep no nope okay ok right sure thanks wow hmm mhm uh um exactly absolutely great "
+    "cool nice true indeed well so agreed definitely totally amazing perfect".split()
+)
 _BULLET_RE = re.compile(r"^[•●◦▪\-*·]\s")
 _WORD_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'’.\-\u00c0-\u024f]*$")
 

@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import name_key
 from ..errors import InputError
-from .chrome import furniture_class, strip_markup_residue, trailing_furniture
+from .chrome import (
+    furniture_class,
+    is_show_notes_heading,
+    is_transcript_marker,
+    strip_markup_residue,
+    trailing_furniture,
+)
 from .labels import looks_like_name, split_label
 from .nonspeech import is_marker_line, scrub_turns, strip_markers
 from .raw import RawTranscript
@@ -136,6 +142,7 @@ def read_markdown(
             if bold and looks_like_name(bold.group("name").strip()):
                 bold_labels.add(name_key(bold.group("name")))
             lines[i] = strip_markers(_inline(line))
+    _show_notes_after_transcript(lines, headings, metadata_lines)
     for i, key, value in _metadata_block(lines):
         front.setdefault(key, value)
         metadata_lines.append(i + 1)
@@ -174,6 +181,27 @@ def _take_trailing_furniture(
         cls = furniture_class(_inline(texts[k]))
         (chrome_lines if cls == "chrome" else metadata_lines).append(i + 1)
         lines[i] = ""
+
+
+def _show_notes_after_transcript(
+    lines: list[str], headings: list[tuple[int, str]], metadata_lines: list[int]
+) -> None:
+    """A "Show Notes" (or "Links", "Resources") heading after the transcript began (a
+    "Transcript" heading or line above it, none below it): the page's notes, not speech; every
+    line after it is metadata."""
+    for line_no, title in reversed(headings):
+        if not is_show_notes_heading(title):
+            continue
+        before = [ln.strip() for ln in lines[: line_no - 1]]
+        if not any(is_transcript_marker(ln) for ln in before if ln):
+            return
+        if any(is_transcript_marker(t) for n, t in headings if n > line_no):
+            return
+        for i in range(line_no, len(lines)):
+            if lines[i].strip():
+                metadata_lines.append(i + 1)
+                lines[i] = ""
+        return
 
 
 def _inline(line: str) -> str:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog import name_key
 from .cues import ends_sentence, join_text
-from .labels import is_role_label, looks_like_name, parse_time
+from .labels import REPLIES, is_role_label, looks_like_name, parse_time
 from .nonspeech import is_marker_line, strip_markers
 from .raw import RawTranscript, RawTurn
 
@@ -252,13 +252,6 @@ def _prefix_label(
     return None, text
 
 
-# Replies that look like a one-word name on a paragraph of their own.
-_REPLIES = frozenset(
-    "yeah yes yep no nope okay ok right sure thanks wow hmm mhm uh um exactly absolutely great "
-    "cool nice true indeed well so agreed definitely totally amazing perfect".split()
-)
-
-
 def _name_lines_as_labels(paras: list[_Para], known: frozenset[str]) -> None:
     """A name alone on its line next to a time on its own line (`<p>0:07</p><p><b>Tom
     Okafor</b></p><p>text</p>` pages, read block by block) is a label line, where the file
@@ -279,7 +272,7 @@ def _name_lines_as_labels(paras: list[_Para], known: frozenset[str]) -> None:
         and not p.header
         and _name_ok(p.text)
         and not ends_sentence(p.text)
-        and p.text.casefold() not in _REPLIES
+        and p.text.casefold() not in REPLIES
         and beside_time(i)
     ]
     counts = Counter(name_key(paras[i].text) for i in candidates)

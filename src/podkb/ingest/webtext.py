@@ -22,7 +22,16 @@ from .chrome import (
     strip_markup_residue,
     trailing_furniture,
 )
-from .labels import LabelCandidate, expand_initials, is_role_label, parse_time, split_label
+from .cues import ends_sentence
+from .labels import (
+    REPLIES,
+    LabelCandidate,
+    expand_initials,
+    is_role_label,
+    looks_like_name,
+    parse_time,
+    split_label,
+)
 from .nonspeech import strip_pauses
 from .raw import RawChapter, RawTranscript, RawTurn
 
@@ -82,6 +91,7 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
         unit.label = split_label(unit.text, known_names)
     for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
         unit.label = label
+    _name_lines_as_labels(units, known_names)
     _accept_labels(units, known_names)
     tail = trailing_furniture([u.text for u in units], lambda i: units[i].label is not None)
     for u in units[tail:]:
@@ -215,6 +225,38 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         ):
             continue
         u.label = None
+
+
+def _name_lines_as_labels(units: list[_Unit], known: frozenset[str]) -> None:
+    """`Nic` (or `**Nic**`, `<p><strong>Nic</strong></p>`) on a line of its own, what Nic said
+    on the lines below: a label line, where the file confirms it. The name stands so at least
+    twice (or is known), and at least two speakers are named so: a dialogue, not a stray word."""
+    candidates: list[tuple[int, str]] = []
+    for i, unit in enumerate(units[:-1]):
+        name = _bare_name(unit) if unit.label is None else None
+        if name is not None and units[i + 1].label is None and _bare_name(units[i + 1]) is None:
+            candidates.append((i, name))
+    counts = Counter(_key(name) for _, name in candidates)
+    confirmed = {k for k, n in counts.items() if n >= 2 or k in known}
+    if len(confirmed) < 2:
+        return
+    for i, name in candidates:
+        if _key(name) in confirmed:
+            units[i].label = LabelCandidate(name=name, timestamp=None, rest="", confirmed=True)
+
+
+def _bare_name(unit: _Unit) -> str | None:
+    text = unit.text.strip()
+    if text[:2] in ("**", "__") and text[-2:] == text[:2]:
+        text = text[2:-2].strip()
+    if (
+        len(text.split()) > 3
+        or text.casefold() in REPLIES
+        or ends_sentence(text)
+        or not looks_like_name(text)
+    ):
+        return None
+    return text
 
 
 def _labels_in_capitals(units: list[_Unit], counts: Counter[str]) -> bool:
