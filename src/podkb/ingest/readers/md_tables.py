@@ -22,15 +22,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .chrome import is_transcript_marker
-from .cues import Cue, merge_cues
-from .labels import parse_time
+from ..raw import RawTranscript, RawTurn
+from ..shared.chrome import is_transcript_marker
+from ..shared.cues import Cue, merge_cues
+from ..shared.labels import parse_time
+from ..shared.nonspeech import strip_markers
 from .markdown import apply_front_matter, front_matter
-from .nonspeech import strip_markers
-from .raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _ROW_RE = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
 _RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")

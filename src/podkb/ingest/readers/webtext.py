@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..text import fold
-from .chrome import (
+from ...text import fold
+from ..raw import RawChapter, RawTranscript, RawTurn
+from ..shared.chrome import (
     furniture_class,
     is_chrome,
     is_end_marker,
@@ -22,8 +23,8 @@ from .chrome import (
     strip_markup_residue,
     trailing_furniture,
 )
-from .cues import ends_sentence
-from .labels import (
+from ..shared.cues import ends_sentence
+from ..shared.labels import (
     REPLIES,
     LabelCandidate,
     expand_initials,
@@ -32,11 +33,10 @@ from .labels import (
     parse_time,
     split_label,
 )
-from .nonspeech import strip_pauses
-from .raw import RawChapter, RawTranscript, RawTurn
+from ..shared.nonspeech import strip_pauses
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
 _CHAPTER_LINE_RE = re.compile(
