@@ -195,6 +195,39 @@ CASES = {
             ("Adam Garrett-Harris", 757.4, BANDWIDTH),
         ],
     ),
+    # whisper.cpp's output: `[start --> end]   text`, no speakers; `-ml 16` cuts a sentence
+    # into short segments (one turn, up to its end); tinydiarize's `[SPEAKER_TURN]` ends a turn.
+    "published/whispercpp_max_len.txt": (
+        "timestamped",
+        None,
+        [
+            (
+                None,
+                0.0,
+                "And so my fellow Americans, ask not what your country can do for you, ask what "
+                "you can do for your country.",
+            )
+        ],
+    ),
+    "published/whispercpp_tinydiarize.txt": (
+        "timestamped",
+        None,
+        [
+            (None, 0.0, "Okay Houston, we've had a problem here."),
+            (None, 3.8, "This is Houston. Say again please."),
+            (None, 6.2, "Uh Houston we've had a problem."),
+            (None, 8.26, "We've had a main beam up on a volt."),
+            (None, 11.32, "Roger main beam interval."),
+            (None, 13.82, "Uh uh"),  # unfinished, but the speaker turns after it
+            (None, 15.1, "So okay stand, by thirteen we're looking at it."),
+            (
+                None,
+                18.02,
+                "Okay uh right now uh Houston the uh voltage is uh is looking good um.",
+            ),
+            (None, 27.62, "And we had a a pretty large bank or so."),
+        ],
+    ),
     # Captions that mark speakers inline: a name in brackets (Netflix SDH), dialogue dashes.
     "published/netflix_sdh_brackets.es.vtt": (
         "vtt",
@@ -401,6 +434,7 @@ LEAKS = [
     re.compile(r"(?i)\((?:laughter|laughs|applause)|\[applause|\(SOUNDBITE OF"),
     re.compile(r"(?i)\b(?:presiding|speakers \(continued\)):"),  # a hearing's cover lists
     re.compile(r"</?\w+[^>]*>|^\[|^- "),  # caption tags, a bracketed name, a dialogue dash
+    re.compile(r"-->|SPEAKER_TURN"),  # whisper.cpp's time ranges and turn marks
 ]
 
 
@@ -557,3 +591,34 @@ def test_a_name_on_its_own_line_labels_the_lines_below_where_the_file_confirms_i
 
     _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
     assert [t.speaker for t in turns] == speakers
+
+
+def test_whisper_cpp_ranges_give_each_turn_its_end_and_each_segment_its_time():
+    result = parsed("published/whispercpp_max_len.txt")
+    (turn,) = result.turns
+    assert turn.end == 11.0
+    starts = [t for _off, t in turn.times]
+    assert starts == [0.0, 0.85, 1.59, 4.14, 5.66, 6.84, 8.43, 9.44, 10.02]
+    turns = parsed("published/whispercpp_tinydiarize.txt").turns
+    assert [t.end for t in turns][:3] == [3.8, 6.2, 8.26]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "[00:00:00 - 00:00:15] 主持人：大家好。\n\n[00:00:15 - 00:01:30] 张明：好的。\n\n"
+            "[00:01:30 - 00:02:45] 主持人：很好。\n",
+            [("主持人", 0.0, 15.0), ("张明", 15.0, 90.0), ("主持人", 90.0, 165.0)],
+        ),
+        (
+            "[00:00.000 --> 00:04.000]  Welcome back.\n[00:04.000 --> 00:06.500]  Thanks, Maya.\n",
+            [(None, 0.0, 4.0), (None, 4.0, 6.5)],
+        ),
+    ],
+)
+def test_a_time_range_before_the_text_is_the_start_and_end(text, expected):
+    from podkb.ingest.pipeline import parse_bytes
+
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [(t.speaker, t.start, t.end) for t in turns] == expected
