@@ -228,6 +228,22 @@ CASES = {
             (None, 27.62, "And we had a a pretty large bank or so."),
         ],
     ),
+    # iFlytek's long-audio transcription (written from its documented result, see stt/README):
+    # `bg`/`ed` milliseconds in strings; speaker `0` means no speakers were separated.
+    "stt/iflytek_lfasr.json": (
+        "iflytek",
+        None,
+        [
+            ("Speaker 1", 0.1, "大家好，欢迎收听科技早餐。今天我们请到了李明，"),
+            ("Speaker 2", 5.3, "嗯谢谢邀请，很高兴来到这里。"),
+            ("Speaker 1", 9.54, "你最早是怎么接触开源的？"),
+        ],
+    ),
+    "stt/iflytek_lfasr_one_speaker.json": (
+        "iflytek",
+        None,
+        [(None, 0.92, "在用的一些场景，然后就是工具，后面我们再说。")],
+    ),
     # Captions that mark speakers inline: a name in brackets (Netflix SDH), dialogue dashes.
     "published/netflix_sdh_brackets.es.vtt": (
         "vtt",
