@@ -244,6 +244,17 @@ CASES = {
         None,
         [(None, 0.92, "在用的一些场景，然后就是工具，后面我们再说。")],
     ),
+    # An editor's subtitle list with more columns than tsv_edl's (reel, source times, notes):
+    # read by the header's column names, so the times are Record In/Out, never Source In/Out.
+    "formats/resolve_extra_columns.tsv": (
+        "edit-list",
+        None,
+        [
+            (None, 0.0, "Welcome back to Field Notes."),
+            (None, 4.4, "Today, a weather station on a school roof."),
+            (None, 9.4, "It started with one sensor."),
+        ],
+    ),
     # Captions that mark speakers inline: a name in brackets (Netflix SDH), dialogue dashes.
     "published/netflix_sdh_brackets.es.vtt": (
         "vtt",
@@ -451,6 +462,7 @@ LEAKS = [
     re.compile(r"(?i)\b(?:presiding|speakers \(continued\)):"),  # a hearing's cover lists
     re.compile(r"</?\w+[^>]*>|^\[|^- "),  # caption tags, a bracketed name, a dialogue dash
     re.compile(r"-->|SPEAKER_TURN"),  # whisper.cpp's time ranges and turn marks
+    re.compile(r"\t|A00\d|\.mov\b|keep:|cut:"),  # a list's other columns
 ]
 
 
@@ -638,3 +650,16 @@ def test_a_time_range_before_the_text_is_the_start_and_end(text, expected):
 
     _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
     assert [(t.speaker, t.start, t.end) for t in turns] == expected
+
+
+def test_a_tab_in_speech_is_a_space():
+    from podkb.ingest.pipeline import parse_bytes
+
+    text = "Maya:\tWelcome back.\tToday, soil.\n\nTom:\tThanks.\n\nMaya:\tBye.\n\nTom:\tBye.\n"
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Maya", "Welcome back. Today, soil."),
+        ("Tom", "Thanks."),
+        ("Maya", "Bye."),
+        ("Tom", "Bye."),
+    ]
