@@ -294,6 +294,26 @@ CASES = {
             (None, 59.64, "Tú no te metas. ¡No te metas!"),
         ],
     ),
+    # A congressional hearing record as GPO prints it: indented paragraphs that open with a
+    # title, a name and a period, hard-wrapped lines, `[Laughter.]`, `[Whereupon, ...]`.
+    "shapes/hearing_gpo_text.txt": (
+        "text",
+        "WEATHER STATIONS AND PUBLIC SAFETY",
+        [
+            (
+                "The Chairman",
+                None,
+                # The chair calling on a senator (`Senator Hale.` alone) is the chair speaking.
+                "Good morning. Today we look at small weather stations and who may collect their "
+                "data.\n\nSenator Hale.",
+            ),
+            ("Senator Hale", None, "Thank you, Madam Chair. How many stations are there today?"),
+            ("Dr. Okafor", None, "About twelve thousand, most of them run by schools."),
+            ("Senator Hale", None, "Only schools?"),
+            ("Dr. Okafor", None, "Schools and volunteers, Senator."),
+            ("The Chairman", None, "Thank you. The hearing is adjourned."),
+        ],
+    ),
     # Transcripts as Markdown tables: a meeting archive's (time, text, video link) and a
     # transcription tool's export (row number, start, end, speaker, text).
     "shapes/meeting_table_links.md": (
@@ -535,6 +555,11 @@ LINE_CLASSES = {
     "published/orbitfm_bold_names_laughs.txt": [
         ("0:12:13.3 **Jason Staten** (laughs)", "non_speech"),
     ],
+    "shapes/hearing_gpo_text.txt": [
+        ("OPENING STATEMENT OF HON. ANNA PRICE, U.S. SENATOR", "metadata"),
+        ("[Laughter.]", "non_speech"),
+        ("[Whereupon, at 11:40 a.m., the hearing was adjourned.]", "non_speech"),
+    ],
     "shapes/jekyll_html_transcript.md": [
         ('<source type="audio/mpeg" src="{{ page.audio_url }}"/>', "chrome"),
         ("<details>", "chrome"),
@@ -663,3 +688,11 @@ def test_a_tab_in_speech_is_a_space():
         ("Maya", "Bye."),
         ("Tom", "Bye."),
     ]
+
+
+def test_a_marker_alone_on_a_line_of_a_text_transcript_is_not_speech():
+    from podkb.ingest.pipeline import parse_bytes
+
+    text = "Maya: Welcome back.\n\n[Music]\n\nTom: Thanks.\n\nMaya: So (laughs) stations.\n\nTom: Yes.\n"
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [t.text for t in turns] == ["Welcome back.", "Thanks.", "So stations.", "Yes."]

@@ -33,7 +33,7 @@ from ..shared.labels import (
     parse_time,
     split_label,
 )
-from ..shared.nonspeech import strip_pauses
+from ..shared.nonspeech import is_marker_line, strip_markers, strip_pauses
 
 if TYPE_CHECKING:
     from ..context import ReadContext
@@ -92,6 +92,7 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
         unit.label = label
     _name_lines_as_labels(units, known_names)
+    _hearing_labels(units, text.split("\n"))
     _accept_labels(units, known_names)
     tail = trailing_furniture([u.text for u in units], lambda i: units[i].label is not None)
     for u in units[tail:]:
@@ -149,10 +150,10 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
             raw.mark(n, "chrome")
             continue
         cleaned = strip_pauses(cleaned)
-        if not cleaned:  # `[ SPACE 3 secs ]`: a pause, nothing said
+        if not cleaned or is_marker_line(cleaned):  # `[ SPACE 3 secs ]`, `[Music]`: nothing said
             raw.mark(n, "non_speech")
             continue
-        units.append(_Unit(line=n, text=cleaned))
+        units.append(_Unit(line=n, text=strip_markers(cleaned) or cleaned))
     return units
 
 
@@ -243,6 +244,36 @@ def _name_lines_as_labels(units: list[_Unit], known: frozenset[str]) -> None:
     for i, name in candidates:
         if _key(name) in confirmed:
             units[i].label = LabelCandidate(name=name, timestamp=None, rest="", confirmed=True)
+
+
+# Congressional hearing records as GPO prints them: an indented paragraph that opens with a
+# title, a name and a period (`    Senator Hale. Thank you, Madam Chair.`, `    The Chairman.`,
+# `    Mr. Garcia of Illinois.`, `    Mr. LEVIN.`), then what was said.
+_HEARING_LABEL_RE = re.compile(
+    r"^(?P<name>The (?:Chairman|Chairwoman|Chair|CHAIRMAN|CHAIRWOMAN|CHAIR)|"
+    r"(?:Senator|Representative|Chairman|Chairwoman|Mr\.|Ms\.|Mrs\.|Dr\.|Secretary|General|"
+    r"Admiral|Judge|Commissioner|Governor|Ambassador)\s[A-Z][\w'’-]+(?: of [A-Z][a-z]+)?)"
+    r"\.\s+(?P<rest>[A-Z\[(“\"].*)$"
+)
+# Enough such paragraphs, and speakers, for the file to be a hearing record.
+_MIN_HEARING_LABELS = 3
+
+
+def _hearing_labels(units: list[_Unit], lines: list[str]) -> None:
+    """GPO's hearing labels (`Senator Hale. text`), where at least three indented paragraphs of
+    two speakers or more open so: a period, not a colon, ends these labels."""
+    found: list[tuple[_Unit, str, str]] = []
+    for unit in units:
+        raw = lines[unit.line - 1]
+        if unit.label is not None or not raw.startswith(("  ", "\t")):
+            continue
+        m = _HEARING_LABEL_RE.match(unit.text)
+        if m:
+            found.append((unit, " ".join(m.group("name").split()), m.group("rest")))
+    if len(found) < _MIN_HEARING_LABELS or len({_key(n) for _, n, _ in found}) < 2:
+        return
+    for unit, name, rest in found:
+        unit.label = LabelCandidate(name=name, timestamp=None, rest=rest, confirmed=True)
 
 
 def _bare_name(unit: _Unit) -> str | None:
@@ -527,6 +558,9 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
         if current is None:
             current = start_turn(unit, unit.text, None, None, None)
             current_key = None
+        elif current.label is not None and _continues_sentence(current.text):
+            # A hard-wrapped paragraph (hearing records, plain-text exports): the same sentence.
+            _append(current, unit.text, unit.line, sep=" ")
         else:
             _append(current, unit.text, unit.line)
     _remove_spliced_bios(turns, body, raw)
