@@ -17,9 +17,11 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 from typing import Generic, TypeVar
 
 # Below this many files an ingest is read in the main process: starting a worker (a fresh
@@ -60,6 +62,27 @@ def _exit_with(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.2)
     os._exit(1)
+
+
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Ctrl-C held until the block is done, then acted on as it would have been. A submit may
+    start a worker: interrupted while writing the worker its start-up data, it would leave the
+    worker to fail reading it, with a traceback on the terminal."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread can set handlers (and only it gets KeyboardInterrupt)
+        return
+    caught: list[tuple[int, FrameType | None]] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(*caught[0])
+        elif previous == signal.SIG_DFL:
+            os.kill(os.getpid(), signal.SIGINT)
 
 
 @dataclass(frozen=True)
@@ -109,7 +132,8 @@ class ReadAhead(Generic[J, R]):
                 continue
             key, job = planned
             try:
-                future = self._executor().submit(self._parse, job)
+                with _interrupt_deferred():
+                    future = self._executor().submit(self._parse, job)
             except Exception:  # the pool broke (a worker killed): read the rest here
                 self._workers = 0
                 return

@@ -19,6 +19,7 @@ from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
 from ..errors import InputError, PodkbError, StoreError, UsageError, was_interrupted
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
+from ..store.records import FileEpisode
 from ..text import is_visible
 from .account import Accounting, account
 from .decode import decode_bytes
@@ -687,7 +688,7 @@ class _SourceCheck:
     file_stat: str | None
     inputs: EpisodeInputs
     inputs_digest: str
-    previous: list[tuple[str, str | None, str | None, str | None]]
+    previous: list[FileEpisode]
     same_inputs: bool
     data: bytes | None = None  # None: the stat key says unchanged, the file was not read
     digest: str | None = None
@@ -709,9 +710,9 @@ def _check_source(
     inputs = episode_inputs(path, metadata, overrides, siblings)
     inputs_digest = inputs.digest(metadata, encoding)
     previous = store.episodes_from(source_path)
-    same_inputs = not force and len(previous) == 1 and previous[0][2] == inputs_digest
+    same_inputs = not force and len(previous) == 1 and previous[0].inputs_sha256 == inputs_digest
     check = _SourceCheck(file_stat, inputs, inputs_digest, previous, same_inputs)
-    if same_inputs and file_stat is not None and previous[0][3] == file_stat:
+    if same_inputs and file_stat is not None and previous[0].source_stat == file_stat:
         return check  # not even read
     check.data = piped.data if piped else read_file_bytes(path)
     check.digest = hashlib.sha256(check.data).hexdigest()
@@ -750,13 +751,13 @@ def _ingest_one(
         file_stat, inputs, inputs_digest = check.file_stat, check.inputs, check.inputs_digest
         previous, same_inputs = check.previous, check.same_inputs
         if check.data is None or check.digest is None:
-            result.episode_id, result.unchanged = previous[0][0], True
+            result.episode_id, result.unchanged = previous[0].episode_id, True
             return result  # not even read
         data, digest = check.data, check.digest
-        if same_inputs and previous[0][1] == digest:  # touched or copied, not changed
+        if same_inputs and previous[0].source_sha256 == digest:  # touched or copied, not changed
             if file_stat is not None:
-                store.record_source_stat(previous[0][0], file_stat)
-            result.episode_id, result.unchanged = previous[0][0], True
+                store.record_source_stat(previous[0].episode_id, file_stat)
+            result.episode_id, result.unchanged = previous[0].episode_id, True
             return result
         # Read by a worker already (the same file, bytes and inputs), else read here.
         ahead = read_ahead((source_path, digest, inputs_digest)) if read_ahead else None
@@ -861,7 +862,7 @@ def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tu
 def _would_drop_turns(store: KnowledgeStore, restored: RestoredEpisode) -> bool:
     """Whether the store holds turns of the episode that this (filtered) dump does not."""
     dumped = {t.turn for t in restored.turns}
-    held = {row["turn"] for row in store.iter_turn_rows(episode_id=restored.episode.episode_id)}
+    held = {t.turn for t in store.iter_turn_rows(episode_id=restored.episode.episode_id)}
     return bool(held - dumped)
 
 
@@ -900,7 +901,8 @@ def _free_for(
     owner_name = store.existing_source_of(episode_id)
     if owner_name is None:
         return True
-    owner_path, owner_sha, _ = store.episode_source(episode_id)
+    owner = store.episode_source(episode_id)
+    owner_path, owner_sha = owner.source_path, owner.source_sha256
     if owner_path is None:  # stored before podkb kept paths: the file name was the identity
         return owner_name == name
     if owner_path == source_key:
@@ -912,7 +914,7 @@ def _free_for(
 
 def _same_transcript(
     store: KnowledgeStore,
-    previous: list[tuple[str, str | None, str | None, str | None]],
+    previous: list[FileEpisode],
     digest: str,
     turns: list[Turn],
 ) -> bool:
@@ -921,11 +923,11 @@ def _same_transcript(
     file whose episode is no longer stored cannot show that."""
     if not previous:
         return False
-    if any(sha == digest for _, sha, _, _ in previous):
+    if any(read.source_sha256 == digest for read in previous):
         return True
     old: set[tuple[str, ...]] = set()
-    for episode_id, _, _, _ in previous:
-        old |= _word_triples(t.text for t in store.turns(episode_id=episode_id))
+    for read in previous:
+        old |= _word_triples(t.text for t in store.turns(episode_id=read.episode_id))
     new = _word_triples(t.text for t in turns)
     return bool(new) and len(new & old) * 2 >= len(new)
 
