@@ -20,9 +20,10 @@ from ..errors import InputError, PodkbError, StoreError, UsageError, was_interru
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
 from ..text import is_visible
-from .account import Accounting, account
+from .account import Accounting
+from .context import ReadContext
 from .decode import decode_bytes
-from .detect import read_transcript
+from .detect import Choice, read
 from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
 from .sidecar import (
@@ -303,6 +304,8 @@ class ParsedFile:
     accounting: Accounting
     # For each turn the reader made (in `accounting`'s numbering), the stored turn it went into.
     turn_of_raw: list[int]
+    # The reader that read the file, and why it was chosen.
+    choice: Choice
     # Why the file loses text (None: it does not); only set when the caller asked to keep it.
     loss: str | None = None
     time_unit: str | None = None  # see RawTranscript.time_unit
@@ -458,9 +461,8 @@ def _records(
     entry, chapters = inputs.entry, inputs.chapters
     known = _known_names(metadata, entry)
     starts = tuple(c.start for c in chapters or [] if c.start is not None)
-    raw = read_transcript(decoded.text, known_names=known, path=where, chapter_starts=starts)
-    # The last-resort reader's output was accounted for already, on this same text.
-    accounting = raw.accounting or account(raw, decoded.text)
+    reading = read(decoded.text, ReadContext(path=where, known_names=known, chapter_starts=starts))
+    raw, accounting = reading.raw, reading.accounting
     loss = accounting.loss()
     if loss is not None and not (lenient or explain):
         raise InputError(
@@ -480,6 +482,7 @@ def _records(
             format=raw.format,
             accounting=accounting,
             turn_of_raw=list(range(len(turns))),
+            choice=reading.choice,
             loss=loss,
             restored=raw.restored,
         )
@@ -502,6 +505,7 @@ def _records(
         format=raw.format,
         accounting=accounting,
         turn_of_raw=turn_of_raw,
+        choice=reading.choice,
         loss=loss,
         time_unit=raw.time_unit,
     )
