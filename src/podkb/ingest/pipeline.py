@@ -26,6 +26,7 @@ from .decode import decode_bytes
 from .detect import Choice, read
 from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
+from .shared.chrome import load_site_chrome
 from .sidecar import (
     EpisodeInfo,
     is_chapters_sidecar,
@@ -548,6 +549,7 @@ def ingest_paths(
             examples = "e.g. utf-8, utf-16-le, gb18030, big5"
             raise UsageError(f"unknown encoding {encoding!r} ({examples})") from None
     metadata = metadata or load_metadata()
+    load_site_chrome()
     files = discover_sources(paths, stdin)
     if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
         raise UsageError(
