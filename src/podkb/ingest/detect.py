@@ -71,7 +71,7 @@ def choose(text: str, *, path: str = "") -> Choice:
 def read(text: str, ctx: ReadContext) -> Reading:
     """The text read by the reader `choose` picks, every non-blank line accounted for."""
     choice = choose(text, path=ctx.path)
-    raw = choice.reader.read(text, ctx)
+    raw = _tabs_as_spaces(choice.reader.read(text, ctx))
     accounting = account(raw, text)
     if choice.fallback is not None:
         lost = _guess_loses_text(raw, accounting)
@@ -82,7 +82,7 @@ def read(text: str, ctx: ReadContext) -> Reading:
                 instead_of=choice.reader.name,
                 because=lost,
             )
-            raw = choice.reader.read(text, ctx)
+            raw = _tabs_as_spaces(choice.reader.read(text, ctx))
             accounting = account(raw, text)
     return Reading(raw=raw, accounting=accounting, choice=choice)
 
@@ -128,3 +128,19 @@ def _guess_loses_text(raw: RawTranscript, accounting: Accounting) -> str | None:
             return f"it found no turns in {accounting.words_source} words"
         return None
     return accounting.loss()
+
+
+def _tabs_as_spaces(raw: RawTranscript) -> RawTranscript:
+    """Decoding keeps tabs, for the readers of tab-separated lists; in what was said, a label or
+    a title a tab is a space."""
+    for turn in raw.turns:
+        turn.text = turn.text.replace("\t", " ")
+        if turn.label is not None:
+            turn.label = turn.label.replace("\t", " ")
+    for chapter in raw.chapters:
+        chapter.title = chapter.title.replace("\t", " ")
+    if raw.title is not None:
+        raw.title = raw.title.replace("\t", " ")
+    if raw.description is not None:
+        raw.description = raw.description.replace("\t", " ")
+    return raw
