@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
+from . import impacts
 from .base import StoreHealth, TurnQuery, default_location
 from .common import (
     FEED_TABLES,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,6 +88,7 @@ CREATE TABLE IF NOT EXISTS speaker_names (
 -- turns.times: JSON [[character offset, seconds], ...] where timed pieces start in the text.
 {turn_index}
 {feed_tables};
+{impacts}
 """
 # Contentless (content=''): the index keeps its terms, not a second copy of the turns' text (a
 # third of the store); nothing reads its columns back. Removing a row takes the values it was
@@ -97,7 +99,11 @@ _TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
     content = '',
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );"""
-_SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX).replace("{feed_tables}", FEED_TABLES)
+_SCHEMA = (
+    _SCHEMA.replace("{turn_index}", _TURN_INDEX)
+    .replace("{feed_tables}", FEED_TABLES)
+    .replace("{impacts}", impacts.SCHEMA)
+)
 
 # Column weights for bm25(): body, uni, speaker, episode, chapter, stems. Filter columns never
 # score; stems weigh less than body, so the word form as written ranks above another form.
@@ -150,6 +156,7 @@ class SQLiteStore(SQLStore):
     # Large enough that a commit's sync is a small share of the time, small enough that an
     # interrupted ingest of a big folder keeps most of its work.
     files_per_transaction = 500
+    _impact_lists: impacts.Lists
 
     def __init__(
         self,
@@ -159,6 +166,7 @@ class SQLiteStore(SQLStore):
         read_only: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
+        self._impact_lists = impacts.Lists()
         create = create and not read_only
         if not create and not self.path.exists():
             raise StoreError(
@@ -244,6 +252,7 @@ class SQLiteStore(SQLStore):
             4: self._migrate_4_to_5,
             5: self._migrate_5_to_6,
             6: self._migrate_6_to_7,
+            7: self._migrate_7_to_8,
         }
         with self.transaction():
             while version < SCHEMA_VERSION:
@@ -299,6 +308,11 @@ class SQLiteStore(SQLStore):
             if column not in columns:
                 self.conn.execute(f"ALTER TABLE episodes ADD COLUMN {column} {kind}")
         _exec_script(self.conn, FEED_TABLES)
+
+    def _migrate_7_to_8(self) -> None:
+        """Schema 8: impact lists beside the index, so a top 10 need not score every match."""
+        _exec_script(self.conn, impacts.SCHEMA)
+        impacts.build(self.conn, _index_row)
 
     def _migrate_4_to_5(self) -> None:
         """Schema 5: what each episode was read with and the file's status (incremental ingest),
@@ -403,6 +417,7 @@ class SQLiteStore(SQLStore):
             )
         )
         self._count_turns(-removed)
+        impacts.remove(self.conn, episode_id)
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
         return (
             self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,)).rowcount > 0
@@ -550,6 +565,7 @@ class SQLiteStore(SQLStore):
             rows,
         )
         self.conn.executemany(_INDEX_INSERT, index_rows)
+        self._impact_lists.add(self.conn, index_rows)
         rows.clear()
         index_rows.clear()
 
@@ -574,6 +590,8 @@ class SQLiteStore(SQLStore):
         counted_at = int(row[0]) if row else -1
         if counted_at < 0 or abs(total - counted_at) * 10 > max(counted_at, 1):
             self.refresh_common_terms()
+        if impacts.needs_build(self.conn, total):
+            impacts.build(self.conn, _index_row)
 
     def refresh_common_terms(self) -> None:
         """Words in more than a tenth of the turns (the search answers those unranked).
@@ -622,6 +640,8 @@ class SQLiteStore(SQLStore):
             " SET turns=(SELECT count(*) FROM turns t WHERE t.episode_id=episodes.episode_id)"
         )
         self.refresh_summaries()
+        _exec_script(self.conn, impacts.SCHEMA)
+        impacts.build(self.conn, _index_row)
         return n
 
     # --- reads ----------------------------------------------------------------------------
@@ -669,6 +689,9 @@ class SQLiteStore(SQLStore):
         if compiled is None:
             return []
         match_parts, exclusion, where, args = compiled
+        answer = impacts.top(self.conn, query, where, args, _index_row)
+        if answer is not None:
+            return self._hits_of(answer)
         rows = self._run_search(
             match_parts,
             exclusion,
@@ -680,6 +703,20 @@ class SQLiteStore(SQLStore):
         )
         # bm25() is lower for better matches; podkb's score is higher for better ones.
         return [hit_record(row, -row["rank"] if row["rank"] else 0.0) for row in rows]
+
+    def _hits_of(self, answer: impacts.Answer) -> list[dict[str, Any]]:
+        """The hit records of a proven top (turn ids with their bm25 ranks), in its order."""
+        columns = turn_columns_sql("t") + ", t.times AS times"
+        ids = [rowid for rowid, _ in answer.rows]
+        by_id = {
+            row["id"]: row
+            for row in self._search_rows(
+                f"SELECT {columns}, t.id AS id FROM turns t"
+                " WHERE t.id IN (SELECT value FROM json_each(?))",
+                [json.dumps(ids)],
+            )
+        }
+        return [hit_record(by_id[rowid], -rank) for rowid, rank in answer.rows]
 
     def count_turns(self, query: TurnQuery, at_most: int | None = None) -> int:
         compiled = self._compile(query)
