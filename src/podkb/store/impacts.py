@@ -30,6 +30,7 @@ build (terms that became frequent since then are read in full, up to FETCH_MAX t
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import math
@@ -510,10 +511,11 @@ def top(
     candidates.update(r[0] for r in conn.execute("SELECT turn_id FROM impact_pending"))
     if len(candidates) > MAX_CANDIDATES:
         return None
-    scored = _score(conn, candidates, phrases, idfs, avgdl, keys, where, args, index_row)
+    depth = query.offset + query.limit
+    need = depth if bound > 0.0 else 0
+    scored = _score(conn, candidates, phrases, idfs, avgdl, keys, where, args, index_row, need=need)
     if scored is None:
         return None
-    depth = query.offset + query.limit
     scored.sort(key=lambda r: (r[1], r[0]))
     if bound > 0.0 and not _proven(scored, depth, bound, bounded):
         return None
@@ -560,6 +562,18 @@ def _proven(scored: list[tuple[int, float]], depth: int, bound: float, bounded: 
     return score > bound or (len(bounded) == 1 and score == bound and rowid < bounded[0])
 
 
+@functools.lru_cache(maxsize=64)
+def _key_set(keys: str) -> frozenset[str]:
+    return frozenset(json.loads(keys))
+
+
+def _may_match(value: str | None, keys: str) -> int:
+    """Whether FTS5's filter column can match: the token is one of the keys, or it holds a
+    character FTS5 may read otherwise (then the candidate is looked at again)."""
+    key = token_key(value)
+    return int(key in _key_set(keys) or not is_safe(key))
+
+
 def _score(
     conn: sqlite3.Connection,
     candidates: Iterable[int],
@@ -570,20 +584,36 @@ def _score(
     where: list[str],
     args: list[Any],
     index_row: IndexRow,
+    *,
+    need: int = 0,
 ) -> list[tuple[int, float]] | None:
     """(turn id, bm25 rank) of the candidates that match the query and its filters; None when a
-    candidate's terms cannot be read as FTS5 read them."""
+    candidate's terms cannot be read as FTS5 read them, or fewer than `need` pass the filters."""
     speaker, episode, episodes = keys
     ids = sorted(candidates)
     sql = (
         "SELECT t.id, t.episode_id, t.speaker, t.text, t.chapter, d.sz FROM turns t"
         " JOIN turn_index_docsize d ON d.id = t.id WHERE t.id IN (SELECT value FROM json_each(?))"
     )
+    params: list[Any] = [json.dumps(ids)]
+    # The MATCH filters as SQL on the candidates first, so a selective filter costs no analysis.
+    conn.create_function("podkb_may_match", 2, _may_match, deterministic=True)
+    for column, wanted in (
+        ("speaker", [speaker]),
+        ("episode_id", [episode]),
+        ("episode_id", episodes),
+    ):
+        if wanted is not None and None not in wanted:
+            sql += f" AND podkb_may_match(t.{column}, ?)"
+            params.append(json.dumps(sorted(k for k in wanted if k is not None)))
     for cond in where:
         sql += f" AND {cond}"
+    rows = conn.execute(sql, [*params, *args]).fetchall()
+    if len(rows) < need:
+        return None
     out: list[tuple[int, float]] = []
     chapter_terms: dict[str, str] = {}
-    for rowid, episode_id, spk, text, chapter, size in conn.execute(sql, [json.dumps(ids), *args]):
+    for rowid, episode_id, spk, text, chapter, size in rows:
         row = index_row(rowid, episode_id, spk, text, chapter, chapter_terms=chapter_terms)
         if speaker is not None or episode is not None or episodes is not None:
             if not is_safe(row[3]) or not is_safe(row[4]):
