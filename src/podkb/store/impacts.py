@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS impact_terms (
     floor REAL NOT NULL, rest TEXT NOT NULL, UNIQUE (col, term)
 );
 CREATE TABLE IF NOT EXISTS impact_postings (
-    term_id INTEGER NOT NULL, turn_id INTEGER NOT NULL, PRIMARY KEY (term_id, turn_id)
+    term_id INTEGER NOT NULL, turn_id INTEGER NOT NULL, tf INTEGER NOT NULL,
+    PRIMARY KEY (term_id, turn_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS impact_postings_turn ON impact_postings(turn_id);
 CREATE TABLE IF NOT EXISTS impact_pending (turn_id INTEGER PRIMARY KEY);
@@ -263,8 +264,8 @@ def build(
         ),
     )
     conn.executemany(
-        "INSERT INTO impact_postings(term_id, turn_id) VALUES (?,?)",
-        ((term_id, -e[1]) for term_id, heap in heaps.items() for e in heap),
+        "INSERT INTO impact_postings(term_id, turn_id, tf) VALUES (?,?,?)",
+        ((term_id, -e[1], e[2]) for term_id, heap in heaps.items() for e in heap),
     )
     conn.executemany("INSERT INTO impact_pending(turn_id) VALUES (?)", ((r,) for r in pending))
     _set_meta(conn, impacts_avgdl=repr(avgdl), impacts_turns=str(n_rows))
@@ -364,7 +365,7 @@ class Lists:
                 (min(ids), max(ids)),
             )
         }
-        postings: list[tuple[int, int]] = []
+        postings: list[tuple[int, int, int]] = []
         pending: list[tuple[int]] = []
         changed: dict[int, _Listed] = {}
         for row in index_rows:
@@ -381,11 +382,11 @@ class Lists:
                     if listed is None:
                         continue
                     if _static_impact(tf, length, weight, self.avgdl) >= listed.floor:
-                        postings.append((listed.term_id, rowid))
+                        postings.append((listed.term_id, rowid, tf))
                     elif _into_rest(listed.rest, tf, length, rowid):
                         changed[listed.term_id] = listed
         conn.executemany(
-            "INSERT OR IGNORE INTO impact_postings(term_id, turn_id) VALUES (?,?)", postings
+            "INSERT OR IGNORE INTO impact_postings(term_id, turn_id, tf) VALUES (?,?,?)", postings
         )
         conn.executemany("INSERT OR IGNORE INTO impact_pending(turn_id) VALUES (?)", pending)
         if changed:
@@ -410,6 +411,16 @@ def remove(conn: sqlite3.Connection, episode_id: str) -> None:
 
 
 # --- answering a query from the lists -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the lists tell of one phrase: the frequency of each turn they hold (None: the turn
+    holds the phrase, how often is read from its text), and whether they hold every turn that
+    has it (then any other turn's frequency is 0)."""
+
+    tfs: dict[int, int | None]
+    complete: bool
 
 
 @dataclass(frozen=True)
@@ -474,46 +485,65 @@ def top(
     bound = 0.0
     bounded: list[int] = []  # the first turn of each phrase's best rest, where it has one
     candidates: set[int] = set()
+    known: list[Known] = []
     frequent = False
     for (col, tok), hits in zip(phrases, _phrase_hits(conn, phrases), strict=True):
         weight = idf(n_rows, min(hits, n_rows))
         idfs.append(weight)
         if hits == 0:
+            known.append(Known({}, complete=True))
             continue
         listed = conn.execute(
             "SELECT id, rest FROM impact_terms WHERE col = ? AND term = ?", (col, tok)
         ).fetchone()
         if listed is not None:
             frequent = True
-            candidates.update(
-                r[0]
-                for r in conn.execute(
-                    "SELECT turn_id FROM impact_postings WHERE term_id = ?", (listed[0],)
-                )
+            tfs: dict[int, int | None] = dict(
+                conn.execute(
+                    "SELECT turn_id, tf FROM impact_postings WHERE term_id = ?", (listed[0],)
+                ).fetchall()
             )
+            candidates.update(tfs)
             most, first = _rest_bound(_rest_of(listed[1]), WEIGHTS[col], avgdl)
             bound += weight * most
             if most > 0.0:
                 bounded.append(first)
+            known.append(Known(tfs, complete=most == 0.0))
         elif hits <= FETCH_MAX:
             frequent = frequent or hits > LIST_MIN_DF
-            candidates.update(
-                r[0]
+            members: dict[int, int | None] = {
+                r[0]: None
                 for r in conn.execute(
                     "SELECT rowid FROM turn_index WHERE turn_index MATCH ?",
                     (f'{col} : "{tok}"',),
                 )
-            )
+            }
+            candidates.update(members)
+            known.append(Known(members, complete=True))
         else:
             return None  # frequent, but listed after the last build: FTS5 scores it
     if not frequent:
         return None  # every phrase is rare: FTS5 scores its few matches as fast
-    candidates.update(r[0] for r in conn.execute("SELECT turn_id FROM impact_pending"))
+    pending = {r[0] for r in conn.execute("SELECT turn_id FROM impact_pending")}
+    candidates |= pending
     if len(candidates) > MAX_CANDIDATES:
         return None
     depth = query.offset + query.limit
     need = depth if bound > 0.0 else 0
-    scored = _score(conn, candidates, phrases, idfs, avgdl, keys, where, args, index_row, need=need)
+    scored = _score(
+        conn,
+        candidates,
+        phrases,
+        idfs,
+        avgdl,
+        keys,
+        where,
+        args,
+        index_row,
+        need=need,
+        known=known,
+        pending=pending,
+    )
     if scored is None:
         return None
     scored.sort(key=lambda r: (r[1], r[0]))
@@ -562,6 +592,34 @@ def _proven(scored: list[tuple[int, float]], depth: int, bound: float, bounded: 
     return score > bound or (len(bounded) == 1 and score == bound and rowid < bounded[0])
 
 
+def _known_tfs(rowid: int, known: list[Known] | None, pending: set[int] | None) -> list[int] | None:
+    """The turn's frequency of each phrase from the lists alone, or None if its text must be read."""
+    if known is None or (pending and rowid in pending):
+        return None
+    out = []
+    for k in known:
+        tf = k.tfs.get(rowid, 0 if k.complete else None)
+        if tf is None:
+            return None
+        out.append(tf)
+    return out
+
+
+def _read_tfs(row: Sequence[Any], phrases: list[tuple[str, str]]) -> list[int] | None:
+    """Each phrase's frequency in a turn's index row, read as FTS5 reads it; None if a column
+    holds a character FTS5 may split at or fold and could hold the token."""
+    columns: dict[str, list[str]] = {}
+    out = []
+    for col, tok in phrases:
+        if col not in columns:
+            text = row[_LISTED[col]]
+            if not is_safe(text) and tok in text.lower():
+                return None
+            columns[col] = text.split()
+        out.append(columns[col].count(tok))
+    return out
+
+
 @functools.lru_cache(maxsize=64)
 def _key_set(keys: str) -> frozenset[str]:
     return frozenset(json.loads(keys))
@@ -586,6 +644,8 @@ def _score(
     index_row: IndexRow,
     *,
     need: int = 0,
+    known: list[Known] | None = None,
+    pending: set[int] | None = None,
 ) -> list[tuple[int, float]] | None:
     """(turn id, bm25 rank) of the candidates that match the query and its filters; None when a
     candidate's terms cannot be read as FTS5 read them, or fewer than `need` pass the filters."""
@@ -614,27 +674,27 @@ def _score(
     out: list[tuple[int, float]] = []
     chapter_terms: dict[str, str] = {}
     for rowid, episode_id, spk, text, chapter, size in rows:
-        row = index_row(rowid, episode_id, spk, text, chapter, chapter_terms=chapter_terms)
-        if speaker is not None or episode is not None or episodes is not None:
-            if not is_safe(row[3]) or not is_safe(row[4]):
+        if speaker is not None:
+            key = token_key(spk)
+            if not is_safe(key):
                 return None
-            if speaker is not None and row[3] != speaker:
+            if key != speaker:
                 continue
-            if episode is not None and row[4] != episode:
+        if episode is not None or episodes is not None:
+            key = token_key(episode_id)
+            if not is_safe(key):
+                return None
+            if (episode is not None and key != episode) or (
+                episodes is not None and key not in episodes
+            ):
                 continue
-            if episodes is not None and row[4] not in episodes:
-                continue
-        freqs: list[float] = []
-        columns: dict[str, list[str]] = {}
-        for col, tok in phrases:
-            text_of_col = row[_LISTED[col]]
-            if col not in columns:
-                # A character FTS5 may split at or fold: only a turn that cannot hold the
-                # token however FTS5 reads it is scored from its spaces.
-                if not is_safe(text_of_col) and tok in text_of_col.lower():
-                    return None
-                columns[col] = text_of_col.split()
-            freqs.append(weighted(columns[col].count(tok), WEIGHTS[col]))
+        tfs = _known_tfs(rowid, known, pending)
+        if tfs is None:
+            row = index_row(rowid, episode_id, spk, text, chapter, chapter_terms=chapter_terms)
+            tfs = _read_tfs(row, phrases)
+            if tfs is None:
+                return None
+        freqs = [weighted(tf, WEIGHTS[col]) for tf, (col, _) in zip(tfs, phrases, strict=True)]
         if not any(freqs):
             continue
         out.append((rowid, rank_of(freqs, idfs, float(row_length(size)), avgdl)))
