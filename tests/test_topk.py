@@ -69,6 +69,7 @@ def small_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(impacts, "LIST_MIN_DF", 30)
     monkeypatch.setattr(impacts, "LIST_LENGTH", 12)
     monkeypatch.setattr(impacts, "FETCH_MAX", 120)
+    monkeypatch.setattr(impacts, "BUILD_MIN_TURNS", 500)
 
 
 # (query, filters): every shape the fast path answers, and shapes it must leave to FTS5.
@@ -232,6 +233,7 @@ def test_a_rebuild_and_a_migration_give_the_same_answers(tmp_path, corpus_store,
 
 
 def test_the_seed_transcripts_get_the_same_answers(tmp_path, small_lists, monkeypatch):
+    monkeypatch.setattr(impacts, "BUILD_MIN_TURNS", 1)
     with Store(tmp_path / "seeds.db") as store:
         assert not ingest_paths([SEEDS], store).failed
         both = Both(store, monkeypatch)
@@ -241,6 +243,16 @@ def test_the_seed_transcripts_get_the_same_answers(tmp_path, small_lists, monkey
                 fast, full = both.run(word, filters)
                 assert fast == full, (word, filters)
         assert both.answered >= 5
+
+
+def test_a_small_store_has_no_lists_and_a_grown_one_gets_them(tmp_path, small_lists):
+    with Store(tmp_path / "kb.db") as store:
+        assert not ingest_paths(_write_corpus(tmp_path / "a", 4, seed=5), store).failed
+        assert not impacts.is_built(store.conn)  # 400 turns: FTS5 scores every query
+        assert not ingest_paths(_write_corpus(tmp_path / "b", 2, seed=6), store).failed
+        assert impacts.is_built(store.conn)  # 600 turns: built after the ingest
+        built = store.conn.execute("SELECT value FROM meta WHERE key = 'impacts_turns'")
+        assert int(built.fetchone()[0]) == 600
 
 
 @pytest.mark.parametrize(

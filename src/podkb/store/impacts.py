@@ -60,6 +60,9 @@ LIST_MIN_DF = 1000  # a term in fewer turns is scored in full: its matches cost 
 FETCH_MAX = 4000  # a phrase without a list whose turns are all read as candidates
 MAX_CANDIDATES = 1500  # more than this to score in Python costs more than FTS5 would
 MAX_DEPTH = 100  # offset + limit answered here (the lists hold 64 a term)
+# Lists are built once a store holds this many turns: below it no term's full scoring costs
+# more than a few milliseconds, and a small ingest does not pay for a pass over its turns.
+BUILD_MIN_TURNS = 50_000
 
 # Characters FTS5's unicode61 tokenizer (remove_diacritics 0, tokenchars '_') keeps inside a
 # token and leaves unchanged, in every SQLite version: lower-case ASCII letters and digits,
@@ -202,8 +205,7 @@ def build(
     conn: sqlite3.Connection, index_row: IndexRow, *, progress: Callable[[int], None] | None = None
 ) -> int:
     """(Re)build every list from the turns (call inside a transaction). Returns terms listed."""
-    for table in ("impact_postings", "impact_terms", "impact_pending"):
-        conn.execute(f"DELETE FROM {table}")
+    clear(conn)
     n_rows, n_tokens = index_totals(conn)
     avgdl = n_tokens / n_rows if n_rows else 1.0
     conn.execute(
@@ -296,6 +298,14 @@ def _rest_of(text: str) -> Rest:
     return {int(tf): (int(v[0]), int(v[1])) for tf, v in json.loads(text).items()}
 
 
+def clear(conn: sqlite3.Connection) -> None:
+    """No lists: every query is scored by FTS5 until the next build."""
+    for table in ("impact_postings", "impact_terms", "impact_pending"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("DELETE FROM meta WHERE key IN ('impacts_turns', 'impacts_avgdl')")
+    _bump_generation(conn)
+
+
 def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
     conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items()))
 
@@ -317,11 +327,11 @@ def is_built(conn: sqlite3.Connection) -> bool:
 
 
 def needs_build(conn: sqlite3.Connection, turns: int) -> bool:
-    """Lists are missing (a new store), or the store has doubled since they were built."""
+    """The store is big enough for lists and has none yet, or has doubled since they were built."""
+    if turns < BUILD_MIN_TURNS:
+        return False
     built_at = _meta(conn, "impacts_turns")
-    if built_at is None:
-        return turns > 0
-    return turns > 2 * max(int(built_at), LIST_MIN_DF)
+    return built_at is None or turns > 2 * int(built_at)
 
 
 @dataclass

@@ -312,7 +312,8 @@ class SQLiteStore(SQLStore):
     def _migrate_7_to_8(self) -> None:
         """Schema 8: impact lists beside the index, so a top 10 need not score every match."""
         _exec_script(self.conn, impacts.SCHEMA)
-        impacts.build(self.conn, _index_row)
+        if impacts.needs_build(self.conn, self.turn_count()):
+            impacts.build(self.conn, _index_row)
 
     def _migrate_4_to_5(self) -> None:
         """Schema 5: what each episode was read with and the file's status (incremental ingest),
@@ -641,7 +642,9 @@ class SQLiteStore(SQLStore):
         )
         self.refresh_summaries()
         _exec_script(self.conn, impacts.SCHEMA)
-        impacts.build(self.conn, _index_row)
+        impacts.clear(self.conn)
+        if impacts.needs_build(self.conn, n):
+            impacts.build(self.conn, _index_row)
         return n
 
     # --- reads ----------------------------------------------------------------------------
