@@ -485,7 +485,7 @@ def top(
     if phrases is None or not all(is_safe(tok) and " " not in tok for _, tok in phrases):
         return None
     keys = _filter_keys(query)
-    if keys is None or not is_built(conn):
+    if keys is None or not is_built(conn) or _too_selective(conn, query, len(phrases)):
         return None
     n_rows, n_tokens = index_totals(conn)
     if not n_rows:
@@ -560,6 +560,20 @@ def top(
     if bound > 0.0 and not _proven(scored, depth, bound, bounded):
         return None
     return Answer(rows=scored[query.offset : depth], scored=len(candidates))
+
+
+def _too_selective(conn: sqlite3.Connection, query: TurnQuery, phrases: int) -> bool:
+    """A speaker filter that would leave fewer than k of the lists' turns on average (its share
+    of the turns times the candidates): not worth trying, FTS5 scores its few matches."""
+    if not query.speaker:
+        return False
+    row = conn.execute(
+        "SELECT coalesce(sum(turns), 0), (SELECT value FROM meta WHERE key = 'turn_count')"
+        " FROM speaker_labels WHERE speaker = ?",
+        (query.speaker,),
+    ).fetchone()
+    share = int(row[0]) / max(int(row[1] or 1), 1)
+    return share * LIST_LENGTH * phrases < query.offset + query.limit
 
 
 def _phrase_hits(conn: sqlite3.Connection, phrases: list[tuple[str, str]]) -> list[int]:
