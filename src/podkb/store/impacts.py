@@ -534,7 +534,10 @@ def top(
             return None  # frequent, but listed after the last build: FTS5 scores it
     if not frequent:
         return None  # every phrase is rare: FTS5 scores its few matches as fast
-    pending = {r[0] for r in conn.execute("SELECT turn_id FROM impact_pending")}
+    pending = {
+        r[0]
+        for r in conn.execute("SELECT turn_id FROM impact_pending LIMIT ?", (MAX_CANDIDATES + 1,))
+    }
     candidates |= pending
     if len(candidates) > MAX_CANDIDATES:
         return None
