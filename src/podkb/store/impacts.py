@@ -10,12 +10,14 @@ list scores more on that term than the best (frequency, smallest length) pair al
 
 A query is then answered from the lists' turns alone, scored exactly (FTS5's formula, in the
 same floating-point order, from the index's own statistics and row sizes), when the k-th best
-of them scores strictly more than any turn outside every list can: that proves the answer is
-the full scoring's, ties (rank, rowid) included. Otherwise, and for every query shape the
+of them scores more than any turn outside every list can (or as much, with a smaller id than
+the first turn that can reach it): that proves the answer is the full scoring's, ties (rank,
+rowid) included. A turn every phrase's list accounts for is scored from the postings'
+frequencies; any other candidate from its text. Otherwise, and for every query shape the
 lists do not cover, the caller scores every match as before: answers never change, only
 sometimes the time.
 
-Exactness rests on reading each candidate's terms as FTS5 did: its index row is derived
+Exactness rests on reading each turn's terms as FTS5 did: its index row is derived
 again (`_index_row`, the same function that indexed it) and split on the spaces the analyzer
 joined its terms with. That equals FTS5's unicode61 tokens for the characters in `_SAFE_TERMS`;
 a turn with any other character in a text column is never left to a bound (it is a candidate of
@@ -23,9 +25,10 @@ every query, `impact_pending`), and a query token outside that set is not answer
 
 Writes keep the lists valid: a new turn joins a term's list when its impact reaches the list's
 floor, and otherwise lowers the rest's smallest length for its frequency; a removed turn leaves
-the lists (removal only loosens a bound). Lists are rebuilt from the turns by the schema 8
-migration, `podkb doctor --repair`, and after writes once the store has doubled since the last
-build (terms that became frequent since then are read in full, up to FETCH_MAX turns).
+the lists (removal only loosens a bound). Lists are built from the turns by the schema 8
+migration, `podkb doctor --repair`, and after writes once a store of BUILD_MIN_TURNS or more
+has none or has doubled since the last build (terms that became frequent since then are read in
+full, up to FETCH_MAX turns); a smaller store has none and every query is scored by FTS5.
 """
 
 from __future__ import annotations
@@ -85,8 +88,9 @@ CREATE INDEX IF NOT EXISTS impact_postings_turn ON impact_postings(turn_id);
 CREATE TABLE IF NOT EXISTS impact_pending (turn_id INTEGER PRIMARY KEY);
 """
 # impact_terms: one row per listed (column, term); floor: the static impact of the list's last
-# posting when built (a new turn at or above it joins the list); rest: JSON {frequency: the
-# smallest turn length among the term's turns outside the list}. impact_pending: turns every
+# posting when built (a new turn at or above it joins the list); rest: JSON {frequency: [the
+# smallest turn length among the term's turns outside the list, the first turn of that length]};
+# impact_postings.tf: the term's frequency in the turn's column. impact_pending: turns every
 # query scores (characters outside _SAFE_TERMS). meta keys: impacts_avgdl (the average length
 # the static impacts use), impacts_turns (the turn count at the last build), impacts_generation.
 
