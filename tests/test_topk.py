@@ -156,6 +156,31 @@ def test_every_query_shape_gets_the_same_hits_scores_and_order(corpus_store, mon
     assert both.answered >= 6
 
 
+def test_episode_filters_and_a_selective_speaker_get_the_same_answers(corpus_store, monkeypatch):
+    both = Both(corpus_store, monkeypatch)
+    ids = sorted(corpus_store.episode_ids())
+    for filters in (
+        {"episode": ids[3]},
+        {"episode_ids": tuple(ids[:20])},  # what --show or --since leave
+        {"episode_ids": tuple(ids[:2])},
+        {"speaker": "Ed Varga", "limit": 3},
+    ):
+        for word in ("model", "data", "模"):
+            fast, full = both.run(word, filters)
+            assert fast == full, (word, filters)
+    assert both.answered >= 1
+
+
+def test_too_many_unreadable_turns_leave_every_query_to_fts5(corpus_store, monkeypatch):
+    conn = corpus_store.conn
+    with corpus_store.transaction():
+        conn.execute("INSERT INTO impact_pending(turn_id) SELECT id FROM turns LIMIT 50")
+    monkeypatch.setattr(impacts, "MAX_CANDIDATES", 40)
+    both = Both(corpus_store, monkeypatch)
+    both.check_all()
+    assert both.answered == 0
+
+
 def test_the_lists_score_a_row_exactly_as_bm25_does(corpus_store):
     conn = corpus_store.conn
     for text in ("model", "running", "模", "模型", "data", "w40x"):
