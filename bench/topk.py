@@ -40,7 +40,7 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def _answer(result: Any) -> list[tuple[Any, ...]]:
-    return [(h["episode_id"], h["turn"], h["score"]) for h in result.hits]
+    return [(h.episode_id, h.turn, h.score) for h in result.hits]
 
 
 def main(argv: list[str] | None = None) -> int:
