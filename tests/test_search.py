@@ -547,3 +547,37 @@ def test_highlights_stay_on_the_word_when_one_character_folds_to_two_and_a_mark_
     text = "Straße Ame\u0301lie"  # ß -> ss (+1), a separate accent mark -> nothing (-1)
     spans = match_spans(text, parse_query("amelie").terms())
     assert [text[a:b] for a, b in spans] == ["Ame\u0301lie"]
+
+
+# --- the context limit: turns around all the hits of one search, counted together --------------
+
+
+def _context_chars(result) -> list[int]:
+    return [
+        sum(len(t["text"]) for side in hit["context"].values() for t in side)
+        for hit in result.hits
+    ]
+
+
+def test_context_up_to_the_limit_is_given_and_one_character_past_it_is_refused(
+    seed_db, monkeypatch
+):
+    from podkb import limits
+    from podkb.store import open_store
+
+    request = SearchRequest(query="evaluation", limit=3, context=1)
+    with open_store(str(seed_db), create=False) as store:
+        each = _context_chars(search(store, request))
+        assert len(each) == 3 and all(each)
+        # Exactly at the limit, counting every hit's turns together, is allowed...
+        monkeypatch.setattr(limits, "MAX_CONTEXT_CHARS", sum(each))
+        assert _context_chars(search(store, request)) == each
+        # ...one character less is refused, though no single hit's context is over it.
+        monkeypatch.setattr(limits, "MAX_CONTEXT_CHARS", sum(each) - 1)
+        assert max(each) <= sum(each) - 1
+        with pytest.raises(UsageError) as refused:
+            search(store, request)
+    assert str(refused.value) == (
+        f"--context 1 around 3 hits holds more than {sum(each) - 1:,} characters of turns "
+        "(podkb's limit for one search): lower --context or --limit"
+    )
