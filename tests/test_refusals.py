@@ -111,9 +111,7 @@ def test_a_bad_file_among_good_ones_fails_alone(run_cli, tmp_path):
     assert run_cli("episodes", "--db", str(db), "--format", "json")[0] == 0
 
 
-def test_lenient_keeps_a_file_whose_lines_are_not_all_accounted_for_and_says_so(
-    run_cli, tmp_path
-):
+def test_lenient_keeps_a_file_whose_lines_are_not_all_accounted_for_and_says_so(run_cli, tmp_path):
     path = tmp_path / "ep.json"
     path.write_bytes(b'{"foo": 1}')
     code, _, err = run_cli("ingest", str(path), "--db", str(tmp_path / "kb.db"), "--lenient")

@@ -554,8 +554,7 @@ def test_highlights_stay_on_the_word_when_one_character_folds_to_two_and_a_mark_
 
 def _context_chars(result) -> list[int]:
     return [
-        sum(len(t["text"]) for side in hit["context"].values() for t in side)
-        for hit in result.hits
+        sum(len(t["text"]) for side in hit["context"].values() for t in side) for hit in result.hits
     ]
 
 
