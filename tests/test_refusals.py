@@ -224,3 +224,71 @@ def test_a_batch_file_without_queries_is_refused_naming_it(
     assert (code, out) == (2, "")
     line = _one_line(err)
     assert line.startswith("podkb: ") and reason in line and str(path) in line
+
+
+# --- naming speakers ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def diarized_db(tmp_path_factory):
+    """One episode whose speakers are labels only (SPEAKER_00, SPEAKER_01), with no names."""
+    from conftest import FIXTURES
+
+    from podkb.ingest import ingest_paths
+    from podkb.store import Store
+
+    db = tmp_path_factory.mktemp("diarized") / "kb.db"
+    with Store(db) as store:
+        assert not ingest_paths([FIXTURES / "interchange" / "diarized.srt"], store).failed
+    return db
+
+
+NAMING = [
+    (
+        ["name", "diarized", "SPEAKER_00"],
+        'SPEAKER_00\': give LABEL=Name, e.g. "SPEAKER_00=Lex Fridman"',
+    ),
+    (["name", "diarized", "=Bob"], "'=Bob': give LABEL=Name, e.g. \"SPEAKER_00=Lex Fridman\""),
+    (
+        ["name", "diarized", "SPEAKER_00= "],
+        "'SPEAKER_00= ': give LABEL=Name, e.g. \"SPEAKER_00=Lex Fridman\"",
+    ),
+    (
+        ["name", "diarized", "SPEAKER_00=Ana", "speaker_00=Bea"],
+        "label 'SPEAKER_00' is given two names ('Ana' and 'Bea'): name each label once",
+    ),
+    (
+        ["name", "diarized", "SPEAKER_00=Ana", "--role", "cook"],
+        "unknown role 'cook'; choose host or guest",
+    ),
+    (
+        ["name", "diarized", "SPEAKER_09=Ana"],
+        "diarized has no speaker label 'SPEAKER_09' (its labels: SPEAKER_00, SPEAKER_01)",
+    ),
+    (
+        ["name", "nosuch", "SPEAKER_00=Ana"],
+        "no episode 'nosuch'; run `podkb episodes` to list them",
+    ),
+    (["suggest", "nosuch"], "no episode 'nosuch'; run `podkb episodes` to list them"),
+]
+
+
+@pytest.mark.parametrize("args, message", NAMING, ids=[" ".join(a) for a, _ in NAMING])
+def test_naming_speakers_refuses_in_one_line_and_names_nobody(run_cli, diarized_db, args, message):
+    before = _digest(diarized_db)
+    code, out, err = run_cli("speakers", *args, "--db", str(diarized_db))
+    assert (code, out) == (2, "")
+    line = _one_line(err)
+    assert line.startswith("podkb: ") and line.endswith(message)
+    assert _digest(diarized_db) == before
+
+
+def test_suggest_with_no_evidence_says_where_it_looked_and_how_to_name(run_cli, diarized_db):
+    code, out, err = run_cli("speakers", "suggest", "diarized", "--db", str(diarized_db))
+    assert (code, out) == (1, "")
+    assert _one_line(err) == (
+        "podkb: no names found for SPEAKER_00, SPEAKER_01 of diarized: looked in their turns "
+        'for "I\'m X", "my name is X", "this is X" and "here with Y", and among the '
+        "episode's hosts and guests (none listed); name them with "
+        '`podkb speakers name diarized "SPEAKER_00=Name"`'
+    )
