@@ -580,3 +580,39 @@ def test_context_up_to_the_limit_is_given_and_one_character_past_it_is_refused(
         f"--context 1 around 3 hits holds more than {sum(each) - 1:,} characters of turns "
         "(podkb's limit for one search): lower --context or --limit"
     )
+
+
+# --- did-you-mean reads one letter's range of the vocabulary ------------------------------------
+
+
+def test_the_vocabulary_of_a_letter_is_the_indexed_words_starting_with_it(seed_store):
+    from podkb.search import vocabulary
+
+    words = vocabulary(seed_store, starting_with="lead")
+    assert "leaderboard" in words and words["leaderboard"] > 0
+    assert all(w.startswith("lead") for w in words)
+    assert len(vocabulary(seed_store)) > len(vocabulary(seed_store, starting_with="l")) > len(words)
+
+
+def test_the_vocabulary_holds_no_numbers_and_no_chinese_runs(seed_store):
+    from podkb.search import vocabulary
+
+    assert vocabulary(seed_store, starting_with="2") == {}  # 2024, 2023, ... are not words
+    assert vocabulary(seed_store, starting_with="機") == {}  # CJK is matched exactly, never fuzzily
+    every = vocabulary(seed_store)
+    assert every and not any(w.isdigit() for w in every)
+
+
+def test_a_typo_after_a_short_word_is_still_corrected(seed_store):
+    from podkb.search import suggest_query
+
+    assert suggest_query(seed_store, parse_query("to leaderbaord")) == "to leaderboard"
+    assert suggest_query(seed_store, parse_query("评估 leaderbaord")) == "评估 leaderboard"
+
+
+def test_a_typo_in_the_first_letter_is_not_corrected(seed_store):
+    from podkb.search import suggest_query
+
+    # Candidates share the typed word's first letter: "keaderboard" looks only among k-words.
+    assert suggest_query(seed_store, parse_query("keaderboard")) is None
+    assert suggest_query(seed_store, parse_query("leaderbaord")) == "leaderboard"
