@@ -181,3 +181,20 @@ def test_nothing_close_gives_no_hits_and_no_note(seed_store):
 
     result = search_or_correct(seed_store, SearchRequest(query="zyzzyvas"))
     assert (result.hits, result.note, result.suggestion) == ([], None, None)
+
+
+def test_the_audio_link_is_at_the_quotes_cue_not_the_turns_start(tmp_path):
+    # One turn over two cues: the sentence with "sensors" starts at the second cue, 14 s.
+    srt = tmp_path / "ep.srt"
+    srt.write_text(
+        "1\n00:00:10,000 --> 00:00:14,000\nAna: We begin with the weather today.\n\n"
+        "2\n00:00:14,000 --> 00:00:18,000\nThen we test cheap sensors.\n\n"
+        "3\n00:00:18,000 --> 00:00:20,000\nBen: Sounds good.\n"
+    )
+    (tmp_path / "ep.yaml").write_text("audio: https://h/ep.mp3\n")
+    with Store(tmp_path / "kb.db") as store:
+        assert not ingest_paths([srt], store).failed
+        (hit,) = hits(store, "sensors")
+    assert (hit["start"], hit["quote_start"]) == (10.0, 14.0)
+    assert hit["audio_url"] == "https://h/ep.mp3#t=14"
+    assert (hit["start_hms"], hit["quote_start_hms"]) == ("00:00:10", "00:00:14")
