@@ -23,6 +23,8 @@ from .request import SearchRequest, TurnFilter
 from .store import TURN_COLUMNS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
     from rich.text import Text
 
@@ -31,8 +33,10 @@ if TYPE_CHECKING:
     from .ingest.sidecar import EpisodeInfo
     from .models import Episode
     from .query import Term
+    from .results import Hit, TurnRow
     from .search import SearchResult
     from .store import KnowledgeStore
+    from .store.records import TurnRecord
 
 app = typer.Typer(
     name="podkb",
@@ -735,20 +739,20 @@ def show(
     episode_id = resolve_episode(store, episode)
     ep = store.episode(episode_id)
     assert ep is not None  # resolve_episode found it
-    rows = list(store.iter_turn_rows(episode_id=episode_id))
+    turns = list(store.iter_turn_rows(episode_id=episode_id))
     if chosen == "text":
         from . import pager
 
-        pager.emit(lambda con: _print_conversation(con, ep, rows), use_pager=not no_pager)
+        pager.emit(lambda con: _print_conversation(con, ep, turns), use_pager=not no_pager)
     elif chosen == "json":
-        output.write_json({**ep.model_dump(), "turns": rows})
+        output.write_json({**ep.model_dump(), "turns": [t.fields() for t in turns]})
     else:
         from .export import TURN_FIELDS
 
-        _emit_rows(rows, chosen, TURN_FIELDS)
+        _emit_rows([t.fields() for t in turns], chosen, TURN_FIELDS)
 
 
-def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -> None:
+def _print_conversation(con: Console, ep: Episode, turns: list[TurnRecord]) -> None:
     from rich.text import Text
 
     # In a pipe or a file each paragraph is one line (for grep, less, an editor), not wrapped.
@@ -761,20 +765,20 @@ def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -
     if ep.audio_url:
         con.print(output.text(f"audio: {ep.audio_url}", "dim"), soft_wrap=soft)
     chapter = None
-    for row in rows:
-        if row["chapter"] and row["chapter"] != chapter:
-            chapter = row["chapter"]
+    for turn in turns:
+        if turn.chapter and turn.chapter != chapter:
+            chapter = turn.chapter
             con.print()
             con.print(output.text(f"## {chapter}", "bold magenta"), soft_wrap=soft)
         line = Text()
-        if row["start"] is not None:
-            line.append_text(output.text(f"[{output.format_time(row['start'])}] ", "dim"))
-        who = row["speaker"] or "(unknown speaker)"
-        line.append_text(output.text(who, "bold green" if row["role"] == "host" else "bold cyan"))
-        line.append_text(output.text(f"  {row['source']}:{row['line']}", "dim"))
+        if turn.start is not None:
+            line.append_text(output.text(f"[{output.format_time(turn.start)}] ", "dim"))
+        who = turn.speaker or "(unknown speaker)"
+        line.append_text(output.text(who, "bold green" if turn.role == "host" else "bold cyan"))
+        line.append_text(output.text(f"  {turn.source}:{turn.line}", "dim"))
         con.print()
         con.print(line, soft_wrap=soft)
-        con.print(output.text(row["text"]), soft_wrap=soft)
+        con.print(output.text(turn.text), soft_wrap=soft)
 
 
 # --- interchange: ingest metadata options, export ------------------------------------------
@@ -926,7 +930,7 @@ def _run_search(
             use_pager=not no_pager,
         )
     elif fmt == "cite":
-        output.write("".join(output.terminal_safe(h["citation"]) + "\n" for h in hits))
+        output.write("".join(output.terminal_safe(h.citation) + "\n" for h in hits))
     elif fmt == "json":
         output.write_json(hit_rows(hits))
     elif fmt == "jsonl":
@@ -955,58 +959,57 @@ def _note_truncation(result: SearchResult) -> None:
         output.info(f"podkb: {shown} of {total} shown; -n 0 for all")
 
 
-def _print_hits(
-    con: Console, hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]
-) -> None:
+def _print_hits(con: Console, hits: list[Hit], *, full_text: bool, terms: list[Term]) -> None:
     """Each hit as one citation line and its quote, highlighted (--full: the whole turn)."""
     from rich.padding import Padding
 
     mark = "bold reverse" if output.colour_enabled() else ""
     for n, hit in enumerate(hits, start=1):
-        for ctx in hit.get("context", {}).get("before", []):
+        for ctx in hit.context.before if hit.context else []:
             con.print(_context_line(ctx))
         con.print(_citation_line(n, hit))
+        spans: Sequence[Sequence[int]]
         if full_text:
             from .search import quote_text
 
-            body, spans = quote_text(hit["text"], terms)
+            body, spans = quote_text(hit.text, terms)
         else:
-            body, spans = hit["quote"], hit["quote_matches"]
+            body, spans = hit.quote, hit.quote_matches
         line = output.text(body)
         for start, end in spans:
             line.stylize(mark, start, end)
         con.print(Padding(line, (0, 0, 0, 5)))
-        for ctx in hit.get("context", {}).get("after", []):
-            con.print(_context_line(ctx))
-        if hit.get("context"):
+        if hit.context:
+            for ctx in hit.context.after:
+                con.print(_context_line(ctx))
             con.print(output.text("    --", "dim"))
 
 
-def _citation_line(n: int, hit: dict[str, Any]) -> Text:
+def _citation_line(n: int, hit: Hit) -> Text:
     """Speaker, show, episode title, hh:mm:ss (where the quote starts) and file:line."""
     from rich.text import Text
 
     head = Text()
     head.append_text(output.text(f"{n:>3}  ", "bold"))
-    head.append_text(output.text(hit["speaker"] or "(unknown speaker)", "bold green"))
-    if hit.get("show"):
-        head.append_text(output.text(f", {hit['show']}"))
-    head.append_text(output.text(f', "{hit.get("episode_title") or hit["episode_id"]}"', "cyan"))
-    when = hit.get("quote_start_hms") or hit.get("start_hms")
+    head.append_text(output.text(hit.speaker or "(unknown speaker)", "bold green"))
+    if hit.show:
+        head.append_text(output.text(f", {hit.show}"))
+    head.append_text(output.text(f', "{hit.episode_title or hit.episode_id}"', "cyan"))
+    when = hit.quote_start_hms or hit.start_hms
     if when:
         head.append_text(output.text(f"  {when}", "yellow"))
-    head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
-    if hit.get("audio_url"):
-        head.append_text(output.text(f"  {hit['audio_url']}", "dim"))
+    head.append_text(output.text(f"  {hit.source}:{hit.line}", "dim"))
+    if hit.audio_url:
+        head.append_text(output.text(f"  {hit.audio_url}", "dim"))
     return head
 
 
-def _context_line(turn: dict[str, Any]) -> Text:
+def _context_line(turn: TurnRow) -> Text:
     from rich.text import Text
 
     line = Text()
-    line.append_text(output.text(f"    {turn['speaker'] or '(unknown)'}: ", "dim bold"))
-    text = " ".join(turn["text"].split())
+    line.append_text(output.text(f"    {turn.speaker or '(unknown)'}: ", "dim bold"))
+    text = " ".join(turn.text.split())
     line.append_text(output.text(text if len(text) <= 200 else text[:200] + "…", "dim"))
     return line
 
