@@ -142,16 +142,16 @@ def with_audio(tmp_path_factory):
 
 
 def test_each_hit_links_to_its_own_episodes_audio_at_its_quote(with_audio):
-    found = {h["episode_id"]: h for h in hits(with_audio, "cheap")}
+    found = {h.episode_id: h for h in hits(with_audio, "cheap")}
     timed = found["12-small-weather-stations"]
-    assert (timed["start"], timed["quote_start"]) == (172.0, 172.0)
-    assert timed["audio_url"] == "https://h/12.mp3#t=172"
-    assert (timed["start_hms"], timed["quote_start_hms"]) == ("00:02:52", "00:02:52")
-    assert (timed["episode_title"], timed["show"]) == ("12: Small Weather Stations", "Field Notes")
+    assert (timed.start, timed.quote_start) == (172.0, 172.0)
+    assert timed.audio_url == "https://h/12.mp3#t=172"
+    assert (timed.start_hms, timed.quote_start_hms) == ("00:02:52", "00:02:52")
+    assert (timed.episode_title, timed.show) == ("12: Small Weather Stations", "Field Notes")
     untimed = found["notes"]
-    assert untimed["audio_url"] is None  # neither an audio file nor a time
-    assert (untimed["start_hms"], untimed["quote_start_hms"]) == (None, None)
-    assert untimed["episode_title"] is None and untimed["show"] is None
+    assert untimed.audio_url is None  # neither an audio file nor a time
+    assert (untimed.start_hms, untimed.quote_start_hms) == (None, None)
+    assert untimed.episode_title is None and untimed.show is None
 
 
 # --- a corrected query ---------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_a_query_with_hits_is_answered_as_asked(seed_store):
     asked = SearchRequest(query="leaderboard")
     result = search_or_correct(seed_store, asked)
     assert result.note is None
-    assert [h["turn"] for h in result.hits] == [h["turn"] for h in hits(seed_store, "leaderboard")]
+    assert [h.turn for h in result.hits] == [h.turn for h in hits(seed_store, "leaderboard")]
 
 
 def test_a_misspelt_query_is_answered_by_its_correction_with_a_note(seed_store):
@@ -171,8 +171,8 @@ def test_a_misspelt_query_is_answered_by_its_correction_with_a_note(seed_store):
 
     result = search_or_correct(seed_store, SearchRequest(query="leaderbaord"))
     assert result.note == "no results for 'leaderbaord'; showing results for 'leaderboard'"
-    expected = [(h["episode_id"], h["turn"]) for h in hits(seed_store, "leaderboard")]
-    assert [(h["episode_id"], h["turn"]) for h in result.hits] == expected
+    expected = [(h.episode_id, h.turn) for h in hits(seed_store, "leaderboard")]
+    assert [(h.episode_id, h.turn) for h in result.hits] == expected
 
 
 def test_nothing_close_gives_no_hits_and_no_note(seed_store):
@@ -194,6 +194,6 @@ def test_the_audio_link_is_at_the_quotes_cue_not_the_turns_start(tmp_path):
     with Store(tmp_path / "kb.db") as store:
         assert not ingest_paths([srt], store).failed
         (hit,) = hits(store, "sensors")
-    assert (hit["start"], hit["quote_start"]) == (10.0, 14.0)
-    assert hit["audio_url"] == "https://h/ep.mp3#t=14"
-    assert (hit["start_hms"], hit["quote_start_hms"]) == ("00:00:10", "00:00:14")
+    assert (hit.start, hit.quote_start) == (10.0, 14.0)
+    assert hit.audio_url == "https://h/ep.mp3#t=14"
+    assert (hit.start_hms, hit.quote_start_hms) == ("00:00:10", "00:00:14")

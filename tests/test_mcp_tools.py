@@ -32,7 +32,7 @@ def test_search_pages_the_hits_search_gives_in_their_order(seed_store):
     every = search(seed_store, SearchRequest(query="evaluation", limit=0)).hits
     first = call(seed_store, "search", query="evaluation", limit=3)
     second = call(seed_store, "search", query="evaluation", limit=3, offset=3)
-    keys = [(h["episode_id"], h["turn"]) for h in every]
+    keys = [(h.episode_id, h.turn) for h in every]
     pages = first.structured["hits"] + second.structured["hits"]
     assert [(h["episode_id"], h["turn"]) for h in pages] == keys[:6]
     assert {k: first.structured[k] for k in ("offset", "total", "next_offset")} == {

@@ -39,7 +39,7 @@ BAD_FILES = {
     "other.json": (
         b'{"foo": 1}',
         "JSON, but not a transcript podkb reads (it reads Podcasting 2.0 transcripts, Whisper / "
-        "WhisperX segments, AssemblyAI, Deepgram, Rev.ai, AWS Transcribe and Podlove "
+        "WhisperX segments, AssemblyAI, Deepgram, Rev.ai, AWS Transcribe, iFlytek and Podlove "
         "transcripts, and podkb turn records)",
     ),
     "segments.json": (

@@ -549,9 +549,7 @@ def test_highlights_stay_on_the_word_when_one_character_folds_to_two_and_a_mark_
 
 
 def _context_chars(result) -> list[int]:
-    return [
-        sum(len(t["text"]) for side in hit["context"].values() for t in side) for hit in result.hits
-    ]
+    return [sum(len(t.text) for t in (*h.context.before, *h.context.after)) for h in result.hits]
 
 
 def test_context_up_to_the_limit_is_given_and_one_character_past_it_is_refused(

@@ -12,9 +12,7 @@ from conftest import FIXTURES
 
 SIDECAR = FIXTURES / "interchange" / "sidecar" / "episode.srt"
 
-MONOLOGUE = (
-    "I walked in. =SUM(A1) was on the board.\n\nThen [laughs] [bold]nothing[/bold] & 1 < 2.\n"
-)
+MONOLOGUE = "I walked in. =SUM(A1) was on the board.\n\nThen [bold]nothing[/bold] & 1 < 2.\n"
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +66,7 @@ def test_an_unnamed_speaker_is_said_to_be_unknown_and_the_text_stays_literal(run
         "I walked in. =SUM(A1) was on the board.\n"
         "\n"
         "(unknown speaker)  mono.txt:3\n"
-        "Then [laughs] [bold]nothing[/bold] & 1 < 2.\n"
+        "Then [bold]nothing[/bold] & 1 < 2.\n"
     )
 
 
