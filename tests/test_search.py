@@ -592,7 +592,9 @@ def test_the_vocabulary_holds_no_numbers_and_no_chinese_runs(seed_store):
     from podkb.search import vocabulary
 
     assert vocabulary(seed_store, starting_with="2") == {}  # 2024, 2023, ... are not words
-    assert vocabulary(seed_store, starting_with="機") == {}  # CJK is matched exactly, never fuzzily
+    # CJK is matched exactly, never fuzzily (the index holds it folded: 機 as 机, in bigrams).
+    assert [t.term for t in seed_store.body_terms(starting_with="机")][:1] == ["机器"]
+    assert vocabulary(seed_store, starting_with="机") == {}
     every = vocabulary(seed_store)
     assert every and not any(w.isdigit() for w in every)
 
@@ -601,6 +603,8 @@ def test_a_typo_after_a_short_word_is_still_corrected(seed_store):
     from podkb.search import suggest_query
 
     assert suggest_query(seed_store, parse_query("to leaderbaord")) == "to leaderboard"
+    # ...and inside a phrase, where the short word is the same term's first word.
+    assert suggest_query(seed_store, parse_query('"an leaderbaord"')) == '"an leaderboard"'
     assert suggest_query(seed_store, parse_query("评估 leaderbaord")) == "评估 leaderboard"
 
 
