@@ -272,3 +272,29 @@ def unlabelled_appearances(
             if person not in spoken:
                 found.append((episode.episode_id, role))
     return found
+
+
+def unlabelled_speaker_hints(store: KnowledgeStore, name: str) -> list[str]:
+    """For each episode that lists `name` but whose transcript has no labels for them, where to
+    look instead: how to name its labels, or how to find what they said."""
+    hints = []
+    for episode_id, role in unlabelled_appearances(store, name):
+        labels = sorted(
+            {t.speaker_label for t in store.turns(episode_id=episode_id) if t.speaker_label}
+        )
+        if labels:
+            how = (
+                f'name them with `podkb speakers name {episode_id} "{labels[0]}={name}"` '
+                f"(its labels: {', '.join(labels[:5])}; `podkb speakers suggest {episode_id}` "
+                "lists candidates)"
+            )
+        else:
+            how = (
+                "its turns have no speaker labels to name (`podkb speakers name` names "
+                f"labels); find what they said with `podkb search --episode {episode_id}`"
+            )
+        hints.append(
+            f"{name} is listed as a {role} of {episode_id}, whose transcript has no "
+            f"speaker labels for them; {how}"
+        )
+    return hints

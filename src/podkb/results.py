@@ -97,6 +97,22 @@ class SpeakerSummary(BaseModel):
     words: int
 
 
+# A CSV hit: the turn, then what ranks, quotes and cites it (the JSON hit's flat fields).
+HIT_FIELDS = [
+    *TurnRow.model_fields,
+    "score",
+    "snippet",
+    "quote",
+    "quote_start",
+    "start_hms",
+    "quote_start_hms",
+    "episode_title",
+    "show",
+    "audio_url",
+    "citation",
+]
+
+
 def hit_records(hits: list[dict[str, Any]]) -> list[Hit]:
     return [Hit.model_validate(h) for h in hits]
 
