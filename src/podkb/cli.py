@@ -8,8 +8,6 @@ Errors from the core become one line on stderr and a documented exit code (error
 
 from __future__ import annotations
 
-import copy
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +15,33 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import output, writers
-from .cli_options import format_option, request_options
-from .errors import ExitStatus, PodkbError, UsageError
+from . import cli_run, output, writers
+from .cli_options import (
+    SHOW_FORMATS,
+    AllOption,
+    DateOption,
+    DbOption,
+    EncodingOption,
+    ExplainOption,
+    FeedLangOption,
+    ForceOption,
+    FormatOption,
+    FullOption,
+    GuestOption,
+    HostOption,
+    LenientOption,
+    NoPagerOption,
+    QueryWords,
+    QuoteFormatOption,
+    ShowFormatOption,
+    ShowOption,
+    StdinNameOption,
+    TitleOption,
+    episode_overrides,
+    format_option,
+    request_options,
+)
+from .errors import ExitStatus, UsageError
 from .export import EXPORT_FORMATS
 from .request import SearchRequest, TurnFilter
 from .store import open_store
@@ -48,46 +70,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help=(
-            "Knowledge base: a file, or a server URL, e.g. postgresql://user@host/db"
-            " (default: $PODKB_DB, else a file in the user data directory)."
-        ),
-        envvar="PODKB_DB",
-        show_envvar=False,
-    ),
-]
-FormatOption = Annotated[
-    str | None, format_option(ROW_FORMATS, "default: table on a terminal, jsonl in a pipe")
-]
-
-
-QueryWords = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help='The query: words (all must match), "exact phrases", OR, prefix*; to exclude a '
-        "word, put it after -- (podkb search -- leaderboard -hub). Optional with a filter.",
-        show_default=False,
-        metavar="[QUERY]...",
-    ),
-]
-FullOption = Annotated[
-    bool, typer.Option("--full", help="Show whole turns instead of the quoted sentences.")
-]
-AllOption = Annotated[bool, typer.Option("--all", help="All hits (the same as -n 0).")]
-
-
-NoPagerOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-pager",
-        help="Never page: write everything even when it is taller than the terminal.",
-    ),
-]
-
 
 def _rows(rows: list[dict[str, Any]], columns: list[str], people: Callable[[], None]) -> Answer:
     """The answer of a listing command: its rows in every machine format, `people` in a table."""
@@ -108,40 +90,17 @@ def ingest(
         ),
     ],
     db: DbOption = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5)."),
-    ] = None,
+    encoding: EncodingOption = None,
     fmt: FormatOption = None,
     show: ShowOption = None,
     title: TitleOption = None,
     host: HostOption = None,
     guest: GuestOption = None,
     date: DateOption = None,
-    lenient: Annotated[
-        bool,
-        typer.Option(
-            "--lenient",
-            help="Keep a file whose text would not all be read into turns (with a warning).",
-        ),
-    ] = False,
-    explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain",
-            help="Show what each line of one file is read as (class, turn, speaker); "
-            "nothing is stored.",
-        ),
-    ] = False,
-    name: Annotated[
-        str | None,
-        typer.Option(
-            "--name", help="With - (stdin): the transcript's file name, e.g. episode.srt."
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Read every file again, even if it is unchanged.")
-    ] = False,
+    lenient: LenientOption = False,
+    explain: ExplainOption = False,
+    name: StdinNameOption = None,
+    force: ForceOption = False,
     lang: FeedLangOption = None,
 ) -> None:
     """Read transcripts into the knowledge base (a changed file replaces its episode; an
@@ -160,11 +119,12 @@ def ingest(
     Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
     (or: podkb ingest https://example.org/feed.xml)
     """
+    from .feeds import is_feed_file
     from .net import is_url
 
-    overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
+    overrides = episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
     urls = [p for p in paths if is_url(p)]
-    feed_files = [Path(p) for p in paths if not is_url(p) and _is_feed_file(Path(p))]
+    feed_files = [Path(p) for p in paths if not is_url(p) and is_feed_file(Path(p))]
     local = [Path(p) for p in paths if not is_url(p) and Path(p) not in feed_files]
     stdin = _read_stdin(name) if any(str(p) == "-" for p in local) else None
     if explain:
@@ -190,19 +150,6 @@ def ingest(
         raise typer.Exit(code)
 
 
-def _is_feed_file(path: Path) -> bool:
-    """A file (not a folder, not stdin) whose content is an RSS feed or an OPML list."""
-    from .feeds import document_kind
-
-    if str(path) == "-" or not path.is_file():
-        return False
-    try:
-        with path.open("rb") as f:
-            return document_kind(f.read(8192)) is not None
-    except OSError:
-        return False  # reading it as a transcript says why
-
-
 def _follow(
     urls: list[str],
     feed_files: list[Path],
@@ -212,15 +159,11 @@ def _follow(
     overrides: EpisodeInfo | None,
 ) -> int:
     """`ingest` of URLs and feed files: fetch, subscribe, ingest; the report; the exit code."""
-    from .catalog import CatalogEntry
     from .follow import follow_sources
     from .net import Fetcher
 
-    entry = None
-    if overrides is not None and not overrides.is_empty():
-        entry = CatalogEntry.model_validate({"source": "url", **overrides.model_dump()})
     with open_store(db, create=True) as store, Fetcher() as fetcher:
-        report = follow_sources(urls, feed_files, store, fetcher, options, entry)
+        report = follow_sources(urls, feed_files, store, fetcher, options, overrides)
     return _report_follow(report, writer)
 
 
@@ -458,15 +401,7 @@ def episodes(
 def show(
     episode: Annotated[str, typer.Argument(help="Episode id, or a unique prefix of it.")],
     db: DbOption = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format \\[text|json|jsonl|csv]; default: the readable transcript "
-            "(paged on a terminal, plain text in a pipe, as git log does).",
-        ),
-    ] = None,
+    fmt: ShowFormatOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """Print one episode's conversation, turn by turn.
@@ -493,56 +428,7 @@ def show(
     )
 
 
-# show's people's form is a transcript, not a table: it is called text.
-SHOW_FORMATS = ("text", *(f for f in ROW_FORMATS if f != "table"))
-
-
-# --- interchange: ingest metadata options, export ------------------------------------------
-# (Annotations are strings under `from __future__ import annotations`; typer resolves them when
-# the app runs, so the ingest command above can use the option types defined here.)
-
-ShowOption = Annotated[str | None, typer.Option(help="The show's name, for every file given.")]
-FeedLangOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        help="For feeds: only transcripts in this language (en matches en-US; a transcript "
-        "without a language has the feed's).",
-    ),
-]
-TitleOption = Annotated[str | None, typer.Option(help="The episode's title (one file only).")]
-HostOption = Annotated[
-    list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")
-]
-GuestOption = Annotated[
-    list[str] | None, typer.Option("--guest", help="A guest's name; repeat for more.")
-]
-DateOption = Annotated[
-    str | None, typer.Option(help="The episode's date, e.g. 2024-05-01 (one file only).")
-]
-
-
-def _episode_overrides(
-    *,
-    show: str | None,
-    title: str | None,
-    hosts: list[str] | None,
-    guests: list[str] | None,
-    date: str | None,
-) -> EpisodeInfo | None:
-    from pydantic import ValidationError
-
-    from .ingest.sidecar import EpisodeInfo
-
-    try:
-        info = EpisodeInfo(
-            show=show, title=title, hosts=hosts or [], guests=guests or [], date=date
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        option = {"hosts": "host", "guests": "guest"}.get(str(first["loc"][0]), first["loc"][0])
-        raise UsageError(f"--{option}: {first['msg'].removeprefix('Value error, ')}") from None
-    return None if info.is_empty() else info
+# --- export -----------------------------------------------------------------------------------
 
 
 @app.command()
@@ -601,8 +487,6 @@ def _say_why_nothing_was_exported(
 
 # --- search, quotes, speakers, topics ---------------------------------------------------------
 
-SEARCH_FORMATS = writers.QUOTE_FORMATS
-
 
 def _run_search(
     request: SearchRequest,
@@ -615,7 +499,7 @@ def _run_search(
     from .results import HIT_FIELDS, hit_rows
     from .search import search_or_correct
 
-    writer = writers.choose(fmt, SEARCH_FORMATS)
+    writer = writers.choose(fmt, writers.QUOTE_FORMATS)
     with open_store(db, create=False) as store:
         # The same in every format (and so the same exit status): a misspelt query gives the
         # corrected query's hits, with a line on stderr that says so.
@@ -690,12 +574,7 @@ def search_cmd(
     full: FullOption = False,
     all_hits: AllOption = False,
     db: DbOption = None,
-    fmt: Annotated[
-        str | None,
-        format_option(
-            SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
-        ),
-    ] = None,
+    fmt: QuoteFormatOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """Find turns by keyword, ranked by relevance: each hit a quote to cite.
@@ -725,12 +604,7 @@ def quotes(
     full: FullOption = False,
     all_hits: AllOption = False,
     db: DbOption = None,
-    fmt: Annotated[
-        str | None,
-        format_option(
-            SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
-        ),
-    ] = None,
+    fmt: QuoteFormatOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """What did SPEAKER say (about QUERY)? Quotes with speaker, show, episode and time to cite.
@@ -1042,21 +916,8 @@ def _version_callback(value: bool) -> None:
     if value:
         from ._version import __version__
 
-        sys.stdout.write(f"podkb {__version__}\n{_store_version_line()}\n")
+        sys.stdout.write(f"podkb {__version__}\n{cli_run.store_version_line()}\n")
         raise typer.Exit()
-
-
-def _store_version_line() -> str:
-    """The engine of the store in use ($PODKB_DB, else the default file) and the store schema
-    version this podkb reads and writes on it; the store is not opened."""
-    from .store import default_location, engine_of, redact
-
-    location = default_location()
-    try:
-        engine, schema = engine_of(location)
-    except PodkbError as exc:
-        return f"store: {exc}"
-    return f"store: {engine}, schema version {schema}: {redact(location)}"
 
 
 @app.callback()
@@ -1084,180 +945,12 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status (see errors.ExitStatus). Never a traceback,
     unless PODKB_DEBUG=1 asks for one."""
-    args = sys.argv[1:] if argv is None else argv
-    code = _run(global_options_placed(_version_store_named(args)))
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        return _BROKEN_PIPE
-    except (ValueError, OSError):
-        pass  # stdout closed or gone: nothing more can be said there
-    if code == ExitStatus.OK and _reader_gone():
-        return _BROKEN_PIPE
-    return code
-
-
-def _version_store_named(args: list[str]) -> list[str]:
-    """`podkb --db X --version`: --version names the store in use, and --db is an option of the
-    commands, not of the root, so here it names that store as PODKB_DB would."""
-    end = args.index("--") if "--" in args else len(args)
-    if "--version" not in args[:end]:
-        return args
-    for i, arg in enumerate(args[:end]):
-        if arg == "--db" and i + 1 < end:
-            os.environ["PODKB_DB"] = args[i + 1]
-            return args[:i] + args[i + 2 :]
-        if arg.startswith("--db="):
-            os.environ["PODKB_DB"] = arg.removeprefix("--db=")
-            return args[:i] + args[i + 1 :]
-    return args
-
-
-_ROOT_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
+    return cli_run.run(app, sys.argv[1:] if argv is None else argv)
 
 
 def global_options_placed(args: list[str]) -> list[str]:
-    """The arguments with -q and -v moved before the command and --db after it, wherever they
-    were typed (`podkb search x -q`, `podkb --db kb.db episodes`), as git and gh take them.
-    Nothing after `--` moves: there a word is a query word."""
-    end = args.index("--") if "--" in args else len(args)
-    head, tail = args[:end], args[end:]
-    flags = [a for a in head if a in _ROOT_FLAGS]
-    head = [a for a in head if a not in _ROOT_FLAGS]
-    db: list[str] = []
-    i = 0
-    while i < len(head) and head[i].startswith("-"):  # options before the command
-        if head[i] == "--db" and i + 1 < len(head):
-            db, head = head[i : i + 2], head[:i] + head[i + 2 :]
-        elif head[i].startswith("--db="):
-            db, head = head[i : i + 1], head[:i] + head[i + 1 :]
-        else:
-            i += 1
-    if db and i < len(head):
-        at = i + 1 + (1 if _is_subcommand(head[i], head[i + 1 : i + 2]) else 0)
-        head = head[:at] + db + head[at:]
-    elif db:
-        head = db + head  # no command: let typer say what is wrong
-    return flags + head + tail
-
-
-def _is_subcommand(group: str, following: list[str]) -> bool:
-    for info in app.registered_groups:
-        if info.name == group and info.typer_instance is not None and following:
-            names = {c.name or "" for c in info.typer_instance.registered_commands}
-            return following[0] in names
-    return False
-
-
-# The reader of stdout went away (`podkb ... | head`): 128 + SIGPIPE, as a shell reports it.
-_BROKEN_PIPE = 141
-
-
-def _app_for(args: list[str]) -> typer.Typer:
-    """The app that runs these arguments: for a plain command (`podkb search ...`), a copy of
-    the app holding that command alone, so that typer builds one command's options instead of
-    all fourteen (about 20 ms of every run); help, completion, groups and unknown names get the
-    whole app, which lists and suggests every command."""
-    if os.environ.get("_PODKB_COMPLETE"):
-        return app
-    name = next((a for a in args if not a.startswith("-")), None)
-    for info in app.registered_commands:
-        callback = info.callback
-        command = info.name or (callback.__name__.replace("_", "-") if callback else None)
-        if command is not None and command == name:
-            single = copy.copy(app)
-            single.registered_commands = [info]
-            single.registered_groups = []
-            return single
-    return app
-
-
-def _run(argv: list[str]) -> int:
-    debug = os.environ.get("PODKB_DEBUG") == "1"
-    try:
-        # typer reports usage errors itself (exit 2) and turns Ctrl-C into exit 130.
-        from typer.main import get_command
-
-        from .cli_options import plain_help
-
-        plain_help()
-        get_command(_app_for(argv)).main(args=argv, prog_name="podkb")
-        return ExitStatus.OK
-    except SystemExit as exc:
-        if _stdout_broken():
-            return _BROKEN_PIPE
-        if exc.code is None:
-            return ExitStatus.OK
-        return exc.code if isinstance(exc.code, int) else ExitStatus.ERROR
-    except PodkbError as exc:
-        if debug:
-            raise
-        _error_line(str(exc))
-        return exc.exit_status
-    except KeyboardInterrupt:
-        return ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (| head): stop quietly, as the Python docs advise.
-        _silence_stdout()
-        return _BROKEN_PIPE
-    except OSError as exc:  # stdout on a full disk, a folder podkb may not write in...
-        if debug:
-            raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        _error_line(f"{where}{exc.strerror or exc}")
-        return ExitStatus.ERROR
-    except Exception as exc:
-        if debug:
-            raise
-        _error_line(
-            f"internal error ({type(exc).__name__}: {exc}); set PODKB_DEBUG=1 for the traceback"
-        )
-        return ExitStatus.ERROR
-
-
-def _error_line(message: str) -> None:
-    try:
-        output.message(f"podkb: {message}")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass  # stderr is gone too: the exit status is all that is left
-
-
-def _stdout_broken() -> bool:
-    """typer/click catch EPIPE themselves, swap stdout for a PacifyFlushWrapper and exit 1."""
-    if type(sys.stdout).__name__ != "PacifyFlushWrapper":
-        return False
-    _silence_stdout()
-    return True
-
-
-def _reader_gone() -> bool:
-    """stdout is a pipe whose reader left before podkb finished (`| head -c 1`). Whether the
-    writes failed depends on whether the output fit in the pipe's buffer (64 KiB on Linux,
-    more elsewhere); asking the pipe itself gives one status, 141, for every format."""
-    import select
-    import stat
-
-    try:
-        fd = sys.stdout.fileno()
-        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
-            return False
-        poller = select.poll()
-        poller.register(fd, select.POLLOUT)
-        return any(events & select.POLLERR for _, events in poller.poll(0))
-    except (AttributeError, OSError, ValueError):
-        return False  # not a real file (tests capture stdout in memory), or closed
-
-
-def _silence_stdout() -> None:
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        return  # not a real file (tests capture stdout in memory)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)
+    """The arguments with -q and -v before the command and --db after it (see cli_run)."""
+    return cli_run.global_options_placed(app, args)
 
 
 # --- doctor -----------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from .ingest.pipeline import (
 )
 from .ingest.raw import RawChapter
 from .ingest.resolve import slugify
+from .ingest.sidecar import EpisodeInfo
 from .net import (
     MAX_CHAPTERS_BYTES,
     MAX_FEED_BYTES,
@@ -641,11 +642,14 @@ def follow_sources(
     store: KnowledgeStore,
     fetcher: Fetcher,
     options: FollowOptions,
-    entry: CatalogEntry | None = None,
+    overrides: EpisodeInfo | None = None,
 ) -> FollowReport:
     """`podkb ingest` of URLs and local feed or OPML files: each fetched, subscribed and
     ingested. A source that fails is reported and the others still run; a broken store stops
-    them all (StoreError)."""
+    them all (StoreError). `overrides`: the metadata given for a transcript URL's episode."""
+    entry = None
+    if overrides is not None and not overrides.is_empty():
+        entry = CatalogEntry.model_validate({"source": "url", **overrides.model_dump()})
     files: list[FileResult] = []
     feeds: list[FeedResult] = []
     for path in feed_files:
