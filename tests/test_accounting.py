@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, SEEDS
 
-from podkb.ingest.accounting import account
-from podkb.ingest.formats import read_transcript
+from podkb.ingest.account import account
+from podkb.ingest.detect import read_transcript
 from podkb.ingest.pipeline import read_file_bytes, read_parsed
 from podkb.ingest.raw import LINE_CLASSES
 from podkb.store import Store

@@ -103,7 +103,7 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_the_import_graph_sees_function_level_and_type_checking_imports():
     graph = import_graph()
-    assert "podkb.ingest.context" in graph["podkb.ingest.markdown"]  # under TYPE_CHECKING
+    assert "podkb.ingest.context" in graph["podkb.ingest.readers.markdown"]  # under TYPE_CHECKING
     assert "podkb.cli" in graph["podkb"]  # inside entry()
 
 

@@ -419,7 +419,7 @@ def _wrapped_paragraph(size: int) -> str:
 
 
 def test_one_huge_unlabeled_paragraph_is_read_in_linear_time():
-    from podkb.ingest.paragraphs import read_paragraphs
+    from podkb.ingest.readers.paragraphs import read_paragraphs
 
     text = _wrapped_paragraph(4 * 2**20)
     with cpu_seconds() as cpu:

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from podkb.errors import InputError
 from podkb.ingest.context import ReadContext
 from podkb.ingest.decode import decode_bytes
-from podkb.ingest.formats import _json_readers, _text_readers
 from podkb.ingest.raw import RawTranscript
+from podkb.ingest.readers import json_readers, text_readers
 
 _SCALE = float(os.environ.get("PODKB_HYPOTHESIS_SCALE", "1"))
 FUZZ = settings(
@@ -70,8 +70,8 @@ def _by_name(readers: list[Any]) -> dict[str, Any]:
 
 
 TEXTS = [*_texts(), *_exported_turns()]
-TEXT_READERS = _by_name(_text_readers())
-JSON_READERS = _by_name(_json_readers())
+TEXT_READERS = _by_name(text_readers())
+JSON_READERS = _by_name(json_readers())
 
 
 def _samples_for_text_reader(name: str) -> list[str]:

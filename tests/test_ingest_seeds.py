@@ -154,7 +154,7 @@ def _line_speakers() -> list[tuple[int, str | None, str]]:
 def attribution_accuracy(turns, source_lines: list[str]) -> tuple[float, list[int]]:
     """Share of 001's lines whose text lands in a turn of the hand-checked speaker (or, for
     non-speech lines, in no turn at all)."""
-    from podkb.ingest.labels import split_label
+    from podkb.ingest.shared.labels import split_label
 
     wrong = []
     rows = _line_speakers()

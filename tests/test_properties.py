@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from podkb.catalog import Metadata
 from podkb.errors import InputError
 from podkb.ingest.decode import decode_bytes, normalise_text
-from podkb.ingest.formats import read_transcript
+from podkb.ingest.detect import read_transcript
 from podkb.ingest.pipeline import parse_bytes
 from podkb.store import Store
 
@@ -238,7 +238,7 @@ def test_normalise_text_is_idempotent_and_splits_only_on_newline(text):
 @given(st.text(max_size=200))
 def test_text_functions_never_raise(text):
     from podkb.catalog import name_key
-    from podkb.ingest.labels import split_label
+    from podkb.ingest.shared.labels import split_label
     from podkb.lang import detect_lang
     from podkb.store.sqlite import _index_row, token_key
     from podkb.text import fold, tokens

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from conftest import FIXTURES
 
-from podkb.ingest.formats import read_transcript
+from podkb.ingest.detect import read_transcript
 from podkb.ingest.pipeline import parse_file
 
 CAPTIONS = FIXTURES / "real" / "captions"

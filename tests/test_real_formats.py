@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURES
 
 from podkb.errors import InputError
-from podkb.ingest.formats import read_transcript
+from podkb.ingest.detect import read_transcript
 from podkb.ingest.pipeline import parse_bytes, parse_file, read_file_bytes, read_parsed
 
 FORMATS = FIXTURES / "real" / "formats"

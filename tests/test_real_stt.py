@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 
 from podkb.errors import InputError
-from podkb.ingest.formats import read_transcript
+from podkb.ingest.detect import read_transcript
 from podkb.ingest.pipeline import parse_file
 from podkb.text import word_count
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from podkb.errors import InputError
-from podkb.ingest.formats import read_transcript
+from podkb.ingest.detect import read_transcript
 from podkb.ingest.pipeline import parse_file
 
 REAL = FIXTURES / "real" / "text"

@@ -348,7 +348,7 @@ def test_a_multi_megabyte_single_line_ingests_in_reasonable_time(run_cli, tmp_pa
     ],
 )
 def test_pathological_lines_are_read_in_linear_time(line):
-    from podkb.ingest.formats import read_transcript
+    from podkb.ingest.detect import read_transcript
 
     started = time.monotonic()
     read_transcript(f"Host: hello.\n{line}\nGuest: bye.\n")

@@ -222,7 +222,7 @@ def conversations(draw):
 @given(turns=conversations(), fmt=st.sampled_from(["srt", "vtt", "podcast-json"]))
 def test_writers_and_readers_agree(turns, fmt):
     from podkb.export import EpisodeExport, podcast_json, srt, vtt
-    from podkb.ingest.formats import read_transcript
+    from podkb.ingest.detect import read_transcript
     from podkb.models import Episode
 
     times = cue_times(turns)

@@ -190,7 +190,7 @@ def _read_stdin(name: str | None) -> StdinTranscript:
     """Standard input as a transcript named `name` (its name is its provenance), read in memory
     up to the file size limit: nothing is spooled to disk, so nothing is left behind."""
     from .ingest.pipeline import StdinTranscript, read_stdin
-    from .ingest.turn_records import dump_name
+    from .ingest.readers.turn_records import dump_name
 
     needs_name = UsageError(
         "reading a transcript from - (stdin) needs --name, e.g. --name episode.srt"

@@ -609,7 +609,7 @@ def _chapters(fetcher: Fetcher, url: str | None) -> list[RawChapter] | None:
     if not url:
         return None
     from .ingest.decode import decode_bytes
-    from .ingest.podcast_json import read_chapters
+    from .ingest.readers.podcast_json import read_chapters
     from .limits import json_loads
 
     check_url(url, where="the feed's podcast:chapters")

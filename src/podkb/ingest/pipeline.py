@@ -20,9 +20,9 @@ from ..errors import InputError, PodkbError, StoreError, UsageError, was_interru
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
 from ..text import is_visible
-from .accounting import Accounting, account
+from .account import Accounting, account
 from .decode import decode_bytes
-from .formats import read_transcript
+from .detect import read_transcript
 from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
 from .sidecar import (

@@ -12,7 +12,7 @@ from ..lang import turn_languages
 from ..models import Chapter, Episode, Role, Turn
 from ..text import fold
 from .raw import RawChapter, RawTranscript, RawTurn
-from .spacing import join_spaced_words
+from .shared.spacing import join_spaced_words
 
 
 def build_records(

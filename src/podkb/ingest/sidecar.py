@@ -79,7 +79,7 @@ def read_chapters_sidecar(transcript: Path) -> list[RawChapter] | None:
     if path == transcript or not path.is_file():
         return None
     from .decode import decode_bytes
-    from .podcast_json import read_chapters
+    from .readers.podcast_json import read_chapters
 
     try:
         data = path.read_bytes()

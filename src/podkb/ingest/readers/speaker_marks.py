@@ -17,14 +17,14 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..catalog import name_key
-from .cues import join_text
-from .labels import split_label
-from .nonspeech import is_marker_line, strip_markers
-from .raw import RawTranscript, RawTurn
+from ...catalog import name_key
+from ..raw import RawTranscript, RawTurn
+from ..shared.cues import join_text
+from ..shared.labels import split_label
+from ..shared.nonspeech import is_marker_line, strip_markers
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _MARK_RE = re.compile(r"^\s*(?:>>|»)(?!>)\s*")
 _INLINE_MARK_RE = re.compile(r"\s+>>(?!>)\s+")

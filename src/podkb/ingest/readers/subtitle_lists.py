@@ -27,13 +27,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
-from .nonspeech import is_marker_line, strip_markers
-from .raw import RawChapter, RawTranscript
-from .xmldoc import time_value
+from ..raw import RawChapter, RawTranscript
+from ..shared.cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
+from ..shared.nonspeech import is_marker_line, strip_markers
+from ..shared.xmldoc import time_value
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _SBV_TS = r"\d{1,2}:\d{2}:\d{2}(?:\.\d{1,3})?"
 _SBV_TIMING_RE = re.compile(rf"^\s*(?P<start>{_SBV_TS})\s*,\s*(?P<end>{_SBV_TS})\s*$")

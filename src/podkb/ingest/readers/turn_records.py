@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError
-from ..limits import json_loads
-from ..models import DUMP_VERSION, EpisodeDump, Turn
-from .accounting import mark_json_lines, words_of_texts
-from .raw import RawChapter, RawTranscript, RawTurn, RestoredEpisode
+from ...errors import InputError
+from ...limits import json_loads
+from ...models import DUMP_VERSION, EpisodeDump, Turn
+from ..account import mark_json_lines, words_of_texts
+from ..raw import RawChapter, RawTranscript, RawTurn, RestoredEpisode
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 # Enough of the contract to tell a turn record from any other JSON object.
 _SIGNATURE = {"episode_id", "turn", "text"}
@@ -137,7 +137,7 @@ def _bare_headers(
     roles; each turn's source and line become this file's, where it is now read from."""
     from collections import Counter
 
-    from ..models import Chapter, Episode
+    from ...models import Chapter, Episode
 
     name = path.replace("\\", "/").rsplit("/", 1)[-1] or "stdin"
     for t, (n, _) in zip(turns, lines, strict=True):

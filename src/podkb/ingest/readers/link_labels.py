@@ -21,11 +21,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .nonspeech import strip_markers
-from .raw import RawChapter, RawTranscript, RawTurn
+from ..raw import RawChapter, RawTranscript, RawTurn
+from ..shared.nonspeech import strip_markers
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _T = r"[?&#;]t=(?P<t>[0-9hms.]+)"
 _HTML_LABEL = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .raw import RawTranscript
+from ..raw import RawTranscript
 
 _WORDS = (
     r"music|music playing|theme music|intro music|outro music|upbeat music|soft music|"

@@ -12,13 +12,13 @@ import re
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
-from .labels import parse_time
-from .nonspeech import scrub_turns
-from .raw import LineClass, RawTranscript, RawTurn
+from ...errors import InputError
+from ..raw import LineClass, RawTranscript, RawTurn
+from ..shared.labels import parse_time
+from ..shared.nonspeech import scrub_turns
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _FORM_RE = re.compile(
     r"<cite\b[^>]*>.*?</cite>\s*(?:<time\b[^>]*>.*?</time>\s*)?<p\b", re.IGNORECASE | re.DOTALL

@@ -27,11 +27,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .cues import join_text
-from .raw import RawChapter, RawTranscript, RawTurn
+from ..raw import RawChapter, RawTranscript, RawTurn
+from ..shared.cues import join_text
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 # A margin line number (1-25) and the line's text after it.
 _MARGIN_RE = re.compile(r"^\s*(?P<n>[1-9]|1\d|2[0-5])(?:(?:\s+|(?=[A-Z(]))(?P<rest>\S.*?))?\s*$")

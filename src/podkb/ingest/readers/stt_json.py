@@ -27,16 +27,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
-from ..text import word_count
-from .chrome import strip_markup_residue
-from .cues import Cue, ends_sentence, join_text, merge_cues
-from .labels import parse_time
-from .nonspeech import is_marker_line, strip_markers
-from .raw import RawChapter, RawTranscript
+from ...errors import InputError
+from ...text import word_count
+from ..raw import RawChapter, RawTranscript
+from ..shared.chrome import strip_markup_residue
+from ..shared.cues import Cue, ends_sentence, join_text, merge_cues
+from ..shared.labels import parse_time
+from ..shared.nonspeech import is_marker_line, strip_markers
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _WS = " \t\n\r"
 _MISSING: Any = object()  # no value at this path (absent key, index out of range, not an object)

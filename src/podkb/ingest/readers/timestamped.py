@@ -26,14 +26,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..catalog import name_key
-from .cues import ends_sentence, join_text
-from .labels import is_role_label, looks_like_name, parse_time
-from .nonspeech import is_marker_line, strip_markers
-from .raw import RawTranscript, RawTurn
+from ...catalog import name_key
+from ..raw import RawTranscript, RawTurn
+from ..shared.cues import ends_sentence, join_text
+from ..shared.labels import is_role_label, looks_like_name, parse_time
+from ..shared.nonspeech import is_marker_line, strip_markers
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _TS = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _B = r"(?:\*\*|__)?"  # Markdown bold around a label

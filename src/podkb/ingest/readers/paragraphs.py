@@ -12,10 +12,10 @@ import re
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from .raw import RawTranscript, RawTurn
+from ..raw import RawTranscript, RawTurn
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _MARKUP_RE = re.compile(
     r"<(?:p|div|span|html|body|head|section|article|main|li|ul|ol|h[1-6]|br|table|td|blockquote)\b",

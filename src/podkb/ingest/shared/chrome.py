@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..text import fold
+from ...text import fold
 
 # Whole-paragraph patterns, matched against the folded (lower-case, width-folded) paragraph.
 _CHROME_PATTERNS = [

@@ -36,14 +36,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..text import word_count
-from .cues import join_text
-from .nonspeech import strip_markers
-from .raw import RawChapter, RawTranscript, RawTurn
-from .xmldoc import Element, mark_structure, parse_xml, time_value, xml_lang
+from ...text import word_count
+from ..raw import RawChapter, RawTranscript, RawTurn
+from ..shared.cues import join_text
+from ..shared.nonspeech import strip_markers
+from ..shared.xmldoc import Element, mark_structure, parse_xml, time_value, xml_lang
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _ROOT_RE = re.compile(
     r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+Trans\b[^\[>]*(?:\[.*?\])?\s*>\s*)?<Trans[\s>]",

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError
-from .accounting import mark_json_lines, words_of_texts
-from .chrome import strip_markup_residue
-from .cues import Cue, merge_cues
-from .nonspeech import strip_pauses
-from .raw import RawChapter, RawTranscript
+from ...errors import InputError
+from ..account import mark_json_lines, words_of_texts
+from ..raw import RawChapter, RawTranscript
+from ..shared.chrome import strip_markup_residue
+from ..shared.cues import Cue, merge_cues
+from ..shared.nonspeech import strip_pauses
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _WS = " \t\n\r"
 

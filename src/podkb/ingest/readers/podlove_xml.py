@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..text import word_count
-from .cues import join_text
-from .nonspeech import is_marker_line, strip_markers
-from .raw import RawTranscript, RawTurn
-from .xmldoc import Element, mark_structure, parse_xml, time_value
+from ...text import word_count
+from ..raw import RawTranscript, RawTurn
+from ..shared.cues import join_text
+from ..shared.nonspeech import is_marker_line, strip_markers
+from ..shared.xmldoc import Element, mark_structure, parse_xml, time_value
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _ROOT_RE = re.compile(
     r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<(?:\w+:)?transcripts\b[^>]*"

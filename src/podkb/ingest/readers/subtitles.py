@@ -22,14 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..catalog import name_key
-from .cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
-from .labels import looks_like_name
-from .nonspeech import is_marker_line, strip_pauses
-from .raw import RawTranscript
+from ...catalog import name_key
+from ..raw import RawTranscript
+from ..shared.cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
+from ..shared.labels import looks_like_name
+from ..shared.nonspeech import is_marker_line, strip_pauses
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 # Hours optional; Teams writes every field unpadded (`0:0:0.210`).
 _TS = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"

@@ -24,15 +24,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import name_key
-from ..errors import InputError
-from .chrome import furniture_class, strip_markup_residue, trailing_furniture
-from .labels import looks_like_name, split_label
-from .nonspeech import is_marker_line, scrub_turns, strip_markers
-from .raw import RawTranscript
+from ...catalog import name_key
+from ...errors import InputError
+from ..raw import RawTranscript
+from ..shared.chrome import furniture_class, strip_markup_residue, trailing_furniture
+from ..shared.labels import looks_like_name, split_label
+from ..shared.nonspeech import is_marker_line, scrub_turns, strip_markers
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 # Front matter is a page's metadata: a few hundred bytes. A bound keeps a wrong file (or a
 # hostile one) from costing the YAML parser seconds, and nesting from reaching Python's limit.
@@ -256,7 +256,7 @@ def fill_end_lines(raw: RawTranscript, lines: list[str]) -> None:
 def _load_front_matter(block: str, path: str) -> dict[str, Any]:
     import yaml
 
-    from ..catalog import _safe_loader
+    from ...catalog import _safe_loader
 
     depth = _nesting_depth(block)
     if depth > MAX_FRONT_MATTER_DEPTH:
@@ -272,7 +272,7 @@ def _load_front_matter(block: str, path: str) -> dict[str, Any]:
         where = f"line {mark.line + 2}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"{where}invalid YAML front matter: {problem}", path=path) from None
-    from ..limits import check_nesting, yaml_value_budget
+    from ...limits import check_nesting, yaml_value_budget
 
     check_nesting(data, path=path, where="front matter: ", max_values=yaml_value_budget(block))
     return data if isinstance(data, dict) else {}

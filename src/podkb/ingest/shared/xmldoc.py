@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.sax.xmlreader import AttributesImpl, Locator
 
-from ..errors import InputError
-from .raw import RawTranscript
+from ...errors import InputError
+from ..raw import RawTranscript
 
 # Transcript XML nests five or six levels (tt/body/div/p/span/span); 64 leaves ample room and
 # keeps every walk over the tree shallow.

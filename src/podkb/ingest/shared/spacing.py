@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..text import UNSPACED_RANGES, char_class
-from .raw import RawTurn
+from ...text import UNSPACED_RANGES, char_class
+from ..raw import RawTurn
 
 _UNSPACED = char_class(UNSPACED_RANGES)
 _GAP_RE = re.compile(f"(?<=[{_UNSPACED}]) +(?=[{_UNSPACED}])")

@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..text import fold
-from .chrome import (
+from ...text import fold
+from ..raw import RawChapter, RawTranscript, RawTurn
+from ..shared.chrome import (
     furniture_class,
     is_chrome,
     is_end_marker,
@@ -22,12 +23,11 @@ from .chrome import (
     strip_markup_residue,
     trailing_furniture,
 )
-from .labels import LabelCandidate, expand_initials, is_role_label, parse_time, split_label
-from .nonspeech import strip_pauses
-from .raw import RawChapter, RawTranscript, RawTurn
+from ..shared.labels import LabelCandidate, expand_initials, is_role_label, parse_time, split_label
+from ..shared.nonspeech import strip_pauses
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _TERMINAL_PUNCT = tuple('.!?。！？…"”」』)）')
 _CHAPTER_LINE_RE = re.compile(

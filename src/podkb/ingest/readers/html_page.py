@@ -19,13 +19,13 @@ from collections import Counter
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from ..text import word_count
-from .nonspeech import scrub_turns, strip_markers
-from .raw import RawTranscript
-from .xmldoc import mark_structure
+from ...text import word_count
+from ..raw import RawTranscript
+from ..shared.nonspeech import scrub_turns, strip_markers
+from ..shared.xmldoc import mark_structure
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _PAGE_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
 _P_RE = re.compile(r"<p[\s>]", re.IGNORECASE)

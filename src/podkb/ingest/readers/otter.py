@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .labels import is_role_label, looks_like_name, parse_time
-from .nonspeech import is_marker_line, strip_markers
-from .raw import RawTranscript, RawTurn
+from ..raw import RawTranscript, RawTurn
+from ..shared.labels import is_role_label, looks_like_name, parse_time
+from ..shared.nonspeech import is_marker_line, strip_markers
 from .timestamped import is_sentence
 
 if TYPE_CHECKING:
-    from .context import ReadContext
+    from ..context import ReadContext
 
 _HEADER_RE = re.compile(r"^(?P<name>\S.{0,59}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 _FOOTER_RE = re.compile(r"(?i)^transcribed by\s+https?://(?:www\.)?otter\.ai\S*$")

@@ -13,10 +13,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..catalog import name_key
-from ..text import UNSPACED_RANGES, char_class
+from ...catalog import name_key
+from ...text import UNSPACED_RANGES, char_class
+from ..raw import RawTurn
 from .labels import expand_initials, is_role_label, split_label
-from .raw import RawTurn
 
 _SENTENCE_END = tuple('.!?。！？…"”」』)）')
 _CJK_OR_PUNCT = re.compile(f"[{char_class(UNSPACED_RANGES)}]")

@@ -1,8 +1,8 @@
-"""Format detection from content (never from the file name) and dispatch to a reader.
+"""The readers, one module per format family, and their registry in detection order.
 
-Readers are registered in detection order: the first whose `sniff` accepts the text reads it.
-JSON is parsed once and then offered to the JSON readers, each recognising its own shape.
-Adding a format is one module with a sniff and a read function, and one line here.
+The first reader whose `sniff` accepts the text reads it. JSON is parsed once and then offered
+to the JSON readers, each recognising its own shape. Adding a format is one module here with a
+sniff and a read function, and one line in `text_readers` (or `json_readers`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError
-from ..limits import json_loads
-from .context import ReadContext
-from .raw import RawTranscript
+from ...errors import InputError
+from ...limits import json_loads
+from ..context import ReadContext
+from ..raw import RawTranscript
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class JsonReader:
 _JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
 
 
-def _text_readers() -> list[TextReader]:
+def text_readers() -> list[TextReader]:
     from . import (
         court,
         html_page,
@@ -90,7 +90,7 @@ def _text_readers() -> list[TextReader]:
     ]
 
 
-def _json_readers() -> list[JsonReader]:
+def json_readers() -> list[JsonReader]:
     from . import podcast_json, stt_json, turn_records
 
     return [
@@ -110,69 +110,12 @@ def _json_readers() -> list[JsonReader]:
     ]
 
 
-def read_transcript(
-    text: str,
-    *,
-    known_names: frozenset[str] = frozenset(),
-    path: str = "",
-    chapter_starts: tuple[float, ...] = (),
-) -> RawTranscript:
-    ctx = ReadContext(path=path, known_names=known_names, chapter_starts=chapter_starts)
-    for reader in _text_readers():
-        if reader.sniff(text):
-            if reader.name in _READ_WHOLE:
-                _refuse_unclaimed(text, ctx)
-            raw = reader.read(text, ctx)
-            if reader.name == _LAST_RESORT and _guess_loses_text(raw, text):
-                return paragraphs_reader(text, ctx)
-            return raw
-    raise AssertionError("the text reader accepts any text")  # pragma: no cover
-
-
-# The reader that takes any text guesses at its shape (labels, page chrome, where the body
-# starts). When its guess would lose text, the whole body is read as paragraphs instead.
-_LAST_RESORT = "text"
-
-
-# Readers that take whatever no other reader recognised (markup as paragraphs, any text).
-_READ_WHOLE = frozenset({"paragraphs", "text"})
-
-
-def _refuse_unclaimed(text: str, ctx: ReadContext) -> None:
-    """A timed or structured format no reader claims is refused, never read as plain text."""
-    from .unclaimed import refusal, unclaimed_format
-
-    kind = unclaimed_format(text)
-    if kind is not None:
-        raise InputError(refusal(kind), path=ctx.path)
-
-
-# A file with no turns and fewer words than a sentence is refused as "no transcript turns",
-# not read as a one-paragraph transcript (control characters, a stray heading).
-_MIN_WORDS_TO_READ = 8
-
-
-def _guess_loses_text(raw: RawTranscript, text: str) -> bool:
-    from .accounting import account
-
-    accounting = raw.accounting = account(raw, text)
-    if not raw.turns:
-        return accounting.words_source >= _MIN_WORDS_TO_READ
-    return accounting.loss() is not None
-
-
-def paragraphs_reader(text: str, ctx: ReadContext) -> RawTranscript:
-    from .paragraphs import read
-
-    return read(text, ctx)
-
-
 def _read_json(text: str, ctx: ReadContext) -> RawTranscript:
     try:
         data = json_loads(text, path=ctx.path)
     except json.JSONDecodeError as exc:
         raise InputError(f"line {exc.lineno}: invalid JSON: {exc.msg}", path=ctx.path) from None
-    for reader in _json_readers():
+    for reader in json_readers():
         if reader.sniff(data):
             return reader.read(text, data, ctx)
     raise InputError(
