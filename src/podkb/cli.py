@@ -271,7 +271,7 @@ def _ingest(
 def _progress(writer: writers.Writer, total: int) -> Iterator[Callable[[object], None] | None]:
     """A progress bar on stderr while files are read, for a person at a terminal only (NO_COLOR
     takes away its colour, not the bar; -q: no bar); yields what advances it, or None."""
-    if writer.name != "table" or not sys.stderr.isatty() or output.quiet():
+    if not writer.for_people or not sys.stderr.isatty() or output.quiet():
         yield None
         return
     from rich.progress import Progress

@@ -40,6 +40,7 @@ class Writer(ABC):
 
     name: ClassVar[str]
     needs: ClassVar[str] = "rows"
+    for_people: ClassVar[bool] = False  # a person reads it (progress bars are for them)
 
     @abstractmethod
     def write(self, answer: Answer) -> None: ...
@@ -49,6 +50,7 @@ class TableWriter(Writer):
     """For people: the answer's own form (a table, a transcript), coloured only on a terminal."""
 
     name = "table"
+    for_people = True
 
     def write(self, answer: Answer) -> None:
         answer.people()
