@@ -640,16 +640,14 @@ def quotes(
 
 def _say_where_an_unlabelled_speaker_is(store: KnowledgeStore, words: list[str]) -> None:
     """A person the catalog lists for episodes whose transcripts name no one: say where to
-    look instead (exit 1), rather than "unknown speaker". The name is the longest leading run
-    of words that some episode lists."""
+    look instead (exit 1), rather than "unknown speaker"."""
     from .naming import unlabelled_speaker_hints
 
-    for n in range(min(len(words), 4), 0, -1):
-        hints = unlabelled_speaker_hints(store, " ".join(words[:n]))
-        for hint in hints:
-            output.message(f"podkb: {hint}")
-        if hints:
-            raise typer.Exit(ExitStatus.NO_RESULTS)
+    hints = unlabelled_speaker_hints(store, words)
+    for hint in hints:
+        output.message(f"podkb: {hint}")
+    if hints:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
 speakers_app = typer.Typer(

@@ -274,9 +274,19 @@ def unlabelled_appearances(
     return found
 
 
-def unlabelled_speaker_hints(store: KnowledgeStore, name: str) -> list[str]:
-    """For each episode that lists `name` but whose transcript has no labels for them, where to
-    look instead: how to name its labels, or how to find what they said."""
+def unlabelled_speaker_hints(store: KnowledgeStore, words: list[str]) -> list[str]:
+    """The name is the longest run of leading words (up to four) that some episode lists as a
+    person its transcript has no labels for: for each such episode, where to look instead."""
+    for n in range(min(len(words), 4), 0, -1):
+        hints = _hints_for(store, " ".join(words[:n]))
+        if hints:
+            return hints
+    return []
+
+
+def _hints_for(store: KnowledgeStore, name: str) -> list[str]:
+    """How to name the labels of each episode that lists `name` without a turn of theirs, or
+    how to find what they said there."""
     hints = []
     for episode_id, role in unlabelled_appearances(store, name):
         labels = sorted(
