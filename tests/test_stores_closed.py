@@ -145,3 +145,36 @@ def test_the_mcp_server_closes_its_store_when_the_client_leaves(kb, noted, monke
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
     serve(str(kb))
     assert len(noted) == 1 and noted[0].closed
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["search", "evaluation"], 0),
+        (["quotes", "Lewis", "Tunstall", "evaluation"], 0),
+        (["episodes"], 0),
+        (["show", "no-such-episode"], 2),
+    ],
+)
+def test_a_postgresql_store_is_closed_too(args, status, seed_pg, run_cli, monkeypatch):
+    """A server store left open holds a session on the server: the same `with` closes it."""
+    import podkb.store.postgres as postgres_engine
+
+    opened: list[NotedPostgresStore] = []
+
+    class NotedPostgresStore(postgres_engine.PostgresStore):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.closed = False
+            opened.append(self)
+
+        def close(self) -> None:
+            self.closed = True
+            super().close()
+
+    monkeypatch.setattr(
+        postgres_engine, "open_store", lambda url, **kw: NotedPostgresStore(url, **kw)
+    )
+    code, out, err = run_cli(*args, "--db", seed_pg)
+    assert code == status, (out, err)
+    assert opened and all(s.closed for s in opened)
