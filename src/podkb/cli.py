@@ -513,7 +513,7 @@ def _run_search(
     def people() -> None:
         from . import views
 
-        views.hits(hits, full_text=full_text, terms=result.terms, no_pager=no_pager)
+        views.search_hits(hits, full_text=full_text, terms=result.terms, no_pager=no_pager)
 
     writer.write(
         Answer(

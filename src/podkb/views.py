@@ -296,7 +296,9 @@ def feeds_table(rows: list[dict[str, Any]], *, no_pager: bool) -> None:
 # --- search and quotes --------------------------------------------------------------------------
 
 
-def hits(hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term], no_pager: bool) -> None:
+def search_hits(
+    hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term], no_pager: bool
+) -> None:
     """Each hit as one citation line and its quote, highlighted (--full: the whole turn); a
     line on stderr when there are none."""
     from . import pager
