@@ -977,7 +977,7 @@ def doctor(
     def document() -> dict[str, Any]:
         return {**report.model_dump(), "ok": report.ok}
 
-    writer.write(
+    writer.write(  # a table or one JSON document: doctor has no rows to list
         Answer(
             rows=lambda: [document()],
             columns=[],
