@@ -137,7 +137,7 @@ def query_times(location: str, manifest: dict, runs: int) -> list[dict]:
                     "query": q["query"],
                     "p50": statistics.median(times),
                     "max": max(times),
-                    "hits": [(h["episode_id"], h["turn"]) for h in found.hits],
+                    "hits": [(h.episode_id, h.turn) for h in found.hits],
                 }
             )
     return rows
@@ -158,7 +158,7 @@ def relevance(location: str) -> tuple[float, float]:
                 lang=q.lang,
                 limit=10,
             )
-            found = [(h["episode_id"], h["line"]) for h in search(store, request).hits]
+            found = [(h.episode_id, h.line) for h in search(store, request).hits]
             relevant = {(r.episode, r.line) for r in q.relevant}
             p1 += 1.0 if found and found[0] in relevant else 0.0
             r10 += len(relevant & set(found)) / len(relevant)

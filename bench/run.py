@@ -366,7 +366,7 @@ def check_recall(store: Store, q: dict) -> dict | None:
     hits = search(
         store, SearchRequest(query=q["query"], speaker=q.get("speaker"), limit=10_000)
     ).hits
-    got = {f"{h['source']}:{h['line']}" for h in hits}
+    got = {f"{h.source}:{h.line}" for h in hits}
     want = set(truth)
     found = len(got & want)
     return {

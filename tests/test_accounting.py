@@ -24,7 +24,7 @@ TRANSCRIPTS = sorted(
             for p in FIXTURES.rglob("*")
             if p.is_file()
             and p.suffix not in (".yaml", ".yml")
-            and p.name != "README.md"
+            and p.name not in ("README.md", "SOURCES.md")
             and not p.name.endswith("chapters.json")
             and p.name != "chapters-example.json"
             and "bad_" not in str(p.relative_to(FIXTURES))

@@ -84,7 +84,7 @@ def found(store, word: str) -> set[tuple[str, int]]:
     from podkb.search import SearchRequest, search
 
     hits = search(store, SearchRequest(query=word, limit=BIG)).hits
-    return {(h["episode_id"], h["turn"]) for h in hits}
+    return {(h.episode_id, h.turn) for h in hits}
 
 
 def test_word_list_is_drawn_from_001_in_both_scripts(seed_turns):

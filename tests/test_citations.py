@@ -21,25 +21,25 @@ def test_every_hit_carries_what_a_citation_needs(seed_store):
     assert found
     for h in found:
         for key in ("quote", "quote_start", "start_hms", "episode_title", "show"):
-            assert key in h, key
-        assert "manag" in h["quote"].lower()  # managers, or another form: managed
-        assert h["quote"] in " ".join(h["text"].split()) or "…" in h["quote"]
-        assert "times" not in h  # kept for quotes, not part of the record
-    jeremy = next(h for h in found if h["speaker"] == "Jeremy Howard")
-    assert jeremy["show"] == "Latent Space"
-    assert jeremy["episode_title"].startswith("AI Magic: Shipping 1000s")
-    assert jeremy["start_hms"] == "00:11:58"
+            assert key in h.row(), key
+        assert "manag" in h.quote.lower()  # managers, or another form: managed
+        assert h.quote in " ".join(h.text.split()) or "…" in h.quote
+        assert "times" not in h.row()  # kept for quotes, not part of the record
+    jeremy = next(h for h in found if h.speaker == "Jeremy Howard")
+    assert jeremy.show == "Latent Space"
+    assert jeremy.episode_title.startswith("AI Magic: Shipping 1000s")
+    assert jeremy.start_hms == "00:11:58"
 
 
 def test_the_quote_is_a_sentence_not_the_whole_turn(seed_store):
     # Jeremy's turn about managers is hundreds of words; the quote is the sentence with the word.
     found = hits(seed_store, "managers", speaker="Jeremy Howard", limit=20)
-    longest = max(found, key=lambda h: len(h["text"]))
-    assert len(longest["text"]) > 1000
-    assert len(longest["quote"]) < 400
-    assert longest["quote"][0].isupper() and longest["quote"].rstrip('"”').endswith((".", "?", "!"))
-    s, e = longest["quote_matches"][0]
-    assert longest["quote"][s:e].lower().startswith("manager")
+    longest = max(found, key=lambda h: len(h.text))
+    assert len(longest.text) > 1000
+    assert len(longest.quote) < 400
+    assert longest.quote[0].isupper() and longest.quote.rstrip('"”').endswith((".", "?", "!"))
+    s, e = longest.quote_matches[0]
+    assert longest.quote[s:e].lower().startswith("manager")
 
 
 def test_quote_start_is_the_cue_where_the_sentence_starts(tmp_path):
@@ -53,22 +53,21 @@ def test_quote_start_is_the_cue_where_the_sentence_starts(tmp_path):
     with Store(tmp_path / "kb.db") as store:
         ingest_paths([srt], store)
         (hit,) = hits(store, "evaluation")
-    assert hit["start"] == 1.0
+    assert hit.start == 1.0
     assert (
-        hit["quote"]
-        == "Today we look at how evaluation works in practice for small weather stations."
+        hit.quote == "Today we look at how evaluation works in practice for small weather stations."
     )
-    assert hit["quote_start"] == 4.0  # the cue in which "Today" stands, not the turn's start
+    assert hit.quote_start == 4.0  # the cue in which "Today" stands, not the turn's start
 
 
 def test_chinese_quotes_end_at_chinese_sentence_ends(seed_store):
     found = hits(seed_store, "評估", limit=5)
     assert found
     for h in found:
-        assert "评估" in h["quote"] or "評估" in h["quote"]
+        assert "评估" in h.quote or "評估" in h.quote
         assert (
-            h["quote"].endswith(("。", "？", "！", "…"))
-            or h["quote"] == " ".join(h["text"].split())[-len(h["quote"]) :]
+            h.quote.endswith(("。", "？", "！", "…"))
+            or h.quote == " ".join(h.text.split())[-len(h.quote) :]
         )
 
 
@@ -76,8 +75,8 @@ def test_topic_hits_highlight_the_topic_keywords(seed_store):
     found = hits(seed_store, topic="evaluation", limit=10)
     assert found
     for h in found:
-        marked = [h["snippet"][s:e].lower() for s, e in h["matches"]]
-        assert marked, h["snippet"]
+        marked = [h.snippet[s:e].lower() for s, e in h.matches]
+        assert marked, h.snippet
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
@@ -94,4 +93,4 @@ def test_conformance_vtt_keeps_cue_times(tmp_path):
     with Store(tmp_path / "kb.db") as store:
         ingest_paths([FIXTURES / "conformance" / "transcript-example.vtt"], store)
         rows = [h for h in hits(store, speaker=None, lang="en", limit=50)]
-    assert rows and all(h["quote_start"] is not None for h in rows)
+    assert rows and all(h.quote_start is not None for h in rows)

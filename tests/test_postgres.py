@@ -45,7 +45,7 @@ SAME_OUTPUT = [
 
 def hits(location: str | Path, request: SearchRequest) -> list[tuple[str, int, float]]:
     with open_store(location, create=False) as store:
-        return [(h["episode_id"], h["turn"], h["score"]) for h in search(store, request).hits]
+        return [(h.episode_id, h.turn, h.score) for h in search(store, request).hits]
 
 
 def test_every_relevance_query_finds_the_same_turns_in_the_same_order(seed_db, seed_pg):
@@ -115,7 +115,7 @@ def test_a_replaced_episode_leaves_no_trace_in_the_index(new_pg_database, tmp_pa
     with open_store(url) as store:
         ingest_paths([transcript], store)
         assert search(store, SearchRequest(query="zebra")).hits == []
-        assert [h["text"] for h in search(store, SearchRequest(query="giraffe")).hits] == [
+        assert [h.text for h in search(store, SearchRequest(query="giraffe")).hits] == [
             "the giraffe crossing"
         ]
         assert "zebra" not in dict(store.body_terms())
@@ -253,8 +253,8 @@ def test_words_postgresql_cannot_index_do_not_stop_an_ingest(new_pg_database, tm
         report = ingest_paths([transcript], store)
         assert not report.failed, report.failed
         first, second = (t.turn for t in store.turns()[:2])
-        assert [h["turn"] for h in search(store, SearchRequest(query="word")).hits] == [first]
-        assert [h["turn"] for h in search(store, SearchRequest(query="closing")).hits] == [second]
+        assert [h.turn for h in search(store, SearchRequest(query="word")).hits] == [first]
+        assert [h.turn for h in search(store, SearchRequest(query="closing")).hits] == [second]
 
 
 def test_writers_of_the_same_files_in_opposite_orders_never_deadlock(new_pg_database, tmp_path):

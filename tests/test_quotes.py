@@ -147,3 +147,43 @@ def test_sentence_splitting_is_linear_in_the_turn() -> None:
 
     small, large = seconds(2_000), seconds(16_000)
     assert large < max(small, 0.01) * 30
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # The seeds' Lewis Tunstall: a sentence that began inside reported words.
+        (
+            'Companies ping us, saying, "Hey, we have a new model coming. What would it take to'
+            ' get it evaluated or put on the leaderboard?" So, I think it became a standard.',
+            "evaluated",
+            "What would it take to get it evaluated or put on the leaderboard?",
+        ),
+        (
+            '"Hey, we have a new model coming to the hub next month for evaluation by everyone.'
+            ' What would it take?" they ask.',
+            "evaluation",
+            "Hey, we have a new model coming to the hub next month for evaluation by everyone.",
+        ),
+        (
+            "He said “we shipped the evaluation harness.” It took a year to build the thing and a"
+            " second year to make it fast enough.” Then he left.",
+            "build",
+            "It took a year to build the thing and a second year to make it fast enough.",
+        ),
+        # Paired marks stay.
+        (
+            'She called it "the evaluation problem" and moved on to the next topic of the day.',
+            "evaluation",
+            'She called it "the evaluation problem" and moved on to the next topic of the day.',
+        ),
+    ],
+)
+def test_quote_drops_a_quotation_mark_whose_partner_is_outside_it(
+    text: str, word: str, expected: str
+) -> None:
+    at = text.index(word)
+    quote = make_quote(text, [(at, at + len(word))])
+    assert quote.text == expected
+    start, end = quote.matches[0]
+    assert quote.text[start:end] == word

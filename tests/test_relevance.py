@@ -85,7 +85,7 @@ def run(store, q: Judged) -> list[TurnRef]:
         lang=q.lang,
         limit=K,
     )
-    return [TurnRef(episode=h["episode_id"], line=h["line"]) for h in search(store, request).hits]
+    return [TurnRef(episode=h.episode_id, line=h.line) for h in search(store, request).hits]
 
 
 def scores(store, q: Judged) -> tuple[float, float]:

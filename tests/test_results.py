@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from podkb.results import EpisodeSummary, Hit, SpeakerSummary, cite_text
+from podkb.results import EpisodeSummary, Hit, SpeakerSummary
 
 HIT_KEYS = [name for name in Hit.model_fields if name != "context"]
 
@@ -44,7 +44,7 @@ def test_every_hit_carries_its_citation_line_as_cite_prints_it(run_cli, seed_db)
     )
     assert code == 0
     assert out.splitlines() == [row["citation"] for row in rows]
-    assert all(row["citation"] == cite_text(row) for row in rows)
+    assert all(row["citation"] == Hit.model_validate(row).cite() for row in rows)
     assert rows[0]["citation"].endswith("(00:11:58)")
 
 
@@ -66,11 +66,10 @@ def test_episode_and_speaker_rows_have_their_records_fields(run_cli, seed_db):
     assert speakers and all(list(s) == list(SpeakerSummary.model_fields) for s in speakers)
 
 
-def test_a_hit_that_is_not_the_record_is_refused():
+def test_a_hit_that_is_not_the_record_is_refused(run_cli, seed_db):
     """A field set on a hit but not declared on the record fails loudly, not silently."""
     from pydantic import ValidationError
 
-    from podkb.results import hit_rows
-
+    row = _json(run_cli, seed_db, "search", "evaluation")[0]
     with pytest.raises(ValidationError, match="audio_link"):
-        hit_rows([{"audio_link": "x"}])
+        Hit(**row, audio_link="x")

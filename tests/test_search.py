@@ -36,7 +36,7 @@ def top(store, query=None, **kw):
 )
 def test_top_hit(seed_store, query, episode, speaker, line):
     hit = top(seed_store, query)
-    assert (hit["episode_id"], hit["speaker"], hit["line"]) == (episode, speaker, line)
+    assert (hit.episode_id, hit.speaker, hit.line) == (episode, speaker, line)
 
 
 def test_hits_carry_the_turn_record_plus_score_and_snippet(seed_store):
@@ -56,9 +56,9 @@ def test_hits_carry_the_turn_record_plus_score_and_snippet(seed_store):
         "line",
         "score",
         "snippet",
-    } <= set(hit)
-    assert hit["score"] > 0
-    scores = [h["score"] for h in hits(seed_store, "leaderboard")]
+    } <= set(hit.row())
+    assert hit.score > 0
+    scores = [h.score for h in hits(seed_store, "leaderboard")]
     assert scores == sorted(scores, reverse=True)
 
 
@@ -66,19 +66,19 @@ def test_exact_phrase_is_stricter_than_words(seed_store):
     words = hits(seed_store, "language model", limit=100)
     phrase = hits(seed_store, '"language model"', limit=100)
     assert 0 < len(phrase) < len(words)
-    assert all("language model" in " ".join(h["text"].lower().split()) for h in phrase)
+    assert all("language model" in " ".join(h.text.lower().split()) for h in phrase)
 
 
 def test_or_and_exclusion_and_prefix(seed_store):
-    a = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "Muse", limit=100)}
-    b = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "Offspring", limit=100)}
-    both = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "Muse OR Offspring", limit=100)}
+    a = {(h.episode_id, h.turn) for h in hits(seed_store, "Muse", limit=100)}
+    b = {(h.episode_id, h.turn) for h in hits(seed_store, "Offspring", limit=100)}
+    both = {(h.episode_id, h.turn) for h in hits(seed_store, "Muse OR Offspring", limit=100)}
     assert both == a | b and a and b
     excluded = hits(seed_store, "transformer -book", limit=100)
-    assert excluded and not any("book" in h["text"].lower().split() for h in excluded)
+    assert excluded and not any("book" in h.text.lower().split() for h in excluded)
     prefixed = hits(seed_store, "leaderb*", limit=100)
-    assert {h["turn"] for h in prefixed} >= {
-        h["turn"] for h in hits(seed_store, "leaderboard", limit=100)
+    assert {h.turn for h in prefixed} >= {
+        h.turn for h in hits(seed_store, "leaderboard", limit=100)
     }
 
 
@@ -109,56 +109,52 @@ def test_any_input_is_safe(seed_store, query, refusal):
 
 
 def test_hyphens_mean_what_the_user_means(seed_store):
-    texts = [
-        " ".join(h["text"].lower().split()) for h in hits(seed_store, "pre-training", limit=100)
-    ]
+    texts = [" ".join(h.text.lower().split()) for h in hits(seed_store, "pre-training", limit=100)]
     assert any("pre-training" in t for t in texts)
     assert any("pre training" in t or "pretraining" in t for t in texts) or all(
         "pre-training" in t for t in texts
     )
     # "pre training" (two words) finds the hyphenated form too.
-    assert {h["turn"] for h in hits(seed_store, '"pre training"', limit=100)} >= {
-        h["turn"] for h in hits(seed_store, '"pre-training"', limit=100)
+    assert {h.turn for h in hits(seed_store, '"pre training"', limit=100)} >= {
+        h.turn for h in hits(seed_store, '"pre-training"', limit=100)
     }
 
 
 def test_case_width_and_accents_fold(seed_store):
-    base = {(h["episode_id"], h["turn"]) for h in hits(seed_store, "chatgpt", limit=100)}
+    base = {(h.episode_id, h.turn) for h in hits(seed_store, "chatgpt", limit=100)}
     assert base
-    assert {
-        (h["episode_id"], h["turn"]) for h in hits(seed_store, "ＣＨＡＴＧＰＴ", limit=100)
-    } == base
-    assert {(h["episode_id"], h["turn"]) for h in hits(seed_store, "ChätGPT", limit=100)} == base
+    assert {(h.episode_id, h.turn) for h in hits(seed_store, "ＣＨＡＴＧＰＴ", limit=100)} == base
+    assert {(h.episode_id, h.turn) for h in hits(seed_store, "ChätGPT", limit=100)} == base
 
 
 @pytest.mark.parametrize("query", ["疊衣服", "叠衣服"])
 def test_traditional_and_simplified_find_each_other(seed_store, query):
     found = hits(seed_store, query, limit=100)
-    assert {h["line"] for h in found} == {84, 91, 92}  # 84: the word is on line 85, in that turn
-    assert all("疊衣服" in h["text"] for h in found)
+    assert {h.line for h in found} == {84, 91, 92}  # 84: the word is on line 85, in that turn
+    assert all("疊衣服" in h.text for h in found)
 
 
 def test_one_character_chinese_query(seed_store):
     found = hits(seed_store, "鸚", limit=100)
-    assert found and all("鸚" in h["text"] for h in found)
-    assert {h["speaker"] for h in found} == {"Lewis Tunstall"}
+    assert found and all("鸚" in h.text for h in found)
+    assert {h.speaker for h in found} == {"Lewis Tunstall"}
 
 
 def test_english_words_inside_chinese_text_stay_searchable(seed_store):
     found = hits(seed_store, "ONNX", limit=100)
-    assert [h["episode_id"] for h in found] == ["ml-experts-lewis-tunstall-zh"]
-    assert found[0]["speaker"] == "Lewis Tunstall"
+    assert [h.episode_id for h in found] == ["ml-experts-lewis-tunstall-zh"]
+    assert found[0].speaker == "Lewis Tunstall"
 
 
 def test_speaker_filter_by_name_alias_or_typo(seed_store):
     for name in ["Lewis Tunstall", "lewis", "LEWIS TUNSTALL", "劉易斯", "刘易斯", "Lewis Tunstal"]:
         found = hits(seed_store, "evaluation", speaker=name, limit=100)
-        assert found and {h["speaker"] for h in found} == {"Lewis Tunstall"}, name
+        assert found and {h.speaker for h in found} == {"Lewis Tunstall"}, name
 
 
 def test_speaker_filter_spans_languages(seed_store):
     found = hits(seed_store, speaker="Lewis Tunstall", limit=1000)
-    assert {h["episode_id"] for h in found} == {
+    assert {h.episode_id for h in found} == {
         "humans-of-ai-16-lewis-tunstall",
         "ml-experts-lewis-tunstall-zh",
     }
@@ -179,10 +175,10 @@ def test_unknown_speaker_lists_the_closest(seed_store):
 
 def test_topic_spans_english_and_chinese(seed_store):
     found = hits(seed_store, topic="evaluation", limit=100)
-    langs = {h["lang"] for h in found}
+    langs = {h.lang for h in found}
     assert "en" in langs and "zh-Hant" in langs
     assert {"humans-of-ai-16-lewis-tunstall", "ml-experts-lewis-tunstall-zh"} <= {
-        h["episode_id"] for h in found
+        h.episode_id for h in found
     }
 
 
@@ -191,7 +187,7 @@ def test_topic_by_chinese_alias_and_by_chapter_title(seed_store):
         seed_store, topic="evaluation", limit=100
     )
     chapter = hits(seed_store, topic="Governance", limit=100)
-    assert chapter and {h["chapter"] for h in chapter} == {
+    assert chapter and {h.chapter for h in chapter} == {
         "Governance and Structural Issues within OpenAI and Other AI Labs"
     }
 
@@ -203,8 +199,8 @@ def test_unknown_topic_suggests(seed_store):
 
 def test_filters_without_a_query(seed_store):
     found = hits(seed_store, episode="latent", speaker="Jeremy", limit=1000)
-    assert len(found) == 27 and [h["turn"] for h in found] == sorted(h["turn"] for h in found)
-    assert {h["lang"] for h in hits(seed_store, lang="zh", limit=1000)} == {"zh-Hant"}
+    assert len(found) == 27 and [h.turn for h in found] == sorted(h.turn for h in found)
+    assert {h.lang for h in hits(seed_store, lang="zh", limit=1000)} == {"zh-Hant"}
 
 
 def test_no_query_and_no_filter_is_a_usage_error(seed_store):
@@ -220,9 +216,9 @@ def test_typo_gets_a_did_you_mean(seed_store):
 
 def test_context_gives_neighbouring_turns(seed_store):
     hit = search(seed_store, SearchRequest(query="Mad Uncle", context=1)).hits[0]
-    assert [t["turn"] for t in hit["context"]["before"]] == [hit["turn"] - 1]
-    assert [t["turn"] for t in hit["context"]["after"]] == [hit["turn"] + 1]
-    assert hit["context"]["before"][0]["text"] == "What was the name of the band?"
+    assert [t.turn for t in hit.context.before] == [hit.turn - 1]
+    assert [t.turn for t in hit.context.after] == [hit.turn + 1]
+    assert hit.context.before[0].text == "What was the name of the band?"
 
 
 def test_snippet_marks_matches_in_the_original_text():
@@ -238,12 +234,12 @@ def test_a_query_of_only_very_common_words_is_answered_unranked(seed_store, monk
     monkeypatch.setattr(search_module, "FREQUENT_MIN_TURNS", 0)
     result = search(seed_store, SearchRequest(query="the", limit=5))
     assert result.note and "'the'" in result.note
-    assert [h["score"] for h in result.hits] == [0.0] * 5
-    ids = [(h["episode_id"], h["turn"]) for h in result.hits]
+    assert [h.score for h in result.hits] == [0.0] * 5
+    ids = [(h.episode_id, h.turn) for h in result.hits]
     assert len(ids) == 5
     # A rarer word beside it keeps the ranking.
     ranked = search(seed_store, SearchRequest(query="the leaderboard", limit=5))
-    assert ranked.note is None and ranked.hits[0]["score"] > 0
+    assert ranked.note is None and ranked.hits[0].score > 0
     # A store of exactly FREQUENT_MIN_TURNS turns is big enough to skip ranking.
     monkeypatch.setattr(search_module, "FREQUENT_MIN_TURNS", seed_store.turn_count())
     assert search(seed_store, SearchRequest(query="the", limit=5)).note
@@ -295,10 +291,10 @@ def test_a_hyphenated_query_finds_the_joined_word(tmp_path):
     with open_store(tmp_path / "kb.db") as store:
         assert not ingest_paths([transcript], store).failed
         found = hits(store, "pre-training")
-        assert [(h["speaker"], h["snippet"]) for h in found] == [
+        assert [(h.speaker, h.snippet) for h in found] == [
             ("Ana", "We spent a year on pretraining.")
         ]
-        assert [found[0]["snippet"][s:e] for s, e in found[0]["matches"]] == ["pretraining"]
+        assert [found[0].snippet[s:e] for s, e in found[0].matches] == ["pretraining"]
         # The words on their own are not in that turn: only the joined form matched.
         assert hits(store, '"pre training"') == []
 
@@ -482,13 +478,13 @@ def test_a_snippet_of_the_end_of_a_turn_is_not_cut_after():
 
 
 def test_a_hit_in_a_timed_turn_cites_its_quote_with_a_time(seed_store):
-    timed = [h for h in hits(seed_store, "transformer", limit=100) if h["start"] is not None]
+    timed = [h for h in hits(seed_store, "transformer", limit=100) if h.start is not None]
     assert timed
     for hit in timed:
         # The seeds' turns carry no per-cue times: the quote starts when its turn starts.
-        assert hit["quote_start"] == hit["start"]
-        h, m, s = (int(part) for part in hit["quote_start_hms"].split(":"))
-        assert h * 3600 + m * 60 + s == int(hit["quote_start"])
+        assert hit.quote_start == hit.start
+        h, m, s = (int(part) for part in hit.quote_start_hms.split(":"))
+        assert h * 3600 + m * 60 + s == int(hit.quote_start)
 
 
 # --- what search() takes: filters, limits and the messages of a refused request -----------------
@@ -498,7 +494,7 @@ def test_the_episode_filter_keeps_that_episodes_turns(seed_store):
     everywhere = hits(seed_store, "model", limit=1000)
     latent = hits(seed_store, "model", episode="latent", limit=1000)
     assert 0 < len(latent) < len(everywhere)
-    assert {h["episode_id"] for h in latent} == {"latent-space-jeremy-howard-answer-ai"}
+    assert {h.episode_id for h in latent} == {"latent-space-jeremy-howard-answer-ai"}
 
 
 def test_a_result_names_the_topic_it_searched(seed_store):

@@ -19,7 +19,7 @@ def hits(store, query, **kw):
 
 
 def refs(found):
-    return {(h["episode_id"], h["line"]) for h in found}
+    return {(h.episode_id, h.line) for h in found}
 
 
 @pytest.mark.parametrize("forms", [("evaluation", "evaluated", "evaluating", "evaluate")])
@@ -34,7 +34,7 @@ def test_a_form_the_seeds_never_write_is_found_through_its_stem(seed_store):
     found = hits(seed_store, "evaluating")
     assert found
     for h in found:
-        words = {w.lower().strip(".,?!\"'") for w in h["text"].split()}
+        words = {w.lower().strip(".,?!\"'") for w in h.text.split()}
         assert any(stem(w) == stem("evaluating") for w in words)
 
 
@@ -42,7 +42,7 @@ def test_the_form_as_written_ranks_above_another_form(seed_store):
     # "evaluated" is written in a few turns; every one of them comes before any turn that only
     # has another form (evaluation, evaluate).
     found = hits(seed_store, "evaluated")
-    has_form = ["evaluated" in h["text"].lower() for h in found]
+    has_form = ["evaluated" in h.text.lower() for h in found]
     assert has_form[0] and any(not f for f in has_form)
     first_other = has_form.index(False)
     assert all(not f for f in has_form[first_other:])
@@ -50,7 +50,7 @@ def test_the_form_as_written_ranks_above_another_form(seed_store):
 
 def test_quoted_words_and_phrases_stay_exact(seed_store):
     exact = hits(seed_store, '"evaluated"')
-    assert exact and all("evaluated" in h["text"].lower() for h in exact)
+    assert exact and all("evaluated" in h.text.lower() for h in exact)
     assert len(exact) < len(hits(seed_store, "evaluated"))
 
 
@@ -64,7 +64,7 @@ def test_other_forms_are_highlighted_as_written(seed_store):
 
 def test_snippets_show_the_stemmed_match(seed_store):
     for h in hits(seed_store, "leaderboards"):
-        marked = [h["snippet"][s:e].lower() for s, e in h["matches"]]
+        marked = [h.snippet[s:e].lower() for s, e in h.matches]
         assert marked and all(m.startswith("leaderboard") for m in marked)
 
 

@@ -184,7 +184,7 @@ def test_a_schema_2_store_gains_times_and_stems(tmp_path):
         assert "times" in columns
         # The seed never writes "evaluating": only the rebuilt stems column can find it.
         found = search(store, SearchRequest(query="evaluating")).hits
-        assert found and all("evaluat" in h["text"].lower() for h in found)
+        assert found and all("evaluat" in h.text.lower() for h in found)
 
 
 def test_the_index_holds_no_copy_of_the_text(tmp_path):

@@ -417,13 +417,13 @@ def show(
         episode_id = resolve_episode(store, episode)
         ep = store.episode(episode_id)
         assert ep is not None  # resolve_episode found it
-        rows = list(store.iter_turn_rows(episode_id=episode_id))
+        turns = list(store.iter_turn_rows(episode_id=episode_id))
     writer.write(
         Answer(
-            rows=lambda: rows,
+            rows=lambda: [t.fields() for t in turns],
             columns=TURN_FIELDS,
-            people=lambda: views.conversation(ep, rows, no_pager=no_pager),
-            document=lambda: {**ep.model_dump(), "turns": rows},
+            people=lambda: views.conversation(ep, turns, no_pager=no_pager),
+            document=lambda: {**ep.model_dump(), "turns": [t.fields() for t in turns]},
         )
     )
 
@@ -520,7 +520,7 @@ def _run_search(
             rows=lambda: hit_rows(hits),
             columns=HIT_FIELDS,
             people=people,
-            citations=lambda: (h["citation"] for h in hits),
+            citations=lambda: (h.citation for h in hits),
         )
     )
     _note_truncation(result)

@@ -48,7 +48,8 @@ def turn_rows(
 ) -> Iterator[dict[str, Any]]:
     """Turn records as dicts (the JSON contract), in episode and turn order."""
     speakers = [speaker] if speaker else None
-    yield from store.iter_turn_rows(episode_id=episode_id, speakers=speakers)
+    for turn in store.iter_turn_rows(episode_id=episode_id, speakers=speakers):
+        yield turn.fields()
 
 
 @dataclass
@@ -91,23 +92,25 @@ def select(
     for ep in store.episodes():
         if not flt.keeps_episode(ep.episode_id):
             continue
-        rows = list(store.iter_turn_rows(episode_id=ep.episode_id, with_times=True))
-        quote_times = {r["turn"]: r.pop("times") for r in rows}
-        times = cue_times(rows)
+        records = list(store.iter_turn_rows(episode_id=ep.episode_id, with_times=True))
+        quote_times = {r.turn: r.times or [] for r in records}
         keep = [
             i
-            for i, r in enumerate(rows)
-            if chosen_turns is None or (r["episode_id"], r["turn"]) in chosen_turns
+            for i, r in enumerate(records)
+            if chosen_turns is None or (r.episode_id, r.turn) in chosen_turns
         ]
         if not keep:
             continue
+        # The writers render the turns' JSON records (what json, jsonl and csv write).
+        rows = [r.fields() for r in records]
+        times = cue_times(rows)
         turns = [rows[i] for i in keep]
         chosen.append(
             EpisodeExport(
                 episode=ep,
                 turns=turns,
                 times=[times[i] for i in keep],
-                named=any(r["speaker"] for r in rows),
+                named=any(r.speaker for r in records),
                 chapters=chapter_marks(rows, times),
                 header=dump_header(store, ep, turns, quote_times),
             )
@@ -133,7 +136,7 @@ def _turns_chosen(
                 "a query of only exclusions needs a filter (--speaker, --topic, --episode or --lang)"
             )
         return None
-    return {(r["episode_id"], r["turn"]) for r in store.search_turns(every)}
+    return {(hit.episode_id, hit.turn) for hit in store.search_turns(every)}
 
 
 def dump_header(
@@ -148,24 +151,24 @@ def dump_header(
     turn's timed pieces start."""
     from .models import DumpedName, DumpedSource, EpisodeDump
 
-    path, sha256, fmt = store.episode_source(episode.episode_id)
+    source = store.episode_source(episode.episode_id)
     inputs_sha256 = source_stat = None
-    for episode_id, _, inputs, stat in store.episodes_from(path) if path else []:
-        if episode_id == episode.episode_id:
-            inputs_sha256, source_stat = inputs, stat
-    names = store.speaker_names_for(path or episode.source)
+    for read in store.episodes_from(source.source_path) if source.source_path else []:
+        if read.episode_id == episode.episode_id:
+            inputs_sha256, source_stat = read.inputs_sha256, read.source_stat
+    names = store.speaker_names_for(source.source_path or episode.source)
     dump = EpisodeDump(
         fields=episode,
         store=DumpedSource(
-            source_path=path,
-            source_sha256=sha256,
+            source_path=source.source_path,
+            source_sha256=source.source_sha256,
             inputs_sha256=inputs_sha256,
             source_stat=source_stat,
-            format=fmt,
+            format=source.format,
         ),
         speaker_names={
-            label: DumpedName.model_validate({"name": n, "role": r})
-            for label, (n, r) in names.items()
+            label: DumpedName.model_validate({"name": given.name, "role": given.role})
+            for label, given in names.items()
         },
         times={t["turn"]: quote_times[t["turn"]] for t in turns if quote_times.get(t["turn"])},
     )

@@ -45,7 +45,7 @@ from .net import (
     is_url,
 )
 from .store import KnowledgeStore
-from .store.base import FeedItemRecord, FeedRecord
+from .store.records import FeedItemRecord, FeedRecord
 
 # Item outcomes. Items without a transcript are counted, never errors.
 NEW, UPDATED, UNCHANGED, NO_TRANSCRIPT, FAILED = (
@@ -189,10 +189,10 @@ def put_transcript(
     if (
         not options.force
         and len(previous) == 1
-        and previous[0][1] == digest
-        and previous[0][2] == inputs_digest
+        and previous[0].source_sha256 == digest
+        and previous[0].inputs_sha256 == inputs_digest
     ):
-        return UNCHANGED, previous[0][0], 0
+        return UNCHANGED, previous[0].episode_id, 0
     parsed = _records(
         data,
         path=Path(_file_name(url)),
@@ -227,7 +227,7 @@ def _distinct_id(store: KnowledgeStore, episode: Any, turns: list[Any], source_k
     (two URLs ending in the same file name are two episodes)."""
     if store.existing_source_of(episode.episode_id) is None:
         return episode
-    if store.episode_source(episode.episode_id)[0] == source_key:
+    if store.episode_source(episode.episode_id).source_path == source_key:
         return episode
     new_id = f"{episode.episode_id}-{_sha256(source_key)[:6]}"
     for t in turns:
@@ -628,8 +628,8 @@ def _chapters(fetcher: Fetcher, url: str | None) -> list[RawChapter] | None:
 def _new_episode_id(store: KnowledgeStore, item: FeedItem, feed: Feed, source_key: str) -> str:
     """A readable id from the item's title; a clash with another episode gets a tag from the
     item's identity (stable: the same item always gets the same tag)."""
-    for episode_id, *_ in store.episodes_from(source_key):
-        return episode_id  # read before (its item record was lost): the same episode
+    for read in store.episodes_from(source_key):
+        return read.episode_id  # read before (its item record was lost): the same episode
     candidate = slugify(item.title or feed.title or "episode")
     if store.episode(candidate) is None:
         return candidate

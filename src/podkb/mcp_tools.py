@@ -20,6 +20,7 @@ from .errors import UsageError
 from .request import SearchRequest, TurnFilter
 from .results import EpisodeSummary, Hit, Quote, SpeakerSummary, TurnRow
 from .store import KnowledgeStore
+from .store.records import TurnRecord
 
 # A page holds at most this many hits, quotes, turns, episodes or speakers; a client pages
 # with `offset` (no "0 for all" here: an assistant's context is small).
@@ -359,9 +360,9 @@ def transcript_tool(store: KnowledgeStore, args: TranscriptArgs) -> Answer:
             raise UsageError(
                 f"turn: episode {episode_id!r} has {len(turns)} turns (0 to {len(turns) - 1})"
             )
-        turns = [t for t in turns if abs(t["turn"] - args.turn) <= args.context]
+        turns = [t for t in turns if abs(t.turn - args.turn) <= args.context]
     if args.start is not None or args.end is not None:
-        if all(t["start"] is None for t in turns):
+        if all(t.start is None for t in turns):
             raise UsageError(
                 f"episode {episode_id!r} has no times: ask for the turns around a hit with "
                 "turn (and context)"
@@ -373,7 +374,7 @@ def transcript_tool(store: KnowledgeStore, args: TranscriptArgs) -> Answer:
     beside = len(json.dumps(summary, ensure_ascii=False))
     alone = args.turn is not None and args.context == 0
     at_most = MAX_ONE_TURN_CHARS if alone else MAX_TEXT_CHARS
-    rows = _page([{**t, "text": cut_text(t["text"], at_most)} for t in page], beside=beside)
+    rows = _page([{**t.fields(), "text": cut_text(t.text, at_most)} for t in page], beside=beside)
     paging = _paging(args.offset, len(rows), len(turns), cut=len(rows) < len(page))
     lines = [f"{episode.title or episode_id} ({episode.show or 'no show'})"]
     for t in rows:
@@ -383,11 +384,11 @@ def transcript_tool(store: KnowledgeStore, args: TranscriptArgs) -> Answer:
     return Answer({**summary, "turns": rows, **paging}, "\n".join(lines))
 
 
-def _in_range(turn: dict[str, Any], start: float | None, end: float | None) -> bool:
-    if turn["start"] is None:
+def _in_range(turn: TurnRecord, start: float | None, end: float | None) -> bool:
+    if turn.start is None:
         return False
-    last = turn["end"] if turn["end"] is not None else turn["start"]
-    return (start is None or last >= start) and (end is None or turn["start"] <= end)
+    last = turn.end if turn.end is not None else turn.start
+    return (start is None or last >= start) and (end is None or turn.start <= end)
 
 
 TOOLS: dict[str, Tool] = {

@@ -11,7 +11,7 @@ sidecar's or catalog's name for the same label, because the command is the user'
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .catalog import Metadata, load_metadata, name_key
@@ -55,8 +55,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
 
 def source_key(store: KnowledgeStore, episode: Episode) -> str:
     """What remembered names are kept under: the file's real path, else the source's name."""
-    path, _, _ = store.episode_source(episode.episode_id)
-    return path or episode.source
+    return store.episode_source(episode.episode_id).source_path or episode.source
 
 
 def name_speakers(
@@ -86,11 +85,17 @@ def name_speakers(
     for label, name in assignments.items():
         canonical = metadata.canonical(name) or name
         names[labels[name_key(label)]] = (canonical, _role_of(canonical, role, episode))
-    path, sha256, fmt = store.episode_source(episode_id)
+    source = store.episode_source(episode_id)
     episode = apply_names(episode, turns, names)
     with store.transaction():
-        store.remember_speaker_names(path or episode.source, names)
-        store.put_episode(episode, turns, source_path=path, source_sha256=sha256, fmt=fmt)
+        store.remember_speaker_names(source.source_path or episode.source, names)
+        store.put_episode(
+            episode,
+            turns,
+            source_path=source.source_path,
+            source_sha256=source.source_sha256,
+            fmt=source.format,
+        )
         store.refresh_summaries()
     return [
         NamedLabel(label, name, r, sum(1 for t in turns if t.speaker_label == label))
@@ -108,7 +113,9 @@ def _role_of(name: str, given: str | None, episode: Episode) -> str:
     return "unknown"
 
 
-def apply_names(episode: Episode, turns: list[Turn], names: dict[str, tuple[str, str]]) -> Episode:
+def apply_names(
+    episode: Episode, turns: list[Turn], names: Mapping[str, tuple[str, str]]
+) -> Episode:
     """Give the turns of each named label that name and role (in place); the episode, with a
     named host or guest added to its hosts or guests."""
     if not names:

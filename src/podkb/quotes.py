@@ -117,7 +117,7 @@ def make_quote(
         if not (has_match or end - begin < SHORT_SENTENCE):
             break
         last += 1
-    begin, end = sentences[first][0], sentences[last][1]
+    begin, end = _unpaired_marks_trimmed(text, sentences[first][0], sentences[last][1])
     inside = [(s, e) for s, e in matches if s >= begin and e <= end]
     if end - begin > max_chars:
         quoted, spans = _window(text, begin, end, inside, max_chars)
@@ -130,6 +130,31 @@ def make_quote(
         end=end,
         matches=spans,
     )
+
+
+# Quotation marks as (opening, closing) pairs; a straight double quote is both.
+_QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("«", "»"), ("「", "」"), ("『", "』"))
+
+
+def _unpaired_marks_trimmed(text: str, begin: int, end: int) -> tuple[int, int]:
+    """The range without a closing quotation mark at its end whose opening mark lies before the
+    quote (a sentence that began inside someone's reported words), or an opening one at its
+    start that closes after it: pasted alone, either reads as a typo."""
+    for opening, closing in _QUOTE_PAIRS:
+        piece = text[begin:end]
+        if opening == closing:
+            if piece.count(opening) % 2 == 0:
+                continue
+            if piece.endswith(closing) and end - begin > 1:
+                end -= 1
+            elif piece.startswith(opening) and end - begin > 1:
+                begin += 1
+            continue
+        if piece.endswith(closing) and piece.count(closing) > piece.count(opening):
+            end -= 1
+        elif piece.startswith(opening) and piece.count(opening) > piece.count(closing):
+            begin += 1
+    return begin, end
 
 
 def _sentence_at(sentences: list[tuple[int, int]], offset: int) -> int:

@@ -72,6 +72,17 @@ class Hit(TurnRow):
         """The hit as a JSON row: `context` only when it was asked for (as the CLI always had)."""
         return self.model_dump(exclude={"context"} if self.context is None else None)
 
+    def cite(self) -> str:
+        """The citation line of this hit's fields (what `citation` holds)."""
+        return cite_text(
+            speaker=self.speaker,
+            show=self.show,
+            episode=self.episode_title or self.episode_id,
+            when=self.quote_start_hms or self.start_hms,
+            quote=self.quote,
+            audio_url=self.audio_url,
+        )
+
 
 class Quote(Hit):
     """A quote (`podkb quotes`, the MCP `quotes` tool): a hit by the speaker asked about. The
@@ -113,26 +124,30 @@ HIT_FIELDS = [
 ]
 
 
-def hit_records(hits: list[dict[str, Any]]) -> list[Hit]:
-    return [Hit.model_validate(h) for h in hits]
-
-
-def hit_rows(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def hit_rows(hits: list[Hit]) -> list[dict[str, Any]]:
     """Search hits (search.SearchResult.hits) as the JSON rows every output writes."""
-    return [h.row() for h in hit_records(hits)]
+    return [h.row() for h in hits]
 
 
-def cite_text(hit: dict[str, Any]) -> str:
-    """One paste-ready line: "quote" — Speaker, Show, "Episode title" (hh:mm:ss)."""
-    who = [hit["speaker"] or "unknown speaker"]
-    if hit.get("show"):
-        who.append(hit["show"])
-    who.append(f'"{hit.get("episode_title") or hit["episode_id"]}"')
-    when = hit.get("quote_start_hms") or hit.get("start_hms")
+def cite_text(
+    *,
+    speaker: str | None,
+    show: str | None,
+    episode: str,
+    when: str | None,
+    quote: str,
+    audio_url: str | None,
+) -> str:
+    """One paste-ready line: "quote" — Speaker, Show, "Episode title" (hh:mm:ss), the audio
+    link; `episode`: its title, else its id; `when`: where the quote (else the turn) starts."""
+    who = [speaker or "unknown speaker"]
+    if show:
+        who.append(show)
+    who.append(f'"{episode}"')
     tail = f" ({when})" if when else ""
     # Quotation marks inside the quote become single ones, as in print.
-    quote = hit["quote"].translate(_INNER_QUOTES)
-    link = f" {hit['audio_url']}" if hit.get("audio_url") else ""
+    quote = quote.translate(_INNER_QUOTES)
+    link = f" {audio_url}" if audio_url else ""
     return f'"{quote}" — {", ".join(who)}{tail}{link}'
 
 

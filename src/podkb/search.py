@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS
@@ -18,6 +18,10 @@ from .query import Query, Term, parse_query
 from .request import SearchRequest, TurnFilter
 from .store import KnowledgeStore, TurnQuery
 from .text import fold, is_cjk, stem
+
+if TYPE_CHECKING:
+    from .results import Hit, HitContext
+    from .store.records import EpisodeCitation, TurnHit
 
 SNIPPET_CHARS = 160
 # `podkb quotes` prints whole turns up to this length, and a window around the match beyond it.
@@ -35,7 +39,7 @@ COUNT_AT_MOST = 10_000
 
 @dataclass
 class SearchResult:
-    hits: list[dict[str, Any]] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
     request: SearchRequest = field(default_factory=SearchRequest)
     speaker: str | None = None  # the canonical speaker the --speaker name resolved to
     topic: str | None = None
@@ -175,7 +179,7 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
             )
     # What a hit shows and quotes: the query's words, else (a topic search) the topic's keywords.
     terms = query.terms() or list(turn_query.topic_terms)
-    result.hits = cite_hits(store, [_hit(row, terms) for row in store.search_turns(turn_query)])
+    result.hits = cite_hits(store, store.search_turns(turn_query), terms)
     result.terms = terms
     if len(result.hits) == turn_query.limit:
         # A full page: say how many there are, counting no further than COUNT_AT_MOST (every
@@ -236,45 +240,67 @@ def _doc_freq(store: KnowledgeStore, word: str) -> int:
     return store.common_terms().get(word, 0)
 
 
-def _hit(row: dict[str, Any], terms: list[Term]) -> dict[str, Any]:
-    from .quotes import make_quote
-
-    snippet, spans = make_snippet(row["text"], terms)
-    row["snippet"] = snippet
-    row["matches"] = spans
-    quote = make_quote(
-        row["text"],
-        match_spans(row["text"], terms),
-        times=row.pop("times", None) or (),
-        turn_start=row["start"],
-    )
-    row["quote"] = quote.text
-    row["quote_start"] = quote.start
-    row["quote_matches"] = [list(span) for span in quote.matches]
-    return row
-
-
-def cite_hits(store: KnowledgeStore, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What a citation needs beside the turn, so that it needs no join: the episode's title and
-    show, the times as hh:mm:ss, and the paste-ready citation. A hit's fields are declared in
-    results.Hit: a new one is set here and declared there."""
-    from .output import format_time
-    from .results import cite_text
-
-    episodes: dict[str, tuple[str | None, str | None] | None] = {}
-    audio: dict[str, str | None] = {}
-    for hit in hits:
-        eid = hit["episode_id"]
-        if eid not in episodes:
-            episodes[eid] = store.episode_title_show(eid)
-            audio[eid] = store.episode_audio_url(eid)
-        hit["episode_title"], hit["show"] = episodes[eid] or (None, None)
-        hit["start_hms"] = format_time(hit["start"]) or None
-        hit["quote_start_hms"] = format_time(hit["quote_start"]) or None
-        at = hit["quote_start"] if hit["quote_start"] is not None else hit["start"]
-        hit["audio_url"] = audio_link(audio[eid], at)
-        hit["citation"] = cite_text(hit)
+def cite_hits(store: KnowledgeStore, found: list[TurnHit], terms: list[Term]) -> list[Hit]:
+    """The turns a search found as hits: each with its snippet and quote, and what a citation
+    needs beside the turn, so that it needs no join (the episode's title and show, the times
+    as hh:mm:ss, the paste-ready citation). A hit's fields are declared in results.Hit: a new
+    one is set here and declared there."""
+    episodes: dict[str, tuple[EpisodeCitation | None, str | None]] = {}
+    hits = []
+    for turn in found:
+        if turn.episode_id not in episodes:
+            episodes[turn.episode_id] = (
+                store.episode_title_show(turn.episode_id),
+                store.episode_audio_url(turn.episode_id),
+            )
+        hits.append(_hit(turn, terms, *episodes[turn.episode_id]))
     return hits
+
+
+def _hit(
+    turn: TurnHit, terms: list[Term], episode: EpisodeCitation | None, audio_url: str | None
+) -> Hit:
+    from .output import format_time
+    from .quotes import make_quote
+    from .results import Hit
+
+    snippet, spans = make_snippet(turn.text, terms)
+    quote = make_quote(
+        turn.text, match_spans(turn.text, terms), times=turn.times, turn_start=turn.start
+    )
+    title, show = episode or (None, None)
+    start_hms = format_time(turn.start) or None
+    quote_start_hms = format_time(quote.start) or None
+    at = quote.start if quote.start is not None else turn.start
+    audio_at = audio_link(audio_url, at)
+    hit = Hit(
+        episode_id=turn.episode_id,
+        turn=turn.turn,
+        speaker=turn.speaker,
+        speaker_label=turn.speaker_label,
+        role=turn.role,
+        text=turn.text,
+        lang=turn.lang,
+        start=turn.start,
+        end=turn.end,
+        chapter=turn.chapter,
+        source=turn.source,
+        line=turn.line,
+        score=turn.score,
+        snippet=snippet,
+        matches=[(s, e) for s, e in spans],
+        quote=quote.text,
+        quote_start=quote.start,
+        quote_matches=list(quote.matches),
+        episode_title=title,
+        show=show,
+        start_hms=start_hms,
+        quote_start_hms=quote_start_hms,
+        audio_url=audio_at,
+        citation="",
+    )
+    hit.citation = hit.cite()
+    return hit
 
 
 def audio_link(audio_url: str | None, seconds: float | None) -> str | None:
@@ -287,15 +313,15 @@ def audio_link(audio_url: str | None, seconds: float | None) -> str | None:
     return f"{audio_url.split('#', 1)[0]}#t={at}"
 
 
-def _add_context(store: KnowledgeStore, hits: list[dict[str, Any]], n: int) -> None:
+def _add_context(store: KnowledgeStore, hits: list[Hit], n: int) -> None:
     """Each hit's `n` turns before and after, refused past MAX_CONTEXT_CHARS in all."""
     from .errors import UsageError
     from .limits import MAX_CONTEXT_CHARS
 
     chars = 0
     for hit in hits:
-        hit["context"] = _context(store, hit, n)
-        chars += sum(len(t["text"]) for side in hit["context"].values() for t in side)
+        hit.context = _context(store, hit, n)
+        chars += sum(len(t.text) for t in (*hit.context.before, *hit.context.after))
         if chars > MAX_CONTEXT_CHARS:
             raise UsageError(
                 f"--context {n} around {len(hits)} hits holds more than {MAX_CONTEXT_CHARS:,} "
@@ -303,12 +329,16 @@ def _add_context(store: KnowledgeStore, hits: list[dict[str, Any]], n: int) -> N
             )
 
 
-def _context(store: KnowledgeStore, hit: dict[str, Any], n: int) -> dict[str, list[dict[str, Any]]]:
-    turns = store.context_turns(hit["episode_id"], hit["turn"], n)
-    return {
-        "before": [t for t in turns if t["turn"] < hit["turn"]],
-        "after": [t for t in turns if t["turn"] > hit["turn"]],
-    }
+def _context(store: KnowledgeStore, hit: Hit, n: int) -> HitContext:
+    from .results import HitContext, TurnRow
+
+    turns = [
+        TurnRow.model_validate(t.fields()) for t in store.context_turns(hit.episode_id, hit.turn, n)
+    ]
+    return HitContext(
+        before=[t for t in turns if t.turn < hit.turn],
+        after=[t for t in turns if t.turn > hit.turn],
+    )
 
 
 # --- snippets ---------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from . import output
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
     from rich.text import Text
 
@@ -24,7 +26,8 @@ if TYPE_CHECKING:
     from .models import Episode
     from .query import Term
     from .reports import Explanation
-    from .results import SpeakerSummary
+    from .results import Hit, SpeakerSummary, TurnRow
+    from .store.records import TurnRecord
     from .tables import Col
 
 
@@ -141,15 +144,15 @@ def episodes_table(eps: list[Episode], *, no_pager: bool) -> None:
     paged_table(columns, cells, no_pager=no_pager)
 
 
-def conversation(ep: Episode, rows: list[dict[str, Any]], *, no_pager: bool) -> None:
+def conversation(ep: Episode, turns: list[TurnRecord], *, no_pager: bool) -> None:
     """`podkb show`: the episode's header, then each turn's time, speaker, source line and text,
     under its chapter's heading."""
     from . import pager
 
-    pager.emit(lambda con: _print_conversation(con, ep, rows), use_pager=not no_pager)
+    pager.emit(lambda con: _print_conversation(con, ep, turns), use_pager=not no_pager)
 
 
-def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -> None:
+def _print_conversation(con: Console, ep: Episode, turns: list[TurnRecord]) -> None:
     from rich.text import Text
 
     # In a pipe or a file each paragraph is one line (for grep, less, an editor), not wrapped.
@@ -162,20 +165,20 @@ def _print_conversation(con: Console, ep: Episode, rows: list[dict[str, Any]]) -
     if ep.audio_url:
         con.print(output.text(f"audio: {ep.audio_url}", "dim"), soft_wrap=soft)
     chapter = None
-    for row in rows:
-        if row["chapter"] and row["chapter"] != chapter:
-            chapter = row["chapter"]
+    for turn in turns:
+        if turn.chapter and turn.chapter != chapter:
+            chapter = turn.chapter
             con.print()
             con.print(output.text(f"## {chapter}", "bold magenta"), soft_wrap=soft)
         line = Text()
-        if row["start"] is not None:
-            line.append_text(output.text(f"[{output.format_time(row['start'])}] ", "dim"))
-        who = row["speaker"] or "(unknown speaker)"
-        line.append_text(output.text(who, "bold green" if row["role"] == "host" else "bold cyan"))
-        line.append_text(output.text(f"  {row['source']}:{row['line']}", "dim"))
+        if turn.start is not None:
+            line.append_text(output.text(f"[{output.format_time(turn.start)}] ", "dim"))
+        who = turn.speaker or "(unknown speaker)"
+        line.append_text(output.text(who, "bold green" if turn.role == "host" else "bold cyan"))
+        line.append_text(output.text(f"  {turn.source}:{turn.line}", "dim"))
         con.print()
         con.print(line, soft_wrap=soft)
-        con.print(output.text(row["text"]), soft_wrap=soft)
+        con.print(output.text(turn.text), soft_wrap=soft)
 
 
 def speakers_table(summaries: list[SpeakerSummary], *, no_pager: bool) -> None:
@@ -296,9 +299,7 @@ def feeds_table(rows: list[dict[str, Any]], *, no_pager: bool) -> None:
 # --- search and quotes --------------------------------------------------------------------------
 
 
-def search_hits(
-    hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term], no_pager: bool
-) -> None:
+def search_hits(hits: list[Hit], *, full_text: bool, terms: list[Term], no_pager: bool) -> None:
     """Each hit as one citation line and its quote, highlighted (--full: the whole turn); a
     line on stderr when there are none."""
     from . import pager
@@ -311,57 +312,56 @@ def search_hits(
         output.message("No results.")
 
 
-def _print_hits(
-    con: Console, hits: list[dict[str, Any]], *, full_text: bool, terms: list[Term]
-) -> None:
+def _print_hits(con: Console, hits: list[Hit], *, full_text: bool, terms: list[Term]) -> None:
     from rich.padding import Padding
 
     mark = "bold reverse" if output.colour_enabled() else ""
     for n, hit in enumerate(hits, start=1):
-        for ctx in hit.get("context", {}).get("before", []):
+        for ctx in hit.context.before if hit.context else []:
             con.print(_context_line(ctx))
         con.print(_citation_line(n, hit))
+        spans: Sequence[Sequence[int]]
         if full_text:
             from .search import quote_text
 
-            body, spans = quote_text(hit["text"], terms)
+            body, spans = quote_text(hit.text, terms)
         else:
-            body, spans = hit["quote"], hit["quote_matches"]
+            body, spans = hit.quote, hit.quote_matches
         line = output.text(body)
         for start, end in spans:
             line.stylize(mark, start, end)
         con.print(Padding(line, (0, 0, 0, 5)))
-        for ctx in hit.get("context", {}).get("after", []):
-            con.print(_context_line(ctx))
-        if hit.get("context"):
+        if hit.context:
+            for ctx in hit.context.after:
+                con.print(_context_line(ctx))
             con.print(output.text("    --", "dim"))
 
 
-def _citation_line(n: int, hit: dict[str, Any]) -> Text:
+def _citation_line(n: int, hit: Hit) -> Text:
     """Speaker, show, episode title, hh:mm:ss (where the quote starts) and file:line."""
     from rich.text import Text
 
     head = Text()
     head.append_text(output.text(f"{n:>3}  ", "bold"))
-    head.append_text(output.text(hit["speaker"] or "(unknown speaker)", "bold green"))
-    if hit.get("show"):
-        head.append_text(output.text(f", {hit['show']}"))
-    head.append_text(output.text(f', "{hit.get("episode_title") or hit["episode_id"]}"', "cyan"))
-    when = hit.get("quote_start_hms") or hit.get("start_hms")
+    head.append_text(output.text(hit.speaker or "(unknown speaker)", "bold green"))
+    if hit.show:
+        head.append_text(output.text(f", {hit.show}"))
+    head.append_text(output.text(f', "{hit.episode_title or hit.episode_id}"', "cyan"))
+    when = hit.quote_start_hms or hit.start_hms
     if when:
         head.append_text(output.text(f"  {when}", "yellow"))
-    head.append_text(output.text(f"  {hit['source']}:{hit['line']}", "dim"))
-    if hit.get("audio_url"):
-        head.append_text(output.text(f"  {hit['audio_url']}", "dim"))
+    head.append_text(output.text(f"  {hit.source}:{hit.line}", "dim"))
+    if hit.audio_url:
+        head.append_text(output.text(f"  {hit.audio_url}", "dim"))
     return head
 
 
-def _context_line(turn: dict[str, Any]) -> Text:
+def _context_line(turn: TurnRow) -> Text:
     from rich.text import Text
 
     line = Text()
-    line.append_text(output.text(f"    {turn['speaker'] or '(unknown)'}: ", "dim bold"))
-    text = " ".join(turn["text"].split())
+    line.append_text(output.text(f"    {turn.speaker or '(unknown)'}: ", "dim bold"))
+    text = " ".join(turn.text.split())
     line.append_text(output.text(text if len(text) <= 200 else text[:200] + "…", "dim"))
     return line
 

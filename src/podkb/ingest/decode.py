@@ -23,8 +23,9 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
 # --encoding utf-16-le): it would glue itself to the next speaker's name.
 _DROPPED_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f\ufeff]")
 _SPACE_IN_HAN_RE = re.compile(f"(?<=[{char_class(HAN)}]) +(?=[{char_class(HAN)}])")
-# Characters str.splitlines() would split on; inside a turn they are only white space.
-_SOFT_BREAK_RE = re.compile("[\x0b\x0c\x85\u2028\u2029\t]")
+# Characters str.splitlines() would split on; inside a turn they are only white space. Tabs
+# stay: tab-separated lists (editors' subtitle lists) are read by their columns.
+_SOFT_BREAK_RE = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ def read_transcript(
                 _refuse_unclaimed(text, ctx)
             raw = reader.read(text, ctx)
             if reader.name == _LAST_RESORT and _guess_loses_text(raw, text):
-                return paragraphs_reader(text, ctx)
-            return raw
+                raw = paragraphs_reader(text, ctx)
+            return _tabs_as_spaces(raw)
     raise AssertionError("the text reader accepts any text")  # pragma: no cover
 
 
@@ -66,3 +66,19 @@ def paragraphs_reader(text: str, ctx: ReadContext) -> RawTranscript:
     from .readers.paragraphs import read
 
     return read(text, ctx)
+
+
+def _tabs_as_spaces(raw: RawTranscript) -> RawTranscript:
+    """Decoding keeps tabs, for the readers of tab-separated lists; in what was said, a label or
+    a title a tab is a space."""
+    for turn in raw.turns:
+        turn.text = turn.text.replace("\t", " ")
+        if turn.label is not None:
+            turn.label = turn.label.replace("\t", " ")
+    for chapter in raw.chapters:
+        chapter.title = chapter.title.replace("\t", " ")
+    if raw.title is not None:
+        raw.title = raw.title.replace("\t", " ")
+    if raw.description is not None:
+        raw.description = raw.description.replace("\t", " ")
+    return raw

@@ -19,6 +19,7 @@ from ..catalog import CatalogEntry, Metadata, load_metadata, name_key
 from ..errors import InputError, PodkbError, StoreError, UsageError, was_interrupted
 from ..models import Episode, Turn
 from ..store import KnowledgeStore
+from ..store.records import FileEpisode
 from ..text import is_visible
 from .account import Accounting, account
 from .decode import decode_bytes
@@ -600,16 +601,18 @@ def _ingest_one(
         inputs = episode_inputs(path, metadata, overrides, siblings)
         inputs_digest = inputs.digest(metadata, encoding)
         previous = store.episodes_from(source_path)
-        same_inputs = not force and len(previous) == 1 and previous[0][2] == inputs_digest
-        if same_inputs and file_stat is not None and previous[0][3] == file_stat:
-            result.episode_id, result.unchanged = previous[0][0], True
+        same_inputs = (
+            not force and len(previous) == 1 and previous[0].inputs_sha256 == inputs_digest
+        )
+        if same_inputs and file_stat is not None and previous[0].source_stat == file_stat:
+            result.episode_id, result.unchanged = previous[0].episode_id, True
             return result  # not even read
         data = piped.data if piped else read_file_bytes(path)
         digest = hashlib.sha256(data).hexdigest()
-        if same_inputs and previous[0][1] == digest:  # touched or copied, not changed
+        if same_inputs and previous[0].source_sha256 == digest:  # touched or copied, not changed
             if file_stat is not None:
-                store.record_source_stat(previous[0][0], file_stat)
-            result.episode_id, result.unchanged = previous[0][0], True
+                store.record_source_stat(previous[0].episode_id, file_stat)
+            result.episode_id, result.unchanged = previous[0].episode_id, True
             return result
         parsed = _records(
             data, path=path, metadata=metadata, encoding=encoding, inputs=inputs, lenient=lenient
@@ -708,7 +711,7 @@ def _restore(store: KnowledgeStore, restored: RestoredEpisode, path: Path) -> tu
 def _would_drop_turns(store: KnowledgeStore, restored: RestoredEpisode) -> bool:
     """Whether the store holds turns of the episode that this (filtered) dump does not."""
     dumped = {t.turn for t in restored.turns}
-    held = {row["turn"] for row in store.iter_turn_rows(episode_id=restored.episode.episode_id)}
+    held = {t.turn for t in store.iter_turn_rows(episode_id=restored.episode.episode_id)}
     return bool(held - dumped)
 
 
@@ -747,7 +750,8 @@ def _free_for(
     owner_name = store.existing_source_of(episode_id)
     if owner_name is None:
         return True
-    owner_path, owner_sha, _ = store.episode_source(episode_id)
+    owner = store.episode_source(episode_id)
+    owner_path, owner_sha = owner.source_path, owner.source_sha256
     if owner_path is None:  # stored before podkb kept paths: the file name was the identity
         return owner_name == name
     if owner_path == source_key:
@@ -759,7 +763,7 @@ def _free_for(
 
 def _same_transcript(
     store: KnowledgeStore,
-    previous: list[tuple[str, str | None, str | None, str | None]],
+    previous: list[FileEpisode],
     digest: str,
     turns: list[Turn],
 ) -> bool:
@@ -768,11 +772,11 @@ def _same_transcript(
     file whose episode is no longer stored cannot show that."""
     if not previous:
         return False
-    if any(sha == digest for _, sha, _, _ in previous):
+    if any(read.source_sha256 == digest for read in previous):
         return True
     old: set[tuple[str, ...]] = set()
-    for episode_id, _, _, _ in previous:
-        old |= _word_triples(t.text for t in store.turns(episode_id=episode_id))
+    for read in previous:
+        old |= _word_triples(t.text for t in store.turns(episode_id=read.episode_id))
     new = _word_triples(t.text for t in turns)
     return bool(new) and len(new & old) * 2 >= len(new)
 

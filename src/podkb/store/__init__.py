@@ -12,8 +12,9 @@ import re
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
-from .base import TURN_COLUMNS, KnowledgeStore, StoreHealth, TurnQuery, default_location
+from .base import KnowledgeStore, TurnQuery, default_location
 from .common import redact
+from .records import TURN_COLUMNS, StoreHealth
 from .sqlite import SQLiteStore
 
 # The embedded store under its first name (tests and benchmarks open SQLite files directly).

@@ -10,30 +10,48 @@ error mapping: whatever its driver raises leaves the backend as a `StoreError`
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from .records import (
+    TURN_COLUMNS,
+    ChapterFacet,
+    EpisodeCitation,
+    EpisodePath,
+    EpisodeSource,
+    FeedItemRecord,
+    FeedRecord,
+    FileEpisode,
+    HealthCheck,
+    MatchCount,
+    SpeakerFacet,
+    SpeakerLabel,
+    SpeakerName,
+    StoreHealth,
+    TermCount,
+    TurnHit,
+    TurnRecord,
+)
+
+# The records lived here before store/records.py: code that imports them from here still can.
+__all__ = [
+    "TURN_COLUMNS",
+    "ChapterFacet",
+    "FeedItemRecord",
+    "FeedRecord",
+    "HealthCheck",
+    "KnowledgeStore",
+    "SpeakerFacet",
+    "StoreHealth",
+    "TurnQuery",
+    "default_location",
+]
 
 if TYPE_CHECKING:
     from ..models import Episode, Turn
     from ..query import Clause, Term
-
-# The turn record as stores hand it out (plain dicts with these keys, in this order).
-TURN_COLUMNS = (
-    "episode_id",
-    "turn",
-    "speaker",
-    "speaker_label",
-    "role",
-    "text",
-    "lang",
-    "start",
-    "end",
-    "chapter",
-    "source",
-    "line",
-)
 
 
 def default_location() -> str:
@@ -85,86 +103,6 @@ class TurnQuery:
             or self.role
             or self.episode_ids is not None
         )
-
-
-@dataclass(frozen=True)
-class SpeakerFacet:
-    """One speaker's share of the knowledge base (name None: the turns of no known speaker)."""
-
-    name: str | None
-    roles: list[str]
-    episode_ids: list[str]
-    turns: int
-    words: int
-
-
-@dataclass(frozen=True)
-class ChapterFacet:
-    """One chapter of one episode: its turns and the start of its first timed turn."""
-
-    name: str
-    episode_id: str
-    turns: int
-    start: float | None
-
-
-@dataclass
-class FeedRecord:
-    """A subscription. `feed_id` is the feed's identity, fixed when it was first subscribed:
-    the feed may move (`url` follows it) and keep its episodes."""
-
-    feed_id: str
-    url: str
-    title: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    sha256: str | None = None  # of the feed's last body read
-    last_checked: str | None = None  # ISO 8601 UTC
-    last_error: str | None = None
-
-
-@dataclass
-class FeedItemRecord:
-    """What podkb knows of one item of a feed: where its transcript was, what it was when read
-    (validators and hash: an unchanged transcript is not read again), and how it went."""
-
-    feed_id: str
-    item_key: str  # the item's guid, else its enclosure URL, else its link or title
-    episode_id: str | None = None
-    transcript_url: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    sha256: str | None = None  # of the transcript read
-    item_sha256: str | None = None  # of the item's own fields as the feed gives them
-    status: str = "ok"  # ok, no_transcript, failed
-    error: str | None = None
-
-
-@dataclass
-class HealthCheck:
-    name: str
-    ok: bool
-    detail: str
-    advice: str | None = None  # the next step when the check failed
-
-
-@dataclass
-class StoreHealth:
-    """What a backend found when it checked a store, without changing it."""
-
-    location: str = ""  # as shown to people (a URL without its password)
-    checks: list[HealthCheck] = field(default_factory=list)
-    size_bytes: int | None = None
-    schema_version: int | None = None
-    # The schema is older but this podkb migrates it (doctor --repair may proceed).
-    migratable: bool = False
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def passed(self, name: str, detail: str) -> None:
-        self.checks.append(HealthCheck(name, True, detail))
-
-    def failed(self, name: str, detail: str, advice: str) -> None:
-        self.checks.append(HealthCheck(name, False, detail, advice))
 
 
 class KnowledgeStore(Protocol):
@@ -222,30 +160,29 @@ class KnowledgeStore(Protocol):
         exact without a recount."""
         ...
 
-    def episodes_from(
-        self, source_path: str
-    ) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(episode id, content hash, inputs hash, file status) of the episodes read from this
-        file: ingest asks this for every file, so it must be an indexed lookup."""
+    def episodes_from(self, source_path: str) -> list[FileEpisode]:
+        """The episodes read from this file, with their content hash, inputs hash and file
+        status: ingest asks this for every file, so it must be an indexed lookup."""
         ...
 
     def record_source_stat(self, episode_id: str, source_stat: str) -> None:
         """The file's status (size, mtime, inode) now that its unchanged bytes were hashed."""
         ...
 
-    def source_paths(self) -> list[tuple[str, str | None]]:
-        """(episode id, source file path) of every episode, in id order."""
+    def source_paths(self) -> list[EpisodePath]:
+        """Every episode's id and source file path, in id order."""
         ...
 
-    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
-        """The stored episode's source path, content hash and format (put_episode's keywords)."""
+    def episode_source(self, episode_id: str) -> EpisodeSource:
+        """The stored episode's source path, content hash and format (put_episode's keywords);
+        all None when there is no such episode."""
         ...
 
-    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
+    def speaker_names_for(self, source_key: str) -> dict[str, SpeakerName]:
         """Names users gave to this source's speaker labels: label -> (name, role)."""
         ...
 
-    def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
+    def remember_speaker_names(self, source_key: str, names: Mapping[str, tuple[str, str]]) -> None:
         """Keep names for a source's labels (label -> (name, role)), replacing earlier ones for
         the same labels; ingest gives them again when the source is read again."""
         ...
@@ -296,8 +233,8 @@ class KnowledgeStore(Protocol):
 
     def episode(self, episode_id: str) -> Episode | None: ...
 
-    def episode_title_show(self, episode_id: str) -> tuple[str | None, str | None] | None:
-        """(title, show) of an episode, None if there is none: what a citation needs, without
+    def episode_title_show(self, episode_id: str) -> EpisodeCitation | None:
+        """Title and show of an episode, None if there is none: what a citation needs, without
         building an Episode (search output stays clear of the record models' import cost)."""
         ...
 
@@ -313,15 +250,15 @@ class KnowledgeStore(Protocol):
         episode_id: str | None = None,
         speakers: list[str] | None = None,
         with_times: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        """Turns as dicts (TURN_COLUMNS, and `times` when asked) in episode and turn order."""
+    ) -> Iterator[TurnRecord]:
+        """Turns (their `times` when asked) in episode and turn order."""
         ...
 
     def turns(
         self, *, episode_id: str | None = None, speakers: list[str] | None = None
     ) -> list[Turn]: ...
 
-    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
+    def context_turns(self, episode_id: str, turn: int, n: int) -> list[TurnRecord]:
         """The turns within n of `turn` in its episode (not the turn itself), in order."""
         ...
 
@@ -333,13 +270,13 @@ class KnowledgeStore(Protocol):
 
     def speaker_names(self) -> list[str]: ...
 
-    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+    def speaker_label_pairs(self) -> list[SpeakerLabel]:
         """Every (speaker, label as written in the source) pair."""
         ...
 
     def body_terms(
         self, *, more_than: int = 0, starting_with: str | None = None
-    ) -> list[tuple[str, int]]:
+    ) -> list[TermCount]:
         """Indexed tokens of the text in more than `more_than` turns, with their turn counts;
         starting_with: only tokens with that prefix (a range of the index, not a scan of it)."""
         ...
@@ -350,9 +287,9 @@ class KnowledgeStore(Protocol):
 
     # --- search and facets ------------------------------------------------------------------
 
-    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
-        """Matching turns (TURN_COLUMNS plus `score`, higher is better, and `times`, the
-        turn's [offset, seconds] pairs), at most query.limit, after query.offset."""
+    def search_turns(self, query: TurnQuery) -> list[TurnHit]:
+        """Matching turns with their scores (higher is better) and [offset, seconds] pairs, at
+        most query.limit, after query.offset."""
         ...
 
     def count_turns(self, query: TurnQuery, at_most: int | None = None) -> int:
@@ -370,6 +307,6 @@ class KnowledgeStore(Protocol):
         """Chapters in episode order, then in the order they start."""
         ...
 
-    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+    def count_matches(self, terms: Sequence[Term]) -> MatchCount:
         """Turns and episodes in which any of the terms occurs (text or chapter title)."""
         ...

@@ -3,8 +3,11 @@
 SQLite and PostgreSQL keep the same tables (episodes, turns, speaker_labels, speaker_names), so
 most lookups differ only in the driver's placeholder, in how a list is passed, and in how text is
 ordered. A `Dialect` says those three things, and `SQLStore` runs those lookups once for both.
-What really differs (the full-text index and ranking, writes, schema and migrations,
-transactions, health checks) stays in each engine's module, and so does the SQL written for it.
+The episode write path is shared too: replacing an episode, its row, and the turn columns
+both engines store (an engine adds its own index columns and writes the turns its own way).
+What really differs (the full-text index and ranking, deleting, schema creation, transactions
+and locking, health checks) stays in each engine's module, and so does the SQL written for it;
+the migration steps are data, per engine, in `migrations.py`.
 """
 
 from __future__ import annotations
@@ -13,20 +16,30 @@ import functools
 import json
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
 
 from ..errors import StoreError
-from ..text import fold
-from .base import (
+from ..text import fold, word_count
+from .base import TurnQuery
+from .records import (
     TURN_COLUMNS,
     ChapterFacet,
+    EpisodeCitation,
+    EpisodePath,
+    EpisodeSource,
     FeedItemRecord,
     FeedRecord,
+    FileEpisode,
+    NamedSpeaker,
     SpeakerFacet,
-    TurnQuery,
+    SpeakerLabel,
+    SpeakerName,
+    TurnHit,
+    TurnRecord,
 )
 from .url import redact as redact  # re-exported: the engines import it from here
 
@@ -115,6 +128,72 @@ class Dialect:
         return f"{column} IN ({','.join([self.param] * len(values))})", list(values)
 
 
+# An episode's row as put_episode writes it (episode_row gives the values in this order).
+_EPISODE_INSERT = (
+    "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description, source,"
+    " source_path, source_sha256, format, turns, chapters, ingested_at, inputs_sha256,"
+    " source_stat, audio_url, link, duration) VALUES ({values})"
+).format(values=", ".join(["{p}"] * 20))
+
+
+def episode_row(
+    episode: Episode,
+    *,
+    source_path: str | None,
+    source_sha256: str | None,
+    inputs_sha256: str | None,
+    source_stat: str | None,
+    fmt: str | None,
+) -> tuple[Any, ...]:
+    """The values of _EPISODE_INSERT (lists as JSON text; turns 0 until they are written)."""
+    return (
+        episode.episode_id,
+        episode.show,
+        episode.title,
+        episode.date,
+        episode.lang,
+        json.dumps(episode.hosts, ensure_ascii=False),
+        json.dumps(episode.guests, ensure_ascii=False),
+        episode.description,
+        episode.source,
+        source_path,
+        source_sha256,
+        fmt,
+        0,
+        json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        inputs_sha256,
+        source_stat,
+        episode.audio_url,
+        episode.link,
+        episode.duration,
+    )
+
+
+def turn_values(t: Turn) -> tuple[Any, ...]:
+    """The columns of a turn that both engines store, in TURN_COLUMNS order, then its word count
+    (an engine adds its index columns and `times_json`)."""
+    return (
+        t.episode_id,
+        t.turn,
+        t.speaker,
+        t.speaker_label,
+        t.role,
+        t.text,
+        t.lang,
+        t.start,
+        t.end,
+        t.chapter,
+        t.source,
+        t.line,
+        word_count(t.text),
+    )
+
+
+def times_json(t: Turn) -> str | None:
+    return json.dumps(t.times) if t.times else None
+
+
 def turn_columns_sql(table: str = "") -> str:
     """The turn record's columns for a SELECT (`end` is an SQL keyword), optionally qualified."""
     prefix = f"{table}." if table else ""
@@ -164,22 +243,40 @@ def episode_record(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def turn_record(row: Sequence[Any], *, with_times: bool) -> dict[str, Any]:
+_TIMES_AT = len(TURN_COLUMNS)
+
+
+def turn_record(row: Sequence[Any], *, with_times: bool) -> TurnRecord:
     """A turn's record from a row of TURN_COLUMNS followed by `times` (JSON text or NULL)."""
-    record = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
     if with_times:
-        record["times"] = json.loads(row[len(TURN_COLUMNS)] or "[]")
-    return record
+        return TurnRecord._make((*row[:_TIMES_AT], json.loads(row[_TIMES_AT] or "[]")))
+    return TurnRecord._make((*row[:_TIMES_AT], None))
 
 
-def hit_record(row: Sequence[Any], score: float) -> dict[str, Any]:
+def hit_record(row: Sequence[Any], score: float) -> TurnHit:
     """A search hit from a row of TURN_COLUMNS followed by `times`: the turn, its score (higher
     is better) and its (character offset, seconds) pairs."""
-    hit = dict(zip(TURN_COLUMNS, row[: len(TURN_COLUMNS)], strict=True))
-    hit["score"] = round(score, 4) if score else 0.0
-    times = row[len(TURN_COLUMNS)]
-    hit["times"] = [(int(at), float(sec)) for at, sec in json.loads(times or "[]")]
-    return hit
+    times = [(int(at), float(sec)) for at, sec in json.loads(row[_TIMES_AT] or "[]")]
+    return TurnHit._make((*row[:_TIMES_AT], round(score, 4) if score else 0.0, times))
+
+
+@dataclass(frozen=True)
+class Column:
+    table: str
+    name: str
+    declaration: str  # its type and constraints, in the engine's SQL
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one schema version adds to the one before it. Run in this order: columns (each only
+    if missing), then statements (written to be repeatable: IF NOT EXISTS), then what is derived."""
+
+    columns: tuple[Column, ...] = ()
+    statements: str = ""  # SQL statements separated by `;`
+    count_words: bool = False  # turns.words was added: count each turn's words into it
+    refresh_summaries: bool = False
+    rebuild_index: bool = False  # every turn analyzed again (implies the summaries)
 
 
 _P = ParamSpec("_P")
@@ -213,10 +310,36 @@ class SQLStore(ABC):
     def driver_error(self, exc: Exception) -> StoreError | None:
         """exc as a StoreError if the driver raised it, else None (not the store's to explain)."""
 
+    @property
     @abstractmethod
-    def _named_speakers(self) -> Iterable[tuple[str, int, int | None, list[str], list[str]]]:
-        """(speaker, turns, words, roles, episode ids) of every named speaker, most turns first,
-        then by name: the one aggregate the engines write differently."""
+    def location(self) -> str: ...
+
+    @abstractmethod
+    def columns_of(self, table: str) -> set[str]:
+        """The names of the table's columns (what a migration step adds only if missing)."""
+
+    @abstractmethod
+    def refresh_summaries(self) -> None: ...
+
+    @abstractmethod
+    def rebuild_index(self) -> int: ...
+
+    @abstractmethod
+    def delete_episode(self, episode_id: str) -> bool: ...
+
+    @abstractmethod
+    def _lock_episode(self, episode_id: str, source_path: str | None) -> None:
+        """Hold, to the end of the transaction, what replacing this episode needs alone."""
+
+    @abstractmethod
+    def _put_turns(self, episode_id: str, turns: Iterable[Turn]) -> int:
+        """Write the episode's turns with their index entries, and the episode's turn count;
+        returns how many turns it wrote."""
+
+    @abstractmethod
+    def _named_speakers(self) -> Iterable[NamedSpeaker]:
+        """Every named speaker's aggregate, most turns first, then by name: the one aggregate
+        the engines write differently."""
 
     @contextmanager
     def translating(self) -> Iterator[None]:
@@ -253,6 +376,98 @@ class SQLStore(ABC):
             turn_columns=turn_columns_sql(),
         )
 
+    def _version_in_meta(self) -> int:
+        """The schema version the store's meta table records (StoreError if none or unreadable)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            raise StoreError("not a podkb store (no schema version)", path=self.location)
+        try:
+            return int(row[0])
+        except ValueError:
+            raise StoreError(f"unreadable schema version {row[0]!r}", path=self.location) from None
+
+    # --- migrations (the steps: migrations.py) ----------------------------------------------
+
+    def migrate(self, version: int, steps: Mapping[int, Step], target: int) -> None:
+        """Bring the store from `version` up to `target`, step by step, recording each version
+        reached (call inside a transaction: a failed step leaves the store as it was)."""
+        while version < target:
+            step = steps.get(version)
+            if step is None:
+                raise StoreError(
+                    f"schema {version} cannot be migrated to {target}; re-ingest into a new store",
+                    path=self.location,
+                )
+            self._run_step(step)
+            version += 1
+            self.conn.execute(
+                self._sql("UPDATE meta SET value={p} WHERE key='schema_version'"), (str(version),)
+            )
+
+    def _run_step(self, step: Step) -> None:
+        added = set()
+        for column in step.columns:
+            if column.name not in self.columns_of(column.table):
+                self.conn.execute(
+                    f"ALTER TABLE {column.table} ADD COLUMN {column.name} {column.declaration}"
+                )
+                added.add(column.name)
+        for statement in step.statements.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        if step.count_words and "words" in added:
+            update = self._sql("UPDATE turns SET words={p} WHERE id={p}")
+            for rowid, text in self.conn.execute("SELECT id, text FROM turns").fetchall():
+                self.conn.execute(update, (word_count(text), rowid))
+        if step.rebuild_index:
+            self.rebuild_index()
+        elif step.refresh_summaries:
+            self.refresh_summaries()
+
+    # --- writes (call inside transaction()) -------------------------------------------------
+
+    @translated
+    def put_episode(
+        self,
+        episode: Episode,
+        turns: Iterable[Turn],
+        *,
+        source_path: str | None = None,
+        source_sha256: str | None = None,
+        inputs_sha256: str | None = None,
+        source_stat: str | None = None,
+        fmt: str | None = None,
+    ) -> int:
+        """Replace the episode (same id, or same source path) with these turns; returns the
+        number of turns written."""
+        self._lock_episode(episode.episode_id, source_path)
+        self.delete_episode(episode.episode_id)
+        if source_path:
+            for row in self.conn.execute(
+                self._sql("SELECT episode_id FROM episodes WHERE source_path={p}"), (source_path,)
+            ).fetchall():
+                self.delete_episode(row[0])
+        row = episode_row(
+            episode,
+            source_path=source_path,
+            source_sha256=source_sha256,
+            inputs_sha256=inputs_sha256,
+            source_stat=source_stat,
+            fmt=fmt,
+        )
+        self.conn.execute(self._sql(_EPISODE_INSERT), row)
+        return self._put_turns(episode.episode_id, turns)
+
+    @translated
+    def remember_speaker_names(self, source_key: str, names: Mapping[str, tuple[str, str]]) -> None:
+        for label, (name, role) in names.items():
+            self._upsert(
+                "speaker_names",
+                ("source", "label", "name", "role"),
+                "source, label",
+                [source_key, label, name, role],
+            )
+
     # --- episodes ---------------------------------------------------------------------------
 
     @translated
@@ -263,12 +478,9 @@ class SQLStore(ABC):
         return row[0] if row else None
 
     @translated
-    def episodes_from(
-        self, source_path: str
-    ) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(episode id, content hash, inputs hash, file status) of the episodes from this file."""
+    def episodes_from(self, source_path: str) -> list[FileEpisode]:
         return [
-            (r[0], r[1], r[2], r[3])
+            FileEpisode(r[0], r[1], r[2], r[3])
             for r in self.conn.execute(
                 self._sql(
                     "SELECT episode_id, source_sha256, inputs_sha256, source_stat FROM episodes"
@@ -286,10 +498,9 @@ class SQLStore(ABC):
         )
 
     @translated
-    def source_paths(self) -> list[tuple[str, str | None]]:
-        """(episode id, source file path) of every episode, in id order."""
+    def source_paths(self) -> list[EpisodePath]:
         return [
-            (r[0], r[1])
+            EpisodePath(r[0], r[1])
             for r in self.conn.execute(
                 self._sql(
                     "SELECT episode_id, source_path FROM episodes ORDER BY episode_id{bytewise}"
@@ -298,14 +509,14 @@ class SQLStore(ABC):
         ]
 
     @translated
-    def episode_source(self, episode_id: str) -> tuple[str | None, str | None, str | None]:
+    def episode_source(self, episode_id: str) -> EpisodeSource:
         row = self.conn.execute(
             self._sql(
                 "SELECT source_path, source_sha256, format FROM episodes WHERE episode_id={p}"
             ),
             (episode_id,),
         ).fetchone()
-        return (row[0], row[1], row[2]) if row else (None, None, None)
+        return EpisodeSource(row[0], row[1], row[2]) if row else EpisodeSource(None, None, None)
 
     @translated
     def episodes(self) -> list[Episode]:
@@ -317,11 +528,11 @@ class SQLStore(ABC):
         return [Episode.model_validate(episode_record(r)) for r in rows]
 
     @translated
-    def episode_title_show(self, episode_id: str) -> tuple[str | None, str | None] | None:
+    def episode_title_show(self, episode_id: str) -> EpisodeCitation | None:
         row = self.conn.execute(
             self._sql("SELECT title, show FROM episodes WHERE episode_id={p}"), (episode_id,)
         ).fetchone()
-        return (row[0], row[1]) if row else None
+        return EpisodeCitation(row[0], row[1]) if row else None
 
     @translated
     def episode_audio_url(self, episode_id: str) -> str | None:
@@ -404,8 +615,8 @@ class SQLStore(ABC):
         episode_id: str | None = None,
         speakers: list[str] | None = None,
         with_times: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        """Turns as plain dicts in episode and turn order (cheap: no model per row)."""
+    ) -> Iterator[TurnRecord]:
+        """Turns in episode and turn order (cheap: a tuple per row, no model)."""
         sql = self._sql("SELECT {turn_columns}, times FROM turns")
         where: list[str] = []
         args: list[Any] = []
@@ -433,12 +644,12 @@ class SQLStore(ABC):
         from ..models import Turn
 
         return [
-            Turn.model_validate(d)
-            for d in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
+            Turn.model_validate(t._asdict())
+            for t in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
         ]
 
     @translated
-    def context_turns(self, episode_id: str, turn: int, n: int) -> list[dict[str, Any]]:
+    def context_turns(self, episode_id: str, turn: int, n: int) -> list[TurnRecord]:
         rows = self.conn.execute(
             self._sql(
                 "SELECT {turn_columns} FROM turns"
@@ -463,14 +674,14 @@ class SQLStore(ABC):
     # --- speakers and chapters --------------------------------------------------------------
 
     @translated
-    def speaker_names_for(self, source_key: str) -> dict[str, tuple[str, str]]:
+    def speaker_names_for(self, source_key: str) -> dict[str, SpeakerName]:
         rows = self.conn.execute(
             self._sql(
                 "SELECT label, name, role FROM speaker_names WHERE source={p} ORDER BY label"
             ),
             (source_key,),
         ).fetchall()
-        return {label: (name, role) for label, name, role in rows}
+        return {label: SpeakerName(name, role) for label, name, role in rows}
 
     @translated
     def forget_speaker_names(self, source_key: str) -> None:
@@ -483,9 +694,10 @@ class SQLStore(ABC):
         )
 
     @translated
-    def speaker_label_pairs(self) -> list[tuple[str, str | None]]:
+    def speaker_label_pairs(self) -> list[SpeakerLabel]:
         return [
-            (r[0], r[1]) for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
+            SpeakerLabel(r[0], r[1])
+            for r in self.conn.execute("SELECT speaker, label FROM speaker_labels")
         ]
 
     @translated

@@ -23,15 +23,14 @@ import json
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
-from .base import StoreHealth, TurnQuery
+from ..text import cjk_bigrams, index_terms, is_cjk, stems_of
+from .base import TurnQuery
 from .common import (
     FEED_TABLES,
     Dialect,
@@ -39,17 +38,21 @@ from .common import (
     busy_timeout,
     hit_record,
     redact,
+    times_json,
     token_key,
     translated,
     turn_columns_sql,
     turn_filters,
+    turn_values,
 )
+from .migrations import POSTGRES_STEPS
+from .records import MatchCount, NamedSpeaker, StoreHealth, TermCount, TurnHit
 from .url import ServerURL, parse_server_url
 
 if TYPE_CHECKING:
     import psycopg
 
-    from ..models import Episode, Turn
+    from ..models import Turn
     from ..query import Clause, Term
 
 SCHEMA_VERSION = 5
@@ -447,76 +450,24 @@ class PostgresStore(SQLStore):
 
     def _migrate(self, version: int) -> None:
         """Bring an older schema up to SCHEMA_VERSION in one transaction, step by step."""
-        # version -> the step to version + 1
-        steps: dict[int, Callable[[], None]] = {
-            1: self._migrate_1_to_2,
-            2: self._migrate_2_to_3,
-            3: self._migrate_3_to_4,
-            4: self._migrate_4_to_5,
-        }
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
-            version = self._schema_version() or version
-            while version < SCHEMA_VERSION:
-                step = steps.get(version)
-                if step is None:
-                    raise StoreError(
-                        f"schema {version} cannot be migrated to {SCHEMA_VERSION}; "
-                        "re-ingest into a new database",
-                        path=self._location,
-                    )
-                step()
-                version += 1
-                self.conn.execute(
-                    "UPDATE meta SET value=%s WHERE key='schema_version'", (str(version),)
-                )
+            # Another podkb may have migrated it while this one waited for the lock.
+            self.migrate(self._schema_version() or version, POSTGRES_STEPS, SCHEMA_VERSION)
 
-    def _migrate_1_to_2(self) -> None:
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS speaker_names (source text NOT NULL, label text NOT NULL,"
-            " name text NOT NULL, role text NOT NULL, PRIMARY KEY (source, label))"
+    def columns_of(self, table: str) -> set[str]:
+        rows = self.conn.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s",
+            (table,),
         )
-
-    def _migrate_2_to_3(self) -> None:
-        """Schema 3: the stems column and per-turn times; every turn is analyzed again."""
-        self.conn.execute(
-            "ALTER TABLE turns ADD COLUMN IF NOT EXISTS stems tsvector NOT NULL DEFAULT ''::tsvector"
-        )
-        self.conn.execute("ALTER TABLE turns ADD COLUMN IF NOT EXISTS times text")
-        self.conn.execute("CREATE INDEX IF NOT EXISTS turns_stems ON turns USING gin (stems)")
-        self.rebuild_index()
-
-    def _migrate_3_to_4(self) -> None:
-        # What incremental ingest compares; NULL: each file is read once more, then recorded.
-        self.conn.execute(
-            "ALTER TABLE episodes ADD COLUMN IF NOT EXISTS inputs_sha256 text,"
-            " ADD COLUMN IF NOT EXISTS source_stat text"
-        )
-
-    def _migrate_4_to_5(self) -> None:
-        """Schema 5: what a feed tells of an episode, and the subscriptions."""
-        self.conn.execute(
-            "ALTER TABLE episodes ADD COLUMN IF NOT EXISTS audio_url text,"
-            " ADD COLUMN IF NOT EXISTS link text,"
-            " ADD COLUMN IF NOT EXISTS duration double precision"
-        )
-        for statement in FEED_TABLES.split(";"):
-            if statement.strip():
-                self.conn.execute(statement)
+        return {r[0] for r in rows}
 
     def _schema_version(self) -> int | None:
         row = self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
         if not row or not row[0]:
             return None
-        found = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if found is None:
-            raise StoreError("not a podkb store (no schema version)", path=self._location)
-        try:
-            return int(found[0])
-        except ValueError:
-            raise StoreError(
-                f"unreadable schema version {found[0]!r}", path=self._location
-            ) from None
+        return self._version_in_meta()
 
     # --- transactions ---------------------------------------------------------------------
 
@@ -555,67 +506,16 @@ class PostgresStore(SQLStore):
         deleted = self.conn.execute("DELETE FROM episodes WHERE episode_id=%s", (episode_id,))
         return bool(deleted.rowcount)
 
-    @translated
-    def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
-        for label, (name, role) in names.items():
-            self.conn.execute(
-                "INSERT INTO speaker_names(source, label, name, role) VALUES (%s,%s,%s,%s)"
-                " ON CONFLICT (source, label) DO UPDATE SET name=EXCLUDED.name, role=EXCLUDED.role",
-                (source_key, label, name, role),
-            )
-
-    @translated
-    def put_episode(
-        self,
-        episode: Episode,
-        turns: Iterable[Turn],
-        *,
-        source_path: str | None = None,
-        source_sha256: str | None = None,
-        inputs_sha256: str | None = None,
-        source_stat: str | None = None,
-        fmt: str | None = None,
-    ) -> int:
-        """Replace the episode (same id, or same source path) with these turns."""
-        # Locks in one order (path, then id), held to the end of the transaction: two machines
-        # ingesting the same file replace the episode one after the other, never half each.
+    def _lock_episode(self, episode_id: str, source_path: str | None) -> None:
+        """Locks in one order (path, then id), held to the end of the transaction: two machines
+        ingesting the same file replace the episode one after the other, never half each."""
         if source_path:
             self._lock("path:" + source_path)
-        self._lock("episode:" + episode.episode_id)
-        self.delete_episode(episode.episode_id)
-        if source_path:
-            for (old_id,) in self.conn.execute(
-                "SELECT episode_id FROM episodes WHERE source_path=%s", (source_path,)
-            ).fetchall():
-                self.delete_episode(old_id)
-        self.conn.execute(
-            "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description,"
-            " source, source_path, source_sha256, format, turns, chapters, ingested_at,"
-            " inputs_sha256, source_stat, audio_url, link, duration)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            (
-                episode.episode_id,
-                episode.show,
-                episode.title,
-                episode.date,
-                episode.lang,
-                json.dumps(episode.hosts, ensure_ascii=False),
-                json.dumps(episode.guests, ensure_ascii=False),
-                episode.description,
-                episode.source,
-                source_path,
-                source_sha256,
-                fmt,
-                0,
-                json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                inputs_sha256,
-                source_stat,
-                episode.audio_url,
-                episode.link,
-                episode.duration,
-            ),
-        )
+        self._lock("episode:" + episode_id)
+
+    def _put_turns(self, episode_id: str, turns: Iterable[Turn]) -> int:
+        """The turns with their analyzer tokens as tsvectors and BM25 lengths, the episode's
+        words as term deltas (no row shared with other writers), copied in batches."""
         chapters: dict[str, list[str]] = {}
         doc_freq: Counter[str] = Counter()  # this episode's turns holding each word
         rows: list[tuple[Any, ...]] = []
@@ -632,26 +532,14 @@ class PostgresStore(SQLStore):
             tokens = len(body) + len(uni) + len(chapter) + len(stems) + 2
             rows.append(
                 (
-                    t.episode_id,
-                    t.turn,
-                    t.speaker,
-                    t.speaker_label,
-                    t.role,
-                    t.text,
-                    t.lang,
-                    t.start,
-                    t.end,
-                    t.chapter,
-                    t.source,
-                    t.line,
-                    word_count(t.text),
+                    *turn_values(t),
                     token_key(t.speaker),
                     tsvector_literal(body),
                     tsvector_literal(uni),
                     tsvector_literal(chapter),
                     tokens,
                     tsvector_literal(stems),
-                    json.dumps(t.times) if t.times else None,
+                    times_json(t),
                 )
             )
             count += 1
@@ -662,7 +550,7 @@ class PostgresStore(SQLStore):
         self._copy("term_deltas (term, docs)", doc_freq.items())
         self.conn.execute(
             "UPDATE episodes SET turns=%s, tokens=%s WHERE episode_id=%s",
-            (count, tokens_total, episode.episode_id),
+            (count, tokens_total, episode_id),
         )
         return count
 
@@ -769,7 +657,7 @@ class PostgresStore(SQLStore):
     @translated
     def body_terms(
         self, *, more_than: int = 0, starting_with: str | None = None
-    ) -> list[tuple[str, int]]:
+    ) -> list[TermCount]:
         where = ""
         args_: list[Any] = [more_than]
         if starting_with:
@@ -780,7 +668,7 @@ class PostgresStore(SQLStore):
             f" SELECT term, docs FROM term_deltas) d{where} GROUP BY term HAVING sum(docs) > %s",
             args_,
         ).fetchall()
-        return [(r[0], int(r[1])) for r in rows]
+        return [TermCount(r[0], int(r[1])) for r in rows]
 
     @translated
     def common_terms(self) -> dict[str, int]:
@@ -796,7 +684,7 @@ class PostgresStore(SQLStore):
     # --- search and facets ------------------------------------------------------------------
 
     @translated
-    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
+    def search_turns(self, query: TurnQuery) -> list[TurnHit]:
         """The turns the index finds, ranked by FTS5's BM25 computed from the same numbers."""
         if query.episode_ids is not None and not query.episode_ids:
             return []
@@ -898,24 +786,25 @@ class PostgresStore(SQLStore):
         ).fetchone()
         return _scalar(row)
 
-    def _named_speakers(self) -> Iterator[tuple[str, int, int | None, list[str], list[str]]]:
-        yield from self.conn.execute(
+    def _named_speakers(self) -> Iterator[NamedSpeaker]:
+        for row in self.conn.execute(
             "SELECT speaker, count(*), sum(words), array_agg(DISTINCT role),"
             " array_agg(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
             ' GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE "C"'
-        )
+        ):
+            yield NamedSpeaker(*row)
 
     @translated
-    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+    def count_matches(self, terms: Sequence[Term]) -> MatchCount:
         if not terms:
-            return 0, 0
+            return MatchCount(0, 0)
         compiled = _Compiled(TurnQuery(topic_terms=tuple(terms)))
         row = self.conn.execute(
             f"SELECT count(*), count(DISTINCT t.episode_id) FROM turns t WHERE {compiled.sql_where()}",
             compiled.args,
         ).fetchone()
         turns, episodes = row if row else (0, 0)
-        return int(turns), int(episodes)
+        return MatchCount(int(turns), int(episodes))
 
     # --- health ---------------------------------------------------------------------------
 

@@ -16,27 +16,30 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
-from ..text import cjk_bigrams, index_terms, is_cjk, stems_of, word_count
-from .base import StoreHealth, TurnQuery, default_location
+from ..text import cjk_bigrams, index_terms, is_cjk, stems_of
+from .base import TurnQuery, default_location
 from .common import (
     FEED_TABLES,
     Dialect,
     SQLStore,
     busy_timeout,
     hit_record,
+    times_json,
     token_key,
     translated,
     turn_columns_sql,
     turn_filters,
+    turn_values,
 )
+from .migrations import SQLITE_STEPS
+from .records import MatchCount, NamedSpeaker, StoreHealth, TermCount, TurnHit
 
 if TYPE_CHECKING:
-    from ..models import Episode, Turn
+    from ..models import Turn
     from ..query import Clause, Term
 
 SCHEMA_VERSION = 7
@@ -237,82 +240,11 @@ class SQLiteStore(SQLStore):
 
     def _migrate(self, version: int) -> None:
         """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
-        steps = {
-            1: self._migrate_1_to_2,
-            2: self._migrate_2_to_3,
-            3: self._migrate_3_to_4,
-            4: self._migrate_4_to_5,
-            5: self._migrate_5_to_6,
-            6: self._migrate_6_to_7,
-        }
         with self.transaction():
-            while version < SCHEMA_VERSION:
-                step = steps.get(version)
-                if step is None:
-                    raise StoreError(
-                        f"schema {version} cannot be migrated to {SCHEMA_VERSION}; re-ingest into a new store",
-                        path=str(self.path),
-                    )
-                step()
-                version += 1
-                self.conn.execute(
-                    "UPDATE meta SET value=? WHERE key='schema_version'", (str(version),)
-                )
+            self.migrate(version, SQLITE_STEPS, SCHEMA_VERSION)
 
-    def _migrate_1_to_2(self) -> None:
-        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
-        if "words" not in columns:
-            self.conn.execute("ALTER TABLE turns ADD COLUMN words INTEGER NOT NULL DEFAULT 0")
-            from ..text import word_count
-
-            for rowid, text in self.conn.execute("SELECT id, text FROM turns").fetchall():
-                self.conn.execute("UPDATE turns SET words=? WHERE id=?", (word_count(text), rowid))
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS speaker_labels (speaker TEXT NOT NULL, label TEXT,"
-            " turns INTEGER NOT NULL, PRIMARY KEY (speaker, label))"
-        )
-        self.refresh_summaries()
-
-    def _migrate_2_to_3(self) -> None:
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS speaker_names (source TEXT NOT NULL, label TEXT NOT NULL,"
-            " name TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (source, label))"
-        )
-
-    def _migrate_3_to_4(self) -> None:
-        """Schema 4: per-turn times for quotes, and the stems column (the index is derived data:
-        rebuilt from the turns, nothing lost)."""
-        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(turns)")}
-        if "times" not in columns:
-            self.conn.execute("ALTER TABLE turns ADD COLUMN times TEXT")
-        self.rebuild_index()
-
-    def _migrate_5_to_6(self) -> None:
-        """Schema 6: a contentless index (the same terms, without a copy of the text)."""
-        self.rebuild_index()
-
-    def _migrate_6_to_7(self) -> None:
-        """Schema 7: what a feed tells of an episode (audio, page, duration), and the
-        subscriptions with what is known of each feed item."""
-        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(episodes)")}
-        for column, kind in (("audio_url", "TEXT"), ("link", "TEXT"), ("duration", "REAL")):
-            if column not in columns:
-                self.conn.execute(f"ALTER TABLE episodes ADD COLUMN {column} {kind}")
-        _exec_script(self.conn, FEED_TABLES)
-
-    def _migrate_4_to_5(self) -> None:
-        """Schema 5: what each episode was read with and the file's status (incremental ingest),
-        and episodes found by source file."""
-        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(episodes)")}
-        if "inputs_sha256" not in columns:
-            # NULL: no episode of an older store counts as unchanged, so the next ingest reads
-            # each file once more and records what it was read with.
-            self.conn.execute("ALTER TABLE episodes ADD COLUMN inputs_sha256 TEXT")
-        self.conn.execute(
-            "CREATE INDEX IF NOT EXISTS episodes_source_path ON episodes(source_path)"
-        )
-        if "source_stat" not in columns:  # NULL: each file is hashed once more, then recorded
-            self.conn.execute("ALTER TABLE episodes ADD COLUMN source_stat TEXT")
+    def columns_of(self, table: str) -> set[str]:
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
 
     def _schema_version(self) -> int | None:
         tables = {
@@ -322,13 +254,7 @@ class SQLiteStore(SQLStore):
             return None
         if "meta" not in tables:
             raise StoreError("not a podkb store (no meta table)", path=str(self.path))
-        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None:
-            raise StoreError("not a podkb store (no schema version)", path=str(self.path))
-        try:
-            return int(row[0])
-        except ValueError:
-            raise StoreError(f"unreadable schema version {row[0]!r}", path=str(self.path)) from None
+        return self._version_in_meta()
 
     # --- transactions ---------------------------------------------------------------------
 
@@ -444,59 +370,12 @@ class SQLiteStore(SQLStore):
                 "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key='turn_count'", (n,)
             )
 
-    @translated
-    def remember_speaker_names(self, source_key: str, names: dict[str, tuple[str, str]]) -> None:
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO speaker_names(source, label, name, role) VALUES (?,?,?,?)",
-            [(source_key, label, name, role) for label, (name, role) in names.items()],
-        )
+    def _lock_episode(self, episode_id: str, source_path: str | None) -> None:
+        """Nothing to take: BEGIN IMMEDIATE made this the one writer."""
 
-    @translated
-    def put_episode(
-        self,
-        episode: Episode,
-        turns: Iterable[Turn],
-        *,
-        source_path: str | None = None,
-        source_sha256: str | None = None,
-        inputs_sha256: str | None = None,
-        source_stat: str | None = None,
-        fmt: str | None = None,
-    ) -> int:
-        """Replace the episode (same id) with these turns. Returns the number of turns written."""
-        self.delete_episode(episode.episode_id)
-        if source_path:
-            for (old_id,) in self.conn.execute(
-                "SELECT episode_id FROM episodes WHERE source_path=?", (source_path,)
-            ).fetchall():
-                self.delete_episode(old_id)
-        self.conn.execute(
-            "INSERT INTO episodes(episode_id, show, title, date, lang, hosts, guests, description, source,"
-            " source_path, source_sha256, format, turns, chapters, ingested_at, inputs_sha256,"
-            " source_stat, audio_url, link, duration) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                episode.episode_id,
-                episode.show,
-                episode.title,
-                episode.date,
-                episode.lang,
-                json.dumps(episode.hosts, ensure_ascii=False),
-                json.dumps(episode.guests, ensure_ascii=False),
-                episode.description,
-                episode.source,
-                source_path,
-                source_sha256,
-                fmt,
-                0,
-                json.dumps([c.model_dump() for c in episode.chapters], ensure_ascii=False),
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                inputs_sha256,
-                source_stat,
-                episode.audio_url,
-                episode.link,
-                episode.duration,
-            ),
-        )
+    def _put_turns(self, episode_id: str, turns: Iterable[Turn]) -> int:
+        """The turns, their rows of the full-text index, and the exact counts kept beside them
+        (speaker labels, the store's turn count), streamed in batches."""
         next_id = (self.conn.execute("SELECT max(id) FROM turns").fetchone()[0] or 0) + 1
         chapter_terms: dict[str, str] = {}
         rows: list[tuple[Any, ...]] = []
@@ -506,26 +385,7 @@ class SQLiteStore(SQLStore):
         for t in turns:
             if t.speaker is not None:
                 labels[(t.speaker, t.speaker_label)] += 1
-            times = t.times
-            rows.append(
-                (
-                    next_id,
-                    t.episode_id,
-                    t.turn,
-                    t.speaker,
-                    t.speaker_label,
-                    t.role,
-                    t.text,
-                    t.lang,
-                    t.start,
-                    t.end,
-                    t.chapter,
-                    t.source,
-                    t.line,
-                    word_count(t.text),
-                    json.dumps(times) if times else None,
-                )
-            )
+            rows.append((next_id, *turn_values(t), times_json(t)))
             index_rows.append(
                 _index_row(
                     next_id, t.episode_id, t.speaker, t.text, t.chapter, chapter_terms=chapter_terms
@@ -536,9 +396,7 @@ class SQLiteStore(SQLStore):
             if len(rows) >= 1000:  # bounded memory: a huge episode streams in batches
                 self._insert_turns(rows, index_rows)
         self._insert_turns(rows, index_rows)
-        self.conn.execute(
-            "UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode.episode_id)
-        )
+        self.conn.execute("UPDATE episodes SET turns=? WHERE episode_id=?", (count, episode_id))
         self._count_speaker_labels((sp, label, n) for (sp, label), n in labels.items())
         self._count_turns(count)
         return count
@@ -631,7 +489,7 @@ class SQLiteStore(SQLStore):
     @translated
     def body_terms(
         self, *, more_than: int = 0, starting_with: str | None = None
-    ) -> list[tuple[str, int]]:
+    ) -> list[TermCount]:
         """Indexed tokens of the text (words and CJK bigrams) in more than `more_than` turns,
         with their turn counts."""
         self.conn.execute(
@@ -643,7 +501,7 @@ class SQLiteStore(SQLStore):
             # fts5vocab reads a term range straight from the index (its terms are sorted)
             sql += " AND term >= ? AND term < ?"
             args += [starting_with, starting_with + "\U0010ffff"]
-        return [(r[0], r[1]) for r in self.conn.execute(sql, args)]
+        return [TermCount(r[0], r[1]) for r in self.conn.execute(sql, args)]
 
     @translated
     def common_terms(self) -> dict[str, int]:
@@ -661,7 +519,7 @@ class SQLiteStore(SQLStore):
     # --- search and facets ------------------------------------------------------------------
 
     @translated
-    def search_turns(self, query: TurnQuery) -> list[dict[str, Any]]:
+    def search_turns(self, query: TurnQuery) -> list[TurnHit]:
         """Filters on speaker and episode are written inside the MATCH expression as column
         filters (the fast path in FTS5); language, role and chapter filters are SQL conditions
         on the joined turn. Ties in score fall back to ingest order."""
@@ -793,24 +651,24 @@ class SQLiteStore(SQLStore):
             # Compiling guarantees valid MATCH syntax; anything here is a store problem.
             raise StoreError(f"search failed: {exc}", path=str(self.path)) from None
 
-    def _named_speakers(self) -> Iterator[tuple[str, int, int | None, list[str], list[str]]]:
+    def _named_speakers(self) -> Iterator[NamedSpeaker]:
         for name, turns, words, roles, episode_ids in self.conn.execute(
             "SELECT speaker, count(*), sum(words), json_group_array(DISTINCT role),"
             " json_group_array(DISTINCT episode_id) FROM turns WHERE speaker IS NOT NULL"
             " GROUP BY speaker ORDER BY count(*) DESC, speaker"
         ):
-            yield name, turns, words, json.loads(roles), json.loads(episode_ids)
+            yield NamedSpeaker(name, turns, words, json.loads(roles), json.loads(episode_ids))
 
     @translated
-    def count_matches(self, terms: Sequence[Term]) -> tuple[int, int]:
+    def count_matches(self, terms: Sequence[Term]) -> MatchCount:
         if not terms:
-            return 0, 0
+            return MatchCount(0, 0)
         turns, episodes = self.conn.execute(
             "SELECT count(*), count(DISTINCT t.episode_id) FROM turn_index"
             " JOIN turns t ON t.id = turn_index.rowid WHERE turn_index MATCH ?",
             (fts_topic(terms),),
         ).fetchone()
-        return int(turns), int(episodes)
+        return MatchCount(int(turns), int(episodes))
 
 
 # --- the query tree compiled to FTS5 ----------------------------------------------------------

@@ -45,6 +45,7 @@ def text_readers() -> list[TextReader]:
         html_transcript,
         link_labels,
         markdown,
+        md_tables,
         otter,
         paragraphs,
         podlove_xml,
@@ -77,6 +78,7 @@ def text_readers() -> list[TextReader]:
         TextReader(
             "transcriber-html", transcriber.looks_like_transcriber_html, transcriber.read_html
         ),
+        TextReader("table", md_tables.looks_like_time_table, md_tables.read),
         TextReader("markdown", markdown.looks_like_markdown_transcript, markdown.read),
         TextReader("html-page", html_page.looks_like_html_page, html_page.read),
         # HTML that no transcript reader took: its text, paragraph by paragraph, no speakers.
@@ -101,6 +103,7 @@ def json_readers() -> list[JsonReader]:
         JsonReader("deepgram", stt_json.is_deepgram, stt_json.read_deepgram),
         JsonReader("aws-transcribe", stt_json.is_aws_transcribe, stt_json.read_aws_transcribe),
         JsonReader("revai", stt_json.is_revai, stt_json.read_revai),
+        JsonReader("iflytek", stt_json.is_iflytek, stt_json.read_iflytek),
         JsonReader("podcast-json", podcast_json.is_transcript, podcast_json.read),
         JsonReader("podcast-chapters", podcast_json.is_chapters, _refuse_chapters),
         JsonReader("turns-json", turn_records.is_turn_array, turn_records.read_array),
@@ -120,8 +123,8 @@ def _read_json(text: str, ctx: ReadContext) -> RawTranscript:
             return reader.read(text, data, ctx)
     raise InputError(
         "JSON, but not a transcript podkb reads (it reads Podcasting 2.0 transcripts, Whisper / "
-        "WhisperX segments, AssemblyAI, Deepgram, Rev.ai, AWS Transcribe and Podlove transcripts, "
-        "and podkb turn records)",
+        "WhisperX segments, AssemblyAI, Deepgram, Rev.ai, AWS Transcribe, iFlytek and Podlove "
+        "transcripts, and podkb turn records)",
         path=ctx.path,
     )
 

@@ -16,8 +16,9 @@ Durbin:`, a bare `Senator:` for a senator the reporter did not name); an examina
 (`ORAL ARGUMENT OF ...`, `DIRECT EXAMINATION`) are chapters; parentheticals (`(Laughter.)`,
 `(Whereupon, ...)`) are not speech. The cover, appearances and contents before
 `P R O C E E D I N G S` are metadata, and so are the word index and certificate after the
-proceedings end. Without a `P R O C E E D I N G S` line, text before the first label is read
-as speech of an unknown speaker (a prepared statement, an opening).
+proceedings end. Without a `P R O C E E D I N G S` line, a hearing's cover pages, up to the last
+page listing who was there (`PRESIDING:`, `SPEAKERS:`), are metadata; other text before the
+first label is read as speech of an unknown speaker (a prepared statement, an opening).
 """
 
 from __future__ import annotations
@@ -63,7 +64,17 @@ _NOT_LABELS = {
     "INDEX",
     "EXHIBITS",
     "ON BEHALF OF",
+    "PRESIDING",
+    "SPEAKERS",
+    "MEMBERS PRESENT",
+    "STAFF PRESENT",
+    "PARTICIPANTS",
 }
+# The lists a hearing's cover pages hold: who presided, who was there, who spoke.
+_ROSTER_RE = re.compile(
+    r"^(?:PRESIDING|(?:ALSO |MEMBERS |STAFF )?PRESENT|SPEAKERS|WITNESSES|PARTICIPANTS|"
+    r"APPEARANCES|INDEX)(?:\s*\((?i:continued)\))?\s*:?(?:\s+PAGE\b.*)?$"
+)
 _PROCEEDINGS_RE = re.compile(r"^\s*(?:P\s?R\s?O\s?C\s?E\s?E\s?D\s?I\s?N\s?G\s?S)\s*$")
 _END_RE = re.compile(
     r"(?i)\bwhereupon\b.*\b(?:submitted|adjourned|concluded|was closed)\b|"
@@ -88,7 +99,7 @@ _TERMINAL = tuple('.!?"”)')
 _WITNESS_RE = re.compile(r"^(?P<name>[A-Z][A-Z.'’\- ]{2,60}),?\s*$")
 _SWORN_RE = re.compile(r"(?i)^(?:having been|called as a witness|who,? having been|was sworn)")
 _BARE_TITLES = {"Senator", "Chairman", "Chairwoman", "Chair", "Representative", "Judge"}
-_CAPTION_RULE_RE = re.compile(r"^(?:-\s*){5,}x?\s*$")
+_CAPTION_RULE_RE = re.compile(r"^(?:-\s*){5,}[xX]?\s*$")
 _CAPTION_END_RE = re.compile(r"\s*:\s*(?:No\.\s*\S+)?\s*$")
 
 
@@ -124,6 +135,7 @@ class _Line:
     n: int  # 1-based source line
     text: str  # without the margin number
     numbered: bool
+    page: int = 0  # counted from the margin numbers: a new page where they start again at 1
 
 
 def read_court(text: str) -> RawTranscript:
@@ -132,6 +144,8 @@ def read_court(text: str) -> RawTranscript:
     _mark_page_chrome(lines, raw)
     body = [ln for ln in lines if ln.n not in raw.line_classes]
     start = next((i for i, ln in enumerate(body) if _PROCEEDINGS_RE.match(ln.text)), None)
+    if start is None:
+        start = _cover_end(body)
     if start is not None:
         _front_matter(body[: start + 1], raw)
         body = body[start + 1 :]
@@ -145,18 +159,35 @@ def read_court(text: str) -> RawTranscript:
 def _strip_margins(text: str, raw: RawTranscript) -> list[_Line]:
     """Each non-blank line without its margin number; a number alone on a line is chrome."""
     out: list[_Line] = []
+    page = 0
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         m = _MARGIN_RE.match(line)
+        if m and m.group("n") == "1":
+            page += 1
         if m and m.group("rest") is None:
             raw.mark(n, "chrome")
             continue
         if m:
-            out.append(_Line(n, m.group("rest").strip(), True))
+            out.append(_Line(n, m.group("rest").strip(), True, page))
         else:
-            out.append(_Line(n, line.strip(), False))
+            out.append(_Line(n, line.strip(), False, page))
     return out
+
+
+def _cover_end(body: list[_Line]) -> int | None:
+    """Without a `P R O C E E D I N G S` line: the last line of a hearing's cover pages, which
+    end with the last page listing who was there (`PRESIDING:`, `SPEAKERS:`) before the first
+    label. Pages after it and before the first label (a prepared statement) stay speech."""
+    first = next((i for i, ln in enumerate(body) if _label(ln.text) or _QA_RE.match(ln.text)), None)
+    if first is None:
+        return None
+    rosters = [i for i in range(first) if _ROSTER_RE.match(body[i].text)]
+    if not rosters:
+        return None
+    page = body[rosters[-1]].page
+    return max(i for i in range(first) if body[i].page <= page)
 
 
 def _mark_page_chrome(lines: list[_Line], raw: RawTranscript) -> None:

@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any
 from ...catalog import name_key
 from ...errors import InputError
 from ..raw import RawTranscript
-from ..shared.chrome import furniture_class, strip_markup_residue, trailing_furniture
+from ..shared.chrome import (
+    furniture_class,
+    is_show_notes_heading,
+    is_transcript_marker,
+    strip_markup_residue,
+    trailing_furniture,
+)
 from ..shared.labels import looks_like_name, split_label
 from ..shared.nonspeech import is_marker_line, scrub_turns, strip_markers
 
@@ -101,18 +107,8 @@ def read_markdown(
     chrome_lines: list[int] = []
     non_speech_lines: list[int] = []
     bold_labels: set[str] = set()  # `**Name:**` at a paragraph's start: Markdown's label
-    front: dict[str, Any] = {}
-    end = _front_matter_end(lines)
+    end, front = front_matter(lines, path)
     if end is not None:
-        block = "\n".join(lines[1:end])
-        if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-            raise InputError(
-                f"front matter (lines 1-{end + 1}) is larger than "
-                f"{MAX_FRONT_MATTER_BYTES // 1024} KiB: page metadata is a few lines; "
-                "is the closing `---` missing?",
-                path=path,
-            )
-        front = _load_front_matter(block, path)
         metadata_lines.extend(range(1, end + 2))
         for i in range(end + 1):
             lines[i] = ""
@@ -146,6 +142,7 @@ def read_markdown(
             if bold and looks_like_name(bold.group("name").strip()):
                 bold_labels.add(name_key(bold.group("name")))
             lines[i] = strip_markers(_inline(line))
+    _show_notes_after_transcript(lines, headings, metadata_lines)
     for i, key, value in _metadata_block(lines):
         front.setdefault(key, value)
         metadata_lines.append(i + 1)
@@ -184,6 +181,27 @@ def _take_trailing_furniture(
         cls = furniture_class(_inline(texts[k]))
         (chrome_lines if cls == "chrome" else metadata_lines).append(i + 1)
         lines[i] = ""
+
+
+def _show_notes_after_transcript(
+    lines: list[str], headings: list[tuple[int, str]], metadata_lines: list[int]
+) -> None:
+    """A "Show Notes" (or "Links", "Resources") heading after the transcript began (a
+    "Transcript" heading or line above it, none below it): the page's notes, not speech; every
+    line after it is metadata."""
+    for line_no, title in reversed(headings):
+        if not is_show_notes_heading(title):
+            continue
+        before = [ln.strip() for ln in lines[: line_no - 1]]
+        if not any(is_transcript_marker(ln) for ln in before if ln):
+            return
+        if any(is_transcript_marker(t) for n, t in headings if n > line_no):
+            return
+        for i in range(line_no, len(lines)):
+            if lines[i].strip():
+                metadata_lines.append(i + 1)
+                lines[i] = ""
+        return
 
 
 def _inline(line: str) -> str:
@@ -251,6 +269,28 @@ def fill_end_lines(raw: RawTranscript, lines: list[str]) -> None:
 
 
 # --- front matter ------------------------------------------------------------------------------
+
+
+def front_matter(lines: list[str], path: str) -> tuple[int | None, dict[str, Any]]:
+    """The YAML front matter a file opens with: the index of its closing line (None when there
+    is none) and its keys."""
+    end = _front_matter_end(lines)
+    if end is None:
+        return None, {}
+    block = "\n".join(lines[1:end])
+    if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise InputError(
+            f"front matter (lines 1-{end + 1}) is larger than "
+            f"{MAX_FRONT_MATTER_BYTES // 1024} KiB: page metadata is a few lines; "
+            "is the closing `---` missing?",
+            path=path,
+        )
+    return end, _load_front_matter(block, path)
+
+
+def apply_front_matter(raw: RawTranscript, front: dict[str, Any]) -> None:
+    """The episode fields front matter gives (title, show, date, language, hosts, guests)."""
+    _apply_front_matter(raw, front)
 
 
 def _load_front_matter(block: str, path: str) -> dict[str, Any]:

@@ -231,6 +231,17 @@ def is_aws_transcribe(data: Any) -> bool:
     )
 
 
+def is_iflytek(data: Any) -> bool:
+    """iFlytek's long-audio transcription result: an array of `{bg, ed, onebest, speaker}`."""
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and isinstance(data[0], dict)
+        and "onebest" in data[0]
+        and "bg" in data[0]
+    )
+
+
 def is_revai(data: Any) -> bool:
     return isinstance(data, dict) and isinstance(data.get("monologues"), list)
 
@@ -496,6 +507,26 @@ def _whisper_words(
 
 
 # --- AssemblyAI: utterances (or words) in milliseconds -----------------------------------------
+
+
+def read_iflytek(text: str, data: Any, ctx: ReadContext) -> RawTranscript:
+    """`[{"bg": "100", "ed": "1220", "onebest": "那你们怎么样？", "speaker": "1"}, ...]`: iFlytek's
+    lfasr result. `bg`/`ed` are milliseconds (in strings), as its API documents them; speakers
+    count from 1, and `0` means the speakers were not separated (no speaker is given)."""
+    doc = _Doc(text, ctx.path)
+    pieces: list[_Piece] = []
+    for i, seg in enumerate(doc.find(("*",))):
+        item = seg.value
+        if not isinstance(item, dict):
+            raise doc.error(seg.offset, f"[{i}]", "a segment must be an object")
+        text_loc = doc.member(seg, "onebest")
+        said = _text(doc, text_loc, text_loc.value, f"[{i}].onebest")
+        speaker = item.get("speaker")
+        label = None if str(speaker).strip() in ("0", "", "None") else _label(speaker)
+        start = _time(doc, seg, item, "bg", 0.001)
+        end = _time(doc, seg, item, "ed", 0.001)
+        pieces.append(_Piece(said, [text_loc.offset or seg.offset or 0], start, end, label))
+    return _transcript(doc, "iflytek", pieces, ctx)
 
 
 def read_assemblyai(text: str, data: Any, ctx: ReadContext) -> RawTranscript:

@@ -46,7 +46,10 @@ _ROW_RE = re.compile(
     rf"^\s*(?:(?P<mark>EDL|xxx|---|[A-Za-z]{{1,8}})\s+)?(?P<start>{_TC})\s+(?P<end>{_TC})"
     r"(?:\s+(?:\|[^|]*\||[^\s|]+\.[A-Za-z0-9]{2,5}(?=\s|$)))?(?:\s+(?P<text>.*?))?\s*$"
 )
-_HEADER_RE = re.compile(r"(?i)^\s*(?:\S+\s+)?record in\s+record out\b")
+# `EDL  Record In  Record Out  Clipname  Subtitle`, or more columns around the two (tab-separated).
+_HEADER_RE = re.compile(
+    r"(?i)^\s*(?:\S+\s+)?record in\s+record out\b|^\s*(?:[^\t\n]*\t)+record in\trecord out\b"
+)
 _SECTION_RE = re.compile(r"^\s*(\*+)\s+(?P<title>\S.*)$")
 # Pauses tsv_edl writes as captions of their own: `[ SPACE 3.7 secs ]`.
 _PAUSE_RE = re.compile(r"^\s*\[\s*SPACE\s+\d+(?:\.\d+)?\s*secs?\s*\]\s*$", re.I)
@@ -104,10 +107,13 @@ def read_edit_list(
     cues: list[Cue] = []
     notes: list[str] = []
     pending_chapter: RawChapter | None = None
+    columns: dict[str, int] | None = None
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        row = _ROW_RE.match(line)
+        if columns is None and "\t" in line and _HEADER_RE.match(line):
+            columns = _header_columns(line)
+        row = _row(line, columns)
         if row is None:
             section = _SECTION_RE.match(line)
             if section:
@@ -117,10 +123,10 @@ def read_edit_list(
                 notes.append(line.strip())  # the editor's notes between rows
             raw.mark(n, "metadata")
             continue
-        start, end = _timecode(row.group("start")), _timecode(row.group("end"))
+        start, end = _timecode(row[0]), _timecode(row[1])
         if pending_chapter is not None:
             pending_chapter.start, pending_chapter = start, None
-        caption = (row.group("text") or "").replace("\\N", "\n")
+        caption = row[2].replace("\\N", "\n")
         cue = _cue(raw, [(n, t.strip()) for t in caption.split("\n")], start, end)
         if cue is not None:
             cues.append(cue)
@@ -128,6 +134,54 @@ def read_edit_list(
             raw.mark(n, "timing")  # a row with times and no caption
     raw.description = "\n\n".join(notes) or None
     return _finish(raw, cues, known_names, chapter_starts)
+
+
+# The columns a list's header names, by what they hold (tsv_edl's, and the extra ones editors'
+# exports add: `Source In`/`Source Out`, `Reel`, `Notes`).
+_COLUMN_NAMES = {
+    "record in": "start",
+    "record out": "end",
+    "subtitle": "text",
+    "subtitles": "text",
+    "caption": "text",
+    "text": "text",
+}
+
+
+def _header_columns(header: str) -> dict[str, int] | None:
+    """Which tab-separated column holds the start, end and caption; None when the header does
+    not name them all."""
+    columns: dict[str, int] = {}
+    for i, cell in enumerate(header.split("\t")):
+        kind = _COLUMN_NAMES.get(" ".join(cell.strip().casefold().split()))
+        if kind is not None and kind not in columns:
+            columns[kind] = i
+    return columns if {"start", "end", "text"} <= set(columns) else None
+
+
+def _row(line: str, columns: dict[str, int] | None) -> tuple[str, str, str] | None:
+    """A row's Record In, Record Out and caption: by the header's columns where it names them,
+    else by the row's shape."""
+    if columns:
+        by_columns = _row_by_columns(line, columns)
+        if by_columns is not None:
+            return by_columns
+    m = _ROW_RE.match(line)
+    return (m.group("start"), m.group("end"), m.group("text") or "") if m else None
+
+
+def _row_by_columns(line: str, columns: dict[str, int]) -> tuple[str, str, str] | None:
+    """A tab-separated row by the header's columns: the Record In/Out and the caption, whatever
+    other columns (source times, reel, clip, notes) stand around them."""
+    cells = line.split("\t")
+    if len(cells) <= max(columns["start"], columns["end"]):
+        return None
+    start, end = cells[columns["start"]].strip(), cells[columns["end"]].strip()
+    if not (re.fullmatch(_TC, start) and re.fullmatch(_TC, end)):
+        return None
+    text_at = columns["text"]
+    caption = cells[text_at].strip() if text_at < len(cells) else ""
+    return start, end, caption
 
 
 def _timecode(value: str) -> float | None:

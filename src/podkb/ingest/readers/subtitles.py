@@ -367,6 +367,24 @@ def _bracket_labels(cues: list[Cue], known: frozenset[str]) -> None:
         key = name_key(name)
         if counts[key] >= 2 or key in known or (named and cues[i].dash):
             cues[i].label, cues[i].text = name, rest
+        elif _styled_speaker_name(name):
+            cues[i].label, cues[i].text, cues[i].carries = name, rest, False
+
+
+# `[Gasps]`, `[Laughing]`, `[Cheered]`: a sound is written as a verb.
+_SOUND_VERB_RE = re.compile(r"(?:s|ing|ed)$")
+
+
+def _styled_speaker_name(name: str) -> bool:
+    """`[Alba] En 1928,`: subtitlers' style guides (Netflix's among them) name an off-screen
+    speaker in brackets in the name's own capitals and write sounds as verbs in lower case
+    (`[laughs]`): a name in title case, not a verb, is a speaker even used once."""
+    words = name.split()
+    return (
+        1 <= len(words) <= 3
+        and all(w[:1].isupper() and not w.isupper() for w in words)
+        and not _SOUND_VERB_RE.search(words[-1])
+    )
 
 
 def _split_mid_cue_labels(cues: list[Cue]) -> list[Cue]:

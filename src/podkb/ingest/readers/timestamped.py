@@ -8,6 +8,9 @@
     Maya Chen: [00:00:23] Welcome back.     the label first, then the start
     [00:01:00] And one more thing.          a paragraph without a label
     **Maya** [03:54]                        a label line in Markdown, the paragraph after it
+    0:00:14.3 **Maya Chen** Welcome back.   a bare time, then the name in bold and no colon
+    [00:00:00.000 --> 00:00:04.200]   Hi.  whisper.cpp's output: a time range, the text (the
+    [00:00:15 - 00:01:30] Maya: Hi.         range gives the end too; a label may follow)
 
 Times become the turn's `start` (and `times` where a turn has several), never text: a
 `[00:01:00]` mark inside a sentence is taken out and remembered where it stood.
@@ -29,7 +32,7 @@ from typing import TYPE_CHECKING
 from ...catalog import name_key
 from ..raw import RawTranscript, RawTurn
 from ..shared.cues import ends_sentence, join_text
-from ..shared.labels import is_role_label, looks_like_name, parse_time
+from ..shared.labels import REPLIES, is_role_label, looks_like_name, parse_time
 from ..shared.nonspeech import is_marker_line, strip_markers
 
 if TYPE_CHECKING:
@@ -55,6 +58,12 @@ _HAS_TS_RE = re.compile(rf"[\[(]{_TS}[\])]")
 _BOLD_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # `[00:00:23] rest` (also `(00:00:23)`): the start leads the paragraph.
 _LEADING_TS_RE = re.compile(rf"^[\[(](?P<ts>{_TS})[\])]\s*(?P<rest>.*)$", re.DOTALL)
+# `[00:00:00.000 --> 00:00:04.200]` (whisper.cpp), `[00:00:15 - 00:01:30]`: the start and end.
+_LEADING_RANGE_RE = re.compile(
+    rf"^\[(?P<ts>{_TS})\s*(?:-->|->|-|–|—|to)\s*(?P<end>{_TS})\](?:\s+(?P<rest>.*))?$", re.DOTALL
+)
+# whisper.cpp's tinydiarize mark at the end of a segment: the next one is another speaker.
+_SPEAKER_TURN_RE = re.compile(r"\s*\[SPEAKER_TURN\]\s*$")
 # `Name: text` / `**Name:** text` / `**Name**: text` after the leading time.
 _LABEL_RE = re.compile(
     rf"^{_B}(?P<name>{_NAME}){_B}\s*[:：]{_B}\s*(?P<rest>.*)$",
@@ -64,6 +73,11 @@ _LABEL_RE = re.compile(
 _LABEL_THEN_TS_RE = re.compile(
     rf"^{_B}(?P<name>{_NAME}){_B}\s*[:：]{_B}\s*[\[(](?P<ts>{_TS})[\])]\s*(?P<rest>.*)$",
     re.DOTALL,
+)
+# `0:00:14.3 **Maya Chen** Welcome back.`: a bare time (no brackets), the name in bold, no colon
+# (orbit.fm's transcripts): the bold run is what makes it a label, so only bold counts here.
+_BARE_TS_BOLD_NAME_RE = re.compile(
+    rf"^(?P<ts>{_TS})\s+(\*\*|__)(?P<name>{_NAME})\2\s*[:：]?\s+(?P<rest>\S.*)$", re.DOTALL
 )
 _INLINE_TS_RE = re.compile(rf"\[(?P<ts>{_TS})\]")  # spaces around it are trimmed in code
 # A time on a line of its own (`1:59`, `[01:59]`, Rev's unlabeled `(00:39:27):`): the start of
@@ -82,6 +96,9 @@ class _Para:
     # where the file confirms it (see _accept_labels).
     bare_name: bool = False
     times: list[tuple[int, float]] = field(default_factory=list)
+    end: float | None = None  # a time range's end (`[00:00:00.000 --> 00:00:04.200]`)
+    ranged: bool = False
+    turn_after: bool = False  # `[SPEAKER_TURN]`: the speaker changes after this paragraph
 
 
 def _name_ok(name: str) -> bool:
@@ -114,6 +131,19 @@ def _parse(line: int, text: str) -> _Para:
     m = _LABEL_THEN_TS_RE.match(text)
     if m and _name_ok(m.group("name")):
         return _Para(line, m.group("rest"), m.group("name").strip(), parse_time(m.group("ts")))
+    m = _BARE_TS_BOLD_NAME_RE.match(text)
+    if m and _name_ok(m.group("name")):
+        return _Para(line, m.group("rest"), m.group("name").strip(), parse_time(m.group("ts")))
+    m = _LEADING_RANGE_RE.match(text)
+    if m:
+        para = _parse(line, f"[{m.group('ts')}] {m.group('rest') or ''}".strip())
+        para.end, para.ranged = parse_time(m.group("end")), True
+        turn = _SPEAKER_TURN_RE.search(para.text)
+        if turn:
+            para.text, para.turn_after = para.text[: turn.start()], True
+        if not para.text.strip() and para.label is None:
+            para.header = False  # `[00:00:00.000 --> 00:00:00.320]` alone: a timed silence
+        return para
     m = _LEADING_TS_RE.match(text)
     if m:
         start, rest = parse_time(m.group("ts")), m.group("rest")
@@ -150,7 +180,9 @@ def looks_like_timestamped(text: str) -> bool:
         # least three: two times on their own lines can be anything).
         if any(p.label for p in parsed if p.header) or headers >= 3:
             return True
-    return led >= 2 and led >= 0.6 * len(parsed) and labelled >= 1
+    ranged = sum(1 for p in parsed if p.ranged)
+    # A time range before the text (whisper.cpp) says it is a timed transcript, labels or none.
+    return led >= 2 and led >= 0.6 * len(parsed) and (labelled >= 1 or ranged >= 2)
 
 
 def _header_followed(parsed: list[_Para]) -> bool:
@@ -183,6 +215,7 @@ def read_timestamped(
     )
     current: RawTurn | None = None
     expecting_text = False  # after a label line, the following lines are that speaker's text
+    turn_next = False  # the paragraph before ended in `[SPEAKER_TURN]`
     pending_start: float | None = None  # a time on its own line, for the paragraph below
     for p in paras[first:]:
         if p.header and p.label is None:
@@ -198,6 +231,10 @@ def read_timestamped(
             raw.mark(p.line, "non_speech")
             continue
         body, times = _clean(p.text)
+        if not p.header and not body and p.text.strip() and not strip_markers(p.text):
+            # `0:12:13.3 **Jen** (laughs)`: the speaker made a sound, said nothing.
+            raw.mark(p.line, "non_speech")
+            continue
         if p.header or not body:
             # A label (or a time) on a line of its own: the text follows on the next lines.
             raw.mark(p.line, "label" if p.label is not None else "timing")
@@ -208,16 +245,23 @@ def read_timestamped(
             continue
         if p.start is not None:
             times.insert(0, (0, p.start))
-        continues = current is not None and (
-            (expecting_text and not current.text)
-            or p.start is None
-            or not ends_sentence(current.text)
-            or (header_style and current.label is not None)
+        continues = (
+            current is not None
+            and not turn_next
+            and (
+                (expecting_text and not current.text)
+                or p.start is None
+                or not ends_sentence(current.text)
+                or (header_style and current.label is not None)
+            )
         )
         if p.label is None and current is not None and continues:
             _extend(current, p.line, body, times)
         else:
             current = _new_turn(raw, p, body, times)
+        if p.end is not None:
+            current.end = p.end if current.end is None else max(current.end, p.end)
+        turn_next = p.turn_after
         expecting_text = False
     raw.turns = [t for t in raw.turns if t.text]
     return raw
@@ -237,13 +281,6 @@ def _prefix_label(
     if prefixes[key] >= 2 or key in known or is_role_label(name) or labelled:
         return name, m.group("rest")
     return None, text
-
-
-# Replies that look like a one-word name on a paragraph of their own.
-_REPLIES = frozenset(
-    "yeah yes yep no nope okay ok right sure thanks wow hmm mhm uh um exactly absolutely great "
-    "cool nice true indeed well so agreed definitely totally amazing perfect".split()
-)
 
 
 def _name_lines_as_labels(paras: list[_Para], known: frozenset[str]) -> None:
@@ -266,7 +303,7 @@ def _name_lines_as_labels(paras: list[_Para], known: frozenset[str]) -> None:
         and not p.header
         and _name_ok(p.text)
         and not ends_sentence(p.text)
-        and p.text.casefold() not in _REPLIES
+        and p.text.casefold() not in REPLIES
         and beside_time(i)
     ]
     counts = Counter(name_key(paras[i].text) for i in candidates)
@@ -329,7 +366,9 @@ def _read_preamble(paras: list[_Para], raw: RawTranscript) -> None:
     prologue: RawTurn | None = None
     titles: list[str] = []
     for p in paras:
-        if not is_sentence(p.text):
+        if is_marker_line(p.text):
+            raw.mark(p.line, "non_speech")
+        elif not is_sentence(p.text):
             raw.mark(p.line, "metadata")
             titles.append(p.text.lstrip("#").strip())
         elif prologue is None:

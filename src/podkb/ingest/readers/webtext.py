@@ -23,8 +23,17 @@ from ..shared.chrome import (
     strip_markup_residue,
     trailing_furniture,
 )
-from ..shared.labels import LabelCandidate, expand_initials, is_role_label, parse_time, split_label
-from ..shared.nonspeech import strip_pauses
+from ..shared.cues import ends_sentence
+from ..shared.labels import (
+    REPLIES,
+    LabelCandidate,
+    expand_initials,
+    is_role_label,
+    looks_like_name,
+    parse_time,
+    split_label,
+)
+from ..shared.nonspeech import is_marker_line, strip_markers, strip_pauses
 
 if TYPE_CHECKING:
     from ..context import ReadContext
@@ -82,6 +91,8 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
         unit.label = split_label(unit.text, known_names)
     for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
         unit.label = label
+    _name_lines_as_labels(units, known_names)
+    _hearing_labels(units, text.split("\n"))
     _accept_labels(units, known_names)
     tail = trailing_furniture([u.text for u in units], lambda i: units[i].label is not None)
     for u in units[tail:]:
@@ -139,10 +150,10 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
             raw.mark(n, "chrome")
             continue
         cleaned = strip_pauses(cleaned)
-        if not cleaned:  # `[ SPACE 3 secs ]`: a pause, nothing said
+        if not cleaned or is_marker_line(cleaned):  # `[ SPACE 3 secs ]`, `[Music]`: nothing said
             raw.mark(n, "non_speech")
             continue
-        units.append(_Unit(line=n, text=cleaned))
+        units.append(_Unit(line=n, text=strip_markers(cleaned) or cleaned))
     return units
 
 
@@ -199,12 +210,14 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if last in caps and last in counts:
             counts[full] += counts[last]
             counts[last] += 1
+    caps_document = _labels_in_capitals(units, counts)
     for u in units:
         if u.label is None:
             continue
         key = _key(u.label.name)
         if (
             counts[key] >= 2
+            or (caps_document and _is_caps_full_name(u.label.name))
             or u.label.timestamp is not None
             or u.label.role is not None
             or u.label.confirmed
@@ -213,6 +226,82 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         ):
             continue
         u.label = None
+
+
+def _name_lines_as_labels(units: list[_Unit], known: frozenset[str]) -> None:
+    """`Nic` (or `**Nic**`, `<p><strong>Nic</strong></p>`) on a line of its own, what Nic said
+    on the lines below: a label line, where the file confirms it. The name stands so at least
+    twice (or is known), and at least two speakers are named so: a dialogue, not a stray word."""
+    candidates: list[tuple[int, str]] = []
+    for i, unit in enumerate(units[:-1]):
+        name = _bare_name(unit) if unit.label is None else None
+        if name is not None and units[i + 1].label is None and _bare_name(units[i + 1]) is None:
+            candidates.append((i, name))
+    counts = Counter(_key(name) for _, name in candidates)
+    confirmed = {k for k, n in counts.items() if n >= 2 or k in known}
+    if len(confirmed) < 2:
+        return
+    for i, name in candidates:
+        if _key(name) in confirmed:
+            units[i].label = LabelCandidate(name=name, timestamp=None, rest="", confirmed=True)
+
+
+# Congressional hearing records as GPO prints them: an indented paragraph that opens with a
+# title, a name and a period (`    Senator Hale. Thank you, Madam Chair.`, `    The Chairman.`,
+# `    Mr. Garcia of Illinois.`, `    Mr. LEVIN.`), then what was said.
+_HEARING_LABEL_RE = re.compile(
+    r"^(?P<name>The (?:Chairman|Chairwoman|Chair|CHAIRMAN|CHAIRWOMAN|CHAIR)|"
+    r"(?:Senator|Representative|Chairman|Chairwoman|Mr\.|Ms\.|Mrs\.|Dr\.|Secretary|General|"
+    r"Admiral|Judge|Commissioner|Governor|Ambassador)\s[A-Z][\w'’-]+(?: of [A-Z][a-z]+)?)"
+    r"\.\s+(?P<rest>[A-Z\[(“\"].*)$"
+)
+# Enough such paragraphs, and speakers, for the file to be a hearing record.
+_MIN_HEARING_LABELS = 3
+
+
+def _hearing_labels(units: list[_Unit], lines: list[str]) -> None:
+    """GPO's hearing labels (`Senator Hale. text`), where at least three indented paragraphs of
+    two speakers or more open so: a period, not a colon, ends these labels."""
+    found: list[tuple[_Unit, str, str]] = []
+    for unit in units:
+        raw = lines[unit.line - 1]
+        if unit.label is not None or not raw.startswith(("  ", "\t")):
+            continue
+        m = _HEARING_LABEL_RE.match(unit.text)
+        if m:
+            found.append((unit, " ".join(m.group("name").split()), m.group("rest")))
+    if len(found) < _MIN_HEARING_LABELS or len({_key(n) for _, n, _ in found}) < 2:
+        return
+    for unit, name, rest in found:
+        unit.label = LabelCandidate(name=name, timestamp=None, rest=rest, confirmed=True)
+
+
+def _bare_name(unit: _Unit) -> str | None:
+    text = unit.text.strip()
+    if text[:2] in ("**", "__") and text[-2:] == text[:2]:
+        text = text[2:-2].strip()
+    if (
+        len(text.split()) > 3
+        or text.casefold() in REPLIES
+        or ends_sentence(text)
+        or not looks_like_name(text)
+    ):
+        return None
+    return text
+
+
+def _labels_in_capitals(units: list[_Unit], counts: Counter[str]) -> bool:
+    """News and hearing transcripts label every speaker in capitals (`STEVE INSKEEP, HOST:`,
+    `UNIDENTIFIED REPORTER:`), many of them only once: where at least two capital labels are
+    confirmed and capitals are nearly all the labels, a capital full name once is a label too."""
+    names = [u.label.name for u in units if u.label]
+    caps = [n for n in names if n.isupper()]
+    confirmed = {_key(n) for n in caps if counts[_key(n)] >= 2}
+    return len(confirmed) >= 2 and len(caps) >= 0.9 * len(names)
+
+
+def _is_caps_full_name(name: str) -> bool:
+    return name.isupper() and len(name.split()) >= 2
 
 
 def _key(name: str) -> str:
@@ -469,6 +558,9 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
         if current is None:
             current = start_turn(unit, unit.text, None, None, None)
             current_key = None
+        elif current.label is not None and _continues_sentence(current.text):
+            # A hard-wrapped paragraph (hearing records, plain-text exports): the same sentence.
+            _append(current, unit.text, unit.line, sep=" ")
         else:
             _append(current, unit.text, unit.line)
     _remove_spliced_bios(turns, body, raw)

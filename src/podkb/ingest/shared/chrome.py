@@ -154,8 +154,18 @@ def strip_markup_residue(text: str) -> str:
     return "\n".join(line.strip() for line in cleaned.split("\n")).strip()
 
 
+# Block and media tags a page generator wraps a transcript in (`<details><summary>`, an
+# `<audio data-able-player ...>` player, `<h2>`): their names never occur as words, so any
+# attributes go with them (valueless ones too).
+_BLOCK_TAG_RE = re.compile(
+    r"</?(?:details|summary|audio|video|source|track|figure|figcaption|section|article|aside|"
+    r"header|footer|nav|h[1-6]|iframe|blockquote|ul|ol|li|hr|img|picture)\b[^<>]{0,1000}>",
+    re.I,
+)
+
+
 def _strip_tags(text: str) -> str:
-    return _INLINE_TAG_RE.sub(" ", _TEMPLATE_TAG_RE.sub(" ", text))
+    return _BLOCK_TAG_RE.sub(" ", _INLINE_TAG_RE.sub(" ", _TEMPLATE_TAG_RE.sub(" ", text)))
 
 
 # A paragraph that says the transcript is over, in the languages transcripts come in.

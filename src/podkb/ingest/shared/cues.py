@@ -42,6 +42,9 @@ class Cue:
     # A subtitle dialogue dash (`- Hi.` / `- Hello.`): a new speaker, who may still be named by
     # a `Name:` prefix after the dash.
     dash: bool = False
+    # The label names this cue's speaker only (a name once in brackets, `[Alba]`): the next cues
+    # join it only to finish its sentence, never carry the name on.
+    carries: bool = True
 
 
 def join_text(left: str, right: str) -> str:
@@ -145,7 +148,8 @@ def merge_cues(
             if current is not None and current_key == key:
                 _extend(current, cue, text)
                 continue
-            current, current_key = _start(turns, cue, text, cue.label), key
+            current = _start(turns, cue, text, cue.label)
+            current_key = key if cue.carries else None
             continue
         if cue.new_speaker:
             # After `>>` the unnamed speaker carries on; after a dialogue dash nothing says who

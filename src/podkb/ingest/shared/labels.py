@@ -168,6 +168,11 @@ _CJK_ROLE_RE = re.compile(
     r"^(?:主持人|主持|嘉宾|嘉賓|来宾|來賓|访谈者|訪談者|受访者|受訪者|旁白|"
     r"話者|话者|说话人|說話人|发言人|發言人)[A-Za-z0-9甲乙丙一二三]?$"
 )
+# Replies that look like a one-word name on a paragraph of their own.
+REPLIES = frozenset(
+    "yeah yes yep no nope okay ok right sure thanks wow hmm mhm uh um exactly absolutely great "
+    "cool nice true indeed well so agreed definitely totally amazing perfect".split()
+)
 _BULLET_RE = re.compile(r"^[•●◦▪\-*·]\s")
 _WORD_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'’.\-\u00c0-\u024f]*$")
 
@@ -254,9 +259,11 @@ def looks_like_name(name: str) -> bool:
             return True
         return 1 <= len(compact) <= 5 and all(CJK_RE.match(c) for c in compact)
     words = name.split()
+    if len(words) > 1 and name.isupper() and re.fullmatch(r"#\d{1,2}", words[-1]):
+        words = words[:-1]  # `UNIDENTIFIED PERSON #1`: news transcripts number the unnamed
     if not 1 <= len(words) <= 4:
         return False
-    if any(ch.isdigit() for ch in name):
+    if any(ch.isdigit() for w in words for ch in w):
         return False
     capitalised = 0
     for word in words:

@@ -25,9 +25,22 @@ _TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 # How long a pause lasted, as caption tools write it: `[ SPACE 3 secs ]`, `[pause 2s]`.
 _DURATION = r"\d+(?:[.,]\d+)?\s*(?:s|sec|secs|second|seconds|秒)\.?"
 # The marker word, optionally with a time (Rev writes `[inaudible 00:03:21]`) or a duration.
-_INNER = rf"\s*(?i:{_WORDS})(?:\s+{_TIME}|\s+{_DURATION})?\s*"
+_INNER = rf"\s*(?i:{_WORDS})(?:\s+{_TIME}|\s+{_DURATION})?\.?\s*"
 _BRACKETED = rf"\[{_INNER}\]|\({_INNER}\)|（{_INNER}）|【{_INNER}】"
-_LINE_RE = re.compile(rf"^\s*(?:{_BRACKETED}|(?:\*\*|__){_INNER}(?:\*\*|__)|\*{_INNER}\*)\s*$")
+# Radio and TV transcripts describe what is heard in capitals on a line of its own: NPR's
+# `(SOUNDBITE OF MUSIC)`, `(SOUNDBITE OF ARCHIVED RECORDING)`, CNN's `(BEGIN VIDEO CLIP)`. Case
+# matters: `(Soundbite of a man laughing)` in prose is a writer's aside, not this convention.
+_STAGE = (
+    r"\(\s*(?:SOUNDBITE OF [^()\n]{1,150}|(?:BEGIN|END) (?:VIDEO CLIP|VIDEOTAPE|AUDIO CLIP)|"
+    r"COMMERCIAL BREAK|CROSSTALK)\s*\)"
+    # A hearing record's `[Whereupon, at 11:40 a.m., the hearing was adjourned.]`.
+    r"|\[Whereupon,[^\[\]\n]{1,200}\]"
+)
+# `(Intro music: Electroswing)`: a marker word with what it was, after a colon.
+_DESCRIBED = rf"\(\s*(?i:{_WORDS})\s*:\s*[^()\n]{{1,80}}\)"
+_LINE_RE = re.compile(
+    rf"^\s*(?:{_BRACKETED}|(?:\*\*|__){_INNER}(?:\*\*|__)|\*{_INNER}\*|{_STAGE}|{_DESCRIBED})\s*$"
+)
 # No leading `\s*` in the pattern: tried at every position of a long run of spaces it made
 # the search quadratic (seconds on one 20 kB line). Spaces before a marker are trimmed in code.
 _INLINE_RE = re.compile(_BRACKETED)

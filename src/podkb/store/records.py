@@ -1,0 +1,217 @@
+"""The records a store hands out: one named, typed record for every kind of row it returns.
+
+Rows that a query reads by the thousand (turns, hits, terms) are NamedTuples: built from a
+driver's row at the cost of a tuple, read by name (`turn.text`, `previous.inputs_sha256`), and
+still tuples where a caller unpacks them. Records that are written back or filled in step by
+step (subscriptions, health) are dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+# The turn record as stores hand it out, in this order: the JSON contract of a turn (export's
+# json, jsonl and csv columns) and the columns a store SELECTs for it.
+TURN_COLUMNS = (
+    "episode_id",
+    "turn",
+    "speaker",
+    "speaker_label",
+    "role",
+    "text",
+    "lang",
+    "start",
+    "end",
+    "chapter",
+    "source",
+    "line",
+)
+
+
+class TurnRecord(NamedTuple):
+    """One stored turn: TURN_COLUMNS, then its timed pieces when they were asked for."""
+
+    episode_id: str
+    turn: int
+    speaker: str | None
+    speaker_label: str | None
+    role: str
+    text: str
+    lang: str
+    start: float | None
+    end: float | None
+    chapter: str | None
+    source: str
+    line: int
+    # [[character offset, seconds], ...] as stored (iter_turn_rows(with_times=True)), else None.
+    times: list[list[Any]] | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The turn's JSON record: TURN_COLUMNS and their values, `times` left out."""
+        return dict(zip(TURN_COLUMNS, self, strict=False))
+
+
+class TurnHit(NamedTuple):
+    """A turn that a search found: TURN_COLUMNS, its BM25 score (higher is better, 0 when
+    unranked) and its (character offset, seconds) pairs."""
+
+    episode_id: str
+    turn: int
+    speaker: str | None
+    speaker_label: str | None
+    role: str
+    text: str
+    lang: str
+    start: float | None
+    end: float | None
+    chapter: str | None
+    source: str
+    line: int
+    score: float
+    times: list[tuple[int, float]]
+
+
+class FileEpisode(NamedTuple):
+    """An episode read from a file, with what ingest compares to skip the file unchanged."""
+
+    episode_id: str
+    source_sha256: str | None  # the file's content hash
+    inputs_sha256: str | None  # the metadata it was read with
+    source_stat: str | None  # the file's size, mtime and inode when last hashed
+
+
+class EpisodePath(NamedTuple):
+    episode_id: str
+    source_path: str | None
+
+
+class EpisodeSource(NamedTuple):
+    """Where a stored episode was read from (all None: no such episode)."""
+
+    source_path: str | None
+    source_sha256: str | None
+    format: str | None
+
+
+class EpisodeCitation(NamedTuple):
+    """What a citation names of an episode."""
+
+    title: str | None
+    show: str | None
+
+
+class SpeakerName(NamedTuple):
+    """The name and role a user gave to a source's speaker label."""
+
+    name: str
+    role: str
+
+
+class SpeakerLabel(NamedTuple):
+    """A speaker with one label as written in a source (None: the source wrote none)."""
+
+    speaker: str
+    label: str | None
+
+
+class NamedSpeaker(NamedTuple):
+    """A named speaker's aggregate over its turns (words None: no turns counted)."""
+
+    speaker: str
+    turns: int
+    words: int | None
+    roles: list[str]
+    episode_ids: list[str]
+
+
+class TermCount(NamedTuple):
+    """An indexed token and the number of turns holding it."""
+
+    term: str
+    turns: int
+
+
+class MatchCount(NamedTuple):
+    turns: int
+    episodes: int
+
+
+@dataclass(frozen=True)
+class SpeakerFacet:
+    """One speaker's share of the knowledge base (name None: the turns of no known speaker)."""
+
+    name: str | None
+    roles: list[str]
+    episode_ids: list[str]
+    turns: int
+    words: int
+
+
+@dataclass(frozen=True)
+class ChapterFacet:
+    """One chapter of one episode: its turns and the start of its first timed turn."""
+
+    name: str
+    episode_id: str
+    turns: int
+    start: float | None
+
+
+@dataclass
+class FeedRecord:
+    """A subscription. `feed_id` is the feed's identity, fixed when it was first subscribed:
+    the feed may move (`url` follows it) and keep its episodes."""
+
+    feed_id: str
+    url: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None  # of the feed's last body read
+    last_checked: str | None = None  # ISO 8601 UTC
+    last_error: str | None = None
+
+
+@dataclass
+class FeedItemRecord:
+    """What podkb knows of one item of a feed: where its transcript was, what it was when read
+    (validators and hash: an unchanged transcript is not read again), and how it went."""
+
+    feed_id: str
+    item_key: str  # the item's guid, else its enclosure URL, else its link or title
+    episode_id: str | None = None
+    transcript_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None  # of the transcript read
+    item_sha256: str | None = None  # of the item's own fields as the feed gives them
+    status: str = "ok"  # ok, no_transcript, failed
+    error: str | None = None
+
+
+@dataclass
+class HealthCheck:
+    name: str
+    ok: bool
+    detail: str
+    advice: str | None = None  # the next step when the check failed
+
+
+@dataclass
+class StoreHealth:
+    """What a backend found when it checked a store, without changing it."""
+
+    location: str = ""  # as shown to people (a URL without its password)
+    checks: list[HealthCheck] = field(default_factory=list)
+    size_bytes: int | None = None
+    schema_version: int | None = None
+    # The schema is older but this podkb migrates it (doctor --repair may proceed).
+    migratable: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def passed(self, name: str, detail: str) -> None:
+        self.checks.append(HealthCheck(name, True, detail))
+
+    def failed(self, name: str, detail: str, advice: str) -> None:
+        self.checks.append(HealthCheck(name, False, detail, advice))

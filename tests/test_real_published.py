@@ -1,0 +1,698 @@
+"""Real published transcripts, one family at a time (issue 22, "Done when").
+
+Every file under tests/fixtures/real/published/ is an excerpt of a transcript published in a
+public repository, kept byte for byte (whole lines or blocks cut at the ends only); where each
+comes from, its commit and licence are in tests/fixtures/real/SOURCES.md. Files written for
+podkb after a published layout whose licence is unclear live under shapes/ and are read here
+too. Each is read through the whole ingest path: its reader, speakers (unknown stays unknown),
+start times, the whole text of every turn, no markup, page furniture or stage directions left in
+it, and what every source line was used for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import FIXTURES
+
+from podkb.ingest.pipeline import read_file_bytes, read_parsed
+
+REAL = FIXTURES / "real"
+
+KARLAN_OPENING = (
+    "Thank you. Mr. Chief Justice, and may it please the Court: The Government now concedes that "
+    "the Ninth Circuit erred in holding that the negotiated grievance procedure of the Civil "
+    "Service Reform Act strips Federal courts of their jurisdiction to hear constitutional claims "
+    "by Federal employees."
+)
+SAVINO_OPENING = (
+    "So, good morning, everyone. I'm State Senator Diane Savino, and I am the main sponsor of the "
+    "Compassionate Care Act of the New York State Senate. I am joined here by my colleague in the "
+    "Senate Majority Coalition and the Independent Democratic Conference, Senator David Carlucci "
+    "from Rockland County. We will be joined, on and off, during our period, by members coming "
+    "from all over the Senate, and, potentially, some members from the Assembly are going to pop "
+    "in, as we commence this roundtable on the Compassionate Care Act in the Senate. First, I want "
+    "to say to everyone, thank you for your support for this piece of legislation. You are "
+    "predominantly responsible for the movement in the Senate that has occurred in the past six "
+    "months, and you should give yourselves a round of applause for that."
+)
+BANDWIDTH = (
+    "Blasts the kid off the horse. Also one of my favorite gifs. But yeah, I mean, it can be "
+    "overwhelming. So, you don’t want to drink from the firehose all the time, you need to turn "
+    "it back down sometimes, but at some points in your career it’s really useful to have that "
+    "kind of information bandwidth coming in."
+)
+SHOW_NOTES = (
+    "A school in Ohio put a weather station on its roof. Then the forecasts got better.\n\n"
+    "Today on the show, we follow one sensor from a balcony to a national network.\n\n"
+    "This episode was produced by Ana Ruiz, with help from Tom Okafor. It was edited by Lee "
+    'Park.\n\nMusic: "Low Clouds" and "Barometer."'
+)
+
+# file (under fixtures/real/) -> (reader, title, [(speaker, start, text), ...])
+CASES = {
+    # Court and hearing transcripts extracted from their PDFs.
+    "published/scotus_alderson_tika.txt": (
+        "court",
+        "TERRY L. WHITMAN, Petitioner v. DEPARTMENT OF TRANSPORTATION, ET AL.",
+        [
+            (
+                "CHIEF JUSTICE ROBERTS",
+                None,
+                "We’ll hear argument first today in Whitman versus Department of Transportation. "
+                "Ms. Karlan.",
+            ),
+            ("MS. KARLAN", None, KARLAN_OPENING),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "We’re not bound by that concession. If that’s a jurisdictional question, "
+                "doesn’t matter whether the Government conceded it or not, does it?",
+            ),
+            (
+                "MS. KARLAN",
+                None,
+                "No. That’s correct, but the Government correctly conceded perhaps I should have "
+                "said. So I think that the --",
+            ),
+            ("JUSTICE SCALIA", None, "That’s a different question."),
+            (
+                "MS. KARLAN",
+                None,
+                "Yes. So the question before the Court is not whether, I think, Mr. Whitman can "
+                "receive constitutional judicial review, but rather, where and how he is supposed "
+                "to do so.",
+            ),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "I still think it’s whether because I don’t agree with the Government. Can I do "
+                "that?",
+            ),
+            ("MS. KARLAN", None, "Of course, you can."),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "So that is the question. I mean, the question is open whether there --",
+            ),
+            (
+                "MS. KARLAN",
+                None,
+                "Yes. I -- I think, obviously, the Court has an obligation to satisfy itself of "
+                "the jurisdiction. But I’ll point out then that you would have had that obligation "
+                "as well in NTEU against Von Raab in which this Court addressed precisely the same "
+                "kind of case, litigated in precisely the same posture.",
+            ),
+            (
+                "JUSTICE KENNEDY",
+                None,
+                "Was it raised? Was that objection, the jurisdictional question, raised in the "
+                "briefs and --",
+            ),
+            (
+                "MS. KARLAN",
+                None,
+                "It was raised in the district court and the Government chose not to raise it in "
+                "the court of appeals or here. But, of course, you have, as Justice Scalia said, "
+                "an independent obligation to satisfy yourself of your subject matter "
+                "jurisdiction.",
+            ),
+            (
+                "JUSTICE SCALIA",
+                None,
+                "But our cases say that where we don’t speak to a jurisdictional question, it is "
+                "not regarded as having been decided.",
+            ),
+        ],
+    ),
+    "published/nysenate_roundtable.txt": (
+        "court",
+        "ROUNDTABLE DISCUSSION ON THE COMPASSIONATE CARE ACT",
+        [
+            ("SENATOR SAVINO", None, SAVINO_OPENING),
+            (
+                "SENATOR SAVINO",
+                None,
+                "A year ago, people said that this bill was dead on arrival in the Senate. We "
+                "knew better, and, we worked very aggressively to begin to change people's minds. "
+                "And what we're doing today is trying to",
+            ),
+        ],
+    ),
+    # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
+    "published/orbitfm_bold_names.txt": (
+        "timestamped",
+        None,
+        [
+            (
+                "Adam Garrett-Harris",
+                14.3,
+                "So, welcome to BookBytes, episode who knows? I think it’s episode 2… 3?",
+            ),
+            ("Jen Luker", 20.2, "3."),
+            ("Jason Staten", 20.6, "I’m 3."),
+            ("Adam Garrett-Harris", 21.3, "Is that right?"),
+            ("Safia Abdalla", 21.6, "Yes, I think so."),
+            (
+                "Adam Garrett-Harris",
+                22.6,
+                "So, today we’re talking about Apprenticeship Patterns and we’re going over "
+                "chapters 5, 6 and 7. I’m Adam Garrett-Harris.",
+            ),
+            ("Jen Luker", 30.0, "I’m Jen Luker."),
+            ("Safia Abdalla", 31.9, "I’m Safia."),
+            ("Jason Staten", 32.3, "I’m Jason Staten."),
+        ],
+    ),
+    "published/orbitfm_bold_names_laughs.txt": (
+        "timestamped",
+        None,
+        [
+            ("Jen Luker", 734.1, "Mm-hmm (Affirmative)"),
+            ("Adam Garrett-Harris", 734.6, "You have?"),
+            ("Jen Luker", 735.1, "Mm-hmm (Affirmative)"),
+            ("Safia Abdalla", 735.9, "I have not."),
+            ("Jason Staten", 735.1, "Spatula City!"),  # `0:12:15.10` as published
+            ("Adam Garrett-Harris", 737.3, "So, Jason, you’ve seen it, too?"),
+            ("Jason Staten", 739.5, "Yeah, I said Spatula City."),
+            ("Adam Garrett-Harris", 740.8, "Nice!"),
+            (
+                "Adam Garrett-Harris",
+                742.7,
+                "Well, yeah, one of my favorite parts in that show is when he has this kids’ show "
+                "and one of the kids like wins a prize and he’s like, “You get to drink from the "
+                "firehose!”",
+            ),
+            ("Jen Luker", 753.3, "Yeah. Oh, god."),
+            (
+                "Adam Garrett-Harris",
+                754.0,
+                "He puts him up on that little plastic horse and turns on the firehose and just "
+                "like-",
+            ),
+            ("Jen Luker", 756.8, "Blasts!"),
+            ("Adam Garrett-Harris", 757.4, BANDWIDTH),
+        ],
+    ),
+    # whisper.cpp's output: `[start --> end]   text`, no speakers; `-ml 16` cuts a sentence
+    # into short segments (one turn, up to its end); tinydiarize's `[SPEAKER_TURN]` ends a turn.
+    "published/whispercpp_max_len.txt": (
+        "timestamped",
+        None,
+        [
+            (
+                None,
+                0.0,
+                "And so my fellow Americans, ask not what your country can do for you, ask what "
+                "you can do for your country.",
+            )
+        ],
+    ),
+    "published/whispercpp_tinydiarize.txt": (
+        "timestamped",
+        None,
+        [
+            (None, 0.0, "Okay Houston, we've had a problem here."),
+            (None, 3.8, "This is Houston. Say again please."),
+            (None, 6.2, "Uh Houston we've had a problem."),
+            (None, 8.26, "We've had a main beam up on a volt."),
+            (None, 11.32, "Roger main beam interval."),
+            (None, 13.82, "Uh uh"),  # unfinished, but the speaker turns after it
+            (None, 15.1, "So okay stand, by thirteen we're looking at it."),
+            (
+                None,
+                18.02,
+                "Okay uh right now uh Houston the uh voltage is uh is looking good um.",
+            ),
+            (None, 27.62, "And we had a a pretty large bank or so."),
+        ],
+    ),
+    # iFlytek's long-audio transcription (written from its documented result, see stt/README):
+    # `bg`/`ed` milliseconds in strings; speaker `0` means no speakers were separated.
+    "stt/iflytek_lfasr.json": (
+        "iflytek",
+        None,
+        [
+            ("Speaker 1", 0.1, "大家好，欢迎收听科技早餐。今天我们请到了李明，"),
+            ("Speaker 2", 5.3, "嗯谢谢邀请，很高兴来到这里。"),
+            ("Speaker 1", 9.54, "你最早是怎么接触开源的？"),
+        ],
+    ),
+    "stt/iflytek_lfasr_one_speaker.json": (
+        "iflytek",
+        None,
+        [(None, 0.92, "在用的一些场景，然后就是工具，后面我们再说。")],
+    ),
+    # An editor's subtitle list with more columns than tsv_edl's (reel, source times, notes):
+    # read by the header's column names, so the times are Record In/Out, never Source In/Out.
+    "formats/resolve_extra_columns.tsv": (
+        "edit-list",
+        None,
+        [
+            (None, 0.0, "Welcome back to Field Notes."),
+            (None, 4.4, "Today, a weather station on a school roof."),
+            (None, 9.4, "It started with one sensor."),
+        ],
+    ),
+    # Captions that mark speakers inline: a name in brackets (Netflix SDH), dialogue dashes.
+    "published/netflix_sdh_brackets.es.vtt": (
+        "vtt",
+        None,
+        [
+            (
+                "Alba",
+                7.96,
+                "En 1928, las mujeres éramos algo así como adornos que se llevaban a las fiestas "
+                "para presumir de ellos.",
+            ),
+            # The name in brackets is that cue's speaker only: the narration after it is not
+            # said to be hers.
+            (None, 19.72, "Objetos sin poder de opinión ni decisión."),
+            (
+                None,
+                22.64,
+                "Es cierto que la vida no era fácil para nadie, pero mucho menos si eras mujer.",
+            ),
+            (None, 29.32, "Si eras mujer, en 1928 ser libre era algo que parecía inalcanzable."),
+            (
+                None,
+                35.32,
+                "Porque para la sociedad las mujeres solo éramos amas de casa, madres, esposas...",
+            ),
+            (None, 42.0, "No teníamos derecho a tener sueños ni ambiciones."),
+            (None, 45.24, "Para buscar un futuro muchas tenían que marcharse lejos."),
+            (None, 49.96, "En el bar de enfrente."),
+            (None, 52.36, "Tú no vas a ir a ningún sitio."),
+            (
+                None,
+                54.76,
+                "Y otras tenían que enfrentarse a las normas de una sociedad machista y "
+                "retrógrada.",
+            ),
+            (None, 59.64, "Déjala."),
+            (None, 59.64, "Tú no te metas. ¡No te metas!"),
+        ],
+    ),
+    # A congressional hearing record as GPO prints it: indented paragraphs that open with a
+    # title, a name and a period, hard-wrapped lines, `[Laughter.]`, `[Whereupon, ...]`.
+    "shapes/hearing_gpo_text.txt": (
+        "text",
+        "WEATHER STATIONS AND PUBLIC SAFETY",
+        [
+            (
+                "The Chairman",
+                None,
+                # The chair calling on a senator (`Senator Hale.` alone) is the chair speaking.
+                "Good morning. Today we look at small weather stations and who may collect their "
+                "data.\n\nSenator Hale.",
+            ),
+            ("Senator Hale", None, "Thank you, Madam Chair. How many stations are there today?"),
+            ("Dr. Okafor", None, "About twelve thousand, most of them run by schools."),
+            ("Senator Hale", None, "Only schools?"),
+            ("Dr. Okafor", None, "Schools and volunteers, Senator."),
+            ("The Chairman", None, "Thank you. The hearing is adjourned."),
+        ],
+    ),
+    # Transcripts as Markdown tables: a meeting archive's (time, text, video link) and a
+    # transcription tool's export (row number, start, end, speaker, text).
+    "shapes/meeting_table_links.md": (
+        "table",
+        "Town Council 240307",
+        [
+            (
+                None,
+                0.0,
+                "Community television is pleased to bring you full coverage of this Town "
+                "Council meeting.",
+            ),
+            (None, 14.0, "Call the meeting to order, if we could, please."),
+            (None, 19.0, "Ms. Ortiz, would you call the roll?"),
+            (None, 22.0, "Councilman Lee?"),
+            (None, 23.0, "Here."),
+            (
+                None,
+                26.0,
+                "The weather station on the school roof is item four tonight, and we have three "
+                "speakers signed up for it.",
+            ),
+        ],
+    ),
+    "shapes/segments_table_speakers.md": (
+        "table",
+        None,
+        [
+            ("SPEAKER_00", 0.0, "Welcome back to Field Notes."),
+            (
+                "SPEAKER_01",
+                4.2,
+                "Thanks for having me, it is good to be back. Stations cost less than a bike | or "
+                "a phone.",
+            ),
+            ("SPEAKER_00", 13.0, "Let us start with the first one."),
+            (None, 15.5, "Can everyone hear me?"),  # `UNKNOWN` never inherits a speaker
+        ],
+    ),
+    # A site generator's episode page: front matter, an `<audio>` player with a Liquid tag,
+    # `<details><summary><h2>Transcript</h2></summary>`, `<p><strong>Name</strong></p>` before
+    # each turn, show notes after the transcript.
+    "shapes/jekyll_html_transcript.md": (
+        "markdown",
+        "Maya Chen talks about weather stations on school roofs",
+        [
+            (
+                "Tom",
+                None,
+                "Hi, I’m Tom Okafor, and you’re listening to the Field Notes soundbite. Today I’m "
+                "talking to Maya Chen. Hey, Maya, how are you?",
+            ),
+            ("Maya", None, "Hi, Tom. Good."),
+            ("Tom", None, "What did you put on the roof?"),
+            (
+                "Maya",
+                None,
+                "A weather station. One sensor at first, then three. The students read it every "
+                "morning.",
+            ),
+            (
+                "Tom",
+                None,
+                "If you want to know about the weather, you just stick your nose outside",
+            ),
+            ("Maya", None, "Lick my finger"),
+            ("Tom", None, "Thank you Maya. Thanks again, and we’ll see you on the web."),
+        ],
+    ),
+    # NPR's layout: `NAME, HOST:` on its own line, surnames afterwards, `(SOUNDBITE OF ...)`.
+    "shapes/npr_show_notes.md": (
+        "markdown",
+        "240312) The weather station on the school roof",
+        [
+            (None, None, SHOW_NOTES),
+            (
+                "MAYA CHEN",
+                None,
+                "Just a heads-up - this episode mentions a couple of weather companies. Neither "
+                "of them supports the show. Here is today's episode.",
+            ),
+            ("SAM ORTIZ", None, "This is FIELD NOTES from Example Radio."),
+            (
+                "TOM OKAFOR",
+                None,
+                "For years, the nearest official weather station to this school was forty miles "
+                "away.",
+            ),
+            ("MAYA CHEN", None, "And forty miles is a long way when a storm is coming."),
+            ("TOM OKAFOR", None, "So one teacher decided to build her own."),
+            (
+                "UNIDENTIFIED REPORTER",
+                None,
+                "(Reading) Storms are expected after six tonight.",
+            ),
+            ("MAYA CHEN", None, "Six turned out to be four."),
+            ("TOM OKAFOR", None, "It usually does."),
+            ("UNIDENTIFIED PERSON #1", None, "Is it raining yet?"),
+            (
+                "RUTH ADAMS",
+                None,
+                "I put the first sensor on my balcony.\n\n...and then one on the roof.",
+            ),
+            ("MAYA CHEN", None, "Ruth Adams teaches physics."),
+            ("RUTH ADAMS", None, "I still do."),
+            ("MAYA CHEN", None, "That's FIELD NOTES. I'm Maya Chen."),
+            ("TOM OKAFOR", None, "And I'm Tom Okafor. Thanks for listening."),
+        ],
+    ),
+}
+
+# Long published files (CC0, tests/fixtures/conformance/): reader, then each turn's speaker
+# and start. The HTML form gives every turn its own `<time>`; the SRT names a speaker only
+# where the speaker changes (`Travis:`), and sentences run across cues.
+P20_TURNS = [
+    ("Travis", 0.0),
+    ("Sarah", 53.0),
+    ("Travis", 102.0),
+    ("Gilon", 219.0),
+    ("Travis", 263.0),
+    ("Gilon", 322.0),
+    ("Travis", 376.0),
+    ("Sarah", 562.0),
+    ("Gilon", 617.0),
+    ("Travis", 691.0),
+]
+LONG_CASES = {
+    "../conformance/transcript-example.html": ("html", P20_TURNS),
+    "../conformance/transcript-example.srt": (
+        "srt",
+        [
+            ("Travis", 0.179),
+            ("Sarah", 53.03),
+            ("Travis", 102.739),
+            ("Gilon", 219.36),
+            ("Travis", 263.189),
+            ("Gilon", 322.139),
+            ("Travis", 376.629),
+            ("Sarah", 562.879),
+            ("Gilon", 617.33),
+            ("Travis", 691.49),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_CASES))
+def test_long_files_speakers_and_starts(name):
+    fmt, expected = LONG_CASES[name]
+    result = parsed(name)
+    assert result.format == fmt
+    assert [(t.speaker, t.start) for t in result.turns] == expected
+    assert result.accounting.unaccounted == []
+    for turn in result.turns:
+        assert not re.search(r"</?\w+[^>]*>|&#?\w+;|-->|^\w+:", turn.text), turn.text[:80]
+
+
+# Left in turn text, any of these is page furniture, a margin number, a time, bold markers or a
+# stage direction that leaked.
+LEAKS = [
+    re.compile(r"(?i)alderson|reporting company|1-800-for-depo|14th street"),
+    re.compile(r"(?:^|\s)(?:[1-9]|1\d|2[0-5])\s{2,}"),  # a margin line number
+    re.compile(r"\d:\d{2}:\d{2}"),  # a time left in the text
+    re.compile(r"\*\*|__"),  # bold markers
+    re.compile(r"(?i)\((?:laughter|laughs|applause)|\[applause|\(SOUNDBITE OF"),
+    re.compile(r"(?i)\b(?:presiding|speakers \(continued\)):"),  # a hearing's cover lists
+    re.compile(r"</?\w+[^>]*>|^\[|^- "),  # caption tags, a bracketed name, a dialogue dash
+    re.compile(r"-->|SPEAKER_TURN"),  # whisper.cpp's time ranges and turn marks
+    re.compile(r"\t|A00\d|\.mov\b|keep:|cut:"),  # a list's other columns
+]
+
+
+def parsed(name):
+    path = REAL / name
+    return read_parsed(read_file_bytes(path), path=path)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_reader_title_speakers_times_and_text(name):
+    fmt, title, expected = CASES[name]
+    result = parsed(name)
+    assert result.format == fmt
+    assert result.episode.title == title
+    assert [(t.speaker, t.start, t.text) for t in result.turns] == expected
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_markup_furniture_or_stage_directions_in_text(name):
+    for turn in parsed(name).turns:
+        for leak in LEAKS:
+            assert not leak.search(turn.text), (turn.line, leak.pattern, turn.text)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_non_blank_line_is_accounted_for(name):
+    result = parsed(name)
+    assert result.loss is None
+    assert result.accounting.unaccounted == []
+
+
+def _classes(name):
+    result = parsed(name)
+    lines = (REAL / name).read_text(encoding="utf-8").split("\n")
+    return {lines[use.line - 1].strip(): use.cls for use in result.accounting.lines}
+
+
+# file -> [(a whole source line, stripped, its class)]
+LINE_CLASSES = {
+    "published/scotus_alderson_tika.txt": [
+        ("IN THE SUPREME COURT OF THE UNITED STATES", "metadata"),
+        ("APPEARANCES:", "metadata"),
+        ("C O N T E N T S", "metadata"),
+        ("25", "chrome"),  # the margin's line numbers, one a line
+        (
+            "1111 14th Street, NW Suite 400 Alderson Reporting Company Washington, DC 20005",
+            "chrome",
+        ),
+        ("1-800-FOR-DEPO", "chrome"),
+        ("P R O C E E D I N G S", "metadata"),
+        ("(10:03  a.m.)", "timing"),
+        ("ORAL ARGUMENT OF PAMELA S. KARLAN", "metadata"),
+        ("CHIEF JUSTICE ROBERTS: We’ll hear argument", "text"),
+    ],
+    "published/nysenate_roundtable.txt": [
+        ("1      BEFORE THE NEW YORK STATE SENATE", "metadata"),
+        ("10      PRESIDING:", "metadata"),
+        ("11         Senator Diane J. Savino", "metadata"),
+        ("1      SPEAKERS:                               PAGE  QUESTIONS", "metadata"),
+        ("SPEAKERS (Continued):                   PAGE  QUESTIONS", "metadata"),
+        ("---oOo---", "metadata"),
+        ("4", "chrome"),  # the page number
+        ("1             SENATOR SAVINO:  So, good morning, everyone.", "text"),
+        ("20                  [Applause.]", "non_speech"),
+    ],
+    "published/orbitfm_bold_names.txt": [
+        ("(Intro music: Electroswing)", "non_speech"),
+        ("0:00:20.2 **Jen Luker** 3.", "text"),
+    ],
+    "published/orbitfm_bold_names_laughs.txt": [
+        ("0:12:13.3 **Jason Staten** (laughs)", "non_speech"),
+    ],
+    "shapes/hearing_gpo_text.txt": [
+        ("OPENING STATEMENT OF HON. ANNA PRICE, U.S. SENATOR", "metadata"),
+        ("[Laughter.]", "non_speech"),
+        ("[Whereupon, at 11:40 a.m., the hearing was adjourned.]", "non_speech"),
+    ],
+    "shapes/jekyll_html_transcript.md": [
+        ('<source type="audio/mpeg" src="{{ page.audio_url }}"/>', "chrome"),
+        ("<details>", "chrome"),
+        ("<summary><h2>Transcript</h2></summary>", "metadata"),
+        ("<p><strong>Tom</strong></p>", "label"),
+        ("<p>[Laughter] Lick my finger</p>", "text"),
+        ("## Show Notes", "metadata"),
+        ("* Weather stations for schools", "metadata"),
+    ],
+    "shapes/meeting_table_links.md": [
+        ("### 2024-03-07", "metadata"),
+        ("| Time| Transcript| Video|", "metadata"),
+        (
+            "| 0:00:24| [inaudible]| [source video]"
+            "(https://archive.example.org/details/towncouncil240307?start=24)|",
+            "non_speech",
+        ),
+    ],
+    "shapes/segments_table_speakers.md": [
+        ("diarization: true", "metadata"),
+        ("# Transcript", "metadata"),
+        ("| ---: | --- | --- | --- | --- |", "timing"),
+        ("| 4 | 00:00:12.100 | 00:00:13.000 | UNKNOWN | [laughs] |", "non_speech"),
+    ],
+    "shapes/npr_show_notes.md": [
+        ("title: 240312) The weather station on the school roof", "metadata"),
+        ("MAYA CHEN, HOST:", "label"),
+        ("(SOUNDBITE OF WIND CHIMES)", "non_speech"),
+        ("(LAUGHTER)", "non_speech"),
+        ("UNIDENTIFIED REPORTER: (Reading) Storms are expected after six tonight.", "text"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINE_CLASSES))
+def test_line_classes(name):
+    classes = _classes(name)
+    assert [(line, classes.get(line)) for line, _ in LINE_CLASSES[name]] == LINE_CLASSES[name]
+
+
+def test_news_caps_labels_once_are_speakers_and_host_roles_are_hosts():
+    result = parsed("shapes/npr_show_notes.md")
+    assert sorted(result.episode.hosts) == ["MAYA CHEN", "TOM OKAFOR"]
+    assert [t.speaker_label for t in result.turns if t.speaker == "TOM OKAFOR"] == [
+        "TOM OKAFOR",
+        "OKAFOR",
+        "OKAFOR",
+        "OKAFOR",
+    ]
+
+
+def test_a_table_transcript_gives_its_date_and_ends_and_keeps_no_column_but_the_words():
+    result = parsed("shapes/meeting_table_links.md")
+    assert result.episode.date == "2024-03-07"
+    assert all("source video" not in t.text and "http" not in t.text for t in result.turns)
+    tool = parsed("shapes/segments_table_speakers.md")
+    assert [t.end for t in tool.turns] == [4.2, 12.1, 15.5, 18.0]
+    assert tool.episode.lang == "en"
+
+
+# A name alone on its line, what that person said below it: a label line where the file
+# confirms it (each name so at least twice, two speakers at least). Else the line is text.
+NAME_LINES = [
+    (
+        "Tom\n\nHi, I am Tom. How are you?\n\nMaya\n\nHi, Tom. Good.\n\nTom\n\nWhat is on the "
+        "roof?\n\nMaya\n\nA weather station.\n",
+        ["Tom", "Maya", "Tom", "Maya"],
+    ),
+    (
+        "**Tom**\n\nHi, I am Tom.\n\n**Maya**\n\nHi, Tom.\n\n**Tom**\n\nWhat is on the roof?\n\n"
+        "**Maya**\n\nA weather station.\n",
+        ["Tom", "Maya", "Tom", "Maya"],
+    ),
+    # One speaker named once, a reply on its own line twice: no labels are made up.
+    ("Tom\n\nHi, I am Tom.\n\nYeah\n\nGood.\n\nYeah\n\nFine.\n", [None, None, None]),
+]
+
+
+@pytest.mark.parametrize("text, speakers", NAME_LINES)
+def test_a_name_on_its_own_line_labels_the_lines_below_where_the_file_confirms_it(text, speakers):
+    from podkb.ingest.pipeline import parse_bytes
+
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [t.speaker for t in turns] == speakers
+
+
+def test_whisper_cpp_ranges_give_each_turn_its_end_and_each_segment_its_time():
+    result = parsed("published/whispercpp_max_len.txt")
+    (turn,) = result.turns
+    assert turn.end == 11.0
+    starts = [t for _off, t in turn.times]
+    assert starts == [0.0, 0.85, 1.59, 4.14, 5.66, 6.84, 8.43, 9.44, 10.02]
+    turns = parsed("published/whispercpp_tinydiarize.txt").turns
+    assert [t.end for t in turns][:3] == [3.8, 6.2, 8.26]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "[00:00:00 - 00:00:15] 主持人：大家好。\n\n[00:00:15 - 00:01:30] 张明：好的。\n\n"
+            "[00:01:30 - 00:02:45] 主持人：很好。\n",
+            [("主持人", 0.0, 15.0), ("张明", 15.0, 90.0), ("主持人", 90.0, 165.0)],
+        ),
+        (
+            "[00:00.000 --> 00:04.000]  Welcome back.\n[00:04.000 --> 00:06.500]  Thanks, Maya.\n",
+            [(None, 0.0, 4.0), (None, 4.0, 6.5)],
+        ),
+    ],
+)
+def test_a_time_range_before_the_text_is_the_start_and_end(text, expected):
+    from podkb.ingest.pipeline import parse_bytes
+
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [(t.speaker, t.start, t.end) for t in turns] == expected
+
+
+def test_a_tab_in_speech_is_a_space():
+    from podkb.ingest.pipeline import parse_bytes
+
+    text = "Maya:\tWelcome back.\tToday, soil.\n\nTom:\tThanks.\n\nMaya:\tBye.\n\nTom:\tBye.\n"
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Maya", "Welcome back. Today, soil."),
+        ("Tom", "Thanks."),
+        ("Maya", "Bye."),
+        ("Tom", "Bye."),
+    ]
+
+
+def test_a_marker_alone_on_a_line_of_a_text_transcript_is_not_speech():
+    from podkb.ingest.pipeline import parse_bytes
+
+    text = "Maya: Welcome back.\n\n[Music]\n\nTom: Thanks.\n\nMaya: So (laughs) stations.\n\nTom: Yes.\n"
+    _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
+    assert [t.text for t in turns] == ["Welcome back.", "Thanks.", "So stations.", "Yes."]
