@@ -51,6 +51,7 @@ def _isolated_store(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PODKB_DB", str(tmp_path_factory.mktemp("default") / "podkb.db"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("PODKB_FORCE_TERMINAL", raising=False)
+    monkeypatch.setenv("PODKB_CHROME", "")  # no user's chrome.yaml: the packaged rules only
 
 
 @pytest.fixture(scope="session")

@@ -109,3 +109,29 @@ def test_the_import_graph_sees_function_level_and_type_checking_imports():
 
 def test_src_podkb_has_no_import_cycle():
     assert cycles(import_graph()) == []
+
+
+def _ingest(graph: dict[str, set[str]], package: str) -> dict[str, set[str]]:
+    prefix = f"podkb.ingest.{package}"
+    return {m: deps for m, deps in graph.items() if m.startswith(prefix + ".")}
+
+
+def test_the_stages_call_the_readers_and_no_reader_calls_a_stage():
+    graph = import_graph()
+    stages = {"podkb.ingest.detect", "podkb.ingest.pipeline", "podkb.ingest.resolve"}
+    registry = "podkb.ingest.readers"
+    readers = _ingest(graph, "readers")
+    assert len(readers) >= 19
+    for reader, deps in readers.items():
+        assert not deps & stages, f"{reader} imports {sorted(deps & stages)}"
+        assert registry not in deps, f"{reader} imports the registry that lists it"
+
+
+def test_the_readers_helpers_import_no_reader_and_no_stage():
+    graph = import_graph()
+    for helper, deps in _ingest(graph, "shared").items():
+        ingest_deps = {d for d in deps if d.startswith("podkb.ingest.")}
+        allowed = {"podkb.ingest.raw", "podkb.ingest.context"}
+        assert all(d in allowed or d.startswith("podkb.ingest.shared.") for d in ingest_deps), (
+            f"{helper} imports {sorted(ingest_deps)}"
+        )

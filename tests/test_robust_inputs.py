@@ -487,14 +487,14 @@ def test_unreadable_file_and_folder(run_cli, tmp_path, monkeypatch):
 def test_a_reader_bug_fails_only_its_file(run_cli, tmp_path, monkeypatch):
     from podkb.ingest import pipeline as pl
 
-    real = pl.read_transcript
+    real = pl.read
 
-    def flaky(text, **kw):
+    def flaky(text, ctx):
         if "boom" in text:
             raise IndexError("list index out of range")
-        return real(text, **kw)
+        return real(text, ctx)
 
-    monkeypatch.setattr(pl, "read_transcript", flaky)
+    monkeypatch.setattr(pl, "read", flaky)
     bad = tmp_path / "bad.txt"
     bad.write_text("Host: boom.\nGuest: boom.\nHost: boom.\nGuest: boom.\n")
     good = tmp_path / "good.txt"

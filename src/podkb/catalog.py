@@ -289,6 +289,11 @@ def data_dir() -> Path:
     override = os.environ.get("PODKB_DATA")
     if override:
         return Path(override)
+    return packaged_data_dir()
+
+
+def packaged_data_dir() -> Path:
+    """The data/ that ships with podkb, whatever PODKB_DATA says."""
     package = Path(__file__).resolve().parent
     installed = package / "data"  # a wheel install puts data/ inside the package
     if installed.is_dir():

@@ -21,11 +21,13 @@ from ..models import Episode, Turn
 from ..store import KnowledgeStore
 from ..store.records import FileEpisode
 from ..text import is_visible
-from .account import Accounting, account
+from .account import Accounting
+from .context import ReadContext
 from .decode import decode_bytes
-from .detect import read_transcript
+from .detect import Choice, read
 from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
+from .shared.chrome import load_site_chrome
 from .sidecar import (
     EpisodeInfo,
     is_chapters_sidecar,
@@ -304,6 +306,8 @@ class ParsedFile:
     accounting: Accounting
     # For each turn the reader made (in `accounting`'s numbering), the stored turn it went into.
     turn_of_raw: list[int]
+    # The reader that read the file, and why it was chosen.
+    choice: Choice
     # Why the file loses text (None: it does not); only set when the caller asked to keep it.
     loss: str | None = None
     time_unit: str | None = None  # see RawTranscript.time_unit
@@ -459,9 +463,8 @@ def _records(
     entry, chapters = inputs.entry, inputs.chapters
     known = _known_names(metadata, entry)
     starts = tuple(c.start for c in chapters or [] if c.start is not None)
-    raw = read_transcript(decoded.text, known_names=known, path=where, chapter_starts=starts)
-    # The last-resort reader's output was accounted for already, on this same text.
-    accounting = raw.accounting or account(raw, decoded.text)
+    reading = read(decoded.text, ReadContext(path=where, known_names=known, chapter_starts=starts))
+    raw, accounting = reading.raw, reading.accounting
     loss = accounting.loss()
     if loss is not None and not (lenient or explain):
         raise InputError(
@@ -481,6 +484,7 @@ def _records(
             format=raw.format,
             accounting=accounting,
             turn_of_raw=list(range(len(turns))),
+            choice=reading.choice,
             loss=loss,
             restored=raw.restored,
         )
@@ -503,6 +507,7 @@ def _records(
         format=raw.format,
         accounting=accounting,
         turn_of_raw=turn_of_raw,
+        choice=reading.choice,
         loss=loss,
         time_unit=raw.time_unit,
     )
@@ -545,6 +550,7 @@ def ingest_paths(
             examples = "e.g. utf-8, utf-16-le, gb18030, big5"
             raise UsageError(f"unknown encoding {encoding!r} ({examples})") from None
     metadata = metadata or load_metadata()
+    load_site_chrome()
     files = discover_sources(paths, stdin)
     if overrides and (overrides.title or overrides.date or overrides.episode_id) and len(files) > 1:
         raise UsageError(
@@ -772,11 +778,11 @@ def _same_transcript(
     file whose episode is no longer stored cannot show that."""
     if not previous:
         return False
-    if any(read.source_sha256 == digest for read in previous):
+    if any(earlier.source_sha256 == digest for earlier in previous):
         return True
     old: set[tuple[str, ...]] = set()
-    for read in previous:
-        old |= _word_triples(t.text for t in store.turns(episode_id=read.episode_id))
+    for earlier in previous:
+        old |= _word_triples(t.text for t in store.turns(episode_id=earlier.episode_id))
     new = _word_triples(t.text for t in turns)
     return bool(new) and len(new & old) * 2 >= len(new)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from ..models import DumpedSource, Episode, Turn
@@ -94,9 +94,6 @@ class RawTranscript:
     # How the reader read times whose unit the format does not state (segment JSON with
     # integer `start`/`end`): the unit and why, for the ingest report. None: the format says.
     time_unit: str | None = None
-    # The line accounting of this reading, when detection already made it (the last-resort
-    # text reader is checked for lost text): ingest reuses it instead of counting twice.
-    accounting: Any = field(default=None, repr=False, compare=False)
     # A podkb dump (turn records carrying their episode): the episodes it restores, whose
     # turns are `turns` in this order. One file, many episodes.
     restored: list[RestoredEpisode] | None = None

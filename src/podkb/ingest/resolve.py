@@ -6,8 +6,9 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
-from ..catalog import CatalogEntry, Metadata, name_key
+from ..catalog import CatalogEntry, EpisodeFields, Metadata, name_key
 from ..lang import turn_languages
 from ..models import Chapter, Episode, Role, Turn
 from ..text import fold
@@ -27,118 +28,225 @@ def build_records(
     (unlabeled paragraphs of one speaker join the turn before them)."""
     for raw_turn in raw.turns:
         join_spaced_words(raw_turn)  # `今天 我们 聊聊`: a recogniser's spaces, not the text's
-    hosts = list(entry.hosts) if entry and entry.hosts else list(raw.hosts)
-    guests = list(entry.guests) if entry and entry.guests else list(raw.guests)
-    hosts = [_canonical_participant(h, metadata) for h in hosts]
-    guests = [_canonical_participant(g, metadata) for g in guests]
-    resolver = SpeakerResolver(metadata, hosts, guests, full_text)
+    given = entry or _NOTHING_GIVEN
+    resolver = SpeakerResolver(catalog_names(metadata, given, raw), full_text)
     resolver.first_names = first_name_labels([t.label for t in raw.turns if t.label])
-
-    episode_id = (
-        (entry.episode_id if entry and entry.episode_id else None)
-        or raw.episode_id
-        or slugify(
-            (entry.title if entry and entry.title else None)
-            or raw.title
-            or source.rsplit(".", 1)[0]
-        )
-    )
-    implied_speaker, implied_role = _implied_side(raw, resolver, hosts, guests, metadata)
-    if implied_role == "host" and implied_speaker and implied_speaker not in hosts and not entry:
-        hosts.append(implied_speaker)
-
-    chapters, offset = align_chapters(
+    hosts, guests = resolver.hosts, resolver.guests
+    implied = _implied_side(raw, resolver)
+    if implied.role == "host" and implied.speaker and implied.speaker not in hosts and not entry:
+        hosts.append(implied.speaker)  # a host from here on: their labeled turns too
+    chapters, _offset = align_chapters(
         raw.chapters, [t.start for t in raw.turns if t.start is not None]
     )
-    stated = (entry.lang if entry and entry.lang else None) or raw.lang
+    langs, episode_lang = _languages(raw, given)
+    episode_id = _episode_id(raw, given, source)
+    turns, turn_of_raw = _turns(
+        raw,
+        _TurnContext(
+            episode_id=episode_id,
+            source=source,
+            resolver=resolver,
+            implied=implied,
+            episode_lang=episode_lang,
+            chapters=chapters,
+        ),
+        langs,
+    )
+    if not hosts and not guests:
+        hosts, guests = _participants_by_role(turns)
+    episode = Episode(
+        episode_id=episode_id,
+        show=given.show or raw.show,
+        title=given.title or raw.title,
+        date=given.date or raw.date,
+        lang=episode_lang,
+        hosts=hosts,
+        guests=guests,
+        description=given.description or raw.description,
+        source=source,
+        turns=len(turns),
+        chapters=[Chapter(title=c.title, start=c.start) for c in chapters],
+        audio_url=given.audio or None,
+    )
+    return episode, turns, turn_of_raw
+
+
+# What a file has when the catalog, a sidecar and the command line give it nothing.
+_NOTHING_GIVEN = EpisodeFields()
+
+
+@dataclass(frozen=True)
+class CatalogNames:
+    """What the catalog and speaker register say about one episode's people, taken from them
+    in one step: after it, resolving a speaker reads only this."""
+
+    hosts: list[str]  # canonical names: the catalog entry's, else the source's
+    guests: list[str]
+    # Folded alias or first name of a participant -> the participant.
+    participant_keys: dict[str, str]
+    # Folded label -> the name a person gave it (`speakers: {SPEAKER_00: Name}`).
+    given_names: dict[str, str]
+    # Folded name -> the register's canonical name, for every name this transcript uses.
+    register: dict[str, str]
+
+    def canonical(self, name: str) -> str | None:
+        return self.register.get(name_key(name))
+
+
+def catalog_names(metadata: Metadata, given: EpisodeFields, raw: RawTranscript) -> CatalogNames:
+    """The register's names for the participants, the labels and the names the text gives."""
+    used = {
+        *given.hosts,
+        *raw.hosts,
+        *given.guests,
+        *raw.guests,
+        *given.speakers.values(),
+        *raw.implied_names.values(),
+        *(t.label for t in raw.turns if t.label),
+    }
+    register = {
+        name_key(name): found for name in used if (found := metadata.canonical(name)) is not None
+    }
+    # A given name the register knows is resolved again as that canonical name.
+    for found in list(register.values()):
+        again = metadata.canonical(found)
+        if again is not None:
+            register.setdefault(name_key(found), again)
+    hosts = [register.get(name_key(h)) or h for h in (given.hosts or raw.hosts)]
+    guests = [register.get(name_key(g)) or g for g in (given.guests or raw.guests)]
+    participant_keys: dict[str, str] = {}
+    for person in [*hosts, *guests]:
+        for alias in metadata.aliases_of(person):
+            participant_keys.setdefault(name_key(alias), person)
+        first = person.split()[0] if person.split() else person
+        participant_keys.setdefault(name_key(first), person)
+    # A name a person gave resolves through the register directly (an alias is their word).
+    given_names = {name_key(k): register.get(name_key(v)) or v for k, v in given.speakers.items()}
+    return CatalogNames(hosts, guests, participant_keys, given_names, register)
+
+
+def _episode_id(raw: RawTranscript, given: EpisodeFields, source: str) -> str:
+    return (
+        given.episode_id
+        or raw.episode_id
+        or slugify(given.title or raw.title or source.rsplit(".", 1)[0])
+    )
+
+
+def _languages(raw: RawTranscript, given: EpisodeFields) -> tuple[list[str], str | None]:
+    """Each turn's language (the source's, else identified) and the episode's."""
+    stated = given.lang or raw.lang  # by a person, else by the source (front matter)
     identified = turn_languages(
         [t.text for t in raw.turns],
         [name_key(t.label) if t.label else t.speaker for t in raw.turns],
         fallback=stated,
     )
     langs = [t.lang or found for t, found in zip(raw.turns, identified, strict=True)]
-    episode_lang = (
-        (entry.lang if entry and entry.lang else None)
-        or raw.lang  # stated by the source (front matter)
-        or _dominant_lang(raw.turns, langs)
-    )
+    return langs, stated or _dominant_lang(raw.turns, langs)
 
+
+@dataclass(frozen=True)
+class _ImpliedSide:
+    """Who speaks the turns the source leaves unlabeled but shows as the other side's."""
+
+    speaker: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class _TurnContext:
+    """What every turn of one episode is resolved against."""
+
+    episode_id: str
+    source: str
+    resolver: SpeakerResolver
+    implied: _ImpliedSide
+    episode_lang: str | None
+    chapters: list[RawChapter]
+
+
+def _turns(raw: RawTranscript, ctx: _TurnContext, langs: list[str]) -> tuple[list[Turn], list[int]]:
+    """The stored turns, and for each raw turn the number of the turn it went into."""
     turns: list[Turn] = []
     turn_of_raw: list[int] = []
     previous_chapter: str | None = None
-    # A name a person gave resolves through the register directly (an alias is their word).
-    label_names = {
-        name_key(k): metadata.canonical(v) or v
-        for k, v in (entry.speakers if entry else {}).items()
-    }
     for rt, lang in zip(raw.turns, langs, strict=True):
-        # A label the catalog or sidecar names (`speakers: {SPEAKER_00: Name}`) is that person.
-        given = label_names.get(name_key(rt.label)) if rt.label else None
-        speaker, role = resolver.resolve(given or rt.label)
-        if rt.label is None and rt.implied_role:
-            speaker, role = implied_speaker, implied_role if implied_speaker else "unknown"
-        if rt.role is not None:  # the source states speaker and role (podkb's own records)
-            speaker, role = rt.speaker, rt.role
-        if lang == "zh" and episode_lang and episode_lang.startswith("zh"):
-            lang = episode_lang  # characters common to both scripts: the episode's script decides
+        speaker, role = _speaker_of(rt, ctx)
         chapter = (
             rt.chapter
-            or _chapter_at(chapters, rt.start)
-            or (previous_chapter if chapters else None)
+            or _chapter_at(ctx.chapters, rt.start)
+            or (previous_chapter if ctx.chapters else None)
         )
         previous_chapter = chapter
         last = turns[-1] if turns else None
-        if (
-            last is not None
-            and speaker is not None
-            and last.speaker == speaker
-            and rt.label is None
-            and rt.role is None
-            and rt.start is None
-            and last.chapter == chapter
-        ):
-            # An unlabeled paragraph that the text shows is the same person still talking.
-            shift = len(last.text) + 2
-            last.text = f"{last.text}\n\n{rt.text}"
-            last.times.extend((at + shift, seconds) for at, seconds in rt.times)
+        if last is not None and _same_speaker_goes_on(last, rt, speaker, chapter):
+            _append_paragraph(last, rt)
             turn_of_raw.append(last.turn)
             continue
         turn_of_raw.append(len(turns))
         turns.append(
             Turn(
-                episode_id=episode_id,
+                episode_id=ctx.episode_id,
                 turn=len(turns),
                 speaker=speaker,
                 speaker_label=rt.label,
                 role=as_role(role),
                 text=rt.text,
-                lang=lang,
+                lang=_turn_lang(lang, ctx.episode_lang),
                 start=rt.start,
                 end=rt.end,
                 chapter=chapter,
-                source=source,
+                source=ctx.source,
                 line=rt.line,
                 times=list(rt.times),
             )
         )
-    if not hosts and not guests:
-        hosts = sorted({t.speaker for t in turns if t.speaker and t.role == "host"})
-        guests = sorted({t.speaker for t in turns if t.speaker and t.role == "guest"})
-    episode = Episode(
-        episode_id=episode_id,
-        show=(entry.show if entry and entry.show else None) or raw.show,
-        title=(entry.title if entry and entry.title else None) or raw.title,
-        date=(entry.date if entry and entry.date else None) or raw.date,
-        lang=episode_lang,
-        hosts=hosts,
-        guests=guests,
-        description=(entry.description if entry and entry.description else None) or raw.description,
-        source=source,
-        turns=len(turns),
-        chapters=[Chapter(title=c.title, start=c.start) for c in chapters],
-        audio_url=entry.audio if entry and entry.audio else None,
+    return turns, turn_of_raw
+
+
+def _speaker_of(rt: RawTurn, ctx: _TurnContext) -> tuple[str | None, str]:
+    if rt.role is not None:  # the source states speaker and role (podkb's own records)
+        return rt.speaker, rt.role
+    if rt.label is None and rt.implied_role:
+        implied = ctx.implied
+        return implied.speaker, implied.role if implied.speaker else "unknown"
+    # A label the catalog or sidecar names (`speakers: {SPEAKER_00: Name}`) is that person.
+    resolver = ctx.resolver
+    given = resolver.names.given_names.get(name_key(rt.label)) if rt.label else None
+    return resolver.resolve(given or rt.label)
+
+
+def _turn_lang(lang: str, episode_lang: str | None) -> str:
+    if lang == "zh" and episode_lang and episode_lang.startswith("zh"):
+        return episode_lang  # characters common to both scripts: the episode's script decides
+    return lang
+
+
+def _same_speaker_goes_on(
+    last: Turn, rt: RawTurn, speaker: str | None, chapter: str | None
+) -> bool:
+    """An unlabeled, untimed paragraph that the text shows is the same person still talking."""
+    return (
+        speaker is not None
+        and last.speaker == speaker
+        and rt.label is None
+        and rt.role is None
+        and rt.start is None
+        and last.chapter == chapter
     )
-    return episode, turns, turn_of_raw
+
+
+def _append_paragraph(last: Turn, rt: RawTurn) -> None:
+    shift = len(last.text) + 2
+    last.text = f"{last.text}\n\n{rt.text}"
+    last.times.extend((at + shift, seconds) for at, seconds in rt.times)
+
+
+def _participants_by_role(turns: list[Turn]) -> tuple[list[str], list[str]]:
+    """Hosts and guests as the turns' roles show them, when nothing names the participants."""
+    hosts = sorted({t.speaker for t in turns if t.speaker and t.role == "host"})
+    guests = sorted({t.speaker for t in turns if t.speaker and t.role == "guest"})
+    return hosts, guests
 
 
 # A label that names a role, not a person ("Host:", "主持人："): the role is what the source says.
@@ -169,23 +277,15 @@ class SpeakerResolver:
     then a register alias whose full name the transcript itself mentions, else the label.
     """
 
-    def __init__(
-        self, metadata: Metadata, hosts: list[str], guests: list[str], full_text: str
-    ) -> None:
-        self.metadata = metadata
-        self.hosts = hosts
-        self.guests = guests
+    def __init__(self, names: CatalogNames, full_text: str) -> None:
+        self.names = names
+        self.hosts = list(names.hosts)
+        self.guests = list(names.guests)
         self.full_text = full_text
         self._text_key: str | None = None
         # A first name that stands for one full name the same transcript uses (`Dan:` after
         # `Dan Ott:`), folded first name -> full label.
         self.first_names: dict[str, str] = {}
-        self.participant_keys: dict[str, str] = {}
-        for person in [*hosts, *guests]:
-            for alias in metadata.aliases_of(person):
-                self.participant_keys.setdefault(name_key(alias), person)
-            first = person.split()[0] if person.split() else person
-            self.participant_keys.setdefault(name_key(first), person)
 
     @property
     def text_key(self) -> str:
@@ -205,11 +305,11 @@ class SpeakerResolver:
 
     def canonical(self, label: str) -> str:
         key = name_key(label)
-        if key in self.participant_keys:
-            return self.participant_keys[key]
+        if key in self.names.participant_keys:
+            return self.names.participant_keys[key]
         if key in self.first_names:
             return self.canonical(self.first_names[key])
-        canonical = self.metadata.canonical(label)
+        canonical = self.names.canonical(label)
         if canonical:
             if name_key(canonical) == key or len(key.split()) > 1:
                 return canonical
@@ -244,30 +344,21 @@ def first_name_labels(labels: list[str]) -> dict[str, str]:
     }
 
 
-def _canonical_participant(name: str, metadata: Metadata) -> str:
-    return metadata.canonical(name) or name
-
-
-def _implied_side(
-    raw: RawTranscript,
-    resolver: SpeakerResolver,
-    hosts: list[str],
-    guests: list[str],
-    metadata: Metadata,
-) -> tuple[str | None, str]:
+def _implied_side(raw: RawTranscript, resolver: SpeakerResolver) -> _ImpliedSide:
     """Who speaks where the source leaves labels out but the text shows the other side talking."""
     if not any(t.implied_role for t in raw.turns):
-        return None, "unknown"
+        return _ImpliedSide(None, "unknown")
+    hosts, guests = resolver.hosts, resolver.guests
     labeled = Counter(resolver.canonical(t.label) for t in raw.turns if t.label)
     dominant = labeled.most_common(1)[0][0] if labeled else None
     if dominant in guests and len(hosts) == 1:
-        return hosts[0], "host"
+        return _ImpliedSide(hosts[0], "host")
     if dominant in hosts and len(guests) == 1:
-        return guests[0], "guest"
+        return _ImpliedSide(guests[0], "guest")
     named = raw.implied_names.get("host")
     if named:
-        return resolver.canonical(named), "host"
-    return None, "unknown"
+        return _ImpliedSide(resolver.canonical(named), "host")
+    return _ImpliedSide(None, "unknown")
 
 
 def align_chapters(

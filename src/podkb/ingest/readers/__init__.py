@@ -92,6 +92,13 @@ def text_readers() -> list[TextReader]:
     ]
 
 
+def paragraphs_reader() -> TextReader:
+    """The fallback of the last resort: the whole body as paragraphs, no speakers, no text lost."""
+    from . import paragraphs
+
+    return TextReader("paragraphs", paragraphs.looks_like_markup, paragraphs.read)
+
+
 def json_readers() -> list[JsonReader]:
     from . import podcast_json, stt_json, turn_records
 

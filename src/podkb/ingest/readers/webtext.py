@@ -105,6 +105,7 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     raw.guests = list(
         dict.fromkeys(u.label.name for u in units if u.label and u.label.role == "guest")
     )
+    crumbs = _breadcrumbs(units)
     body_start, body_end = _body_bounds(units)
     one_sided = _one_sided_labels(units[body_start:body_end])
     marked = any(is_transcript_marker(u.text) for u in units[:body_start])
@@ -113,7 +114,7 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
         body_start = _first_spoken_before(units, body_start)
         front = units[:body_start]
     elif not marked and body_start < len(units) and units[body_start].label:
-        prologue_start = _prologue_start(units, body_start)
+        prologue_start = _prologue_start(units, body_start, crumbs)
         front = units[:prologue_start]
         prologue = units[prologue_start:body_start]
         prologue_headings = [u for u in prologue if not _is_spoken(u.text)]
@@ -124,7 +125,7 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
     else:
         front = units[:body_start]
 
-    _read_front_matter([*front, *prologue_headings], raw)
+    _read_front_matter([*front, *prologue_headings], raw, crumbs)
     raw.chapters = raw.chapters or []
     body = units[body_start:body_end]
     raw.turns = _turns_from_body(body, raw, one_sided)
@@ -371,7 +372,7 @@ def _first_spoken_before(units: list[_Unit], first_label: int) -> int:
     return start
 
 
-def _prologue_start(units: list[_Unit], first_label: int) -> int:
+def _prologue_start(units: list[_Unit], first_label: int, crumbs: set[int]) -> int:
     """Where the speech before the first label starts: a talk before the `Q:` section, a
     prepared statement before the first `Senator X:`, an editor's note. Nobody is named for
     it, but it is said (or read out), so it is text of an unknown speaker, not page furniture.
@@ -382,7 +383,12 @@ def _prologue_start(units: list[_Unit], first_label: int) -> int:
     after_furniture = 0
     for i in range(first_label):
         text = units[i].text
-        if is_chrome(text) or is_show_notes_heading(text) or _chapter_line(text) is not None:
+        if (
+            is_chrome(text)
+            or units[i].line in crumbs
+            or is_show_notes_heading(text)
+            or _chapter_line(text) is not None
+        ):
             after_furniture = i + 1
     for i in range(after_furniture, first_label):
         if _is_spoken(units[i].text):
@@ -417,15 +423,16 @@ def _is_title_like(text: str) -> bool:
 # --- front matter ----------------------------------------------------------------------------
 
 
-def _read_front_matter(units: list[_Unit], raw: RawTranscript) -> None:
+def _read_front_matter(units: list[_Unit], raw: RawTranscript, crumbs: set[int]) -> None:
     """Title, description and chapter list from the part of the page before the transcript."""
     titles: list[str] = []
     description: list[str] = []
     chapters: list[RawChapter] = []
     for u in units:
         text = u.text
-        raw.mark(u.line, "chrome" if is_chrome(text) else "metadata")
-        if is_chrome(text) or is_transcript_marker(text) or is_show_notes_heading(text):
+        chrome = is_chrome(text) or u.line in crumbs
+        raw.mark(u.line, "chrome" if chrome else "metadata")
+        if chrome or is_transcript_marker(text) or is_show_notes_heading(text):
             continue
         chapter = _chapter_line(text)
         if chapter is not None:
@@ -441,6 +448,40 @@ def _read_front_matter(units: list[_Unit], raw: RawTranscript) -> None:
         description.extend(c.title for c in chapters)
     raw.title = _pick_title(titles)
     raw.description = "\n\n".join(description) or None
+
+
+# A breadcrumb trail names the page in a few words of navigation (`Site Homepage Podcasts`)
+# before the page's own title, which the page also shows on a line of its own.
+_MAX_CRUMB_WORDS = 4
+_MIN_TITLE_WORDS = 3
+
+
+def _breadcrumbs(units: list[_Unit]) -> set[int]:
+    """Source lines near the top of the page that are another of its title lines with a few
+    words of navigation before it: the trail to the page, not its title."""
+    head = [u for u in units[:_MAX_TITLE_CANDIDATES] if not u.label and _is_title_like(u.text)]
+    titles = {fold(u.text).strip() for u in head}
+    titles = {t for t in titles if len(t.split()) >= _MIN_TITLE_WORDS}
+    crumbs: set[int] = set()
+    for u in head:
+        key = fold(u.text).strip()
+        for title in titles:
+            if key != title and key.endswith(" " + title):
+                if _is_crumb_trail(key[: -len(title)].split()):
+                    crumbs.add(u.line)
+                    break
+    return crumbs
+
+
+def _is_crumb_trail(words: list[str]) -> bool:
+    """Navigation words (`InfoQ Homepage Podcasts`), not a number or a time (`#16.`, `0:00`)
+    that a numbered title or a chapter line puts before a title."""
+    return 0 < len(words) <= _MAX_CRUMB_WORDS and all(
+        w.isalpha() or w in _CRUMB_SEPARATORS for w in words
+    )
+
+
+_CRUMB_SEPARATORS = frozenset({">", "/", "»", "›", "|", "·", "•", "-"})
 
 
 def _chapter_line(text: str) -> RawChapter | None:
@@ -649,11 +690,43 @@ def _remove_spliced_bios(turns: list[RawTurn], body: list[_Unit], raw: RawTransc
 def _mark_after_body(units: list[_Unit], raw: RawTranscript) -> None:
     """After the transcript: the page's footer. Its chrome is chrome; anything else is left
     unmarked, so that a body cut short by a wrong guess is reported as text lost."""
+    menus = _navigation_runs(units)
     for u in units:
-        if is_chrome(u.text):
+        if is_chrome(u.text) or u.line in menus:
             raw.mark(u.line, "chrome")
         elif is_transcript_marker(u.text) or is_show_notes_heading(u.text) or is_end_marker(u.text):
             raw.mark(u.line, "metadata")
+
+
+# A menu copied from a page: link texts of a word or two, one per line with no blank line
+# between them (paragraphs of a page are set apart by blank lines).
+_MAX_MENU_ITEM_WORDS = 3
+_MAX_MENU_ITEM_CHARS = 30
+
+
+def _navigation_runs(units: list[_Unit]) -> set[int]:
+    """Source lines of runs of two or more adjacent menu items (`Adoption` / `Style`)."""
+    found: set[int] = set()
+    run: list[_Unit] = []
+    for u in [*units, None]:
+        if u is not None and _is_menu_item(u) and (not run or u.line == run[-1].line + 1):
+            run.append(u)
+            continue
+        if len(run) >= 2:
+            found.update(m.line for m in run)
+        run = [u] if u is not None and _is_menu_item(u) else []
+    return found
+
+
+def _is_menu_item(unit: _Unit) -> bool:
+    text = unit.text
+    return (
+        unit.label is None
+        and len(text) <= _MAX_MENU_ITEM_CHARS
+        and len(text.split()) <= _MAX_MENU_ITEM_WORDS
+        and _is_title_like(text)
+        and text[:1].isupper()
+    )
 
 
 # --- metadata the conversation states ----------------------------------------------------------

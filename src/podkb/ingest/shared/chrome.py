@@ -2,14 +2,21 @@
 
 Chrome is matched per paragraph (one source line) against anchored patterns, in the languages
 podcast pages come in. A paragraph either is chrome as a whole or is kept: podkb never cuts
-words out of spoken text.
+words out of spoken text. The patterns here are general (no site or show is named); what only
+one site's pages say is data: data/chrome.yaml, which a user's chrome.yaml extends.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from ...catalog import load_yaml_model, packaged_data_dir
 from ...text import fold
 
 # Whole-paragraph patterns, matched against the folded (lower-case, width-folded) paragraph.
@@ -22,15 +29,12 @@ _CHROME_PATTERNS = [
     r"continue reading",
     r"read more",
     r"back to (top|episodes?)",
-    r"(home|homepage|menu|search|topics|bookmarks?|share|artwork|icon ?share|adoption|style)",
+    r"(home|homepage|menu|search|topics|bookmarks?|share|artwork|icon ?share)",
     r"choose your language",
     r"write for [\w ]+",
-    r"infoq homepage .*",
-    r"facilitating the spread of knowledge and innovation in professional software development",
     r"rate this article",
     r"about the (author|authors|host|hosts)",
     r"community comments",
-    r"hello stranger!?",
     r"you need to register an .* account or .*",
     r"get the most out of the .* experience\.?",
     r"allowed html: .*",
@@ -38,28 +42,22 @@ _CHROME_PATTERNS = [
     r"more about (our|the|this) (podcasts?|shows?|episodes?)",
     r"you can keep up[- ]to[- ]date with .*",
     r"for the best experience,? listen (in|on|with) .*",
-    r"quick ?reference ?guide|クイックリファレンスガイド",
     r"icon ?(シェア|共有)",
     r"(apple podcasts|spotify|google podcasts|overcast|pocket casts|youtube|rss|soundcloud|castbox|podcast addict)",
     r"listen to .* (using|on|in) .*(apps?|directories|platforms?)\.?",
     r"listen to this episode in .*",
     r"download .* app",
-    r"don't just listen to podcasts\..*",
     r"transcript source: .*",
     r"episode description",
-    r"manage episode \d+ series \d+",
     r"\d+ (episodes|エピソード|つのエピソード|集|期)",
-    r"player ?fm.*",
-    r"プレーヤー ?fmへようこそ!?",
-    r"player ?fmは.*",
-    r"コンテンツは .* によって提供されます.*",
     r"すべてのエピソード",
     r"シェア|共有|購読|ダウンロード|続きを読む|もっと見る|再生|一時停止",
     r"(订阅|訂閱|分享|下载|下載|评论|評論|登录|登入|注册|註冊|阅读更多|閱讀更多|展开|展開|收起|播放|暂停|暫停)",
-    r"hockeystick .* podcast episode cover|.* - podcast episode cover",
+    # cover art's caption (an image's alt text): `<title> - podcast episode cover`, `Show logo`
+    r"(.+( [-–—|·]|:) )?((the )?(podcast|episode|show|album)\s+){1,2}(cover( art| image)?|artwork|art|logo|thumbnail|image)",
     r"© .*|copyright .*|all rights reserved\.?",
     r"(cookie|privacy) (policy|settings|preferences).*",
-    r"(bt|×|x|\||·|•|-+|—+|…|--:--|\d{1,2}:\d{2}(:\d{2})?)",
+    r"(×|x|\||·|•|-+|—+|…|--:--|\d{1,2}:\d{2}(:\d{2})?)",
     r"· \d{1,2}:\d{2}(:\d{2})?",
     r"[←→↑↓|·•\s]+",
 ]
@@ -108,7 +106,7 @@ def is_chrome(paragraph: str) -> bool:
     if len(paragraph) > _MAX_CHROME_CHARS:
         return False
     key = fold(paragraph).strip()
-    return bool(_CHROME_RE.fullmatch(key))
+    return bool(_CHROME_RE.fullmatch(key)) or bool(_site_chrome().fullmatch(key))
 
 
 def _heading_key(paragraph: str) -> str:
@@ -301,3 +299,68 @@ def furniture_class(paragraph: str) -> str:
     """How a line of the furniture after a transcript is accounted: a contact box or page
     chrome is `chrome`, a link list, its heading and an end marker `metadata`."""
     return "chrome" if is_contact_line(paragraph) or is_chrome(paragraph) else "metadata"
+
+
+# --- what particular sites say: data/chrome.yaml, extended by the user's chrome.yaml ---------
+
+
+class _SiteChrome(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str
+    lines: list[str]
+
+    @field_validator("lines")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression ({exc}): {pattern!r}") from None
+        return value
+
+
+class ChromeFile(BaseModel):
+    """chrome.yaml: the page furniture of particular sites, as patterns of whole lines."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    sites: list[_SiteChrome] = []
+
+
+def user_chrome_file() -> Path | None:
+    """The user's chrome.yaml: $PODKB_CHROME (empty: none), else the user config directory's."""
+    named = os.environ.get("PODKB_CHROME")
+    if named is not None:
+        return Path(named) if named else None
+    from platformdirs import user_config_dir
+
+    found = Path(user_config_dir("podkb")) / "chrome.yaml"
+    return found if found.is_file() else None
+
+
+def load_site_chrome() -> None:
+    """Read the chrome files now: a mistake in one is one error before any transcript is read
+    (InputError naming the file and line), not the same error for every file."""
+    _site_chrome()
+
+
+def _site_chrome() -> re.Pattern[str]:
+    return _site_chrome_for(os.environ.get("PODKB_CHROME"))
+
+
+@lru_cache(maxsize=4)
+def _site_chrome_for(_named: str | None) -> re.Pattern[str]:
+    """The site patterns as one expression, read once a process for each $PODKB_CHROME (the
+    user config directory is looked in once), not once a line."""
+    user = user_chrome_file()
+    files = [packaged_data_dir() / "chrome.yaml", *([user] if user else [])]
+    patterns: list[str] = []
+    for path in files:
+        loaded = load_yaml_model(path, ChromeFile)
+        assert isinstance(loaded, ChromeFile)
+        patterns.extend(line for site in loaded.sites for line in site.lines)
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
