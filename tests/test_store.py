@@ -87,8 +87,9 @@ _SRC = Path(__file__).resolve().parents[1] / "src" / "podkb"
 _ENGINE_WORDS = re.compile(r"\bsqlite3\b|\.conn\b|\bMATCH\b|\bbm25\(|\bPRAGMA\b|\bturn_index\b")
 
 
-# The engines, and the lookups both SQL engines run alike (store/common.py).
-_BACKENDS = {_SRC / "store" / n for n in ("sqlite.py", "postgres.py", "common.py")}
+# The engines, the lookups both SQL engines run alike (store/common.py), and SQLite's impact
+# lists (store/impacts.py, part of the SQLite engine).
+_BACKENDS = {_SRC / "store" / n for n in ("sqlite.py", "postgres.py", "common.py", "impacts.py")}
 
 
 def test_only_the_backends_speak_sql():

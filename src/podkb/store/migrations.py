@@ -9,6 +9,7 @@ is one step in each engine's table here, and its SCHEMA_VERSION in the engine's 
 from __future__ import annotations
 
 from .common import FEED_TABLES, Column, Step
+from .impacts import SCHEMA as IMPACTS_SCHEMA
 
 # version -> the step to version + 1
 SQLITE_STEPS: dict[int, Step] = {
@@ -47,6 +48,9 @@ SQLITE_STEPS: dict[int, Step] = {
         ),
         statements=FEED_TABLES,
     ),
+    # Schema 8: impact lists beside the index (store/impacts.py), so a top 10 need not score
+    # every match; SQLiteStore._migrate builds them from the turns once the tables exist.
+    7: Step(statements=IMPACTS_SCHEMA),
 }
 
 POSTGRES_STEPS: dict[int, Step] = {

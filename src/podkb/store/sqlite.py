@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_of
+from . import impacts
 from .base import TurnQuery, default_location
 from .common import (
     FEED_TABLES,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from ..models import Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -90,6 +91,7 @@ CREATE TABLE IF NOT EXISTS speaker_names (
 -- turns.times: JSON [[character offset, seconds], ...] where timed pieces start in the text.
 {turn_index}
 {feed_tables};
+{impacts}
 """
 # Contentless (content=''): the index keeps its terms, not a second copy of the turns' text (a
 # third of the store); nothing reads its columns back. Removing a row takes the values it was
@@ -100,7 +102,11 @@ _TURN_INDEX = """CREATE VIRTUAL TABLE IF NOT EXISTS turn_index USING fts5(
     content = '',
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );"""
-_SCHEMA = _SCHEMA.replace("{turn_index}", _TURN_INDEX).replace("{feed_tables}", FEED_TABLES)
+_SCHEMA = (
+    _SCHEMA.replace("{turn_index}", _TURN_INDEX)
+    .replace("{feed_tables}", FEED_TABLES)
+    .replace("{impacts}", impacts.SCHEMA)
+)
 
 # Column weights for bm25(): body, uni, speaker, episode, chapter, stems. Filter columns never
 # score; stems weigh less than body, so the word form as written ranks above another form.
@@ -153,6 +159,7 @@ class SQLiteStore(SQLStore):
     # Large enough that a commit's sync is a small share of the time, small enough that an
     # interrupted ingest of a big folder keeps most of its work.
     files_per_transaction = 500
+    _impact_lists: impacts.Lists
 
     def __init__(
         self,
@@ -162,6 +169,7 @@ class SQLiteStore(SQLStore):
         read_only: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
+        self._impact_lists = impacts.Lists()
         create = create and not read_only
         if not create and not self.path.exists():
             raise StoreError(
@@ -242,6 +250,9 @@ class SQLiteStore(SQLStore):
         """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
         with self.transaction():
             self.migrate(version, SQLITE_STEPS, SCHEMA_VERSION)
+            # Schema 8's impact lists are derived from the turns: built once the tables exist.
+            if impacts.needs_build(self.conn, self.turn_count()):
+                impacts.build(self.conn, _index_row)
 
     def columns_of(self, table: str) -> set[str]:
         return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
@@ -329,6 +340,7 @@ class SQLiteStore(SQLStore):
             )
         )
         self._count_turns(-removed)
+        impacts.remove(self.conn, episode_id)
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
         return (
             self.conn.execute("DELETE FROM episodes WHERE episode_id=?", (episode_id,)).rowcount > 0
@@ -408,6 +420,7 @@ class SQLiteStore(SQLStore):
             rows,
         )
         self.conn.executemany(_INDEX_INSERT, index_rows)
+        self._impact_lists.add(self.conn, index_rows)
         rows.clear()
         index_rows.clear()
 
@@ -432,6 +445,8 @@ class SQLiteStore(SQLStore):
         counted_at = int(row[0]) if row else -1
         if counted_at < 0 or abs(total - counted_at) * 10 > max(counted_at, 1):
             self.refresh_common_terms()
+        if impacts.needs_build(self.conn, total):
+            impacts.build(self.conn, _index_row)
 
     def refresh_common_terms(self) -> None:
         """Words in more than a tenth of the turns (the search answers those unranked).
@@ -480,6 +495,10 @@ class SQLiteStore(SQLStore):
             " SET turns=(SELECT count(*) FROM turns t WHERE t.episode_id=episodes.episode_id)"
         )
         self.refresh_summaries()
+        _exec_script(self.conn, impacts.SCHEMA)
+        impacts.clear(self.conn)
+        if impacts.needs_build(self.conn, n):
+            impacts.build(self.conn, _index_row)
         return n
 
     # --- reads ----------------------------------------------------------------------------
@@ -527,6 +546,9 @@ class SQLiteStore(SQLStore):
         if compiled is None:
             return []
         match_parts, exclusion, where, args = compiled
+        answer = impacts.top(self.conn, query, where, args, _index_row)
+        if answer is not None:
+            return self._hits_of(answer)
         rows = self._run_search(
             match_parts,
             exclusion,
@@ -538,6 +560,20 @@ class SQLiteStore(SQLStore):
         )
         # bm25() is lower for better matches; podkb's score is higher for better ones.
         return [hit_record(row, -row["rank"] if row["rank"] else 0.0) for row in rows]
+
+    def _hits_of(self, answer: impacts.Answer) -> list[TurnHit]:
+        """The hit records of a proven top (turn ids with their bm25 ranks), in its order."""
+        columns = turn_columns_sql("t") + ", t.times AS times"
+        ids = [rowid for rowid, _ in answer.rows]
+        by_id = {
+            row["id"]: row
+            for row in self._search_rows(
+                f"SELECT {columns}, t.id AS id FROM turns t"
+                " WHERE t.id IN (SELECT value FROM json_each(?))",
+                [json.dumps(ids)],
+            )
+        }
+        return [hit_record(by_id[rowid], -rank) for rowid, rank in answer.rows]
 
     def count_turns(self, query: TurnQuery, at_most: int | None = None) -> int:
         compiled = self._compile(query)

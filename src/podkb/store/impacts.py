@@ -1,0 +1,732 @@
+"""Exact top-k ranking without scoring every match: impact lists beside the FTS5 index.
+
+FTS5's bm25() scores every matching row before the best ten are taken (~4 µs a row: a word in
+1% of ten million turns costs ~0.4 s). For every (column, term) in more than LIST_MIN_DF turns,
+this module keeps the turns where the term weighs most (its best LIST_LENGTH postings by a
+static BM25 impact, its frequency and the turn's length) and, for the term's other turns, the
+smallest turn length seen for each frequency. BM25's per-phrase part F(k1+1)/(F+k1(1-b+bD/avgdl))
+grows with F and shrinks with D, so whatever the average length has become, no turn outside the
+list scores more on that term than the best (frequency, smallest length) pair allows.
+
+A query is then answered from the lists' turns alone, scored exactly (FTS5's formula, in the
+same floating-point order, from the index's own statistics and row sizes), when the k-th best
+of them scores more than any turn outside every list can (or as much, with a smaller id than
+the first turn that can reach it): that proves the answer is the full scoring's, ties (rank,
+rowid) included. A turn every phrase's list accounts for is scored from the postings'
+frequencies; any other candidate from its text. Otherwise, and for every query shape the
+lists do not cover, the caller scores every match as before: answers never change, only
+sometimes the time.
+
+Exactness rests on reading each turn's terms as FTS5 did: its index row is derived
+again (`_index_row`, the same function that indexed it) and split on the spaces the analyzer
+joined its terms with. That equals FTS5's unicode61 tokens for the characters in `_SAFE_TERMS`;
+a turn with any other character in a text column is never left to a bound (it is a candidate of
+every query, `impact_pending`), and a query token outside that set is not answered here.
+
+Writes keep the lists valid: a new turn joins a term's list when its impact reaches the list's
+floor, and otherwise lowers the rest's smallest length for its frequency; a removed turn leaves
+the lists (removal only loosens a bound). Lists are built from the turns by the schema 8
+migration, `podkb doctor --repair`, and after writes once a store of BUILD_MIN_TURNS or more
+has none or has doubled since the last build (terms that became frequent since then are read in
+full, up to FETCH_MAX turns); a smaller store has none and every query is scored by FTS5.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import json
+import math
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..text import cjk_bigrams, is_cjk
+from .common import token_key
+
+if TYPE_CHECKING:
+    from ..query import Term
+    from .base import TurnQuery
+
+K1, B = 1.2, 0.75
+# bm25()'s column weights (sqlite._BM25): body, uni, speaker, episode, chapter, stems.
+COLUMNS = ("body", "uni", "speaker", "episode", "chapter", "stems")
+WEIGHTS = {"body": 1.0, "uni": 1.0, "speaker": 0.0, "episode": 0.0, "chapter": 0.3, "stems": 0.5}
+# Index-row positions (after the rowid) of the columns that hold lists.
+_LISTED = {"body": 1, "uni": 2, "stems": 6}
+
+LIST_LENGTH = 64  # postings kept per term: enough for a top 10 under most filters
+LIST_MIN_DF = 1000  # a term in fewer turns is scored in full: its matches cost ~4 ms at most
+FETCH_MAX = 4000  # a phrase without a list whose turns are all read as candidates
+MAX_CANDIDATES = 1500  # more than this to score in Python costs more than FTS5 would
+MAX_DEPTH = 100  # offset + limit answered here (the lists hold 64 a term)
+# Lists are built once a store holds this many turns: below it no term's full scoring costs
+# more than a few milliseconds, and a small ingest does not pay for a pass over its turns.
+BUILD_MIN_TURNS = 50_000
+
+# Characters FTS5's unicode61 tokenizer (remove_diacritics 0, tokenchars '_') keeps inside a
+# token and leaves unchanged, in every SQLite version: lower-case ASCII letters and digits,
+# '_', lower-case Latin-1 letters, CJK ideographs, kana and Hangul syllables. A space separates.
+_SAFE_TERMS = re.compile(
+    "[a-z0-9_ \u00df-\u00f6\u00f8-\u00ff\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7a3]*"
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS impact_terms (
+    id INTEGER PRIMARY KEY, col TEXT NOT NULL, term TEXT NOT NULL,
+    floor REAL NOT NULL, rest TEXT NOT NULL, UNIQUE (col, term)
+);
+CREATE TABLE IF NOT EXISTS impact_postings (
+    term_id INTEGER NOT NULL, turn_id INTEGER NOT NULL, tf INTEGER NOT NULL,
+    PRIMARY KEY (term_id, turn_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS impact_postings_turn ON impact_postings(turn_id);
+CREATE TABLE IF NOT EXISTS impact_pending (turn_id INTEGER PRIMARY KEY);
+"""
+# impact_terms: one row per listed (column, term); floor: the static impact of the list's last
+# posting when built (a new turn at or above it joins the list); rest: JSON {frequency: [the
+# smallest turn length among the term's turns outside the list, the first turn of that length]};
+# impact_postings.tf: the term's frequency in the turn's column. impact_pending: turns every
+# query scores (characters outside _SAFE_TERMS). meta keys: impacts_avgdl (the average length
+# the static impacts use), impacts_turns (the turn count at the last build), impacts_generation.
+
+
+def is_safe(text: str) -> bool:
+    return _SAFE_TERMS.fullmatch(text) is not None
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's variable-length integers (FTS5's averages and docsize records)."""
+    out: list[int] = []
+    i, n = 0, len(blob)
+    while i < n:
+        value = 0
+        for j in range(9):
+            byte = blob[i]
+            i += 1
+            if j == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        out.append(value)
+    return out
+
+
+def index_totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """FTS5's row count and token count over all columns (its averages record), as bm25 reads them."""
+    row = conn.execute("SELECT block FROM turn_index_data WHERE id = 1").fetchone()
+    if row is None or not row[0]:
+        return 0, 0
+    values = _varints(bytes(row[0]))
+    return values[0], sum(values[1:])
+
+
+def row_length(blob: bytes) -> int:
+    """A row's tokens over all columns (its docsize record): bm25's D."""
+    data = bytes(blob)
+    if max(data, default=0) < 0x80:
+        return sum(data)  # every column under 128 tokens: each varint is one byte
+    return sum(_varints(data))
+
+
+def idf(n_rows: int, n_hit: int) -> float:
+    value = math.log((n_rows - n_hit + 0.5) / (n_hit + 0.5))
+    return value if value > 0.0 else 1e-6
+
+
+def weighted(tf: int, weight: float) -> float:
+    """The phrase frequency bm25 sums instance by instance (0.5 + 0.5 + ..., not tf * 0.5)."""
+    freq = 0.0
+    for _ in range(tf):
+        freq += weight
+    return freq
+
+
+def part(freq: float, length: float, avgdl: float) -> float:
+    """BM25's per-phrase part, in fts5_aux.c's order of operations."""
+    return (freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / avgdl))
+
+
+def rank_of(freqs: Sequence[float], idfs: Sequence[float], length: float, avgdl: float) -> float:
+    """What bm25() returns for a row (lower is better), bit for bit: the same operations in
+    the same order as fts5Bm25Function."""
+    score = 0.0
+    for freq, weight in zip(freqs, idfs, strict=True):
+        score += weight * part(freq, length, avgdl)
+    return -1.0 * score
+
+
+def term_phrases(term: Term) -> list[tuple[str, str]] | None:
+    """The (column, token) phrases sqlite.fts_term writes for a term, in its order, when each
+    is one token; None for a prefix, a phrase of several tokens or a hyphen-joined form."""
+    if term.prefix or len(term.words) != 1:
+        return None
+    word = term.words[0]
+    if is_cjk(word):
+        if len(word) == 1:
+            return [("uni", word)]
+        bigrams = cjk_bigrams(word)
+        return [("body", bigrams[0])] if len(bigrams) == 1 else None
+    phrases = [("body", word)]
+    stemmed = term.stemmed
+    if stemmed is not None:
+        phrases.append(("stems", stemmed))
+        if stemmed != word:
+            phrases.append(("body", stemmed))
+    return phrases
+
+
+# --- building and keeping the lists -----------------------------------------------------------
+
+IndexRow = Callable[..., tuple[Any, ...]]
+
+
+def _static_impact(tf: int, length: int, weight: float, avgdl: float) -> float:
+    return part(weighted(tf, weight), float(length), avgdl)
+
+
+def _row_terms(index_row: Sequence[Any]) -> list[tuple[str, Counter[str]]] | None:
+    """The listed columns' term frequencies of an index row; None when a column holds a
+    character FTS5 might split or fold differently (the turn then stays a candidate)."""
+    out = []
+    for col, pos in _LISTED.items():
+        text = index_row[pos]
+        if not text:
+            continue
+        if not is_safe(text):
+            return None
+        out.append((col, Counter(text.split())))
+    return out
+
+
+def build(
+    conn: sqlite3.Connection, index_row: IndexRow, *, progress: Callable[[int], None] | None = None
+) -> int:
+    """(Re)build every list from the turns (call inside a transaction). Returns terms listed."""
+    clear(conn)
+    n_rows, n_tokens = index_totals(conn)
+    avgdl = n_tokens / n_rows if n_rows else 1.0
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
+    )
+    listed: dict[tuple[str, str], int] = {}
+    for term, col in conn.execute(
+        "SELECT term, col FROM temp.podkb_vocab WHERE doc > ? AND col IN ('body', 'uni', 'stems')",
+        (LIST_MIN_DF,),
+    ):
+        listed[(col, term)] = len(listed) + 1
+    heaps: dict[int, list[tuple[float, int, int, int]]] = {i: [] for i in listed.values()}
+    rests: dict[int, Rest] = {i: {} for i in listed.values()}
+    pending: list[int] = []
+    chapter_terms: dict[str, str] = {}
+    rows = conn.execute(
+        "SELECT t.id, t.episode_id, t.speaker, t.text, t.chapter, d.sz FROM turns t"
+        " JOIN turn_index_docsize d ON d.id = t.id ORDER BY t.id"
+    )
+    done = 0
+    while batch := rows.fetchmany(1000):
+        for rowid, episode_id, speaker, text, chapter, size in batch:
+            terms = _row_terms(
+                index_row(rowid, episode_id, speaker, text, chapter, chapter_terms=chapter_terms)
+            )
+            if terms is None:
+                pending.append(rowid)
+                continue
+            length = row_length(size)
+            for col, counts in terms:
+                weight = WEIGHTS[col]
+                for term, tf in counts.items():
+                    term_id = listed.get((col, term))
+                    if term_id is None:
+                        continue
+                    heap = heaps[term_id]
+                    entry = (_static_impact(tf, length, weight, avgdl), -rowid, tf, length)
+                    if len(heap) < LIST_LENGTH:
+                        heapq.heappush(heap, entry)
+                        continue
+                    # The weakest (lowest impact, then latest turn) leaves the list for the rest.
+                    out = heapq.heappushpop(heap, entry)
+                    _into_rest(rests[term_id], out[2], out[3], -out[1])
+        done += len(batch)
+        if progress:
+            progress(done)
+    conn.executemany(
+        "INSERT INTO impact_terms(id, col, term, floor, rest) VALUES (?,?,?,?,?)",
+        (
+            (
+                term_id,
+                col,
+                term,
+                min(heaps[term_id])[0] if len(heaps[term_id]) >= LIST_LENGTH else 0.0,
+                _rest_json(rests[term_id]),
+            )
+            for (col, term), term_id in listed.items()
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO impact_postings(term_id, turn_id, tf) VALUES (?,?,?)",
+        ((term_id, -e[1], e[2]) for term_id, heap in heaps.items() for e in heap),
+    )
+    conn.executemany("INSERT INTO impact_pending(turn_id) VALUES (?)", ((r,) for r in pending))
+    _set_meta(conn, impacts_avgdl=repr(avgdl), impacts_turns=str(n_rows))
+    _bump_generation(conn)
+    return len(listed)
+
+
+# A term's turns outside its list: {frequency: (the smallest length, the first turn of that
+# frequency and length)}. The first turn settles ties: a turn outside the list that scores as much
+# as the k-th answer comes after it only when its id is larger.
+Rest = dict[int, tuple[int, int]]
+
+
+def _into_rest(rest: Rest, tf: int, length: int, rowid: int) -> bool:
+    """Count a turn among the rest; True when the rest changed (a looser bound or an earlier first turn)."""
+    old = rest.get(tf)
+    if old is None or length < old[0] or (length == old[0] and rowid < old[1]):
+        rest[tf] = (length, rowid)
+        return True
+    return False
+
+
+def _rest_json(rest: Rest) -> str:
+    return json.dumps({str(tf): list(v) for tf, v in rest.items()})
+
+
+def _rest_of(text: str) -> Rest:
+    return {int(tf): (int(v[0]), int(v[1])) for tf, v in json.loads(text).items()}
+
+
+def clear(conn: sqlite3.Connection) -> None:
+    """No lists: every query is scored by FTS5 until the next build."""
+    for table in ("impact_postings", "impact_terms", "impact_pending"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("DELETE FROM meta WHERE key IN ('impacts_turns', 'impacts_avgdl')")
+    _bump_generation(conn)
+
+
+def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
+    conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items()))
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('impacts_generation', '1') ON CONFLICT(key)"
+        " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def is_built(conn: sqlite3.Connection) -> bool:
+    return _meta(conn, "impacts_turns") is not None
+
+
+def needs_build(conn: sqlite3.Connection, turns: int) -> bool:
+    """The store is big enough for lists and has none yet, or has doubled since they were built."""
+    if turns < BUILD_MIN_TURNS:
+        return False
+    built_at = _meta(conn, "impacts_turns")
+    return built_at is None or turns > 2 * int(built_at)
+
+
+@dataclass
+class _Listed:
+    term_id: int
+    floor: float
+    rest: Rest
+
+
+class Lists:
+    """The listed terms of one store, read once and kept while no other writer changes them
+    (impacts_generation): each batch of new turns is checked against them in memory."""
+
+    def __init__(self) -> None:
+        self.generation: str | None = None
+        self.avgdl = 1.0
+        self.terms: dict[tuple[str, str], _Listed] = {}
+
+    def _load(self, conn: sqlite3.Connection, generation: str | None) -> None:
+        self.generation = generation
+        self.avgdl = float(_meta(conn, "impacts_avgdl") or 1.0)
+        self.terms = {
+            (col, term): _Listed(term_id, floor, _rest_of(rest))
+            for term_id, col, term, floor, rest in conn.execute(
+                "SELECT id, col, term, floor, rest FROM impact_terms"
+            )
+        }
+
+    def add(self, conn: sqlite3.Connection, index_rows: Sequence[Sequence[Any]]) -> None:
+        """Fold newly indexed turns into the lists (inside the writing transaction)."""
+        if not index_rows or not is_built(conn):
+            return
+        generation = _meta(conn, "impacts_generation")
+        if generation != self.generation:
+            self._load(conn, generation)
+        ids = [r[0] for r in index_rows]
+        lengths = {
+            rowid: row_length(size)
+            for rowid, size in conn.execute(
+                "SELECT id, sz FROM turn_index_docsize WHERE id BETWEEN ? AND ?",
+                (min(ids), max(ids)),
+            )
+        }
+        postings: list[tuple[int, int, int]] = []
+        pending: list[tuple[int]] = []
+        changed: dict[int, _Listed] = {}
+        for row in index_rows:
+            rowid = row[0]
+            terms = _row_terms(row)
+            if terms is None:
+                pending.append((rowid,))
+                continue
+            length = lengths[rowid]
+            for col, counts in terms:
+                weight = WEIGHTS[col]
+                for term, tf in counts.items():
+                    listed = self.terms.get((col, term))
+                    if listed is None:
+                        continue
+                    if _static_impact(tf, length, weight, self.avgdl) >= listed.floor:
+                        postings.append((listed.term_id, rowid, tf))
+                    elif _into_rest(listed.rest, tf, length, rowid):
+                        changed[listed.term_id] = listed
+        conn.executemany(
+            "INSERT OR IGNORE INTO impact_postings(term_id, turn_id, tf) VALUES (?,?,?)", postings
+        )
+        conn.executemany("INSERT OR IGNORE INTO impact_pending(turn_id) VALUES (?)", pending)
+        if changed:
+            conn.executemany(
+                "UPDATE impact_terms SET rest = ? WHERE id = ?",
+                [(_rest_json(v.rest), k) for k, v in changed.items()],
+            )
+            _bump_generation(conn)
+            self.generation = _meta(conn, "impacts_generation")
+
+
+def remove(conn: sqlite3.Connection, episode_id: str) -> None:
+    """Take an episode's turns out of the lists (before its turns are deleted): an id a new turn
+    reuses must not carry the old turn's place."""
+    if not is_built(conn):
+        return
+    for table in ("impact_postings", "impact_pending"):
+        conn.execute(
+            f"DELETE FROM {table} WHERE turn_id IN (SELECT id FROM turns WHERE episode_id = ?)",
+            (episode_id,),
+        )
+
+
+# --- answering a query from the lists -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the lists tell of one phrase: the frequency of each turn they hold (None: the turn
+    holds the phrase, how often is read from its text), and whether they hold every turn that
+    has it (then any other turn's frequency is 0)."""
+
+    tfs: dict[int, int | None]
+    complete: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The proven top rows (turn id, bm25 rank) and how many turns were scored to prove them."""
+
+    rows: list[tuple[int, float]]
+    scored: int
+
+
+def _rest_bound(rest: Rest, weight: float, avgdl: float) -> tuple[float, int]:
+    """The most any turn of the rest scores on the phrase (its BM25 part, before the IDF), and
+    the first turn that can reach it."""
+    best, first = 0.0, 0
+    for tf, (length, rowid) in rest.items():
+        value = part(weighted(tf, weight), float(length), avgdl)
+        if value > best or (value == best and rowid < first):
+            best, first = value, rowid
+    return best, first
+
+
+def _filter_keys(query: TurnQuery) -> tuple[str | None, str | None, set[str] | None] | None:
+    """The speaker and episode tokens the MATCH filters compare (None: not answerable here)."""
+    speaker = token_key(query.speaker) if query.speaker else None
+    episode = token_key(query.episode_id) if query.episode_id else None
+    episodes = {token_key(e) for e in query.episode_ids} if query.episode_ids is not None else None
+    keys = [k for k in (speaker, episode) if k] + sorted(episodes or ())
+    if any(not is_safe(k) or " " in k for k in keys):
+        return None
+    return speaker, episode, episodes
+
+
+def top(
+    conn: sqlite3.Connection,
+    query: TurnQuery,
+    where: list[str],
+    args: list[Any],
+    index_row: IndexRow,
+) -> Answer | None:
+    """The query's best offset+limit turns, exactly as bm25() orders them, or None when the
+    lists cannot prove them (the caller then scores every match)."""
+    if (
+        not query.ranked
+        or query.none_of
+        or query.topic_terms
+        or len(query.all_of) != 1
+        or len(query.all_of[0].terms) != 1
+        or query.offset + query.limit > MAX_DEPTH
+    ):
+        return None
+    phrases = term_phrases(query.all_of[0].terms[0])
+    if phrases is None or not all(is_safe(tok) and " " not in tok for _, tok in phrases):
+        return None
+    keys = _filter_keys(query)
+    if keys is None or not is_built(conn) or _too_selective(conn, query, len(phrases)):
+        return None
+    n_rows, n_tokens = index_totals(conn)
+    if not n_rows:
+        return None
+    avgdl = n_tokens / n_rows
+    idfs: list[float] = []
+    bound = 0.0
+    bounded: list[int] = []  # the first turn of each phrase's best rest, where it has one
+    candidates: set[int] = set()
+    known: list[Known] = []
+    frequent = False
+    for (col, tok), hits in zip(phrases, _phrase_hits(conn, phrases), strict=True):
+        weight = idf(n_rows, min(hits, n_rows))
+        idfs.append(weight)
+        if hits == 0:
+            known.append(Known({}, complete=True))
+            continue
+        listed = conn.execute(
+            "SELECT id, rest FROM impact_terms WHERE col = ? AND term = ?", (col, tok)
+        ).fetchone()
+        if listed is not None:
+            frequent = True
+            tfs: dict[int, int | None] = dict(
+                conn.execute(
+                    "SELECT turn_id, tf FROM impact_postings WHERE term_id = ?", (listed[0],)
+                ).fetchall()
+            )
+            candidates.update(tfs)
+            most, first = _rest_bound(_rest_of(listed[1]), WEIGHTS[col], avgdl)
+            bound += weight * most
+            if most > 0.0:
+                bounded.append(first)
+            known.append(Known(tfs, complete=most == 0.0))
+        elif hits <= FETCH_MAX:
+            frequent = frequent or hits > LIST_MIN_DF
+            members: dict[int, int | None] = {
+                r[0]: None
+                for r in conn.execute(
+                    "SELECT rowid FROM turn_index WHERE turn_index MATCH ?",
+                    (f'{col} : "{tok}"',),
+                )
+            }
+            candidates.update(members)
+            known.append(Known(members, complete=True))
+        else:
+            return None  # frequent, but listed after the last build: FTS5 scores it
+    if not frequent:
+        return None  # every phrase is rare: FTS5 scores its few matches as fast
+    pending = {
+        r[0]
+        for r in conn.execute("SELECT turn_id FROM impact_pending LIMIT ?", (MAX_CANDIDATES + 1,))
+    }
+    candidates |= pending
+    if len(candidates) > MAX_CANDIDATES:
+        return None
+    depth = query.offset + query.limit
+    need = depth if bound > 0.0 else 0
+    scored = _score(
+        conn,
+        candidates,
+        phrases,
+        idfs,
+        avgdl,
+        keys,
+        where,
+        args,
+        index_row,
+        need=need,
+        known=known,
+        pending=pending,
+    )
+    if scored is None:
+        return None
+    scored.sort(key=lambda r: (r[1], r[0]))
+    if bound > 0.0 and not _proven(scored, depth, bound, bounded):
+        return None
+    return Answer(rows=scored[query.offset : depth], scored=len(candidates))
+
+
+def _too_selective(conn: sqlite3.Connection, query: TurnQuery, phrases: int) -> bool:
+    """A speaker filter that would leave fewer than k of the lists' turns on average (its share
+    of the turns times the candidates): not worth trying, FTS5 scores its few matches."""
+    if not query.speaker:
+        return False
+    row = conn.execute(
+        "SELECT coalesce(sum(turns), 0), (SELECT value FROM meta WHERE key = 'turn_count')"
+        " FROM speaker_labels WHERE speaker = ?",
+        (query.speaker,),
+    ).fetchone()
+    share = int(row[0]) / max(int(row[1] or 1), 1)
+    return share * LIST_LENGTH * phrases < query.offset + query.limit
+
+
+def _phrase_hits(conn: sqlite3.Connection, phrases: list[tuple[str, str]]) -> list[int]:
+    """Turns holding each phrase in its column (bm25's nHit), from the index's vocabulary."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
+    )
+    out = []
+    for col, tok in phrases:
+        row = conn.execute(
+            "SELECT doc FROM temp.podkb_vocab WHERE term = ? AND col = ?", (tok, col)
+        ).fetchone()
+        out.append(int(row[0]) if row else 0)
+    return out
+
+
+def exact_ranks(
+    conn: sqlite3.Connection, term: Term, rowids: Iterable[int], index_row: IndexRow
+) -> dict[int, float] | None:
+    """bm25()'s rank of each turn for a one-term query, computed as the lists compute it (None
+    for a term they do not answer): what tests hold against FTS5's own."""
+    phrases = term_phrases(term)
+    n_rows, n_tokens = index_totals(conn)
+    if phrases is None or not n_rows:
+        return None
+    idfs = [idf(n_rows, min(h, n_rows)) for h in _phrase_hits(conn, phrases)]
+    keys: tuple[str | None, str | None, set[str] | None] = (None, None, None)
+    scored = _score(conn, rowids, phrases, idfs, n_tokens / n_rows, keys, [], [], index_row)
+    return dict(scored) if scored is not None else None
+
+
+def _proven(scored: list[tuple[int, float]], depth: int, bound: float, bounded: list[int]) -> bool:
+    """Whether no turn outside the candidates can rank among the first `depth`: the depth-th
+    candidate scores more than the bound, or (one phrase bounded, so a turn reaching the bound
+    scores exactly it) as much, with a smaller id than any turn that can reach it."""
+    if len(scored) < depth:
+        return False
+    rowid, rank = scored[depth - 1]
+    score = -rank
+    return score > bound or (len(bounded) == 1 and score == bound and rowid < bounded[0])
+
+
+def _known_tfs(rowid: int, known: list[Known] | None, pending: set[int] | None) -> list[int] | None:
+    """The turn's frequency of each phrase from the lists alone, or None if its text must be read."""
+    if known is None or (pending and rowid in pending):
+        return None
+    out = []
+    for k in known:
+        tf = k.tfs.get(rowid, 0 if k.complete else None)
+        if tf is None:
+            return None
+        out.append(tf)
+    return out
+
+
+def _read_tfs(row: Sequence[Any], phrases: list[tuple[str, str]]) -> list[int] | None:
+    """Each phrase's frequency in a turn's index row, read as FTS5 reads it; None if a column
+    holds a character FTS5 may split at or fold and could hold the token."""
+    columns: dict[str, list[str]] = {}
+    out = []
+    for col, tok in phrases:
+        if col not in columns:
+            text = row[_LISTED[col]]
+            if not is_safe(text) and tok in text.lower():
+                return None
+            columns[col] = text.split()
+        out.append(columns[col].count(tok))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _key_set(keys: str) -> frozenset[str]:
+    return frozenset(json.loads(keys))
+
+
+def _may_match(value: str | None, keys: str) -> int:
+    """Whether FTS5's filter column can match: the token is one of the keys, or it holds a
+    character FTS5 may read otherwise (then the candidate is looked at again)."""
+    key = token_key(value)
+    return int(key in _key_set(keys) or not is_safe(key))
+
+
+def _score(
+    conn: sqlite3.Connection,
+    candidates: Iterable[int],
+    phrases: list[tuple[str, str]],
+    idfs: list[float],
+    avgdl: float,
+    keys: tuple[str | None, str | None, set[str] | None],
+    where: list[str],
+    args: list[Any],
+    index_row: IndexRow,
+    *,
+    need: int = 0,
+    known: list[Known] | None = None,
+    pending: set[int] | None = None,
+) -> list[tuple[int, float]] | None:
+    """(turn id, bm25 rank) of the candidates that match the query and its filters; None when a
+    candidate's terms cannot be read as FTS5 read them, or fewer than `need` pass the filters."""
+    speaker, episode, episodes = keys
+    ids = sorted(candidates)
+    sql = (
+        "SELECT t.id, t.episode_id, t.speaker, t.text, t.chapter, d.sz FROM turns t"
+        " JOIN turn_index_docsize d ON d.id = t.id WHERE t.id IN (SELECT value FROM json_each(?))"
+    )
+    params: list[Any] = [json.dumps(ids)]
+    # The MATCH filters as SQL on the candidates first, so a selective filter costs no analysis.
+    conn.create_function("podkb_may_match", 2, _may_match, deterministic=True)
+    for column, wanted in (
+        ("speaker", [speaker]),
+        ("episode_id", [episode]),
+        ("episode_id", episodes),
+    ):
+        if wanted is not None and None not in wanted:
+            sql += f" AND podkb_may_match(t.{column}, ?)"
+            params.append(json.dumps(sorted(k for k in wanted if k is not None)))
+    for cond in where:
+        sql += f" AND {cond}"
+    rows = conn.execute(sql, [*params, *args]).fetchall()
+    if len(rows) < need:
+        return None
+    out: list[tuple[int, float]] = []
+    chapter_terms: dict[str, str] = {}
+    for rowid, episode_id, spk, text, chapter, size in rows:
+        if speaker is not None:
+            key = token_key(spk)
+            if not is_safe(key):
+                return None
+            if key != speaker:
+                continue
+        if episode is not None or episodes is not None:
+            key = token_key(episode_id)
+            if not is_safe(key):
+                return None
+            if (episode is not None and key != episode) or (
+                episodes is not None and key not in episodes
+            ):
+                continue
+        tfs = _known_tfs(rowid, known, pending)
+        if tfs is None:
+            row = index_row(rowid, episode_id, spk, text, chapter, chapter_terms=chapter_terms)
+            tfs = _read_tfs(row, phrases)
+            if tfs is None:
+                return None
+        freqs = [weighted(tf, WEIGHTS[col]) for tf, (col, _) in zip(tfs, phrases, strict=True)]
+        if not any(freqs):
+            continue
+        out.append((rowid, rank_of(freqs, idfs, float(row_length(size)), avgdl)))
+    return out

@@ -1,0 +1,289 @@
+"""The top-k fast path (store/impacts.py): the same hits, scores and order as scoring every match.
+
+The impact lists answer a query only when they prove its top k; these tests hold every answer
+they give to FTS5's full scoring (bm25 over every match), on a synthetic store whose lists are
+small enough that some proofs succeed and some fall back, after ingests, removals, a rebuild
+and a migration, and on the seed transcripts.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEEDS
+
+from podkb.episodes import delete_episodes
+from podkb.ingest import ingest_paths
+from podkb.query import parse_query
+from podkb.store import Store, impacts
+from podkb.store.base import TurnQuery
+from podkb.store.sqlite import _BM25, SCHEMA_VERSION, fts_clause
+
+_WORDS = (
+    "model models modeling modeled run running runs data open source the of and a to "
+    "team build question problem answer graph vector token train training trained"
+).split() + [f"w{i}x" for i in range(200)]
+_HAN = "模型数据开源训练问题团队向量图我们你他的了是在有和"
+_SPEAKERS = ["Ada Quist", "Bo Lind", "Cy Moreau", "Di Novak", "Ed Varga"]
+
+
+def _english_turn(rng: random.Random) -> str:
+    n = rng.randint(3, 40)
+    weights = [1 / (i + 1) for i in range(len(_WORDS))]
+    words = rng.choices(_WORDS, weights=weights, k=n)
+    if rng.random() < 0.05:
+        words[rng.randrange(n) : rng.randrange(n) + 1] = ["open", "source"]
+    return " ".join(words).capitalize() + "."
+
+
+def _chinese_turn(rng: random.Random) -> str:
+    return "".join(rng.choices(_HAN, k=rng.randint(2, 30))) + "。"
+
+
+def _write_corpus(folder: Path, files: int, *, seed: int, start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + files):
+        rng = random.Random(seed * 1000 + i)
+        host, guest = rng.sample(_SPEAKERS, 2)
+        lines = []
+        for t in range(100):
+            who = host if t % 2 == 0 else guest
+            text = _chinese_turn(rng) if rng.random() < 0.1 else _english_turn(rng)
+            lines.append(f"{who}: {text}")
+        path = folder / f"ep-{i:03d}.txt"
+        path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture()
+def small_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists a thousand times shorter than a real store's, so a store of a few thousand turns
+    holds listed terms, rests and failed proofs."""
+    monkeypatch.setattr(impacts, "LIST_MIN_DF", 30)
+    monkeypatch.setattr(impacts, "LIST_LENGTH", 12)
+    monkeypatch.setattr(impacts, "FETCH_MAX", 120)
+    monkeypatch.setattr(impacts, "BUILD_MIN_TURNS", 500)
+
+
+# (query, filters): every shape the fast path answers, and shapes it must leave to FTS5.
+SHAPES: list[tuple[str, dict[str, Any]]] = [
+    ("model", {}),  # a frequent word with other forms (stems)
+    ("run", {}),
+    ("running", {}),  # stem differs from the word: three phrases
+    ("data", {}),
+    ("the", {}),  # in most turns (search() answers it unranked; the store still ranks it)
+    ("w3x", {}),
+    ("w40x", {}),  # rare: FTS5 scores its few matches
+    ('"model"', {}),  # exact: body only
+    ("模", {}),  # one CJK character: the uni column
+    ("模型", {}),  # two: one bigram
+    ("数据开源", {}),  # three bigrams: a phrase, left to FTS5
+    ('"open source"', {}),  # a phrase, left to FTS5
+    ("mod*", {}),  # a prefix, left to FTS5
+    ("model -data", {}),  # an exclusion, left to FTS5
+    ("model data", {}),  # two clauses, left to FTS5
+    ("model", {"speaker": "Ada Quist"}),
+    ("data", {"speaker": "Bo Lind"}),
+    ("模型", {"speaker": "Cy Moreau"}),
+    ("model", {"lang": "en"}),
+    ("模", {"lang": "zh"}),
+    ("model", {"role": "host"}),
+    ("model", {"limit": 3}),
+    ("model", {"limit": 10, "offset": 10}),
+    ("data", {"limit": 40}),
+    ("model", {"limit": 200}),  # deeper than the lists: left to FTS5
+]
+
+
+def _turn_query(store: Store, text: str, filters: dict[str, Any]) -> TurnQuery:
+    parsed = parse_query(text)
+    args = {"limit": 10, **filters}
+    if "episode" in args:
+        args["episode_id"] = args.pop("episode")
+    return TurnQuery(all_of=tuple(parsed.positive), none_of=tuple(parsed.negative), **args)
+
+
+class Both:
+    """Each query run twice: through the store (fast path first) and with FTS5 scoring all."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.store, self.monkeypatch = store, monkeypatch
+        self.answered = 0
+
+    def run(self, text: str, filters: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+        query = _turn_query(self.store, text, filters)
+        real_top = impacts.top
+
+        def counting(*args: Any, **kwargs: Any) -> impacts.Answer | None:
+            answer = real_top(*args, **kwargs)
+            self.answered += answer is not None
+            return answer
+
+        with self.monkeypatch.context() as m:
+            m.setattr(impacts, "top", counting)
+            fast = self.store.search_turns(query)
+        with self.monkeypatch.context() as m:
+            m.setattr(impacts, "top", lambda *a, **k: None)
+            full = self.store.search_turns(query)
+        return fast, full
+
+    def check_all(self) -> None:
+        for text, filters in SHAPES:
+            fast, full = self.run(text, filters)
+            assert fast == full, (text, filters)
+
+
+@pytest.fixture()
+def corpus_store(tmp_path: Path, small_lists: None) -> Iterator[Store]:
+    paths = _write_corpus(tmp_path / "corpus", 30, seed=1)
+    with Store(tmp_path / "kb.db") as store:
+        report = ingest_paths(paths, store)
+        assert not report.failed
+        yield store
+
+
+def test_every_query_shape_gets_the_same_hits_scores_and_order(corpus_store, monkeypatch):
+    both = Both(corpus_store, monkeypatch)
+    both.check_all()
+    # The lists proved most of the shapes they cover (else this test would compare FTS5 to itself).
+    assert both.answered >= 6
+
+
+def test_episode_filters_and_a_selective_speaker_get_the_same_answers(corpus_store, monkeypatch):
+    both = Both(corpus_store, monkeypatch)
+    ids = sorted(corpus_store.episode_ids())
+    for filters in (
+        {"episode": ids[3]},
+        {"episode_ids": tuple(ids[:20])},  # what --show or --since leave
+        {"episode_ids": tuple(ids[:2])},
+        {"speaker": "Ed Varga", "limit": 3},
+    ):
+        for word in ("model", "data", "模"):
+            fast, full = both.run(word, filters)
+            assert fast == full, (word, filters)
+    assert both.answered >= 1
+
+
+def test_too_many_unreadable_turns_leave_every_query_to_fts5(corpus_store, monkeypatch):
+    conn = corpus_store.conn
+    with corpus_store.transaction():
+        conn.execute("INSERT INTO impact_pending(turn_id) SELECT id FROM turns LIMIT 50")
+    monkeypatch.setattr(impacts, "MAX_CANDIDATES", 40)
+    both = Both(corpus_store, monkeypatch)
+    both.check_all()
+    assert both.answered == 0
+
+
+def test_the_lists_score_a_row_exactly_as_bm25_does(corpus_store):
+    conn = corpus_store.conn
+    for text in ("model", "running", "模", "模型", "data", "w40x"):
+        (clause,) = parse_query(text).positive
+        match = fts_clause(clause)
+        expected = dict(
+            conn.execute(
+                f"SELECT rowid, {_BM25} FROM turn_index WHERE turn_index MATCH ?", (match,)
+            ).fetchall()
+        )
+        ranks = impacts.exact_ranks(conn, clause.terms[0], expected, _index_row())
+        assert ranks == expected, text  # bit for bit, not to 4 places, for every match
+
+
+def _index_row() -> impacts.IndexRow:
+    from podkb.store.sqlite import _index_row as index_row
+
+    return index_row
+
+
+def test_answers_stay_the_same_after_ingests_and_removals(tmp_path, corpus_store, monkeypatch):
+    both = Both(corpus_store, monkeypatch)
+    # A second ingest: new turns join lists or lower the rests' bounds.
+    more = _write_corpus(tmp_path / "more", 6, seed=2, start=100)
+    assert not ingest_paths(more, corpus_store).failed
+    both.check_all()
+    # Removing episodes (the last one too, so new turns reuse its ids) only loosens bounds.
+    ids = sorted(corpus_store.episode_ids())
+    delete_episodes(corpus_store, [ids[0], ids[5], ids[-1]])
+    both.check_all()
+    again = _write_corpus(tmp_path / "again", 2, seed=3, start=200)
+    assert not ingest_paths(again, corpus_store).failed
+    both.check_all()
+    assert both.answered >= 18
+
+
+def test_a_turn_the_lists_cannot_read_safely_is_scored_by_every_query(
+    tmp_path, corpus_store, monkeypatch
+):
+    # Greek: outside the characters the lists read as FTS5 does (FTS5's Unicode tables may
+    # differ from Python's), so the turn is scored by every query instead.
+    odd = tmp_path / "odd" / "odd.txt"
+    odd.parent.mkdir()
+    odd.write_text(
+        "Ada Quist: model model model μοντέλο model.\n\nBo Lind: model.\n", encoding="utf-8"
+    )
+    assert not ingest_paths([odd], corpus_store).failed
+    pending = corpus_store.conn.execute("SELECT count(*) FROM impact_pending").fetchone()[0]
+    assert pending >= 1
+    Both(corpus_store, monkeypatch).check_all()
+
+
+def test_a_rebuild_and_a_migration_give_the_same_answers(tmp_path, corpus_store, monkeypatch):
+    both = Both(corpus_store, monkeypatch)
+    with corpus_store.transaction():
+        corpus_store.rebuild_index()
+    both.check_all()
+    # A schema 7 store (no lists) is migrated: the lists are built from its turns.
+    path = corpus_store.path
+    corpus_store.close()
+    conn = sqlite3.connect(path)
+    for table in ("impact_postings", "impact_terms", "impact_pending"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DELETE FROM meta WHERE key LIKE 'impacts_%'")
+    conn.execute("UPDATE meta SET value='7' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+    with Store(path, create=False) as store:
+        version = store.conn.execute("SELECT value FROM meta WHERE key='schema_version'")
+        assert int(version.fetchone()[0]) == SCHEMA_VERSION
+        assert store.conn.execute("SELECT count(*) FROM impact_terms").fetchone()[0] > 0
+        migrated = Both(store, monkeypatch)
+        migrated.check_all()
+        assert migrated.answered >= 6
+
+
+def test_the_seed_transcripts_get_the_same_answers(tmp_path, small_lists, monkeypatch):
+    monkeypatch.setattr(impacts, "BUILD_MIN_TURNS", 1)
+    with Store(tmp_path / "seeds.db") as store:
+        assert not ingest_paths([SEEDS], store).failed
+        both = Both(store, monkeypatch)
+        words = ["model", "data", "think", "training", "people", "open", "模型", "的"]
+        for word in words:
+            for filters in ({}, {"lang": "en"}, {"limit": 25}):
+                fast, full = both.run(word, filters)
+                assert fast == full, (word, filters)
+        assert both.answered >= 5
+
+
+def test_a_small_store_has_no_lists_and_a_grown_one_gets_them(tmp_path, small_lists):
+    with Store(tmp_path / "kb.db") as store:
+        assert not ingest_paths(_write_corpus(tmp_path / "a", 4, seed=5), store).failed
+        assert not impacts.is_built(store.conn)  # 400 turns: FTS5 scores every query
+        assert not ingest_paths(_write_corpus(tmp_path / "b", 2, seed=6), store).failed
+        assert impacts.is_built(store.conn)  # 600 turns: built after the ingest
+        built = store.conn.execute("SELECT value FROM meta WHERE key = 'impacts_turns'")
+        assert int(built.fetchone()[0]) == 600
+
+
+@pytest.mark.parametrize(
+    ("blob", "values"),
+    [(b"\x05\x00\x7f", [5, 0, 127]), (b"\x81\x00\x02", [128, 2]), (b"\xff\x7f", [16383])],
+)
+def test_fts5_varints_are_read_as_sqlite_writes_them(blob, values):
+    assert impacts._varints(blob) == values
+    assert impacts.row_length(blob) == sum(values)
