@@ -67,6 +67,15 @@ def seed_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture()
+def seed_copy(seed_db, tmp_path) -> Path:
+    """A copy of the seed store that a test may write: the seeds are read once per session, and
+    each writing test starts from the same five episodes without ingesting them again."""
+    path = tmp_path / "seeds-copy.db"
+    shutil.copyfile(seed_db, path)
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def seed_store(request, seed_db):
     """The seed store on each engine: every test that reads it runs on SQLite and on PostgreSQL."""

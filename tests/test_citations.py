@@ -94,3 +94,106 @@ def test_conformance_vtt_keeps_cue_times(tmp_path):
         ingest_paths([FIXTURES / "conformance" / "transcript-example.vtt"], store)
         rows = [h for h in hits(store, speaker=None, lang="en", limit=50)]
     assert rows and all(h.quote_start is not None for h in rows)
+
+
+# --- the audio at the quote's moment -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "audio_url, seconds, link",
+    [
+        ("https://h/ep.mp3", 83, "https://h/ep.mp3#t=83"),
+        ("https://h/ep.mp3", 83.0, "https://h/ep.mp3#t=83"),  # whole seconds as an integer
+        ("https://h/ep.mp3", 100.0, "https://h/ep.mp3#t=100"),  # ...keeping its own zeros
+        ("https://h/ep.mp3", 0.0, "https://h/ep.mp3#t=0"),
+        ("https://h/ep.mp3", 83.4, "https://h/ep.mp3#t=83.4"),
+        ("https://h/ep.mp3", 83.25, "https://h/ep.mp3#t=83.25"),
+        ("https://h/ep.mp3", 83.4567, "https://h/ep.mp3#t=83.457"),  # at most three decimals
+        ("https://h/ep.mp3", -2.0, "https://h/ep.mp3#t=0"),  # never before the start
+        ("https://h/ep.mp3#t=5", 9, "https://h/ep.mp3#t=9"),  # the feed's own fragment goes
+        ("https://h/ep.mp3#a#b", 9, "https://h/ep.mp3#t=9"),
+        ("https://h/ep.mp3", None, None),  # no time: no moment to link to
+        (None, 9, None),
+        ("", 9, None),
+    ],
+)
+def test_the_audio_link_is_a_media_fragment_at_the_moment(audio_url, seconds, link):
+    from podkb.search import audio_link
+
+    assert audio_link(audio_url, seconds) == link
+
+
+@pytest.fixture(scope="module")
+def with_audio(tmp_path_factory):
+    """The sidecar episode with its audio file named, and an untimed one without audio."""
+    folder = tmp_path_factory.mktemp("audio")
+    srt = folder / "episode.srt"
+    srt.write_bytes((FIXTURES / "interchange" / "sidecar" / "episode.srt").read_bytes())
+    (folder / "episode.yaml").write_text(
+        'show: Field Notes\ntitle: "12: Small Weather Stations"\naudio: https://h/12.mp3\n'
+    )
+    (folder / "notes.txt").write_text("Ana: We use cheap sensors too.\nBen: Cheap ones work.\n")
+    db = folder / "kb.db"
+    with Store(db) as store:
+        assert not ingest_paths([srt, folder / "notes.txt"], store).failed
+    store = Store(db, create=False)
+    yield store
+    store.close()
+
+
+def test_each_hit_links_to_its_own_episodes_audio_at_its_quote(with_audio):
+    found = {h.episode_id: h for h in hits(with_audio, "cheap")}
+    timed = found["12-small-weather-stations"]
+    assert (timed.start, timed.quote_start) == (172.0, 172.0)
+    assert timed.audio_url == "https://h/12.mp3#t=172"
+    assert (timed.start_hms, timed.quote_start_hms) == ("00:02:52", "00:02:52")
+    assert (timed.episode_title, timed.show) == ("12: Small Weather Stations", "Field Notes")
+    untimed = found["notes"]
+    assert untimed.audio_url is None  # neither an audio file nor a time
+    assert (untimed.start_hms, untimed.quote_start_hms) == (None, None)
+    assert untimed.episode_title is None and untimed.show is None
+
+
+# --- a corrected query ---------------------------------------------------------------------------
+
+
+def test_a_query_with_hits_is_answered_as_asked(seed_store):
+    from podkb.search import search_or_correct
+
+    asked = SearchRequest(query="leaderboard")
+    result = search_or_correct(seed_store, asked)
+    assert result.note is None
+    assert [h.turn for h in result.hits] == [h.turn for h in hits(seed_store, "leaderboard")]
+
+
+def test_a_misspelt_query_is_answered_by_its_correction_with_a_note(seed_store):
+    from podkb.search import search_or_correct
+
+    result = search_or_correct(seed_store, SearchRequest(query="leaderbaord"))
+    assert result.note == "no results for 'leaderbaord'; showing results for 'leaderboard'"
+    expected = [(h.episode_id, h.turn) for h in hits(seed_store, "leaderboard")]
+    assert [(h.episode_id, h.turn) for h in result.hits] == expected
+
+
+def test_nothing_close_gives_no_hits_and_no_note(seed_store):
+    from podkb.search import search_or_correct
+
+    result = search_or_correct(seed_store, SearchRequest(query="zyzzyvas"))
+    assert (result.hits, result.note, result.suggestion) == ([], None, None)
+
+
+def test_the_audio_link_is_at_the_quotes_cue_not_the_turns_start(tmp_path):
+    # One turn over two cues: the sentence with "sensors" starts at the second cue, 14 s.
+    srt = tmp_path / "ep.srt"
+    srt.write_text(
+        "1\n00:00:10,000 --> 00:00:14,000\nAna: We begin with the weather today.\n\n"
+        "2\n00:00:14,000 --> 00:00:18,000\nThen we test cheap sensors.\n\n"
+        "3\n00:00:18,000 --> 00:00:20,000\nBen: Sounds good.\n"
+    )
+    (tmp_path / "ep.yaml").write_text("audio: https://h/ep.mp3\n")
+    with Store(tmp_path / "kb.db") as store:
+        assert not ingest_paths([srt], store).failed
+        (hit,) = hits(store, "sensors")
+    assert (hit.start, hit.quote_start) == (10.0, 14.0)
+    assert hit.audio_url == "https://h/ep.mp3#t=14"
+    assert (hit.start_hms, hit.quote_start_hms) == ("00:00:10", "00:00:14")

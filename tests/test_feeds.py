@@ -230,6 +230,7 @@ def _big_feed(n: int) -> bytes:
     return f'<rss version="2.0"><channel><title>Big</title>{items}</channel></rss>'.encode()
 
 
+@pytest.mark.slow
 def test_a_feed_of_ten_thousand_items_is_read_in_linear_time(tmp_path):
     from podkb.follow import FollowOptions, follow_feed
     from podkb.net import Fetcher

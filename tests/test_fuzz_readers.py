@@ -138,6 +138,7 @@ def test_every_text_reader_has_an_example_to_fuzz():
     assert sorted(set(TEXT_READERS) - set(_text_reader_names())) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _text_reader_names())
 def test_a_text_reader_on_damaged_examples_raises_only_input_error(name):
     reader = TEXT_READERS[name]
@@ -195,6 +196,7 @@ def _json_reader_names() -> list[str]:
     return [name for name in JSON_READERS if _json_samples_for(name)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _json_reader_names())
 def test_a_json_reader_on_damaged_examples_raises_only_input_error(name):
     reader = JSON_READERS[name]

@@ -185,6 +185,7 @@ def _podkb(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_four_writers_and_readers_at_once_lose_nothing(new_pg_database, tmp_path):
     url = new_pg_database()
     env = {**os.environ, "PODKB_BUSY_TIMEOUT": "60"}
@@ -257,6 +258,7 @@ def test_words_postgresql_cannot_index_do_not_stop_an_ingest(new_pg_database, tm
         assert [h.turn for h in search(store, SearchRequest(query="closing")).hits] == [second]
 
 
+@pytest.mark.slow
 def test_writers_of_the_same_files_in_opposite_orders_never_deadlock(new_pg_database, tmp_path):
     # Each file is its own transaction on a server, so a writer holds one file's locks at a
     # time: with batches of files, two writers crossing each other deadlocked (exit 3).
@@ -275,6 +277,7 @@ def test_writers_of_the_same_files_in_opposite_orders_never_deadlock(new_pg_data
         assert dict(store.body_terms())["harbour"] == 16 * 40
 
 
+@pytest.mark.slow
 def test_first_opens_of_a_new_database_at_once_make_one_schema(new_pg_database):
     # The losers of the race wait for the winner's schema and use it (once, this failed with a
     # duplicate schema_version row: their transaction had begun before the winner's commit).

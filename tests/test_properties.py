@@ -382,6 +382,7 @@ def conversations(draw):
     return list(zip(speakers, texts, strict=True)), gaps
 
 
+@pytest.mark.slow
 @FEW
 @given(conversations())
 def test_a_written_conversation_reads_back_exactly(conv):
@@ -411,6 +412,7 @@ JSONL_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, ma
 )
 
 
+@pytest.mark.slow
 @FEW
 @given(
     st.lists(

@@ -286,6 +286,23 @@ def test_a_cue_repeated_in_a_file_without_rolling_display_is_speech_said_twice()
     assert "duplicate" not in raw.line_classes.values()
 
 
+def test_the_same_words_in_other_voices_are_each_speakers_turn_not_a_rolling_repeat():
+    # podkb's own VTT export of "we." said by Maya, then Tom, then Maya: three cues of the same
+    # text look like a rolling display unless the voice that says each one is compared too.
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Maya Chen>we.\n\n"
+        "00:00:01.000 --> 00:00:02.000\n<v Tom>we.\n\n"
+        "00:00:02.000 --> 00:00:03.000\n<v Maya Chen>we.\n"
+    )
+    raw = read_transcript(text)
+    assert [(t.label, t.text) for t in raw.turns] == [
+        ("Maya Chen", "we."),
+        ("Tom", "we."),
+        ("Maya Chen", "we."),
+    ]
+    assert "duplicate" not in raw.line_classes.values()
+
+
 def test_automatic_captions_without_punctuation_are_cut_into_citable_turns():
     cues = []
     for n in range(60):

@@ -541,6 +541,7 @@ def test_bad_values_are_one_line_naming_file_and_line(tmp_path, content, message
 # --- bounded work --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("indent", [None, 1])
 def test_reading_is_linear_in_the_file(indent):
     """10,000 word-level segments, minified and pretty-printed: 10x the input, about 10x the time

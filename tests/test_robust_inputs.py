@@ -324,6 +324,7 @@ def test_soft_breaks_inside_a_turn_do_not_cut_it(run_cli, tmp_path, brk):
 # --- size -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_multi_megabyte_single_line_ingests_in_reasonable_time(run_cli, tmp_path):
     path = tmp_path / "long.txt"
     words = "so we trained the model on more data and it got better at the task ".split()

@@ -135,6 +135,7 @@ def test_a_statement_timeout_ends_a_query_stuck_behind_a_lock(run_cli, new_pg_da
     assert took < 8
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="stopping the server's process needs its owner")
 @pytest.mark.parametrize(
     "command", [["search", "evaluation"], ["ingest", "--force", str(SEEDS)], ["doctor"]]

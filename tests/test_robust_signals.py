@@ -37,6 +37,7 @@ def _sound(db: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_random_moments_of_an_ingest_always_exits_130_cleanly(tmp_path):
     folder = many_transcripts(tmp_path / "many", copies=8)
     moments = random.Random(25)

@@ -100,18 +100,28 @@ def assert_sound(db: Path) -> None:
             assert ep.turns == len(store.turns(episode_id=ep.episode_id)) > 0
 
 
-@pytest.fixture()
-def one_episode_db(tmp_path) -> Path:
-    db = tmp_path / "kb.db"
+@pytest.fixture(scope="module")
+def _one_episode_built(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("one") / "kb.db"
     proc = podkb("ingest", "--db", str(db), str(SEEDS / "000_084d43b1bddc1ac0.txt"))
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     return db
 
 
+@pytest.fixture()
+def one_episode_db(_one_episode_built, tmp_path) -> Path:
+    """A store of one seed episode, ingested once per module and copied for each test (the tests
+    write to it, kill its writers and hold its locks)."""
+    db = tmp_path / "kb.db"
+    shutil.copyfile(_one_episode_built, db)
+    return db
+
+
 # --- crash safety ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.0, 0.3])
 def test_sigkill_during_ingest_leaves_the_store_as_it_was(tmp_path, one_episode_db, delay):
     db = one_episode_db
@@ -170,6 +180,7 @@ def test_ctrl_c_in_process_exits_130_without_a_traceback(run_cli, tmp_path, monk
 # --- two writers ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_ingests_at_once_neither_corrupt_nor_traceback(tmp_path):
     db = tmp_path / "kb.db"
     a = many_transcripts(tmp_path / "a", copies=1)
@@ -209,6 +220,7 @@ def test_a_busy_store_fails_with_its_own_exit_code(tmp_path, one_episode_db):
     assert snapshot(db) == before
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_for_the_first(tmp_path, one_episode_db):
     db = one_episode_db
     holder = sqlite3.connect(db, isolation_level=None)

@@ -220,6 +220,7 @@ def conversations(draw):
     return turns
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(turns=conversations(), fmt=st.sampled_from(["srt", "vtt", "podcast-json"]))
 def test_writers_and_readers_agree(turns, fmt):

@@ -543,3 +543,74 @@ def test_highlights_stay_on_the_word_when_one_character_folds_to_two_and_a_mark_
     text = "Straße Ame\u0301lie"  # ß -> ss (+1), a separate accent mark -> nothing (-1)
     spans = match_spans(text, parse_query("amelie").terms())
     assert [text[a:b] for a, b in spans] == ["Ame\u0301lie"]
+
+
+# --- the context limit: turns around all the hits of one search, counted together --------------
+
+
+def _context_chars(result) -> list[int]:
+    return [sum(len(t.text) for t in (*h.context.before, *h.context.after)) for h in result.hits]
+
+
+def test_context_up_to_the_limit_is_given_and_one_character_past_it_is_refused(
+    seed_db, monkeypatch
+):
+    from podkb import limits
+    from podkb.store import open_store
+
+    request = SearchRequest(query="evaluation", limit=3, context=1)
+    with open_store(str(seed_db), create=False) as store:
+        each = _context_chars(search(store, request))
+        assert len(each) == 3 and all(each)
+        # Exactly at the limit, counting every hit's turns together, is allowed...
+        monkeypatch.setattr(limits, "MAX_CONTEXT_CHARS", sum(each))
+        assert _context_chars(search(store, request)) == each
+        # ...one character less is refused, though no single hit's context is over it.
+        monkeypatch.setattr(limits, "MAX_CONTEXT_CHARS", sum(each) - 1)
+        assert max(each) <= sum(each) - 1
+        with pytest.raises(UsageError) as refused:
+            search(store, request)
+    assert str(refused.value) == (
+        f"--context 1 around 3 hits holds more than {sum(each) - 1:,} characters of turns "
+        "(podkb's limit for one search): lower --context or --limit"
+    )
+
+
+# --- did-you-mean reads one letter's range of the vocabulary ------------------------------------
+
+
+def test_the_vocabulary_of_a_letter_is_the_indexed_words_starting_with_it(seed_store):
+    from podkb.search import vocabulary
+
+    words = vocabulary(seed_store, starting_with="lead")
+    assert "leaderboard" in words and words["leaderboard"] > 0
+    assert all(w.startswith("lead") for w in words)
+    assert len(vocabulary(seed_store)) > len(vocabulary(seed_store, starting_with="l")) > len(words)
+
+
+def test_the_vocabulary_holds_no_numbers_and_no_chinese_runs(seed_store):
+    from podkb.search import vocabulary
+
+    assert vocabulary(seed_store, starting_with="2") == {}  # 2024, 2023, ... are not words
+    # CJK is matched exactly, never fuzzily (the index holds it folded: 機 as 机, in bigrams).
+    assert [t.term for t in seed_store.body_terms(starting_with="机")][:1] == ["机器"]
+    assert vocabulary(seed_store, starting_with="机") == {}
+    every = vocabulary(seed_store)
+    assert every and not any(w.isdigit() for w in every)
+
+
+def test_a_typo_after_a_short_word_is_still_corrected(seed_store):
+    from podkb.search import suggest_query
+
+    assert suggest_query(seed_store, parse_query("to leaderbaord")) == "to leaderboard"
+    # ...and inside a phrase, where the short word is the same term's first word.
+    assert suggest_query(seed_store, parse_query('"an leaderbaord"')) == '"an leaderboard"'
+    assert suggest_query(seed_store, parse_query("评估 leaderbaord")) == "评估 leaderboard"
+
+
+def test_a_typo_in_the_first_letter_is_not_corrected(seed_store):
+    from podkb.search import suggest_query
+
+    # Candidates share the typed word's first letter: "keaderboard" looks only among k-words.
+    assert suggest_query(seed_store, parse_query("keaderboard")) is None
+    assert suggest_query(seed_store, parse_query("leaderbaord")) == "leaderboard"

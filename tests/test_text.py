@@ -136,3 +136,76 @@ def test_char_class_is_a_regex_range_per_pair():
 def test_detect_lang_tags_a_text():
     assert detect_lang("This is an English sentence about podcasts and language models.") == "en"
     assert detect_lang("今天我們聊聊人工智能和播客，還有語言模型。") == "zh-Hant"
+
+
+# --- what counts as a visible character (ids and names must show one) ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " \t\n\r\f\v",
+        "\u00a0\u2003\u3000",  # no-break, em and ideographic spaces (Zs)
+        "\u2028\u2029",  # line and paragraph separators (Zl, Zp)
+        "\x00\x07\x1b\x7f",  # controls (Cc)
+        "\u200b\u200d\u2060\ufeff\u00ad",  # zero-width and soft-hyphen format marks (Cf)
+        "\u0301\u0308",  # combining accents with nothing to sit on (Mn)
+        "\u20dd",  # an enclosing circle with nothing in it (Me)
+        "\u115f",  # Hangul choseong filler
+        "\u1160",  # Hangul jungseong filler
+        "\u3164",  # Hangul filler
+        "\uffa0",  # halfwidth Hangul filler
+        "\u2800",  # braille pattern blank
+        "\u180e",  # Mongolian vowel separator
+    ],
+)
+def test_text_of_only_blank_characters_is_not_visible(text):
+    from podkb.text import is_visible
+
+    assert not is_visible(text)
+    assert not is_visible(text + " " + text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a", " a ", "\u200bx", "\u3164\u3165", "é", "e\u0301", "中", "·", "-", "1", "\u2801"]
+)
+def test_text_with_one_drawn_character_is_visible(text):
+    from podkb.text import is_visible
+
+    assert is_visible(text)
+
+
+# --- the stem cache ---------------------------------------------------------------------------
+
+
+def test_a_term_first_seen_by_lookup_is_stemmed_then(monkeypatch):
+    from podkb import text
+
+    monkeypatch.setattr(text, "_STEMS", text._StemCache())
+    assert text._STEMS["evaluations"] == "evalu"
+    assert text._STEMS["model"] == ""  # its own stem: stored as "" (found in body itself)
+    assert text._STEMS["評估"] == ""  # CJK: never stemmed
+
+
+def test_stems_of_gives_the_stems_that_differ_in_term_order(monkeypatch):
+    from podkb import text
+
+    monkeypatch.setattr(text, "_STEMS", text._StemCache())
+    terms = ["evaluated", "model", "running", "評估", "evaluated"]
+    assert text.stems_of(terms) == ["evalu", "run", "evalu"]
+    # Every term is learnt in one stemmer call, the ones equal to their stem as "".
+    assert dict(text._STEMS) == {"evaluated": "evalu", "model": "", "running": "run", "評估": ""}
+
+
+def test_the_stem_cache_is_cleared_when_it_would_grow_past_its_size(monkeypatch):
+    from podkb import text
+
+    monkeypatch.setattr(text, "_STEMS", text._StemCache())
+    monkeypatch.setattr(text._StemCache, "MAX_SIZE", 3)
+    text.stems_of(["walking", "talking"])
+    assert set(text._STEMS) == {"walking", "talking"}
+    text.stems_of(["running"])  # 2 + 1: at the size, kept
+    assert set(text._STEMS) == {"walking", "talking", "running"}
+    assert text.stems_of(["jumping"]) == ["jump"]  # 3 + 1: past it, the cache starts again
+    assert set(text._STEMS) == {"jumping"}

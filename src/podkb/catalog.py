@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import InputError
 from .limits import MAX_METADATA_BYTES, check_nesting, nesting_error, yaml_value_budget
+from .request import check_date
 from .text import fold, is_visible
 
 
@@ -48,6 +49,11 @@ class EpisodeFields(_Strict):
         if any(not is_visible(v) for v in value):
             raise ValueError("names must not be blank")
         return value
+
+    @field_validator("date")
+    @classmethod
+    def _calendar_date(cls, value: str | None) -> str | None:
+        return None if value is None else check_date(value)
 
     @field_validator("episode_id")
     @classmethod
@@ -175,6 +181,10 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         loaded = yaml.load(text, Loader=_safe_loader())  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise nesting_error(str(path)) from None
+    except ValueError as exc:  # a plain scalar YAML takes for a date that is none: 2024-02-30
+        raise InputError(
+            f"invalid YAML: {exc} (a value read as a date; quote it if it is text)", path=str(path)
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -197,7 +207,8 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         node = _node_at(text, first["loc"])
         where = f"line {node.start_mark.line + 1}: " if node is not None else ""
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        msg = _yaml_surprise(dict(first), node) or first["msg"]
+        # pydantic prefixes what a validator raises with "Value error, ": not for people.
+        msg = _yaml_surprise(dict(first), node) or first["msg"].removeprefix("Value error, ")
         if not first["loc"]:
             msg = f"expected a mapping with `{next(iter(model.model_fields))}:` at the top"
         raise InputError(f"{where}{loc}: {msg}{more}", path=str(path)) from None

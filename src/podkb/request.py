@@ -31,6 +31,14 @@ def _is_calendar_date(value: str) -> bool:
     return True
 
 
+def check_date(value: str) -> str:
+    """`value` if it is a year, a month or a day (YYYY[-MM[-DD]]) of the calendar, else
+    ValueError: the filters compare dates as text, so an episode's date must be one too."""
+    if not (_DATE_RE.fullmatch(value) and _is_calendar_date(value)):
+        raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
 class TurnFilter(BaseModel):
     """Which turns a command looks at: the filters shared by search, quotes, batch and export.
 
@@ -56,9 +64,7 @@ class TurnFilter(BaseModel):
     @field_validator("since", "until")
     @classmethod
     def _iso_date(cls, value: str | None) -> str | None:
-        if value is not None and not (_DATE_RE.fullmatch(value) and _is_calendar_date(value)):
-            raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-        return value
+        return None if value is None else check_date(value)
 
     def has_filter(self) -> bool:
         return any(

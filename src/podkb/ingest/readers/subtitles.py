@@ -158,7 +158,7 @@ def read_vtt(
         # Any other block is not a cue: the spec says to skip it; its lines stay unaccounted.
     cues: list[Cue] = []
     voice: str | None = None
-    for block in _drop_rolling_repeats(blocks, raw, _vtt_text):
+    for block in _drop_rolling_repeats(blocks, raw, _vtt_shown):
         for piece_voice, texts in _voice_pieces(block.lines):
             if piece_voice is not None:
                 voice = piece_voice
@@ -222,6 +222,14 @@ def _ends_with_identifier(payload: list[tuple[int, str]]) -> bool:
 def _vtt_text(line: str) -> str:
     """A payload line's text: tags removed (voice ends too), character references decoded."""
     return html.unescape(_VTT_TAG_RE.sub("", line)).strip()
+
+
+def _vtt_shown(line: str) -> str:
+    """A payload line as the rolling-repeat check compares it: its text with the voice that says
+    it, so that two speakers saying the same words ("Yes." / "Yes.") are never one repeat."""
+    text = _vtt_text(line)
+    voices = [m.group("name") or "" for m in _VTT_VOICE_RE.finditer(line)]
+    return f"{' '.join(voices)}: {text}" if text and voices else text
 
 
 def _srt_text(line: str) -> str:
