@@ -294,3 +294,28 @@ def test_naming_on_a_postgresql_store_survives_reingest_and_repair(
         "SPEAKER_01",
         "guest",
     )
+
+
+def test_suggest_leaves_labels_that_are_already_names_alone(run_cli, seed_db):
+    # The InfoQ seed labels its turns with the two people's full names; the host's "My name is
+    # Roland Meertens" and the guest list must not be offered as other names for them.
+    code, out, err = run_cli("speakers", "suggest", "infoq-omar-sanseviero", "--db", str(seed_db))
+    assert (code, out) == (1, "")
+    assert "no unnamed speaker labels" in err
+
+
+@pytest.mark.parametrize("label", ["A", "Speaker 3", "SPEAKER_02"])
+def test_suggest_offers_names_for_voice_and_role_labels(run_cli, tmp_path, label):
+    path = tmp_path / "call.srt"
+    path.write_text(
+        f"1\n00:00:00,000 --> 00:00:03,000\n{label}: Hello, I'm Maya Chen, welcome to the show.\n\n"
+        "2\n00:00:03,000 --> 00:00:06,000\nZ: Thanks for having me on the show today.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", str(path), "--db", db)[0] == 0
+    code, out, err = run_cli("speakers", "suggest", "call", "--db", db, "--format", "jsonl")
+    assert code == 0, err
+    assert {(r["label"], r["name"]) for r in map(json.loads, out.splitlines())} == {
+        (label, "Maya Chen")
+    }

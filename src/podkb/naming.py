@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .catalog import Metadata, load_metadata, name_key
 from .errors import UsageError
 from .ingest.resolve import as_role
+from .ingest.shared.labels import is_role_label
 from .models import Episode, Turn
 from .store import KnowledgeStore
 from .text import is_visible
@@ -181,13 +182,28 @@ class Suggestion:
     line: int | None  # the source line of the evidence, when it is in the transcript
 
 
+# Labels that stand for a voice, not a person: a diarizer's letters and numbers (`A`, `S1`, `2`),
+# besides the role words is_role_label knows (`SPEAKER_00`, `Speaker 2`, `Host`, `主持人`).
+_VOICE_LABEL_RE = re.compile(r"[A-Z]{1,2}\d{0,2}|\d{1,3}|[甲乙丙丁]")
+
+
+def _unnamed_labels(turns: Sequence[Turn]) -> set[str]:
+    """The labels still waiting for a person's name: kept as the speaker, and written as a voice
+    or role (`Omar Sanseviero` as a label is already a name, whatever the turns say)."""
+    return {
+        t.speaker_label
+        for t in turns
+        if t.speaker_label
+        and t.speaker == t.speaker_label
+        and (is_role_label(t.speaker_label) or _VOICE_LABEL_RE.fullmatch(t.speaker_label))
+    }
+
+
 def nothing_suggested(store: KnowledgeStore, episode_id: str) -> str:
     """Why suggest_names found nothing for the episode: what it looked for, and where."""
     episode = store.episode(episode_id)
     turns = store.turns(episode_id=episode_id)
-    unnamed = sorted(
-        {t.speaker_label for t in turns if t.speaker_label and t.speaker == t.speaker_label}
-    )
+    unnamed = sorted(_unnamed_labels(turns))
     if not unnamed:
         return (
             f"{episode_id} has no unnamed speaker labels (SPEAKER_00, A, Speaker 1, ...): "
@@ -215,7 +231,7 @@ def suggest_names(
     if episode is None:
         raise UsageError(f"no episode {episode_id!r}")
     turns = store.turns(episode_id=episode_id)
-    unnamed = {t.speaker_label for t in turns if t.speaker_label and t.speaker == t.speaker_label}
+    unnamed = _unnamed_labels(turns)
     found: list[Suggestion] = []
     seen: set[tuple[str, str]] = set()
 
