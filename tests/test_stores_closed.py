@@ -79,7 +79,7 @@ COMMANDS = [
     (["quotes", "Lewis", "Tunstall", "evaluation", "--format", "cite"], 0),
     (["quotes", "Nobody", "Anywhere"], 2),
     (["speakers"], 0),
-    (["speakers", "suggest", EPISODE], 0),
+    (["speakers", "suggest", EPISODE], 1),  # its labels are names: nothing to suggest
     (["speakers", "name", EPISODE, "SPEAKER_09=Somebody"], 2),
     (["topics"], 0),
     (["feeds"], 1),  # no subscriptions

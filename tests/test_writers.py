@@ -21,7 +21,6 @@ LISTINGS = [
     (["episodes"], "episode_id"),
     (["speakers"], "name"),
     (["topics"], "kind"),
-    (["speakers", "suggest", EPISODE], "label"),
     (["search", "evaluation"], "episode_id"),
     (["quotes", "Lewis", "Tunstall", "evaluation"], "episode_id"),
     (["show", "hockeystick"], "episode_id"),
