@@ -1,42 +1,60 @@
 """The podkb command line: a thin typer layer over the library.
 
-Each command parses its options, calls one library function and renders the result: a table
-for people, JSON / JSON lines / CSV for scripts. Errors from the core become one line on stderr
-and a documented exit code (see errors.ExitStatus).
+Each command parses its options, calls one library function and hands the answer to the
+writer its --format names (writers.py): a table for people (views.py), JSON / JSON lines / CSV
+for scripts. Every store is opened in a `with` block, so it is closed however the command ends.
+Errors from the core become one line on stderr and a documented exit code (errors.ExitStatus).
 """
 
 from __future__ import annotations
 
-import copy
-import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import output
-from .cli_options import format_option, request_options
-from .errors import ExitStatus, PodkbError, StoreError, UsageError
+from . import cli_run, output, writers
+from .cli_options import (
+    SHOW_FORMATS,
+    AllOption,
+    DateOption,
+    DbOption,
+    EncodingOption,
+    ExplainOption,
+    FeedLangOption,
+    ForceOption,
+    FormatOption,
+    FullOption,
+    GuestOption,
+    HostOption,
+    LenientOption,
+    NoPagerOption,
+    QueryWords,
+    QuoteFormatOption,
+    ShowFormatOption,
+    ShowOption,
+    StdinNameOption,
+    TitleOption,
+    episode_overrides,
+    format_option,
+    request_options,
+)
+from .errors import ExitStatus, UsageError
 from .export import EXPORT_FORMATS
 from .request import SearchRequest, TurnFilter
-from .store import TURN_COLUMNS
+from .store import open_store
+from .writers import ROW_FORMATS, Answer
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator
 
-    from rich.console import Console
-    from rich.text import Text
-
-    from .doctor import DoctorReport
+    from .follow import FollowOptions, FollowReport
     from .ingest.pipeline import StdinTranscript
     from .ingest.sidecar import EpisodeInfo
-    from .models import Episode
-    from .query import Term
-    from .results import Hit, TurnRow
     from .search import SearchResult
     from .store import KnowledgeStore
-    from .store.records import TurnRecord
 
 app = typer.Typer(
     name="podkb",
@@ -52,77 +70,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help=(
-            "Knowledge base: a file, or a server URL, e.g. postgresql://user@host/db"
-            " (default: $PODKB_DB, else a file in the user data directory)."
-        ),
-        envvar="PODKB_DB",
-        show_envvar=False,
-    ),
-]
-FormatOption = Annotated[
-    str | None, format_option(output.FORMATS, "default: table on a terminal, jsonl in a pipe")
-]
 
-
-QueryWords = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help='The query: words (all must match), "exact phrases", OR, prefix*; to exclude a '
-        "word, put it after -- (podkb search -- leaderboard -hub). Optional with a filter.",
-        show_default=False,
-        metavar="[QUERY]...",
-    ),
-]
-FullOption = Annotated[
-    bool, typer.Option("--full", help="Show whole turns instead of the quoted sentences.")
-]
-AllOption = Annotated[bool, typer.Option("--all", help="All hits (the same as -n 0).")]
-
-
-NoPagerOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-pager",
-        help="Never page: write everything even when it is taller than the terminal.",
-    ),
-]
-
-
-def _print_table(columns: list[Any], cells: list[list[str]], *, no_pager: bool) -> None:
-    """A table for people (see tables.py), through the pager when taller than the terminal."""
-    from . import pager, tables
-
-    def render(con: Console) -> None:
-        con.print(tables.build(columns, cells, width=con.width))
-
-    pager.emit(render, use_pager=not no_pager)
-
-
-def _store(db: str | None, *, create: bool = False) -> KnowledgeStore:
-    from .store import open_store
-
-    return open_store(db, create=create)
-
-
-def _check_format(fmt: str | None, allowed: tuple[str, ...]) -> str:
-    chosen = output.resolve_format(fmt)
-    if chosen not in allowed:
-        raise UsageError(f"unknown format {chosen!r}; choose one of: {', '.join(allowed)}")
-    return chosen
-
-
-def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
-    if fmt == "json":
-        output.write_json(rows)
-    elif fmt == "jsonl":
-        output.write_jsonl(rows)
-    elif fmt == "csv":
-        output.write_csv(rows, columns)
+def _rows(rows: list[dict[str, Any]], columns: list[str], people: Callable[[], None]) -> Answer:
+    """The answer of a listing command: its rows in every machine format, `people` in a table."""
+    return Answer(rows=lambda: rows, columns=columns, people=people)
 
 
 # --- ingest ----------------------------------------------------------------------------------
@@ -139,40 +90,17 @@ def ingest(
         ),
     ],
     db: DbOption = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5)."),
-    ] = None,
+    encoding: EncodingOption = None,
     fmt: FormatOption = None,
     show: ShowOption = None,
     title: TitleOption = None,
     host: HostOption = None,
     guest: GuestOption = None,
     date: DateOption = None,
-    lenient: Annotated[
-        bool,
-        typer.Option(
-            "--lenient",
-            help="Keep a file whose text would not all be read into turns (with a warning).",
-        ),
-    ] = False,
-    explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain",
-            help="Show what each line of one file is read as (class, turn, speaker); "
-            "nothing is stored.",
-        ),
-    ] = False,
-    name: Annotated[
-        str | None,
-        typer.Option(
-            "--name", help="With - (stdin): the transcript's file name, e.g. episode.srt."
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Read every file again, even if it is unchanged.")
-    ] = False,
+    lenient: LenientOption = False,
+    explain: ExplainOption = False,
+    name: StdinNameOption = None,
+    force: ForceOption = False,
     lang: FeedLangOption = None,
 ) -> None:
     """Read transcripts into the knowledge base (a changed file replaces its episode; an
@@ -191,11 +119,12 @@ def ingest(
     Example: podkb ingest episode.srt --show "Field Notes" --host "Maya Chen"
     (or: podkb ingest https://example.org/feed.xml)
     """
+    from .feeds import is_feed_file
     from .net import is_url
 
-    overrides = _episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
+    overrides = episode_overrides(show=show, title=title, hosts=host, guests=guest, date=date)
     urls = [p for p in paths if is_url(p)]
-    feed_files = [Path(p) for p in paths if not is_url(p) and _is_feed_file(Path(p))]
+    feed_files = [Path(p) for p in paths if not is_url(p) and is_feed_file(Path(p))]
     local = [Path(p) for p in paths if not is_url(p) and Path(p) not in feed_files]
     stdin = _read_stdin(name) if any(str(p) == "-" for p in local) else None
     if explain:
@@ -203,159 +132,58 @@ def ingest(
             raise UsageError("--explain reads one local transcript file")
         _explain(local, encoding=encoding, fmt=fmt, overrides=overrides, stdin=stdin)
         return
-    fmt = _check_format(fmt, output.FORMATS)
+    writer = writers.choose(fmt, ROW_FORMATS)
     code = 0
     if local:
         try:
-            _ingest(local, db, encoding, fmt, overrides, lenient=lenient, force=force, stdin=stdin)
+            _ingest(
+                local, db, encoding, writer, overrides, lenient=lenient, force=force, stdin=stdin
+            )
         except typer.Exit as exc:
             code = exc.exit_code
     if urls or feed_files:
         from .follow import FollowOptions
 
         options = FollowOptions(lang=lang, encoding=encoding, lenient=lenient, force=force)
-        code = max(code, _follow(urls, feed_files, db, fmt, options, overrides))
+        code = max(code, _follow(urls, feed_files, db, writer, options, overrides))
     if code:
         raise typer.Exit(code)
-
-
-def _is_feed_file(path: Path) -> bool:
-    """A file (not a folder, not stdin) whose content is an RSS feed or an OPML list."""
-    from .feeds import document_kind
-
-    if str(path) == "-" or not path.is_file():
-        return False
-    try:
-        with path.open("rb") as f:
-            return document_kind(f.read(8192)) is not None
-    except OSError:
-        return False  # reading it as a transcript says why
 
 
 def _follow(
     urls: list[str],
     feed_files: list[Path],
     db: str | None,
-    fmt: str,
-    options: Any,
+    writer: writers.Writer,
+    options: FollowOptions,
     overrides: EpisodeInfo | None,
 ) -> int:
     """`ingest` of URLs and feed files: fetch, subscribe, ingest; the report; the exit code."""
-    from .catalog import CatalogEntry
-    from .follow import FeedResult, ingest_feed_file, ingest_url
-    from .ingest.pipeline import FileResult, read_file_bytes
+    from .follow import follow_sources
     from .net import Fetcher
 
-    store = _store(db, create=True)
-    entry = None
-    if overrides is not None and not overrides.is_empty():
-        entry = CatalogEntry.model_validate({"source": "url", **overrides.model_dump()})
-    files: list[FileResult] = []
-    feeds: list[FeedResult] = []
-    with Fetcher() as fetcher:
-        for path in feed_files:
-            try:
-                data = read_file_bytes(path)
-                feeds.extend(ingest_feed_file(path, data, store, fetcher, options))
-            except StoreError:
-                raise
-            except PodkbError as exc:
-                files.append(FileResult(path=str(path), error=str(exc)))
-        for url in urls:
-            try:
-                got = ingest_url(url, store, fetcher, options, entry)
-            except StoreError:
-                raise
-            except PodkbError as exc:
-                files.append(FileResult(path=url, error=str(exc)))
-                continue
-            if isinstance(got, list):
-                feeds.extend(got)
-            else:
-                files.append(got)
-    return _report_follow(files, feeds, fmt)
+    with open_store(db, create=True) as store, Fetcher() as fetcher:
+        report = follow_sources(urls, feed_files, store, fetcher, options, overrides)
+    return _report_follow(report, writer)
 
 
-def _report_follow(files: list[Any], feeds: list[Any], fmt: str) -> int:
+def _report_follow(report: FollowReport, writer: writers.Writer) -> int:
     """What following feeds did: changed items on stdout, errors on stderr; the exit code
     (2: a feed or URL failed, 4: some items of a feed failed, the others landed)."""
-    for f in files:
-        if f.error:
-            output.message(f"podkb: {f.error}")
-    for feed in feeds:
-        if feed.error:
-            output.message(f"podkb: {feed.error}")
-        for item in feed.failed:
-            output.message(f"podkb: {item.error}")
-        for item in feed.items:
-            if item.warning:
-                output.message(f"podkb: warning: {item.warning}")
-    if fmt == "json":
-        output.write_json(
-            {
-                "files": [f.record() for f in files],
-                "feeds": [
-                    {**feed.record(), "items": [i.record(feed.url) for i in feed.items]}
-                    for feed in feeds
-                ],
-            }
-        )
-    elif fmt == "jsonl":
-        output.write_jsonl(
-            [f.record() for f in files] + [i.record(feed.url) for feed in feeds for i in feed.items]
-        )
-    elif fmt == "csv":
-        output.write_csv([i.record(feed.url) for feed in feeds for i in feed.items], _ITEM_FIELDS)
-    else:
-        for f in files:
-            if not f.error:
-                state = "unchanged" if f.unchanged else f"{f.turns} turns"
-                output.info(f"podkb: {f.path}: {f.episode_id}, {state}")
-        for feed in feeds:
-            for item in feed.changed:
-                if not output.quiet():
-                    output.write_line(
-                        f"{item.status}\t{item.episode_id}\t{item.title or ''}\t{item.turns} turns"
-                    )
-            if feed.status != "failed":
-                output.info(_feed_summary(feed))
-    if any(f.error for f in files) or any(feed.status == "failed" for feed in feeds):
-        return int(ExitStatus.ERROR)
-    if any(feed.failed for feed in feeds):
-        return int(ExitStatus.SOME_ITEMS_FAILED)
-    return 0
+    from . import views
+    from .follow import ITEM_FIELDS
 
-
-_ITEM_FIELDS = [
-    "feed",
-    "item",
-    "title",
-    "status",
-    "episode_id",
-    "transcript_url",
-    "turns",
-    "error",
-    "warning",
-]
-
-
-def _feed_summary(feed: Any) -> str:
-    name = feed.title or feed.url
-    if feed.status == "not_modified":
-        return f"podkb: {name}: not modified since the last check"
-    counts = ", ".join(
-        f"{n} {label}"
-        for label, n in (
-            ("new", feed.count("new")),
-            ("updated", feed.count("updated")),
-            ("unchanged", feed.count("unchanged")),
-            ("without transcript", feed.count("no_transcript")),
-            ("failed", len(feed.failed)),
-        )
-        if n
+    for line in report.problems():
+        output.message(f"podkb: {line}")
+    answer = Answer(
+        rows=report.rows,
+        columns=ITEM_FIELDS,
+        people=lambda: views.follow_report(report),
+        document=report.record,
+        csv_rows=report.item_rows,
     )
-    moved = f" (moved from {feed.moved_from})" if feed.moved_from else ""
-    return f"podkb: {name}{moved}: {counts or 'no items'}"
+    writer.write(answer)
+    return report.exit_status()
 
 
 def _read_stdin(name: str | None) -> StdinTranscript:
@@ -385,17 +213,19 @@ def _ingest(
     paths: list[Path],
     db: str | None,
     encoding: str | None,
-    fmt: str,
+    writer: writers.Writer,
     overrides: EpisodeInfo | None,
     *,
     lenient: bool,
     force: bool,
     stdin: StdinTranscript | None = None,
 ) -> None:
+    from . import views
     from .errors import InputError
     from .ingest import ingest_paths
     from .ingest.parallel import default_workers
     from .ingest.pipeline import TRANSCRIPT_SUFFIXES, discover_sources
+    from .reports import INGEST_CSV_FIELDS, summarize_ingest
 
     files = discover_sources(paths, stdin)
     if not files:
@@ -405,123 +235,52 @@ def _ingest(
             + ")",
             path=", ".join(str(p) for p in paths),
         )
-    store = _store(db, create=True)
-    err = output.console(stderr=True)
-    # A bar follows the terminal (NO_COLOR takes away its colour, not the bar); -q: no bar.
-    show_progress = fmt == "table" and sys.stderr.isatty() and not output.quiet()
-    if show_progress:
-        from rich.progress import Progress
-
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("Ingesting", total=len(files))
-            report = ingest_paths(
-                paths,
-                store,
-                encoding=encoding,
-                overrides=overrides,
-                on_file=lambda _r: progress.advance(task),
-                lenient=lenient,
-                force=force,
-                stdin=stdin,
-                workers=default_workers(),
-            )
-    else:
+    with open_store(db, create=True) as store, _progress(writer, len(files)) as advance:
         report = ingest_paths(
             paths,
             store,
             encoding=encoding,
             overrides=overrides,
+            on_file=advance,
             lenient=lenient,
             force=force,
             stdin=stdin,
             workers=default_workers(),
         )
-    for result in report.files:
-        if result.error:
-            output.message(f"podkb: {result.error}")
-        elif result.warning:
-            output.message(f"podkb: warning: {result.warning}")
-    for done in report.ok:
-        output.detail(f"podkb: {done.path}: {done.episode_id}, {done.turns} turns")
-        if done.time_unit:
-            output.detail(f"podkb: {done.path}: times read as {done.time_unit}")
-    counts = store.counts()
-    summary = {
-        "files": len(report.files),
-        "ingested": len(report.ingested),
-        "unchanged": len(report.unchanged),
-        "failed": len(report.failed),
-        "turns": sum(f.turns for f in report.ingested),
-        "episodes": [e for f in report.ok for e in f.every_episode_id],
-        "store": {"path": store.location, **counts},
-        "results": [f.record() for f in report.files],
-    }
-    if fmt == "table":
-        _print_ingest_table(report.ingested)
-        unchanged = f", {len(report.unchanged)} unchanged" if report.unchanged else ""
-        output.info(
-            f"Ingested {len(report.ingested)} of {len(report.files)} file(s){unchanged}: "
-            f"{summary['turns']} turns. Knowledge base {store.location}: {counts['episodes']} "
-            f"episodes, {counts['turns']} turns, {counts['speakers']} speakers."
+        summary = summarize_ingest(report, store)
+    for line in summary.problems():
+        output.message(f"podkb: {line}")
+    for line in summary.details():
+        output.detail(f"podkb: {line}")
+
+    def people() -> None:
+        views.ingest_table(report.ingested)
+        output.info(summary.summary_line())
+
+    writer.write(
+        Answer(
+            rows=summary.file_records,
+            columns=INGEST_CSV_FIELDS,
+            people=people,
+            document=summary.record,
         )
-    elif fmt == "json":
-        output.write_json(summary)
-    elif fmt == "csv":
-        output.write_csv((f.record() for f in report.files), INGEST_CSV_FIELDS)
-    else:
-        output.write_jsonl(f.record() for f in report.files)
+    )
     if report.failed:
         raise typer.Exit(ExitStatus.ERROR)
 
 
-# A CSV row per file: the report's flat fields (`lines` is in json and jsonl).
-INGEST_CSV_FIELDS = [
-    "path",
-    "status",
-    "episode_id",
-    "episode_ids",
-    "turns",
-    "words_kept",
-    "words_source",
-    "warning",
-    "error",
-]
-
-
-def _print_ingest_table(results: list[Any]) -> None:
-    """Per file: turns, words kept of the source's words, and the lines that are not speech.
-    Episode ids are what the next command takes: never broken (narrow terminals lose other
-    columns first); a dump's episodes each get a row."""
-    from . import tables
-    from .tables import Col
-
-    if not results:
+@contextmanager
+def _progress(writer: writers.Writer, total: int) -> Iterator[Callable[[object], None] | None]:
+    """A progress bar on stderr while files are read, for a person at a terminal only (NO_COLOR
+    takes away its colour, not the bar; -q: no bar); yields what advances it, or None."""
+    if not writer.for_people or not sys.stderr.isatty() or output.quiet():
+        yield None
         return
-    columns = [
-        Col("file", drop=2),
-        Col("episode", "id", style="cyan"),
-        Col("turns", "number", drop=3),
-        Col("words kept", drop=4),
-        Col("lines dropped", drop=1),
-    ]
-    cells = []
-    for r in results:
-        dropped = ", ".join(
-            f"{n} {cls}" for cls, n in (r.lines or {}).items() if n and cls not in ("text",)
-        )
-        first, *more = r.every_episode_id or [""]
-        cells.append(
-            [
-                Path(r.path).name,
-                first,
-                str(r.turns),
-                f"{r.words_kept} of {r.words_source}",
-                dropped or "none",
-            ]
-        )
-        cells.extend(["", episode_id, "", "", ""] for episode_id in more)
-    con = output.console()
-    con.print(tables.build(columns, cells, width=con.width))
+    from rich.progress import Progress
+
+    with Progress(console=output.console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Ingesting", total=total)
+        yield lambda _result: progress.advance(task)
 
 
 def _explain(
@@ -533,66 +292,24 @@ def _explain(
     stdin: StdinTranscript | None = None,
 ) -> None:
     """`ingest --explain FILE`: each source line with its class and the turn it went to."""
-    from .ingest.pipeline import read_file_bytes, read_parsed
+    from . import views
+    from .ingest.pipeline import read_file_bytes
+    from .reports import EXPLAIN_FIELDS, explain
 
-    fmt = _check_format(fmt, output.FORMATS)
+    writer = writers.choose(fmt, ROW_FORMATS)
     if len(paths) != 1 or paths[0].is_dir():
         raise UsageError("--explain reads one file: podkb ingest --explain FILE")
     path = Path(stdin.name) if stdin else paths[0]
     data = stdin.data if stdin else read_file_bytes(path)
-    parsed = read_parsed(
-        data,
-        path=path,
-        encoding=encoding,
-        overrides=overrides,
-        explain=True,
-        siblings=frozenset() if stdin else None,
-    )
-    rows = []
-    for use in parsed.accounting.lines:
-        number = parsed.turn_number(use.turn)
-        turn = parsed.turns[number] if number is not None else None
-        rows.append(
-            {
-                "line": use.line,
-                "class": use.cls,
-                "turn": number,
-                "speaker": (turn.speaker or turn.speaker_label) if turn else None,
-                "text": use.text,
-            }
-        )
-    if fmt == "table":
-        _print_explanation(rows)
-    else:
-        _emit_rows(rows, fmt, ["line", "class", "turn", "speaker", "text"])
-    acc = parsed.accounting
-    summary = ", ".join(f"{n} {cls}" for cls, n in acc.counts().items() if n)
-    output.message(
-        f"{path}: {parsed.format}, {len(parsed.turns)} turns; lines: {summary}; "
-        f"words kept {acc.words_kept} of {acc.words_source}"
-    )
-    if parsed.time_unit:
-        output.message(f"{path}: times read as {parsed.time_unit}")
-    if parsed.loss:
-        output.message(f"podkb: {path}: {parsed.loss}; ingest would refuse it (see --lenient)")
+    siblings = frozenset[str]() if stdin else None
+    explained = explain(data, path=path, encoding=encoding, overrides=overrides, siblings=siblings)
+    writer.write(_rows(explained.records(), EXPLAIN_FIELDS, lambda: views.explanation(explained)))
+    output.message(explained.summary())
+    if explained.time_unit:
+        output.message(f"{path}: times read as {explained.time_unit}")
+    if explained.loss:
+        output.message(f"podkb: {path}: {explained.loss}; ingest would refuse it (see --lenient)")
         raise typer.Exit(ExitStatus.ERROR)
-
-
-def _print_explanation(rows: list[dict[str, Any]]) -> None:
-    from rich.text import Text
-
-    con = output.console()
-    styles = {"text": "", "unaccounted": "bold red"}
-    for row in rows:
-        line = Text()
-        line.append_text(output.text(f"{row['line']:>5} ", "dim"))
-        line.append_text(output.text(f"{row['class']:<11}", styles.get(row["class"], "dim")))
-        turn = f"{row['turn']:>4}" if row["turn"] is not None else "    "
-        line.append_text(output.text(f"{turn} ", "cyan"))
-        who = (row["speaker"] or "-") if row["turn"] is not None else ""
-        line.append_text(output.text(f"{who[:18]:<18} ", "green"))
-        line.append_text(output.text(row["text"]))
-        con.print(line, soft_wrap=True)
 
 
 @app.command()
@@ -619,20 +336,20 @@ def remove(
 
     if not episodes and not missing:
         raise UsageError("name the episodes to remove, or give --missing")
-    store = _store(db)
-    chosen = episodes_to_remove(store, episodes or [], missing=missing)
-    if not chosen:
-        output.message("Nothing to remove.")
-        raise typer.Exit(ExitStatus.NO_RESULTS)
-    if dry_run:
-        for episode_id in chosen:
-            output.write_line(episode_id)
-        output.message(f"Would remove {len(chosen)} episode(s) (--dry-run: nothing removed).")
-        return
-    if not yes and not _confirm_removal(chosen):
-        output.message("Nothing removed.")
-        raise typer.Exit(ExitStatus.NO_RESULTS)
-    removed = delete_episodes(store, chosen)
+    with open_store(db, create=False) as store:
+        chosen = episodes_to_remove(store, episodes or [], missing=missing)
+        if not chosen:
+            output.message("Nothing to remove.")
+            raise typer.Exit(ExitStatus.NO_RESULTS)
+        if dry_run:
+            for episode_id in chosen:
+                output.write_line(episode_id)
+            output.message(f"Would remove {len(chosen)} episode(s) (--dry-run: nothing removed).")
+            return
+        if not yes and not _confirm_removal(chosen):
+            output.message("Nothing removed.")
+            raise typer.Exit(ExitStatus.NO_RESULTS)
+        removed = delete_episodes(store, chosen)
     for episode_id in removed:
         output.write_line(episode_id)
     output.message(f"Removed {len(removed)} episode(s).")
@@ -669,45 +386,15 @@ def episodes(
 
     Example: podkb episodes --format json
     """
+    from . import views
     from .episodes import episode_summaries
 
-    fmt = _check_format(fmt, output.FORMATS)
-    store = _store(db)
-    eps = store.episodes()
+    writer = writers.choose(fmt, ROW_FORMATS)
+    with open_store(db, create=False) as store:
+        eps = store.episodes()
     rows = [s.model_dump() for s in episode_summaries(eps)]
-    if fmt == "table":
-        from .tables import Col
-
-        columns = [
-            Col("episode", "id", style="cyan"),
-            Col("title"),
-            Col("show", drop=3),
-            Col("lang", "id", drop=5),
-            Col("hosts", drop=4),
-            Col("guests", drop=2),
-            Col("turns", "number", drop=1),
-            Col("chapters", "number", drop=6),
-        ]
-        cells = [
-            [
-                e.episode_id,
-                e.title or "",
-                e.show or "",
-                e.lang or "",
-                ", ".join(e.hosts),
-                ", ".join(e.guests),
-                str(e.turns),
-                str(len(e.chapters)),
-            ]
-            for e in eps
-        ]
-        _print_table(columns, cells, no_pager=no_pager)
-    else:
-        _emit_rows(
-            rows,
-            fmt,
-            ["episode_id", "show", "title", "date", "lang", "hosts", "guests", "source", "turns"],
-        )
+    columns = ["episode_id", "show", "title", "date", "lang", "hosts", "guests", "source", "turns"]
+    writer.write(_rows(rows, columns, lambda: views.episodes_table(eps, no_pager=no_pager)))
     if not eps:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
@@ -716,120 +403,34 @@ def episodes(
 def show(
     episode: Annotated[str, typer.Argument(help="Episode id, or a unique prefix of it.")],
     db: DbOption = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format \\[text|json|jsonl|csv]; default: the readable transcript "
-            "(paged on a terminal, plain text in a pipe, as git log does).",
-        ),
-    ] = None,
+    fmt: ShowFormatOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """Print one episode's conversation, turn by turn.
 
     Example: podkb show latent-space
     """
+    from . import views
     from .episodes import resolve_episode
+    from .export import TURN_FIELDS
 
-    chosen = fmt or "text"
-    if chosen == "table":
-        chosen = "text"  # the name every other command uses for the people's form
-    if chosen not in ("text", "json", "jsonl", "csv"):
-        raise UsageError(f"unknown format {chosen!r}; choose one of: text, json, jsonl, csv")
-    store = _store(db)
-    episode_id = resolve_episode(store, episode)
-    ep = store.episode(episode_id)
-    assert ep is not None  # resolve_episode found it
-    turns = list(store.iter_turn_rows(episode_id=episode_id))
-    if chosen == "text":
-        from . import pager
-
-        pager.emit(lambda con: _print_conversation(con, ep, turns), use_pager=not no_pager)
-    elif chosen == "json":
-        output.write_json({**ep.model_dump(), "turns": [t.fields() for t in turns]})
-    else:
-        from .export import TURN_FIELDS
-
-        _emit_rows([t.fields() for t in turns], chosen, TURN_FIELDS)
-
-
-def _print_conversation(con: Console, ep: Episode, turns: list[TurnRecord]) -> None:
-    from rich.text import Text
-
-    # In a pipe or a file each paragraph is one line (for grep, less, an editor), not wrapped.
-    soft = not output.stdout_is_terminal()
-    header = Text()
-    header.append_text(output.text(ep.title or ep.episode_id, "bold"))
-    if ep.show:
-        header.append_text(output.text(f"  ({ep.show})", "dim"))
-    con.print(header, soft_wrap=soft)
-    if ep.audio_url:
-        con.print(output.text(f"audio: {ep.audio_url}", "dim"), soft_wrap=soft)
-    chapter = None
-    for turn in turns:
-        if turn.chapter and turn.chapter != chapter:
-            chapter = turn.chapter
-            con.print()
-            con.print(output.text(f"## {chapter}", "bold magenta"), soft_wrap=soft)
-        line = Text()
-        if turn.start is not None:
-            line.append_text(output.text(f"[{output.format_time(turn.start)}] ", "dim"))
-        who = turn.speaker or "(unknown speaker)"
-        line.append_text(output.text(who, "bold green" if turn.role == "host" else "bold cyan"))
-        line.append_text(output.text(f"  {turn.source}:{turn.line}", "dim"))
-        con.print()
-        con.print(line, soft_wrap=soft)
-        con.print(output.text(turn.text), soft_wrap=soft)
-
-
-# --- interchange: ingest metadata options, export ------------------------------------------
-# (Annotations are strings under `from __future__ import annotations`; typer resolves them when
-# the app runs, so the ingest command above can use the option types defined here.)
-
-ShowOption = Annotated[str | None, typer.Option(help="The show's name, for every file given.")]
-FeedLangOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        help="For feeds: only transcripts in this language (en matches en-US; a transcript "
-        "without a language has the feed's).",
-    ),
-]
-TitleOption = Annotated[str | None, typer.Option(help="The episode's title (one file only).")]
-HostOption = Annotated[
-    list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")
-]
-GuestOption = Annotated[
-    list[str] | None, typer.Option("--guest", help="A guest's name; repeat for more.")
-]
-DateOption = Annotated[
-    str | None, typer.Option(help="The episode's date, e.g. 2024-05-01 (one file only).")
-]
-
-
-def _episode_overrides(
-    *,
-    show: str | None,
-    title: str | None,
-    hosts: list[str] | None,
-    guests: list[str] | None,
-    date: str | None,
-) -> EpisodeInfo | None:
-    from pydantic import ValidationError
-
-    from .ingest.sidecar import EpisodeInfo
-
-    try:
-        info = EpisodeInfo(
-            show=show, title=title, hosts=hosts or [], guests=guests or [], date=date
+    writer = writers.choose(fmt, SHOW_FORMATS, default_pipe="text", people="text")
+    with open_store(db, create=False) as store:
+        episode_id = resolve_episode(store, episode)
+        ep = store.episode(episode_id)
+        assert ep is not None  # resolve_episode found it
+        turns = list(store.iter_turn_rows(episode_id=episode_id))
+    writer.write(
+        Answer(
+            rows=lambda: [t.fields() for t in turns],
+            columns=TURN_FIELDS,
+            people=lambda: views.conversation(ep, turns, no_pager=no_pager),
+            document=lambda: {**ep.model_dump(), "turns": [t.fields() for t in turns]},
         )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        option = {"hosts": "host", "guests": "guest"}.get(str(first["loc"][0]), first["loc"][0])
-        raise UsageError(f"--{option}: {first['msg'].removeprefix('Value error, ')}") from None
-    return None if info.is_empty() else info
+    )
+
+
+# --- export -----------------------------------------------------------------------------------
 
 
 @app.command()
@@ -856,24 +457,27 @@ def export(
     if out is not None and str(out) == "-":
         raise UsageError("--out takes a folder; without --out, export writes to stdout")
     query = " ".join(words) if words else None
-    report = run_export(_store(db), fmt, request, query=query, out_dir=out)
-    for note in report.notes:
-        output.message(f"podkb: {note}")
-    for path in report.files:
-        output.write_line(str(path))
-    if out is not None:
-        output.info(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
-    if report.turns == 0:
-        _say_why_nothing_was_exported(query, request, db)
-        raise typer.Exit(ExitStatus.NO_RESULTS)
+    with open_store(db, create=False) as store:
+        report = run_export(store, fmt, request, query=query, out_dir=out)
+        for note in report.notes:
+            output.message(f"podkb: {note}")
+        for path in report.files:
+            output.write_line(str(path))
+        if out is not None:
+            output.info(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
+        if report.turns == 0:
+            _say_why_nothing_was_exported(store, query, request)
+            raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
-def _say_why_nothing_was_exported(query: str | None, request: TurnFilter, db: str | None) -> None:
+def _say_why_nothing_was_exported(
+    store: KnowledgeStore, query: str | None, request: TurnFilter
+) -> None:
     """Exit 1 with a word of why: a query that is an episode's id was likely meant as one."""
     if not query:
         output.info("podkb: no turns match the filters")
         return
-    ids = _store(db).episode_ids()
+    ids = store.episode_ids()
     if not request.episode and any(i == query or i.startswith(query) for i in ids):
         output.message(
             f"podkb: no turns match the query {query!r}; to export one episode use "
@@ -885,24 +489,6 @@ def _say_why_nothing_was_exported(query: str | None, request: TurnFilter, db: st
 
 # --- search, quotes, speakers, topics ---------------------------------------------------------
 
-# A CSV hit: the turn, then what ranks, quotes and cites it (the JSON hit's flat fields).
-HIT_FIELDS = [
-    *TURN_COLUMNS,
-    "score",
-    "snippet",
-    "quote",
-    "quote_start",
-    "start_hms",
-    "quote_start_hms",
-    "episode_title",
-    "show",
-    "audio_url",
-    "citation",
-]
-
-
-SEARCH_FORMATS = (*output.FORMATS, "cite")
-
 
 def _run_search(
     request: SearchRequest,
@@ -912,38 +498,35 @@ def _run_search(
     full_text: bool = False,
     no_pager: bool = False,
 ) -> None:
-    from .results import hit_rows
+    from .results import HIT_FIELDS, hit_rows
     from .search import search_or_correct
 
-    fmt = _check_format(fmt, SEARCH_FORMATS)
-    store = _store(db)
-    # The same in every format (and so the same exit status): a misspelt query gives the
-    # corrected query's hits, with a line on stderr that says so.
-    result = search_or_correct(store, request)
+    writer = writers.choose(fmt, writers.QUOTE_FORMATS)
+    with open_store(db, create=False) as store:
+        # The same in every format (and so the same exit status): a misspelt query gives the
+        # corrected query's hits, with a line on stderr that says so.
+        result = search_or_correct(store, request)
     for note in result.notes:
         output.message(f"podkb: {note}")
     if result.note:
         output.message(f"podkb: {result.note}")
     hits = result.hits
-    if fmt == "table":
-        from . import pager
 
-        pager.emit(
-            lambda con: _print_hits(con, hits, full_text=full_text, terms=result.terms),
-            use_pager=not no_pager,
+    def people() -> None:
+        from . import views
+
+        views.search_hits(hits, full_text=full_text, terms=result.terms, no_pager=no_pager)
+
+    writer.write(
+        Answer(
+            rows=lambda: hit_rows(hits),
+            columns=HIT_FIELDS,
+            people=people,
+            citations=lambda: (h.citation for h in hits),
         )
-    elif fmt == "cite":
-        output.write("".join(output.terminal_safe(h.citation) + "\n" for h in hits))
-    elif fmt == "json":
-        output.write_json(hit_rows(hits))
-    elif fmt == "jsonl":
-        output.write_jsonl(hit_rows(hits))
-    else:
-        output.write_csv(hit_rows(hits), HIT_FIELDS)
+    )
     _note_truncation(result)
     if not hits:
-        if fmt == "table":
-            output.message("No results.")
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
@@ -960,61 +543,6 @@ def _note_truncation(result: SearchResult) -> None:
         output.info(f"podkb: {offset + 1}-{offset + shown} of {total} shown; {more}")
     else:
         output.info(f"podkb: {shown} of {total} shown; -n 0 for all")
-
-
-def _print_hits(con: Console, hits: list[Hit], *, full_text: bool, terms: list[Term]) -> None:
-    """Each hit as one citation line and its quote, highlighted (--full: the whole turn)."""
-    from rich.padding import Padding
-
-    mark = "bold reverse" if output.colour_enabled() else ""
-    for n, hit in enumerate(hits, start=1):
-        for ctx in hit.context.before if hit.context else []:
-            con.print(_context_line(ctx))
-        con.print(_citation_line(n, hit))
-        spans: Sequence[Sequence[int]]
-        if full_text:
-            from .search import quote_text
-
-            body, spans = quote_text(hit.text, terms)
-        else:
-            body, spans = hit.quote, hit.quote_matches
-        line = output.text(body)
-        for start, end in spans:
-            line.stylize(mark, start, end)
-        con.print(Padding(line, (0, 0, 0, 5)))
-        if hit.context:
-            for ctx in hit.context.after:
-                con.print(_context_line(ctx))
-            con.print(output.text("    --", "dim"))
-
-
-def _citation_line(n: int, hit: Hit) -> Text:
-    """Speaker, show, episode title, hh:mm:ss (where the quote starts) and file:line."""
-    from rich.text import Text
-
-    head = Text()
-    head.append_text(output.text(f"{n:>3}  ", "bold"))
-    head.append_text(output.text(hit.speaker or "(unknown speaker)", "bold green"))
-    if hit.show:
-        head.append_text(output.text(f", {hit.show}"))
-    head.append_text(output.text(f', "{hit.episode_title or hit.episode_id}"', "cyan"))
-    when = hit.quote_start_hms or hit.start_hms
-    if when:
-        head.append_text(output.text(f"  {when}", "yellow"))
-    head.append_text(output.text(f"  {hit.source}:{hit.line}", "dim"))
-    if hit.audio_url:
-        head.append_text(output.text(f"  {hit.audio_url}", "dim"))
-    return head
-
-
-def _context_line(turn: TurnRow) -> Text:
-    from rich.text import Text
-
-    line = Text()
-    line.append_text(output.text(f"    {turn.speaker or '(unknown)'}: ", "dim bold"))
-    text = " ".join(turn.text.split())
-    line.append_text(output.text(text if len(text) <= 200 else text[:200] + "…", "dim"))
-    return line
 
 
 def _asked(request: SearchRequest, words: list[str] | None, *, all_hits: bool) -> SearchRequest:
@@ -1048,12 +576,7 @@ def search_cmd(
     full: FullOption = False,
     all_hits: AllOption = False,
     db: DbOption = None,
-    fmt: Annotated[
-        str | None,
-        format_option(
-            SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
-        ),
-    ] = None,
+    fmt: QuoteFormatOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """Find turns by keyword, ranked by relevance: each hit a quote to cite.
@@ -1083,12 +606,7 @@ def quotes(
     full: FullOption = False,
     all_hits: AllOption = False,
     db: DbOption = None,
-    fmt: Annotated[
-        str | None,
-        format_option(
-            SEARCH_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
-        ),
-    ] = None,
+    fmt: QuoteFormatOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """What did SPEAKER say (about QUERY)? Quotes with speaker, show, episode and time to cite.
@@ -1104,15 +622,14 @@ def quotes(
     else:
         from .speakers import split_speaker
 
-        try:
-            speaker, query_words = split_speaker(_store(db), words)
-            if stdin_query:
-                query_words = [*query_words, _query_from_stdin()]
-        except UsageError:
-            # The name is the longest leading run of words that some episode lists.
-            for n in range(min(len(words), 4), 0, -1):
-                _say_where_an_unlabelled_speaker_is(" ".join(words[:n]), db)
-            raise
+        with open_store(db, create=False) as store:
+            try:
+                speaker, query_words = split_speaker(store, words)
+                if stdin_query:
+                    query_words = [*query_words, _query_from_stdin()]
+            except UsageError:
+                _say_where_an_unlabelled_speaker_is(store, words)
+                raise
         request = request.model_copy(update={"speaker": speaker})
     _run_search(
         _asked(request, query_words, all_hits=all_hits),
@@ -1123,35 +640,16 @@ def quotes(
     )
 
 
-def _say_where_an_unlabelled_speaker_is(name: str, db: str | None) -> None:
+def _say_where_an_unlabelled_speaker_is(store: KnowledgeStore, words: list[str]) -> None:
     """A person the catalog lists for episodes whose transcripts name no one: say where to
     look instead (exit 1), rather than "unknown speaker"."""
-    from .naming import unlabelled_appearances
+    from .naming import unlabelled_speaker_hints
 
-    found = unlabelled_appearances(_store(db), name)
-    if not found:
-        return
-    store = _store(db)
-    for episode_id, role in found:
-        labels = sorted(
-            {t.speaker_label for t in store.turns(episode_id=episode_id) if t.speaker_label}
-        )
-        if labels:
-            how = (
-                f'name them with `podkb speakers name {episode_id} "{labels[0]}={name}"` '
-                f"(its labels: {', '.join(labels[:5])}; `podkb speakers suggest {episode_id}` "
-                "lists candidates)"
-            )
-        else:
-            how = (
-                "its turns have no speaker labels to name (`podkb speakers name` names "
-                f"labels); find what they said with `podkb search --episode {episode_id}`"
-            )
-        output.message(
-            f"podkb: {name} is listed as a {role} of {episode_id}, whose transcript has no "
-            f"speaker labels for them; {how}"
-        )
-    raise typer.Exit(ExitStatus.NO_RESULTS)
+    hints = unlabelled_speaker_hints(store, words)
+    for hint in hints:
+        output.message(f"podkb: {hint}")
+    if hints:
+        raise typer.Exit(ExitStatus.NO_RESULTS)
 
 
 speakers_app = typer.Typer(
@@ -1176,36 +674,15 @@ def speakers(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from . import views
     from .speakers import speaker_summary
 
-    fmt = _check_format(fmt, output.FORMATS)
-    summaries = speaker_summary(_store(db))
+    writer = writers.choose(fmt, ROW_FORMATS)
+    with open_store(db, create=False) as store:
+        summaries = speaker_summary(store)
     rows = [s.model_dump() for s in summaries]
-    if fmt == "table":
-        from .tables import Col
-
-        columns = [
-            Col("speaker", "id", style="bold"),
-            Col("aliases", drop=2),
-            Col("roles", drop=1),
-            Col("episodes", "number", drop=3),
-            Col("turns", "number"),
-            Col("words", "number", drop=4),
-        ]
-        cells = [
-            [
-                r.name or "(unknown)",
-                ", ".join(r.aliases),
-                ", ".join(r.roles),
-                str(r.episodes),
-                str(r.turns),
-                str(r.words),
-            ]
-            for r in summaries
-        ]
-        _print_table(columns, cells, no_pager=no_pager)
-    else:
-        _emit_rows(rows, fmt, ["name", "aliases", "roles", "episodes", "turns", "words"])
+    columns = ["name", "aliases", "roles", "episodes", "turns", "words"]
+    writer.write(_rows(rows, columns, lambda: views.speakers_table(summaries, no_pager=no_pager)))
     if not rows:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
@@ -1222,39 +699,22 @@ def speakers_suggest(
 
     Example: podkb speakers suggest latent-space
     """
+    from . import views
     from .episodes import resolve_episode
-    from .naming import suggest_names
+    from .naming import nothing_suggested, suggest_names
 
-    fmt = _check_format(fmt, output.FORMATS)
-    store = _store(db)
-    episode_id = resolve_episode(store, episode)
-    rows = [
-        {"label": s.label, "name": s.name, "line": s.line, "evidence": s.evidence}
-        for s in suggest_names(store, episode_id)
-    ]
-    if not rows:
-        from .naming import nothing_suggested
-
-        output.message(f"podkb: {nothing_suggested(store, episode_id)}")
-        raise typer.Exit(ExitStatus.NO_RESULTS)
-    if fmt == "table":
-        from rich.table import Table
-
-        table = Table(header_style="bold")
-        for col in ("label", "name", "line", "evidence"):
-            table.add_column(col, overflow="fold")
-        for r in rows:
-            table.add_row(
-                output.text(r["label"], "cyan"),
-                output.text(r["name"], "bold"),
-                "" if r["line"] is None else str(r["line"]),
-                output.text(r["evidence"]),
-            )
-        output.console().print(table)
-    else:
-        _emit_rows(rows, fmt, ["label", "name", "line", "evidence"])
-    if not rows:
-        raise typer.Exit(ExitStatus.NO_RESULTS)
+    writer = writers.choose(fmt, ROW_FORMATS)
+    with open_store(db, create=False) as store:
+        episode_id = resolve_episode(store, episode)
+        rows = [
+            {"label": s.label, "name": s.name, "line": s.line, "evidence": s.evidence}
+            for s in suggest_names(store, episode_id)
+        ]
+        if not rows:
+            output.message(f"podkb: {nothing_suggested(store, episode_id)}")
+            raise typer.Exit(ExitStatus.NO_RESULTS)
+    columns = ["label", "name", "line", "evidence"]
+    writer.write(_rows(rows, columns, lambda: views.suggestions_table(rows)))
 
 
 @speakers_app.command("name")
@@ -1277,12 +737,12 @@ def speakers_name(
     from .naming import name_speakers, parse_assignments
 
     names = parse_assignments(assignments)
-    store = _store(db)
-    episode_id = resolve_episode(store, episode)
-    for named in name_speakers(store, episode_id, names, role=role):
+    with open_store(db, create=False) as store:
+        episode_id = resolve_episode(store, episode)
+        named = name_speakers(store, episode_id, names, role=role)
+    for one in named:
         output.message(
-            f"podkb: {episode_id}: {named.label} is {named.name} ({named.role}),"
-            f" {named.turns} turns"
+            f"podkb: {episode_id}: {one.label} is {one.name} ({one.role}), {one.turns} turns"
         )
 
 
@@ -1292,60 +752,14 @@ def topics(db: DbOption = None, fmt: FormatOption = None, no_pager: NoPagerOptio
 
     Example: podkb topics && podkb search --topic evaluation
     """
+    from . import views
     from .topics import topic_counts
 
-    fmt = _check_format(fmt, output.FORMATS)
-    rows = topic_counts(_store(db))
-    if fmt == "table":
-        from . import pager, tables
-        from .tables import Col
-
-        topic_columns = [
-            Col("topic", "text", style="bold"),
-            Col("aliases", drop=1),
-            Col("turns", "number"),
-            Col("episodes", "number", drop=2),
-        ]
-        topic_cells = [
-            [r["name"], ", ".join(r["aliases"]), str(r["turns"]), str(r["episodes"])]
-            for r in rows
-            if r["kind"] == "topic"
-        ]
-        chapter_columns = [
-            Col("episode", "id", style="cyan", drop=1),
-            Col("start", "id", drop=2),
-            Col("chapter"),
-            Col("turns", "number"),
-        ]
-        chapter_cells = [
-            [r["episode_id"], output.format_time(r["start"]), r["name"], str(r["turns"])]
-            for r in rows
-            if r["kind"] == "chapter"
-        ]
-
-        def render(con: Console) -> None:
-            con.print(
-                tables.build(
-                    topic_columns,
-                    topic_cells,
-                    width=con.width,
-                    title="Topics (data/topics.yaml)",
-                )
-            )
-            con.print(
-                tables.build(
-                    chapter_columns,
-                    chapter_cells,
-                    width=con.width,
-                    title="Chapters (from the sources)",
-                )
-            )
-
-        pager.emit(render, use_pager=not no_pager)
-    else:
-        _emit_rows(
-            rows, fmt, ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"]
-        )
+    writer = writers.choose(fmt, ROW_FORMATS)
+    with open_store(db, create=False) as store:
+        rows = topic_counts(store)
+    columns = ["kind", "name", "episode_id", "aliases", "turns", "episodes", "start"]
+    writer.write(_rows(rows, columns, lambda: views.topics_tables(rows, no_pager=no_pager)))
 
 
 # --- feeds ------------------------------------------------------------------------------------
@@ -1354,18 +768,6 @@ feeds_app = typer.Typer(
     rich_markup_mode="rich", context_settings={"help_option_names": ["-h", "--help"]}
 )
 app.add_typer(feeds_app, name="feeds")
-
-_FEED_COLUMNS = [
-    "url",
-    "title",
-    "items",
-    "episodes",
-    "with_transcript",
-    "without_transcript",
-    "failed",
-    "last_checked",
-    "last_error",
-]
 
 
 @feeds_app.callback(invoke_without_command=True)
@@ -1383,37 +785,13 @@ def feeds(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .follow import feed_rows
+    from . import views
+    from .follow import FEED_COLUMNS, feed_rows
 
-    fmt = _check_format(fmt, output.FORMATS)
-    rows = feed_rows(_store(db))
-    if fmt == "table":
-        from .tables import Col
-
-        columns = [
-            Col("feed", "id", style="bold"),
-            Col("title", drop=2),
-            Col("episodes", "number"),
-            Col("no transcript", "number", drop=3),
-            Col("failed", "number", drop=4),
-            Col("last checked", drop=1),
-            Col("last error", drop=5),
-        ]
-        cells = [
-            [
-                r["url"],
-                r["title"] or "",
-                str(r["episodes"]),
-                str(r["without_transcript"]),
-                str(r["failed"]),
-                r["last_checked"] or "never",
-                r["last_error"] or "",
-            ]
-            for r in rows
-        ]
-        _print_table(columns, cells, no_pager=no_pager)
-    else:
-        _emit_rows(rows, fmt, _FEED_COLUMNS)
+    writer = writers.choose(fmt, ROW_FORMATS)
+    with open_store(db, create=False) as store:
+        rows = feed_rows(store)
+    writer.write(_rows(rows, FEED_COLUMNS, lambda: views.feeds_table(rows, no_pager=no_pager)))
     if not rows:
         raise typer.Exit(ExitStatus.NO_RESULTS)
 
@@ -1438,13 +816,13 @@ def feeds_remove(
     """
     from .follow import remove_feed
 
-    store = _store(db, create=True)
-    for url in urls:
-        removed = remove_feed(store, url, episodes=episodes)
-        kept = "" if episodes else " (its episodes stay; --episodes deletes them)"
-        output.info(f"podkb: unsubscribed {url}{kept}")
-        for episode_id in removed:
-            output.write_line(episode_id)
+    with open_store(db, create=True) as store:
+        for url in urls:
+            removed = remove_feed(store, url, episodes=episodes)
+            kept = "" if episodes else " (its episodes stay; --episodes deletes them)"
+            output.info(f"podkb: unsubscribed {url}{kept}")
+            for episode_id in removed:
+                output.write_line(episode_id)
 
 
 @app.command()
@@ -1476,17 +854,16 @@ def update(
 
     Example: podkb -q update        (from cron)
     """
-    from .follow import FollowOptions, update_feeds
+    from .follow import FollowOptions, FollowReport, update_feeds
     from .net import Fetcher
 
-    fmt = _check_format(fmt, output.FORMATS)
-    store = _store(db, create=True)
+    writer = writers.choose(fmt, ROW_FORMATS)
     options = FollowOptions(lang=lang, force=force, recheck=recheck)
-    with Fetcher() as fetcher:
+    with open_store(db, create=True) as store, Fetcher() as fetcher:
         results = update_feeds(store, fetcher, urls, options)
     if not results:
         output.info("podkb: no subscriptions; `podkb ingest FEED_URL` subscribes to a feed")
-    code = _report_follow([], results, fmt)
+    code = _report_follow(FollowReport([], results), writer)
     if code:
         raise typer.Exit(code)
 
@@ -1519,7 +896,8 @@ def batch(
     if out is not None and str(out) == "-":
         raise UsageError("--out takes a folder; without --out, batch writes to stdout")
     text = read_batch_stdin(sys.stdin.buffer) if str(file) == "-" else None
-    run = run_batch(_store(db), file, text=text)
+    with open_store(db, create=False) as store:
+        run = run_batch(store, file, text=text)
     if out is None:
         for i in range(len(run.entries)):
             output.write_jsonl(run.rows(i))
@@ -1538,21 +916,8 @@ def _version_callback(value: bool) -> None:
     if value:
         from ._version import __version__
 
-        sys.stdout.write(f"podkb {__version__}\n{_store_version_line()}\n")
+        sys.stdout.write(f"podkb {__version__}\n{cli_run.store_version_line()}\n")
         raise typer.Exit()
-
-
-def _store_version_line() -> str:
-    """The engine of the store in use ($PODKB_DB, else the default file) and the store schema
-    version this podkb reads and writes on it; the store is not opened."""
-    from .store import default_location, engine_of, redact
-
-    location = default_location()
-    try:
-        engine, schema = engine_of(location)
-    except PodkbError as exc:
-        return f"store: {exc}"
-    return f"store: {engine}, schema version {schema}: {redact(location)}"
 
 
 @app.callback()
@@ -1580,180 +945,12 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status (see errors.ExitStatus). Never a traceback,
     unless PODKB_DEBUG=1 asks for one."""
-    args = sys.argv[1:] if argv is None else argv
-    code = _run(global_options_placed(_version_store_named(args)))
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        return _BROKEN_PIPE
-    except (ValueError, OSError):
-        pass  # stdout closed or gone: nothing more can be said there
-    if code == ExitStatus.OK and _reader_gone():
-        return _BROKEN_PIPE
-    return code
-
-
-def _version_store_named(args: list[str]) -> list[str]:
-    """`podkb --db X --version`: --version names the store in use, and --db is an option of the
-    commands, not of the root, so here it names that store as PODKB_DB would."""
-    end = args.index("--") if "--" in args else len(args)
-    if "--version" not in args[:end]:
-        return args
-    for i, arg in enumerate(args[:end]):
-        if arg == "--db" and i + 1 < end:
-            os.environ["PODKB_DB"] = args[i + 1]
-            return args[:i] + args[i + 2 :]
-        if arg.startswith("--db="):
-            os.environ["PODKB_DB"] = arg.removeprefix("--db=")
-            return args[:i] + args[i + 1 :]
-    return args
-
-
-_ROOT_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
+    return cli_run.run(app, sys.argv[1:] if argv is None else argv)
 
 
 def global_options_placed(args: list[str]) -> list[str]:
-    """The arguments with -q and -v moved before the command and --db after it, wherever they
-    were typed (`podkb search x -q`, `podkb --db kb.db episodes`), as git and gh take them.
-    Nothing after `--` moves: there a word is a query word."""
-    end = args.index("--") if "--" in args else len(args)
-    head, tail = args[:end], args[end:]
-    flags = [a for a in head if a in _ROOT_FLAGS]
-    head = [a for a in head if a not in _ROOT_FLAGS]
-    db: list[str] = []
-    i = 0
-    while i < len(head) and head[i].startswith("-"):  # options before the command
-        if head[i] == "--db" and i + 1 < len(head):
-            db, head = head[i : i + 2], head[:i] + head[i + 2 :]
-        elif head[i].startswith("--db="):
-            db, head = head[i : i + 1], head[:i] + head[i + 1 :]
-        else:
-            i += 1
-    if db and i < len(head):
-        at = i + 1 + (1 if _is_subcommand(head[i], head[i + 1 : i + 2]) else 0)
-        head = head[:at] + db + head[at:]
-    elif db:
-        head = db + head  # no command: let typer say what is wrong
-    return flags + head + tail
-
-
-def _is_subcommand(group: str, following: list[str]) -> bool:
-    for info in app.registered_groups:
-        if info.name == group and info.typer_instance is not None and following:
-            names = {c.name or "" for c in info.typer_instance.registered_commands}
-            return following[0] in names
-    return False
-
-
-# The reader of stdout went away (`podkb ... | head`): 128 + SIGPIPE, as a shell reports it.
-_BROKEN_PIPE = 141
-
-
-def _app_for(args: list[str]) -> typer.Typer:
-    """The app that runs these arguments: for a plain command (`podkb search ...`), a copy of
-    the app holding that command alone, so that typer builds one command's options instead of
-    all fourteen (about 20 ms of every run); help, completion, groups and unknown names get the
-    whole app, which lists and suggests every command."""
-    if os.environ.get("_PODKB_COMPLETE"):
-        return app
-    name = next((a for a in args if not a.startswith("-")), None)
-    for info in app.registered_commands:
-        callback = info.callback
-        command = info.name or (callback.__name__.replace("_", "-") if callback else None)
-        if command is not None and command == name:
-            single = copy.copy(app)
-            single.registered_commands = [info]
-            single.registered_groups = []
-            return single
-    return app
-
-
-def _run(argv: list[str]) -> int:
-    debug = os.environ.get("PODKB_DEBUG") == "1"
-    try:
-        # typer reports usage errors itself (exit 2) and turns Ctrl-C into exit 130.
-        from typer.main import get_command
-
-        from .cli_options import plain_help
-
-        plain_help()
-        get_command(_app_for(argv)).main(args=argv, prog_name="podkb")
-        return ExitStatus.OK
-    except SystemExit as exc:
-        if _stdout_broken():
-            return _BROKEN_PIPE
-        if exc.code is None:
-            return ExitStatus.OK
-        return exc.code if isinstance(exc.code, int) else ExitStatus.ERROR
-    except PodkbError as exc:
-        if debug:
-            raise
-        _error_line(str(exc))
-        return exc.exit_status
-    except KeyboardInterrupt:
-        return ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (| head): stop quietly, as the Python docs advise.
-        _silence_stdout()
-        return _BROKEN_PIPE
-    except OSError as exc:  # stdout on a full disk, a folder podkb may not write in...
-        if debug:
-            raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        _error_line(f"{where}{exc.strerror or exc}")
-        return ExitStatus.ERROR
-    except Exception as exc:
-        if debug:
-            raise
-        _error_line(
-            f"internal error ({type(exc).__name__}: {exc}); set PODKB_DEBUG=1 for the traceback"
-        )
-        return ExitStatus.ERROR
-
-
-def _error_line(message: str) -> None:
-    try:
-        output.message(f"podkb: {message}")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass  # stderr is gone too: the exit status is all that is left
-
-
-def _stdout_broken() -> bool:
-    """typer/click catch EPIPE themselves, swap stdout for a PacifyFlushWrapper and exit 1."""
-    if type(sys.stdout).__name__ != "PacifyFlushWrapper":
-        return False
-    _silence_stdout()
-    return True
-
-
-def _reader_gone() -> bool:
-    """stdout is a pipe whose reader left before podkb finished (`| head -c 1`). Whether the
-    writes failed depends on whether the output fit in the pipe's buffer (64 KiB on Linux,
-    more elsewhere); asking the pipe itself gives one status, 141, for every format."""
-    import select
-    import stat
-
-    try:
-        fd = sys.stdout.fileno()
-        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
-            return False
-        poller = select.poll()
-        poller.register(fd, select.POLLOUT)
-        return any(events & select.POLLERR for _, events in poller.poll(0))
-    except (AttributeError, OSError, ValueError):
-        return False  # not a real file (tests capture stdout in memory), or closed
-
-
-def _silence_stdout() -> None:
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        return  # not a real file (tests capture stdout in memory)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)
+    """The arguments with -q and -v before the command and --db after it (see cli_run)."""
+    return cli_run.global_options_placed(app, args)
 
 
 # --- doctor -----------------------------------------------------------------------------------
@@ -1774,42 +971,24 @@ def doctor(
     Example: podkb doctor --repair
     """
     from . import doctor as doc
+    from . import views
 
-    fmt = output.resolve_format(fmt, default_pipe="json")
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; choose one of: table, json")
+    writer = writers.choose(fmt, ("table", "json"), default_pipe="json")
     report = doc.repair(db) if repair else doc.diagnose(db)
-    if fmt == "json":
-        output.write_json({**report.model_dump(), "ok": report.ok})
-    else:
-        _print_doctor(report)
+
+    def document() -> dict[str, Any]:
+        return {**report.model_dump(), "ok": report.ok}
+
+    writer.write(  # a table or one JSON document: doctor has no rows to list
+        Answer(
+            rows=lambda: [document()],
+            columns=[],
+            people=lambda: views.doctor(report),
+            document=document,
+        )
+    )
     if not report.ok:
         raise typer.Exit(ExitStatus.ERROR)
-
-
-def _print_doctor(report: DoctorReport) -> None:
-    from rich.text import Text
-
-    con = output.console()
-    size = f" ({report.store_bytes:,} bytes)" if report.store_bytes is not None else ""
-    con.print(output.text(f"store:    {report.store}{size}  [{report.store_from}]"))
-    files = ", ".join(f"{n}{'' if ok else ' (absent)'}" for n, ok in report.metadata_files.items())
-    con.print(output.text(f"metadata: {report.data_dir}  [{report.data_from}]: {files}"))
-    if report.counts:
-        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
-        con.print(output.text(f"counts:   {counts}"))
-    for check in report.checks:
-        line = Text()
-        mark = ("  ok    ", "green") if check.ok else ("  FAIL  ", "bold red")
-        line.append_text(output.text(*mark))
-        line.append_text(output.text(f"{check.name}: {check.detail}"))
-        con.print(line)
-    if report.repair:
-        con.print(output.text("To repair:", "bold"))
-        for step in report.repair:
-            con.print(output.text(f"  - {step}"))
-    else:
-        con.print(output.text("The knowledge base is healthy."))
 
 
 # --- mcp --------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 `request_options(Model)` gives a command one option per field of a request model (TurnFilter,
 SearchRequest) that the command does not declare itself, and hands the command the validated
 model as `request`. A new filter is a field on the model and one entry in REQUEST_OPTIONS; every
-command built on the model gets it. `format_option` writes every command's `--format` help.
+command built on the model gets it. `format_option` writes every command's `--format` help;
+the option types that several commands take (--db, --format, --no-pager, ...) are here too.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
 
 from .errors import UsageError
+from .writers import QUOTE_FORMATS, ROW_FORMATS
+
+if TYPE_CHECKING:
+    from .ingest.sidecar import EpisodeInfo
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -132,6 +137,142 @@ def validated(model: type[_M], values: dict[str, Any]) -> _M:
         name = str(err["loc"][0]) if err["loc"] else ""
         option = f"--{name}: " if name in REQUEST_OPTIONS else (f"{name}: " if name else "")
         raise UsageError(f"{option}{err['msg'].removeprefix('Value error, ')}") from None
+
+
+# --- options of several commands -----------------------------------------------------------------
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help=(
+            "Knowledge base: a file, or a server URL, e.g. postgresql://user@host/db"
+            " (default: $PODKB_DB, else a file in the user data directory)."
+        ),
+        envvar="PODKB_DB",
+        show_envvar=False,
+    ),
+]
+FormatOption = Annotated[
+    str | None, format_option(ROW_FORMATS, "default: table on a terminal, jsonl in a pipe")
+]
+
+QueryWords = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help='The query: words (all must match), "exact phrases", OR, prefix*; to exclude a '
+        "word, put it after -- (podkb search -- leaderboard -hub). Optional with a filter.",
+        show_default=False,
+        metavar="[QUERY]...",
+    ),
+]
+FullOption = Annotated[
+    bool, typer.Option("--full", help="Show whole turns instead of the quoted sentences.")
+]
+AllOption = Annotated[bool, typer.Option("--all", help="All hits (the same as -n 0).")]
+
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Never page: write everything even when it is taller than the terminal.",
+    ),
+]
+
+
+# search and quotes: their hits can also be paste-ready citations.
+QuoteFormatOption = Annotated[
+    str | None,
+    format_option(
+        QUOTE_FORMATS, "default: table on a terminal, jsonl in a pipe; cite: paste-ready lines"
+    ),
+]
+# show's people's form is a transcript, not a table: it is called text.
+SHOW_FORMATS = ("text", *(f for f in ROW_FORMATS if f != "table"))
+ShowFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format \\[text|json|jsonl|csv]; default: the readable transcript "
+        "(paged on a terminal, plain text in a pipe, as git log does).",
+    ),
+]
+
+
+# --- ingest ----------------------------------------------------------------------------------------
+
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(help="Read every file in this encoding (e.g. utf-16-le, gb18030, big5)."),
+]
+LenientOption = Annotated[
+    bool,
+    typer.Option(
+        "--lenient",
+        help="Keep a file whose text would not all be read into turns (with a warning).",
+    ),
+]
+ExplainOption = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help="Show what each line of one file is read as (class, turn, speaker); "
+        "nothing is stored.",
+    ),
+]
+StdinNameOption = Annotated[
+    str | None,
+    typer.Option("--name", help="With - (stdin): the transcript's file name, e.g. episode.srt."),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Read every file again, even if it is unchanged.")
+]
+
+# The episode's metadata on the command line -------------------------------------------
+
+ShowOption = Annotated[str | None, typer.Option(help="The show's name, for every file given.")]
+FeedLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="For feeds: only transcripts in this language (en matches en-US; a transcript "
+        "without a language has the feed's).",
+    ),
+]
+TitleOption = Annotated[str | None, typer.Option(help="The episode's title (one file only).")]
+HostOption = Annotated[
+    list[str] | None, typer.Option("--host", help="A host's name; repeat for more.")
+]
+GuestOption = Annotated[
+    list[str] | None, typer.Option("--guest", help="A guest's name; repeat for more.")
+]
+DateOption = Annotated[
+    str | None, typer.Option(help="The episode's date, e.g. 2024-05-01 (one file only).")
+]
+
+
+def episode_overrides(
+    *,
+    show: str | None,
+    title: str | None,
+    hosts: list[str] | None,
+    guests: list[str] | None,
+    date: str | None,
+) -> EpisodeInfo | None:
+    """The episode metadata given as options (--show, --title, --host, ...), None if none; a
+    bad value is a UsageError naming its option."""
+    from .ingest.sidecar import EpisodeInfo
+
+    try:
+        info = EpisodeInfo(
+            show=show, title=title, hosts=hosts or [], guests=guests or [], date=date
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        option = {"hosts": "host", "guests": "guest"}.get(str(first["loc"][0]), first["loc"][0])
+        raise UsageError(f"--{option}: {first['msg'].removeprefix('Value error, ')}") from None
+    return None if info.is_empty() else info
 
 
 # --- help as a person reads it -----------------------------------------------------------------

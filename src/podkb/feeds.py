@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from .errors import InputError
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from xml.etree.ElementTree import Element
 
 PODCAST_NAMESPACES = (
@@ -65,6 +66,17 @@ def document_kind(data: bytes) -> DocumentKind | None:
     if not m:
         return None
     return "rss" if m.group(1).lower() == b"rss" else "opml"
+
+
+def is_feed_file(path: Path) -> bool:
+    """A file (not a folder, not - for stdin) whose content is an RSS feed or an OPML list."""
+    if str(path) == "-" or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as f:
+            return document_kind(f.read(8192)) is not None
+    except OSError:
+        return False  # reading it as a transcript says why
 
 
 @dataclass(frozen=True)

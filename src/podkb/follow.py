@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from .catalog import CatalogEntry, Metadata, load_metadata
-from .errors import InputError, PodkbError, StoreError, UsageError
+from .errors import ExitStatus, InputError, PodkbError, StoreError, UsageError
 from .feeds import Feed, FeedItem, choose_transcripts, document_kind, parse_feed, parse_opml
 from .ingest.pipeline import (
     MAX_FILE_BYTES,
@@ -32,6 +32,7 @@ from .ingest.pipeline import (
 )
 from .ingest.raw import RawChapter
 from .ingest.resolve import slugify
+from .ingest.sidecar import EpisodeInfo
 from .net import (
     MAX_CHAPTERS_BYTES,
     MAX_FEED_BYTES,
@@ -635,6 +636,134 @@ def _new_episode_id(store: KnowledgeStore, item: FeedItem, feed: Feed, source_ke
     return f"{candidate}-{_sha256(source_key)[:6]}"
 
 
+def follow_sources(
+    urls: list[str],
+    feed_files: list[Path],
+    store: KnowledgeStore,
+    fetcher: Fetcher,
+    options: FollowOptions,
+    overrides: EpisodeInfo | None = None,
+) -> FollowReport:
+    """`podkb ingest` of URLs and local feed or OPML files: each fetched, subscribed and
+    ingested. A source that fails is reported and the others still run; a broken store stops
+    them all (StoreError). `overrides`: the metadata given for a transcript URL's episode."""
+    entry = None
+    if overrides is not None and not overrides.is_empty():
+        entry = CatalogEntry.model_validate({"source": "url", **overrides.model_dump()})
+    files: list[FileResult] = []
+    feeds: list[FeedResult] = []
+    for path in feed_files:
+        try:
+            feeds.extend(ingest_feed_file(path, read_file_bytes(path), store, fetcher, options))
+        except StoreError:
+            raise
+        except PodkbError as exc:
+            files.append(FileResult(path=str(path), error=str(exc)))
+    for url in urls:
+        try:
+            got = ingest_url(url, store, fetcher, options, entry)
+        except StoreError:
+            raise
+        except PodkbError as exc:
+            files.append(FileResult(path=url, error=str(exc)))
+            continue
+        if isinstance(got, list):
+            feeds.extend(got)
+        else:
+            files.append(got)
+    return FollowReport(files, feeds)
+
+
+# --- the report of a run: what ingest URL... and update print --------------------------------
+
+# A CSV row per feed item (ItemResult.record).
+ITEM_FIELDS = [
+    "feed",
+    "item",
+    "title",
+    "status",
+    "episode_id",
+    "transcript_url",
+    "turns",
+    "error",
+    "warning",
+]
+
+
+@dataclass(frozen=True)
+class FollowReport:
+    """What reading URLs and feeds did: transcript URLs read as files, and feeds with their items."""
+
+    files: list[FileResult]
+    feeds: list[FeedResult]
+
+    def problems(self) -> list[str]:
+        """A line per failed URL, feed or item, and per item read with a warning (for stderr)."""
+        lines = [f.error for f in self.files if f.error]
+        for feed in self.feeds:
+            if feed.error:
+                lines.append(feed.error)
+            lines.extend(item.error for item in feed.failed if item.error)
+            lines.extend(f"warning: {item.warning}" for item in feed.items if item.warning)
+        return lines
+
+    def record(self) -> dict[str, Any]:
+        """The run as one JSON document (--format json): files, and feeds with their items."""
+        return {
+            "files": [f.record() for f in self.files],
+            "feeds": [
+                {**feed.record(), "items": [i.record(feed.url) for i in feed.items]}
+                for feed in self.feeds
+            ],
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """JSON lines: a row per file, then a row per feed item."""
+        return [f.record() for f in self.files] + self.item_rows()
+
+    def item_rows(self) -> list[dict[str, Any]]:
+        return [i.record(feed.url) for feed in self.feeds for i in feed.items]
+
+    def exit_status(self) -> int:
+        """2: a URL or feed failed; 4: some items of a feed failed (the others landed); 0."""
+        if any(f.error for f in self.files) or any(f.status == FAILED for f in self.feeds):
+            return int(ExitStatus.ERROR)
+        if any(feed.failed for feed in self.feeds):
+            return int(ExitStatus.SOME_ITEMS_FAILED)
+        return 0
+
+
+def file_line(result: FileResult) -> str:
+    """A transcript URL read: its episode and turns, or that it is unchanged."""
+    state = "unchanged" if result.unchanged else f"{result.turns} turns"
+    return f"{result.path}: {result.episode_id}, {state}"
+
+
+def changed_line(item: ItemResult) -> str:
+    """A new or updated item, tab-separated for scripts: status, episode, title, turns."""
+    return f"{item.status}\t{item.episode_id}\t{item.title or ''}\t{item.turns} turns"
+
+
+def feed_summary(feed: FeedResult) -> str:
+    """One line per feed read: its items counted by outcome, or that it had not changed."""
+    name = feed.title or feed.url
+    if feed.status == "not_modified":
+        return f"{name}: not modified since the last check"
+    counts = ", ".join(
+        f"{n} {label}"
+        for label, n in (
+            ("new", feed.count(NEW)),
+            ("updated", feed.count(UPDATED)),
+            ("unchanged", feed.count(UNCHANGED)),
+            ("without transcript", feed.count(NO_TRANSCRIPT)),
+            ("failed", len(feed.failed)),
+        )
+        if n
+    )
+    moved = f" (moved from {feed.moved_from})" if feed.moved_from else ""
+    return f"{name}{moved}: {counts or 'no items'}"
+
+
 # --- update, list, remove -------------------------------------------------------------------
 
 
@@ -662,6 +791,20 @@ def _find_subscription(store: KnowledgeStore, url: str) -> FeedRecord | None:
     if found is None and not is_url(url) and os.path.exists(url):
         found = store.feed_by_url(os.path.realpath(url))
     return found
+
+
+# The columns of feed_rows, in order (the CSV header of `podkb feeds`).
+FEED_COLUMNS = [
+    "url",
+    "title",
+    "items",
+    "episodes",
+    "with_transcript",
+    "without_transcript",
+    "failed",
+    "last_checked",
+    "last_error",
+]
 
 
 def feed_rows(store: KnowledgeStore) -> list[dict[str, Any]]:

@@ -40,11 +40,8 @@ def serve(location: str | None) -> None:
     from .store import open_store
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="podkb mcp: %(message)s")
-    store = open_store(location, read_only=True)
-    try:
+    with open_store(location, read_only=True) as store:
         anyio.run(_serve, build_server(store))
-    finally:
-        store.close()
 
 
 async def _serve(server: Server[Any]) -> None:

@@ -295,3 +295,39 @@ def unlabelled_appearances(
             if person not in spoken:
                 found.append((episode.episode_id, role))
     return found
+
+
+def unlabelled_speaker_hints(store: KnowledgeStore, words: list[str]) -> list[str]:
+    """The name is the longest run of leading words (up to four) that some episode lists as a
+    person its transcript has no labels for: for each such episode, where to look instead."""
+    for n in range(min(len(words), 4), 0, -1):
+        hints = _hints_for(store, " ".join(words[:n]))
+        if hints:
+            return hints
+    return []
+
+
+def _hints_for(store: KnowledgeStore, name: str) -> list[str]:
+    """How to name the labels of each episode that lists `name` without a turn of theirs, or
+    how to find what they said there."""
+    hints = []
+    for episode_id, role in unlabelled_appearances(store, name):
+        labels = sorted(
+            {t.speaker_label for t in store.turns(episode_id=episode_id) if t.speaker_label}
+        )
+        if labels:
+            how = (
+                f'name them with `podkb speakers name {episode_id} "{labels[0]}={name}"` '
+                f"(its labels: {', '.join(labels[:5])}; `podkb speakers suggest {episode_id}` "
+                "lists candidates)"
+            )
+        else:
+            how = (
+                "its turns have no speaker labels to name (`podkb speakers name` names "
+                f"labels); find what they said with `podkb search --episode {episode_id}`"
+            )
+        hints.append(
+            f"{name} is listed as a {role} of {episode_id}, whose transcript has no "
+            f"speaker labels for them; {how}"
+        )
+    return hints

@@ -30,8 +30,6 @@ _UNSAFE_TERMINAL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e
 _UNSAFE_JSON_RE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-FORMATS = ("table", "json", "jsonl", "csv")
-
 
 def stdout_is_terminal() -> bool:
     """The one place that decides between people (terminal) and scripts (pipe or file)."""

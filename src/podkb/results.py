@@ -108,6 +108,22 @@ class SpeakerSummary(BaseModel):
     words: int
 
 
+# A CSV hit: the turn, then what ranks, quotes and cites it (the JSON hit's flat fields).
+HIT_FIELDS = [
+    *TurnRow.model_fields,
+    "score",
+    "snippet",
+    "quote",
+    "quote_start",
+    "start_hms",
+    "quote_start_hms",
+    "episode_title",
+    "show",
+    "audio_url",
+    "citation",
+]
+
+
 def hit_rows(hits: list[Hit]) -> list[dict[str, Any]]:
     """Search hits (search.SearchResult.hits) as the JSON rows every output writes."""
     return [h.row() for h in hits]
