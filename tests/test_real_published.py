@@ -37,6 +37,19 @@ SAVINO_OPENING = (
     "predominantly responsible for the movement in the Senate that has occurred in the past six "
     "months, and you should give yourselves a round of applause for that."
 )
+MEGNA_OPENING = (
+    "Good afternoon. I think I would like to start the festivities today of the 2013 Economic and "
+    "Revenue Consensus Forecasting Conference. And, today, we have no name tags in front of us, so "
+    "I guess I will have to introduce people, but I know you know everyone that's here. First let "
+    "me recognize: Senator John DeFrancisco, Chairman of the Senate Finance Committee; Senator "
+    "Malcolm Smith, Vice Chairman of the Senate Finance Committee; Assemblyman Herman Farrell, "
+    "Chairman of the Assembly Ways and Means Committee; Senator Liz Krueger, Ranking Member of the "
+    "Senate Finance Committee; Assemblyman Robert Oaks, Ranking Member of the Assembly Ways and "
+    "Means Committee; And let me also recognize, on the other side of the table, Bob Ward, Deputy "
+    "Comptroller. As we do every year, each member will have an opportunity to provide some brief "
+    "opening remarks. Afterwards, we'll hear testimony from a cross-section of experts who will "
+    "offer their perspectives on the current economic and revenue"
+)
 BANDWIDTH = (
     "Blasts the kid off the horse. Also one of my favorite gifs. But yeah, I mean, it can be "
     "overwhelming. So, you don’t want to drink from the firehose all the time, you need to turn "
@@ -139,6 +152,13 @@ CASES = {
                 "And what we're doing today is trying to",
             ),
         ],
+    ),
+    # A cover that opens with its title over one rule, a `PRESENT:` roster and a `SPEAKERS:`
+    # index before the first label.
+    "published/nysenate_revenue_conference.txt": (
+        "court",
+        "NEW YORK STATE 2013 ECONOMIC AND REVENUE CONSENSUS FORECASTING CONFERENCE",
+        [("ROBERT L. MEGNA", None, MEGNA_OPENING)],
     ),
     # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
     "published/orbitfm_bold_names.txt": (
@@ -547,6 +567,14 @@ LINE_CLASSES = {
         ("4", "chrome"),  # the page number
         ("1             SENATOR SAVINO:  So, good morning, everyone.", "text"),
         ("20                  [Applause.]", "non_speech"),
+    ],
+    "published/nysenate_revenue_conference.txt": [
+        ("7      PRESENT:", "metadata"),
+        ("Budget Director", "metadata"),
+        ("SPEAKERS:                               PAGE QUESTIONS", "metadata"),
+        ("Chris Varvares                            32     110", "metadata"),
+        ("22", "chrome"),
+        ("1             ROBERT L. MEGNA:  Good afternoon.", "text"),
     ],
     "published/orbitfm_bold_names.txt": [
         ("(Intro music: Electroswing)", "non_speech"),

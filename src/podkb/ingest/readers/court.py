@@ -208,7 +208,18 @@ def _front_matter(lines: list[_Line], raw: RawTranscript) -> None:
     rules = [i for i, ln in enumerate(lines) if _CAPTION_RULE_RE.match(ln.text)]
     if len(rules) >= 2 and rules[1] - rules[0] <= 12:
         parts = [_CAPTION_END_RE.sub("", ln.text) for ln in lines[rules[0] + 1 : rules[1]]]
-        raw.title = " ".join(" ".join(p.split()) for p in parts if p.strip())[:200] or None
+    elif rules and 0 < rules[0] <= 3 and all(_is_caps_line(ln.text) for ln in lines[: rules[0]]):
+        # A cover that opens with its title, one rule under it (`NEW YORK STATE 2013 ECONOMIC
+        # AND REVENUE` / `CONSENSUS FORECASTING CONFERENCE` / `-----`), no `BEFORE THE ...`.
+        parts = [ln.text for ln in lines[: rules[0]]]
+    else:
+        return
+    raw.title = " ".join(" ".join(p.split()) for p in parts if p.strip())[:200] or None
+
+
+def _is_caps_line(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 6 and all(ch.isupper() for ch in letters)
 
 
 def _body_end(body: list[_Line]) -> int:
