@@ -50,6 +50,37 @@ MEGNA_OPENING = (
     "opening remarks. Afterwards, we'll hear testimony from a cross-section of experts who will "
     "offer their perspectives on the current economic and revenue"
 )
+PODLETS_WELCOME = (
+    "Welcome to The Podlets Podcast, a weekly show that explores Cloud Native one buzzword at a "
+    "time. Each week, experts in the field will discuss and contrast distributed systems concepts, "
+    "practices, tradeoffs and lessons learned to help you on your cloud native journey. This space "
+    "moves fast and we shouldn’t reinvent the wheel. If you’re an engineer, operator or "
+    "technically minded decision maker, this podcast is for you."
+)
+PODLETS_OPENING = (
+    "Good afternoon everybody and welcome to Episode 21 of The Podlets. In this episode, we’re "
+    "going to explore orchestrators and runtimes and we’re going to just kind of break in to those "
+    "topics and maybe like talk about a couple of things that we’ve seen. It should be a pretty "
+    "fun discussion.\n\nToday, I have with me Josh Rosso."
+)
+PODLETS_WRAP_UP = (
+    "Yeah, in wrapping up I mean it is kind of the same statement I made before but I am leaving "
+    "this episode, at least, feeling kind of like the difference between the two in summary for "
+    "me is not that important anymore, you know? It’s just like breaking it down as layers of "
+    "abstraction and acknowledging us it as such. I think there is definitely value in discerning "
+    "the two to some degree but not getting just too hung up on it and feeling like you have to "
+    "put these rigid definitions in place."
+)
+PODLETS_GOODBYE = (
+    "Awesome, I think if nobody else has anything else they want to discuss on this topic, I "
+    "definitely got a lot out of this discussion and we can call it a day. Thank you all and "
+    "we’ll see you all next week."
+)
+PODLETS_OUTRO = (
+    "Thank you for listening to The Podlets Cloud Native Podcast. Find us on Twitter at "
+    "https://twitter.com/ThePodlets and on the http://thepodlets.io/ website, where you'll find "
+    "transcripts and show notes. We'll be back next week. Stay tuned by subscribing."
+)
 BANDWIDTH = (
     "Blasts the kid off the horse. Also one of my favorite gifs. But yeah, I mean, it can be "
     "overwhelming. So, you don’t want to drink from the firehose all the time, you need to turn "
@@ -159,6 +190,40 @@ CASES = {
         "court",
         "NEW YORK STATE 2013 ECONOMIC AND REVENUE CONSENSUS FORECASTING CONFERENCE",
         [("ROBERT L. MEGNA", None, MEGNA_OPENING)],
+    ),
+    # A Jekyll episode page (The Podlets): YAML front matter that opens with comments to the
+    # site's editors, then `[0:00:08.7] NAME: text` lines with initials after the first names,
+    # the show's parts marked `[INTRODUCTION]`, `[EPISODE]`; its end `[END OF EPISODE]` before
+    # the announcer's outro (still speech), `[END]`.
+    "published/podlets_front_matter_markers.md": (
+        "markdown",
+        "Orchestrators and Runtimes",
+        [
+            ("ANNOUNCER", 8.7, PODLETS_WELCOME),
+            ("DC", 40.4, PODLETS_OPENING),
+            ("JR", 59.1, "Hello."),
+            ("DC", 59.6, "I got Michael Gasch."),
+            ("MG", 60.6, "Hello."),
+            ("DC", 61.8, "Olive Power."),
+            ("OP", 63.5, "Hello."),
+        ],
+    ),
+    "published/podlets_end_markers.md": (
+        "timestamped",
+        None,
+        [
+            ("MG", 2436.6, "I agree, awesome."),
+            (
+                "DC",
+                2439.8,
+                "Awesome, anybody else have any other thing that you would like to add up?",
+            ),
+            ("JR", 2443.3, PODLETS_WRAP_UP),
+            ("MG", 2468.3, "Right that is a nice way to put it."),
+            ("DC", 2469.9, PODLETS_GOODBYE),
+            ("MG", 2480.0, "Thanks, bye-bye."),
+            ("ANNOUNCER", 2482.1, PODLETS_OUTRO),
+        ],
     ),
     # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
     "published/orbitfm_bold_names.txt": (
@@ -575,6 +640,25 @@ LINE_CLASSES = {
         ("Chris Varvares                            32     110", "metadata"),
         ("22", "chrome"),
         ("1             ROBERT L. MEGNA:  Good afternoon.", "text"),
+    ],
+    "published/podlets_front_matter_markers.md": [
+        ("# General note: look at other episode files and follow the same format", "metadata"),
+        ("hosts:", "metadata"),
+        ("- name: Duffie Cooley", "metadata"),
+        ("url: https://zalando.com/", "metadata"),
+        ("[INTRODUCTION]", "non_speech"),
+        ("[EPISODE]", "non_speech"),
+        (
+            "[0:00:40.4] DC: Good afternoon everybody and welcome to Episode 21 of The Podlets. "
+            "In this episode, we’re going to explore orchestrators and runtimes and we’re going to "
+            "just kind of break in to those topics and maybe like talk about a couple of things that "
+            "we’ve seen. It should be a pretty fun discussion.",
+            "text",
+        ),
+    ],
+    "published/podlets_end_markers.md": [
+        ("[END OF EPISODE]", "non_speech"),
+        ("[END]", "non_speech"),
     ],
     "published/orbitfm_bold_names.txt": [
         ("(Intro music: Electroswing)", "non_speech"),

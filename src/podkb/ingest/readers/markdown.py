@@ -52,6 +52,7 @@ _YAML_KEY_RE = re.compile(
     r"^(?:[a-z_][a-z0-9_-]*|(?i:title|date|show|podcast|hosts?|guests?|published|language|lang))"
     r"\s*:(?:\s|$)"
 )
+_YAML_COMMENT_RE = re.compile(r"^#(?:\s|$)")
 _ESCAPED_TIME_RE = re.compile(r"\\\[\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?\\\]")
 _BOLD_TIME_HEADER_RE = re.compile(
     r"^(?:\*\*|__)[^*_\n]{1,40}(?:\*\*|__)\s*\\?[\[(]\d{1,2}(?::\d{1,2}){1,2}\\?[\])]\s*$", re.M
@@ -79,8 +80,9 @@ def _front_matter_end(lines: list[str]) -> int | None:
     """Index of the closing `---` when the text opens with a front-matter block."""
     if not lines or not _FENCE_RE.match(lines[0]):
         return None
-    # A rule (`---`) above a transcript is not front matter: YAML opens with a `key:`.
-    first = next((ln for ln in lines[1:] if ln.strip()), "")
+    # A rule (`---`) above a transcript is not front matter: YAML opens with a `key:`, perhaps
+    # after YAML comments (`# TODOs` notes to the site's editors, as Jekyll sites keep them).
+    first = next((ln for ln in lines[1:] if ln.strip() and not _YAML_COMMENT_RE.match(ln)), "")
     if not _YAML_KEY_RE.match(first):
         return None
     for i in range(1, len(lines)):

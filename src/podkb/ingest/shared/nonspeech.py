@@ -38,8 +38,16 @@ _STAGE = (
 )
 # `(Intro music: Electroswing)`: a marker word with what it was, after a colon.
 _DESCRIBED = rf"\(\s*(?i:{_WORDS})\s*:\s*[^()\n]{{1,80}}\)"
+# Transcription services mark a show's parts on lines of their own, in capitals: `[INTRODUCTION]`,
+# `[EPISODE]`, `[END OF EPISODE]` (before the announcer's outro, which is still speech),
+# `[END]`. Only whole lines, only capitals: `[the end]` in a sentence is the speaker's.
+_SECTION = (
+    r"\[\s*(?:INTRODUCTION|INTRO|OUTRO|EPISODE|INTERVIEW|BREAK|END|"
+    r"END OF (?:THE )?(?:EPISODE|INTERVIEW|TRANSCRIPT|SHOW|PODCAST|RECORDING))\s*\]"
+)
 _LINE_RE = re.compile(
-    rf"^\s*(?:{_BRACKETED}|(?:\*\*|__){_INNER}(?:\*\*|__)|\*{_INNER}\*|{_STAGE}|{_DESCRIBED})\s*$"
+    rf"^\s*(?:{_BRACKETED}|(?:\*\*|__){_INNER}(?:\*\*|__)|\*{_INNER}\*|{_STAGE}|{_DESCRIBED}|"
+    rf"{_SECTION})\s*$"
 )
 # No leading `\s*` in the pattern: tried at every position of a long run of spaces it made
 # the search quadratic (seconds on one 20 kB line). Spaces before a marker are trimmed in code.
