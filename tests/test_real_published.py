@@ -81,6 +81,25 @@ PODLETS_OUTRO = (
     "https://twitter.com/ThePodlets and on the http://thepodlets.io/ website, where you'll find "
     "transcripts and show notes. We'll be back next week. Stay tuned by subscribing."
 )
+WEINSTEIN_OPENING = (
+    "If people could take their seats. Good morning. I am Helene Weinstein, chair of the New York "
+    "State Assembly Ways and Means Committee and cochair of today's hearing. Today we begin the "
+    "sixth in a series of hearings conducted by the joint fiscal committees of the Legislature "
+    "regarding the Governor's proposed budget for fiscal year 2020-2021. The hearings are "
+    "conducted pursuant to the New York State Constitution and the Legislative Law. Today the "
+    "Assembly Ways and Means Committee and the Senate Finance Committee will hear testimony "
+    "concerning the Governor's budget proposal for higher education. I'll introduce members of "
+    "the Assembly majority, and Senator Krueger, chair of Senate Finance, will introduce members "
+    "from the Senate. So we have with us our chair of the Higher Education Committee, Deborah "
+    "Glick; Assemblyman Pichardo, Assemblyman Epstein, Assemblyman Stirpe, and Assemblywoman "
+    "Fahy. Senator Krueger?"
+)
+KRUEGER_WELCOME = (
+    "Good morning. Thank you, everyone. I'm joined by the chair of Higher Ed, Toby Stavisky; the "
+    "ranker on Higher Ed, John {sic} LaValle; the ranker on Finance, Jim Seward; Senator Andrew "
+    "Gounardes; and Senator Anna Kaplan. And I know I saw Senator Liu, but I think he's "
+    "disappeared and will come back. Thank you. Oh, I'm sorry, Ken LaValle, how -- excuse me, Ken."
+)
 BANDWIDTH = (
     "Blasts the kid off the horse. Also one of my favorite gifs. But yeah, I mean, it can be "
     "overwhelming. So, you don’t want to drink from the firehose all the time, you need to turn "
@@ -223,6 +242,20 @@ CASES = {
             ("DC", 2469.9, PODLETS_GOODBYE),
             ("MG", 2480.0, "Thanks, bye-bye."),
             ("ANNOUNCER", 2482.1, PODLETS_OUTRO),
+        ],
+    ),
+    # A joint budget hearing: page numbers at the top right, a running header on every page,
+    # `PRESENT: (Continued)` and `LIST OF SPEAKERS, Cont.` cover pages, justified lines
+    # (`Good morning.    I am`), a label with a surname's prefix (`SENATOR LaVALLE:`).
+    "published/nysenate_budget_hearing.txt": (
+        "court",
+        "JOINT LEGISLATIVE HEARING In the Matter of the 2020-2021 EXECUTIVE BUDGET ON HIGHER "
+        "EDUCATION",
+        [
+            ("CHAIRWOMAN WEINSTEIN", None, WEINSTEIN_OPENING),
+            ("CHAIRWOMAN KRUEGER", None, KRUEGER_WELCOME),
+            ("SENATOR LaVALLE", None, "That's all right."),
+            ("CHAIRWOMAN WEINSTEIN", None, "Nobody will forget, Senator."),
         ],
     ),
     # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
@@ -568,6 +601,7 @@ LEAKS = [
     re.compile(r"</?\w+[^>]*>|^\[|^- "),  # caption tags, a bracketed name, a dialogue dash
     re.compile(r"-->|SPEAKER_TURN"),  # whisper.cpp's time ranges and turn marks
     re.compile(r"\t|A00\d|\.mov\b|keep:|cut:"),  # a list's other columns
+    re.compile(r"\S {2,}\S"),  # a justified line's spread words
 ]
 
 
@@ -659,6 +693,16 @@ LINE_CLASSES = {
     "published/podlets_end_markers.md": [
         ("[END OF EPISODE]", "non_speech"),
         ("[END]", "non_speech"),
+    ],
+    "published/nysenate_budget_hearing.txt": [
+        ("1", "chrome"),  # the page number, top right
+        ("3   PRESENT:   (Continued)", "metadata"),
+        ("4      Assemblyman William Colton", "metadata"),
+        ("3                    LIST OF SPEAKERS, Cont.", "metadata"),
+        ("5   Donna Stelling-Gurnett", "metadata"),
+        ("22   SUNY Plattsburgh                    500       505", "metadata"),
+        ("Higher Education", "chrome"),  # the running header
+        ("14         SENATOR LaVALLE:    That's all right.", "text"),
     ],
     "published/orbitfm_bold_names.txt": [
         ("(Intro music: Electroswing)", "non_speech"),

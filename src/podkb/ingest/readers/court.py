@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 # A margin line number (1-25) and the line's text after it.
 _MARGIN_RE = re.compile(r"^\s*(?P<n>[1-9]|1\d|2[0-5])(?:(?:\s+|(?=[A-Z(]))(?P<rest>\S.*?))?\s*$")
-_CAPS_WORD = r"(?:[A-Z][A-Z'’\-]*\.?|[A-Z]\.|MC[A-Z]+|O'[A-Z]+)"
+# Reporters keep a surname's lower-case prefix: `SENATOR LaVALLE:`, `McDONALD`, `DeFRANCISCO`.
+_CAPS_WORD = r"(?:[A-Z][A-Z'’\-]*\.?|[A-Z]\.|MC[A-Z]+|O'[A-Z]+|(?:Mc|Mac|La|Le|De|Di|Du|Van|Von)[A-Z]{2}[A-Z'’\-]*)"
 _CAPS_LABEL_RE = re.compile(
     rf"^(?P<name>{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,4}})\s*:\s*(?P<rest>.*)$"
 )
@@ -73,8 +74,10 @@ _NOT_LABELS = {
 # The lists a hearing's cover pages hold: who presided, who was there, who spoke.
 _ROSTER_RE = re.compile(
     r"^(?:PRESIDING|(?:ALSO |MEMBERS |STAFF )?PRESENT|SPEAKERS|WITNESSES|PARTICIPANTS|"
-    r"APPEARANCES|INDEX)(?:\s*\((?i:continued)\))?\s*:?(?:\s+PAGE\b.*)?$"
+    r"APPEARANCES|INDEX|LIST OF SPEAKERS(?:,\s*Cont\.?)?)"
+    r"(?:\s*\((?i:continued)\))?\s*:?(?:\s*\((?i:continued)\))?(?:\s+PAGE\b.*)?$"
 )
+_SPACE_RUN_RE = re.compile(r"[ \t]{2,}")
 _PROCEEDINGS_RE = re.compile(r"^\s*(?:P\s?R\s?O\s?C\s?E\s?E\s?D\s?I\s?N\s?G\s?S)\s*$")
 _END_RE = re.compile(
     r"(?i)\bwhereupon\b.*\b(?:submitted|adjourned|concluded|was closed)\b|"
@@ -334,6 +337,10 @@ def _turns(body: list[_Line], raw: RawTranscript) -> list[RawTurn]:
         current.text = join_text(current.text, text)
         current.end_line = ln.n
     close_heading()
+    for turn in turns:
+        # A justified PDF line spreads its words (`Good morning.    I am`): one space is what
+        # was said.
+        turn.text = _SPACE_RUN_RE.sub(" ", turn.text)
     return [t for t in turns if t.text.strip()]
 
 
