@@ -7,7 +7,8 @@ command line (cli_options.request_options) and batch files build these, the libr
 from __future__ import annotations
 
 import re
-from typing import Literal
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,6 +18,15 @@ _DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 MAX_LIMIT = 10_000
 # Turns around a hit: more than any episode holds is a typo (and would overflow the store's ints).
 MAX_CONTEXT = 10_000
+
+
+@dataclass(frozen=True)
+class CliOption:
+    """A request field's command-line option: its flags and help (cli_options.REQUEST_OPTIONS
+    is made of these, so a field declares its option where it is declared)."""
+
+    flags: tuple[str, ...]
+    help: str
 
 
 def _is_calendar_date(value: str) -> bool:
@@ -42,24 +52,44 @@ def check_date(value: str) -> str:
 class TurnFilter(BaseModel):
     """Which turns a command looks at: the filters shared by search, quotes, batch and export.
 
-    A new filter is a field here, its option in cli_options.REQUEST_OPTIONS, and its meaning
-    in search.resolve_filter (and store.base.TurnQuery when the store must apply it).
+    A new filter is a field here (its type, its CliOption: flags and help, its MCP description),
+    and its meaning in search.resolve_filter (and store.base.TurnQuery when the store must
+    apply it).
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    speaker: str | None = Field(default=None, description="name, alias or close spelling")
-    topic: str | None = Field(default=None, description="taxonomy topic or chapter title")
-    episode: str | None = Field(default=None, description="episode id or unique prefix")
-    lang: str | None = Field(default=None, description="en, zh, zh-Hant, ... (any case)")
-    role: Literal["host", "guest"] | None = Field(default=None, description="host or guest")
-    show: str | None = Field(default=None, description="the show's name (any case)")
-    since: str | None = Field(
-        default=None, description="episodes dated on or after (YYYY[-MM[-DD]])"
-    )
-    until: str | None = Field(
-        default=None, description="episodes dated on or before (YYYY[-MM[-DD]])"
-    )
+    speaker: Annotated[
+        str | None,
+        CliOption(
+            ("--speaker", "-s"), "Only turns by this speaker (name, alias or close spelling)."
+        ),
+    ] = Field(default=None, description="name, alias or close spelling")
+    topic: Annotated[
+        str | None,
+        CliOption(("--topic", "-t"), "Only turns on this topic (taxonomy topic or chapter title)."),
+    ] = Field(default=None, description="taxonomy topic or chapter title")
+    episode: Annotated[
+        str | None, CliOption(("--episode", "-e"), "Only this episode (id or unique prefix).")
+    ] = Field(default=None, description="episode id or unique prefix")
+    lang: Annotated[
+        str | None, CliOption(("--lang",), "Only turns in this language (en, zh, zh-Hant, ...).")
+    ] = Field(default=None, description="en, zh, zh-Hant, ... (any case)")
+    role: Annotated[
+        Literal["host", "guest"] | None,
+        CliOption(("--role",), "Only turns by hosts or by guests \\[host|guest]."),
+    ] = Field(default=None, description="host or guest")
+    show: Annotated[
+        str | None, CliOption(("--show",), "Only episodes of this show (any case).")
+    ] = Field(default=None, description="the show's name (any case)")
+    since: Annotated[
+        str | None,
+        CliOption(("--since",), "Only episodes dated on or after this (YYYY[-MM[-DD]])."),
+    ] = Field(default=None, description="episodes dated on or after (YYYY[-MM[-DD]])")
+    until: Annotated[
+        str | None,
+        CliOption(("--until",), "Only episodes dated on or before this (YYYY[-MM[-DD]])."),
+    ] = Field(default=None, description="episodes dated on or before (YYYY[-MM[-DD]])")
 
     @field_validator("since", "until")
     @classmethod
@@ -76,8 +106,12 @@ class SearchRequest(TurnFilter):
     """One search: a query and filters, how many hits, and how many turns around each."""
 
     query: str | None = None
-    limit: int = Field(default=10, ge=0, le=MAX_LIMIT, description="how many hits at most (0: all)")
-    offset: int = Field(default=0, ge=0, description="skip this many hits (paging)")
-    context: int = Field(
-        default=0, ge=0, le=MAX_CONTEXT, description="turns shown before and after each hit"
+    limit: Annotated[int, CliOption(("--limit", "-n"), "How many hits at most; 0 for all.")] = (
+        Field(default=10, ge=0, le=MAX_LIMIT, description="how many hits at most (0: all)")
     )
+    offset: Annotated[
+        int, CliOption(("--offset",), "Skip this many hits first (the next page).")
+    ] = Field(default=0, ge=0, description="skip this many hits (paging)")
+    context: Annotated[
+        int, CliOption(("--context", "-C"), "Show N turns before and after each hit.")
+    ] = Field(default=0, ge=0, le=MAX_CONTEXT, description="turns shown before and after each hit")
