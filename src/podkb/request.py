@@ -7,6 +7,7 @@ command line (cli_options.request_options) and batch files build these, the libr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -27,6 +28,25 @@ class CliOption:
 
     flags: tuple[str, ...]
     help: str
+
+
+def _one_argument(value: str) -> tuple[str, ...]:
+    return (value,)
+
+
+@dataclass(frozen=True)
+class TurnCondition:
+    """What a filter the store applies to each turn means, on both engines: an SQL condition on
+    `turns t` with `{p}` where each argument stands (the engines differ only in how they write
+    a parameter), and the arguments made from the filter's value."""
+
+    sql: str
+    args: Callable[[str], tuple[str, ...]] = _one_argument
+
+
+def _lang_arguments(value: str) -> tuple[str, ...]:
+    # Language tags are case-insensitive (BCP 47): zh-hant is zh-Hant; zh keeps zh-Hans.
+    return value.lower(), value.lower() + "-%"
 
 
 def _is_calendar_date(value: str) -> bool:
@@ -52,9 +72,9 @@ def check_date(value: str) -> str:
 class TurnFilter(BaseModel):
     """Which turns a command looks at: the filters shared by search, quotes, batch and export.
 
-    A new filter is a field here (its type, its CliOption: flags and help, its MCP description),
-    and its meaning in search.resolve_filter (and store.base.TurnQuery when the store must
-    apply it).
+    A new filter is a field here: its type, its CliOption (flags and help), its description
+    (the MCP tools' schemas), and what it means: a TurnCondition when the store applies it to
+    each turn (both engines' SQL; nothing else to write), else code in search.resolve_filter.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -73,11 +93,14 @@ class TurnFilter(BaseModel):
         str | None, CliOption(("--episode", "-e"), "Only this episode (id or unique prefix).")
     ] = Field(default=None, description="episode id or unique prefix")
     lang: Annotated[
-        str | None, CliOption(("--lang",), "Only turns in this language (en, zh, zh-Hant, ...).")
+        str | None,
+        CliOption(("--lang",), "Only turns in this language (en, zh, zh-Hant, ...)."),
+        TurnCondition("(lower(t.lang) = {p} OR lower(t.lang) LIKE {p})", _lang_arguments),
     ] = Field(default=None, description="en, zh, zh-Hant, ... (any case)")
     role: Annotated[
         Literal["host", "guest"] | None,
         CliOption(("--role",), "Only turns by hosts or by guests \\[host|guest]."),
+        TurnCondition("t.role = {p}"),
     ] = Field(default=None, description="host or guest")
     show: Annotated[
         str | None, CliOption(("--show",), "Only episodes of this show (any case).")
@@ -97,9 +120,21 @@ class TurnFilter(BaseModel):
         return None if value is None else check_date(value)
 
     def has_filter(self) -> bool:
-        return any(
-            (self.speaker, self.topic, self.episode, self.lang, self.role, self.show)
-        ) or bool(self.since or self.until)
+        return any(getattr(self, name) for name in TurnFilter.model_fields)
+
+    def turn_conditions(self) -> tuple[tuple[str, str], ...]:
+        """(filter, value) of each filter given that the store applies per turn (TURN_CONDITIONS)."""
+        given = ((name, getattr(self, name)) for name in TURN_CONDITIONS)
+        return tuple((name, value) for name, value in given if value)
+
+
+# The filters the store applies to each turn, by field: a field with a TurnCondition is one.
+TURN_CONDITIONS: dict[str, TurnCondition] = {
+    name: condition
+    for name, field in TurnFilter.model_fields.items()
+    for condition in field.metadata
+    if isinstance(condition, TurnCondition)
+}
 
 
 class SearchRequest(TurnFilter):

@@ -60,8 +60,8 @@ class ResolvedFilter:
     topic: str | None = None  # the taxonomy topic's name, or the words that matched chapters
     topic_terms: tuple[Term, ...] = ()  # a taxonomy topic: any of its keywords
     chapters: tuple[str, ...] | None = None  # else: these chapter titles
-    lang: str | None = None
-    role: str | None = None
+    # The per-turn filters the store applies (request.TURN_CONDITIONS): (filter, value).
+    conditions: tuple[tuple[str, str], ...] = ()
     # The episodes --show, --since and --until leave (None: no such filter).
     episode_ids: tuple[str, ...] | None = None
     # What the person should be told about how names were read ("matched 'x' to 'y'").
@@ -75,10 +75,9 @@ class ResolvedFilter:
             episode_id=self.episode_id,
             topic_terms=self.topic_terms,
             chapters=self.chapters,
-            lang=self.lang,
+            conditions=self.conditions,
             limit=limit,
             offset=offset,
-            role=self.role,
             episode_ids=self.episode_ids,
         )
 
@@ -114,8 +113,7 @@ def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
         topic=topic_name,
         topic_terms=topic_terms,
         chapters=chapters,
-        lang=flt.lang or None,
-        role=flt.role,
+        conditions=flt.turn_conditions(),
         episode_ids=_episodes_by_show_and_date(store, flt),
         notes=notes,
     )
