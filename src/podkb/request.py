@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .text import fold
+
+if TYPE_CHECKING:
+    from .models import Episode
 
 # Episode dates compare as text, so a date filter is a prefix of an ISO date.
 _DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -49,6 +54,30 @@ def _lang_arguments(value: str) -> tuple[str, ...]:
     return value.lower(), value.lower() + "-%"
 
 
+@dataclass(frozen=True)
+class EpisodeCondition:
+    """What a filter of episodes means: whether it keeps an episode, given the filter's value
+    (search.resolve_filter turns the episodes kept into the store's list of episode ids)."""
+
+    keeps: Callable[[Episode, str], bool]
+
+
+def _of_show(episode: Episode, show: str) -> bool:
+    # Case and accents folded; search.resolve_filter refuses a show the store does not hold.
+    if not episode.show:
+        return False
+    return fold(episode.show).strip() == fold(show).strip()
+
+
+# An undated episode is outside any date range; a date filter is a prefix of an ISO date.
+def _dated_since(episode: Episode, since: str) -> bool:
+    return bool(episode.date) and str(episode.date)[: len(since)] >= since
+
+
+def _dated_until(episode: Episode, until: str) -> bool:
+    return bool(episode.date) and str(episode.date)[: len(until)] <= until
+
+
 def _is_calendar_date(value: str) -> bool:
     """2024-13 and 2024-02-30 have the shape of a date but name none."""
     import datetime
@@ -74,7 +103,8 @@ class TurnFilter(BaseModel):
 
     A new filter is a field here: its type, its CliOption (flags and help), its description
     (the MCP tools' schemas), and what it means: a TurnCondition when the store applies it to
-    each turn (both engines' SQL; nothing else to write), else code in search.resolve_filter.
+    each turn (both engines' SQL), an EpisodeCondition when it keeps whole episodes (a test of
+    one episode); nothing else to write. Names to resolve (speaker, topic) are search.resolve_filter's.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -103,15 +133,19 @@ class TurnFilter(BaseModel):
         TurnCondition("t.role = {p}"),
     ] = Field(default=None, description="host or guest")
     show: Annotated[
-        str | None, CliOption(("--show",), "Only episodes of this show (any case).")
+        str | None,
+        CliOption(("--show",), "Only episodes of this show (any case)."),
+        EpisodeCondition(_of_show),
     ] = Field(default=None, description="the show's name (any case)")
     since: Annotated[
         str | None,
         CliOption(("--since",), "Only episodes dated on or after this (YYYY[-MM[-DD]])."),
+        EpisodeCondition(_dated_since),
     ] = Field(default=None, description="episodes dated on or after (YYYY[-MM[-DD]])")
     until: Annotated[
         str | None,
         CliOption(("--until",), "Only episodes dated on or before this (YYYY[-MM[-DD]])."),
+        EpisodeCondition(_dated_until),
     ] = Field(default=None, description="episodes dated on or before (YYYY[-MM[-DD]])")
 
     @field_validator("since", "until")
@@ -127,6 +161,11 @@ class TurnFilter(BaseModel):
         given = ((name, getattr(self, name)) for name in TURN_CONDITIONS)
         return tuple((name, value) for name, value in given if value)
 
+    def episode_conditions(self) -> tuple[tuple[str, str], ...]:
+        """(filter, value) of each filter of episodes given (EPISODE_CONDITIONS)."""
+        given = ((name, getattr(self, name)) for name in EPISODE_CONDITIONS)
+        return tuple((name, value) for name, value in given if value)
+
 
 # The filters the store applies to each turn, by field: a field with a TurnCondition is one.
 TURN_CONDITIONS: dict[str, TurnCondition] = {
@@ -134,6 +173,14 @@ TURN_CONDITIONS: dict[str, TurnCondition] = {
     for name, field in TurnFilter.model_fields.items()
     for condition in field.metadata
     if isinstance(condition, TurnCondition)
+}
+
+# The filters of episodes (--show, --since, ...), by field: a field with an EpisodeCondition.
+EPISODE_CONDITIONS: dict[str, EpisodeCondition] = {
+    name: condition
+    for name, field in TurnFilter.model_fields.items()
+    for condition in field.metadata
+    if isinstance(condition, EpisodeCondition)
 }
 
 

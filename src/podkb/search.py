@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 from .errors import UsageError
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .query import Query, Term, parse_query
-from .request import SearchRequest, TurnFilter
+from .request import EPISODE_CONDITIONS, SearchRequest, TurnFilter
 from .store import KnowledgeStore, TurnQuery
 from .text import fold, is_cjk, stem
 
 if TYPE_CHECKING:
+    from .models import Episode
     from .results import Hit, HitContext
     from .store.records import EpisodeCitation, TurnHit
 
@@ -120,24 +121,26 @@ def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
 
 
 def _episodes_by_show_and_date(store: KnowledgeStore, flt: TurnFilter) -> tuple[str, ...] | None:
-    """The episodes of the show (case and accents folded) dated within since..until (an
-    undated episode is outside any date range); None when neither filter is given."""
-    if not (flt.show or flt.since or flt.until):
+    """The episodes every filter of episodes given keeps (request.EPISODE_CONDITIONS: show,
+    since, until); None when none is given. A show the store does not hold is a UsageError."""
+    given = flt.episode_conditions()
+    if not given:
         return None
     episodes = store.episodes()
     if flt.show:
-        wanted = fold(flt.show).strip()
-        shows = {fold(e.show).strip() for e in episodes if e.show}
-        if wanted not in shows:
-            names = sorted({e.show for e in episodes if e.show})
-            listed = ", ".join(repr(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
-            raise UsageError(f"no show {flt.show!r}; the shows are: {listed or 'none'}")
-        episodes = [e for e in episodes if e.show and fold(e.show).strip() == wanted]
-    if flt.since:
-        episodes = [e for e in episodes if e.date and e.date[: len(flt.since)] >= flt.since]
-    if flt.until:
-        episodes = [e for e in episodes if e.date and e.date[: len(flt.until)] <= flt.until]
+        _check_show(episodes, flt.show)
+    for name, value in given:
+        keeps = EPISODE_CONDITIONS[name].keeps
+        episodes = [e for e in episodes if keeps(e, value)]
     return tuple(e.episode_id for e in episodes)
+
+
+def _check_show(episodes: Sequence[Episode], show: str) -> None:
+    wanted = fold(show).strip()
+    if wanted not in {fold(e.show).strip() for e in episodes if e.show}:
+        names = sorted({e.show for e in episodes if e.show})
+        listed = ", ".join(repr(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
+        raise UsageError(f"no show {show!r}; the shows are: {listed or 'none'}")
 
 
 def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
