@@ -808,3 +808,16 @@ def test_when_the_richest_transcript_fails_the_next_is_read(run_cli, httpserver,
     before = len(httpserver.log)
     assert run_cli("update", "--db", db)[0] == 0
     assert paths_fetched(httpserver)[before:] == ["/feed.xml"]
+
+
+def test_episode_options_given_with_a_feed_are_named_as_not_applied(run_cli, httpserver, tmp_path):
+    url = serve_p20(httpserver)
+    db = str(tmp_path / "kb.db")
+    code, _, err = run_cli("ingest", url, "--db", db, "--show", "Other Show", "--format", "jsonl")
+    assert code in (0, 4), err
+    assert "--show, --title, --host, --guest and --date apply to transcript files and URLs" in err
+    _, out, _ = run_cli("episodes", "--db", db, "--format", "jsonl")
+    assert all(json.loads(line)["show"] != "Other Show" for line in out.splitlines())
+    # Without them, no such line.
+    code, _, err = run_cli("update", "--db", db)
+    assert "apply to transcript files" not in err

@@ -319,3 +319,25 @@ def test_suggest_offers_names_for_voice_and_role_labels(run_cli, tmp_path, label
     assert {(r["label"], r["name"]) for r in map(json.loads, out.splitlines())} == {
         (label, "Maya Chen")
     }
+
+
+@pytest.mark.parametrize(
+    ("label", "named"), [("Interviewer", []), ("Host", []), ("Maya Chen", ["Maya Chen"])]
+)
+def test_a_role_label_is_no_ones_name_in_the_episodes_people(run_cli, tmp_path, label, named):
+    path = tmp_path / "call.srt"
+    path.write_text(
+        f"1\n00:00:00,000 --> 00:00:03,000\n{label} (host): Hello, welcome to the show about rain.\n\n"
+        "2\n00:00:03,000 --> 00:00:06,000\nTom Okafor (guest): Thanks for having me on today.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "kb.db")
+    assert run_cli("ingest", str(path), "--db", db)[0] == 0
+    _, out, _ = run_cli("episodes", "--db", db, "--format", "jsonl")
+    episode = json.loads(out)
+    assert (episode["hosts"], episode["guests"]) == (named, ["Tom Okafor"])
+    _, out, _ = run_cli("speakers", "--db", db, "--format", "jsonl")
+    assert {(r["name"], tuple(r["roles"])) for r in map(json.loads, out.splitlines())} == {
+        (label, ("host",)),
+        ("Tom Okafor", ("guest",)),
+    }

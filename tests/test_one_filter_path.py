@@ -91,3 +91,10 @@ def test_a_language_filter_is_any_case_everywhere(run_cli, seed_db):
         code, out, _ = run_cli("export", "--lang", lang, "-f", "jsonl", "--db", str(seed_db))
         counts.append(len(out.splitlines()))
     assert counts[0] == counts[1] == counts[2] == 67
+
+
+def test_every_filter_of_the_request_model_is_one_of_these():
+    # A new filter is its field in request.TurnFilter and a line in FILTERS (its test).
+    from podkb.request import TurnFilter
+
+    assert {name for flt in FILTERS for name in flt} == set(TurnFilter.model_fields)

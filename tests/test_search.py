@@ -203,6 +203,31 @@ def test_filters_without_a_query(seed_store):
     assert {h.lang for h in hits(seed_store, lang="zh", limit=1000)} == {"zh-Hant"}
 
 
+def test_the_per_turn_filters_keep_exactly_the_turns_they_name_together(seed_store):
+    found = hits(seed_store, lang="EN", role="guest", limit=0)
+    expected = {
+        (t.episode_id, t.turn)
+        for t in seed_store.iter_turn_rows()
+        if (t.lang.lower() == "en" or t.lang.lower().startswith("en-")) and t.role == "guest"
+    }
+    assert found and {(h.episode_id, h.turn) for h in found} == expected
+
+
+def test_a_per_turn_filter_is_one_condition_both_engines_write_alike():
+    # What --lang and --role mean is declared once (request.TURN_CONDITIONS); the engines'
+    # SQL differs only in how a parameter is written.
+    from podkb.store.base import TurnQuery
+    from podkb.store.common import turn_filters
+    from podkb.store.postgres import PostgresStore
+    from podkb.store.sqlite import SQLiteStore
+
+    query = TurnQuery(conditions=(("lang", "zh-Hant"), ("role", "host")))
+    lite_sql, lite_args = turn_filters(query, SQLiteStore.dialect)
+    pg_sql, pg_args = turn_filters(query, PostgresStore.dialect)
+    assert [w.replace("?", "%s") for w in lite_sql] == pg_sql and len(pg_sql) == 2
+    assert lite_args == pg_args == ["zh-hant", "zh-hant-%", "host"]
+
+
 def test_no_query_and_no_filter_is_a_usage_error(seed_store):
     with pytest.raises(UsageError):
         search(seed_store, SearchRequest())

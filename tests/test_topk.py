@@ -20,6 +20,7 @@ from conftest import SEEDS
 from podkb.episodes import delete_episodes
 from podkb.ingest import ingest_paths
 from podkb.query import parse_query
+from podkb.request import TURN_CONDITIONS
 from podkb.store import Store, impacts
 from podkb.store.base import TurnQuery
 from podkb.store.sqlite import _BM25, SCHEMA_VERSION, fts_clause
@@ -107,6 +108,7 @@ def _turn_query(store: Store, text: str, filters: dict[str, Any]) -> TurnQuery:
     args = {"limit": 10, **filters}
     if "episode" in args:
         args["episode_id"] = args.pop("episode")
+    args["conditions"] = tuple((k, args.pop(k)) for k in list(args) if k in TURN_CONDITIONS)
     return TurnQuery(all_of=tuple(parsed.positive), none_of=tuple(parsed.negative), **args)
 
 

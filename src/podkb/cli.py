@@ -164,6 +164,11 @@ def _follow(
 
     with open_store(db, create=True) as store, Fetcher() as fetcher:
         report = follow_sources(urls, feed_files, store, fetcher, options, overrides)
+    if report.feeds and overrides is not None and not overrides.is_empty():
+        output.message(
+            "podkb: warning: --show, --title, --host, --guest and --date apply to transcript "
+            "files and URLs; a feed's episodes take them from the feed"
+        )
     return _report_follow(report, writer)
 
 

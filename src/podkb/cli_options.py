@@ -2,8 +2,8 @@
 
 `request_options(Model)` gives a command one option per field of a request model (TurnFilter,
 SearchRequest) that the command does not declare itself, and hands the command the validated
-model as `request`. A new filter is a field on the model and one entry in REQUEST_OPTIONS; every
-command built on the model gets it. `format_option` writes every command's `--format` help;
+model as `request`. A field declares its own option (request.CliOption); every command built on
+the model gets it. `format_option` writes every command's `--format` help;
 the option types that several commands take (--db, --format, --no-pager, ...) are here too.
 """
 
@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .errors import UsageError
+from .request import CliOption, SearchRequest
 from .writers import QUOTE_FORMATS, ROW_FORMATS
 
 if TYPE_CHECKING:
@@ -25,52 +27,22 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=BaseModel)
 
-# Request model field -> its command-line option (type, flags, help).
+
+def _option(field: FieldInfo) -> Any | None:
+    """The field's typer option from its CliOption, None for a field without one (the query).
+    On the command line a choice (--role) is text the model checks, as a number is an int."""
+    declared = next((m for m in field.metadata if isinstance(m, CliOption)), None)
+    if declared is None:
+        return None
+    kind: Any = str | None if field.default is None else type(field.default)
+    return Annotated[kind, typer.Option(*declared.flags, help=declared.help)]
+
+
+# Request model field -> its command-line option (type, flags, help), from the models' fields.
 REQUEST_OPTIONS: dict[str, Any] = {
-    "speaker": Annotated[
-        str | None,
-        typer.Option(
-            "--speaker", "-s", help="Only turns by this speaker (name, alias or close spelling)."
-        ),
-    ],
-    "topic": Annotated[
-        str | None,
-        typer.Option(
-            "--topic", "-t", help="Only turns on this topic (taxonomy topic or chapter title)."
-        ),
-    ],
-    "episode": Annotated[
-        str | None,
-        typer.Option("--episode", "-e", help="Only this episode (id or unique prefix)."),
-    ],
-    "lang": Annotated[
-        str | None,
-        typer.Option("--lang", help="Only turns in this language (en, zh, zh-Hant, ...)."),
-    ],
-    "role": Annotated[
-        str | None,
-        typer.Option("--role", help="Only turns by hosts or by guests \\[host|guest]."),
-    ],
-    "show": Annotated[
-        str | None, typer.Option("--show", help="Only episodes of this show (any case).")
-    ],
-    "since": Annotated[
-        str | None,
-        typer.Option("--since", help="Only episodes dated on or after this (YYYY[-MM[-DD]])."),
-    ],
-    "until": Annotated[
-        str | None,
-        typer.Option("--until", help="Only episodes dated on or before this (YYYY[-MM[-DD]])."),
-    ],
-    "limit": Annotated[
-        int, typer.Option("--limit", "-n", help="How many hits at most; 0 for all.")
-    ],
-    "offset": Annotated[
-        int, typer.Option("--offset", help="Skip this many hits first (the next page).")
-    ],
-    "context": Annotated[
-        int, typer.Option("--context", "-C", help="Show N turns before and after each hit.")
-    ],
+    name: option
+    for name, field in SearchRequest.model_fields.items()
+    if (option := _option(field)) is not None
 }
 
 

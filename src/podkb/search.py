@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 from .errors import UsageError
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .query import Query, Term, parse_query
-from .request import SearchRequest, TurnFilter
+from .request import EPISODE_CONDITIONS, SearchRequest, TurnFilter
 from .store import KnowledgeStore, TurnQuery
 from .text import fold, is_cjk, stem
 
 if TYPE_CHECKING:
+    from .models import Episode
     from .results import Hit, HitContext
     from .store.records import EpisodeCitation, TurnHit
 
@@ -60,8 +61,8 @@ class ResolvedFilter:
     topic: str | None = None  # the taxonomy topic's name, or the words that matched chapters
     topic_terms: tuple[Term, ...] = ()  # a taxonomy topic: any of its keywords
     chapters: tuple[str, ...] | None = None  # else: these chapter titles
-    lang: str | None = None
-    role: str | None = None
+    # The per-turn filters the store applies (request.TURN_CONDITIONS): (filter, value).
+    conditions: tuple[tuple[str, str], ...] = ()
     # The episodes --show, --since and --until leave (None: no such filter).
     episode_ids: tuple[str, ...] | None = None
     # What the person should be told about how names were read ("matched 'x' to 'y'").
@@ -75,10 +76,9 @@ class ResolvedFilter:
             episode_id=self.episode_id,
             topic_terms=self.topic_terms,
             chapters=self.chapters,
-            lang=self.lang,
+            conditions=self.conditions,
             limit=limit,
             offset=offset,
-            role=self.role,
             episode_ids=self.episode_ids,
         )
 
@@ -114,32 +114,33 @@ def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
         topic=topic_name,
         topic_terms=topic_terms,
         chapters=chapters,
-        lang=flt.lang or None,
-        role=flt.role,
+        conditions=flt.turn_conditions(),
         episode_ids=_episodes_by_show_and_date(store, flt),
         notes=notes,
     )
 
 
 def _episodes_by_show_and_date(store: KnowledgeStore, flt: TurnFilter) -> tuple[str, ...] | None:
-    """The episodes of the show (case and accents folded) dated within since..until (an
-    undated episode is outside any date range); None when neither filter is given."""
-    if not (flt.show or flt.since or flt.until):
+    """The episodes every filter of episodes given keeps (request.EPISODE_CONDITIONS: show,
+    since, until); None when none is given. A show the store does not hold is a UsageError."""
+    given = flt.episode_conditions()
+    if not given:
         return None
     episodes = store.episodes()
     if flt.show:
-        wanted = fold(flt.show).strip()
-        shows = {fold(e.show).strip() for e in episodes if e.show}
-        if wanted not in shows:
-            names = sorted({e.show for e in episodes if e.show})
-            listed = ", ".join(repr(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
-            raise UsageError(f"no show {flt.show!r}; the shows are: {listed or 'none'}")
-        episodes = [e for e in episodes if e.show and fold(e.show).strip() == wanted]
-    if flt.since:
-        episodes = [e for e in episodes if e.date and e.date[: len(flt.since)] >= flt.since]
-    if flt.until:
-        episodes = [e for e in episodes if e.date and e.date[: len(flt.until)] <= flt.until]
+        _check_show(episodes, flt.show)
+    for name, value in given:
+        keeps = EPISODE_CONDITIONS[name].keeps
+        episodes = [e for e in episodes if keeps(e, value)]
     return tuple(e.episode_id for e in episodes)
+
+
+def _check_show(episodes: Sequence[Episode], show: str) -> None:
+    wanted = fold(show).strip()
+    if wanted not in {fold(e.show).strip() for e in episodes if e.show}:
+        names = sorted({e.show for e in episodes if e.show})
+        listed = ", ".join(repr(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
+        raise UsageError(f"no show {show!r}; the shows are: {listed or 'none'}")
 
 
 def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:

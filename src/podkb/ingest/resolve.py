@@ -13,6 +13,7 @@ from ..lang import turn_languages
 from ..models import Chapter, Episode, Role, Turn
 from ..text import fold
 from .raw import RawChapter, RawTranscript, RawTurn
+from .shared.labels import is_role_label
 from .shared.spacing import join_spaced_words
 
 
@@ -54,6 +55,10 @@ def build_records(
     )
     if not hosts and not guests:
         hosts, guests = _participants_by_role(turns)
+    # A role label (`Interviewer:`, `Host (host):`, `主持人：`) names a side, not a person: its
+    # turns keep it as their speaker, but it is no one's name in the episode's people.
+    hosts = [h for h in hosts if not is_role_label(h)]
+    guests = [g for g in guests if not is_role_label(g)]
     episode = Episode(
         episode_id=episode_id,
         show=given.show or raw.show,

@@ -83,11 +83,12 @@ class TurnQuery:
     episode_id: str | None = None
     topic_terms: tuple[Term, ...] = ()
     chapters: tuple[str, ...] | None = None
-    lang: str | None = None  # "zh" also keeps "zh-Hans" and "zh-Hant"
+    # (filter, value) of the per-turn filters (--lang, --role): request.TURN_CONDITIONS says
+    # what each means in SQL ("zh" also keeps "zh-Hans" and "zh-Hant").
+    conditions: tuple[tuple[str, str], ...] = ()
     limit: int = 10
     ranked: bool = True
     offset: int = 0  # skip this many of the ordered results (paging)
-    role: str | None = None  # "host" or "guest"
     # Only turns of these episodes (what --show, --since and --until select); None: any.
     episode_ids: tuple[str, ...] | None = None
 
@@ -99,8 +100,7 @@ class TurnQuery:
             or self.episode_id
             or self.topic_terms
             or self.chapters is not None
-            or self.lang
-            or self.role
+            or self.conditions
             or self.episode_ids is not None
         )
 

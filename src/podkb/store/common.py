@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
 
 from ..errors import StoreError
+from ..request import TURN_CONDITIONS
 from ..text import fold, word_count
 from .base import TurnQuery
 from .records import (
@@ -201,21 +202,19 @@ def turn_columns_sql(table: str = "") -> str:
 
 
 def turn_filters(query: TurnQuery, dialect: Dialect) -> tuple[list[str], list[Any]]:
-    """The filters both engines write as SQL conditions on `turns t` (chapter, language, role),
-    and their arguments in the same order."""
+    """The filters both engines write as SQL conditions on `turns t` (chapter, and the per-turn
+    filters of request.TURN_CONDITIONS: language, role, ...), and their arguments in order."""
+
     where: list[str] = []
     args: list[Any] = []
     if query.chapters is not None:
         condition, values = dialect.one_of("t.chapter", query.chapters)
         where.append(condition)
         args.extend(values)
-    if query.lang:
-        # Language tags are case-insensitive (BCP 47): zh-hant is zh-Hant; zh keeps zh-Hans.
-        where.append(f"(lower(t.lang) = {dialect.param} OR lower(t.lang) LIKE {dialect.param})")
-        args.extend([query.lang.lower(), query.lang.lower() + "-%"])
-    if query.role:
-        where.append(f"t.role = {dialect.param}")
-        args.append(query.role)
+    for name, value in query.conditions:
+        meaning = TURN_CONDITIONS[name]
+        where.append(meaning.sql.format(p=dialect.param))
+        args.extend(meaning.args(value))
     return where, args
 
 
