@@ -955,9 +955,8 @@ def repair(location: str | os.PathLike[str]) -> None:
 def _folder_problem(folder: Path, exc: OSError) -> str:
     """Why a store's folder cannot be made. mkdir says "File exists" when a part of the path is
     a file, which reads as if the store were there: name that file instead."""
-    for part in (folder, *folder.parents):
-        if part.exists():
-            return f"{part} is a file" if not part.is_dir() else exc.strerror or str(exc)
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file"
     return exc.strerror or str(exc)
 
 
