@@ -47,6 +47,15 @@ def test_quotes_takes_the_longest_leading_run_of_words_that_names_a_speaker(run_
     assert code == 0, err  # a close spelling of the whole name still resolves
 
 
+def test_a_short_query_word_after_a_full_name_stays_the_query(run_cli, seed_db):
+    # "Lewis Tunstall AI" is a close spelling of "Lewis Tunstall": the exact name wins.
+    _, hits, _ = run_json(run_cli, seed_db, "quotes", "Lewis", "Tunstall", "AI", "-n", "0")
+    _, searched, _ = run_json(
+        run_cli, seed_db, "search", "AI", "--speaker", "Lewis Tunstall", "-n", "0"
+    )
+    assert hits and refs(hits) == refs(searched)
+
+
 def test_an_unknown_speaker_in_quotes_is_refused(run_cli, seed_db):
     code, out, err = run_cli("quotes", "Nobody", "Atall", "--db", str(seed_db))
     assert code == 2 and out == ""

@@ -173,12 +173,32 @@ def speaker_summary(store: KnowledgeStore) -> list[SpeakerSummary]:
 MAX_NAME_WORDS = 6
 
 
+def _longest_stored_name(store: KnowledgeStore, words: list[str]) -> tuple[str, list[str]] | None:
+    """The longest run of leading words that is a name or label in the store, as written.
+
+    Tried before any close spelling: `Lewis Tunstall AI` is within the fuzzy cutoff of
+    `Lewis Tunstall`, and would otherwise swallow the query word. It also spares the common
+    case the register (YAML) and rapidfuzz imports.
+    """
+    from .catalog import name_key
+
+    stored = _stored_aliases(store)
+    for n in range(min(len(words), MAX_NAME_WORDS), 0, -1):
+        name = stored.get(name_key(" ".join(words[:n])))
+        if name is not None:
+            return name, words[n:]
+    return None
+
+
 def split_speaker(store: KnowledgeStore, words: list[str]) -> tuple[str, list[str]]:
     """The speaker named by the longest run of leading words, and the words after it (the
     query): `Jeremy Howard hiring` is Jeremy Howard and `hiring`. When no run names a
     speaker, the error is the one for the first word (with its suggestions)."""
     if not words:
         raise UsageError("name a speaker: podkb quotes SPEAKER [QUERY]...")
+    exact = _longest_stored_name(store, words)
+    if exact is not None:
+        return exact
     for n in range(min(len(words), MAX_NAME_WORDS), 1, -1):
         try:
             return resolve_speaker(store, " ".join(words[:n])), words[n:]
