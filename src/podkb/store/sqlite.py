@@ -196,7 +196,7 @@ class SQLiteStore(SQLStore):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                reason = f"cannot create its folder: {exc.strerror or exc}"
+                reason = f"cannot create its folder: {_folder_problem(self.path.parent, exc)}"
                 raise StoreError(reason, path=str(self.path)) from None
         if create and self.path.exists() and not is_writable(self.path):
             raise StoreError(
@@ -950,6 +950,14 @@ def repair(location: str | os.PathLike[str]) -> None:
             return
     with SQLiteStore(location, create=False) as store, store.transaction():
         store.rebuild_index()
+
+
+def _folder_problem(folder: Path, exc: OSError) -> str:
+    """Why a store's folder cannot be made. mkdir says "File exists" when a part of the path is
+    a file, which reads as if the store were there: name that file instead."""
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file"
+    return exc.strerror or str(exc)
 
 
 _RECOVER = (
