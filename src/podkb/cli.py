@@ -468,7 +468,7 @@ def export(
             output.message(f"podkb: {note}")
         for path in report.files:
             output.write_line(str(path))
-        if out is not None:
+        if out is not None and report.turns:
             output.info(f"Wrote {len(report.files)} file(s), {report.turns} turns, to {out}")
         if report.turns == 0:
             _say_why_nothing_was_exported(store, query, request)

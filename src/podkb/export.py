@@ -537,6 +537,8 @@ def export(
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder")
+    if not episodes:
+        return report  # nothing matched: no folder made for nothing
     out_dir.mkdir(parents=True, exist_ok=True)
     # Named by episode id: the name a person types next (podkb show ID), stable across titles.
     names = stable_names(((e.episode_id, None) for e in store.episodes()), writer.suffix)
