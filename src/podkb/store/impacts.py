@@ -426,11 +426,25 @@ class Lists:
     def _may_hold(self, row: Sequence[Any]) -> set[int]:
         """The listed terms a turn FTS5 may read otherwise could hold: those its column's text
         contains (the test _read_tfs makes); their turn counts become unknown."""
-        out = set()
-        for (col, term), listed in self.terms.items():
-            text = row[_LISTED[col]]
-            if text and term in text.lower():
-                out.add(listed.term_id)
+        out: set[int] = set()
+        for col, pos in _LISTED.items():
+            text = row[pos]
+            if not text:
+                continue
+            # A listed term has no space: it lies inside one of the text's space-free pieces.
+            for piece in set(text.lower().split()):
+                if len(piece) > _LONG_PIECE:
+                    out.update(
+                        listed.term_id
+                        for (c, term), listed in self.terms.items()
+                        if c == col and term in piece
+                    )
+                    continue
+                for i in range(len(piece)):
+                    for j in range(i + 1, len(piece) + 1):
+                        listed = self.terms.get((col, piece[i:j]))
+                        if listed is not None:
+                            out.add(listed.term_id)
         return out
 
     def unindexed(self, conn: sqlite3.Connection, index_rows: Sequence[Sequence[Any]]) -> None:
@@ -454,6 +468,9 @@ class Lists:
                     if listed is not None:
                         docs[listed.term_id] -= 1
         _count_docs(conn, docs, unknown)
+
+
+_LONG_PIECE = 40  # a longer piece (a script without spaces) is checked against every term
 
 
 def _count_docs(conn: sqlite3.Connection, docs: Counter[int], unknown: set[int]) -> None:
