@@ -15,7 +15,10 @@ the first turn that can reach it): that proves the answer is the full scoring's,
 rowid) included. A turn every phrase's list accounts for is scored from the postings'
 frequencies; any other candidate from its text. Otherwise, and for every query shape the
 lists do not cover, the caller scores every match as before: answers never change, only
-sometimes the time.
+sometimes the time. A prefix is one phrase over its forms: answered from their lists alike.
+
+bm25's nHit for a listed term is its turn count as the writes kept it (impact_terms.doc), not
+fts5vocab's, which walks the term's whole doclist (the cost that grows with the store).
 
 Exactness rests on reading each turn's terms as FTS5 did: its index row is derived
 again (`_index_row`, the same function that indexed it) and split on the spaces the analyzer
