@@ -12,15 +12,28 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import UsageError
 from .request import SearchRequest, TurnFilter
-from .results import EpisodeSummary, Hit, Quote, SpeakerSummary, TurnRow
+from .results import Hit, Quote
+from .schemas import model_of
 from .store import KnowledgeStore
-from .store.records import TurnRecord
+from .store.records import TurnRecord, TurnRow
+from .summaries import EpisodeSummary, SpeakerSummary
+
+# The answers' schemas hold the records' pydantic models, generated from their dataclasses (the
+# one declaration of their fields); mypy reads the dataclasses, which have the same fields.
+if TYPE_CHECKING:
+    HitModel = Hit
+    QuoteModel = Quote
+    TurnModel = TurnRow
+else:
+    HitModel = model_of(Hit)
+    QuoteModel = model_of(Quote)
+    TurnModel = model_of(TurnRow)
 
 # A page holds at most this many hits, quotes, turns, episodes or speakers; a client pages
 # with `offset` (no "0 for all" here: an assistant's context is small).
@@ -146,12 +159,12 @@ class Page(BaseModel):
 
 
 class HitsPage(Page):
-    hits: list[Hit]
+    hits: list[HitModel]
     note: str | None = Field(description="a corrected spelling, or why hits are unranked")
 
 
 class QuotesPage(Page):
-    quotes: list[Quote]
+    quotes: list[QuoteModel]
     note: str | None = Field(description="a corrected spelling, or why quotes are unranked")
 
 
@@ -167,7 +180,7 @@ class TranscriptPage(EpisodeSummary, Page):
     """The episode and a page of its turns, as `podkb show --format json` gives them."""
 
     # The turns themselves, where the episode record holds their count (as in `podkb show`).
-    turns: list[TurnRow]  # type: ignore[assignment]
+    turns: list[TurnModel]  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
