@@ -10,11 +10,11 @@ import pytest
 from conftest import SEEDS
 
 from podkb.ingest import ingest_paths
+from podkb.models import Turn
 from podkb.results import Hit
+from podkb.schemas import model_of
 from podkb.search import SearchRequest, search
 from podkb.store import TURN_COLUMNS, open_store
-from podkb.models import Turn
-from podkb.schemas import model_of
 from podkb.store.records import FileEpisode, TurnHit, TurnRecord, TurnRow
 
 EPISODE = "humans-of-ai-16-lewis-tunstall"

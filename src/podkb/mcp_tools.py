@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import fields as declared
 from .errors import UsageError
 from .request import SearchRequest, TurnFilter
 from .results import Hit, Quote
@@ -51,7 +52,7 @@ MAX_OFFSET = 1_000_000
 MAX_TOOL_CONTEXT = 3
 
 
-def _described(model: type[BaseModel], name: str) -> str:
+def _described(model: type[BaseModel] | type[declared.Model], name: str) -> str:
     description = model.model_fields[name].description
     assert description, f"{model.__name__}.{name} has no description"
     return description
@@ -64,14 +65,14 @@ _OFFSET = "skip this many results first (the next page: the answer's next_offset
 class SearchArgs(SearchRequest):
     """The `search` tool's arguments: the CLI's SearchRequest with MCP's bounds."""
 
-    query: str | None = Field(
+    query: str | None = declared.Field(
         default=None,
         description='words (all must match), "exact phrases", OR, prefix*, -word to exclude; '
         "may be left out when a filter is given",
     )
-    limit: int = Field(default=10, ge=1, le=MAX_RESULTS, description=_LIMIT)
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
-    context: int = Field(
+    limit: int = declared.Field(default=10, ge=1, le=MAX_RESULTS, description=_LIMIT)
+    offset: int = declared.Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
+    context: int = declared.Field(
         default=0,
         ge=0,
         le=MAX_TOOL_CONTEXT,
@@ -82,8 +83,8 @@ class SearchArgs(SearchRequest):
 class QuotesArgs(SearchArgs):
     """The `quotes` tool's arguments: a search by one speaker (`podkb quotes --speaker`)."""
 
-    speaker: str = Field(description="whose quotes: " + _described(TurnFilter, "speaker"))
-    query: str | None = Field(
+    speaker: str = declared.Field(description="whose quotes: " + _described(TurnFilter, "speaker"))
+    query: str | None = declared.Field(
         default=None,
         description='what the quotes are about: words (all must match), "exact phrases", OR, '
         "prefix*, -word; leave out for any quote by the speaker",
@@ -94,8 +95,8 @@ class EpisodesArgs(TurnFilter):
     """The `episodes` tool's arguments: episodes holding at least one turn that the filters
     keep (no filter: every episode)."""
 
-    limit: int = Field(default=MAX_RESULTS, ge=1, le=MAX_RESULTS, description=_LIMIT)
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
+    limit: int = declared.Field(default=MAX_RESULTS, ge=1, le=MAX_RESULTS, description=_LIMIT)
+    offset: int = declared.Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
 
 
 class SpeakersArgs(BaseModel):
@@ -195,7 +196,8 @@ class Answer:
 class Tool:
     name: str
     description: str
-    arguments: type[BaseModel]
+    # The request declarations (SearchArgs, ...) are fields.Model, checked as pydantic models.
+    arguments: type[BaseModel] | type[declared.Model]
     answer: type[Page]
     run: Callable[[KnowledgeStore, Any], Answer]
 
@@ -210,7 +212,9 @@ class Tool:
         return self.run(store, parse_arguments(self.arguments, arguments))
 
 
-def parse_arguments(model: type[BaseModel], arguments: dict[str, Any]) -> Any:
+def parse_arguments(
+    model: type[BaseModel] | type[declared.Model], arguments: dict[str, Any]
+) -> Any:
     """The validated arguments, or a UsageError naming the argument: `limit: Input should ...`."""
     try:
         return model.model_validate(arguments)

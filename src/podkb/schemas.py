@@ -16,7 +16,7 @@ import types
 import typing
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 
 class _Record(BaseModel):
@@ -63,3 +63,50 @@ def _model_type(hint: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         return functools.reduce(lambda a, b: a | b, (_model_type(a) for a in args))
     return hint
+
+
+_REQUEST_MODELS: dict[type[Any], type[BaseModel]] = {}
+
+
+def request_model(declared: type[Any], root: type[Any]) -> type[BaseModel]:
+    """The pydantic model of a request declaration (a subclass of `root`, fields.Model:
+    request.SearchRequest, the MCP tools' arguments, a batch entry): its name, docstring,
+    config, fields as declared and validators, its declared bases' models as its bases; a
+    subclass of pydantic's BaseModel written with the same lines would be this model."""
+    if declared in _REQUEST_MODELS:
+        return _REQUEST_MODELS[declared]
+    parent = next(b for b in declared.__mro__[1:] if issubclass(b, root))
+    base = BaseModel if parent is root else request_model(parent, root)
+    namespace: dict[str, Any] = {
+        "__module__": declared.__module__,
+        "__qualname__": declared.__qualname__,
+        "__doc__": declared.__doc__,
+        "__annotations__": {},
+    }
+    own_config = declared.__dict__.get("model_config")
+    if own_config:
+        namespace["model_config"] = ConfigDict(**own_config)  # type: ignore[typeddict-item]
+    own = declared.__dict__.get("__annotations__", {})
+    for name in own:
+        spec = declared.model_fields.get(name)
+        if spec is None:
+            continue  # a ClassVar, not a field
+        namespace["__annotations__"][name] = spec.declared
+        if spec.kwargs:
+            namespace[name] = Field(
+                **({} if spec.is_required() else {"default": spec.default}), **spec.kwargs
+            )
+        elif not spec.is_required():
+            namespace[name] = spec.default
+    for name, member in declared.__dict__.items():
+        if name.startswith("__") or name in namespace or name in declared.model_fields:
+            continue
+        if name in declared._field_checks:
+            namespace[name] = field_validator(*declared._field_checks[name])(member)
+        elif name in declared._model_checks:
+            namespace[name] = model_validator(mode="after")(member)
+        elif callable(member) or isinstance(member, classmethod | staticmethod | property):
+            namespace[name] = member  # its methods (has_filter, ...), which validators call
+    model: type[BaseModel] = type(declared.__name__, (base,), namespace)
+    _REQUEST_MODELS[declared] = model
+    return model
