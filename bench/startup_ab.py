@@ -8,7 +8,7 @@ Give trees as NAME=PATH (a folder holding podkb/, put first on PYTHONPATH); with
 installed podkb is measured. Compile the trees first (`python -m compileall -q TREE`) when the
 environment sets PYTHONDONTWRITEBYTECODE, or every run compiles every module.
 
-    python bench/startup_ab.py --db seeds.db --db /tmp/1m.db --runs 20 \\
+    python bench/startup_ab.py --db seeds.db --corpus 1m.db=1m/manifest.json --runs 20 \\
         before=/tmp/before/src after=src
 """
 
@@ -26,7 +26,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 # (label, podkb arguments, the floor's query and speaker): the floor runs the same FTS5 query.
-CASES = [
+SEED_CASES = [
     ("search evaluation", ["search", "evaluation"], ("evaluation", None)),
     ("search 模型", ["search", "模型"], ("模型", None)),
     (
@@ -35,6 +35,24 @@ CASES = [
         ("evaluation", "Lewis Tunstall"),
     ),
 ]
+
+
+def corpus_cases(manifest: Path) -> list[tuple[str, list[str], tuple[str, str | None]]]:
+    """The same three shapes on a synthetic store (bench/corpus.py): its rare term, its
+    two-character Chinese query, and its speaker-filtered query as `quotes SPEAKER WORD`."""
+    import json
+
+    queries = {q["kind"]: q for q in json.loads(manifest.read_text())["queries"]}
+    rare, zh, by = queries["rare term"], queries["Chinese 2 chars"], queries["speaker filter"]
+    return [
+        (f"search {rare['query']}", ["search", rare["query"]], (rare["query"], None)),
+        (f"search {zh['query']}", ["search", zh["query"]], (zh["query"], None)),
+        (
+            f"quotes {by['speaker']} {by['query']}",
+            ["quotes", by["speaker"], by["query"]],
+            (by["query"], by["speaker"]),
+        ),
+    ]
 
 
 def cpu_of(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
@@ -55,7 +73,14 @@ def cpu_of(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("trees", nargs="*", help="NAME=PATH of each podkb source tree")
-    parser.add_argument("--db", action="append", required=True, help="a store (repeatable)")
+    parser.add_argument("--db", action="append", default=[], help="a store of the seeds")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        default=[],
+        metavar="DB=MANIFEST",
+        help="a store built by bench/corpus.py and its manifest (its queries)",
+    )
     parser.add_argument("--runs", type=int, default=20, help="timed rounds (default 20)")
     parser.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args()
@@ -66,9 +91,11 @@ def main() -> int:
     trees = [t.split("=", 1) for t in args.trees] or [["podkb", ""]]
     py = sys.executable
     cases: list[tuple[str, list[str], dict[str, str]]] = []
-    for db in args.db:
+    stores = [(db, SEED_CASES) for db in args.db]
+    stores += [(db, corpus_cases(Path(m))) for db, m in (c.split("=", 1) for c in args.corpus)]
+    for db, shapes in stores:
         store = Path(db).name
-        for label, podkb_args, (query, speaker) in CASES:
+        for label, podkb_args, (query, speaker) in shapes:
             match = match_expression(query, speaker)
             floor = [py, str(BENCH / "floor_cli.py"), "search", match, "--db", db]
             cases.append((f"{store}: floor ({label})", floor, base_env))
