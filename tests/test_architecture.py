@@ -5,7 +5,10 @@ a function is still a cycle a reader of the code has to untangle."""
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "podkb"
 
@@ -135,3 +138,87 @@ def test_the_readers_helpers_import_no_reader_and_no_stage():
         assert all(d in allowed or d.startswith("podkb.ingest.shared.") for d in ingest_deps), (
             f"{helper} imports {sorted(ingest_deps)}"
         )
+
+
+# --- start-up: what a search or quotes process imports --------------------------------------
+
+# Modules a `search` or `quotes` process in a pipe does not use: the pydantic records of
+# ingest and the listing commands, the generated schema models, the YAML register, the MCP
+# tools, batch files, the people's tables and the ingest pipeline. Importing any of them costs
+# start-up (pydantic models: about 100 ms); the test keeps the gain.
+NOT_ON_THE_SEARCH_PATH = (
+    "podkb.models",
+    "podkb.schemas",
+    "podkb.summaries",
+    "podkb.catalog",
+    "podkb.mcp_tools",
+    "podkb.batch",
+    "podkb.views",
+    "podkb.ingest",
+    "yaml",
+    "rapidfuzz",
+    "rich.console",
+)
+
+_IMPORTED_BY_A_RUN = """
+import runpy, sys
+sys.argv = ["podkb", *sys.argv[1:]]
+try:
+    runpy.run_module("podkb", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+from pydantic import BaseModel
+def every(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from every(sub)
+models = sorted({c.__module__ + "." + c.__qualname__ for c in every(BaseModel)
+                 if c.__module__.startswith("podkb")})
+sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n")
+sys.stderr.write("MODELS " + " ".join(models) + "\\n")
+sys.stderr.write(f"EXIT {code}\\n")
+"""
+
+
+def _imported_by(*args: str) -> tuple[set[str], set[str], str]:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PODKB_")}
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_BY_A_RUN, *args, "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    lines = dict(line.split(" ", 1) for line in proc.stderr.splitlines() if " " in line)
+    return set(lines["MODULES"].split()), set(lines["MODELS"].split()), lines["EXIT"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "evaluation"),
+        ("search", "模型", "--role", "guest", "-C", "1"),
+        ("quotes", "Lewis Tunstall", "evaluation"),
+    ],
+)
+def test_a_search_or_quotes_process_imports_only_what_it_uses(seed_db, args):
+    """(A filter of episodes, --show, --since or --until, reads the store's episodes, which
+    are pydantic records: that search builds the Episode model, and is not checked here.)"""
+    modules, models, code = _imported_by(*args, "--db", str(seed_db))
+    assert code in ("0", "None"), (args, code)
+    assert "podkb.search" in modules  # it did run the search
+    unused = {
+        m
+        for m in modules
+        if m.split(".")[0] in {"yaml", "rapidfuzz"} or m.startswith(NOT_ON_THE_SEARCH_PATH)
+    }
+    assert not unused, f"a search imports {sorted(unused)}"
+    assert not models, f"a search builds pydantic models {sorted(models)}"
+
+
+def test_the_import_check_sees_an_import_of_the_unused_modules(seed_db):
+    """The check above can fail: `episodes` builds its rows with the pydantic Episode records."""
+    modules, models, _ = _imported_by("episodes", "--db", str(seed_db))
+    assert "podkb.models" in modules and "podkb.models.Episode" in models

@@ -3,13 +3,16 @@ search, quotes, batch, episodes and speakers has exactly their fields, in their 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
-from podkb.results import EpisodeSummary, Hit, SpeakerSummary
+from podkb.results import Hit, Quote
+from podkb.schemas import model_of
+from podkb.summaries import EpisodeSummary, SpeakerSummary
 
-HIT_KEYS = [name for name in Hit.model_fields if name != "context"]
+HIT_KEYS = [f.name for f in dataclasses.fields(Hit) if f.name != "context"]
 
 
 def _json(run_cli, db, *args):
@@ -44,7 +47,7 @@ def test_every_hit_carries_its_citation_line_as_cite_prints_it(run_cli, seed_db)
     )
     assert code == 0
     assert out.splitlines() == [row["citation"] for row in rows]
-    assert all(row["citation"] == Hit.model_validate(row).cite() for row in rows)
+    assert all(row["citation"] == Hit(**row).cite() for row in rows)
     assert rows[0]["citation"].endswith("(00:11:58)")
 
 
@@ -67,9 +70,36 @@ def test_episode_and_speaker_rows_have_their_records_fields(run_cli, seed_db):
 
 
 def test_a_hit_that_is_not_the_record_is_refused(run_cli, seed_db):
-    """A field set on a hit but not declared on the record fails loudly, not silently."""
+    """A field set on a hit but not declared on the record fails loudly, not silently: the
+    record itself (search builds it) and its schema's model (what the MCP tools publish)."""
     from pydantic import ValidationError
 
     row = _json(run_cli, seed_db, "search", "evaluation")[0]
-    with pytest.raises(ValidationError, match="audio_link"):
+    with pytest.raises(TypeError, match="audio_link"):
         Hit(**row, audio_link="x")
+    with pytest.raises(ValidationError, match="audio_link"):
+        model_of(Hit).model_validate({**row, "audio_link": "x"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("search", "evaluation", "-C", "1"), ("quotes", "Lewis Tunstall"), ("search", "模型")],
+)
+def test_every_row_written_is_valid_against_the_published_schema(run_cli, seed_db, args):
+    """The rows the CLI writes pass the generated models' validation, field for field: the
+    dataclass and the schema cannot disagree on a field's name, type or presence."""
+    rows = _json(run_cli, seed_db, *args)
+    model = model_of(Quote if args[0] == "quotes" else Hit)
+    assert rows and all(
+        model.model_validate(row).model_dump(mode="json", exclude_unset=True) == row for row in rows
+    )
+
+
+def test_the_schemas_models_are_the_records_fields_with_their_descriptions():
+    schema = model_of(Hit).model_json_schema()
+    assert list(schema["properties"]) == [f.name for f in dataclasses.fields(Hit)]
+    assert schema["title"] == "Hit" and schema["additionalProperties"] is False
+    assert schema["properties"]["line"]["description"] == (
+        "1-based source line where the turn starts"
+    )
+    assert "context" not in schema["required"]

@@ -3,21 +3,47 @@ and both engines migrate an older schema through the one runner (store/migration
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+
 import pytest
 from conftest import SEEDS
 
 from podkb.ingest import ingest_paths
+from podkb.models import Turn
 from podkb.results import Hit
+from podkb.schemas import model_of
 from podkb.search import SearchRequest, search
 from podkb.store import TURN_COLUMNS, open_store
-from podkb.store.records import FileEpisode, TurnHit, TurnRecord
+from podkb.store.records import FileEpisode, TurnHit, TurnRecord, TurnRow
 
 EPISODE = "humans-of-ai-16-lewis-tunstall"
 
 
+def _names(record) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(record))
+
+
 def test_a_turn_record_is_the_turn_columns_then_its_times():
-    assert TurnRecord._fields == (*TURN_COLUMNS, "times")
-    assert TurnHit._fields == (*TURN_COLUMNS, "score", "times")
+    assert _names(TurnRecord) == (*TURN_COLUMNS, "times")
+    assert _names(TurnHit) == (*TURN_COLUMNS, "score", "times")
+
+
+def test_a_turns_fields_are_declared_once():
+    """TurnRow declares a turn's fields; the store's records, the hit and the schema's models
+    inherit them (a new field is one line), and the ingest's pydantic Turn, which validates
+    what readers make, has the same fields: a field added to one and not the other fails."""
+    assert TURN_COLUMNS == _names(TurnRow)
+    for record in (TurnRecord, TurnHit, Hit):
+        assert issubclass(record, TurnRow) and _names(record)[: len(TURN_COLUMNS)] == TURN_COLUMNS
+        own = record.__dict__.get("__annotations__", {})
+        assert not set(own) & set(TURN_COLUMNS), f"{record.__name__} spells out a turn's fields"
+    assert tuple(name for name in Turn.model_fields if name != "times") == TURN_COLUMNS
+    assert tuple(model_of(TurnRow).model_fields) == TURN_COLUMNS
+    hints = typing.get_type_hints(TurnRow)
+    for name in TURN_COLUMNS:
+        declared = Turn.model_fields[name].annotation
+        assert declared == hints[name] or name == "role", name  # Turn's role: the Literal
 
 
 def test_lookups_answer_named_records(seed_store):

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ValidationError
 
 from .errors import InputError, PodkbError
+from .fields import Field, model_validator
 from .limits import (
     MAX_BATCH_BYTES,
     MAX_BATCH_ENTRIES,

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from .errors import InputError
 from .limits import MAX_METADATA_BYTES, check_nesting, nesting_error, yaml_value_budget
 from .request import check_date
-from .text import fold, is_visible
+from .text import is_visible
+from .text import name_key as name_key  # re-exported: resolve, the readers and naming use it
 
 
 class _Strict(BaseModel):
@@ -150,11 +151,6 @@ class Metadata:
 
 
 @lru_cache(maxsize=4096)  # the same few speaker names, once per turn at ingest
-def name_key(name: str) -> str:
-    """Folded name for comparison: case, width, accents, Traditional/Simplified, spacing."""
-    return " ".join(fold(name).replace("·", " ").replace("・", " ").split())
-
-
 def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
     """safe_load then validate; errors name the file, the line where known, and the field."""
     import yaml

@@ -15,20 +15,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
 
 from .errors import UsageError
+from .fields import FieldSpec, Model
 from .request import CliOption, SearchRequest
 from .writers import QUOTE_FORMATS, ROW_FORMATS
 
 if TYPE_CHECKING:
     from .ingest.sidecar import EpisodeInfo
 
-_M = TypeVar("_M", bound=BaseModel)
+_M = TypeVar("_M", bound=Model)
 
 
-def _option(field: FieldInfo) -> Any | None:
+def _option(field: FieldSpec) -> Any | None:
     """The field's typer option from its CliOption, None for a field without one (the query).
     On the command line a choice (--role) is text the model checks, as a number is an int."""
     declared = next((m for m in field.metadata if isinstance(m, CliOption)), None)
@@ -104,7 +103,12 @@ def validated(model: type[_M], values: dict[str, Any]) -> _M:
     """The model, or a UsageError naming the option: `--limit: Input should be ...`."""
     try:
         return model.model_validate(values)
-    except ValidationError as exc:
+    except Exception as exc:
+        # pydantic is imported only for values that are not plainly valid (fields.Model).
+        from pydantic import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else ""
         option = f"--{name}: " if name in REQUEST_OPTIONS else (f"{name}: " if name else "")
@@ -234,6 +238,8 @@ def episode_overrides(
 ) -> EpisodeInfo | None:
     """The episode metadata given as options (--show, --title, --host, ...), None if none; a
     bad value is a UsageError naming its option."""
+    from pydantic import ValidationError
+
     from .ingest.sidecar import EpisodeInfo
 
     try:

@@ -10,7 +10,7 @@ from .store import KnowledgeStore
 
 if TYPE_CHECKING:
     from .models import Episode
-    from .results import EpisodeSummary
+    from .summaries import EpisodeSummary
 
 # Ids an ambiguous prefix lists (the rest are counted): enough to pick from, never a wall.
 MAX_LISTED_MATCHES = 10
@@ -95,6 +95,6 @@ def remove_episodes(
 
 def episode_summaries(episodes: Iterable[Episode]) -> list[EpisodeSummary]:
     """Episodes as `podkb episodes` lists them (the MCP `episodes` tool too)."""
-    from .results import EpisodeSummary
+    from .summaries import EpisodeSummary
 
     return [EpisodeSummary.model_validate(e.model_dump()) for e in episodes]

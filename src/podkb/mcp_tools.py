@@ -12,15 +12,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import fields as declared
 from .errors import UsageError
 from .request import SearchRequest, TurnFilter
-from .results import EpisodeSummary, Hit, Quote, SpeakerSummary, TurnRow
+from .results import Hit, Quote
+from .schemas import model_of
 from .store import KnowledgeStore
-from .store.records import TurnRecord
+from .store.records import TurnRecord, TurnRow
+from .summaries import EpisodeSummary, SpeakerSummary
+
+# The answers' schemas hold the records' pydantic models, generated from their dataclasses (the
+# one declaration of their fields); mypy reads the dataclasses, which have the same fields.
+if TYPE_CHECKING:
+    HitModel = Hit
+    QuoteModel = Quote
+    TurnModel = TurnRow
+else:
+    HitModel = model_of(Hit)
+    QuoteModel = model_of(Quote)
+    TurnModel = model_of(TurnRow)
 
 # A page holds at most this many hits, quotes, turns, episodes or speakers; a client pages
 # with `offset` (no "0 for all" here: an assistant's context is small).
@@ -38,7 +52,7 @@ MAX_OFFSET = 1_000_000
 MAX_TOOL_CONTEXT = 3
 
 
-def _described(model: type[BaseModel], name: str) -> str:
+def _described(model: type[BaseModel] | type[declared.Model], name: str) -> str:
     description = model.model_fields[name].description
     assert description, f"{model.__name__}.{name} has no description"
     return description
@@ -51,14 +65,14 @@ _OFFSET = "skip this many results first (the next page: the answer's next_offset
 class SearchArgs(SearchRequest):
     """The `search` tool's arguments: the CLI's SearchRequest with MCP's bounds."""
 
-    query: str | None = Field(
+    query: str | None = declared.Field(
         default=None,
         description='words (all must match), "exact phrases", OR, prefix*, -word to exclude; '
         "may be left out when a filter is given",
     )
-    limit: int = Field(default=10, ge=1, le=MAX_RESULTS, description=_LIMIT)
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
-    context: int = Field(
+    limit: int = declared.Field(default=10, ge=1, le=MAX_RESULTS, description=_LIMIT)
+    offset: int = declared.Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
+    context: int = declared.Field(
         default=0,
         ge=0,
         le=MAX_TOOL_CONTEXT,
@@ -69,8 +83,8 @@ class SearchArgs(SearchRequest):
 class QuotesArgs(SearchArgs):
     """The `quotes` tool's arguments: a search by one speaker (`podkb quotes --speaker`)."""
 
-    speaker: str = Field(description="whose quotes: " + _described(TurnFilter, "speaker"))
-    query: str | None = Field(
+    speaker: str = declared.Field(description="whose quotes: " + _described(TurnFilter, "speaker"))
+    query: str | None = declared.Field(
         default=None,
         description='what the quotes are about: words (all must match), "exact phrases", OR, '
         "prefix*, -word; leave out for any quote by the speaker",
@@ -81,8 +95,8 @@ class EpisodesArgs(TurnFilter):
     """The `episodes` tool's arguments: episodes holding at least one turn that the filters
     keep (no filter: every episode)."""
 
-    limit: int = Field(default=MAX_RESULTS, ge=1, le=MAX_RESULTS, description=_LIMIT)
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
+    limit: int = declared.Field(default=MAX_RESULTS, ge=1, le=MAX_RESULTS, description=_LIMIT)
+    offset: int = declared.Field(default=0, ge=0, le=MAX_OFFSET, description=_OFFSET)
 
 
 class SpeakersArgs(BaseModel):
@@ -146,12 +160,12 @@ class Page(BaseModel):
 
 
 class HitsPage(Page):
-    hits: list[Hit]
+    hits: list[HitModel]
     note: str | None = Field(description="a corrected spelling, or why hits are unranked")
 
 
 class QuotesPage(Page):
-    quotes: list[Quote]
+    quotes: list[QuoteModel]
     note: str | None = Field(description="a corrected spelling, or why quotes are unranked")
 
 
@@ -167,7 +181,7 @@ class TranscriptPage(EpisodeSummary, Page):
     """The episode and a page of its turns, as `podkb show --format json` gives them."""
 
     # The turns themselves, where the episode record holds their count (as in `podkb show`).
-    turns: list[TurnRow]  # type: ignore[assignment]
+    turns: list[TurnModel]  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -182,7 +196,8 @@ class Answer:
 class Tool:
     name: str
     description: str
-    arguments: type[BaseModel]
+    # The request declarations (SearchArgs, ...) are fields.Model, checked as pydantic models.
+    arguments: type[BaseModel] | type[declared.Model]
     answer: type[Page]
     run: Callable[[KnowledgeStore, Any], Answer]
 
@@ -197,7 +212,9 @@ class Tool:
         return self.run(store, parse_arguments(self.arguments, arguments))
 
 
-def parse_arguments(model: type[BaseModel], arguments: dict[str, Any]) -> Any:
+def parse_arguments(
+    model: type[BaseModel] | type[declared.Model], arguments: dict[str, Any]
+) -> Any:
     """The validated arguments, or a UsageError naming the argument: `limit: Input should ...`."""
     try:
         return model.model_validate(arguments)

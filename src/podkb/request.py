@@ -1,7 +1,10 @@
 """What a person asks for: the request models shared by search, quotes, batch and export.
 
-Validated with pydantic (unknown fields refused, text fields must be strings) at the edge: the
-command line (cli_options.request_options) and batch files build these, the library takes them.
+Validated as pydantic models are (unknown fields refused, text fields must be strings) at the
+edge: the command line (cli_options.request_options) and batch files build these, the library
+takes them. They are declared as pydantic models but on fields.Model, which checks plainly
+valid values itself and leaves the rest to the pydantic model generated from the same lines:
+the same values and errors, and a search that never imports pydantic.
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
+from .fields import Field, Model, field_validator
 from .text import fold
 
 if TYPE_CHECKING:
@@ -98,7 +100,7 @@ def check_date(value: str) -> str:
     return value
 
 
-class TurnFilter(BaseModel):
+class TurnFilter(Model):
     """Which turns a command looks at: the filters shared by search, quotes, batch and export.
 
     A new filter is a field here: its type, its CliOption (flags and help), its description
@@ -107,7 +109,7 @@ class TurnFilter(BaseModel):
     one episode); nothing else to write. Names to resolve (speaker, topic) are search.resolve_filter's.
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = {"extra": "forbid", "strict": True}
 
     speaker: Annotated[
         str | None,

@@ -291,7 +291,8 @@ def _hit(
         snippet=snippet,
         matches=[(s, e) for s, e in spans],
         quote=quote.text,
-        quote_start=quote.start,
+        # A time read from JSON may be an int: a hit's times are floats, as the schema says.
+        quote_start=None if quote.start is None else float(quote.start),
         quote_matches=list(quote.matches),
         episode_title=title,
         show=show,
@@ -331,11 +332,9 @@ def _add_context(store: KnowledgeStore, hits: list[Hit], n: int) -> None:
 
 
 def _context(store: KnowledgeStore, hit: Hit, n: int) -> HitContext:
-    from .results import HitContext, TurnRow
+    from .results import HitContext
 
-    turns = [
-        TurnRow.model_validate(t.fields()) for t in store.context_turns(hit.episode_id, hit.turn, n)
-    ]
+    turns = store.context_turns(hit.episode_id, hit.turn, n)
     return HitContext(
         before=[t for t in turns if t.turn < hit.turn],
         after=[t for t in turns if t.turn > hit.turn],

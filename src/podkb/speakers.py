@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import UsageError
-from .results import SpeakerSummary
 from .store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from .summaries import SpeakerSummary
 
 # token_sort_ratio on folded names: "Lewis Tunstal" -> "Lewis Tunstall" (96), never "Lewis" -> "Louis
 # Armstrong". Below this a name is not resolved, only suggested.
@@ -19,7 +23,7 @@ def speaker_aliases(store: KnowledgeStore) -> dict[str, str]:
 
 def _stored_aliases(store: KnowledgeStore) -> dict[str, str]:
     """Folded names and labels as the store holds them -> canonical name."""
-    from .catalog import name_key
+    from .text import name_key
 
     table = {name_key(name): name for name in store.speaker_names()}
     for speaker, label in store.speaker_label_pairs():
@@ -31,7 +35,7 @@ def _stored_aliases(store: KnowledgeStore) -> dict[str, str]:
 def speaker_named(store: KnowledgeStore, text: str) -> str | None:
     """The speaker whose full name (or label as written) the text is, if any: no fuzzy match,
     no first names (`podkb search "Lewis Tunstall"` is then told about --speaker)."""
-    from .catalog import name_key
+    from .text import name_key
 
     key = name_key(text.strip().strip('"'))
     return _stored_aliases(store).get(key) if " " in key.strip() else None
@@ -39,7 +43,8 @@ def speaker_named(store: KnowledgeStore, text: str) -> str | None:
 
 def _with_register_aliases(stored: dict[str, str]) -> dict[str, str]:
     """`stored` plus the speakers.yaml aliases of the speakers it names."""
-    from .catalog import load_metadata, name_key
+    from .catalog import load_metadata
+    from .text import name_key
 
     table = dict(stored)
     in_store = set(stored.values())
@@ -62,7 +67,7 @@ def match_speaker(store: KnowledgeStore, query: str) -> tuple[str, bool]:
     Exact (folded) names and aliases win; then a fuzzy match that is clearly better than the
     next one. An ambiguous name (two speakers called "Chris") is never widened to both.
     """
-    from .catalog import name_key
+    from .text import name_key
 
     key = name_key(query)
     # Names and labels in the store answer most lookups without reading the register (YAML).
@@ -120,7 +125,7 @@ def suggest_speakers(
     from rapidfuzz import fuzz, process
     from rapidfuzz.utils import default_process
 
-    from .catalog import name_key
+    from .text import name_key
 
     aliases = aliases if aliases is not None else speaker_aliases(store)
     out: list[str] = []
@@ -141,6 +146,7 @@ def suggest_speakers(
 def speaker_summary(store: KnowledgeStore) -> list[SpeakerSummary]:
     """Every named speaker: aliases, roles, episodes, turn and word counts (most turns first)."""
     from .catalog import load_metadata
+    from .summaries import SpeakerSummary
 
     register = {e.name: e.aliases for e in load_metadata().speakers}
     labels: dict[str, set[str]] = {}
@@ -180,7 +186,7 @@ def _longest_stored_name(store: KnowledgeStore, words: list[str]) -> tuple[str, 
     `Lewis Tunstall`, and would otherwise swallow the query word. It also spares the common
     case the register (YAML) and rapidfuzz imports.
     """
-    from .catalog import name_key
+    from .text import name_key
 
     stored = _stored_aliases(store)
     for n in range(min(len(words), MAX_NAME_WORDS), 0, -1):

@@ -215,3 +215,8 @@ def word_count(text: str) -> int:
 
 
 _ASCII_WORD_RE = re.compile("[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+
+
+def name_key(name: str) -> str:
+    """Folded name for comparison: case, width, accents, Traditional/Simplified, spacing."""
+    return " ".join(fold(name).replace("·", " ").replace("・", " ").split())

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from .models import Episode
     from .query import Term
     from .reports import Explanation
-    from .results import Hit, SpeakerSummary, TurnRow
-    from .store.records import TurnRecord
+    from .results import Hit
+    from .store.records import TurnRecord, TurnRow
+    from .summaries import SpeakerSummary
     from .tables import Col
 
 

@@ -248,15 +248,15 @@ _TIMES_AT = len(TURN_COLUMNS)
 def turn_record(row: Sequence[Any], *, with_times: bool) -> TurnRecord:
     """A turn's record from a row of TURN_COLUMNS followed by `times` (JSON text or NULL)."""
     if with_times:
-        return TurnRecord._make((*row[:_TIMES_AT], json.loads(row[_TIMES_AT] or "[]")))
-    return TurnRecord._make((*row[:_TIMES_AT], None))
+        return TurnRecord(*(*row[:_TIMES_AT], json.loads(row[_TIMES_AT] or "[]")))
+    return TurnRecord(*(*row[:_TIMES_AT], None))
 
 
 def hit_record(row: Sequence[Any], score: float) -> TurnHit:
     """A search hit from a row of TURN_COLUMNS followed by `times`: the turn, its score (higher
     is better) and its (character offset, seconds) pairs."""
     times = [(int(at), float(sec)) for at, sec in json.loads(row[_TIMES_AT] or "[]")]
-    return TurnHit._make((*row[:_TIMES_AT], round(score, 4) if score else 0.0, times))
+    return TurnHit(*(*row[:_TIMES_AT], round(score, 4) if score else 0.0, times))
 
 
 @dataclass(frozen=True)
@@ -647,7 +647,7 @@ class SQLStore(ABC):
         from ..models import Turn
 
         return [
-            Turn.model_validate(t._asdict())
+            Turn.model_validate({**t.fields(), "times": t.times})
             for t in self.iter_turn_rows(episode_id=episode_id, speakers=speakers, with_times=True)
         ]
 
