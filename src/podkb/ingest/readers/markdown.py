@@ -66,6 +66,8 @@ _BOLD_LABEL_RE = re.compile(
     r"^(?:\*\*|__)(?P<name>[^*_:：\n]{1,40}?)(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：])"
 )
 _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
+# `(11m 32s)`, `[1h 02m]`: a transcriber's note of the elapsed time, on a line of its own.
+_ELAPSED_RE = re.compile(r"^[(\[]\s*(?:\d{1,2}h\s*)?\d{1,3}m(?:\s*\d{1,2}s)?\s*[)\]]$")
 # `**Date:** 2024-05-01` lines above the transcript. Singular `Host:` / `Guest:` are speaker
 # labels in a transcript, so only keys that are never spoken labels count.
 _META_LINE_RE = re.compile(
@@ -108,6 +110,7 @@ def read_markdown(
     metadata_lines: list[int] = []
     chrome_lines: list[int] = []
     non_speech_lines: list[int] = []
+    timing_lines: list[int] = []
     bold_labels: set[str] = set()  # `**Name:**` at a paragraph's start: Markdown's label
     end, front = front_matter(lines, path)
     if end is not None:
@@ -136,6 +139,9 @@ def read_markdown(
         elif _RULE_RE.match(stripped):
             chrome_lines.append(i + 1)
             lines[i] = ""
+        elif _ELAPSED_RE.match(stripped):
+            timing_lines.append(i + 1)
+            lines[i] = ""
         elif is_marker_line(stripped):
             non_speech_lines.append(i + 1)
             lines[i] = ""
@@ -152,9 +158,12 @@ def read_markdown(
 
     # The people the front matter names are speakers: their labels stand even if used once.
     named = frozenset(
-        name_key(n) for n in (*_names(front.get("hosts")), *_names(front.get("guests")))
+        name_key(n)
+        for key in ("hosts", "guests", "speakers")
+        for n in _names(front.get(key))
     )
-    raw = _read_body("\n".join(lines), known | named | bold_labels)
+    breaks = frozenset(line for line, _title in headings)
+    raw = _read_body("\n".join(lines), known | named | bold_labels, breaks)
     raw.format = "markdown"
     for n in metadata_lines:
         raw.mark(n, "metadata")
@@ -162,6 +171,8 @@ def read_markdown(
         raw.mark(n, "chrome")
     for n in non_speech_lines:
         raw.mark(n, "non_speech")
+    for n in timing_lines:
+        raw.mark(n, "timing")
     _apply_front_matter(raw, front)
     _apply_headings(raw, headings)
     return raw
@@ -235,7 +246,9 @@ def _metadata_block(lines: list[str]) -> list[tuple[int, str, str]]:
     return found
 
 
-def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
+def _read_body(
+    text: str, known: frozenset[str], breaks: frozenset[int] = frozenset()
+) -> RawTranscript:
     from . import otter, timestamped, webtext
 
     if timestamped.looks_like_timestamped(text):
@@ -243,7 +256,7 @@ def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
     raw = (
         otter.read_otter(text)
         if otter.looks_like_otter(text)
-        else webtext.read_web_text(text, known)
+        else webtext.read_web_text(text, known, breaks)
     )
     for turn in raw.turns:
         timestamped.lift_time_marks(turn)

@@ -82,13 +82,20 @@ class _Unit:
     line: int
     text: str
     label: LabelCandidate | None = None
+    after_break: bool = False  # a heading the caller took out stands above it
 
 
-def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
+def read_web_text(
+    text: str, known_names: frozenset[str] = frozenset(), breaks: frozenset[int] = frozenset()
+) -> RawTranscript:
+    """`breaks`: lines a caller took out that part the text (a Markdown heading): no turn runs
+    across one."""
     raw = RawTranscript(format="text")
     units = _drop_repeated_runs(_paragraphs(text, raw), raw)
     for unit in units:
         unit.label = split_label(unit.text, known_names)
+    _handle_labels(units, known_names)
+    _mark_breaks(units, breaks)
     for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
         unit.label = label
     _name_lines_as_labels(units, known_names)
@@ -194,6 +201,46 @@ def _drop_repeated_runs(
 # --- labels ----------------------------------------------------------------------------------
 
 
+# `darosior：` / `sipa:`: a lower-case handle opening a paragraph, as transcripts of developer
+# talks label a voice from the audience.
+_HANDLE_LABEL_RE = re.compile(r"^(?P<name>[a-z][a-z0-9_.\-]{1,30})\s*[:：]\s*\S")
+
+
+def _handle_labels(units: list[_Unit], known: frozenset[str]) -> None:
+    """A lower-case handle is a label where it opens two paragraphs or more in a dialogue whose
+    other labels the file confirms (one used twice): a word that starts prose stays text."""
+    counts = Counter(_key(u.label.name) for u in units if u.label)
+    if not any(n >= 2 for n in counts.values()):
+        return
+    handles = Counter(
+        m.group("name") for u in units if u.label is None and (m := _HANDLE_LABEL_RE.match(u.text))
+    )
+    confirmed = frozenset(h for h, n in handles.items() if n >= 2 and looks_like_name(h.title()))
+    if not confirmed:
+        return
+    for unit in units:
+        if unit.label is None and _HANDLE_LABEL_RE.match(unit.text):
+            unit.label = split_label(unit.text, known | confirmed)
+
+
+def _mark_breaks(units: list[_Unit], breaks: frozenset[int]) -> None:
+    if not breaks:
+        return
+    previous = 0
+    for unit in units:
+        unit.after_break = any(previous < line < unit.line for line in breaks)
+        previous = unit.line
+
+
+# A title alone or before a surname (`Senator:`, `Senator Black:`, `Mr. Smith:`): how hearings
+# and council meetings label members, each perhaps only once.
+_TITLE_LABEL_RE = re.compile(
+    r"^(?:Senator|Sen\.|Representative|Rep\.|Congressman|Congresswoman|Chairman|Chairwoman|"
+    r"Chair|Vice Chair|Councilmember|Councilman|Councilwoman|Commissioner|Mayor|Governor|"
+    r"Secretary|Minister|Judge|Justice|Mr\.|Ms\.|Mrs\.|Dr\.)(?:\s+[A-Z][\w'’.\-]*){0,2}$"
+)
+
+
 def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
     """Keep label candidates that the document confirms: used twice (a full name and its first
     name alone count as one: `Dan Ott:` then `Dan:`), timestamped, known, given a role
@@ -212,6 +259,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
             counts[full] += counts[last]
             counts[last] += 1
     caps_document = _labels_in_capitals(units, counts)
+    dialogue = any(n >= 2 for n in counts.values())
     for u in units:
         if u.label is None:
             continue
@@ -219,6 +267,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if (
             counts[key] >= 2
             or (caps_document and _is_caps_full_name(u.label.name))
+            or (dialogue and _TITLE_LABEL_RE.match(u.label.name) is not None)
             or u.label.timestamp is not None
             or u.label.role is not None
             or u.label.confirmed
@@ -396,9 +445,14 @@ def _prologue_start(units: list[_Unit], first_label: int, crumbs: set[int]) -> i
     return first_label
 
 
+# `Slides: https://...`, `幻灯片：https://...`: a page's link to its materials, not said.
+_LINK_LINE_RE = re.compile(r"^[^:：\s][^:：]{0,40}[:：]\s*<?https?://\S+$")
+
+
 def _is_spoken(text: str) -> bool:
-    """A paragraph of sentences (or a note), not a title, a heading or a bulleted list."""
-    if text.startswith(("#", "•", "●", "▪", "- ", "* ")):
+    """A paragraph of sentences (or a note), not a title, a heading, a bulleted list or a
+    link to the talk's materials."""
+    if text.startswith(("#", "•", "●", "▪", "- ", "* ")) or _LINK_LINE_RE.match(text):
         return False
     return _is_prose(text) or bool(_NOTE_RE.match(text))
 
@@ -543,8 +597,12 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
         turns.append(turn)
         return turn
 
+    # Where labels mark one side only, the implied side speaks those questions (below).
+    asides = set() if one_sided else _questions_between_one_speaker(body)
     notes: list[str] = []
     for idx, unit in enumerate(body):
+        if unit.after_break:  # a heading above it: what follows is not the turn before
+            current, current_key = None, None
         if _is_rule(unit.text):
             raw.mark(unit.line, "chrome")  # a separator inside the conversation
             continue
@@ -582,6 +640,10 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
                 current = start_turn(unit, unit.text, None, None, None)
             current_key = None
             continue
+        if idx in asides:  # X, a question, X again: the question is someone else's
+            current = start_turn(unit, unit.text, None, None, None)
+            current_key = None
+            continue
         if one_sided:
             implied = (
                 not seen_label
@@ -608,6 +670,25 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
     if notes:
         raw.description = "\n\n".join([*([raw.description] if raw.description else []), *notes])
     return [t for t in turns if t.text.strip()]
+
+
+def _questions_between_one_speaker(body: list[_Unit]) -> set[int]:
+    """Unlabeled questions between two paragraphs labelled with the same speaker: a writer
+    labels a speaker again only after someone else spoke, so the question is not theirs (an
+    editor left the asker's label out)."""
+    found: set[int] = set()
+    for i in range(1, len(body) - 1):
+        before, unit, after = body[i - 1], body[i], body[i + 1]
+        if (
+            unit.label is None
+            and before.label is not None
+            and after.label is not None
+            and _key(before.label.name) == _key(after.label.name)
+            and after.label.timestamp is None
+            and _is_question(unit.text)
+        ):
+            found.add(i)
+    return found
 
 
 def _append(turn: RawTurn, text: str, line: int, sep: str = "\n\n") -> None:
