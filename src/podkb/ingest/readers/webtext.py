@@ -445,6 +445,7 @@ def _prologue_start(units: list[_Unit], first_label: int, crumbs: set[int]) -> i
     return first_label
 
 
+_BARE_URL_RE = re.compile(r"^<?https?://\S+?>?$")
 # `Slides: https://...`, `幻灯片：https://...`: a page's link to its materials, not said.
 _LINK_LINE_RE = re.compile(r"^[^:：\s][^:：]{0,40}[:：]\s*<?https?://\S+$")
 
@@ -605,6 +606,9 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             current, current_key = None, None
         if _is_rule(unit.text):
             raw.mark(unit.line, "chrome")  # a separator inside the conversation
+            continue
+        if unit.label is None and _BARE_URL_RE.match(unit.text):
+            raw.mark(unit.line, "metadata")  # a link to what the talk discusses: not said
             continue
         if not seen_label and has_labels and _NOTE_RE.match(unit.text):
             if turns:  # an editor's aside inside the opening speech: not that speaker's words
