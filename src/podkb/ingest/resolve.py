@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from ..catalog import CatalogEntry, EpisodeFields, Metadata, name_key
 from ..lang import turn_languages
 from ..models import Chapter, Episode, Role, Turn
-from .shared.labels import TITLE_WORDS
 from ..text import fold
 from .raw import RawChapter, RawTranscript, RawTurn
-from .shared.labels import is_role_label
+from .shared.labels import TITLE_WORDS, is_role_label
 from .shared.spacing import join_spaced_words
 
 

@@ -158,9 +158,7 @@ def read_markdown(
 
     # The people the front matter names are speakers: their labels stand even if used once.
     named = frozenset(
-        name_key(n)
-        for key in ("hosts", "guests", "speakers")
-        for n in _names(front.get(key))
+        name_key(n) for key in ("hosts", "guests", "speakers") for n in _names(front.get(key))
     )
     breaks = frozenset(line for line, _title in headings)
     raw = _read_body("\n".join(lines), known | named | bold_labels, breaks)
