@@ -32,6 +32,8 @@ from ..shared.chrome import (
     is_show_notes_heading,
     is_transcript_marker,
     strip_markup_residue,
+    template_comment_lines,
+    template_time,
     trailing_furniture,
 )
 from ..shared.labels import looks_like_name, split_label
@@ -120,10 +122,15 @@ def read_markdown(
 
     _take_trailing_furniture(lines, metadata_lines, chrome_lines, known)
     headings: list[tuple[int, str]] = []
+    comment_lines = template_comment_lines(lines) if "{%" in text else set()
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
+        if template_time(stripped) is not None or (
+            i in comment_lines and not lines[i].strip().startswith("{")
+        ):
+            continue  # a template's time link, an editor's comment: the body reader's to class
         if "{" in stripped or "<" in stripped:
             stripped = strip_markup_residue(stripped)
             if not stripped:  # `{% include player.html %}`, a lone `<p>`: page machinery

@@ -21,6 +21,8 @@ from ..shared.chrome import (
     is_show_notes_heading,
     is_transcript_marker,
     strip_markup_residue,
+    template_comment_lines,
+    template_time,
     trailing_furniture,
 )
 from ..shared.cues import ends_sentence
@@ -83,6 +85,7 @@ class _Unit:
     text: str
     label: LabelCandidate | None = None
     after_break: bool = False  # a heading the caller took out stands above it
+    time: float | None = None  # a time mark on the line above it (a template's time link)
 
 
 def read_web_text(
@@ -149,9 +152,20 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
     """Non-blank lines, without template tags and inline HTML (a line of nothing else is
     chrome)."""
     units = []
-    for n, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    comments = template_comment_lines(lines) if "{%" in text else set()
+    pending_time: float | None = None
+    for n, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
+            continue
+        if n - 1 in comments:
+            raw.mark(n, "chrome")
+            continue
+        time = template_time(stripped)
+        if time is not None:  # `{% include timecode.html time="0:05" %}`: the next one's start
+            raw.mark(n, "timing")
+            pending_time = time
             continue
         cleaned = strip_markup_residue(stripped)
         if not cleaned:
@@ -161,7 +175,8 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
         if not cleaned or is_marker_line(cleaned):  # `[ SPACE 3 secs ]`, `[Music]`: nothing said
             raw.mark(n, "non_speech")
             continue
-        units.append(_Unit(line=n, text=strip_markers(cleaned) or cleaned))
+        units.append(_Unit(line=n, text=strip_markers(cleaned) or cleaned, time=pending_time))
+        pending_time = None
     return units
 
 
@@ -634,14 +649,15 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             if current is not None and key == current_key and unit.label.timestamp is None:
                 _append(current, text, unit.line)  # the same speaker labelled twice in a row
                 continue
-            current = start_turn(unit, text, key, unit.label.name, unit.label.timestamp)
+            ts = unit.label.timestamp if unit.label.timestamp is not None else unit.time
+            current = start_turn(unit, text, key, unit.label.name, ts)
             current_key = key
             continue
         if not has_labels:
-            if current is not None and _continues_sentence(current.text):
+            if current is not None and unit.time is None and _continues_sentence(current.text):
                 _append(current, unit.text, unit.line, sep=" ")
-            else:
-                current = start_turn(unit, unit.text, None, None, None)
+            else:  # a new paragraph, or one its own time mark opens
+                current = start_turn(unit, unit.text, None, None, unit.time)
             current_key = None
             continue
         if idx in asides:  # X, a question, X again: the question is someone else's
@@ -663,8 +679,13 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
                 current_key = "<implied>"
                 continue
         if current is None:
-            current = start_turn(unit, unit.text, None, None, None)
+            current = start_turn(unit, unit.text, None, None, unit.time)
             current_key = None
+        elif unit.time is not None:  # the speaker goes on; this paragraph keeps its own time
+            if not current.times and current.start is not None:
+                current.times.append((0, current.start))
+            current.times.append((len(current.text) + 2, unit.time))
+            _append(current, unit.text, unit.line)
         elif current.label is not None and _continues_sentence(current.text):
             # A hard-wrapped paragraph (hearing records, plain-text exports): the same sentence.
             _append(current, unit.text, unit.line, sep=" ")
