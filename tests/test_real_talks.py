@@ -258,3 +258,109 @@ def test_label_rules_on_unseen_markdown(text, speakers):
 
     _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=PUBLISHED / "unsaved.md")
     assert [t.speaker for t in turns] == speakers
+
+
+# Talk transcripts of a Jekyll site (asatarin/asatarin.github.io, CC BY 4.0): a Liquid
+# `{% include timecode.html time="0:05" %}` line before each paragraph links to that moment of
+# the video; `{% comment %}` blocks hold notes to the editor; the presenter is never labelled,
+# the audience is, by a name linked to its page (`[Pat Helland](https://...):`).
+S3_TALK = "asatarin_liquid_timecodes.md"
+PARTIAL = "asatarin_liquid_link_labels.md"
+INTRO = "Introduction and ShardStore"
+UPF = "Understanding Partial Failures"
+
+# file -> (format, [(line, speaker, start, chapter, first words, last words)])
+TIMED = {
+    S3_TALK: (
+        "text",
+        [
+            (8, None, 5.0, None, "Hello everyone,", "Andrey Satarin."),
+            (11, None, 7.0, None, "I'm going to be talking", "node in Amazon S3."),
+            (15, None, 16.0, None, "So, let's start", "they're looking for."),
+            (20, None, 31.0, None, "Different approaches", "lessons from that work."),
+            (27, None, 50.0, INTRO, "S3 is like a key value", "the previous version."),
+            (33, None, 1094.0, INTRO, "Yeah, with this,", "pretty comprehensive."),
+            (38, None, 1113.0, INTRO, "And that's the end", "the end of the talk."),
+        ],
+    ),
+    PARTIAL: (
+        "markdown",
+        [
+            # Hard-wrapped lines under one time mark are one paragraph.
+            (12, None, 9.0, None, "Hello everyone. My name is", 'Large System Software."'),
+            (17, None, 23.0, None, "Rough outline following", "conclusions for the paper."),
+            (24, None, 45.0, UPF, "So, what even are", "partial failures?"),
+            (27, None, 48.0, UPF, "In the paper, they describe", "in the real world."),
+            (35, None, 89.0, UPF, "Failure Hierarchy:", "Failure Hierarchy:"),
+            (38, None, 92.0, UPF, "The simplest one", "your system from within."),
+            (45, None, 130.0, UPF, "So, the way I understood it,", "Byzantine failures."),
+            (52, None, 164.0, UPF, "This is why I kind of", "we are talking about."),
+            (56, None, 173.0, UPF, "Researchers in the study", "failures at runtime?"),
+            (60, None, 189.0, UPF, "So, let's dive deep", "exhibit in the system."),
+            (66, None, 216.0, UPF, "Findings 1-2:", "Findings 1-2:"),
+            (69, None, 218.0, UPF, "First of all,", "usual suspects, to a degree."),
+            # The linked name labels its paragraph, used once; the answer under the next time
+            # mark is the (unlabelled) presenter's, not Pat Helland's.
+            (75, "Pat Helland", 260.0, UPF, "But finding two is", "we're talking about."),
+            (82, None, 275.0, UPF, "I'm not aware of any research", "see partial outages."),
+            (87, None, 306.0, UPF, "In the paper, they talk", "healthy in that sense."),
+        ],
+    ),
+}
+
+TIMED_LINE_CLASSES = {
+    S3_TALK: [
+        (1, "chrome"),  # {% comment %}
+        (2, "chrome"),  # Draft transcript https://docs.google.com/...: a note to the editor
+        (3, "chrome"),  # {% endcomment %}
+        (5, "metadata"),  # #### Introduction
+        (7, "timing"),  # {% include timecode.html time="0:05" %}
+        (12, "text"),  # the second line of a hard-wrapped paragraph
+        (40, "chrome"),  # {% include transcript-code.html %}
+    ],
+    PARTIAL: [
+        (2, "metadata"),  # published: false
+        (6, "chrome"),  # the editor's note inside {% comment %}
+        (11, "timing"),
+        (75, "label"),  # [Pat Helland](https://twitter.com/pathelland):
+        (76, "text"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TIMED))
+def test_time_links_in_liquid_tags_start_their_paragraphs(name):
+    fmt, expected = TIMED[name]
+    result = parsed(name)
+    assert result.format == fmt
+    got = [(t.line, t.speaker, t.start, t.chapter) for t in result.turns]
+    assert got == [row[:4] for row in expected]
+    for turn, row in zip(result.turns, expected, strict=True):
+        assert turn.text.startswith(row[4]), (turn.line, turn.text[:80])
+        assert turn.text.endswith(row[5]), (turn.line, turn.text[-80:])
+    assert result.loss is None and result.accounting.unaccounted == []
+    classes = {use.line: use.cls for use in result.accounting.lines}
+    rows = TIMED_LINE_CLASSES[name]
+    assert [(n, classes.get(n)) for n, _ in rows] == rows
+
+
+@pytest.mark.parametrize("name", sorted(TIMED))
+def test_no_template_tags_links_or_editor_notes_in_text(name):
+    result = parsed(name)
+    assert result.episode.title == "Introduction"  # the first heading: the page names nothing else
+    for turn in result.turns:
+        assert not re.search(r"\{%|%\}|\]\(|https?://|Draft transcript|timecode", turn.text)
+
+
+@pytest.mark.parametrize(
+    "text, fmt",
+    [
+        ("{% comment %}\nnote\n{% endcomment %}\n\nHello there.\n", "text"),
+        ("{{ page.title }}\n\nHello there.\n", "text"),
+        ('{"segments": [{"start": 0, "end": 1, "text": "Hi."}]}', "json"),
+    ],
+)
+def test_a_page_opening_with_a_template_tag_is_not_json(text, fmt):
+    from podkb.ingest.detect import choose
+
+    assert choose(text).reader.name == fmt

@@ -67,6 +67,8 @@ _HEADING_RE = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _BOLD_LABEL_RE = re.compile(
     r"^(?:\*\*|__)(?P<name>[^*_:：\n]{1,40}?)(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：])"
 )
+# `[Pat Helland](https://twitter.com/pathelland):`: a name linked to its page, then a colon.
+_LINK_LABEL_RE = re.compile(r"^\[(?P<name>[^\]\n]{1,40})\]\([^)\s]*\)\s*[:：]")
 _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
 # `(11m 32s)`, `[1h 02m]`: a transcriber's note of the elapsed time, on a line of its own.
 _ELAPSED_RE = re.compile(r"^[(\[]\s*(?:\d{1,2}h\s*)?\d{1,3}m(?:\s*\d{1,2}s)?\s*[)\]]$")
@@ -127,10 +129,12 @@ def read_markdown(
         stripped = line.strip()
         if not stripped:
             continue
-        if template_time(stripped) is not None or (
-            i in comment_lines and not lines[i].strip().startswith("{")
-        ):
-            continue  # a template's time link, an editor's comment: the body reader's to class
+        if i in comment_lines:  # `{% comment %}` ... `{% endcomment %}`: never rendered
+            chrome_lines.append(i + 1)
+            lines[i] = ""
+            continue
+        if template_time(stripped) is not None:
+            continue  # a template's time link: the body reader takes it as the next one's time
         if "{" in stripped or "<" in stripped:
             stripped = strip_markup_residue(stripped)
             if not stripped:  # `{% include player.html %}`, a lone `<p>`: page machinery
@@ -153,7 +157,7 @@ def read_markdown(
             non_speech_lines.append(i + 1)
             lines[i] = ""
         else:
-            bold = _BOLD_LABEL_RE.match(stripped)
+            bold = _BOLD_LABEL_RE.match(stripped) or _LINK_LABEL_RE.match(stripped)
             if bold and looks_like_name(bold.group("name").strip()):
                 bold_labels.add(name_key(bold.group("name")))
             lines[i] = strip_markers(_inline(line))

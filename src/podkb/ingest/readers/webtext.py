@@ -86,6 +86,7 @@ class _Unit:
     label: LabelCandidate | None = None
     after_break: bool = False  # a heading the caller took out stands above it
     time: float | None = None  # a time mark on the line above it (a template's time link)
+    joined: bool = False  # the line right above it is text too: the same paragraph
 
 
 def read_web_text(
@@ -127,8 +128,9 @@ def read_web_text(
         prologue_start = _prologue_start(units, body_start, crumbs)
         front = units[:prologue_start]
         prologue = units[prologue_start:body_start]
-        prologue_headings = [u for u in prologue if not _is_spoken(u.text)]
-        spoken = [u for u in prologue if _is_spoken(u.text)]
+        said = _spoken_units(prologue)
+        prologue_headings = [u for u in prologue if u.line not in said]
+        spoken = [u for u in prologue if u.line in said]
         units = [*front, *spoken, *units[body_start:]]
         body_end -= len(prologue_headings)
         body_start = len(front)
@@ -175,7 +177,9 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
         if not cleaned or is_marker_line(cleaned):  # `[ SPACE 3 secs ]`, `[Music]`: nothing said
             raw.mark(n, "non_speech")
             continue
-        units.append(_Unit(line=n, text=strip_markers(cleaned) or cleaned, time=pending_time))
+        joined = bool(units) and units[-1].line == n - 1
+        text = strip_markers(cleaned) or cleaned
+        units.append(_Unit(line=n, text=text, time=pending_time, joined=joined))
         pending_time = None
     return units
 
@@ -465,6 +469,18 @@ _BARE_URL_RE = re.compile(r"^<?https?://\S+?>?$")
 _LINK_LINE_RE = re.compile(r"^[^:：\s][^:：]{0,40}[:：]\s*<?https?://\S+$")
 
 
+def _spoken_units(units: list[_Unit]) -> set[int]:
+    """Lines of the units that are said: spoken paragraphs, a paragraph a time mark opens, and
+    the hard-wrapped lines that go on with either."""
+    said: set[int] = set()
+    previous = False
+    for unit in units:
+        previous = _is_spoken(unit.text) or unit.time is not None or (previous and unit.joined)
+        if previous:
+            said.add(unit.line)
+    return said
+
+
 def _is_spoken(text: str) -> bool:
     """A paragraph of sentences (or a note), not a title, a heading, a bulleted list or a
     link to the talk's materials."""
@@ -615,6 +631,11 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
 
     # Where labels mark one side only, the implied side speaks those questions (below).
     asides = set() if one_sided else _questions_between_one_speaker(body)
+    # Time marks open the paragraphs; where they far outnumber the labels, the labels mark
+    # interjections (a talk's audience) and the speaker between them is not given.
+    timed = sum(1 for u in body if u.time is not None)
+    labeled = sum(1 for u in body if u.label)
+    sparse_labels = timed >= 5 and labeled * 5 <= timed
     notes: list[str] = []
     for idx, unit in enumerate(body):
         if unit.after_break:  # a heading above it: what follows is not the turn before
@@ -652,6 +673,13 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             ts = unit.label.timestamp if unit.label.timestamp is not None else unit.time
             current = start_turn(unit, text, key, unit.label.name, ts)
             current_key = key
+            continue
+        if timed and unit.time is None and current is not None and unit.joined:
+            _append(current, unit.text, unit.line, sep=" ")  # the timed paragraph goes on
+            continue
+        if sparse_labels and unit.time is not None and not unit.label:
+            current = start_turn(unit, unit.text, None, None, unit.time)
+            current_key = None
             continue
         if not has_labels:
             if current is not None and unit.time is None and _continues_sentence(current.text):
