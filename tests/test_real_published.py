@@ -852,3 +852,27 @@ def test_a_marker_alone_on_a_line_of_a_text_transcript_is_not_speech():
     text = "Maya: Welcome back.\n\n[Music]\n\nTom: Thanks.\n\nMaya: So (laughs) stations.\n\nTom: Yes.\n"
     _episode, turns, _digest, _fmt = parse_bytes(text.encode(), path=REAL / "unsaved.txt")
     assert [t.text for t in turns] == ["Welcome back.", "Thanks.", "So stations.", "Yes."]
+
+
+# The Senate publishes these files with CRLF line ends (the 2020 one with LF) and a form feed at
+# the start of each page's number line, as OpenLegislation's HearingTextUtils splits them.
+SENATE_BYTES = [
+    ("published/nysenate_roundtable.txt", b"\r\n", 4, 229),
+    ("published/nysenate_revenue_conference.txt", b"\r\n", 3, 172),
+    ("published/nysenate_budget_hearing.txt", b"\n", 6, 327),
+]
+
+
+@pytest.mark.parametrize("name, line_end, form_feeds, line_ends", SENATE_BYTES)
+def test_senate_page_breaks_and_line_ends_never_reach_text_or_shift_lines(
+    name, line_end, form_feeds, line_ends
+):
+    data = (REAL / name).read_bytes()
+    assert data.count(b"\f") == form_feeds
+    assert data.count(b"\n") == data.count(line_end) == line_ends
+    result = parsed(name)
+    source = data.decode("utf-8").split("\n")
+    for turn in result.turns:
+        assert not re.search(r"[\f\r]", turn.text), turn.line
+        first_words = " ".join(turn.text.split()[:2])
+        assert first_words in " ".join(source[turn.line - 1].split()), (turn.line, first_words)

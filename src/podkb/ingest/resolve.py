@@ -13,7 +13,7 @@ from ..lang import turn_languages
 from ..models import Chapter, Episode, Role, Turn
 from ..text import fold
 from .raw import RawChapter, RawTranscript, RawTurn
-from .shared.labels import is_role_label
+from .shared.labels import TITLE_WORDS, is_role_label
 from .shared.spacing import join_spaced_words
 
 
@@ -337,7 +337,8 @@ def first_name_labels(labels: list[str]) -> dict[str, str]:
     full: dict[str, set[str]] = {}
     for label in set(labels):
         words = label.split()
-        if len(words) >= 2:
+        # `Senator Black:` then `Senator:`: a title alone is an unnamed member, not Black.
+        if len(words) >= 2 and name_key(words[0]).rstrip(".") not in TITLE_WORDS:
             full.setdefault(name_key(words[0]), set()).add(label.strip())
             if label.isupper():
                 # Caps labels (news, court) shorten to the surname: `TOM OKAFOR:`, `OKAFOR:`.

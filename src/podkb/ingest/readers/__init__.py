@@ -35,7 +35,8 @@ class JsonReader:
     read: Callable[[str, Any, ReadContext], RawTranscript]
 
 
-_JSON_START_RE = re.compile(r"^\s*(?:\{|\[\s*(?:\{|\]))")
+# `{%`, `{{`, `{#` open a template tag (a Jekyll page's `{% comment %}`), never JSON.
+_JSON_START_RE = re.compile(r"^\s*(?:\{(?![%{#])|\[\s*(?:\{|\]))")
 
 
 def text_readers() -> list[TextReader]:

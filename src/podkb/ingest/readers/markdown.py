@@ -32,6 +32,8 @@ from ..shared.chrome import (
     is_show_notes_heading,
     is_transcript_marker,
     strip_markup_residue,
+    template_comment_lines,
+    template_time,
     trailing_furniture,
 )
 from ..shared.labels import looks_like_name, split_label
@@ -65,7 +67,11 @@ _HEADING_RE = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _BOLD_LABEL_RE = re.compile(
     r"^(?:\*\*|__)(?P<name>[^*_:：\n]{1,40}?)(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：])"
 )
+# `[Pat Helland](https://twitter.com/pathelland):`: a name linked to its page, then a colon.
+_LINK_LABEL_RE = re.compile(r"^\[(?P<name>[^\]\n]{1,40})\]\([^)\s]*\)\s*[:：]")
 _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
+# `(11m 32s)`, `[1h 02m]`: a transcriber's note of the elapsed time, on a line of its own.
+_ELAPSED_RE = re.compile(r"^[(\[]\s*(?:\d{1,2}h\s*)?\d{1,3}m(?:\s*\d{1,2}s)?\s*[)\]]$")
 # `**Date:** 2024-05-01` lines above the transcript. Singular `Host:` / `Guest:` are speaker
 # labels in a transcript, so only keys that are never spoken labels count.
 _META_LINE_RE = re.compile(
@@ -108,6 +114,7 @@ def read_markdown(
     metadata_lines: list[int] = []
     chrome_lines: list[int] = []
     non_speech_lines: list[int] = []
+    timing_lines: list[int] = []
     bold_labels: set[str] = set()  # `**Name:**` at a paragraph's start: Markdown's label
     end, front = front_matter(lines, path)
     if end is not None:
@@ -117,10 +124,17 @@ def read_markdown(
 
     _take_trailing_furniture(lines, metadata_lines, chrome_lines, known)
     headings: list[tuple[int, str]] = []
+    comment_lines = template_comment_lines(lines) if "{%" in text else set()
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
+        if i in comment_lines:  # `{% comment %}` ... `{% endcomment %}`: never rendered
+            chrome_lines.append(i + 1)
+            lines[i] = ""
+            continue
+        if template_time(stripped) is not None:
+            continue  # a template's time link: the body reader takes it as the next one's time
         if "{" in stripped or "<" in stripped:
             stripped = strip_markup_residue(stripped)
             if not stripped:  # `{% include player.html %}`, a lone `<p>`: page machinery
@@ -136,11 +150,14 @@ def read_markdown(
         elif _RULE_RE.match(stripped):
             chrome_lines.append(i + 1)
             lines[i] = ""
+        elif _ELAPSED_RE.match(stripped):
+            timing_lines.append(i + 1)
+            lines[i] = ""
         elif is_marker_line(stripped):
             non_speech_lines.append(i + 1)
             lines[i] = ""
         else:
-            bold = _BOLD_LABEL_RE.match(stripped)
+            bold = _BOLD_LABEL_RE.match(stripped) or _LINK_LABEL_RE.match(stripped)
             if bold and looks_like_name(bold.group("name").strip()):
                 bold_labels.add(name_key(bold.group("name")))
             lines[i] = strip_markers(_inline(line))
@@ -152,9 +169,10 @@ def read_markdown(
 
     # The people the front matter names are speakers: their labels stand even if used once.
     named = frozenset(
-        name_key(n) for n in (*_names(front.get("hosts")), *_names(front.get("guests")))
+        name_key(n) for key in ("hosts", "guests", "speakers") for n in _names(front.get(key))
     )
-    raw = _read_body("\n".join(lines), known | named | bold_labels)
+    breaks = frozenset(line for line, _title in headings)
+    raw = _read_body("\n".join(lines), known | named | bold_labels, breaks)
     raw.format = "markdown"
     for n in metadata_lines:
         raw.mark(n, "metadata")
@@ -162,6 +180,8 @@ def read_markdown(
         raw.mark(n, "chrome")
     for n in non_speech_lines:
         raw.mark(n, "non_speech")
+    for n in timing_lines:
+        raw.mark(n, "timing")
     _apply_front_matter(raw, front)
     _apply_headings(raw, headings)
     return raw
@@ -235,7 +255,9 @@ def _metadata_block(lines: list[str]) -> list[tuple[int, str, str]]:
     return found
 
 
-def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
+def _read_body(
+    text: str, known: frozenset[str], breaks: frozenset[int] = frozenset()
+) -> RawTranscript:
     from . import otter, timestamped, webtext
 
     if timestamped.looks_like_timestamped(text):
@@ -243,7 +265,7 @@ def _read_body(text: str, known: frozenset[str]) -> RawTranscript:
     raw = (
         otter.read_otter(text)
         if otter.looks_like_otter(text)
-        else webtext.read_web_text(text, known)
+        else webtext.read_web_text(text, known, breaks)
     )
     for turn in raw.turns:
         timestamped.lift_time_marks(turn)

@@ -21,6 +21,8 @@ from ..shared.chrome import (
     is_show_notes_heading,
     is_transcript_marker,
     strip_markup_residue,
+    template_comment_lines,
+    template_time,
     trailing_furniture,
 )
 from ..shared.cues import ends_sentence
@@ -82,13 +84,22 @@ class _Unit:
     line: int
     text: str
     label: LabelCandidate | None = None
+    after_break: bool = False  # a heading the caller took out stands above it
+    time: float | None = None  # a time mark on the line above it (a template's time link)
+    joined: bool = False  # the line right above it is text too: the same paragraph
 
 
-def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTranscript:
+def read_web_text(
+    text: str, known_names: frozenset[str] = frozenset(), breaks: frozenset[int] = frozenset()
+) -> RawTranscript:
+    """`breaks`: lines a caller took out that part the text (a Markdown heading): no turn runs
+    across one."""
     raw = RawTranscript(format="text")
     units = _drop_repeated_runs(_paragraphs(text, raw), raw)
     for unit in units:
         unit.label = split_label(unit.text, known_names)
+    _handle_labels(units, known_names)
+    _mark_breaks(units, breaks)
     for unit, label in zip(units, expand_initials([u.label for u in units]), strict=True):
         unit.label = label
     _name_lines_as_labels(units, known_names)
@@ -117,8 +128,9 @@ def read_web_text(text: str, known_names: frozenset[str] = frozenset()) -> RawTr
         prologue_start = _prologue_start(units, body_start, crumbs)
         front = units[:prologue_start]
         prologue = units[prologue_start:body_start]
-        prologue_headings = [u for u in prologue if not _is_spoken(u.text)]
-        spoken = [u for u in prologue if _is_spoken(u.text)]
+        said = _spoken_units(prologue)
+        prologue_headings = [u for u in prologue if u.line not in said]
+        spoken = [u for u in prologue if u.line in said]
         units = [*front, *spoken, *units[body_start:]]
         body_end -= len(prologue_headings)
         body_start = len(front)
@@ -142,9 +154,20 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
     """Non-blank lines, without template tags and inline HTML (a line of nothing else is
     chrome)."""
     units = []
-    for n, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    comments = template_comment_lines(lines) if "{%" in text else set()
+    pending_time: float | None = None
+    for n, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
+            continue
+        if n - 1 in comments:
+            raw.mark(n, "chrome")
+            continue
+        time = template_time(stripped)
+        if time is not None:  # `{% include timecode.html time="0:05" %}`: the next one's start
+            raw.mark(n, "timing")
+            pending_time = time
             continue
         cleaned = strip_markup_residue(stripped)
         if not cleaned:
@@ -154,7 +177,10 @@ def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
         if not cleaned or is_marker_line(cleaned):  # `[ SPACE 3 secs ]`, `[Music]`: nothing said
             raw.mark(n, "non_speech")
             continue
-        units.append(_Unit(line=n, text=strip_markers(cleaned) or cleaned))
+        joined = bool(units) and units[-1].line == n - 1
+        text = strip_markers(cleaned) or cleaned
+        units.append(_Unit(line=n, text=text, time=pending_time, joined=joined))
+        pending_time = None
     return units
 
 
@@ -194,6 +220,46 @@ def _drop_repeated_runs(
 # --- labels ----------------------------------------------------------------------------------
 
 
+# `darosior：` / `sipa:`: a lower-case handle opening a paragraph, as transcripts of developer
+# talks label a voice from the audience.
+_HANDLE_LABEL_RE = re.compile(r"^(?P<name>[a-z][a-z0-9_.\-]{1,30})\s*[:：]\s*\S")
+
+
+def _handle_labels(units: list[_Unit], known: frozenset[str]) -> None:
+    """A lower-case handle is a label where it opens two paragraphs or more in a dialogue whose
+    other labels the file confirms (one used twice): a word that starts prose stays text."""
+    counts = Counter(_key(u.label.name) for u in units if u.label)
+    if not any(n >= 2 for n in counts.values()):
+        return
+    handles = Counter(
+        m.group("name") for u in units if u.label is None and (m := _HANDLE_LABEL_RE.match(u.text))
+    )
+    confirmed = frozenset(h for h, n in handles.items() if n >= 2 and looks_like_name(h.title()))
+    if not confirmed:
+        return
+    for unit in units:
+        if unit.label is None and _HANDLE_LABEL_RE.match(unit.text):
+            unit.label = split_label(unit.text, known | confirmed)
+
+
+def _mark_breaks(units: list[_Unit], breaks: frozenset[int]) -> None:
+    if not breaks:
+        return
+    previous = 0
+    for unit in units:
+        unit.after_break = any(previous < line < unit.line for line in breaks)
+        previous = unit.line
+
+
+# A title alone or before a surname (`Senator:`, `Senator Black:`, `Mr. Smith:`): how hearings
+# and council meetings label members, each perhaps only once.
+_TITLE_LABEL_RE = re.compile(
+    r"^(?:Senator|Sen\.|Representative|Rep\.|Congressman|Congresswoman|Chairman|Chairwoman|"
+    r"Chair|Vice Chair|Councilmember|Councilman|Councilwoman|Commissioner|Mayor|Governor|"
+    r"Secretary|Minister|Judge|Justice|Mr\.|Ms\.|Mrs\.|Dr\.)(?:\s+[A-Z][\w'’.\-]*){0,2}$"
+)
+
+
 def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
     """Keep label candidates that the document confirms: used twice (a full name and its first
     name alone count as one: `Dan Ott:` then `Dan:`), timestamped, known, given a role
@@ -212,6 +278,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
             counts[full] += counts[last]
             counts[last] += 1
     caps_document = _labels_in_capitals(units, counts)
+    dialogue = any(n >= 2 for n in counts.values())
     for u in units:
         if u.label is None:
             continue
@@ -219,6 +286,7 @@ def _accept_labels(units: list[_Unit], known: frozenset[str]) -> None:
         if (
             counts[key] >= 2
             or (caps_document and _is_caps_full_name(u.label.name))
+            or (dialogue and _TITLE_LABEL_RE.match(u.label.name) is not None)
             or u.label.timestamp is not None
             or u.label.role is not None
             or u.label.confirmed
@@ -396,9 +464,27 @@ def _prologue_start(units: list[_Unit], first_label: int, crumbs: set[int]) -> i
     return first_label
 
 
+_BARE_URL_RE = re.compile(r"^<?https?://\S+?>?$")
+# `Slides: https://...`, `幻灯片：https://...`: a page's link to its materials, not said.
+_LINK_LINE_RE = re.compile(r"^[^:：\s][^:：]{0,40}[:：]\s*<?https?://\S+$")
+
+
+def _spoken_units(units: list[_Unit]) -> set[int]:
+    """Lines of the units that are said: spoken paragraphs, a paragraph a time mark opens, and
+    the hard-wrapped lines that go on with either."""
+    said: set[int] = set()
+    previous = False
+    for unit in units:
+        previous = _is_spoken(unit.text) or unit.time is not None or (previous and unit.joined)
+        if previous:
+            said.add(unit.line)
+    return said
+
+
 def _is_spoken(text: str) -> bool:
-    """A paragraph of sentences (or a note), not a title, a heading or a bulleted list."""
-    if text.startswith(("#", "•", "●", "▪", "- ", "* ")):
+    """A paragraph of sentences (or a note), not a title, a heading, a bulleted list or a
+    link to the talk's materials."""
+    if text.startswith(("#", "•", "●", "▪", "- ", "* ")) or _LINK_LINE_RE.match(text):
         return False
     return _is_prose(text) or bool(_NOTE_RE.match(text))
 
@@ -543,10 +629,22 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
         turns.append(turn)
         return turn
 
+    # Where labels mark one side only, the implied side speaks those questions (below).
+    asides = set() if one_sided else _questions_between_one_speaker(body)
+    # Time marks open the paragraphs; where they far outnumber the labels, the labels mark
+    # interjections (a talk's audience) and the speaker between them is not given.
+    timed = sum(1 for u in body if u.time is not None)
+    labeled = sum(1 for u in body if u.label)
+    sparse_labels = timed >= 5 and labeled * 5 <= timed
     notes: list[str] = []
     for idx, unit in enumerate(body):
+        if unit.after_break:  # a heading above it: what follows is not the turn before
+            current, current_key = None, None
         if _is_rule(unit.text):
             raw.mark(unit.line, "chrome")  # a separator inside the conversation
+            continue
+        if unit.label is None and _BARE_URL_RE.match(unit.text):
+            raw.mark(unit.line, "metadata")  # a link to what the talk discusses: not said
             continue
         if not seen_label and has_labels and _NOTE_RE.match(unit.text):
             if turns:  # an editor's aside inside the opening speech: not that speaker's words
@@ -572,14 +670,26 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             if current is not None and key == current_key and unit.label.timestamp is None:
                 _append(current, text, unit.line)  # the same speaker labelled twice in a row
                 continue
-            current = start_turn(unit, text, key, unit.label.name, unit.label.timestamp)
+            ts = unit.label.timestamp if unit.label.timestamp is not None else unit.time
+            current = start_turn(unit, text, key, unit.label.name, ts)
             current_key = key
             continue
+        if timed and unit.time is None and current is not None and unit.joined:
+            _append(current, unit.text, unit.line, sep=" ")  # the timed paragraph goes on
+            continue
+        if sparse_labels and unit.time is not None and not unit.label:
+            current = start_turn(unit, unit.text, None, None, unit.time)
+            current_key = None
+            continue
         if not has_labels:
-            if current is not None and _continues_sentence(current.text):
+            if current is not None and unit.time is None and _continues_sentence(current.text):
                 _append(current, unit.text, unit.line, sep=" ")
-            else:
-                current = start_turn(unit, unit.text, None, None, None)
+            else:  # a new paragraph, or one its own time mark opens
+                current = start_turn(unit, unit.text, None, None, unit.time)
+            current_key = None
+            continue
+        if idx in asides:  # X, a question, X again: the question is someone else's
+            current = start_turn(unit, unit.text, None, None, None)
             current_key = None
             continue
         if one_sided:
@@ -597,8 +707,13 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
                 current_key = "<implied>"
                 continue
         if current is None:
-            current = start_turn(unit, unit.text, None, None, None)
+            current = start_turn(unit, unit.text, None, None, unit.time)
             current_key = None
+        elif unit.time is not None:  # the speaker goes on; this paragraph keeps its own time
+            if not current.times and current.start is not None:
+                current.times.append((0, current.start))
+            current.times.append((len(current.text) + 2, unit.time))
+            _append(current, unit.text, unit.line)
         elif current.label is not None and _continues_sentence(current.text):
             # A hard-wrapped paragraph (hearing records, plain-text exports): the same sentence.
             _append(current, unit.text, unit.line, sep=" ")
@@ -608,6 +723,25 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
     if notes:
         raw.description = "\n\n".join([*([raw.description] if raw.description else []), *notes])
     return [t for t in turns if t.text.strip()]
+
+
+def _questions_between_one_speaker(body: list[_Unit]) -> set[int]:
+    """Unlabeled questions between two paragraphs labelled with the same speaker: a writer
+    labels a speaker again only after someone else spoke, so the question is not theirs (an
+    editor left the asker's label out)."""
+    found: set[int] = set()
+    for i in range(1, len(body) - 1):
+        before, unit, after = body[i - 1], body[i], body[i + 1]
+        if (
+            unit.label is None
+            and before.label is not None
+            and after.label is not None
+            and _key(before.label.name) == _key(after.label.name)
+            and after.label.timestamp is None
+            and _is_question(unit.text)
+        ):
+            found.add(i)
+    return found
 
 
 def _append(turn: RawTurn, text: str, line: int, sep: str = "\n\n") -> None:

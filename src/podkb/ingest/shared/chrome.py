@@ -163,6 +163,45 @@ _BLOCK_TAG_RE = re.compile(
 )
 
 
+# A template tag on a line of its own that renders a time link (`{% include timecode.html
+# time="0:05" %}`, `{{< timestamp "1:02:03" >}}`): the time the paragraph below starts at.
+_TIME_TAG_RE = re.compile(
+    r"^(?:\{%-?|\{\{<?)[^%}]{0,200}?\b(?:time|timecode|timestamp|ts)\b[^%}\d]{0,200}?"
+    r"(?P<t>\d{1,2}(?::\d{2}){1,2}(?:\.\d{1,3})?)\b[^%}\d]{0,200}(?:-?%\}|>?\}\})$"
+)
+_COMMENT_OPEN_RE = re.compile(r"^\{%-?\s*comment\s*-?%\}")
+_COMMENT_CLOSE_RE = re.compile(r"\{%-?\s*endcomment\s*-?%\}$")
+
+
+def template_time(line: str) -> float | None:
+    """The time a template tag alone on its line links to, in seconds, or None."""
+    if not line.startswith("{"):
+        return None
+    m = _TIME_TAG_RE.match(line)
+    if m is None:
+        return None
+    seconds = 0.0
+    for part in m.group("t").split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def template_comment_lines(lines: list[str]) -> set[int]:
+    """0-based indexes of the lines of `{% comment %} ... {% endcomment %}` blocks: notes to a
+    site's editors that are never rendered, so never transcript."""
+    found: set[int] = set()
+    start: int | None = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if start is None and _COMMENT_OPEN_RE.match(stripped):
+            start = i
+        if start is not None:
+            found.add(i)
+            if _COMMENT_CLOSE_RE.search(stripped):
+                start = None
+    return found if start is None else found - set(range(start, len(lines)))
+
+
 def _strip_tags(text: str) -> str:
     return _BLOCK_TAG_RE.sub(" ", _INLINE_TAG_RE.sub(" ", _TEMPLATE_TAG_RE.sub(" ", text)))
 

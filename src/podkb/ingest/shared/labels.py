@@ -174,6 +174,13 @@ REPLIES = frozenset(
     "yeah yes yep no nope okay ok right sure thanks wow hmm mhm uh um exactly absolutely great "
     "cool nice true indeed well so agreed definitely totally amazing perfect".split()
 )
+# Words that stand before a surname in labels (`Senator Black`, `Mr. Smith`): a title, never
+# a first name, so `Senator:` alone is not `Senator Black` shortened.
+TITLE_WORDS = frozenset(
+    "senator sen representative rep congressman congresswoman chairman chairwoman chair "
+    "councilmember councilman councilwoman commissioner mayor governor secretary minister "
+    "judge justice mr ms mrs dr professor prof president the".split()
+)
 _BULLET_RE = re.compile(r"^[•●◦▪\-*·]\s")
 _WORD_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'’.\-\u00c0-\u024f]*$")
 
