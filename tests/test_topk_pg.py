@@ -231,3 +231,38 @@ def test_a_small_store_has_no_lists_and_a_grown_one_gets_them(
         assert _built(store)
         built = store.conn.execute("SELECT value FROM meta WHERE key = 'impacts_turns'")
         assert int(built.fetchone()[0]) == 600
+
+
+def test_two_writers_at_once_keep_the_lists_valid(tmp_path, corpus_pg, monkeypatch):
+    # Each writer appends its own postings and rest rows (no row both update), in its own
+    # transaction per file; afterwards every answer is still the full scoring's.
+    import threading
+
+    groups = [_write_corpus(tmp_path / f"w{w}", 4, seed=10 + w, start=300 + 10 * w) for w in (0, 1)]
+    failures: list[Any] = []
+
+    def ingest(paths: list[Path]) -> None:
+        with open_store(corpus_pg.url) as store:
+            failures.extend(ingest_paths(paths, store).failed)
+
+    threads = [threading.Thread(target=ingest, args=(g,)) for g in groups]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures
+    both = Both(corpus_pg, monkeypatch)
+    both.check_all()
+    assert both.answered >= 6
+
+
+def test_a_build_beside_a_busy_writer_waits_for_a_later_ingest(corpus_pg):
+    # A writer holding its share of the lists' lock: the build an ingest would make after its
+    # writes is not made (it would miss the other writer's turns), and the old lists stay.
+    with psycopg.connect(corpus_pg.url, autocommit=True) as writer, writer.transaction():
+        pg_impacts.hold_for_writing(writer)
+        with corpus_pg.transaction():
+            assert not pg_impacts.build(corpus_pg.conn, wait=False)
+        assert _built(corpus_pg)
+    with corpus_pg.transaction():
+        assert pg_impacts.build(corpus_pg.conn, wait=False)
