@@ -649,8 +649,9 @@ class SQLiteStore(SQLStore):
             sql = "SELECT 1 FROM turns t WHERE 1"
             params = list(args)
             if exclusion:
+                # Its placeholder comes before the filters': so does its argument.
                 sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
-                params.append(exclusion)
+                params.insert(0, exclusion)
         for cond in where:
             sql += f" AND {cond}"
         return self._count(sql, params, at_most)
@@ -723,8 +724,9 @@ class SQLiteStore(SQLStore):
             params = list(args)
             order = "t.id"
             if exclusion:
+                # Its placeholder comes before the filters': so does its argument.
                 sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
-                params.append(exclusion)
+                params.insert(0, exclusion)
         for cond in where:
             sql += f" AND {cond}"
         sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
