@@ -29,7 +29,7 @@ from pg import database_url, log, query_times  # noqa: E402
 try:
     import psycopg
 
-    from podkb.store import open_store
+    from podkb.store import open_store, pg_impacts
     from podkb.store.postgres import _SCHEMA
 except ImportError:  # pragma: no cover - a usage problem, said plainly
     sys.exit("bench/pg_scale.py needs podkb with its postgres extra: pip install -e '.[postgres]'")
@@ -82,13 +82,23 @@ def replicate(server: str, source: str, target: str, times: int) -> None:
                 )
             log(f"copy {k} of {times - 1}: {time.perf_counter() - started:.0f} s")
         conn.execute(f"UPDATE term_docs SET docs = docs * {times}")
+        if conn.execute("SELECT to_regclass('impact_terms') IS NOT NULL").fetchone()[0]:
+            # The source's impact lists hold none of the copies' turns: built again below.
+            pg_impacts.clear(conn)
         for name, statement in indexes:
             started = time.perf_counter()
             conn.execute(statement)
             log(f"index {name}: {time.perf_counter() - started:.0f} s")
         conn.execute("VACUUM ANALYZE")
-    with open_store(url) as store:
+    started = time.perf_counter()
+    with open_store(url) as store:  # a source of schema 5 is migrated: its lists built
+        log(f"open (and migration): {time.perf_counter() - started:.0f} s")
         store.refresh_summaries()  # speaker labels and common words, as an ingest leaves them
+        if pg_impacts.needs_build(store.conn, store.turn_count()):
+            started = time.perf_counter()
+            with store.transaction():
+                pg_impacts.build(store.conn)
+            log(f"impact lists: {time.perf_counter() - started:.0f} s")
 
 
 def main() -> None:

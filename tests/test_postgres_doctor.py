@@ -10,6 +10,7 @@ import pytest
 from conftest import SEEDS
 
 from podkb import doctor
+from podkb.store.postgres import SCHEMA_VERSION
 
 HUMANS = SEEDS / "000_084d43b1bddc1ac0.txt"  # one seed: 40 turns, two speakers
 
@@ -42,7 +43,7 @@ def test_a_healthy_server_store(one_episode_pg):
     assert report.ok
     assert _checks(report) == [
         ("connection", True, f"connected to {one_episode_pg}"),
-        ("schema", True, "version 5"),
+        ("schema", True, f"version {SCHEMA_VERSION}"),
         ("index", True, "40 turns indexed, counts agree"),
     ]
     assert report.counts == {"episodes": 1, "turns": 40, "speakers": 2}
@@ -83,7 +84,7 @@ def test_counts_out_of_step_with_the_turns_are_named_and_repaired(
 
 def test_a_store_a_newer_podkb_wrote_says_upgrade(run_cli, one_episode_pg):
     _sql(one_episode_pg, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    words = "written by a newer podkb (schema 99, this one reads 5); upgrade podkb"
+    words = f"written by a newer podkb (schema 99, this one reads {SCHEMA_VERSION}); upgrade podkb"
     code, out, err = run_cli("episodes", "--db", one_episode_pg)
     assert (code, out, err) == (2, "", f"podkb: {one_episode_pg}: {words}\n")
     report = doctor.diagnose(one_episode_pg)

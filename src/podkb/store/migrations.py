@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .common import FEED_TABLES, Column, Step
 from .impacts import SCHEMA as IMPACTS_SCHEMA
+from .pg_impacts import SCHEMA as PG_IMPACTS_SCHEMA
 
 # The per-turn filters' columns (request.TURN_CONDITIONS: language, role) beside each turn's id:
 # a filtered count joins its matches to this narrow index, not to the turns' rows (text and
@@ -92,4 +93,7 @@ POSTGRES_STEPS: dict[int, Step] = {
         ),
         statements=FEED_TABLES,
     ),
+    # Schema 6: impact lists beside the GIN indexes (store/pg_impacts.py), so a top 10 need not
+    # score every match; PostgresStore._migrate builds them from the turns once the tables exist.
+    5: Step(statements=PG_IMPACTS_SCHEMA),
 }

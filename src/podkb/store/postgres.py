@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreBusyError, StoreError
 from ..text import cjk_bigrams, index_terms, is_cjk, stems_of
+from . import pg_impacts
 from .base import TurnQuery
 from .common import (
     FEED_TABLES,
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     from ..models import Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # FTS5's BM25 constants and podkb's column weights (body, uni, chapter; filters never score).
 K1 = 1.2
 B = 0.75
@@ -115,6 +116,8 @@ CREATE TABLE IF NOT EXISTS term_deltas (term text NOT NULL, docs bigint NOT NULL
 CREATE INDEX IF NOT EXISTS term_deltas_term ON term_deltas (term);
 """
     + FEED_TABLES
+    + ";"
+    + pg_impacts.SCHEMA
 )
 # Columns of `turns` as documented in the schema (DDL comments are kept in the catalog).
 _COMMENTS = {
@@ -128,6 +131,7 @@ _COMMENTS = {
     "episodes.tokens": "sum of its turns' tokens: BM25's average document length",
     "speaker_names.source": "real path of the source file whose labels a user named",
     "term_docs.docs": "turns whose body holds the term (folded from term_deltas by ingest)",
+    **pg_impacts.COMMENTS,
 }
 
 # Lock keys: one namespace for source paths and episode ids, one for summary refreshes.
@@ -452,9 +456,13 @@ class PostgresStore(SQLStore):
     def _migrate(self, version: int) -> None:
         """Bring an older schema up to SCHEMA_VERSION in one transaction, step by step."""
         with self.conn.transaction():
+            # The lists' lock first, as a writer takes it before the summaries' lock.
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (pg_impacts.LOCK_IMPACTS,))
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
             # Another podkb may have migrated it while this one waited for the lock.
             self.migrate(self._schema_version() or version, POSTGRES_STEPS, SCHEMA_VERSION)
+            if pg_impacts.needs_build(self.conn, self.turn_count()):
+                pg_impacts.build(self.conn)
 
     def columns_of(self, table: str) -> set[str]:
         rows = self.conn.execute(
@@ -493,11 +501,18 @@ class PostgresStore(SQLStore):
         self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_ITEM, key))
 
     def after_writes(self) -> None:
-        """Document frequencies and speaker labels are folded in once, after the writes."""
+        """Document frequencies and speaker labels are folded in once, after the writes; the
+        impact lists are built once the store is big enough (unless another writer is busy:
+        then a later ingest builds them, and meanwhile every query is scored in full)."""
         self.refresh_summaries()
+        if pg_impacts.needs_build(self.conn, self.turn_count()):
+            with self.conn.transaction():
+                pg_impacts.build(self.conn, wait=False)
 
     @translated
     def delete_episode(self, episode_id: str) -> bool:
+        pg_impacts.hold_for_writing(self.conn)
+        pg_impacts.remove_episode(self.conn, episode_id)
         # The episode's words leave the document frequencies as a delta: no shared row is touched.
         self.conn.execute(
             "INSERT INTO term_deltas(term, docs) SELECT u.lexeme, -count(*) FROM turns t,"
@@ -555,6 +570,7 @@ class PostgresStore(SQLStore):
             "UPDATE episodes SET turns=%s, tokens=%s WHERE episode_id=%s",
             (count, tokens_total, episode_id),
         )
+        pg_impacts.add_episode(self.conn, episode_id)
         return count
 
     def _insert_turns(self, rows: list[tuple[Any, ...]]) -> None:
@@ -582,6 +598,8 @@ class PostgresStore(SQLStore):
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SUMMARIES,))
             self._fold_term_deltas()
+            if pg_impacts.tables_exist(self.conn):
+                pg_impacts.fold_rest(self.conn)
             self.conn.execute("DELETE FROM speaker_labels")
             self.conn.execute(
                 "INSERT INTO speaker_labels(speaker, label, turns) SELECT speaker, speaker_label,"
@@ -614,7 +632,10 @@ class PostgresStore(SQLStore):
 
     @translated
     def rebuild_index(self) -> int:
-        """Re-analyze every turn: index columns, document lengths, term counts, summaries."""
+        """Re-analyze every turn: index columns, document lengths, term counts, summaries, and
+        the impact lists."""
+        # No writer beside this (the lists' lock before the summaries', as writers take them).
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (pg_impacts.LOCK_IMPACTS,))
         n = 0
         updates: list[tuple[Any, ...]] = []
         with self.conn.cursor(name="podkb_rebuild") as cur:
@@ -653,6 +674,10 @@ class PostgresStore(SQLStore):
             " unnest(t.body) u GROUP BY u.lexeme"
         )
         self.refresh_summaries()
+        if pg_impacts.tables_exist(self.conn):  # the turns' lengths and terms may have changed
+            pg_impacts.clear(self.conn)
+            if pg_impacts.needs_build(self.conn, n):
+                pg_impacts.build(self.conn)
         return n
 
     # --- reads ----------------------------------------------------------------------------
@@ -700,12 +725,14 @@ class PostgresStore(SQLStore):
                 [*compiled.args, query.limit, query.offset],
             ).fetchall()
             return [hit_record(r, 0.0) for r in rows]
-        candidates = self._candidates(compiled, where)
-        if not candidates:
-            return []
-        scores = self._bm25(compiled.phrases, candidates)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        best = ranked[query.offset : query.offset + query.limit]
+        best = self._top_from_lists(query, compiled, where)
+        if best is None:
+            candidates = self._candidates(compiled, where)
+            if not candidates:
+                return []
+            scores = self._bm25(compiled.phrases, candidates)
+            ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+            best = ranked[query.offset : query.offset + query.limit]
         ids = [rowid for rowid, _ in best]
         by_id = {
             r[-1]: r
@@ -715,9 +742,47 @@ class PostgresStore(SQLStore):
         }
         return [hit_record(by_id[rowid], score) for rowid, score in best]
 
-    def _candidates(self, compiled: _Compiled, where: str) -> list[Any]:
-        """Every matching turn: its id, length, and per column the positions of the query's
-        tokens (read from the index on the server, so no turn is analyzed again here)."""
+    def _top_from_lists(
+        self, query: TurnQuery, compiled: _Compiled, where: str
+    ) -> list[tuple[int, float]] | None:
+        """The best turns from the impact lists (store/pg_impacts.py), scored as below, read in
+        one snapshot; None when the lists cannot prove them."""
+        phrases = [
+            (p.column, p.tokens[0], p.prefix) for p in compiled.phrases if len(p.tokens) == 1
+        ]
+        if len(phrases) != len(compiled.phrases) or not pg_impacts.answerable(query, phrases):
+            return None
+        with self._snapshot():
+            stats = self._stats(compiled.phrases)
+
+            def score(ids: list[int]) -> dict[int, float]:
+                rows = self._candidates(compiled, where, ids)
+                return self._scores(compiled.phrases, stats, rows)
+
+            return pg_impacts.top(self.conn, query, phrases, stats, score)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Reads that see one state of the store (a writer committing between them would leave
+        its turns outside the lists read, but inside the counts read after)."""
+        psycopg = _driver()
+        if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            yield  # inside a transaction already: it has its own view
+            return
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _candidates(
+        self, compiled: _Compiled, where: str, ids: list[int] | None = None
+    ) -> list[Any]:
+        """Every matching turn (of `ids`, if given): its id, length, and per column the positions
+        of the query's tokens (read from the index on the server, so no turn is analyzed again
+        here)."""
         patterns: dict[str, set[str]] = {c: set() for c in _SQL_COLUMN}
         for phrase in compiled.phrases:
             for i, token in enumerate(phrase.tokens):
@@ -730,9 +795,10 @@ class PostgresStore(SQLStore):
             " WHERE u.lexeme LIKE ANY(%s))"
             for c in used
         )
+        only = "" if ids is None else " AND t.id = ANY(%s)"
         rows = self.conn.execute(
-            f"SELECT t.id, t.tokens, {selects} FROM turns t WHERE {where}",
-            [*(sorted(patterns[c]) for c in used), *compiled.args],
+            f"SELECT t.id, t.tokens, {selects} FROM turns t WHERE {where}{only}",
+            [*(sorted(patterns[c]) for c in used), *compiled.args, *([] if ids is None else [ids])],
         ).fetchall()
         return [(r[0], r[1], dict(zip(used, (p or {} for p in r[2:]), strict=True))) for r in rows]
 
@@ -750,27 +816,36 @@ class PostgresStore(SQLStore):
         return _scalar(row)
 
     def _bm25(self, phrases: list[Phrase], candidates: list[Any]) -> dict[int, float]:
+        return self._scores(phrases, self._stats(phrases), candidates)
+
+    def _stats(self, phrases: list[Phrase]) -> pg_impacts.Stats:
+        """The average length and each phrase's turn count and IDF, as BM25 reads them."""
         n_rows, n_tokens = self.conn.execute(
             "SELECT coalesce(sum(turns), 0), coalesce(sum(tokens), 0) FROM episodes"
         ).fetchone() or (0, 0)
         n_rows = int(n_rows)
         avgdl = float(n_tokens) / n_rows if n_rows else 1.0
-        idf = []
+        idf, counted = [], []
         for phrase in phrases:
             # Each count is its own statement: a writer committing between them can make a
             # phrase's turns outnumber the turns counted, and log() of a negative ratio fails.
             hits = min(self._phrase_docs(phrase), n_rows)
             value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
+            counted.append(hits)
+        return pg_impacts.Stats(avgdl, idf, counted)
+
+    def _scores(
+        self, phrases: list[Phrase], stats: pg_impacts.Stats, candidates: list[Any]
+    ) -> dict[int, float]:
+        """Each candidate's BM25 (FTS5's formula; the lists' bound uses the same `part`)."""
         scores: dict[int, float] = {}
         for rowid, length, positions in candidates:
             score = 0.0
-            for phrase, weight in zip(phrases, idf, strict=True):
+            for phrase, weight in zip(phrases, stats.idfs, strict=True):
                 found = positions.get(phrase.column, {})
                 freq = phrase.count_at(found) * WEIGHTS[phrase.column] if found else 0.0
-                score += weight * (
-                    (freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * float(length) / avgdl))
-                )
+                score += weight * pg_impacts.part(freq, float(length), stats.avgdl)
             scores[int(rowid)] = score
         return scores
 
