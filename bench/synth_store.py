@@ -30,8 +30,8 @@ import math
 import os
 import sys
 import time
-from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from podkb.ingest.pipeline import _records, _unique_id, episode_inputs  # noqa: 
 from podkb.ingest.raw import RawTranscript, RawTurn  # noqa: E402
 from podkb.ingest.resolve import build_records  # noqa: E402
 from podkb.ingest.shared.chrome import load_site_chrome  # noqa: E402
+from podkb.store import impacts  # noqa: E402
 from podkb.store.sqlite import SQLiteStore, analyze_text  # noqa: E402
 
 _CANDS: tuple[list[str], list[str]] | None = None
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     started = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
-        results = pool.map(_read_direct if args.direct else _read_one, jobs, chunksize=4)
+        results = _in_order(pool, _read_direct if args.direct else _read_one, jobs)
         index = start_file
         while index < n_files:
             end = min(index + batch, n_files)
@@ -189,13 +190,6 @@ def main(argv: list[str] | None = None) -> int:
                         totals[key] += stats[key]
                     df.update(stats["df"])
                     speakers.update(stats["speakers"])
-                if end == n_files:
-                    store._flush_index()
-                    log(f"all {n_files} files written; after_writes (common words, impact lists)")
-                    a0, ac = time.perf_counter(), time.process_time()
-                    store.after_writes()
-                    state["after_writes_seconds"] = time.perf_counter() - a0
-                    state["after_writes_cpu"] = time.process_time() - ac
             state["write_seconds"] += time.perf_counter() - t0
             state.setdefault("main_cpu", 0.0)
             state["main_cpu"] += time.process_time() - c0
@@ -209,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
                 f" {os.getloadavg()[0]:.1f}"
             )
             index = end
+    if state["files_done"] == n_files and "after_writes_seconds" not in state:
+        _after_writes(store, state, log)
+        _save_state(folder, state)
     if "after_writes_seconds" in state:
         log(
             f"after_writes took {state['after_writes_seconds']:.0f} s"
@@ -218,6 +215,53 @@ def main(argv: list[str] | None = None) -> int:
     _write_manifest(folder, args.seed, turns, n_files, totals, df, speakers, state)
     log(f"done: {folder / 'podkb.db'} ({(folder / 'podkb.db').stat().st_size / 1e9:.2f} GB)")
     return 0
+
+
+def _in_order(pool: ProcessPoolExecutor, fn: Any, jobs: list[Any], ahead: int = 32) -> Any:
+    """fn of each job, in order, with at most `ahead` jobs submitted and not yet taken: the
+    workers never run further ahead of the writer than that (pool.map would submit every job
+    at once and hold each result until the writer takes it)."""
+    pending: deque[Future[Any]] = deque()
+    queued = iter(jobs)
+    for job in queued:
+        pending.append(pool.submit(fn, job))
+        if len(pending) >= ahead:
+            break
+    while pending:
+        result = pending.popleft().result()
+        for job in queued:
+            pending.append(pool.submit(fn, job))
+            break
+        yield result
+
+
+def _after_writes(store: SQLiteStore, state: dict, log: Any) -> None:
+    """What ingest_paths does after its last file (it does it in the last file batch's
+    transaction; here it is a transaction of its own, so the turns are committed, and can be
+    searched, while the lists are built): count the common words, build the impact lists. The
+    build is the store's own, with its progress logged."""
+    log("all files written; after_writes (common words, impact lists)")
+    real_build = impacts.build
+    turns = store.turn_count()
+    started = time.perf_counter()
+
+    def logged_build(conn: Any, index_row: Any, *, progress: Any = None) -> int:
+        def report(done: int) -> None:
+            if done % 250_000 < 1000 or done == turns:
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                log(f"  impact lists: {done:,}/{turns:,} turns read ({rate:,.0f} turns/s)")
+
+        return real_build(conn, index_row, progress=report)
+
+    impacts.build = logged_build  # type: ignore[assignment]
+    try:
+        a0, ac = time.perf_counter(), time.process_time()
+        with store.transaction():
+            store.after_writes()
+        state["after_writes_seconds"] = time.perf_counter() - a0
+        state["after_writes_cpu"] = time.process_time() - ac
+    finally:
+        impacts.build = real_build  # type: ignore[assignment]
 
 
 def _write_manifest(
