@@ -196,6 +196,18 @@ def _file_name(i: int) -> str:
 def _write_file(args: tuple[int, int, str, int, list[str], list[str]]) -> dict:
     """Write file i with n turns; return its stats and the document frequency of candidates."""
     i, n, folder, seed, en_candidates, zh_candidates = args
+    data, stats = file_bytes(i, n, seed, en_candidates, zh_candidates)
+    path = Path(folder) / _file_name(i)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return stats
+
+
+def file_bytes(
+    i: int, n: int, seed: int, en_candidates: list[str], zh_candidates: list[str]
+) -> tuple[bytes, dict]:
+    """File i's bytes (n turns), its stats and the document frequency of the candidates."""
     v = _vocab(seed)
     rng = random.Random(f"{seed}-file-{i}")
     host = v.speakers[rng.randrange(N_HOSTS)]
@@ -221,11 +233,7 @@ def _write_file(args: tuple[int, int, str, int, list[str], list[str]]) -> dict:
             df.update(toks & en_set)
             lines.append(f"{speaker}: {text}")
     data = ("\n\n".join(lines) + "\n").encode("utf-8")
-    path = Path(folder) / _file_name(i)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return {
+    return data, {
         "turns": n,
         "bytes": len(data),
         "words": words,

@@ -467,3 +467,51 @@ def test_each_listed_terms_turn_count_is_kept_exact_by_every_write(tmp_path, cor
     with corpus_store.transaction():
         corpus_store.rebuild_index()  # doctor --repair: counted again
     assert _kept_docs_match_the_index(corpus_store) == listed
+
+
+def _check(health: Any, name: str) -> Any:
+    return next(c for c in health.checks if c.name == name)
+
+
+@pytest.mark.parametrize(
+    ("damage", "detail"),
+    [
+        (
+            "INSERT INTO impact_postings(term_id, turn_id, tf)"
+            " SELECT min(id), (SELECT max(id) + 1 FROM turns), 1 FROM impact_terms",
+            "1 impact postings of turns that no longer exist",
+        ),
+        (
+            "INSERT INTO impact_postings(term_id, turn_id, tf)"
+            " SELECT (SELECT max(id) + 1 FROM impact_terms), min(id), 1 FROM turns",
+            "1 impact postings of no listed term",
+        ),
+        (
+            "INSERT INTO impact_pending(turn_id) SELECT max(id) + 7 FROM turns",
+            "1 pending turns that no longer exist",
+        ),
+        ("DELETE FROM meta WHERE key = 'impacts_avgdl'", "impact lists without their build record"),
+    ],
+)
+def test_doctor_finds_impact_lists_out_of_step_with_the_turns_and_repair_rebuilds_them(
+    corpus_store, damage, detail
+):
+    from podkb.store.sqlite import diagnose, repair
+
+    path = corpus_store.location
+    healthy = _check(diagnose(path), "impacts")
+    assert healthy.ok and "impact lists, consistent with the turns" in healthy.detail
+    with corpus_store.transaction():
+        corpus_store.conn.execute(damage)
+    found = _check(diagnose(path), "impacts")
+    assert not found.ok and detail in found.detail
+    assert "doctor --repair" in found.advice
+    corpus_store.close()
+    repair(path)
+    assert _check(diagnose(path), "impacts").ok
+
+
+def test_doctor_says_nothing_of_lists_a_small_store_does_not_have(seed_db):
+    from podkb.store.sqlite import diagnose
+
+    assert "impacts" not in {c.name for c in diagnose(seed_db).checks}

@@ -1028,3 +1028,32 @@ def _score(
             continue
         out.append((rowid, rank_of(freqs, idfs, float(row_length(size)), avgdl)))
     return out
+
+
+def problems(conn: sqlite3.Connection) -> list[str]:
+    """What `podkb doctor` finds wrong with the lists, by a few counts (no rebuild): postings of
+    no listed term or of turns that are gone, pending turns that are gone, lists without the
+    build record their bounds need. None of these may happen; each is cured by a rebuild."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "impact_terms" not in tables:
+        return []  # an older schema: the migration builds the lists
+
+    def one(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
+
+    found = []
+    unlisted = one(
+        "SELECT count(*) FROM impact_postings WHERE term_id NOT IN (SELECT id FROM impact_terms)"
+    )
+    if unlisted:
+        found.append(f"{unlisted} impact postings of no listed term")
+    gone = one("SELECT count(*) FROM impact_postings WHERE turn_id NOT IN (SELECT id FROM turns)")
+    if gone:
+        found.append(f"{gone} impact postings of turns that no longer exist")
+    pending = one("SELECT count(*) FROM impact_pending WHERE turn_id NOT IN (SELECT id FROM turns)")
+    if pending:
+        found.append(f"{pending} pending turns that no longer exist")
+    listed = one("SELECT count(*) FROM impact_terms")
+    if listed and (_meta(conn, "impacts_turns") is None or _meta(conn, "impacts_avgdl") is None):
+        found.append(f"{listed} impact lists without their build record")
+    return found

@@ -1138,3 +1138,14 @@ def _check_index(health: StoreHealth, conn: sqlite3.Connection) -> None:
         health.failed("summaries", detail, reindex)
     else:
         health.passed("summaries", "speaker labels and turn count match the turns")
+    _check_impacts(health, conn, reindex)
+
+
+def _check_impacts(health: StoreHealth, conn: sqlite3.Connection, reindex: str) -> None:
+    """The impact lists against the turns: a few counts, not a rebuild."""
+    found = impacts.problems(conn)
+    if found:
+        health.failed("impacts", "; ".join(found), reindex)
+    elif impacts.is_built(conn):
+        listed = int(conn.execute("SELECT count(*) FROM impact_terms").fetchone()[0])
+        health.passed("impacts", f"{listed} impact lists, consistent with the turns")
