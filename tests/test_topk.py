@@ -87,7 +87,11 @@ SHAPES: list[tuple[str, dict[str, Any]]] = [
     ("模型", {}),  # two: one bigram
     ("数据开源", {}),  # three bigrams: a phrase, left to FTS5
     ('"open source"', {}),  # a phrase, left to FTS5
-    ("mod*", {}),  # a prefix, left to FTS5
+    ("mod*", {}),  # a prefix of four listed forms: the sum of their bounds
+    ("sourc*", {}),  # a prefix of one listed form: its own bound
+    ("trai*", {"lang": "en"}),
+    ("w1*", {}),  # more forms than MAX_EXPANSIONS: left to FTS5
+    ('"open sour"*', {}),  # a phrase prefix, left to FTS5
     ("model -data", {}),  # an exclusion, left to FTS5
     ("model data", {}),  # two clauses, left to FTS5
     ("model", {"speaker": "Ada Quist"}),
@@ -289,3 +293,177 @@ def test_a_small_store_has_no_lists_and_a_grown_one_gets_them(tmp_path, small_li
 def test_fts5_varints_are_read_as_sqlite_writes_them(blob, values):
     assert impacts._varints(blob) == values
     assert impacts.row_length(blob) == sum(values)
+
+
+PREFIXES: list[tuple[str, dict[str, Any]]] = [
+    ("sourc*", {}),  # one listed form: its rest's own bound
+    ("sou*", {"limit": 3}),
+    ("sourc*", {"limit": 10, "offset": 5}),
+    ("sour*", {"lang": "en"}),
+    ("mod*", {}),  # four listed forms: a looser bound over their sum
+    ("model*", {"limit": 10, "offset": 10}),
+    ("trai*", {}),
+    ("run*", {"lang": "en"}),
+    ("mod*", {"speaker": "Ada Quist"}),
+    ("mod*", {"role": "guest"}),
+    ("w4*", {}),
+]
+
+
+def test_a_prefix_is_answered_from_its_forms_lists_with_the_same_answers(
+    tmp_path, corpus_store, monkeypatch
+):
+    both = Both(corpus_store, monkeypatch)
+    for text, filters in PREFIXES:
+        fast, full = both.run(text, filters)
+        assert fast == full, (text, filters)
+    assert both.answered >= 3  # before: every prefix was left to FTS5
+    # New turns and removed episodes keep the forms' lists and bounds valid for prefixes too.
+    more = _write_corpus(tmp_path / "more", 4, seed=7, start=300)
+    assert not ingest_paths(more, corpus_store).failed
+    delete_episodes(corpus_store, sorted(corpus_store.episode_ids())[:3])
+    for text, filters in PREFIXES:
+        fast, full = both.run(text, filters)
+        assert fast == full, (text, filters)
+
+
+def test_a_prefix_with_one_frequent_form_reads_its_rare_forms_in_full(corpus_store, monkeypatch):
+    # w4x is listed; w40x..w49x are not: each is read in full, so only w4x's rest is bounded.
+    monkeypatch.setattr(impacts, "LIST_MIN_DF", 200)
+    monkeypatch.setattr(impacts, "FETCH_MAX", 2000)
+    monkeypatch.setattr(impacts, "MAX_CANDIDATES", 3000)
+    with corpus_store.transaction():
+        corpus_store.rebuild_index()
+    both = Both(corpus_store, monkeypatch)
+    for filters in ({}, {"limit": 3}, {"lang": "en"}):
+        fast, full = both.run("w4*", filters)
+        assert fast == full, filters
+    assert both.answered == 3
+
+
+def test_the_lists_score_a_prefix_exactly_as_bm25_does(corpus_store, monkeypatch):
+    conn = corpus_store.conn
+    # Lists as long as the store: nothing is left to a bound, every match is a candidate.
+    monkeypatch.setattr(impacts, "LIST_LENGTH", 10_000)
+    monkeypatch.setattr(impacts, "MAX_CANDIDATES", 10_000)
+    with corpus_store.transaction():
+        corpus_store.rebuild_index()
+    for text in ("sourc*", "mod*", "w4*"):
+        query = _turn_query(corpus_store, text, {"limit": 100})
+        match = fts_clause(query.all_of[0])
+        expected = conn.execute(
+            f"SELECT rowid, {_BM25} AS r FROM turn_index WHERE turn_index MATCH ?"
+            " ORDER BY r, rowid LIMIT 100",
+            (match,),
+        ).fetchall()
+        answer = impacts.top(conn, query, [], [], _index_row())
+        assert answer is not None, text
+        assert answer.rows == [tuple(r) for r in expected], text  # ranks compared with ==
+
+
+def _all_matches(store: Store, query: TurnQuery) -> int:
+    return store.count_turns(query)
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("model", {}),
+        ("the", {}),
+        ("running", {}),
+        ("模", {}),
+        ("model data", {}),
+        ("model -data", {}),
+        ("mod*", {}),
+        ("model", {"lang": "en"}),
+        ("model", {"lang": "EN", "role": "host"}),
+        ("model", {"speaker": "Ada Quist"}),
+        ("w40x", {}),
+    ],
+)
+def test_a_page_count_says_more_than_n_only_when_there_are(corpus_store, text, filters):
+    query = _turn_query(corpus_store, text, filters)
+    total = _all_matches(corpus_store, query)
+    for at_most in (1, 5, 50, total, total + 1, 10_000):
+        assert corpus_store.count_turns(query, at_most=at_most) == min(total, at_most)
+
+
+def test_a_frequent_words_count_is_read_from_the_vocabulary(corpus_store):
+    conn = corpus_store.conn
+    query = _turn_query(corpus_store, "model", {})
+    docs = conn.execute(
+        "SELECT count(*) FROM turn_index WHERE turn_index MATCH 'body : \"model\"'"
+    ).fetchone()[0]
+    assert impacts.holds_at_least(conn, query, docs)
+    assert not impacts.holds_at_least(conn, query, _all_matches(corpus_store, query) + 1)
+    for filters in ({"lang": "en"}, {"speaker": "Ada Quist"}, {"episode": "ep-001"}):
+        assert not impacts.holds_at_least(conn, _turn_query(corpus_store, "model", filters), 1)
+
+
+def test_a_language_filtered_count_reads_the_filters_index(tmp_path, corpus_store):
+    query = _turn_query(corpus_store, "model", {"lang": "en"})
+    expected = corpus_store.count_turns(query)
+    sql = (
+        "EXPLAIN QUERY PLAN SELECT 1 FROM turn_index JOIN turns t INDEXED BY turns_filters"
+        " ON t.id = turn_index.rowid WHERE turn_index MATCH 'model' AND t.lang = 'en'"
+    )
+    plan = " ".join(str(r[-1]) for r in corpus_store.conn.execute(sql))
+    assert "COVERING INDEX turns_filters" in plan
+    # A schema 8 store gets the index from the migration; read-only before it, counts still work.
+    path = corpus_store.path
+    corpus_store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX turns_filters")
+    conn.execute("UPDATE meta SET value='8' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+    with Store(path, create=False, read_only=True) as store:
+        assert store.count_turns(query) == expected
+    with Store(path, create=False) as store:
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "turns_filters" in names
+        assert store.count_turns(query) == expected
+        assert store.count_turns(query, at_most=7) == min(expected, 7)
+
+
+def _kept_docs_match_the_index(store: Store) -> int:
+    """Every listed term's kept turn count equals what FTS5's vocabulary counts; returns how
+    many are known."""
+    conn = store.conn
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.check_vocab USING fts5vocab(main, turn_index, col)"
+    )
+    vocab = {
+        (col, term): doc
+        for term, col, doc in conn.execute("SELECT term, col, doc FROM temp.check_vocab")
+    }
+    kept = conn.execute("SELECT col, term, doc FROM impact_terms WHERE doc IS NOT NULL").fetchall()
+    for col, term, doc in kept:
+        assert doc == vocab.get((col, term), 0), (col, term)
+    return len(kept)
+
+
+def test_each_listed_terms_turn_count_is_kept_exact_by_every_write(tmp_path, corpus_store):
+    listed = corpus_store.conn.execute("SELECT count(*) FROM impact_terms").fetchone()[0]
+    assert _kept_docs_match_the_index(corpus_store) == listed
+    assert not ingest_paths(
+        _write_corpus(tmp_path / "more", 4, seed=8, start=400), corpus_store
+    ).failed
+    delete_episodes(corpus_store, sorted(corpus_store.episode_ids())[2:5])
+    # A re-ingest of changed files replaces their episodes' turns.
+    changed = _write_corpus(tmp_path / "more", 2, seed=9, start=400)
+    assert not ingest_paths(changed, corpus_store).failed
+    assert _kept_docs_match_the_index(corpus_store) == listed
+    # A turn FTS5 may read otherwise: the counts of the terms it may hold become unknown
+    # (read from the vocabulary again), the others stay exact.
+    odd = tmp_path / "odd" / "odd.txt"
+    odd.parent.mkdir()
+    odd.write_text("Ada Quist: model data μοντέλο.\n", encoding="utf-8")
+    assert not ingest_paths([odd], corpus_store).failed
+    known = _kept_docs_match_the_index(corpus_store)
+    assert 0 < known < listed
+    delete_episodes(corpus_store, ["odd"])
+    assert 0 < _kept_docs_match_the_index(corpus_store) < listed
+    with corpus_store.transaction():
+        corpus_store.rebuild_index()  # doctor --repair: counted again
+    assert _kept_docs_match_the_index(corpus_store) == listed

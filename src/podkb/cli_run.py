@@ -31,7 +31,8 @@ def store_version_line() -> str:
 def run(app: typer.Typer, args: list[str]) -> int:
     """Run the app on these arguments and return its exit status (see errors.ExitStatus).
     Never a traceback, unless PODKB_DEBUG=1 asks for one."""
-    code = _run(app, global_options_placed(app, _version_store_named(args)))
+    args = exclusions_kept(_version_store_named(args))
+    code = _run(app, global_options_placed(app, args))
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -61,6 +62,27 @@ def _version_store_named(args: list[str]) -> list[str]:
 
 
 _ROOT_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
+
+# The commands whose arguments are query words, where `-word` excludes a word (README's syntax).
+_QUERY_COMMANDS = frozenset({"search", "quotes", "export"})
+
+
+def exclusions_kept(args: list[str]) -> list[str]:
+    """`podkb search model -evaluation`: an excluded word, as the query syntax says, not the
+    short option `-e` with the value `valuation` (which click would make of it). A word of two
+    or more letters after one dash becomes `NOT word`; short options keep their usual forms
+    (`-n 5`, `-n5`, `-e ID`), and nothing after `--` changes."""
+    end = args.index("--") if "--" in args else len(args)
+    command = next((a for a in args[:end] if not a.startswith("-")), None)
+    if command not in _QUERY_COMMANDS:
+        return args
+    kept: list[str] = []
+    for arg in args[:end]:
+        if len(arg) > 2 and arg[0] == "-" and arg[1:].isalpha():
+            kept += ["NOT", arg[1:]]
+        else:
+            kept.append(arg)
+    return kept + args[end:]
 
 
 def global_options_placed(app: typer.Typer, args: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ from .detect import Choice, read
 from .parallel import ReadAhead
 from .raw import RawChapter, RestoredEpisode
 from .resolve import build_records
-from .shared.chrome import load_site_chrome
+from .shared.chrome import load_site_chrome, site_chrome_digest
 from .sidecar import (
     EpisodeInfo,
     is_chapters_sidecar,
@@ -393,7 +393,9 @@ class EpisodeInputs:
     def digest(self, metadata: Metadata, encoding: str | None) -> str:
         """Equal digests (and equal file bytes) give the same episode: ingest may skip the file."""
         if self.entry is None and self.chapters is None:  # most files: computed once an ingest
-            return _inputs_digest(None, None, encoding, metadata.register_digest())
+            return _inputs_digest(
+                None, None, encoding, metadata.register_digest(), site_chrome_digest()
+            )
         entry = self.entry.model_dump() if self.entry else None
         chapters = [asdict(c) for c in self.chapters] if self.chapters is not None else None
         return _inputs_digest(
@@ -401,14 +403,15 @@ class EpisodeInputs:
             json.dumps(chapters, ensure_ascii=False),
             encoding,
             metadata.register_digest(),
+            site_chrome_digest(),
         )
 
 
 @lru_cache(maxsize=64)
 def _inputs_digest(
-    entry: str | None, chapters: str | None, encoding: str | None, register: str
+    entry: str | None, chapters: str | None, encoding: str | None, register: str, chrome: str
 ) -> str:
-    payload = [__version__, entry, chapters, encoding, register]
+    payload = [__version__, entry, chapters, encoding, register, chrome]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

@@ -15,7 +15,10 @@ the first turn that can reach it): that proves the answer is the full scoring's,
 rowid) included. A turn every phrase's list accounts for is scored from the postings'
 frequencies; any other candidate from its text. Otherwise, and for every query shape the
 lists do not cover, the caller scores every match as before: answers never change, only
-sometimes the time.
+sometimes the time. A prefix is one phrase over its forms: answered from their lists alike.
+
+bm25's nHit for a listed term is its turn count as the writes kept it (impact_terms.doc), not
+fts5vocab's, which walks the term's whole doclist (the cost that grows with the store).
 
 Exactness rests on reading each turn's terms as FTS5 did: its index row is derived
 again (`_index_row`, the same function that indexed it) and split on the spaces the analyzer
@@ -78,7 +81,7 @@ _SAFE_TERMS = re.compile(
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS impact_terms (
     id INTEGER PRIMARY KEY, col TEXT NOT NULL, term TEXT NOT NULL,
-    floor REAL NOT NULL, rest TEXT NOT NULL, UNIQUE (col, term)
+    floor REAL NOT NULL, rest TEXT NOT NULL, doc INTEGER, UNIQUE (col, term)
 );
 CREATE TABLE IF NOT EXISTS impact_postings (
     term_id INTEGER NOT NULL, turn_id INTEGER NOT NULL, tf INTEGER NOT NULL,
@@ -90,6 +93,9 @@ CREATE TABLE IF NOT EXISTS impact_pending (turn_id INTEGER PRIMARY KEY);
 # impact_terms: one row per listed (column, term); floor: the static impact of the list's last
 # posting when built (a new turn at or above it joins the list); rest: JSON {frequency: [the
 # smallest turn length among the term's turns outside the list, the first turn of that length]};
+# doc: the turns holding the term in the column (bm25's nHit, what fts5vocab counts by walking
+# the term's whole doclist: 25 ms for three phrases in 88,000 turns of a 1M store), kept exact
+# by every write; NULL when a turn FTS5 may have read otherwise changed it (walk the doclist).
 # impact_postings.tf: the term's frequency in the turn's column. impact_pending: turns every
 # query scores (characters outside _SAFE_TERMS). meta keys: impacts_avgdl (the average length
 # the static impacts use), impacts_turns (the turn count at the last build), impacts_generation.
@@ -216,11 +222,14 @@ def build(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
     )
     listed: dict[tuple[str, str], int] = {}
-    for term, col in conn.execute(
-        "SELECT term, col FROM temp.podkb_vocab WHERE doc > ? AND col IN ('body', 'uni', 'stems')",
+    docs: dict[int, int] = {}
+    for term, col, doc in conn.execute(
+        "SELECT term, col, doc FROM temp.podkb_vocab WHERE doc > ?"
+        " AND col IN ('body', 'uni', 'stems')",
         (LIST_MIN_DF,),
     ):
         listed[(col, term)] = len(listed) + 1
+        docs[listed[(col, term)]] = int(doc)
     heaps: dict[int, list[tuple[float, int, int, int]]] = {i: [] for i in listed.values()}
     rests: dict[int, Rest] = {i: {} for i in listed.values()}
     pending: list[int] = []
@@ -257,7 +266,7 @@ def build(
         if progress:
             progress(done)
     conn.executemany(
-        "INSERT INTO impact_terms(id, col, term, floor, rest) VALUES (?,?,?,?,?)",
+        "INSERT INTO impact_terms(id, col, term, floor, rest, doc) VALUES (?,?,?,?,?,?)",
         (
             (
                 term_id,
@@ -265,6 +274,7 @@ def build(
                 term,
                 min(heaps[term_id])[0] if len(heaps[term_id]) >= LIST_LENGTH else 0.0,
                 _rest_json(rests[term_id]),
+                docs[term_id],
             )
             for (col, term), term_id in listed.items()
         ),
@@ -382,11 +392,14 @@ class Lists:
         postings: list[tuple[int, int, int]] = []
         pending: list[tuple[int]] = []
         changed: dict[int, _Listed] = {}
+        docs: Counter[int] = Counter()
+        unknown: set[int] = set()
         for row in index_rows:
             rowid = row[0]
             terms = _row_terms(row)
             if terms is None:
                 pending.append((rowid,))
+                unknown |= self._may_hold(row)
                 continue
             length = lengths[rowid]
             for col, counts in terms:
@@ -395,6 +408,7 @@ class Lists:
                     listed = self.terms.get((col, term))
                     if listed is None:
                         continue
+                    docs[listed.term_id] += 1
                     if _static_impact(tf, length, weight, self.avgdl) >= listed.floor:
                         postings.append((listed.term_id, rowid, tf))
                     elif _into_rest(listed.rest, tf, length, rowid):
@@ -403,6 +417,7 @@ class Lists:
             "INSERT OR IGNORE INTO impact_postings(term_id, turn_id, tf) VALUES (?,?,?)", postings
         )
         conn.executemany("INSERT OR IGNORE INTO impact_pending(turn_id) VALUES (?)", pending)
+        _count_docs(conn, docs, unknown)
         if changed:
             conn.executemany(
                 "UPDATE impact_terms SET rest = ? WHERE id = ?",
@@ -410,6 +425,82 @@ class Lists:
             )
             _bump_generation(conn)
             self.generation = _meta(conn, "impacts_generation")
+
+    def _may_hold(self, row: Sequence[Any]) -> set[int]:
+        """The listed terms a turn FTS5 may read otherwise could hold: those its column's text
+        contains (the test _read_tfs makes); their turn counts become unknown."""
+        out: set[int] = set()
+        for col, pos in _LISTED.items():
+            text = row[pos]
+            if not text:
+                continue
+            # A listed term has no space: it lies inside one of the text's space-free pieces.
+            for piece in set(text.lower().split()):
+                if len(piece) > _LONG_PIECE:
+                    out.update(
+                        listed.term_id
+                        for (c, term), listed in self.terms.items()
+                        if c == col and term in piece
+                    )
+                    continue
+                for i in range(len(piece)):
+                    for j in range(i + 1, len(piece) + 1):
+                        listed = self.terms.get((col, piece[i:j]))
+                        if listed is not None:
+                            out.add(listed.term_id)
+        return out
+
+    def unindexed(self, conn: sqlite3.Connection, index_rows: Sequence[Sequence[Any]]) -> None:
+        """Count turns leaving the index (their rows as they were indexed) out of the listed
+        terms' turn counts (inside the writing transaction, before they go)."""
+        if not index_rows or not is_built(conn):
+            return
+        generation = _meta(conn, "impacts_generation")
+        if generation != self.generation:
+            self._load(conn, generation)
+        docs: Counter[int] = Counter()
+        unknown: set[int] = set()
+        for row in index_rows:
+            terms = _row_terms(row)
+            if terms is None:
+                unknown |= self._may_hold(row)
+                continue
+            for col, counts in terms:
+                for term in counts:
+                    listed = self.terms.get((col, term))
+                    if listed is not None:
+                        docs[listed.term_id] -= 1
+        _count_docs(conn, docs, unknown)
+
+
+_LONG_PIECE = 40  # a longer piece (a script without spaces) is checked against every term
+
+
+def _count_docs(conn: sqlite3.Connection, docs: Counter[int], unknown: set[int]) -> None:
+    conn.executemany(
+        "UPDATE impact_terms SET doc = doc + ? WHERE id = ?",
+        [(n, term_id) for term_id, n in docs.items() if n and term_id not in unknown],
+    )
+    conn.executemany("UPDATE impact_terms SET doc = NULL WHERE id = ?", [(t,) for t in unknown])
+
+
+def fill_docs(conn: sqlite3.Connection) -> None:
+    """Each listed term's turn count from the index's vocabulary (schema 9's migration of
+    lists built without them)."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
+    )
+    ids = {
+        (col, term): i for i, col, term in conn.execute("SELECT id, col, term FROM impact_terms")
+    }
+    found = [
+        (int(doc), ids[(col, term)])
+        for term, col, doc in conn.execute(
+            "SELECT term, col, doc FROM temp.podkb_vocab WHERE col IN ('body', 'uni', 'stems')"
+        )
+        if (col, term) in ids
+    ]
+    conn.executemany("UPDATE impact_terms SET doc = ? WHERE id = ?", found)
 
 
 def remove(conn: sqlite3.Connection, episode_id: str) -> None:
@@ -485,7 +576,10 @@ def top(
         or query.offset + query.limit > MAX_DEPTH
     ):
         return None
-    phrases = term_phrases(query.all_of[0].terms[0])
+    term = query.all_of[0].terms[0]
+    if term.prefix:
+        return _top_prefix(conn, query, term, where, args, index_row)
+    phrases = term_phrases(term)
     if phrases is None or not all(is_safe(tok) and " " not in tok for _, tok in phrases):
         return None
     keys = _filter_keys(query)
@@ -569,6 +663,165 @@ def top(
     return Answer(rows=scored[query.offset : depth], scored=len(candidates))
 
 
+def _top_prefix(
+    conn: sqlite3.Connection,
+    query: TurnQuery,
+    term: Term,
+    where: list[str],
+    args: list[Any],
+    index_row: IndexRow,
+) -> Answer | None:
+    """A prefix (`sourc*`: one phrase, `body : "sourc" *`) from its expansions' lists: a turn's
+    frequency is the sum of its expansions' (every body token that starts with the prefix),
+    its nHit the turns holding any of them. A turn in no expansion's list holds each listed
+    expansion at most as often as that list's rest allows, and is at least as long as the
+    shortest of them: with one listed expansion that is the rest's own bound, with several the
+    sum of their largest frequencies at the smallest length (looser, still a bound)."""
+    if len(term.words) != 1 or is_cjk(term.words[0]) or not is_safe(term.words[0]):
+        return None
+    stem = term.words[0]
+    if " " in stem or not stem:
+        return None
+    keys = _filter_keys(query)
+    if keys is None or not is_built(conn) or _too_selective(conn, query, 1):
+        return None
+    n_rows, n_tokens = index_totals(conn)
+    if not n_rows:
+        return None
+    avgdl = n_tokens / n_rows
+    expansions = _expansions(conn, stem)
+    if expansions is None:
+        return None
+    if len(expansions) == 1:
+        hits = expansions[0][1]  # the vocabulary walked its doclist already
+    else:
+        hits = int(
+            conn.execute(
+                "SELECT count(*) FROM turn_index WHERE turn_index MATCH ?", (f'body : "{stem}" *',)
+            ).fetchone()[0]
+        )
+    if hits <= LIST_MIN_DF:
+        return None  # few matches: FTS5 scores them as fast
+    weight = idf(n_rows, min(hits, n_rows))
+    parts: list[Known] = []
+    rests: list[Rest] = []
+    fetched = 0
+    for token, doc in expansions:
+        listed = conn.execute(
+            "SELECT id, rest FROM impact_terms WHERE col = 'body' AND term = ?", (token,)
+        ).fetchone()
+        if listed is not None:
+            tfs: dict[int, int | None] = dict(
+                conn.execute(
+                    "SELECT turn_id, tf FROM impact_postings WHERE term_id = ?", (listed[0],)
+                ).fetchall()
+            )
+            rest = _rest_of(listed[1])
+            if rest:
+                rests.append(rest)
+            parts.append(Known(tfs, complete=not rest))
+            continue
+        fetched += doc
+        if fetched > FETCH_MAX:
+            return None  # frequent, but listed after the last build: FTS5 scores it
+        members: dict[int, int | None] = {
+            r[0]: None
+            for r in conn.execute(
+                "SELECT rowid FROM turn_index WHERE turn_index MATCH ?", (f'body : "{token}"',)
+            )
+        }
+        parts.append(Known(members, complete=True))
+    known = _sum_known(parts)
+    candidates = set(known.tfs)
+    most, bounded = _prefix_rest_bound(rests, avgdl)
+    bound = weight * most
+    pending = {
+        r[0]
+        for r in conn.execute("SELECT turn_id FROM impact_pending LIMIT ?", (MAX_CANDIDATES + 1,))
+    }
+    candidates |= pending
+    if len(candidates) > MAX_CANDIDATES:
+        return None
+    depth = query.offset + query.limit
+    scored = _score(
+        conn,
+        candidates,
+        [("body", stem)],
+        [weight],
+        avgdl,
+        keys,
+        where,
+        args,
+        index_row,
+        need=depth if bound > 0.0 else 0,
+        known=[known],
+        pending=pending,
+        prefix=True,
+    )
+    if scored is None:
+        return None
+    scored.sort(key=lambda r: (r[1], r[0]))
+    if bound > 0.0 and not _proven(scored, depth, bound, bounded):
+        return None
+    return Answer(rows=scored[query.offset : depth], scored=len(candidates))
+
+
+MAX_EXPANSIONS = 32  # a prefix of more forms than this is left to FTS5
+
+
+def _expansions(conn: sqlite3.Connection, stem: str) -> list[tuple[str, int]] | None:
+    """The body tokens that start with `stem` and their turn counts (FTS5's prefix match: every
+    token whose UTF-8 bytes begin with the prefix's, which is the code points' range from the
+    prefix to its successor); None when there are too many."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
+    )
+    successor = stem[:-1] + chr(ord(stem[-1]) + 1)
+    rows = conn.execute(
+        "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND term >= ? AND term < ?"
+        " LIMIT ?",
+        (stem, successor, MAX_EXPANSIONS + 1),
+    ).fetchall()
+    found = [(str(t), int(d)) for t, d in rows if str(t).startswith(stem)]
+    return found if len(rows) <= MAX_EXPANSIONS else None
+
+
+def _sum_known(parts: list[Known]) -> Known:
+    """The prefix's frequency in each turn some expansion's list holds: the sum of the
+    expansions' (None where one of them cannot tell), complete when every expansion is."""
+    tfs: dict[int, int | None] = {}
+    for rowid in set().union(*(p.tfs for p in parts)):
+        total: int | None = 0
+        for p in parts:
+            tf = p.tfs.get(rowid, 0 if p.complete else None)
+            if tf is None or total is None:
+                total = None
+                break
+            total += tf
+        tfs[rowid] = total
+    return Known(tfs, complete=all(p.complete for p in parts))
+
+
+def _prefix_rest_bound(rests: list[Rest], avgdl: float) -> tuple[float, list[int]]:
+    """The most a turn in no expansion's list scores on the prefix (before the IDF), and the
+    first turn that can reach it where that is exact (one listed expansion has a rest)."""
+    if not rests:
+        return 0.0, []
+    if len(rests) == 1:
+        most, first = _rest_bound(rests[0], WEIGHTS["body"], avgdl)
+        return most, [first]
+    # A turn holding each form e t_e times (t_e one of e's rest frequencies, or 0) is at least
+    # L = max_e of the rest's length for t_e long, and at least its own frequency F = sum t_e:
+    # for every L, F is at most the sum of each form's largest frequency of a length <= L, and
+    # the part grows with F and shrinks with the length, so the largest of these bounds them all.
+    best = 0.0
+    for length in sorted({v[0] for rest in rests for v in rest.values()}):
+        tf = sum(max((t for t, v in rest.items() if v[0] <= length), default=0) for rest in rests)
+        best = max(best, part(weighted(tf, WEIGHTS["body"]), float(max(length, tf)), avgdl))
+    # Two bounded turns: _proven then asks for a strictly better k-th candidate.
+    return best, [0, 0]
+
+
 def _too_selective(conn: sqlite3.Connection, query: TurnQuery, phrases: int) -> bool:
     """A speaker filter that would leave fewer than k of the lists' turns on average (its share
     of the turns times the candidates): not worth trying, FTS5 scores its few matches."""
@@ -590,11 +843,51 @@ def _phrase_hits(conn: sqlite3.Connection, phrases: list[tuple[str, str]]) -> li
     )
     out = []
     for col, tok in phrases:
+        kept = _kept_doc(conn, col, tok)
+        if kept is not None:
+            out.append(kept)
+            continue
         row = conn.execute(
             "SELECT doc FROM temp.podkb_vocab WHERE term = ? AND col = ?", (tok, col)
         ).fetchone()
         out.append(int(row[0]) if row else 0)
     return out
+
+
+def _kept_doc(conn: sqlite3.Connection, col: str, tok: str) -> int | None:
+    """A listed term's turn count as the writes kept it; None when unknown or not listed (or
+    the store is a read-only one of schema 8, whose lists have no counts)."""
+    try:
+        row = conn.execute(
+            "SELECT doc FROM impact_terms WHERE col = ? AND term = ?", (col, tok)
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def holds_at_least(conn: sqlite3.Connection, query: TurnQuery, n: int) -> bool:
+    """Whether the query matches at least n turns, read from the index's vocabulary alone: a
+    query of one clause and no filter matches every turn of each phrase of its terms (a page's
+    "more than 10,000" without reading 10,001 matches)."""
+    if (
+        len(query.all_of) != 1
+        or query.none_of
+        or query.topic_terms
+        or query.speaker
+        or query.episode_id
+        or query.episode_ids is not None
+        or query.chapters is not None
+        or query.conditions
+    ):
+        return False
+    phrases = [
+        phrase
+        for term in query.all_of[0].terms
+        for phrase in term_phrases(term) or ()
+        if is_safe(phrase[1]) and " " not in phrase[1]
+    ]
+    return bool(phrases) and max(_phrase_hits(conn, phrases)) >= n
 
 
 def exact_ranks(
@@ -636,9 +929,12 @@ def _known_tfs(rowid: int, known: list[Known] | None, pending: set[int] | None) 
     return out
 
 
-def _read_tfs(row: Sequence[Any], phrases: list[tuple[str, str]]) -> list[int] | None:
-    """Each phrase's frequency in a turn's index row, read as FTS5 reads it; None if a column
-    holds a character FTS5 may split at or fold and could hold the token."""
+def _read_tfs(
+    row: Sequence[Any], phrases: list[tuple[str, str]], *, prefix: bool = False
+) -> list[int] | None:
+    """Each phrase's frequency in a turn's index row, read as FTS5 reads it (a prefix: the
+    tokens that start with it); None if a column holds a character FTS5 may split at or fold
+    and could hold the token."""
     columns: dict[str, list[str]] = {}
     out = []
     for col, tok in phrases:
@@ -647,7 +943,8 @@ def _read_tfs(row: Sequence[Any], phrases: list[tuple[str, str]]) -> list[int] |
             if not is_safe(text) and tok in text.lower():
                 return None
             columns[col] = text.split()
-        out.append(columns[col].count(tok))
+        tokens = columns[col]
+        out.append(sum(t.startswith(tok) for t in tokens) if prefix else tokens.count(tok))
     return out
 
 
@@ -677,6 +974,7 @@ def _score(
     need: int = 0,
     known: list[Known] | None = None,
     pending: set[int] | None = None,
+    prefix: bool = False,
 ) -> list[tuple[int, float]] | None:
     """(turn id, bm25 rank) of the candidates that match the query and its filters; None when a
     candidate's terms cannot be read as FTS5 read them, or fewer than `need` pass the filters."""
@@ -722,7 +1020,7 @@ def _score(
         tfs = _known_tfs(rowid, known, pending)
         if tfs is None:
             row = index_row(rowid, episode_id, spk, text, chapter, chapter_terms=chapter_terms)
-            tfs = _read_tfs(row, phrases)
+            tfs = _read_tfs(row, phrases, prefix=prefix)
             if tfs is None:
                 return None
         freqs = [weighted(tf, WEIGHTS[col]) for tf, (col, _) in zip(tfs, phrases, strict=True)]

@@ -11,6 +11,11 @@ from __future__ import annotations
 from .common import FEED_TABLES, Column, Step
 from .impacts import SCHEMA as IMPACTS_SCHEMA
 
+# The per-turn filters' columns (request.TURN_CONDITIONS: language, role) beside each turn's id:
+# a filtered count joins its matches to this narrow index, not to the turns' rows (text and
+# all), ~4x less CPU a match (sqlite.count_turns names it with INDEXED BY).
+TURNS_FILTERS_INDEX = "CREATE INDEX IF NOT EXISTS turns_filters ON turns(id, lang, role)"
+
 # version -> the step to version + 1
 SQLITE_STEPS: dict[int, Step] = {
     1: Step(
@@ -51,6 +56,10 @@ SQLITE_STEPS: dict[int, Step] = {
     # Schema 8: impact lists beside the index (store/impacts.py), so a top 10 need not score
     # every match; SQLiteStore._migrate builds them from the turns once the tables exist.
     7: Step(statements=IMPACTS_SCHEMA),
+    # Schema 9: the turns' language and role beside their ids, so a filtered page's count
+    # reads a narrow index instead of every matching turn's row; the listed terms' turn counts.
+    # The listed terms' turn counts (impacts.py), filled by SQLiteStore._migrate.
+    8: Step(columns=(Column("impact_terms", "doc", "INTEGER"),), statements=TURNS_FILTERS_INDEX),
 }
 
 POSTGRES_STEPS: dict[int, Step] = {

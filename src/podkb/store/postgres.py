@@ -431,7 +431,7 @@ class PostgresStore(SQLStore):
             finally:
                 self.conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_SUMMARIES,))
         elif version > SCHEMA_VERSION:
-            raise StoreError(
+            raise NewerSchemaError(
                 f"written by a newer podkb (schema {version}, this one reads {SCHEMA_VERSION}); "
                 "upgrade podkb",
                 path=self._location,
@@ -873,6 +873,10 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+class NewerSchemaError(StoreError):
+    """A store a newer podkb wrote: the server answered, and only an upgrade reads it."""
+
+
 def _connect_error(exc: Exception, location: str, server: ServerURL) -> StoreError:
     first = _first_line(exc, server)
     if "does not exist" in first and "database" in first:
@@ -900,6 +904,10 @@ def open_store(url: str, *, create: bool = True, read_only: bool = False) -> Pos
 def diagnose(url: str) -> StoreHealth:
     try:
         store = PostgresStore(url, create=False)
+    except NewerSchemaError as exc:
+        health = StoreHealth(location=redact(url))
+        health.failed("schema", exc.message, "upgrade podkb to read this store")
+        return health
     except StoreError as exc:
         health = StoreHealth(location=redact(url))
         health.failed(

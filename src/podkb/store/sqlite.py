@@ -36,14 +36,14 @@ from .common import (
     turn_filters,
     turn_values,
 )
-from .migrations import SQLITE_STEPS
+from .migrations import SQLITE_STEPS, TURNS_FILTERS_INDEX
 from .records import MatchCount, NamedSpeaker, StoreHealth, TermCount, TurnHit
 
 if TYPE_CHECKING:
     from ..models import Turn
     from ..query import Clause, Term
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS turns (
     UNIQUE (episode_id, turn)
 );
 CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker);
+{turns_filters};
 -- Every (speaker, label as written) pair, kept by refresh_summaries(): speaker lookups read this,
 -- not a million turns.
 CREATE TABLE IF NOT EXISTS speaker_labels (
@@ -106,6 +107,7 @@ _SCHEMA = (
     _SCHEMA.replace("{turn_index}", _TURN_INDEX)
     .replace("{feed_tables}", FEED_TABLES)
     .replace("{impacts}", impacts.SCHEMA)
+    .replace("{turns_filters}", TURNS_FILTERS_INDEX)
 )
 
 # Column weights for bm25(): body, uni, speaker, episode, chapter, stems. Filter columns never
@@ -270,6 +272,8 @@ class SQLiteStore(SQLStore):
             # Schema 8's impact lists are derived from the turns: built once the tables exist.
             if impacts.needs_build(self.conn, self.turn_count()):
                 impacts.build(self.conn, _index_row)
+            elif version < 9 and impacts.is_built(self.conn):
+                impacts.fill_docs(self.conn)  # schema 9 keeps each listed term's turn count
 
     def columns_of(self, table: str) -> set[str]:
         return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
@@ -382,8 +386,10 @@ class SQLiteStore(SQLStore):
             batch.append(_index_row(*row, chapter_terms=chapter_terms))
             removed += 1
             if len(batch) >= 1000:
+                self._impact_lists.unindexed(self.conn, batch)
                 self.conn.executemany(_INDEX_DELETE, batch)
                 batch.clear()
+        self._impact_lists.unindexed(self.conn, batch)
         self.conn.executemany(_INDEX_DELETE, batch)
         return removed
 
@@ -633,6 +639,8 @@ class SQLiteStore(SQLStore):
         if compiled is None:
             return 0
         match_parts, exclusion, where, args = compiled
+        if at_most is not None and impacts.holds_at_least(self.conn, query, at_most):
+            return at_most
         if match_parts:
             match = " AND ".join(f"({p})" for p in match_parts)
             if exclusion:
@@ -641,19 +649,33 @@ class SQLiteStore(SQLStore):
                 sql = "SELECT 1 FROM turn_index WHERE turn_index MATCH ?"
                 return self._count(sql, [match], at_most)
             sql = (
-                "SELECT 1 FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
-                " WHERE turn_index MATCH ?"
+                f"SELECT 1 FROM turn_index JOIN turns t{self._filters_index(query)}"
+                " ON t.id = turn_index.rowid WHERE turn_index MATCH ?"
             )
             params: list[Any] = [match, *args]
         else:
             sql = "SELECT 1 FROM turns t WHERE 1"
             params = list(args)
             if exclusion:
+                # Its placeholder comes before the filters': so does its argument.
                 sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
-                params.append(exclusion)
+                params.insert(0, exclusion)
         for cond in where:
             sql += f" AND {cond}"
         return self._count(sql, params, at_most)
+
+    def _filters_index(self, query: TurnQuery) -> str:
+        """` INDEXED BY turns_filters` when every SQL condition reads only the columns it holds
+        (SQLite's planner looks turns up by rowid otherwise); '' for a store without it (a
+        read-only store of schema 8) or other filters."""
+        if query.chapters is not None or any(
+            n not in ("lang", "role") for n, _ in query.conditions
+        ):
+            return ""
+        found = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'turns_filters'"
+        ).fetchone()
+        return " INDEXED BY turns_filters" if found else ""
 
     def _count(self, sql: str, params: list[Any], at_most: int | None) -> int:
         """Rows of `sql` (a SELECT 1 ...), read no further than at_most."""
@@ -723,8 +745,9 @@ class SQLiteStore(SQLStore):
             params = list(args)
             order = "t.id"
             if exclusion:
+                # Its placeholder comes before the filters': so does its argument.
                 sql += " AND t.id NOT IN (SELECT rowid FROM turn_index WHERE turn_index MATCH ?)"
-                params.append(exclusion)
+                params.insert(0, exclusion)
         for cond in where:
             sql += f" AND {cond}"
         sql += f" ORDER BY {order} LIMIT ? OFFSET ?"

@@ -8,6 +8,7 @@ one site's pages say is data: data/chrome.yaml, which a user's chrome.yaml exten
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -344,6 +345,12 @@ def load_site_chrome() -> None:
     """Read the chrome files now: a mistake in one is one error before any transcript is read
     (InputError naming the file and line), not the same error for every file."""
     _site_chrome()
+
+
+def site_chrome_digest() -> str:
+    """What the site rules in force are, as a digest: a file read under other rules is read
+    again by the next ingest, as a build tool rebuilds what a changed rule file made."""
+    return hashlib.sha256(_site_chrome().pattern.encode("utf-8")).hexdigest()
 
 
 def _site_chrome() -> re.Pattern[str]:
