@@ -31,18 +31,18 @@ def _refusal(tmp_path: Path, model, text: str | bytes) -> str:
     [
         (
             CatalogFile,
-            "episodes:\n  - source: a.txt\n    episode_id: \"\\u200b \"\n",
+            'episodes:\n  - source: a.txt\n    episode_id: "\\u200b "\n',
             "line 3: episodes.0.episode_id: an episode id must show a character "
             "(not only spaces or invisible ones)",
         ),
         (
             CatalogFile,
-            "episodes:\n  - source: a.txt\n    hosts: [Maya, \"\\u3164\"]\n",
+            'episodes:\n  - source: a.txt\n    hosts: [Maya, "\\u3164"]\n',
             "line 3: episodes.0.hosts: names must not be blank",
         ),
         (
             CatalogFile,
-            "episodes:\n  - source: a.txt\n    speakers: {SPEAKER_00: \"\\u2800\"}\n",
+            'episodes:\n  - source: a.txt\n    speakers: {SPEAKER_00: "\\u2800"}\n',
             "line 3: episodes.0.speakers: names must not be blank",
         ),
         (
@@ -79,7 +79,9 @@ def test_a_refusal_says_how_many_more_problems_the_file_has(tmp_path):
 
 
 def test_a_plain_value_read_as_an_impossible_date_is_refused_with_how_to_quote_it(tmp_path):
-    message = _refusal(tmp_path, CatalogFile, "episodes:\n  - source: a.txt\n    date: 2024-02-30\n")
+    message = _refusal(
+        tmp_path, CatalogFile, "episodes:\n  - source: a.txt\n    date: 2024-02-30\n"
+    )
     assert message == (
         "invalid YAML: day is out of range for month (a value read as a date; quote it if it is "
         "text)"

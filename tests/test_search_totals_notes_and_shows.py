@@ -98,7 +98,9 @@ def test_a_show_is_matched_folded_and_keeps_only_its_episodes(store):
         (2, 2, 2, 4),
     ],
 )
-def test_the_total_is_how_many_turns_match_whatever_page_is_shown(store, limit, offset, hits, total):
+def test_the_total_is_how_many_turns_match_whatever_page_is_shown(
+    store, limit, offset, hits, total
+):
     result = search(store, SearchRequest(query="gauges", limit=limit, offset=offset))
     assert (len(result.hits), result.total, result.total_is_more) == (hits, total, False)
 
