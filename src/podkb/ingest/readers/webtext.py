@@ -153,7 +153,7 @@ def read_web_text(
 def _paragraphs(text: str, raw: RawTranscript) -> list[_Unit]:
     """Non-blank lines, without template tags and inline HTML (a line of nothing else is
     chrome)."""
-    units = []
+    units: list[_Unit] = []
     lines = text.split("\n")
     comments = template_comment_lines(lines) if "{%" in text else set()
     pending_time: float | None = None
