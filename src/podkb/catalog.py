@@ -150,7 +150,6 @@ class Metadata:
         return [found.name, *found.aliases] if found is not None else [canonical]
 
 
-@lru_cache(maxsize=4096)  # the same few speaker names, once per turn at ingest
 def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
     """safe_load then validate; errors name the file, the line where known, and the field."""
     import yaml

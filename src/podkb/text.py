@@ -217,6 +217,7 @@ def word_count(text: str) -> int:
 _ASCII_WORD_RE = re.compile("[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 
 
+@lru_cache(maxsize=4096)  # the same few speaker names, once per turn at ingest
 def name_key(name: str) -> str:
     """Folded name for comparison: case, width, accents, Traditional/Simplified, spacing."""
     return " ".join(fold(name).replace("·", " ").replace("・", " ").split())
