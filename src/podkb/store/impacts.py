@@ -887,7 +887,13 @@ def holds_at_least(conn: sqlite3.Connection, query: TurnQuery, n: int) -> bool:
         for phrase in term_phrases(term) or ()
         if is_safe(phrase[1]) and " " not in phrase[1]
     ]
-    return bool(phrases) and max(_phrase_hits(conn, phrases)) >= n
+    # The kept counts first: one phrase in n turns is enough, and a phrase without one costs a
+    # walk of its term's doclist (23 ms for a stem in 9% of 10M turns).
+    kept = [_kept_doc(conn, col, tok) for col, tok in phrases]
+    if any(doc is not None and doc >= n for doc in kept):
+        return True
+    rest = [phrase for phrase, doc in zip(phrases, kept, strict=True) if doc is None]
+    return bool(rest) and max(_phrase_hits(conn, rest)) >= n
 
 
 def exact_ranks(
