@@ -98,6 +98,34 @@ CASES = {
         (None, 8.0, "A weather station."),
         (None, 8.0, "Sounds good."),
     ],
+    # Unbracketed times before the label (`00:00:04 Maya Chen: text`), above the paragraph with
+    # the name (`00:03 Maya Chen`), and alone before unlabeled text (a transcript panel copied).
+    "bare_times_labels.txt": [
+        ("Maya Chen", 4.0, "Welcome back to Field Notes."),
+        ("Tom Okafor", 11.0, "Thanks for having me."),
+        ("Maya Chen", 19.0, "Forty?"),
+        ("Tom Okafor", 24.0, "Clay under a thin layer of loam"),
+        ("Maya Chen", 33.0, "So the worms"),
+        ("Tom Okafor", 37.0, "They do. And at 10:30 in the morning"),
+        ("Maya Chen", 45.0, "Let us talk"),
+    ],
+    "bare_time_name_lines.txt": [
+        ("Maya Chen", 3.0, "Welcome back to Field Notes."),
+        ("Tom Okafor", 10.0, "Thanks for having me."),
+        ("Maya Chen", 18.0, "Forty?"),
+        ("Tom Okafor", 23.0, "Clay under a thin layer of loam."),
+        ("Maya Chen", 3725.0, "That is all for today."),
+    ],
+    "youtube_panel_copy.txt": [
+        (None, 0.0, "welcome back to field notes today we walk the survey plots with tom who"),
+        (None, 9.0, "so what did the first pit show clay under a thin layer of loam"),
+    ],
+    # Clock times in prose are words, not a transcript's times.
+    "prose_clock_times.txt": [
+        (None, None, "10:30 is when we met at the gate"),
+        (None, None, "Then at 11:45 we left"),
+        (None, None, "12:10 lunch was good"),
+    ],
 }
 
 LEAKS = [
@@ -147,7 +175,16 @@ LINE_CLASSES = {
     | {23: "chrome", 24: "chrome", 25: "chrome"},
     "end_marker_de.txt": {9: "metadata", 11: "metadata", 12: "metadata"},
     "captions_inline_labels.srt": {15: "non_speech"},
+    "bare_time_name_lines.txt": {1: "label", 2: "text", 13: "label"},
+    "youtube_panel_copy.txt": {1: "timing", 2: "text", 7: "text"},
 }
+
+
+def test_unbracketed_times_keep_each_pieces_start():
+    # The panel's times are the pieces' own starts, kept for sentence quotes.
+    turns = read("youtube_panel_copy.txt").turns
+    assert [start for _, start in turns[0].times] == [0.0, 3.0, 6.0]
+    assert [start for _, start in turns[1].times] == [9.0, 12.0]
 
 
 @pytest.mark.parametrize("name", sorted(LINE_CLASSES))

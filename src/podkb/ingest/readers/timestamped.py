@@ -85,6 +85,31 @@ _INLINE_TS_RE = re.compile(rf"\[(?P<ts>{_TS})\]")  # spaces around it are trimme
 _BARE_TS_RE = re.compile(rf"^[\[(]?(?P<ts>{_TS})[\])]?[:：]?$")
 
 
+# `00:00:07 Maya Chen: text`, `0:05 text`: a time with no brackets before the paragraph (YouTube's
+# transcript panel copied, editors' plain exports). Seconds in two digits, so that `3:1` or a
+# clock time in prose (`10:30 is when we met`) is not one; read only where the file is led by
+# such times throughout (_bare_times_lead).
+_BARE_LEADING_TS_RE = re.compile(
+    r"^(?P<ts>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?)\s+(?P<rest>\S.*)$", re.DOTALL
+)
+
+
+def _bare_times_lead(units: list[tuple[int, str]]) -> bool:
+    """Whether the file's paragraphs open with unbracketed times (before the text, or on a line
+    of their own above it): at least three, two in five of its lines (a time then its paragraph
+    on the next line is one in two), and in order (a transcript's clock never goes back more
+    than once in ten)."""
+    starts = []
+    for _, s in units[:2000]:
+        m = _BARE_LEADING_TS_RE.match(s) or (None if s[0] in "[(" else _BARE_TS_RE.match(s))
+        if m:
+            starts.append(parse_time(m.group("ts")))
+    if len(starts) < 3 or len(starts) < 0.4 * min(len(units), 2000):
+        return False
+    backwards = sum(1 for a, b in zip(starts, starts[1:], strict=False) if b < a)
+    return backwards <= 0.1 * (len(starts) - 1)
+
+
 @dataclass
 class _Para:
     line: int
@@ -119,7 +144,7 @@ def _unbold_label(text: str) -> str:
     return f"{inner} {rest}".strip() if rest else inner
 
 
-def _parse(line: int, text: str) -> _Para:
+def _parse(line: int, text: str, bare: bool = False) -> _Para:
     if text.startswith(("**", "__")):
         text = _unbold_label(text)
     m = _BARE_TS_RE.match(text)
@@ -134,6 +159,8 @@ def _parse(line: int, text: str) -> _Para:
     m = _BARE_TS_BOLD_NAME_RE.match(text)
     if m and _name_ok(m.group("name")):
         return _Para(line, m.group("rest"), m.group("name").strip(), parse_time(m.group("ts")))
+    if bare and (m := _BARE_LEADING_TS_RE.match(text)):
+        return _parse(line, f"[{m.group('ts')}] {m.group('rest')}")
     m = _LEADING_RANGE_RE.match(text)
     if m:
         para = _parse(line, f"[{m.group('ts')}] {m.group('rest') or ''}".strip())
@@ -171,7 +198,8 @@ def looks_like_timestamped(text: str) -> bool:
     units = _units(text)
     if len(units) < 2:
         return False
-    parsed = [_parse(n, s) for n, s in units[:2000]]
+    bare = _bare_times_lead(units)
+    parsed = [_parse(n, s, bare) for n, s in units[:2000]]
     headers = sum(1 for p in parsed if p.header)
     led = sum(1 for p in parsed if p.start is not None and not p.header)
     labelled = sum(1 for p in parsed if p.start is not None and p.label is not None)
@@ -182,7 +210,9 @@ def looks_like_timestamped(text: str) -> bool:
             return True
     ranged = sum(1 for p in parsed if p.ranged)
     # A time range before the text (whisper.cpp) says it is a timed transcript, labels or none.
-    return led >= 2 and led >= 0.6 * len(parsed) and (labelled >= 1 or ranged >= 2)
+    # Unbracketed times in order before most paragraphs (_bare_times_lead) say so too.
+    timed = labelled >= 1 or ranged >= 2 or (bare and led >= 3)
+    return led >= 2 and led >= 0.6 * len(parsed) and timed
 
 
 def _header_followed(parsed: list[_Para]) -> bool:
@@ -199,7 +229,9 @@ def read_timestamped(
     text: str, known: frozenset[str] = frozenset(), fmt: str = "timestamped"
 ) -> RawTranscript:
     raw = RawTranscript(format=fmt)
-    paras = [_parse(n, s) for n, s in _units(text)]
+    units = _units(text)
+    bare = _bare_times_lead(units)
+    paras = [_parse(n, s, bare) for n, s in units]
     _accept_labels(paras, known)
     _name_lines_as_labels(paras, known)
     first = next((i for i, p in enumerate(paras) if p.start is not None or p.label), 0)
