@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ...catalog import name_key
@@ -106,7 +107,7 @@ def _bare_times_lead(units: list[tuple[int, str]]) -> bool:
             starts.append(parse_time(m.group("ts")))
     if len(starts) < 3 or len(starts) < 0.4 * min(len(units), 2000):
         return False
-    backwards = sum(1 for a, b in zip(starts, starts[1:], strict=False) if b < a)
+    backwards = sum(1 for a, b in pairwise(starts) if b < a)
     return backwards <= 0.1 * (len(starts) - 1)
 
 
