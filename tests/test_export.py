@@ -168,7 +168,7 @@ def test_markdown_escapes_transcript_text(store):
 def test_speaker_filter_keeps_cue_times_of_the_whole_episode(store):
     from podkb.export import select
 
-    [ep] = select(store, ResolvedFilter(episode_id=EP, speaker="Maya Chen"))
+    [ep] = select(store, ResolvedFilter(episode_ids=(EP,), speaker="Maya Chen"))
     assert [r["speaker"] for r in ep.turns] == ["Maya Chen", "Maya Chen"]
     assert ep.times == [(0.0, 4.0), (168.0, 172.0)]
 

@@ -17,6 +17,10 @@ FILTERS = [
     {"topic": "evaluation"},
     {"topic": "Governance"},
     {"episode": "latent-space"},
+    {"featuring": "Sheikh Shuvo"},
+    {"featuring": "lewtun", "role": "host"},  # the hosts of the episodes Lewis Tunstall is in
+    {"featuring": "Lewis Tunstall", "show": "humans of ai"},  # both keep episodes: the overlap
+    {"featuring": "Britney", "episode": "latent-space"},  # no episode is both: nothing
     {"show": "humans of ai"},
     {"lang": "zh-hant"},
     {"lang": "ZH"},

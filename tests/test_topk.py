@@ -111,7 +111,7 @@ def _turn_query(store: Store, text: str, filters: dict[str, Any]) -> TurnQuery:
     parsed = parse_query(text)
     args = {"limit": 10, **filters}
     if "episode" in args:
-        args["episode_id"] = args.pop("episode")
+        args["episode_ids"] = (args.pop("episode"),)
     args["conditions"] = tuple((k, args.pop(k)) for k in list(args) if k in TURN_CONDITIONS)
     return TurnQuery(all_of=tuple(parsed.positive), none_of=tuple(parsed.negative), **args)
 

@@ -34,7 +34,8 @@ def _option(field: FieldSpec) -> Any | None:
     if declared is None:
         return None
     kind: Any = str | None if field.default is None else type(field.default)
-    return Annotated[kind, typer.Option(*declared.flags, help=declared.help)]
+    option = typer.Option(*declared.flags, help=declared.help, metavar=declared.metavar)
+    return Annotated[kind, option]
 
 
 # Request model field -> its command-line option (type, flags, help), from the models' fields.

@@ -10,6 +10,7 @@ from .store import KnowledgeStore
 
 if TYPE_CHECKING:
     from .models import Episode
+    from .request import Resolved
     from .summaries import EpisodeSummary
 
 # Ids an ambiguous prefix lists (the rest are counted): enough to pick from, never a wall.
@@ -51,6 +52,13 @@ def resolve_episode(store: KnowledgeStore, query: str) -> str:
         else "; run `podkb episodes` to list them"
     )
     raise UsageError(f"no episode {query!r}{hint}")
+
+
+def episode_filter(store: KnowledgeStore, query: str) -> Resolved:
+    """--episode: the one episode an id or a unique prefix names (request.NameCondition)."""
+    from .request import Resolved
+
+    return Resolved(episode_ids=(resolve_episode(store, query),))
 
 
 def episodes_to_remove(

@@ -321,14 +321,12 @@ def episodes_tool(store: KnowledgeStore, args: EpisodesArgs) -> Answer:
     resolved = resolve_filter(store, args)
     chosen = [e for e in store.episodes() if resolved.keeps_episode(e.episode_id)]
     # The filters on turns (speaker, topic, lang, role, ...): an episode holding one such turn.
-    on_turns = replace(resolved, episode_id=None, episode_ids=None).turn_query(
-        parse_query(""), limit=1
-    )
+    on_turns = replace(resolved, episode_ids=None).turn_query(parse_query(""), limit=1)
     if on_turns.has_criteria:
         chosen = [
             e
             for e in chosen
-            if store.count_turns(replace(on_turns, episode_id=e.episode_id), at_most=1) > 0
+            if store.count_turns(replace(on_turns, episode_ids=(e.episode_id,)), at_most=1) > 0
         ]
     page = episode_summaries(chosen[args.offset : args.offset + args.limit])
     rows = _page([{**s.model_dump(), "description": cut_text(s.description)} for s in page])

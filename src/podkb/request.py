@@ -35,6 +35,7 @@ class CliOption:
 
     flags: tuple[str, ...]
     help: str
+    metavar: str | None = None  # what help calls the value; else cli_options._METAVARS's name
 
 
 def _one_argument(value: str) -> tuple[str, ...]:
@@ -62,6 +63,26 @@ class EpisodeCondition:
     (search.resolve_filter turns the episodes kept into the store's list of episode ids)."""
 
     keeps: Callable[[Episode, str], bool]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a name filter's value resolved to: the episodes it keeps, and what the person should
+    be told about how the name was read ("matched 'x' to 'y'")."""
+
+    episode_ids: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class NameCondition:
+    """A filter whose value is a name to resolve in the store (an episode's id prefix, a
+    speaker's alias or close spelling) to the episodes it keeps; an unknown name is a
+    UsageError with suggestions. `resolver` is "module:function" of podkb, a function of the
+    store and the value that gives a Resolved (search.resolve_filter calls it): named, not
+    imported, because the resolvers read the store, and the store reads this module."""
+
+    resolver: str
 
 
 def _of_show(episode: Episode, show: str) -> bool:
@@ -106,7 +127,10 @@ class TurnFilter(Model):
     A new filter is a field here: its type, its CliOption (flags and help), its description
     (the MCP tools' schemas), and what it means: a TurnCondition when the store applies it to
     each turn (both engines' SQL), an EpisodeCondition when it keeps whole episodes (a test of
-    one episode); nothing else to write. Names to resolve (speaker, topic) are search.resolve_filter's.
+    one episode), a NameCondition when its value is a name to resolve to the episodes it keeps
+    (and the resolver it names); nothing else to write. The speaker and the topic resolve to
+    what the engines' full-text indexes answer (a speaker's column, a topic's keywords or
+    chapters): search.resolve_filter's.
     """
 
     model_config = {"extra": "forbid", "strict": True}
@@ -122,8 +146,19 @@ class TurnFilter(Model):
         CliOption(("--topic", "-t"), "Only turns on this topic (taxonomy topic or chapter title)."),
     ] = Field(default=None, description="taxonomy topic or chapter title")
     episode: Annotated[
-        str | None, CliOption(("--episode", "-e"), "Only this episode (id or unique prefix).")
+        str | None,
+        CliOption(("--episode", "-e"), "Only this episode (id or unique prefix)."),
+        NameCondition("episodes:episode_filter"),
     ] = Field(default=None, description="episode id or unique prefix")
+    featuring: Annotated[
+        str | None,
+        CliOption(
+            ("--featuring",),
+            "Only episodes in which this speaker speaks (name, alias or close spelling).",
+            metavar="NAME",
+        ),
+        NameCondition("speakers:featuring_filter"),
+    ] = Field(default=None, description="a speaker of the episodes (name, alias or close spelling)")
     lang: Annotated[
         str | None,
         CliOption(("--lang",), "Only turns in this language (en, zh, zh-Hant, ...)."),
@@ -168,6 +203,11 @@ class TurnFilter(Model):
         given = ((name, getattr(self, name)) for name in EPISODE_CONDITIONS)
         return tuple((name, value) for name, value in given if value)
 
+    def name_conditions(self) -> tuple[tuple[str, str], ...]:
+        """(filter, value) of each name filter given (NAME_CONDITIONS)."""
+        given = ((name, getattr(self, name)) for name in NAME_CONDITIONS)
+        return tuple((name, value) for name, value in given if value)
+
 
 # The filters the store applies to each turn, by field: a field with a TurnCondition is one.
 TURN_CONDITIONS: dict[str, TurnCondition] = {
@@ -183,6 +223,14 @@ EPISODE_CONDITIONS: dict[str, EpisodeCondition] = {
     for name, field in TurnFilter.model_fields.items()
     for condition in field.metadata
     if isinstance(condition, EpisodeCondition)
+}
+
+# The filters whose value is a name to resolve to episodes (--episode, --featuring), by field.
+NAME_CONDITIONS: dict[str, NameCondition] = {
+    name: condition
+    for name, field in TurnFilter.model_fields.items()
+    for condition in field.metadata
+    if isinstance(condition, NameCondition)
 }
 
 

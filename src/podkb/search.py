@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .query import Query, Term, parse_query
-from .request import EPISODE_CONDITIONS, SearchRequest, TurnFilter
+from .request import (
+    EPISODE_CONDITIONS,
+    NAME_CONDITIONS,
+    NameCondition,
+    Resolved,
+    SearchRequest,
+    TurnFilter,
+)
 from .store import KnowledgeStore, TurnQuery
 from .text import fold, is_cjk, stem
 
@@ -57,13 +64,13 @@ class ResolvedFilter:
     """A TurnFilter with the names a person typed resolved to what the store holds."""
 
     speaker: str | None = None  # the canonical speaker
-    episode_id: str | None = None
     topic: str | None = None  # the taxonomy topic's name, or the words that matched chapters
     topic_terms: tuple[Term, ...] = ()  # a taxonomy topic: any of its keywords
     chapters: tuple[str, ...] | None = None  # else: these chapter titles
     # The per-turn filters the store applies (request.TURN_CONDITIONS): (filter, value).
     conditions: tuple[tuple[str, str], ...] = ()
-    # The episodes --show, --since and --until leave (None: no such filter).
+    # The episodes the filters of episodes leave (--episode, --featuring, --show, --since,
+    # --until: every one given); None: no such filter.
     episode_ids: tuple[str, ...] | None = None
     # What the person should be told about how names were read ("matched 'x' to 'y'").
     notes: tuple[str, ...] = ()
@@ -73,7 +80,6 @@ class ResolvedFilter:
             all_of=tuple(query.positive),
             none_of=tuple(query.negative),
             speaker=self.speaker,
-            episode_id=self.episode_id,
             topic_terms=self.topic_terms,
             chapters=self.chapters,
             conditions=self.conditions,
@@ -83,19 +89,23 @@ class ResolvedFilter:
         )
 
     def keeps_episode(self, episode_id: str) -> bool:
-        if self.episode_id is not None and episode_id != self.episode_id:
-            return False
         return self.episode_ids is None or episode_id in self.episode_ids
 
 
 def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
     """Resolve speaker, episode and topic names (UsageError, with suggestions, if unknown)."""
-    from .episodes import resolve_episode
     from .speakers import match_speaker
 
     speaker, close = match_speaker(store, flt.speaker) if flt.speaker else (None, False)
-    notes = (f"(matched {flt.speaker!r} to {speaker!r})",) if close else ()
-    episode_id = resolve_episode(store, flt.episode) if flt.episode else None
+    notes = [f"(matched {flt.speaker!r} to {speaker!r})"] if close else []
+    episode_ids = _episodes_by_show_and_date(store, flt)
+    for name, value in flt.name_conditions():
+        resolved = _resolver(NAME_CONDITIONS[name])(store, value)
+        notes.extend([resolved.note] if resolved.note else [])
+        kept = set(resolved.episode_ids)
+        episode_ids = tuple(
+            e for e in (resolved.episode_ids if episode_ids is None else episode_ids) if e in kept
+        )
     topic_name = None
     topic_terms: tuple[Term, ...] = ()
     chapters: tuple[str, ...] | None = None
@@ -110,14 +120,24 @@ def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
             chapters = topic.chapters
     return ResolvedFilter(
         speaker=speaker,
-        episode_id=episode_id,
         topic=topic_name,
         topic_terms=topic_terms,
         chapters=chapters,
         conditions=flt.turn_conditions(),
-        episode_ids=_episodes_by_show_and_date(store, flt),
-        notes=notes,
+        episode_ids=episode_ids,
+        notes=tuple(notes),
     )
+
+
+def _resolver(condition: NameCondition) -> Callable[[KnowledgeStore, str], Resolved]:
+    """The function a NameCondition names ("module:function" of podkb)."""
+    import importlib
+
+    module, function = condition.resolver.split(":")
+    resolver: Callable[[KnowledgeStore, str], Resolved] = getattr(
+        importlib.import_module(f"{__package__}.{module}"), function
+    )
+    return resolver
 
 
 def _episodes_by_show_and_date(store: KnowledgeStore, flt: TurnFilter) -> tuple[str, ...] | None:

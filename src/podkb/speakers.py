@@ -8,6 +8,7 @@ from .errors import UsageError
 from .store import KnowledgeStore
 
 if TYPE_CHECKING:
+    from .request import Resolved
     from .summaries import SpeakerSummary
 
 # token_sort_ratio on folded names: "Lewis Tunstal" -> "Lewis Tunstall" (96), never "Lewis" -> "Louis
@@ -141,6 +142,16 @@ def suggest_speakers(
         if name not in out:
             out.append(name)
     return out[:limit]
+
+
+def featuring_filter(store: KnowledgeStore, query: str) -> Resolved:
+    """--featuring: the episodes in which the speaker a name means has a turn (resolved as
+    --speaker is; request.NameCondition)."""
+    from .request import Resolved
+
+    speaker, close = match_speaker(store, query)
+    note = f"(matched {query!r} to {speaker!r})" if close else None
+    return Resolved(episode_ids=tuple(store.speaker_episode_ids(speaker)), note=note)
 
 
 def speaker_summary(store: KnowledgeStore) -> list[SpeakerSummary]:

@@ -80,7 +80,6 @@ class TurnQuery:
     all_of: tuple[Clause, ...] = ()
     none_of: tuple[Clause, ...] = ()
     speaker: str | None = None
-    episode_id: str | None = None
     topic_terms: tuple[Term, ...] = ()
     chapters: tuple[str, ...] | None = None
     # (filter, value) of the per-turn filters (--lang, --role): request.TURN_CONDITIONS says
@@ -89,7 +88,8 @@ class TurnQuery:
     limit: int = 10
     ranked: bool = True
     offset: int = 0  # skip this many of the ordered results (paging)
-    # Only turns of these episodes (what --show, --since and --until select); None: any.
+    # Only turns of these episodes (what --episode, --featuring, --show, --since and --until
+    # select); None: any.
     episode_ids: tuple[str, ...] | None = None
 
     @property
@@ -97,7 +97,6 @@ class TurnQuery:
         return bool(
             self.all_of
             or self.speaker
-            or self.episode_id
             or self.topic_terms
             or self.chapters is not None
             or self.conditions
@@ -300,6 +299,10 @@ class KnowledgeStore(Protocol):
     def count_turns(self, query: TurnQuery, at_most: int | None = None) -> int:
         """How many turns match the query, ignoring limit and offset; counting stops at
         at_most (None: count them all), so a word in most turns costs no more than a rare one."""
+        ...
+
+    def speaker_episode_ids(self, speaker: str) -> list[str]:
+        """The episodes in which this (canonical) speaker has a turn, by id."""
         ...
 
     def speaker_facets(self) -> list[SpeakerFacet]:

@@ -704,6 +704,18 @@ class SQLStore(ABC):
         ]
 
     @translated
+    def speaker_episode_ids(self, speaker: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                self._sql(
+                    "SELECT DISTINCT episode_id{bytewise} FROM turns WHERE speaker = {p} ORDER BY 1"
+                ),
+                (speaker,),
+            )
+        ]
+
+    @translated
     def speaker_facets(self) -> list[SpeakerFacet]:
         facets = [
             SpeakerFacet(

@@ -547,15 +547,14 @@ def _rest_bound(rest: Rest, weight: float, avgdl: float) -> tuple[float, int]:
     return best, first
 
 
-def _filter_keys(query: TurnQuery) -> tuple[str | None, str | None, set[str] | None] | None:
+def _filter_keys(query: TurnQuery) -> tuple[str | None, set[str] | None] | None:
     """The speaker and episode tokens the MATCH filters compare (None: not answerable here)."""
     speaker = token_key(query.speaker) if query.speaker else None
-    episode = token_key(query.episode_id) if query.episode_id else None
     episodes = {token_key(e) for e in query.episode_ids} if query.episode_ids is not None else None
-    keys = [k for k in (speaker, episode) if k] + sorted(episodes or ())
+    keys = [k for k in (speaker,) if k] + sorted(episodes or ())
     if any(not is_safe(k) or " " in k for k in keys):
         return None
-    return speaker, episode, episodes
+    return speaker, episodes
 
 
 def top(
@@ -875,7 +874,6 @@ def holds_at_least(conn: sqlite3.Connection, query: TurnQuery, n: int) -> bool:
         or query.none_of
         or query.topic_terms
         or query.speaker
-        or query.episode_id
         or query.episode_ids is not None
         or query.chapters is not None
         or query.conditions
@@ -906,7 +904,7 @@ def exact_ranks(
     if phrases is None or not n_rows:
         return None
     idfs = [idf(n_rows, min(h, n_rows)) for h in _phrase_hits(conn, phrases)]
-    keys: tuple[str | None, str | None, set[str] | None] = (None, None, None)
+    keys: tuple[str | None, set[str] | None] = (None, None)
     scored = _score(conn, rowids, phrases, idfs, n_tokens / n_rows, keys, [], [], index_row)
     return dict(scored) if scored is not None else None
 
@@ -972,7 +970,7 @@ def _score(
     phrases: list[tuple[str, str]],
     idfs: list[float],
     avgdl: float,
-    keys: tuple[str | None, str | None, set[str] | None],
+    keys: tuple[str | None, set[str] | None],
     where: list[str],
     args: list[Any],
     index_row: IndexRow,
@@ -984,7 +982,7 @@ def _score(
 ) -> list[tuple[int, float]] | None:
     """(turn id, bm25 rank) of the candidates that match the query and its filters; None when a
     candidate's terms cannot be read as FTS5 read them, or fewer than `need` pass the filters."""
-    speaker, episode, episodes = keys
+    speaker, episodes = keys
     ids = sorted(candidates)
     sql = (
         "SELECT t.id, t.episode_id, t.speaker, t.text, t.chapter, d.sz FROM turns t"
@@ -995,7 +993,6 @@ def _score(
     conn.create_function("podkb_may_match", 2, _may_match, deterministic=True)
     for column, wanted in (
         ("speaker", [speaker]),
-        ("episode_id", [episode]),
         ("episode_id", episodes),
     ):
         if wanted is not None and None not in wanted:
@@ -1015,13 +1012,11 @@ def _score(
                 return None
             if key != speaker:
                 continue
-        if episode is not None or episodes is not None:
+        if episodes is not None:
             key = token_key(episode_id)
             if not is_safe(key):
                 return None
-            if (episode is not None and key != episode) or (
-                episodes is not None and key not in episodes
-            ):
+            if key not in episodes:
                 continue
         tfs = _known_tfs(rowid, known, pending)
         if tfs is None:

@@ -312,9 +312,6 @@ class _Compiled:
         if query.speaker:
             self.where.append("t.speaker_key = %s")
             self.args.append(token_key(query.speaker))
-        if query.episode_id:
-            self.where.append("t.episode_id = %s")
-            self.args.append(query.episode_id)
         if query.topic_terms:
             parts = [self._term(t, "body", score=True) for t in query.topic_terms]
             parts += [self._term(t, "chapter", score=True) for t in query.topic_terms if t.words]

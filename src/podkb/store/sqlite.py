@@ -696,8 +696,6 @@ class SQLiteStore(SQLStore):
             match_parts.append(" AND ".join(fts_clause(c) for c in query.all_of))
         if query.speaker:
             match_parts.append(f'speaker : "{token_key(query.speaker)}"')
-        if query.episode_id:
-            match_parts.append(f'episode : "{token_key(query.episode_id)}"')
         if query.episode_ids is not None:
             match_parts.append(
                 " OR ".join(f'episode : "{token_key(e)}"' for e in query.episode_ids)
