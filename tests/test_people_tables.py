@@ -217,3 +217,34 @@ def test_the_feeds_rows_count_items_by_how_they_went(run_cli, feeds_db):
     }
     assert rows["https://example.org/new.xml"]["items"] == 0
     assert rows["https://example.org/new.xml"]["last_checked"] is None
+
+
+def test_rows_without_a_form_of_their_own_are_a_table_in_the_csv_order(capsys, monkeypatch):
+    from podkb import views
+
+    monkeypatch.setenv("COLUMNS", "200")
+    rows = [
+        {"label": "SPEAKER_00", "names": ["Maya", "[bold]x[/]"], "line": 3, "note": None},
+        {"label": "B", "names": [], "line": 12, "note": "said twice"},
+    ]
+    views.rows_table(rows, ["label", "names", "line", "note"], no_pager=True)
+    lines = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
+    assert lines[0].split() == ["label", "names", "line", "note"]
+    # Lists joined, markup literal, numbers right-aligned (3 under 12's last digit), None blank.
+    assert re.fullmatch(r"SPEAKER_00\s+Maya, \[bold\]x\[/\]\s+3", lines[2])
+    assert re.fullmatch(r"B\s+12\s+said twice", lines[3])
+    assert lines[2].index("3") == lines[3].index("12") + 1
+
+
+def test_a_narrow_terminal_leaves_out_the_last_columns_of_such_rows_first(capsys, monkeypatch):
+    from podkb import views
+
+    rows = [{"label": "SPEAKER_00", "name": "Maya Chen", "line": 3, "evidence": "x " * 60}]
+    for width, header in (
+        (200, ["label", "name", "line", "evidence"]),
+        (30, ["label", "name", "line"]),
+        (22, ["label", "name"]),
+    ):
+        monkeypatch.setenv("COLUMNS", str(width))
+        views.rows_table(rows, ["label", "name", "line", "evidence"], no_pager=True)
+        assert capsys.readouterr().out.splitlines()[0].split() == header, width

@@ -71,9 +71,21 @@ app = typer.Typer(
 )
 
 
-def _rows(rows: list[dict[str, Any]], columns: list[str], people: Callable[[], None]) -> Answer:
-    """The answer of a listing command: its rows in every machine format, `people` in a table."""
-    return Answer(rows=lambda: rows, columns=columns, people=people)
+def _rows(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    people: Callable[[], None] | None = None,
+    *,
+    no_pager: bool = True,
+) -> Answer:
+    """The answer of a listing command: its rows in every machine format, and for people its
+    own form, else the rows as a table (views.rows_table)."""
+    from . import views
+
+    def table() -> None:
+        views.rows_table(rows, columns, no_pager=no_pager)
+
+    return Answer(rows=lambda: rows, columns=columns, people=people or table)
 
 
 # --- ingest ----------------------------------------------------------------------------------
@@ -704,7 +716,6 @@ def speakers_suggest(
 
     Example: podkb speakers suggest latent-space
     """
-    from . import views
     from .episodes import resolve_episode
     from .naming import nothing_suggested, suggest_names
 
@@ -718,8 +729,7 @@ def speakers_suggest(
         if not rows:
             output.message(f"podkb: {nothing_suggested(store, episode_id)}")
             raise typer.Exit(ExitStatus.NO_RESULTS)
-    columns = ["label", "name", "line", "evidence"]
-    writer.write(_rows(rows, columns, lambda: views.suggestions_table(rows)))
+    writer.write(_rows(rows, ["label", "name", "line", "evidence"]))
 
 
 @speakers_app.command("name")

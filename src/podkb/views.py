@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import output
 
@@ -207,21 +207,35 @@ def speakers_table(summaries: list[SpeakerSummary], *, no_pager: bool) -> None:
     paged_table(columns, cells, no_pager=no_pager)
 
 
-def suggestions_table(rows: list[dict[str, Any]]) -> None:
-    """`podkb speakers suggest`: label, name, line and the evidence for each candidate."""
-    from rich.table import Table
+def rows_table(rows: list[dict[str, Any]], columns: Sequence[str], *, no_pager: bool) -> None:
+    """A listing command's rows as a table, a column each in the CSV's order: the form of a
+    command that has none of its own (`podkb speakers suggest`). The first column is what a
+    person types next (never broken), a column of numbers is right-aligned, and the last
+    columns are the first left out of a narrow terminal."""
+    from .tables import Col
 
-    table = Table(header_style="bold")
-    for col in ("label", "name", "line", "evidence"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(
-            output.text(r["label"], "cyan"),
-            output.text(r["name"], "bold"),
-            "" if r["line"] is None else str(r["line"]),
-            output.text(r["evidence"]),
-        )
-    output.console().print(table)
+    table_columns = [
+        Col(name.replace("_", " "), _kind(rows, name, first=i == 0), drop=i)
+        for i, name in enumerate(columns)
+    ]
+    cells = [[_cell(row.get(name)) for name in columns] for row in rows]
+    paged_table(table_columns, cells, no_pager=no_pager)
+
+
+def _kind(rows: list[dict[str, Any]], name: str, *, first: bool) -> Literal["id", "text", "number"]:
+    if first:
+        return "id"
+    values = [row.get(name) for row in rows if row.get(name) is not None]
+    numbers = values and all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    return "number" if numbers else "text"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def topics_tables(rows: list[dict[str, Any]], *, no_pager: bool) -> None:
