@@ -116,6 +116,14 @@ CASES = {
         ("Tom Okafor", 23.0, "Clay under a thin layer of loam."),
         ("Maya Chen", 3725.0, "That is all for today."),
     ],
+    # Bracketed times before paragraphs with no label anywhere: the times are read all the same.
+    "bracketed_times_no_speakers.txt": [
+        (None, 0.0, "Welcome back to Field Notes."),
+        (None, 14.0, "The first pit showed clay"),
+        (None, 31.0, "At 10:30 we moved to the second plot"),
+        (None, 52.0, "That is where the worms were."),
+        (None, 70.0, "Next week: the third plot"),
+    ],
     "youtube_panel_copy.txt": [
         (None, 0.0, "welcome back to field notes today we walk the survey plots with tom who"),
         (None, 9.0, "so what did the first pit show clay under a thin layer of loam"),
@@ -177,6 +185,7 @@ LINE_CLASSES = {
     "captions_inline_labels.srt": {15: "non_speech"},
     "bare_time_name_lines.txt": {1: "label", 2: "text", 13: "label"},
     "youtube_panel_copy.txt": {1: "timing", 2: "text", 7: "text"},
+    "bracketed_times_no_speakers.txt": {1: "metadata", 3: "text", 11: "text"},
 }
 
 

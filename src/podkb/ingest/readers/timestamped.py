@@ -107,6 +107,11 @@ def _bare_times_lead(units: list[tuple[int, str]]) -> bool:
             starts.append(parse_time(m.group("ts")))
     if len(starts) < 3 or len(starts) < 0.4 * min(len(units), 2000):
         return False
+    return _in_order(starts)
+
+
+def _in_order(starts: list[float]) -> bool:
+    """A transcript's clock: it never goes back more than once in ten times."""
     backwards = sum(1 for a, b in pairwise(starts) if b < a)
     return backwards <= 0.1 * (len(starts) - 1)
 
@@ -211,8 +216,10 @@ def looks_like_timestamped(text: str) -> bool:
             return True
     ranged = sum(1 for p in parsed if p.ranged)
     # A time range before the text (whisper.cpp) says it is a timed transcript, labels or none.
-    # Unbracketed times in order before most paragraphs (_bare_times_lead) say so too.
-    timed = labelled >= 1 or ranged >= 2 or (bare and led >= 3)
+    # Times in order before most paragraphs say so too, unbracketed (_bare_times_lead) or
+    # bracketed with no label anywhere (`[00:01:10] text`, a transcript without speakers).
+    starts = [p.start for p in parsed if p.start is not None and not p.header]
+    timed = labelled >= 1 or ranged >= 2 or (led >= 3 and (bare or _in_order(starts)))
     return led >= 2 and led >= 0.6 * len(parsed) and timed
 
 
