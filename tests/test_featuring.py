@@ -59,3 +59,8 @@ def test_on_the_command_line_it_is_an_option_of_search_quotes_and_export(run_cli
     code, out, err = run_cli("search", "--featuring", "Nobody Atall", "--db", str(seed_db))
     assert (code, out) == (2, "")
     assert err.startswith("podkb: no speaker 'Nobody Atall'") and err.count("\n") == 1
+
+
+def test_an_exact_name_needs_no_note(seed_store):
+    resolved = resolve_filter(seed_store, SearchRequest(featuring="Sheikh Shuvo", episode="humans"))
+    assert resolved.notes == () and resolved.episode_ids == ("humans-of-ai-16-lewis-tunstall",)

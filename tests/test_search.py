@@ -638,3 +638,27 @@ def test_a_typo_in_the_first_letter_is_not_corrected(seed_store):
     # Candidates share the typed word's first letter: "keaderboard" looks only among k-words.
     assert suggest_query(seed_store, parse_query("keaderboard")) is None
     assert suggest_query(seed_store, parse_query("leaderbaord")) == "leaderboard"
+
+
+def test_a_hit_carries_its_turn_as_the_store_holds_it(tmp_path):
+    from dataclasses import fields
+
+    from podkb.ingest import ingest_paths
+    from podkb.store import Store
+    from podkb.store.records import TurnRow
+
+    (tmp_path / "talk.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.500\n<v Maya Chen>Rain gauges first.\n\n"
+        "00:00:05.000 --> 00:00:09.250\n<v Tom>Then the rain gauges again.\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "kb.db") as store:
+        assert not ingest_paths([tmp_path / "talk.vtt"], store).failed
+        hits = search(store, SearchRequest(query="gauges", limit=0)).hits
+        rows = {(r.episode_id, r.turn): r for r in store.iter_turn_rows(with_times=True)}
+    assert len(hits) == 2 and {h.end for h in hits} == {4.5, 9.25}
+    for hit in hits:
+        row = rows[(hit.episode_id, hit.turn)]
+        assert {f.name: getattr(hit, f.name) for f in fields(TurnRow)} == {
+            f.name: getattr(row, f.name) for f in fields(TurnRow)
+        }

@@ -208,3 +208,47 @@ def test_a_query_that_is_a_speakers_full_name_points_to_the_speaker_filter(store
 )
 def test_a_first_name_or_a_query_with_a_speaker_filter_gets_no_such_note(store, request_):
     assert search(store, request_).notes == []
+
+
+# --- the edges: exactly ten shows, exactly the count's stop, exactly the common share ----------
+
+
+@pytest.mark.parametrize(("shows", "ellipsis"), [(10, False), (11, True)])
+def test_the_list_of_shows_says_there_are_more_only_past_ten(tmp_path, shows, ellipsis):
+    db = _build(tmp_path / "some", list(SHOWS[:shows]))
+    with Store(db, create=False) as opened, pytest.raises(UsageError) as refused:
+        search(opened, SearchRequest(query="weather", show="Show 99"))
+    listed = ", ".join(repr(s) for s in SHOWS[:10])
+    assert str(refused.value) == f"no show 'Show 99'; the shows are: {listed}" + (
+        " ..." if ellipsis else ""
+    )
+
+
+def test_a_count_that_reaches_its_stop_exactly_is_the_total(store, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_AT_MOST", 24)  # 'weather' is in 24 turns
+    result = search(store, SearchRequest(query="weather", limit=3))
+    assert (result.total, result.total_is_more) == (24, False)
+
+
+@pytest.mark.parametrize(("share", "ranked"), [(16 / 48, True), (15 / 48, False)])
+def test_a_word_is_too_common_to_rank_only_above_the_share(store, monkeypatch, share, ranked):
+    # 'rain' is in 16 of the 48 turns: at a share of 16 in 48 it is still ranked.
+    monkeypatch.setattr(search_module, "FREQUENT_MIN_TURNS", 0)
+    monkeypatch.setattr(search_module, "FREQUENT_SHARE", share)
+    result = search(store, SearchRequest(query="rain", limit=0))
+    scores = [h.score for h in result.hits]
+    order = [(h.episode_id, h.turn) for h in result.hits]
+    assert len(result.hits) == 16
+    if ranked:
+        assert result.note is None and all(s > 0 for s in scores)
+        assert scores == sorted(scores, reverse=True) and order != sorted(order)
+    else:
+        assert result.note and "not ranked" in result.note
+        assert set(scores) == {0} and order == sorted(order)
+
+
+def test_a_close_spelling_of_a_speaker_is_said_and_an_exact_one_is_not(store):
+    close = search(store, SearchRequest(query="weather", speaker="Mya Lin"))
+    assert close.notes == ["(matched 'Mya Lin' to 'Maya Lin')"]
+    assert {h.speaker for h in close.hits} == {"Maya Lin"}
+    assert search(store, SearchRequest(query="weather", speaker="Maya Lin")).notes == []
