@@ -662,3 +662,39 @@ def test_a_hit_carries_its_turn_as_the_store_holds_it(tmp_path):
         assert {f.name: getattr(hit, f.name) for f in fields(TurnRow)} == {
             f.name: getattr(row, f.name) for f in fields(TurnRow)
         }
+
+
+@pytest.mark.parametrize(
+    "text, width, snippet, shown",
+    [
+        # As long as the width: the whole turn.
+        ("the target is here", 18, "the target is here", [[4, 10]]),
+        # A third of the width before the match, then to the word boundaries inside 20
+        # characters: the window opens on the match itself, and ends before "rest".
+        ("x" * 48 + " abcdefghi target " + "rest " * 10, 30, "…target rest rest…", [[1, 7]]),
+        # The match first: nothing cut before it.
+        ("target " + "word " * 20, 30, "target word word word word…", [[0, 6]]),
+        ("w " * 5 + "target " + "word " * 20, 30, "w w w w w target word word…", [[10, 16]]),
+        # No space within 20 characters of a cut: the word is cut there, not further away.
+        ("a" * 10 + " " + "b" * 50 + " target c", 30, "…" + "b" * 21 + " target c", [[23, 29]]),
+        ("target " + "b" * 60, 30, "target " + "b" * 23 + "…", [[0, 6]]),
+    ],
+)
+def test_a_snippet_is_cut_at_word_boundaries_near_its_match(text, width, snippet, shown):
+    assert make_snippet(text, parse_query("target").terms(), width) == (snippet, shown)
+
+
+@pytest.mark.parametrize(
+    "text, query, marked",
+    [
+        # Another form of the word is marked by its stem; a word that only starts alike is not.
+        ("We were happy to see it happen.", "happiness", ["happy"]),
+        # Matches that touch or overlap are one mark.
+        ("模型训练", "模型 训练", ["模型训练"]),
+        ("模型训练", "模型 型训", ["模型训"]),
+    ],
+)
+def test_the_marks_of_a_turn_are_its_matches_joined(text, query, marked):
+    from podkb.search import match_spans
+
+    assert [text[s:e] for s, e in match_spans(text, parse_query(query).terms())] == marked
