@@ -45,7 +45,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ..text import cjk_bigrams, is_cjk
@@ -793,41 +792,18 @@ MAX_EXPANSIONS = 32  # a prefix of more forms than this is left to FTS5
 def _expansions(conn: sqlite3.Connection, stem: str) -> list[tuple[str, int]] | None:
     """The body tokens that start with `stem` and their turn counts (FTS5's prefix match: every
     token whose UTF-8 bytes begin with the prefix's, which is the code points' range from the
-    prefix to its successor); None when there are too many.
-
-    The listed tokens' counts are the kept ones; the vocabulary is read only in the gaps
-    between them, since it counts a token by walking its doclist (a frequent form's is long)."""
+    prefix to its successor); None when there are too many."""
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
     )
     successor = stem[:-1] + chr(ord(stem[-1]) + 1)
-    kept = _kept_in_range(conn, stem, successor)
-    bounds = [stem, *(term for term, _ in kept), successor]
-    rows: list[tuple[str, int]] = [(term, doc) for term, doc in kept if doc > 0]
-    for i, (low, high) in enumerate(pairwise(bounds)):
-        rows += conn.execute(
-            "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body'"
-            f" AND term {'>=' if i == 0 else '>'} ? AND term < ? LIMIT ?",
-            (low, high, MAX_EXPANSIONS + 1),
-        ).fetchall()
-        if len(rows) > MAX_EXPANSIONS:
-            return None
-    return sorted((str(t), int(d)) for t, d in rows if str(t).startswith(stem))
-
-
-def _kept_in_range(conn: sqlite3.Connection, low: str, high: str) -> list[tuple[str, int]]:
-    """The listed body tokens from low (inclusive) to high whose turn counts the writes kept, in
-    the vocabulary's order (None before schema 9: none)."""
-    try:
-        rows = conn.execute(
-            "SELECT term, doc FROM impact_terms WHERE col = 'body' AND term >= ? AND term < ?"
-            " AND doc IS NOT NULL",
-            (low, high),
-        ).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    # FTS5 orders its vocabulary by the tokens' bytes, as SQLite's BINARY collation does.
-    return sorted(((str(t), int(d)) for t, d in rows), key=lambda row: row[0].encode())
+    rows = conn.execute(
+        "SELECT term, doc FROM temp.podkb_vocab WHERE col = 'body' AND term >= ? AND term < ?"
+        " LIMIT ?",
+        (stem, successor, MAX_EXPANSIONS + 1),
+    ).fetchall()
+    found = [(str(t), int(d)) for t, d in rows if str(t).startswith(stem)]
+    return found if len(rows) <= MAX_EXPANSIONS else None
 
 
 def _sum_known(parts: list[Known]) -> Known:
