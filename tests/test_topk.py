@@ -443,26 +443,6 @@ def _kept_docs_match_the_index(store: Store) -> int:
     return len(kept)
 
 
-def test_a_listed_word_is_ranked_without_counting_a_column_in_the_vocabulary(corpus_store):
-    # FTS5 counts a token in one column by walking its doclist of every column (23 ms for
-    # body:peopl at 10M turns): beside each listed body or stems term the lists keep the same
-    # token in the other, with its count (mostly 0), which every query of a word looks up.
-    conn = corpus_store.conn
-    listed = {(r[0], r[1]) for r in conn.execute("SELECT col, term FROM impact_terms")}
-    for col, term in listed:
-        if col in ("body", "stems"):
-            assert ("stems" if col == "body" else "body", term) in listed, (col, term)
-    assert ("stems", "data") in listed and ("body", "run") in listed
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
-        for word in ("running", "data", "model", "trained"):
-            assert corpus_store.search_turns(_turn_query(corpus_store, word, {}))
-    finally:
-        conn.set_trace_callback(None)
-    assert statements and not [s for s in statements if "FROM temp.podkb_vocab" in s]
-
-
 def test_each_listed_terms_turn_count_is_kept_exact_by_every_write(tmp_path, corpus_store):
     listed = corpus_store.conn.execute("SELECT count(*) FROM impact_terms").fetchone()[0]
     assert _kept_docs_match_the_index(corpus_store) == listed

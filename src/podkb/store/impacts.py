@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import itertools
 import json
 import math
 import re
@@ -212,31 +211,6 @@ def _row_terms(index_row: Sequence[Any]) -> list[tuple[str, Counter[str]]] | Non
     return out
 
 
-# A word of a query is looked up in both (term_phrases: body:people, stems:peopl, body:peopl).
-_TWINS = ("body", "stems")
-
-
-def _terms_to_list(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
-    """(column, term) -> the turns holding it, of each term the lists keep: a term in more than
-    LIST_MIN_DF turns of a column, and beside such a term of the body or the stems the same
-    token in the other of the two, however few turns hold it there (mostly none: `peopl` in
-    the body, `data` in the stems). A query looks a word up in both, and FTS5 counts a token
-    in one column by walking its whole doclist (every column's): 23 ms for body:peopl at 10M
-    turns, which a kept count spares."""
-    out: dict[tuple[str, str], int] = {}
-    # fts5vocab gives a term's columns one after another, terms in order.
-    rows = conn.execute(
-        "SELECT term, col, doc FROM temp.podkb_vocab WHERE col IN ('body', 'uni', 'stems')"
-    )
-    for term, group in itertools.groupby(rows, key=lambda row: row[0]):
-        docs = {col: int(doc) for _, col, doc in group}
-        out.update(((col, term), doc) for col, doc in docs.items() if doc > LIST_MIN_DF)
-        if any(docs.get(col, 0) > LIST_MIN_DF for col in _TWINS):
-            for col in _TWINS:
-                out.setdefault((col, term), docs.get(col, 0))
-    return out
-
-
 def build(
     conn: sqlite3.Connection, index_row: IndexRow, *, progress: Callable[[int], None] | None = None
 ) -> int:
@@ -249,9 +223,13 @@ def build(
     )
     listed: dict[tuple[str, str], int] = {}
     docs: dict[int, int] = {}
-    for (col, term), doc in _terms_to_list(conn).items():
+    for term, col, doc in conn.execute(
+        "SELECT term, col, doc FROM temp.podkb_vocab WHERE doc > ?"
+        " AND col IN ('body', 'uni', 'stems')",
+        (LIST_MIN_DF,),
+    ):
         listed[(col, term)] = len(listed) + 1
-        docs[listed[(col, term)]] = doc
+        docs[listed[(col, term)]] = int(doc)
     heaps: dict[int, list[tuple[float, int, int, int]]] = {i: [] for i in listed.values()}
     rests: dict[int, Rest] = {i: {} for i in listed.values()}
     pending: list[int] = []
