@@ -80,9 +80,10 @@ def _rows(
 ) -> Answer:
     """The answer of a listing command: its rows in every machine format, and for people its
     own form, else the rows as a table (views.rows_table)."""
-    from . import views
 
     def table() -> None:
+        from . import views
+
         views.rows_table(rows, columns, no_pager=no_pager)
 
     return Answer(rows=lambda: rows, columns=columns, people=people or table)

@@ -94,18 +94,19 @@ class ResolvedFilter:
 
 def resolve_filter(store: KnowledgeStore, flt: TurnFilter) -> ResolvedFilter:
     """Resolve speaker, episode and topic names (UsageError, with suggestions, if unknown)."""
-    from .speakers import match_speaker
+    from .speakers import match_speaker, matched_note
 
     speaker, close = match_speaker(store, flt.speaker) if flt.speaker else (None, False)
-    notes = [f"(matched {flt.speaker!r} to {speaker!r})"] if close else []
+    notes = [matched_note(flt.speaker, speaker)] if flt.speaker and speaker and close else []
     episode_ids = _episodes_by_show_and_date(store, flt)
     for name, value in flt.name_conditions():
         resolved = _resolver(NAME_CONDITIONS[name])(store, value)
         notes.extend([resolved.note] if resolved.note else [])
-        kept = set(resolved.episode_ids)
-        episode_ids = tuple(
-            e for e in (resolved.episode_ids if episode_ids is None else episode_ids) if e in kept
-        )
+        if episode_ids is None:
+            episode_ids = resolved.episode_ids
+        else:
+            kept = set(resolved.episode_ids)
+            episode_ids = tuple(e for e in episode_ids if e in kept)
     topic_name = None
     topic_terms: tuple[Term, ...] = ()
     chapters: tuple[str, ...] | None = None

@@ -144,13 +144,18 @@ def suggest_speakers(
     return out[:limit]
 
 
+def matched_note(typed: str, speaker: str) -> str:
+    """What a person is told when only a close spelling of a name matched a speaker."""
+    return f"(matched {typed!r} to {speaker!r})"
+
+
 def featuring_filter(store: KnowledgeStore, query: str) -> Resolved:
     """--featuring: the episodes in which the speaker a name means has a turn (resolved as
     --speaker is; request.NameCondition)."""
     from .request import Resolved
 
     speaker, close = match_speaker(store, query)
-    note = f"(matched {query!r} to {speaker!r})" if close else None
+    note = matched_note(query, speaker) if close else None
     return Resolved(episode_ids=tuple(store.speaker_episode_ids(speaker)), note=note)
 
 

@@ -363,9 +363,9 @@ class SQLStore(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _first_column(self, sql: str) -> list[Any]:
+    def _first_column(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         """The first column of every row of `sql` (in this engine's dialect, see _sql)."""
-        return [r[0] for r in self.conn.execute(self._sql(sql))]
+        return [r[0] for r in self.conn.execute(self._sql(sql), args)]
 
     def _sql(self, sql: str) -> str:
         """`sql` in this engine's dialect: `{p}` is the placeholder, `{bytewise}` orders the text
@@ -705,15 +705,10 @@ class SQLStore(ABC):
 
     @translated
     def speaker_episode_ids(self, speaker: str) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                self._sql(
-                    "SELECT DISTINCT episode_id{bytewise} FROM turns WHERE speaker = {p} ORDER BY 1"
-                ),
-                (speaker,),
-            )
-        ]
+        return self._first_column(
+            "SELECT DISTINCT episode_id{bytewise} FROM turns WHERE speaker = {p} ORDER BY 1",
+            (speaker,),
+        )
 
     @translated
     def speaker_facets(self) -> list[SpeakerFacet]:

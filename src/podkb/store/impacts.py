@@ -551,7 +551,7 @@ def _filter_keys(query: TurnQuery) -> tuple[str | None, set[str] | None] | None:
     """The speaker and episode tokens the MATCH filters compare (None: not answerable here)."""
     speaker = token_key(query.speaker) if query.speaker else None
     episodes = {token_key(e) for e in query.episode_ids} if query.episode_ids is not None else None
-    keys = [k for k in (speaker,) if k] + sorted(episodes or ())
+    keys = ([speaker] if speaker else []) + sorted(episodes or ())
     if any(not is_safe(k) or " " in k for k in keys):
         return None
     return speaker, episodes
