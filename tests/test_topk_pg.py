@@ -105,6 +105,7 @@ def test_episode_filters_and_a_selective_speaker_get_the_same_answers(corpus_pg,
     assert both.answered >= 1
 
 
+@pytest.mark.slow  # 4-7 s of PostgreSQL writes (the SQLite twin runs by default); CI runs it
 def test_answers_stay_the_same_after_ingests_removals_and_reingests(
     tmp_path, corpus_pg, monkeypatch
 ):
@@ -154,6 +155,7 @@ def test_a_turn_strong_enough_to_top_the_list_after_the_build_is_found(
     assert {h.episode_id for h in fast} == {"strong"}
 
 
+@pytest.mark.slow  # 4-7 s of PostgreSQL writes (the SQLite twin runs by default); CI runs it
 def test_a_repair_and_a_migration_give_the_same_answers(corpus_pg, monkeypatch):
     both = Both(corpus_pg, monkeypatch)
     with corpus_pg.transaction():
@@ -233,6 +235,7 @@ def test_a_small_store_has_no_lists_and_a_grown_one_gets_them(
         assert int(built.fetchone()[0]) == 600
 
 
+@pytest.mark.slow  # 4-7 s of PostgreSQL writes (the SQLite twin runs by default); CI runs it
 def test_two_writers_at_once_keep_the_lists_valid(tmp_path, corpus_pg, monkeypatch):
     # Each writer appends its own postings and rest rows (no row both update), in its own
     # transaction per file; afterwards every answer is still the full scoring's.
