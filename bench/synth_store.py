@@ -245,13 +245,13 @@ def _after_writes(store: SQLiteStore, state: dict, log: Any) -> None:
     turns = store.turn_count()
     started = time.perf_counter()
 
-    def logged_build(conn: Any, index_row: Any, *, progress: Any = None) -> int:
+    def logged_build(conn: Any, *, progress: Any = None) -> int:
         def report(done: int) -> None:
-            if done % 250_000 < 1000 or done == turns:
+            if done % 100 == 0:
                 rate = done / max(time.perf_counter() - started, 1e-9)
-                log(f"  impact lists: {done:,}/{turns:,} turns read ({rate:,.0f} turns/s)")
+                log(f"  impact lists of {turns:,} turns: {done:,} terms read ({rate:,.1f} terms/s)")
 
-        return real_build(conn, index_row, progress=report)
+        return real_build(conn, progress=report)
 
     impacts.build = logged_build  # type: ignore[assignment]
     try:

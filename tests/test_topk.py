@@ -239,6 +239,37 @@ def test_a_turn_the_lists_cannot_read_safely_is_scored_by_every_query(
     Both(corpus_store, monkeypatch).check_all()
 
 
+def test_a_build_reads_every_turns_frequencies_from_the_index_itself(
+    tmp_path, corpus_store, monkeypatch
+):
+    # The Greek turn is pending after an ingest into a store with lists (its terms were read
+    # by Python); a build reads FTS5's own doclists, so it is counted exactly and pends no more.
+    odd = tmp_path / "odd" / "odd.txt"
+    odd.parent.mkdir()
+    odd.write_text("Ada Quist: μοντέλο" + " model" * 8 + ".\n", encoding="utf-8")
+    assert not ingest_paths([odd], corpus_store).failed
+    conn = corpus_store.conn
+    assert conn.execute("SELECT count(*) FROM impact_pending").fetchone()[0] == 1
+    with corpus_store.transaction():
+        impacts.build(conn)
+    assert conn.execute("SELECT count(*) FROM impact_pending").fetchone()[0] == 0
+    conn.execute("CREATE VIRTUAL TABLE temp.inst USING fts5vocab(main, turn_index, instance)")
+    listed = conn.execute(
+        "SELECT t.col, t.term, p.turn_id, p.tf FROM impact_postings p"
+        " JOIN impact_terms t ON t.id = p.term_id"
+    ).fetchall()
+    assert len(listed) > 100
+    for col, term, turn_id, tf in listed:
+        instances = conn.execute(
+            "SELECT count(*) FROM temp.inst WHERE term = ? AND col = ? AND doc = ?",
+            (term, col, turn_id),
+        ).fetchone()[0]
+        assert (col, term, turn_id, tf) == (col, term, turn_id, instances)
+    greek = conn.execute("SELECT max(id) FROM turns").fetchone()[0]
+    assert ("body", "model", greek, 8) in {(c, t, r, f) for c, t, r, f in listed}
+    Both(corpus_store, monkeypatch).check_all()
+
+
 def test_a_rebuild_and_a_migration_give_the_same_answers(tmp_path, corpus_store, monkeypatch):
     both = Both(corpus_store, monkeypatch)
     with corpus_store.transaction():

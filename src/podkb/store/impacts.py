@@ -20,15 +20,16 @@ sometimes the time. A prefix is one phrase over its forms: answered from their l
 bm25's nHit for a listed term is its turn count as the writes kept it (impact_terms.doc), not
 fts5vocab's, which walks the term's whole doclist (the cost that grows with the store).
 
-Exactness rests on reading each turn's terms as FTS5 did: its index row is derived
-again (`_index_row`, the same function that indexed it) and split on the spaces the analyzer
-joined its terms with. That equals FTS5's unicode61 tokens for the characters in `_SAFE_TERMS`;
+A build reads each listed term's frequencies from FTS5's own doclists (fts5vocab's instance
+table), so it is exact for every turn. Between builds, exactness rests on reading each new
+turn's terms as FTS5 did: its index row (`_index_row`, the same function that indexes it) is
+split on the spaces the analyzer joined its terms with. That equals FTS5's unicode61 tokens for the characters in `_SAFE_TERMS`;
 a turn with any other character in a text column is never left to a bound (it is a candidate of
 every query, `impact_pending`), and a query token outside that set is not answered here.
 
 Writes keep the lists valid: a new turn joins a term's list when its impact reaches the list's
 floor, and otherwise lowers the rest's smallest length for its frequency; a removed turn leaves
-the lists (removal only loosens a bound). Lists are built from the turns by the schema 8
+the lists (removal only loosens a bound). Lists are built from the index by the schema 8
 migration, `podkb doctor --repair`, and after writes once a store of BUILD_MIN_TURNS or more
 has none or has doubled since the last build (terms that became frequent since then are read in
 full, up to FETCH_MAX turns); a smaller store has none and every query is scored by FTS5.
@@ -36,8 +37,8 @@ full, up to FETCH_MAX turns); a smaller store has none and every query is scored
 
 from __future__ import annotations
 
+import array
 import functools
-import heapq
 import json
 import math
 import re
@@ -211,82 +212,107 @@ def _row_terms(index_row: Sequence[Any]) -> list[tuple[str, Counter[str]]] | Non
     return out
 
 
-def build(
-    conn: sqlite3.Connection, index_row: IndexRow, *, progress: Callable[[int], None] | None = None
-) -> int:
-    """(Re)build every list from the turns (call inside a transaction). Returns terms listed."""
+def build(conn: sqlite3.Connection, *, progress: Callable[[int], None] | None = None) -> int:
+    """(Re)build every list from the full-text index's own doclists (call inside a transaction):
+    each listed term's instances, read term by term through fts5vocab, are its frequencies in
+    every turn exactly as FTS5 counted them, so no turn is analyzed again and none is left
+    pending. Returns the number of terms listed; `progress` gets the terms done so far."""
     clear(conn)
     n_rows, n_tokens = index_totals(conn)
     avgdl = n_tokens / n_rows if n_rows else 1.0
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
     )
-    listed: dict[tuple[str, str], int] = {}
-    docs: dict[int, int] = {}
-    for term, col, doc in conn.execute(
-        "SELECT term, col, doc FROM temp.podkb_vocab WHERE doc > ?"
-        " AND col IN ('body', 'uni', 'stems')",
-        (LIST_MIN_DF,),
-    ):
-        listed[(col, term)] = len(listed) + 1
-        docs[listed[(col, term)]] = int(doc)
-    heaps: dict[int, list[tuple[float, int, int, int]]] = {i: [] for i in listed.values()}
-    rests: dict[int, Rest] = {i: {} for i in listed.values()}
-    pending: list[int] = []
-    chapter_terms: dict[str, str] = {}
-    rows = conn.execute(
-        "SELECT t.id, t.episode_id, t.speaker, t.text, t.chapter, d.sz FROM turns t"
-        " JOIN turn_index_docsize d ON d.id = t.id ORDER BY t.id"
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_instances"
+        " USING fts5vocab(main, turn_index, instance)"
     )
-    done = 0
-    while batch := rows.fetchmany(1000):
-        for rowid, episode_id, speaker, text, chapter, size in batch:
-            terms = _row_terms(
-                index_row(rowid, episode_id, speaker, text, chapter, chapter_terms=chapter_terms)
+    listed: dict[str, dict[str, tuple[int, int]]] = {}  # term: {column: (term id, turns)}
+    for n, (term, col, doc) in enumerate(
+        conn.execute(
+            "SELECT term, col, doc FROM temp.podkb_vocab WHERE doc > ?"
+            " AND col IN ('body', 'uni', 'stems')",
+            (LIST_MIN_DF,),
+        ),
+        start=1,
+    ):
+        listed.setdefault(term, {})[col] = (n, int(doc))
+    lengths = _row_lengths(conn)
+    for done, (term, columns) in enumerate(listed.items(), start=1):
+        # (column, turn) once per instance: the Counter's counts are the term's frequencies.
+        tfs = Counter(
+            conn.execute("SELECT col, doc FROM temp.podkb_instances WHERE term = ?", (term,))
+        )
+        by_column: dict[str, list[tuple[int, int]]] = {col: [] for col in columns}
+        for (col, rowid), tf in tfs.items():
+            if col in by_column:
+                by_column[col].append((rowid, tf))
+        for col, (term_id, doc) in columns.items():
+            kept, floor, rest = _best(by_column[col], lengths, WEIGHTS[col], avgdl)
+            conn.execute(
+                "INSERT INTO impact_terms(id, col, term, floor, rest, doc) VALUES (?,?,?,?,?,?)",
+                (term_id, col, term, floor, _rest_json(rest), doc),
             )
-            if terms is None:
-                pending.append(rowid)
-                continue
-            length = row_length(size)
-            for col, counts in terms:
-                weight = WEIGHTS[col]
-                for term, tf in counts.items():
-                    term_id = listed.get((col, term))
-                    if term_id is None:
-                        continue
-                    heap = heaps[term_id]
-                    entry = (_static_impact(tf, length, weight, avgdl), -rowid, tf, length)
-                    if len(heap) < LIST_LENGTH:
-                        heapq.heappush(heap, entry)
-                        continue
-                    # The weakest (lowest impact, then latest turn) leaves the list for the rest.
-                    out = heapq.heappushpop(heap, entry)
-                    _into_rest(rests[term_id], out[2], out[3], -out[1])
-        done += len(batch)
+            conn.executemany(
+                "INSERT INTO impact_postings(term_id, turn_id, tf) VALUES (?,?,?)",
+                ((term_id, rowid, tf) for rowid, tf in kept),
+            )
         if progress:
             progress(done)
-    conn.executemany(
-        "INSERT INTO impact_terms(id, col, term, floor, rest, doc) VALUES (?,?,?,?,?,?)",
-        (
-            (
-                term_id,
-                col,
-                term,
-                min(heaps[term_id])[0] if len(heaps[term_id]) >= LIST_LENGTH else 0.0,
-                _rest_json(rests[term_id]),
-                docs[term_id],
-            )
-            for (col, term), term_id in listed.items()
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO impact_postings(term_id, turn_id, tf) VALUES (?,?,?)",
-        ((term_id, -e[1], e[2]) for term_id, heap in heaps.items() for e in heap),
-    )
-    conn.executemany("INSERT INTO impact_pending(turn_id) VALUES (?)", ((r,) for r in pending))
     _set_meta(conn, impacts_avgdl=repr(avgdl), impacts_turns=str(n_rows))
     _bump_generation(conn)
-    return len(listed)
+    return sum(len(columns) for columns in listed.values())
+
+
+def _row_lengths(conn: sqlite3.Connection) -> array.array[int]:
+    """Every row's length (bm25's D), indexed by rowid: an array, not a dict, so that ten
+    million turns cost 40 MB."""
+    top = conn.execute("SELECT max(id) FROM turn_index_docsize").fetchone()[0] or 0
+    lengths = array.array("I", bytes(4 * (top + 1)))
+    for rowid, size in conn.execute("SELECT id, sz FROM turn_index_docsize"):
+        lengths[rowid] = row_length(size)
+    return lengths
+
+
+def _best(
+    postings: list[tuple[int, int]], lengths: array.array[int], weight: float, avgdl: float
+) -> tuple[list[tuple[int, int]], float, Rest]:
+    """A term's list from its (turn, frequency) postings in one column: the LIST_LENGTH turns
+    of highest static impact (ties: the earlier turn first), the last one's impact (the floor,
+    0.0 when the list holds every turn) and the rest's bound. The impact depends only on the
+    frequency and the length, so the postings are grouped by that pair and each pair scored
+    once: a term in a million turns has a few thousand pairs."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for rowid, tf in postings:
+        key = (tf, lengths[rowid])
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [rowid]
+        else:
+            group.append(rowid)
+    by_impact: dict[float, list[tuple[int, int]]] = {}
+    for key in groups:
+        by_impact.setdefault(_static_impact(key[0], key[1], weight, avgdl), []).append(key)
+    kept: list[tuple[int, int]] = []
+    floor = 0.0
+    rest: Rest = {}
+    for impact in sorted(by_impact, reverse=True):
+        keys = by_impact[impact]
+        room = LIST_LENGTH - len(kept)
+        used: Counter[tuple[int, int]] = Counter()
+        if room > 0:
+            # Pairs of one impact tie: their turns join the list in id order.
+            tied = sorted((rowid, key) for key in keys for rowid in groups[key])[:room]
+            kept.extend((rowid, key[0]) for rowid, key in tied)
+            used.update(key for _, key in tied)
+            if len(kept) == LIST_LENGTH:
+                floor = impact
+        for key in keys:
+            group, taken = groups[key], used[key]
+            if taken < len(group):  # the group's first turn outside the list
+                first = sorted(group)[taken] if taken else min(group)
+                _into_rest(rest, key[0], key[1], first)
+    return kept, floor, rest
 
 
 # A term's turns outside its list: {frequency: (the smallest length, the first turn of that

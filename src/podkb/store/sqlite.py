@@ -271,7 +271,7 @@ class SQLiteStore(SQLStore):
             self.migrate(version, SQLITE_STEPS, SCHEMA_VERSION)
             # Schema 8's impact lists are derived from the turns: built once the tables exist.
             if impacts.needs_build(self.conn, self.turn_count()):
-                impacts.build(self.conn, _index_row)
+                impacts.build(self.conn)
             elif version < 9 and impacts.is_built(self.conn):
                 impacts.fill_docs(self.conn)  # schema 9 keeps each listed term's turn count
 
@@ -502,7 +502,7 @@ class SQLiteStore(SQLStore):
         if counted_at < 0 or abs(total - counted_at) * 10 > max(counted_at, 1):
             self.refresh_common_terms()
         if impacts.needs_build(self.conn, total):
-            impacts.build(self.conn, _index_row)
+            impacts.build(self.conn)
 
     def refresh_common_terms(self) -> None:
         """Words in more than a tenth of the turns (the search answers those unranked).
@@ -555,7 +555,7 @@ class SQLiteStore(SQLStore):
         _exec_script(self.conn, impacts.SCHEMA)
         impacts.clear(self.conn)
         if impacts.needs_build(self.conn, n):
-            impacts.build(self.conn, _index_row)
+            impacts.build(self.conn)
         return n
 
     # --- reads ----------------------------------------------------------------------------
