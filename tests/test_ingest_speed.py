@@ -5,15 +5,18 @@ index rows queued in a transaction are rolled back and searched exactly as if wr
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, index_postings
+from conftest import FIXTURES, SEEDS, index_postings
 
-from podkb.ingest import ingest_paths, parse_file
+from podkb.errors import PodkbError
+from podkb.ingest import ingest_paths, parse_file, pipeline
 from podkb.ingest.parallel import MIN_FILES, ReadAhead
+from podkb.ingest.pipeline import read_file_bytes, read_parsed
 from podkb.store import Store
 
 WORKERS = 2
@@ -68,6 +71,41 @@ def test_workers_store_exactly_what_one_process_stores(tmp_path: Path) -> None:
     errors = {Path(str(r["path"])).name: r["error"] for r in parallel if r["error"]}
     assert set(errors) == {"nul.txt", "stray.txt"}
     assert "utf-16" in str(errors["nul.txt"]).lower()
+
+
+def test_the_main_process_reads_none_of_the_files_the_workers_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker's records come back pickled; one that cannot be pickled is lost, and the file
+    # is read again here: right answers at twice the cost (a Choice holding a lambda did that).
+    folder = _corpus(tmp_path / "corpus")
+    read_here: list[str] = []
+    records = pipeline._records
+
+    def counted(data: bytes, **kwargs: object) -> object:
+        read_here.append(Path(str(kwargs["path"])).name)
+        return records(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_records", counted)
+    report = _ingest(folder, tmp_path / "kb.db", workers=WORKERS)
+    assert len([r for r in report if r["status"] == "ingested"]) >= MIN_FILES
+    assert read_here == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted(SEEDS.iterdir()),
+        *sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix not in (".md", ".py")),
+    ],
+    ids=lambda p: p.name,
+)
+def test_what_every_reader_makes_survives_the_trip_from_a_worker(path: Path) -> None:
+    try:
+        parsed = read_parsed(read_file_bytes(path), path=path)
+    except PodkbError:
+        return  # refused: a worker sends the message, a string
+    assert pickle.loads(pickle.dumps(parsed)) == parsed
 
 
 def test_workers_keep_ingest_incremental(tmp_path: Path) -> None:

@@ -39,6 +39,17 @@ class JsonReader:
 _JSON_START_RE = re.compile(r"^\s*(?:\{(?![%{#])|\[\s*(?:\{|\]))")
 
 
+# Sniffs are module-level functions, never lambdas: a file read in a worker process comes back
+# pickled with its Choice, and a lambda cannot be pickled (every result would be lost, and the
+# file read again in the main process).
+def _looks_like_json(text: str) -> bool:
+    return bool(_JSON_START_RE.match(text))
+
+
+def _any_text(_text: str) -> bool:
+    return True
+
+
 def text_readers() -> list[TextReader]:
     from . import (
         court,
@@ -70,7 +81,7 @@ def text_readers() -> list[TextReader]:
         ),
         TextReader("turns-jsonl", turn_records.looks_like_turn_jsonl, turn_records.read_jsonl),
         TextReader("whisper-tsv", stt_json.looks_like_whisper_tsv, stt_json.read_whisper_tsv),
-        TextReader("json", lambda text: bool(_JSON_START_RE.match(text)), _read_json),
+        TextReader("json", _looks_like_json, _read_json),
         TextReader("ttml", ttml.looks_like_ttml, ttml.read),
         TextReader("transcriber", transcriber.looks_like_transcriber, transcriber.read),
         TextReader("podlove-xml", podlove_xml.looks_like_podlove_xml, podlove_xml.read),
@@ -89,7 +100,7 @@ def text_readers() -> list[TextReader]:
         TextReader("otter", otter.looks_like_otter, otter.read),
         TextReader("timestamped", timestamped.looks_like_timestamped, timestamped.read),
         # Last: `Name: text` interviews and copied web pages; it reads any text.
-        TextReader("text", lambda _text: True, webtext.read),
+        TextReader("text", _any_text, webtext.read),
     ]
 
 
