@@ -258,6 +258,67 @@ CASES = {
             ("CHAIRWOMAN WEINSTEIN", None, "Nobody will forget, Senator."),
         ],
     ),
+    # `**Name** [M:SS](https://youtube...&t=Ns): text`: the time a link into the recording;
+    # headings that are links (`## [ethereum/EIPs#8590](...)`) are chapters, a link alone is not said.
+    "published/eipip_bold_time_links.md": (
+        "text",
+        "EIPIP Meeting 105",
+        [
+            (
+                "Gajinder",
+                191.0,
+                "Maybe try rendering it in the GitHub itself. Maybe there is some issue over there I don't know.",
+            ),
+            (
+                "Pooja Ranjan",
+                204.0,
+                "It would be nice like someone can maybe review and if that seems to be not adding value to the existing EIP which is already in final status. we may perhaps want to close that pull request. Very well.",
+            ),
+            (
+                "Pooja Ranjan",
+                220.0,
+                "The next one is on the EIP GitHub repository and the PR number is 8590. So this seems like we have received a two editor comment here. One says that it can be merged and another one says that it cannot be merged. I wonder what people think? We need to create a call for input for this to make sure that we have all editors on board. Yeah please share your thoughts.",
+            ),
+            (
+                "Gajinder",
+                252.0,
+                "I mean it's only adding the fork time to a value which was EBD which should not have been in the first case. When it was sort of move to review as but at least at the final call. So I mean I'm okay with this, I don't see a problem.",
+            ),
+            (
+                "Victor",
+                276.0,
+                "There were many previous core EIPs that's the if they specify Fork number. It was left TBD until very long it seems common we don't have a I don't think we currently have very strict way to track to like we didn't make it a strict rule to enforce this as far as I can Remember. But I'm also okay for this to be merged into it. I don't have strong objection.",
+            ),
+            ("Gajinder", 308.0, "Even if an EIP is going into final there should be no TBD."),
+            (
+                "Pooja Ranjan",
+                314.0,
+                "I agree yeah we can perhaps make it a point like whenever anything is moving from last call to final proposal there should not be any TBD either you remove that section entirely if you do not have any final value to be added there or else we should have a number. Very well it seems like Victor is also not opposing merging the PR. We can perhaps like maybe check with Sam as well if he has any strong opinion otherwise this pull request can be merged. So we can wait for another week.",
+            ),
+            (
+                "Gajinder",
+                356.0,
+                "Either we need to check with Matt because He's the one who sort of proposed it.",
+            ),
+            (
+                "Pooja Ranjan",
+                363.0,
+                "Right okay. So we'll keep it open for another meeting or if we can get any answer from Matt I will try to check it async on our Discord. We'll Marge it otherwise we'll bring it up in the next meeting.\n\nThe next one is a PR number 8390 which is for fixing EIP 152. It's a kind of a fixed reference test. It seems like a the authors who may perhaps approve or or like confirm the changes they are not around. I remember a few years ago we had this discussion like what do we do with the Pull requests for which we do not have author around the general idea was to merge it with editors permission like editors can overwrite the author's permission here but there was no timeline defined like after how long? What we were practising in those days were like keep it open for about a month and if we do not hear from the author and editors strongly feel that this can be merged there is no problem in merging that. They can perhaps override and merge. I wonder what editors on board here think about it and can we maybe we add one sentence defining the timeline about how long should we keep this kind of proposal open when editors are fine merging them. Okay call for Action. That's a good suggestion. We can do that but in general what are your thoughts like maybe we can keep it open for a month does that four weeks timeline sounds okay for any PR to be open where editors are fine merging them and we do not hear from author. Okay cool. So we can perhaps create a call for input for that One.",
+            ),
+            (
+                "Pooja Ranjan",
+                503.0,
+                "The next one is an update to EIP -1. I'm not very sure about the user also who has added some comments at the bottom so just wondering if that user seems to be a spam?",
+            ),
+            ("Bumblefudge", 518.0, "Definitely spam."),
+            ("Pooja Ranjan", 520.0, "All right."),
+            (
+                "Bumblefudge",
+                522.0,
+                "Its a bilingual jokes but if you speak Spanish it's definitely spam. It's kind of a de nut comment.",
+            ),
+        ],
+    ),
     # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
     "published/orbitfm_bold_names.txt": (
         "timestamped",
@@ -704,6 +765,16 @@ LINE_CLASSES = {
         ("Higher Education", "chrome"),  # the running header
         ("14         SENATOR LaVALLE:    That's all right.", "text"),
     ],
+    "published/eipip_bold_time_links.md": [
+        ("### Moderator: Pooja Ranjan", "metadata"),
+        ("## [ethereum/EIPs#8590](https://github.com/ethereum/EIPs/pull/8590)", "metadata"),
+        ("[ethereum/EIPs#8390](https://github.com/ethereum/EIPs/pull/8390)", "metadata"),
+        ("## Update to EIP-1", "metadata"),
+        (
+            "**Bumblefudge** [8:38](https://www.youtube.com/watch?v=WYBETopsYL4&t=518s): Definitely spam.",
+            "text",
+        ),
+    ],
     "published/orbitfm_bold_names.txt": [
         ("(Intro music: Electroswing)", "non_speech"),
         ("0:00:20.2 **Jen Luker** 3.", "text"),
@@ -876,3 +947,8 @@ def test_senate_page_breaks_and_line_ends_never_reach_text_or_shift_lines(
         assert not re.search(r"[\f\r]", turn.text), turn.line
         first_words = " ".join(turn.text.split()[:2])
         assert first_words in " ".join(source[turn.line - 1].split()), (turn.line, first_words)
+
+
+def test_a_heading_that_is_a_link_names_the_chapter_by_its_text():
+    chapters = [t.chapter for t in parsed("published/eipip_bold_time_links.md").turns]
+    assert chapters == [None, None] + ["ethereum/EIPs#8590"] * 7 + ["Update to EIP-1"] * 4

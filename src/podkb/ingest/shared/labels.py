@@ -25,7 +25,9 @@ _LABEL_RE = re.compile(
     r"\s*+(?:[(（]\s*[A-Z]{1,4}\s*[)）]\s*(?=[\[(（]\s*\d))?"
     r"(?:[(（]\s*(?P<role>(?i:co-?host|host|guest|interviewer|interviewee|moderator)|"
     r"主持人|主持|嘉宾|嘉賓|来宾|來賓)\s*[)）]\s*)?"
-    rf"(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）]\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
+    # `**Name** [4:53](https://youtu.be/...&t=293s): text`: the time may be a Markdown link into
+    # the recording (meeting notes); its text is the time, the URL is not part of the turn.
+    rf"(?:[\[(（]\s*(?P<ts>{_TIME})\s*[\])）](?:\([^()\s]*\))?\s*)?(?:\*\*|__)?[:：](?:\*\*|__)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
 # `【名前】text`: the lenticular brackets of Japanese and Chinese scripts, no colon needed.
