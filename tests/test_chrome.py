@@ -151,3 +151,21 @@ def test_the_readmes_example_chrome_file_is_one_podkb_reads(tmp_path, monkeypatc
     monkeypatch.setenv("PODKB_CHROME", str(user))
     assert chrome.is_chrome("Acme Radio: the home of talk since 1998")
     assert chrome.is_chrome("Listen live on Acme Radio")
+
+
+@pytest.mark.parametrize(
+    "line, listed",
+    [
+        (
+            "**Bumblefudge** [8:38](https://www.youtube.com/watch?v=x&t=518s): Definitely spam.",
+            False,
+        ),
+        ("[00:12:04](https://example.org/ep1#t=724) All right.", False),
+        ("- [Show notes](https://example.org/notes) on our site", True),
+        ("[ethereum/EIPs#8390](https://github.com/ethereum/EIPs/pull/8390)", True),
+    ],
+)
+def test_a_line_opened_by_a_time_link_is_speech_not_an_entry_of_a_link_list(line, listed):
+    # After the transcript, link lists are furniture; a short last turn whose time is a link
+    # into the recording was taken for one, and dropped.
+    assert chrome.is_link_line(line) is listed

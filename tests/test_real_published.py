@@ -319,6 +319,42 @@ CASES = {
             ),
         ],
     ),
+    # Zoom's saved captions: `[Name] 11:02:09` above each caption; the times are the meeting's
+    # clock, not positions in the recording, so no turn gets a start.
+    "published/zoom_saved_captions.txt": (
+        "otter",
+        None,
+        [
+            ("Johnny Doe", None, "How you doing?"),
+            ("Janet Dough", None, "Hey, I'm Janet, how are you?"),
+            ("Johnny Doe", None, "I'm okay. Can you hear me?"),
+            (
+                "Janet Dough",
+                None,
+                "Yeah, and I did an… I hope it's okay I enable the transcript, just because, um, I'm gonna use this for an article, so sometimes I pull quotes, or…",
+            ),
+            ("Johnny Doe", None, "Making sure. Okay."),
+            ("Johnny Doe", None, "That's perfectly fine, and that makes sense."),
+            ("Janet Dough", None, "You need the resource, um…"),
+            (
+                "Janet Dough",
+                None,
+                "Yeah, so, uh, nice to meet you. I think we've met in another meeting, but…",
+            ),
+            (
+                "Johnny Doe",
+                None,
+                "Yeah, I think so. But I mean, you know, it's nice to actually meet you and not just be like,",
+            ),
+            ("Johnny Doe", None, "Oh, you're a human that exists."),
+            ("Janet Dough", None, "Yeah, I'm… I mean, I'm…"),
+            (
+                "Janet Dough",
+                None,
+                "I'm about 4 months in, and that's still quite a bit to, like, wrap my head around, and…",
+            ),
+        ],
+    ),
     # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
     "published/orbitfm_bold_names.txt": (
         "timestamped",

@@ -10,6 +10,11 @@ The header line's time is the turn's start. "Unknown Speaker" is Otter's way of 
 not know: such turns keep no speaker. The "Transcribed by https://otter.ai" footer is not speech.
 Sites that publish Otter exports as Markdown bold the name (`**Kelly**  0:00`); some exports put
 the same `0:00 ` in front of every line, which says nothing and is taken off.
+
+Zoom's saved captions have the same layout with the name in brackets (`[Janet Dough] 11:02:09`);
+their times are the meeting's clock, not positions in the recording. A file whose first
+bracketed header is at an hour or later is read as such: speakers, and no start times (the
+recording's own start is not in the file, and a guessed offset would be an invented time).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
     from ..context import ReadContext
 
 _HEADER_RE = re.compile(r"^(?P<name>\S.{0,59}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+_BRACKET_HEADER_RE = re.compile(r"^\[(?P<name>[^\[\]]{1,60})\]\s+(?P<ts>\d{1,2}:\d{2}:\d{2})\s*$")
 _FOOTER_RE = re.compile(r"(?i)^transcribed by\s+https?://(?:www\.)?otter\.ai\S*$")
 _UNKNOWN = {"unknown speaker", "unknown", "未知说话人", "未知說話人"}
 _BOLD_RE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
@@ -34,7 +40,7 @@ _LINE_PREFIX_RE = re.compile(r"^(\d{1,2}:\d{2}) (?=\S)")
 
 
 def _header(line: str) -> tuple[str, float] | None:
-    m = _HEADER_RE.match(line.strip())
+    m = _BRACKET_HEADER_RE.match(line.strip()) or _HEADER_RE.match(line.strip())
     if not m:
         return None
     name = m.group("name").strip()
@@ -69,8 +75,19 @@ def looks_like_otter(text: str) -> bool:
     return followed >= 0.8 * len(headers) and len(headers) >= 0.3 * others
 
 
+def _clock_times(text: str) -> bool:
+    """Whether the headers are Zoom's saved captions at the meeting's clock: bracketed names,
+    the first at 1:00:00 or later (a recording's positions start near zero)."""
+    for line in _lines(text):
+        if _header(line):
+            m = _BRACKET_HEADER_RE.match(line)
+            return m is not None and parse_time(m.group("ts")) >= 3600
+    return False
+
+
 def read_otter(text: str) -> RawTranscript:
     raw = RawTranscript(format="otter")
+    clock = _clock_times(text)
     current: RawTurn | None = None
     preamble: list[tuple[int, str]] = []
     for n, stripped in enumerate(_lines(text), start=1):
@@ -84,7 +101,7 @@ def read_otter(text: str) -> RawTranscript:
             name, start = header
             label = None if name.casefold() in _UNKNOWN else name
             raw.mark(n, "label")
-            current = RawTurn(text="", line=n, label=label, start=start)
+            current = RawTurn(text="", line=n, label=label, start=None if clock else start)
             raw.turns.append(current)
         elif current is None and is_sentence(stripped):
             # Said before the first header (a prologue, an opening note): nobody is named.

@@ -268,6 +268,7 @@ _LINKS_HEADINGS = {
     "延伸閱讀",
 }
 _URL_RE = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+\.\w+")
+_TIME_LINK_RE = re.compile(r"\[\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?\]\([^)\s]+\)")
 _MD_LINK_RE = re.compile(r"\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
 _LIST_MARK_RE = re.compile(r"^(?:[-*+•●▪]|\d{1,3}[.)])\s+")
 
@@ -282,6 +283,9 @@ def is_links_heading(paragraph: str) -> bool:
 def is_link_line(paragraph: str) -> bool:
     """A line of a link list: a link (Markdown or a bare URL), maybe a list mark and a few words
     of description, nothing anyone says."""
+    # A link whose text is a time (`[8:38](https://youtu.be/...&t=518s)`) marks when a turn
+    # starts: the line is someone speaking, not an entry of a list of links.
+    paragraph = _TIME_LINK_RE.sub(" ", paragraph)
     links = _MD_LINK_RE.findall(paragraph) + _URL_RE.findall(paragraph)
     if not links:
         return False
