@@ -496,6 +496,15 @@ CASES = {
             (None, 22.0, "聽得到嗎？"),  # `<p class="speaker"/>`: a speaker without a name
         ],
     ),
+    # A whole programme inside one `<Section type="nontrans">` (as some tools write it): the
+    # turns that name a speaker are speech; the music turn without one is not.
+    "transcriber_whole_show_untranscribed.trs": (
+        "transcriber",
+        [
+            ("ANE ETXEBERRIA", 3.1, "Good afternoon, everyone. Today we talk about childhood."),
+            ("JON ARRIETA", 11.39, "And our guest knows it well."),
+        ],
+    ),
     "transcriber_zh_topics.trs": (
         "transcriber",
         [

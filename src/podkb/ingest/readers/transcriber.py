@@ -90,10 +90,14 @@ def read_transcriber(text: str, path: str = "") -> RawTranscript:
     }
     words = 0
     for section in (e for e in root.elements() if e.tag == "Section"):
-        if section.attrs.get("type") == "nontrans":
-            continue
+        # A section marked untranscribed (music, a jingle) is skipped, except for the turns in
+        # it that name a speaker: some tools put a whole programme in one such section, and
+        # its speakers' words are speech whatever the section says.
+        untranscribed = section.attrs.get("type") == "nontrans"
         title = topics.get(section.attrs.get("topic", ""), "") or None
         for turn in (c for c in section.children if isinstance(c, Element) and c.tag == "Turn"):
+            if untranscribed and not turn.attrs.get("speaker", "").strip():
+                continue
             speakers = [names.get(s, s) for s in turn.attrs.get("speaker", "").split()]
             for piece in _pieces(turn):
                 body = piece.text.strip()
