@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
@@ -222,3 +223,26 @@ def test_a_timed_format_no_reader_claims_is_refused_naming_it(name, looks_like):
         read(name)
     message = str(err.value)
     assert looks_like in message and name in message and "\n" not in message
+
+
+@pytest.mark.parametrize("sep", [" ", " | ", " - ", " – "])
+def test_a_header_line_of_name_and_time_may_put_a_bar_or_a_dash_between_them(sep):
+    text = (
+        f"Sarah Chen{sep}00:00:05\nWelcome back to the show.\n\n"
+        f"Mark Davis{sep}00:00:09\nThanks for having me.\n\n"
+        f"Sarah Chen{sep}00:01:12\nLet us start.\n"
+    )
+    result = read_parsed(text.encode(), path=Path("header.txt"))
+    assert result.format == "otter"
+    assert [(t.speaker, t.start, t.text) for t in result.turns] == [
+        ("Sarah Chen", 5.0, "Welcome back to the show."),
+        ("Mark Davis", 9.0, "Thanks for having me."),
+        ("Sarah Chen", 72.0, "Let us start."),
+    ]
+    assert result.accounting.unaccounted == []
+
+
+def test_zoom_captions_from_near_zero_keep_their_times_as_starts():
+    text = "[Ada Quist] 00:00:02\nHow are you doing?\n\n[Bo Lind] 00:00:04\nWell, thanks.\n"
+    result = read_parsed(text.encode(), path=Path("captions.txt"))
+    assert [(t.speaker, t.start) for t in result.turns] == [("Ada Quist", 2.0), ("Bo Lind", 4.0)]

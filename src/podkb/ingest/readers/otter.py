@@ -30,7 +30,10 @@ from .timestamped import is_sentence
 if TYPE_CHECKING:
     from ..context import ReadContext
 
-_HEADER_RE = re.compile(r"^(?P<name>\S.{0,59}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+# `Sarah Chen  0:00`; some tools put a bar or a dash between (`Sarah Chen | 00:00:05`).
+_HEADER_RE = re.compile(
+    r"^(?P<name>\S.{0,59}?)(?:\s+[|\-\u2013\u2014])?\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$"
+)
 _BRACKET_HEADER_RE = re.compile(r"^\[(?P<name>[^\[\]]{1,60})\]\s+(?P<ts>\d{1,2}:\d{2}:\d{2})\s*$")
 _FOOTER_RE = re.compile(r"(?i)^transcribed by\s+https?://(?:www\.)?otter\.ai\S*$")
 _UNKNOWN = {"unknown speaker", "unknown", "未知说话人", "未知說話人"}
