@@ -246,3 +246,41 @@ def test_zoom_captions_from_near_zero_keep_their_times_as_starts():
     text = "[Ada Quist] 00:00:02\nHow are you doing?\n\n[Bo Lind] 00:00:04\nWell, thanks.\n"
     result = read_parsed(text.encode(), path=Path("captions.txt"))
     assert [(t.speaker, t.start) for t in result.turns] == [("Ada Quist", 2.0), ("Bo Lind", 4.0)]
+
+
+def test_a_court_extract_shorter_than_a_page_is_read_as_court_lines():
+    # A quoted exchange of twelve numbered lines (a page holds 25): its margin numbers, the
+    # page number and the caps labels are read as on a whole page.
+    text = (
+        "                                                           3\n"
+        " 1     CHIEF JUSTICE ROBERTS: We will hear argument this\n"
+        " 2     morning in Case 22-100, Smith versus Jones.\n"
+        " 3     Mr. Lee.\n"
+        " 4     ORAL ARGUMENT OF DAVID LEE\n"
+        " 5     ON BEHALF OF THE PETITIONER\n"
+        " 6     MR. LEE: Mr. Chief Justice, and may it please the\n"
+        " 7     Court: the statute is plain.\n"
+        " 8     JUSTICE KAGAN: Counsel, what about the second\n"
+        " 9     clause?\n"
+        "10     MR. LEE: The second clause only repeats the first,\n"
+        "11     Justice Kagan.\n"
+        "12     JUSTICE ALITO: I am not sure it does.\n"
+    )
+    result = read_parsed(text.encode(), path=Path("extract.txt"))
+    assert result.format == "court"
+    assert [(t.speaker, t.text) for t in result.turns] == [
+        (
+            "CHIEF JUSTICE ROBERTS",
+            "We will hear argument this morning in Case 22-100, Smith versus Jones. Mr. Lee.",
+        ),
+        ("MR. LEE", "Mr. Chief Justice, and may it please the Court: the statute is plain."),
+        ("JUSTICE KAGAN", "Counsel, what about the second clause?"),
+        ("MR. LEE", "The second clause only repeats the first, Justice Kagan."),
+        ("JUSTICE ALITO", "I am not sure it does."),
+    ]
+    assert result.accounting.unaccounted == []
+
+
+def test_a_short_numbered_list_of_prose_is_not_a_court_transcript():
+    text = "".join(f"{n} Point number {n} is about models: they matter.\n" for n in range(1, 11))
+    assert read_parsed(text.encode(), path=Path("list.txt")).format != "court"

@@ -109,18 +109,23 @@ _CAPTION_END_RE = re.compile(r"\s*:\s*(?:No\.\s*\S+)?\s*$")
 _NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t]*(?:[1-9]|1\d|2[0-5])(?=[ \t]|$)")
 
 
+_MIN_EXTRACT_LINES = 8
+
+
 def looks_like_court_transcript(text: str) -> bool:
     """Numbered lines (1-25 in runs, or a column of numbers) and speaker labels in the court
     forms, within the first pages."""
-    if len(_NUMBERED_LINE_RE.findall(text, 0, 80_000)) < 20:
+    if len(_NUMBERED_LINE_RE.findall(text, 0, 80_000)) < _MIN_EXTRACT_LINES:
         return False  # one scan in C: most files have no numbered lines at all
     head = text[:80_000].split("\n", 2000)[:2000]
-    runs = labels = 0
+    runs = labels = numbered = filled = 0
     previous = 0
     for line in head:
         m = _MARGIN_RE.match(line)
         rest = line.strip()
+        filled += bool(rest)
         if m:
+            numbered += 1
             n = int(m.group("n"))
             if n == previous + 1:
                 runs += 1
@@ -130,7 +135,11 @@ def looks_like_court_transcript(text: str) -> bool:
             _CAPS_LABEL_RE.match(rest) or _TITLE_LABEL_RE.match(rest) or _QA_RE.match(rest)
         ):
             labels += 1
-    return runs >= 20 and labels >= 2
+    # A page or more; or an extract shorter than a page (a quoted exchange) whose lines are
+    # nearly all numbered in one run: prose never numbers its lines 1, 2, 3 ...
+    whole_page = runs >= 20
+    extract = runs >= _MIN_EXTRACT_LINES - 1 and numbered >= 0.8 * filled
+    return (whole_page or extract) and labels >= 2
 
 
 @dataclass
