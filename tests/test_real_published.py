@@ -355,6 +355,45 @@ CASES = {
             ),
         ],
     ),
+    # The Podcasting 2.0 namespace's example WebVTT: `<v Travis>` voice tags carried over to the
+    # cues after them, and a plain `Gilon:` label at the start of a cue, which names the speaker
+    # of that cue and of the cues after it until the next voice tag.
+    "published/podcastnamespace_voices_and_labels.vtt": (
+        "vtt",
+        None,
+        [
+            (
+                "Travis",
+                0.179,
+                "When you first get started in podcasting, it's almost guaranteed that you're going to make a handful of rookie your goals, that much faster",
+            ),
+            (
+                "Sarah",
+                53.03,
+                "Creating good audio is really key to keeping your podcast listeners engaged because no matter how good the content",
+            ),
+            (
+                "Travis",
+                102.739,
+                "Now, when you're creating your podcast intro, there's a couple of things that you want to make sure that you cover a couple but then also put it into practice.",
+            ),
+            (
+                "Gilon",
+                219.36,
+                "So is there an ideal podcast length, short answer? Nope. Joe Rogan has some episodes that are three hours long, but you're trying to accomplish and what you're trying to get across.",
+            ),
+            (
+                "Travis",
+                263.189,
+                "Be a guest on other people's podcasts, but not just anyone's podcast podcasts that have a similar target audience people from that podcast to come over and subscribe to yours.",
+            ),
+            (
+                "Gilon",
+                322.139,
+                "Interviewing noteworthy guests that have a significant audience is actually one of our favorite marketing strategies for",
+            ),
+        ],
+    ),
     # `0:00:14.3 **Name** text`: a bare time, the name in bold, no colon.
     "published/orbitfm_bold_names.txt": (
         "timestamped",

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ...catalog import name_key
 from ..raw import RawTranscript
 from ..shared.cues import Cue, apply_prefix_labels, join_text, merge_cues, take_speaker_change
-from ..shared.labels import looks_like_name
+from ..shared.labels import is_role_label, looks_like_name, split_label
 from ..shared.nonspeech import is_marker_line, strip_pauses
 
 if TYPE_CHECKING:
@@ -157,6 +157,7 @@ def read_vtt(
                 _note_fields(raw, lines[start + 1 : i])
         # Any other block is not a cue: the spec says to skip it; its lines stay unaccounted.
     cues: list[Cue] = []
+    carried: list[bool] = []  # the cue's voice came from an earlier cue's tag
     voice: str | None = None
     for block in _drop_rolling_repeats(blocks, raw, _vtt_shown):
         for piece_voice, texts in _voice_pieces(block.lines):
@@ -167,8 +168,37 @@ def read_vtt(
                     cue.label = voice
                 if cue.new_speaker:
                     voice = None  # `>>` or a dash: someone else speaks; the voice no longer holds
+                carried.append(piece_voice is None and cue.label is not None)
                 cues.append(cue)
+    _prefixes_over_carried_voices(cues, carried, known_names)
     return _finish(raw, cues, known_names, chapter_starts)
+
+
+def _prefixes_over_carried_voices(
+    cues: list[Cue], carried: list[bool], known: frozenset[str]
+) -> None:
+    """`<v Travis> ...` cues, then a cue that opens with `Gilon:` (the Podcasting 2.0 example
+    mixes both): the label names the new speaker, and the cues after it are that speaker's
+    until the next voice tag. Only a label the file confirms (used twice, as a label or a
+    voice; a role label; a known name): a carried voice is not lightly overruled."""
+    found = [(i, split_label(cue.text, known)) for i, cue in enumerate(cues) if carried[i]]
+    candidates = [(i, cand) for i, cand in found if cand is not None]
+    if not candidates:
+        return
+    uses = Counter(name_key(cand.name) for _, cand in candidates)
+    uses.update(
+        {name_key(c.label) for c, was in zip(cues, carried, strict=True) if c.label and not was}
+    )
+    for i, cand in candidates:
+        key = name_key(cand.name)
+        if not (uses[key] >= 2 or is_role_label(cand.name) or key in known):
+            continue
+        previous = cues[i].label
+        cues[i].label, cues[i].text = cand.name, cand.rest
+        j = i + 1
+        while j < len(cues) and carried[j] and cues[j].label == previous:
+            cues[j].label = cand.name  # the voice carried on was the label's now
+            j += 1
 
 
 # What podkb's own WebVTT writes in a NOTE block after the header: `title: ...`, `show: ...`.
