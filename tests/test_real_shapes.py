@@ -44,6 +44,24 @@ CASES = {
         ("Senator Smith", None, "How were the counties chosen?"),
         ("Dr. Jones", None, "At random, from the census list."),
     ],
+    # The transcript kept in the front matter (a site that builds its pages from data):
+    # `- line:` entries with `sec`, `time` and `who`, `- header:` entries between them.
+    "front_matter_transcript.md": [
+        (
+            "Maya",
+            12.0,
+            "Welcome to Field Notes. This week we talk about soil with Tom, who has studied it "
+            "for twenty years and who calls it the planet’s quietest engine.",
+        ),
+        ("Maya", 40.0, "How did you start?"),
+        (
+            "Tom",
+            44.0,
+            "On my grandmother's farm. She kept a notebook of every rain, and I still have it.",
+        ),
+        ("Maya", None, "That is a lovely thing to keep."),
+        ("Tom", 3601.0, "Roots are the soil’s plumbing."),
+    ],
     "time_then_name_lines.md": [
         ("Maya Chen", 5.0, "Welcome back to Field Notes. Today we talk about soil."),
         (
@@ -284,3 +302,20 @@ def test_a_court_extract_shorter_than_a_page_is_read_as_court_lines():
 def test_a_short_numbered_list_of_prose_is_not_a_court_transcript():
     text = "".join(f"{n} Point number {n} is about models: they matter.\n" for n in range(1, 11))
     assert read_parsed(text.encode(), path=Path("list.txt")).format != "court"
+
+
+def test_a_transcript_in_the_front_matter_gives_its_headers_as_chapters_and_the_page_title():
+    result = read("front_matter_transcript.md")
+    assert result.format == "markdown"
+    assert result.episode.title == "Soil, Roots and Rain"
+    assert [t.chapter for t in result.turns] == [
+        None,
+        "Tom’s background",
+        "Tom’s background",
+        "Tom’s background",
+        "What a root does",
+    ]
+    assert [(c.title, c.start) for c in result.episode.chapters] == [
+        ("Tom’s background", 40.0),
+        ("What a root does", 3601.0),
+    ]

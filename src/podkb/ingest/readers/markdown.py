@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...catalog import name_key
 from ...errors import InputError
-from ..raw import RawTranscript
+from ..raw import LineClass, RawChapter, RawTranscript, RawTurn
 from ..shared.chrome import (
     furniture_class,
     is_show_notes_heading,
@@ -36,7 +36,7 @@ from ..shared.chrome import (
     template_time,
     trailing_furniture,
 )
-from ..shared.labels import looks_like_name, split_label
+from ..shared.labels import looks_like_name, parse_time, split_label
 from ..shared.nonspeech import is_marker_line, scrub_turns, strip_markers
 
 if TYPE_CHECKING:
@@ -117,8 +117,10 @@ def read_markdown(
     timing_lines: list[int] = []
     bold_labels: set[str] = set()  # `**Name:**` at a paragraph's start: Markdown's label
     end, front = front_matter(lines, path)
+    listed = _front_matter_transcript(lines, end, front) if end is not None else None
     if end is not None:
-        metadata_lines.extend(range(1, end + 2))
+        spans = listed.spans if listed else set()
+        metadata_lines.extend(n for n in range(1, end + 2) if n not in spans)
         for i in range(end + 1):
             lines[i] = ""
 
@@ -184,7 +186,115 @@ def read_markdown(
         raw.mark(n, "timing")
     _apply_front_matter(raw, front)
     _apply_headings(raw, headings)
+    if listed:
+        raw.turns = [*listed.turns, *raw.turns]
+        raw.chapters = [*listed.chapters, *raw.chapters]
+        for n, cls in listed.lines.items():
+            raw.mark(n, cls)
     return raw
+
+
+# --- a transcript kept in the front matter ----------------------------------------------------
+
+# Sites that generate their pages from data keep the whole transcript in the front matter, a
+# list of entries (DataTalksClub's podcast pages: `- line: "..."`, `sec: 74`, `time: '1:14'`,
+# `who: Alexey`, and `- header: "..."` between them).
+_TEXT_KEYS = ("line", "text")
+_SPEAKER_KEYS = ("who", "speaker")
+_ITEM_RE = re.compile(r"^(?P<indent>\s*)-\s")
+_TOP_KEY_RE = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+_FIELD_RE = re.compile(r"^\s*(?:-\s+)?(?P<key>[A-Za-z_]+)\s*:")
+_FIELD_CLASSES = {"sec": "timing", "time": "timing", "start": "timing", "who": "label"}
+
+
+class _Listed:
+    """Turns and chapters read from a front-matter transcript, and the classes of its lines."""
+
+    def __init__(self) -> None:
+        self.turns: list[RawTurn] = []
+        self.chapters: list[RawChapter] = []
+        self.lines: dict[int, LineClass] = {}
+        self.spans: set[int] = set()  # every line of the entries that became turns
+
+
+def _front_matter_transcript(
+    lines: list[str], end: int | None, front: dict[str, Any]
+) -> _Listed | None:
+    """The `transcript:` list of the front matter as turns, each entry from its `- ` line to
+    the next (None when the front matter holds no such list, or its lines cannot be matched
+    to its entries one for one)."""
+    entries = front.get("transcript")
+    if end is None or not isinstance(entries, list) or not entries:
+        return None
+    if not all(isinstance(e, dict) for e in entries):
+        return None
+    if not any(isinstance(e.get(k), str) for e in entries for k in _TEXT_KEYS):
+        return None
+    key_line = next((i for i in range(1, end) if re.match(r"^transcript\s*:", lines[i])), None)
+    if key_line is None:
+        return None
+    stop = next((i for i in range(key_line + 1, end) if _TOP_KEY_RE.match(lines[i])), end)
+    items = [i for i in range(key_line + 1, stop) if _ITEM_RE.match(lines[i])]
+    indent = min((len(_ITEM_RE.match(lines[i]).group("indent")) for i in items), default=0)  # type: ignore[union-attr]
+    items = [i for i in items if len(_ITEM_RE.match(lines[i]).group("indent")) == indent]  # type: ignore[union-attr]
+    if len(items) != len(entries):
+        return None
+    listed = _Listed()
+    chapter: str | None = None
+    for n, (first, entry) in enumerate(zip(items, entries, strict=True)):
+        last = (items[n + 1] if n + 1 < len(items) else stop) - 1
+        while last > first and not lines[last].strip():
+            last -= 1
+        header = entry.get("header")
+        text = next((entry[k] for k in _TEXT_KEYS if isinstance(entry.get(k), str)), None)
+        if text is None:
+            for i in range(first, last + 1):
+                listed.lines.setdefault(i + 1, "metadata")
+            if isinstance(header, str) and header.strip():
+                chapter = header.strip()
+                listed.chapters.append(RawChapter(title=chapter, start=_entry_start(entries, n)))
+            continue
+        listed.spans.update(range(first + 1, last + 2))
+        for i in range(first, last + 1):
+            field_match = _FIELD_RE.match(lines[i])
+            cls = _FIELD_CLASSES.get(field_match.group("key")) if field_match else None
+            if cls is not None:
+                listed.lines[i + 1] = cls  # type: ignore[assignment]
+        speaker = next((entry[k] for k in _SPEAKER_KEYS if isinstance(entry.get(k), str)), None)
+        listed.turns.append(
+            RawTurn(
+                text=strip_markers(" ".join(text.split())),
+                line=first + 1,
+                end_line=last + 1,
+                label=speaker.strip() or None if speaker else None,
+                start=_seconds(entry),
+                chapter=chapter,
+            )
+        )
+    listed.turns = [t for t in listed.turns if t.text]
+    return listed if listed.turns else None
+
+
+def _seconds(entry: dict[str, Any]) -> float | None:
+    """An entry's start: `sec` (seconds), else `time` (`1:14`, `1:00:20`)."""
+    sec = entry.get("sec", entry.get("start"))
+    if isinstance(sec, (int, float)) and not isinstance(sec, bool) and sec >= 0:
+        return float(sec)
+    time = entry.get("time")
+    if isinstance(time, str) and _CLOCK_RE.fullmatch(time.strip()):
+        return parse_time(time.strip())
+    return None
+
+
+_CLOCK_RE = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?")
+
+
+def _entry_start(entries: list[Any], n: int) -> float | None:
+    """A heading's start: that of the first entry after it that has one."""
+    for entry in entries[n + 1 :]:
+        if any(isinstance(entry.get(k), str) for k in _TEXT_KEYS):
+            return _seconds(entry)
+    return None
 
 
 def _take_trailing_furniture(
