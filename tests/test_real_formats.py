@@ -505,6 +505,32 @@ CASES = {
             ("JON ARRIETA", 11.39, "And our guest knows it well."),
         ],
     ),
+    # Hyperaudio: every word's data-m (ms); a speaker span opens a paragraph; a paragraph
+    # without one goes on with the speaker before it; the page's form and script are not speech.
+    "hyperaudio_speakers.html": (
+        "hyperaudio",
+        [
+            ("Maya Chen", 1.2, "Welcome to Field Notes. Soil is alive."),
+            ("Tom Okafor", 4.5, "It is, and roots & rain keep it so.\n\nMy grandmother knew that."),
+            ("Maya Chen", 9.9, "Tell us more."),
+        ],
+    ),
+    # The same on one line, `<a data-m>` words, no speakers: each paragraph its own turn.
+    "hyperaudio_one_line.html": (
+        "hyperaudio",
+        [
+            (
+                None,
+                0.0,
+                "Hi there and welcome back to the show where we talk about gardens every",
+            ),
+            (
+                None,
+                4.9,
+                "week. Today it is about compost and worms and the slow work of leaves.",
+            ),
+        ],
+    ),
     "transcriber_zh_topics.trs": (
         "transcriber",
         [
@@ -905,3 +931,16 @@ def test_a_writers_own_space_in_chinese_text_stays():
 )
 def test_each_shape_goes_to_its_reader(text, fmt):
     assert read_transcript(text, path="x").format == fmt
+
+
+def test_hyperaudio_words_keep_their_times_and_headings_are_chapters():
+    path = FORMATS / "hyperaudio_speakers.html"
+    result = read_parsed(read_file_bytes(path), path=path)
+    assert result.episode.title == "Field Notes | Soil and rain"
+    assert [(c.title, c.start) for c in result.episode.chapters] == [
+        ("Why soil matters", 1.2),
+        ("What a root does", 9.9),
+    ]
+    tom = result.turns[1]
+    assert (tom.start, tom.end) == (4.5, 9.2)
+    assert [t.chapter for t in result.turns] == ["Why soil matters"] * 2 + ["What a root does"]

@@ -55,6 +55,7 @@ def text_readers() -> list[TextReader]:
         court,
         html_page,
         html_transcript,
+        hyperaudio,
         link_labels,
         markdown,
         md_tables,
@@ -86,6 +87,7 @@ def text_readers() -> list[TextReader]:
         TextReader("transcriber", transcriber.looks_like_transcriber, transcriber.read),
         TextReader("podlove-xml", podlove_xml.looks_like_podlove_xml, podlove_xml.read),
         TextReader("html", html_transcript.looks_like_html_transcript, html_transcript.read),
+        TextReader("hyperaudio", hyperaudio.looks_like_hyperaudio, hyperaudio.read),
         TextReader("link-labels", link_labels.looks_like_link_labels, link_labels.read),
         TextReader(
             "transcriber-html", transcriber.looks_like_transcriber_html, transcriber.read_html
