@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
 
 from podkb.ingest.detect import read_transcript
-from podkb.ingest.pipeline import parse_file
+from podkb.ingest.pipeline import parse_file, read_parsed
 
 CAPTIONS = FIXTURES / "real" / "captions"
 
@@ -439,3 +440,25 @@ def test_youtube_captions_converted_to_srt_read_the_same(tmp_path):
     assert len(text_lines) == 8
     assert all(turn.line <= n <= (turn.end_line or turn.line) for n in text_lines)
     assert set(raw.line_classes.values()) == {"timing", "duplicate"}
+
+
+def test_a_cue_whose_text_stands_after_a_blank_line_keeps_it():
+    # Hand-made captions (a section's question under its time): the spec would skip the block
+    # after the empty cue, and its words would be lost.
+    text = (
+        "WEBVTT\n\n"
+        "00:00:00.000 --> 00:00:02.000\n\n"
+        "Why does soil matter?\n\n"
+        "00:00:04.470 --> 00:00:07.720\n"
+        "We have walked on it all our lives.\n\n"
+        "NOTE a comment stays a comment\n\n"
+        "00:00:08.000 --> 00:00:09.000\n"
+        "And never looked.\n"
+    )
+    result = read_parsed(text.encode(), path=Path("captions.vtt"))
+    assert [(t.start, t.text) for t in result.turns] == [
+        (0.0, "Why does soil matter?"),
+        (4.47, "We have walked on it all our lives."),
+        (8.0, "And never looked."),
+    ]
+    assert result.loss is None

@@ -139,6 +139,8 @@ def read_vtt(
             while j < len(lines) and lines[j] != "" and j not in timing_set:
                 j += 1
             payload = [(k, lines[k]) for k in range(i + 1, j)]
+            if not payload:
+                j, payload = _payload_after_blank(lines, j, timing_set)
             if j in timing_set and _ends_with_identifier(payload):
                 raw.mark(payload.pop()[0] + 1, "timing")
             blocks.append(_block(lines[i], i, payload, unpadded))
@@ -215,6 +217,28 @@ def _note_fields(raw: RawTranscript, lines: list[str]) -> None:
         key, value = m.group(1), m.group(2)
         if getattr(raw, key) is None:
             setattr(raw, key, value)
+
+
+def _payload_after_blank(
+    lines: list[str], j: int, timing_set: set[int]
+) -> tuple[int, list[tuple[int, str]]]:
+    """A cue with no text, then a blank line and a block of text that is neither a cue (no
+    timing line, no identifier before one) nor a NOTE, STYLE or REGION: hand-made captions put
+    a cue's text there (a section's question under its time). The spec would skip the block;
+    its words would be lost, so it is read as the cue's text. Returns where the cue ends."""
+    k = j
+    while k < len(lines) and not lines[k].strip() and k not in timing_set:
+        k += 1
+    if k >= len(lines) or k == j or k in timing_set or k + 1 in timing_set:
+        return j, []
+    if lines[k].split(" ", 1)[0].strip() in _VTT_BLOCK_KEYWORDS:
+        return j, []
+    end = k
+    while end < len(lines) and lines[end].strip() and end not in timing_set:
+        end += 1
+    if end in timing_set:
+        return j, []  # the block runs into the next cue's timing: an identifier, not text
+    return end, [(n, lines[n]) for n in range(k, end)]
 
 
 def _block(timing_line: str, index: int, payload: list[tuple[int, str]], unpadded: bool) -> _Block:
