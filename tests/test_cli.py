@@ -267,3 +267,12 @@ def test_a_batch_entry_may_ask_for_context(run_cli, seed_db, tmp_path):
     before, after = hit["context"]["before"], hit["context"]["after"]
     assert [t["turn"] for t in before] == [hit["turn"] - 1]
     assert [t["turn"] for t in after] == [hit["turn"] + 1]
+
+
+def test_a_search_that_finds_nothing_exits_1_and_says_so_on_stderr(run_cli, seed_db):
+    code, out, err = run_cli("search", "zzzqqq", "--db", str(seed_db), "--format", "json")
+    assert (code, out.strip(), err.strip()) == (1, "[]", "podkb: no turns match 'zzzqqq'")
+    code, out, err = run_cli("search", "evaluation", "--lang", "fr", "--db", str(seed_db))
+    assert (code, err.strip()) == (1, "podkb: no turns match 'evaluation' with these filters")
+    code, out, err = run_cli("-q", "search", "zzzqqq", "--db", str(seed_db))
+    assert (code, out, err) == (1, "", "")

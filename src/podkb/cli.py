@@ -545,7 +545,22 @@ def _run_search(
     )
     _note_truncation(result)
     if not hits:
+        if not isinstance(writer, writers.TableWriter):  # the table says "No results." itself
+            _say_nothing_matched(result)
         raise typer.Exit(ExitStatus.NO_RESULTS)
+
+
+def _say_nothing_matched(result: SearchResult) -> None:
+    """Exit 1 with a line that says so (stderr; -q silences it): `[]` or nothing alone leaves
+    a person reading a pipe wondering whether the search ran."""
+    query = result.request.query
+    unfiltered = TurnFilter()
+    filtered = any(
+        getattr(result.request, name) != getattr(unfiltered, name)
+        for name in TurnFilter.model_fields
+    )
+    what = f"no turns match {query!r}" if query else "no turns match"
+    output.info(f"podkb: {what}{' with these filters' if filtered else ''}")
 
 
 def _note_truncation(result: SearchResult) -> None:
