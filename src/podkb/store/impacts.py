@@ -21,11 +21,12 @@ bm25's nHit for a listed term is its turn count as the writes kept it (impact_te
 fts5vocab's, which walks the term's whole doclist (the cost that grows with the store).
 
 A build reads each listed term's frequencies from FTS5's own doclists (fts5vocab's instance
-table), so it is exact for every turn. Between builds, exactness rests on reading each new
-turn's terms as FTS5 did: its index row (`_index_row`, the same function that indexes it) is
-split on the spaces the analyzer joined its terms with. That equals FTS5's unicode61 tokens for the characters in `_SAFE_TERMS`;
-a turn with any other character in a text column is never left to a bound (it is a candidate of
-every query, `impact_pending`), and a query token outside that set is not answered here.
+table, streamed term by term), so it is exact for every turn. Between builds, exactness rests
+on reading each new turn's terms as FTS5 did: its index row (`_index_row`, the same function
+that indexes it) is split on the spaces the analyzer joined its terms with. That equals FTS5's
+unicode61 tokens for the characters in `_SAFE_TERMS`; a new turn with any other character in
+a text column is never left to a bound (it is a candidate of every query, `impact_pending`,
+until the next build), and a query token outside that set is not answered here.
 
 Writes keep the lists valid: a new turn joins a term's list when its impact reaches the list's
 floor, and otherwise lowers the rest's smallest length for its frequency; a removed turn leaves
@@ -38,6 +39,7 @@ full, up to FETCH_MAX turns); a smaller store has none and every query is scored
 from __future__ import annotations
 
 import array
+import bisect
 import functools
 import json
 import math
@@ -239,16 +241,9 @@ def build(conn: sqlite3.Connection, *, progress: Callable[[int], None] | None = 
         listed.setdefault(term, {})[col] = (n, int(doc))
     lengths = _row_lengths(conn)
     for done, (term, columns) in enumerate(listed.items(), start=1):
-        # (column, turn) once per instance: the Counter's counts are the term's frequencies.
-        tfs = Counter(
-            conn.execute("SELECT col, doc FROM temp.podkb_instances WHERE term = ?", (term,))
-        )
-        by_column: dict[str, list[tuple[int, int]]] = {col: [] for col in columns}
-        for (col, rowid), tf in tfs.items():
-            if col in by_column:
-                by_column[col].append((rowid, tf))
+        pairs = _term_pairs(conn, term, columns, lengths)
         for col, (term_id, doc) in columns.items():
-            kept, floor, rest = _best(by_column[col], lengths, WEIGHTS[col], avgdl)
+            kept, floor, rest = _best(pairs[col], WEIGHTS[col], avgdl)
             conn.execute(
                 "INSERT INTO impact_terms(id, col, term, floor, rest, doc) VALUES (?,?,?,?,?,?)",
                 (term_id, col, term, floor, _rest_json(rest), doc),
@@ -274,24 +269,58 @@ def _row_lengths(conn: sqlite3.Connection) -> array.array[int]:
     return lengths
 
 
-def _best(
-    postings: list[tuple[int, int]], lengths: array.array[int], weight: float, avgdl: float
-) -> tuple[list[tuple[int, int]], float, Rest]:
-    """A term's list from its (turn, frequency) postings in one column: the LIST_LENGTH turns
-    of highest static impact (ties: the earlier turn first), the last one's impact (the floor,
-    0.0 when the list holds every turn) and the rest's bound. The impact depends only on the
-    frequency and the length, so the postings are grouped by that pair and each pair scored
-    once: a term in a million turns has a few thousand pairs."""
-    groups: dict[tuple[int, int], list[int]] = {}
-    for rowid, tf in postings:
-        key = (tf, lengths[rowid])
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [rowid]
-        else:
-            group.append(rowid)
+@dataclass
+class _Pairs:
+    """A term's turns in one column, grouped by (frequency, length), the pair its static impact
+    depends on: each pair's first LIST_LENGTH + 1 turns (enough to fill a list and to name the
+    rest's first turn) and how many turns it has. Bounded by the pairs, not the turns: a word in
+    nine million turns holds a few thousand pairs."""
+
+    firsts: dict[tuple[int, int], list[int]]
+    counts: Counter[tuple[int, int]]
+
+    def add(self, tf: int, length: int, rowid: int, keep: int) -> None:
+        key = (tf, length)
+        first = self.firsts.get(key)
+        self.counts[key] += 1
+        if first is None:
+            self.firsts[key] = [rowid]
+        elif len(first) < keep:
+            bisect.insort(first, rowid)  # the doclist is in rowid order: an append
+        elif rowid < first[-1]:
+            bisect.insort(first, rowid)
+            first.pop()
+
+
+def _term_pairs(
+    conn: sqlite3.Connection, term: str, columns: dict[str, Any], lengths: array.array[int]
+) -> dict[str, _Pairs]:
+    """The term's (frequency, length) pairs in each listed column, from its instances: one row
+    per occurrence, in doclist order (turn, column, offset), so a turn's frequency in a column
+    is the length of its run of rows. Streamed: the doclist is never held whole."""
+    pairs = {col: _Pairs({}, Counter()) for col in columns}
+    keep = LIST_LENGTH + 1
+    rows = conn.execute("SELECT col, doc FROM temp.podkb_instances WHERE term = ?", (term,))
+    current: tuple[str, int] | None = None
+    tf = 0
+    for row in rows:
+        if row == current:
+            tf += 1
+            continue
+        if current is not None and current[0] in pairs:
+            pairs[current[0]].add(tf, lengths[current[1]], current[1], keep)
+        current, tf = row, 1
+    if current is not None and current[0] in pairs:
+        pairs[current[0]].add(tf, lengths[current[1]], current[1], keep)
+    return pairs
+
+
+def _best(pairs: _Pairs, weight: float, avgdl: float) -> tuple[list[tuple[int, int]], float, Rest]:
+    """A term's list in one column: the LIST_LENGTH turns of highest static impact (ties: the
+    earlier turn first), the last one's impact (the floor, 0.0 when the list holds every turn)
+    and the rest's bound. Each (frequency, length) pair is scored once."""
     by_impact: dict[float, list[tuple[int, int]]] = {}
-    for key in groups:
+    for key in pairs.firsts:
         by_impact.setdefault(_static_impact(key[0], key[1], weight, avgdl), []).append(key)
     kept: list[tuple[int, int]] = []
     floor = 0.0
@@ -302,16 +331,15 @@ def _best(
         used: Counter[tuple[int, int]] = Counter()
         if room > 0:
             # Pairs of one impact tie: their turns join the list in id order.
-            tied = sorted((rowid, key) for key in keys for rowid in groups[key])[:room]
+            tied = sorted((rowid, key) for key in keys for rowid in pairs.firsts[key])[:room]
             kept.extend((rowid, key[0]) for rowid, key in tied)
             used.update(key for _, key in tied)
             if len(kept) == LIST_LENGTH:
                 floor = impact
         for key in keys:
-            group, taken = groups[key], used[key]
-            if taken < len(group):  # the group's first turn outside the list
-                first = sorted(group)[taken] if taken else min(group)
-                _into_rest(rest, key[0], key[1], first)
+            taken = used[key]
+            if taken < pairs.counts[key]:  # the pair's first turn outside the list
+                _into_rest(rest, key[0], key[1], pairs.firsts[key][taken])
     return kept, floor, rest
 
 
