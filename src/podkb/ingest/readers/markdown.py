@@ -204,7 +204,12 @@ _SPEAKER_KEYS = ("who", "speaker")
 _ITEM_RE = re.compile(r"^(?P<indent>\s*)-\s")
 _TOP_KEY_RE = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _FIELD_RE = re.compile(r"^\s*(?:-\s+)?(?P<key>[A-Za-z_]+)\s*:")
-_FIELD_CLASSES = {"sec": "timing", "time": "timing", "start": "timing", "who": "label"}
+_FIELD_CLASSES: dict[str, LineClass] = {
+    "sec": "timing",
+    "time": "timing",
+    "start": "timing",
+    "who": "label",
+}
 
 
 class _Listed:
@@ -234,9 +239,14 @@ def _front_matter_transcript(
     if key_line is None:
         return None
     stop = next((i for i in range(key_line + 1, end) if _TOP_KEY_RE.match(lines[i])), end)
-    items = [i for i in range(key_line + 1, stop) if _ITEM_RE.match(lines[i])]
-    indent = min((len(_ITEM_RE.match(lines[i]).group("indent")) for i in items), default=0)  # type: ignore[union-attr]
-    items = [i for i in items if len(_ITEM_RE.match(lines[i]).group("indent")) == indent]  # type: ignore[union-attr]
+    indents = {
+        i: len(m.group("indent"))
+        for i in range(key_line + 1, stop)
+        if (m := _ITEM_RE.match(lines[i])) is not None
+    }
+    # The list's own items: its least indented `- ` lines (deeper ones are nested values).
+    top = min(indents.values(), default=0)
+    items = [i for i, indent in indents.items() if indent == top]
     if len(items) != len(entries):
         return None
     listed = _Listed()
@@ -259,7 +269,7 @@ def _front_matter_transcript(
             field_match = _FIELD_RE.match(lines[i])
             cls = _FIELD_CLASSES.get(field_match.group("key")) if field_match else None
             if cls is not None:
-                listed.lines[i + 1] = cls  # type: ignore[assignment]
+                listed.lines[i + 1] = cls
         speaker = next((entry[k] for k in _SPEAKER_KEYS if isinstance(entry.get(k), str)), None)
         listed.turns.append(
             RawTurn(
