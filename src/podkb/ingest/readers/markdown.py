@@ -28,6 +28,7 @@ from ...catalog import name_key
 from ...errors import InputError
 from ..raw import LineClass, RawChapter, RawTranscript, RawTurn
 from ..shared.chrome import (
+    MD_LINK_RE,
     furniture_class,
     is_show_notes_heading,
     is_transcript_marker,
@@ -60,7 +61,6 @@ _BOLD_TIME_HEADER_RE = re.compile(
     r"^(?:\*\*|__)[^*_\n]{1,40}(?:\*\*|__)\s*\\?[\[(]\d{1,2}(?::\d{1,2}){1,2}\\?[\])]\s*$", re.M
 )
 _IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_LINK_RE = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 _AUTOLINK_RE = re.compile(r"<(https?://[^>\s]+)>")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
@@ -349,7 +349,7 @@ def _show_notes_after_transcript(
 def _inline(line: str) -> str:
     """A line without Markdown inline markup that is not text: links keep their text."""
     line = _IMAGE_RE.sub(lambda m: m.group(1), line)
-    line = _LINK_RE.sub(lambda m: m.group(1), line)
+    line = MD_LINK_RE.sub(lambda m: m.group(1), line)
     line = _AUTOLINK_RE.sub(lambda m: m.group(1), line)
     line = _ESCAPE_RE.sub(lambda m: m.group(1), line)
     # `*emphasis*` inside a sentence: the words stay, the stars go (bold labels are read first

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ...text import fold
 from ..raw import RawChapter, RawTranscript, RawTurn
 from ..shared.chrome import (
+    MD_LINK_RE,
     furniture_class,
     is_chrome,
     is_end_marker,
@@ -464,8 +465,6 @@ def _prologue_start(units: list[_Unit], first_label: int, crumbs: set[int]) -> i
     return first_label
 
 
-# A Markdown link, `[text](url)` (its text is group 1).
-_MD_LINK_RE = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 _BARE_URL_RE = re.compile(r"^<?https?://\S+?>?$")
 # `Slides: https://...`, `幻灯片：https://...`: a page's link to its materials, not said.
 _LINK_LINE_RE = re.compile(r"^[^:：\s][^:：]{0,40}[:：]\s*<?https?://\S+$")
@@ -646,7 +645,7 @@ def _turns_from_body(body: list[_Unit], raw: RawTranscript, one_sided: bool) -> 
             raw.mark(unit.line, "chrome")  # a separator inside the conversation
             continue
         if unit.label is None and (
-            _BARE_URL_RE.match(unit.text) or _MD_LINK_RE.fullmatch(unit.text.strip())
+            _BARE_URL_RE.match(unit.text) or MD_LINK_RE.fullmatch(unit.text.strip())
         ):
             raw.mark(unit.line, "metadata")  # a link to what the talk discusses: not said
             continue
@@ -765,7 +764,7 @@ def _heading_chapter(text: str, chapters: dict[str, RawChapter]) -> RawChapter |
         return chapters[key]
     if text.startswith("#") and not text.startswith("#" * 7):
         # `## [ethereum/EIPs#8590](https://...)`: a heading that links to what it is about.
-        title = _MD_LINK_RE.sub(r"\1", text.lstrip("#")).strip()
+        title = MD_LINK_RE.sub(r"\1", text.lstrip("#")).strip()
         if title and not _is_prose(title):
             return RawChapter(title=title)
     return None

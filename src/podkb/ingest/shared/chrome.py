@@ -268,6 +268,8 @@ _LINKS_HEADINGS = {
     "延伸閱讀",
 }
 _URL_RE = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+\.\w+")
+# A Markdown link, `[text](url "title")`, its text group 1 (the markdown and text readers').
+MD_LINK_RE = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 _TIME_LINK_RE = re.compile(r"\[\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?\]\([^)\s]+\)")
 _MD_LINK_RE = re.compile(r"\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
 _LIST_MARK_RE = re.compile(r"^(?:[-*+•●▪]|\d{1,3}[.)])\s+")
