@@ -554,13 +554,8 @@ def _say_nothing_matched(result: SearchResult) -> None:
     """Exit 1 with a line that says so (stderr; -q silences it): `[]` or nothing alone leaves
     a person reading a pipe wondering whether the search ran."""
     query = result.request.query
-    unfiltered = TurnFilter()
-    filtered = any(
-        getattr(result.request, name) != getattr(unfiltered, name)
-        for name in TurnFilter.model_fields
-    )
     what = f"no turns match {query!r}" if query else "no turns match"
-    output.info(f"podkb: {what}{' with these filters' if filtered else ''}")
+    output.info(f"podkb: {what}{' with these filters' if result.request.has_filter() else ''}")
 
 
 def _note_truncation(result: SearchResult) -> None:

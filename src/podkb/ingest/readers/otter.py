@@ -43,7 +43,8 @@ _LINE_PREFIX_RE = re.compile(r"^(\d{1,2}:\d{2}) (?=\S)")
 
 
 def _header(line: str) -> tuple[str, float] | None:
-    m = _BRACKET_HEADER_RE.match(line.strip()) or _HEADER_RE.match(line.strip())
+    line = line.strip()
+    m = _BRACKET_HEADER_RE.match(line) or _HEADER_RE.match(line)
     if not m:
         return None
     name = m.group("name").strip()
