@@ -144,7 +144,8 @@ def test_the_readers_helpers_import_no_reader_and_no_stage():
 
 # Modules a `search` or `quotes` process in a pipe does not use: the pydantic records of
 # ingest and the listing commands, the generated schema models, the YAML register, the MCP
-# tools, batch files, the people's tables and the ingest pipeline. Importing any of them costs
+# tools, batch files, the people's tables, the ingest pipeline, the exporters and the schema
+# migrations. Importing any of them costs
 # start-up (pydantic models: about 100 ms); the test keeps the gain.
 NOT_ON_THE_SEARCH_PATH = (
     "podkb.models",
@@ -155,6 +156,9 @@ NOT_ON_THE_SEARCH_PATH = (
     "podkb.batch",
     "podkb.views",
     "podkb.ingest",
+    "podkb.export",  # the exporters (the export command's choices are named in the CLI)
+    "podkb.store.migrations",  # an older store's steps, and PostgreSQL's with them
+    "podkb.store.pg_impacts",
     "yaml",
     "rapidfuzz",
     "rich.console",

@@ -486,6 +486,38 @@ def test_ascii_query_words_are_folded_as_the_general_path_would(text):
 
 
 @SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "模型",
+                "評估",
+                "abc",
+                "Éva",
+                "ǅx",
+                "ß",
+                "١٢",
+                "_",
+                "a_b",
+                " ",
+                "\u3000",
+                "。",
+                "ｆｕｌｌ",
+                "x模",
+            ]
+        )
+        | st.text(max_size=6),
+        max_size=8,
+    ).map("".join)
+)
+def test_query_words_in_any_script_are_the_general_patterns_tokens(text):
+    # tokens() takes whole CJK runs and ASCII words without token_re: the same tokens.
+    from podkb.text import fold, token_re, tokens
+
+    assert tokens(text) == [cjk or word for cjk, word in token_re().findall(fold(text))]
+
+
+@SETTINGS
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_words_are_counted_as_the_general_pattern_counts_them(text):
     from podkb.text import _word_re, word_count

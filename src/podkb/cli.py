@@ -42,7 +42,6 @@ from .cli_options import (
     request_options,
 )
 from .errors import ExitStatus, UsageError
-from .export import EXPORT_FORMATS
 from .request import SearchRequest, TurnFilter
 from .store import open_store
 from .writers import ROW_FORMATS, Answer
@@ -55,6 +54,10 @@ if TYPE_CHECKING:
     from .ingest.sidecar import EpisodeInfo
     from .search import SearchResult
     from .store import KnowledgeStore
+
+# The export command's --format choices, in export.WRITERS order: named here so that the other
+# commands start without importing the exporters (tests/test_cli.py checks the two agree).
+EXPORT_FORMATS = ("jsonl", "json", "csv", "md", "srt", "vtt", "podcast-json", "opensearch")
 
 app = typer.Typer(
     name="podkb",

@@ -19,7 +19,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from .text import CJK_RUN_RE, HANGUL_RE, KANA_RE, to_simplified
+from .text import HANGUL, KANA, char_class, cjk_run_re, to_simplified
+
+KANA_RE = re.compile(f"[{char_class(KANA)}]")
+HANGUL_RE = re.compile(f"[{char_class(HANGUL)}]")
 
 # The languages podkb tells apart (ISO 639-1). Fewer candidates load faster and confuse less;
 # a language outside the list comes out as its closest neighbour in it.
@@ -53,7 +56,7 @@ def script_class(text: str) -> str | None:
     """`cjk` for text mostly in Han, kana or hangul, `other` for other letters, None for none."""
     if text.isascii():  # most turns: one C-speed test instead of two passes of regexes
         return "other" if _ASCII_LETTER_RE.search(text) else None
-    cjk = sum(len(run) for run in CJK_RUN_RE.findall(text))
+    cjk = sum(len(run) for run in cjk_run_re().findall(text))
     letters = len(_NON_LETTERS_RE.sub("", text))
     if not letters:
         return None
@@ -136,7 +139,7 @@ def _tag(lang: str, text: str) -> str:
 
 def chinese_script(text: str) -> str:
     """`zh-Hant` or `zh-Hans` when characters only one script uses occur, else `zh`."""
-    han = "".join(CJK_RUN_RE.findall(text))
+    han = "".join(cjk_run_re().findall(text))
     if to_simplified(han) != han:
         return "zh-Hant"
     return "zh-Hans" if _to_traditional(han) != han else "zh"

@@ -30,13 +30,24 @@ def char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 
 _CJK_CHAR = char_class(CJK_RANGES)
-CJK_RUN_RE = re.compile(f"[{_CJK_CHAR}]+")
-_CJK_START = CJK_RUN_RE.match
-CJK_RE = (
-    CJK_RUN_RE  # compiling these classes costs milliseconds at start-up: one pattern serves both
-)
-KANA_RE = re.compile(f"[{char_class(KANA)}]")
-HANGUL_RE = re.compile(f"[{char_class(HANGUL)}]")
+# Below this code point no character is CJK: `max(text) < FIRST_CJK` rules a text out at C speed.
+FIRST_CJK = chr(min(start for start, _ in CJK_RANGES))
+
+
+@lru_cache(maxsize=1)
+def cjk_run_re() -> re.Pattern[str]:
+    """A run of CJK characters. Compiled on first use: a class this wide costs 2-3 ms to
+    compile (the regex compiler visits every code point of its ranges), and a search process
+    whose query and hits hold no CJK never needs it."""
+    return re.compile(f"[{_CJK_CHAR}]+")
+
+
+def has_cjk(text: str) -> bool:
+    return not text.isascii() and max(text) >= FIRST_CJK and cjk_run_re().search(text) is not None
+
+
+def _cjk_start(token: str) -> bool:
+    return max(token, default="") >= FIRST_CJK and cjk_run_re().match(token) is not None
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +67,7 @@ def _t2s() -> Any:
 
 def to_simplified(text: str) -> str:
     """Traditional -> Simplified, many-to-one: suits keys and indexes, never display."""
-    if not CJK_RE.search(text):
+    if not has_cjk(text):
         return text
     return str(_t2s().convert(text))
 
@@ -103,12 +114,23 @@ def tokens(text: str) -> list[str]:
     """Folded tokens: words for spaced scripts, whole runs for CJK (callers split those)."""
     if text.isascii():
         return _ASCII_TOKEN_RE.findall(text.lower())  # the same words, as in index_terms
-    return [cjk or word for cjk, word in token_re().findall(fold(text))]
+    folded = fold(text)
+    found: list[str] = []
+    for piece in folded.split():
+        # A query is mostly whole CJK runs and ASCII words: those pieces need no token_re (its
+        # first compile costs ~14 ms of a search process); any other piece goes through it.
+        if piece >= FIRST_CJK and cjk_run_re().fullmatch(piece):
+            found.append(piece)
+        elif piece.isascii():
+            found.extend(_ASCII_TOKEN_RE.findall(piece))
+        else:
+            found.extend(cjk or word for cjk, word in token_re().findall(piece))
+    return found
 
 
 def is_cjk(token: str) -> bool:
     """Whether a token (as `tokens` makes them: CJK runs or words) is a CJK run."""
-    return _CJK_START(token) is not None
+    return not token.isascii() and _cjk_start(token)
 
 
 def cjk_bigrams(run: str) -> list[str]:
@@ -190,7 +212,7 @@ def _learn_stems(terms: set[str]) -> bool:
     cleared = len(_STEMS) + len(terms) > _STEM_CACHE_SIZE
     if cleared:
         _STEMS.clear()
-    words = [t for t in terms if t.isascii() or not _CJK_START(t)]  # is_cjk, inlined
+    words = [t for t in terms if t.isascii() or not _cjk_start(t)]  # is_cjk, inlined
     for term in terms:
         _STEMS[term] = ""
     for word, stemmed in zip(words, _english_stemmer().stemWords(words), strict=True):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NamedTuple, ParamSpec, Self, TypeVar
 
 from ..errors import StoreError
 from ..request import TURN_CONDITIONS
@@ -80,6 +80,11 @@ _ITEM_COLUMNS = (
     "error",
 )
 # Subscriptions and what is known of each feed item, the same DDL on both engines.
+# The per-turn filters' columns (request.TURN_CONDITIONS: language, role) beside each turn's id:
+# a filtered count joins its matches to this narrow index, not to the turns' rows (text and
+# all), ~4x less CPU a match (sqlite.count_turns names it with INDEXED BY).
+TURNS_FILTERS_INDEX = "CREATE INDEX IF NOT EXISTS turns_filters ON turns(id, lang, role)"
+
 FEED_TABLES = """
 CREATE TABLE IF NOT EXISTS feeds (
     feed_id text PRIMARY KEY, url text NOT NULL UNIQUE, title text,
@@ -259,15 +264,13 @@ def hit_record(row: Sequence[Any], score: float) -> TurnHit:
     return TurnHit(*(*row[:_TIMES_AT], round(score, 4) if score else 0.0, times))
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     table: str
     name: str
     declaration: str  # its type and constraints, in the engine's SQL
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """What one schema version adds to the one before it. Run in this order: columns (each only
     if missing), then statements (written to be repeatable: IF NOT EXISTS), then what is derived."""
 

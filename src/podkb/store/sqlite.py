@@ -25,6 +25,7 @@ from . import impacts
 from .base import TurnQuery, default_location
 from .common import (
     FEED_TABLES,
+    TURNS_FILTERS_INDEX,
     Dialect,
     SQLStore,
     busy_timeout,
@@ -36,7 +37,6 @@ from .common import (
     turn_filters,
     turn_values,
 )
-from .migrations import SQLITE_STEPS, TURNS_FILTERS_INDEX
 from .records import MatchCount, NamedSpeaker, StoreHealth, TermCount, TurnHit
 
 if TYPE_CHECKING:
@@ -267,6 +267,8 @@ class SQLiteStore(SQLStore):
 
     def _migrate(self, version: int) -> None:
         """Bring an older store up to SCHEMA_VERSION in one transaction, step by step."""
+        from .migrations import SQLITE_STEPS  # only an older store needs the steps
+
         with self.transaction():
             self.migrate(version, SQLITE_STEPS, SCHEMA_VERSION)
             # Schema 8's impact lists are derived from the turns: built once the tables exist.
