@@ -123,12 +123,10 @@ def _turns_chosen(
 ) -> set[tuple[str, int]] | None:
     """(episode id, turn) of every turn search finds for the filter and query, unranked;
     None when nothing narrows the export (every turn)."""
-    from dataclasses import replace
-
     from .query import parse_query
 
-    every = replace(
-        flt.turn_query(query or parse_query(""), limit=max(1, store.turn_count())), ranked=False
+    every = flt.turn_query(query or parse_query(""), limit=max(1, store.turn_count()))._replace(
+        ranked=False
     )
     if not every.has_criteria:
         if every.none_of:

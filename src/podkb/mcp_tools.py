@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -321,12 +321,12 @@ def episodes_tool(store: KnowledgeStore, args: EpisodesArgs) -> Answer:
     resolved = resolve_filter(store, args)
     chosen = [e for e in store.episodes() if resolved.keeps_episode(e.episode_id)]
     # The filters on turns (speaker, topic, lang, role, ...): an episode holding one such turn.
-    on_turns = replace(resolved, episode_ids=None).turn_query(parse_query(""), limit=1)
+    on_turns = resolved._replace(episode_ids=None).turn_query(parse_query(""), limit=1)
     if on_turns.has_criteria:
         chosen = [
             e
             for e in chosen
-            if store.count_turns(replace(on_turns, episode_ids=(e.episode_id,)), at_most=1) > 0
+            if store.count_turns(on_turns._replace(episode_ids=(e.episode_id,)), at_most=1) > 0
         ]
     page = episode_summaries(chosen[args.offset : args.offset + args.limit])
     rows = _page([{**s.model_dump(), "description": cut_text(s.description)} for s in page])

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .text import is_cjk, stem, tokens
 
 _LEX_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One thing to match: a word, a phrase of words, or a CJK run."""
 
     words: tuple[str, ...]  # folded tokens; CJK runs kept whole

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 from .fields import Field, Model, field_validator
 from .text import fold
@@ -28,8 +27,7 @@ MAX_LIMIT = 10_000
 MAX_CONTEXT = 10_000
 
 
-@dataclass(frozen=True)
-class CliOption:
+class CliOption(NamedTuple):
     """A request field's command-line option: its flags and help (cli_options.REQUEST_OPTIONS
     is made of these, so a field declares its option where it is declared)."""
 
@@ -42,8 +40,7 @@ def _one_argument(value: str) -> tuple[str, ...]:
     return (value,)
 
 
-@dataclass(frozen=True)
-class TurnCondition:
+class TurnCondition(NamedTuple):
     """What a filter the store applies to each turn means, on both engines: an SQL condition on
     `turns t` with `{p}` where each argument stands (the engines differ only in how they write
     a parameter), and the arguments made from the filter's value."""
@@ -57,16 +54,14 @@ def _lang_arguments(value: str) -> tuple[str, ...]:
     return value.lower(), value.lower() + "-%"
 
 
-@dataclass(frozen=True)
-class EpisodeCondition:
+class EpisodeCondition(NamedTuple):
     """What a filter of episodes means: whether it keeps an episode, given the filter's value
     (search.resolve_filter turns the episodes kept into the store's list of episode ids)."""
 
     keeps: Callable[[Episode, str], bool]
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """What a name filter's value resolved to: the episodes it keeps, and what the person should
     be told about how the name was read ("matched 'x' to 'y'")."""
 
@@ -74,8 +69,7 @@ class Resolved:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class NameCondition:
+class NameCondition(NamedTuple):
     """A filter whose value is a name to resolve in the store (an episode's id prefix, a
     speaker's alias or close spelling) to the episodes it keeps; an unknown name is a
     UsageError with suggestions. `resolver` is "module:function" of podkb, a function of the

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS
@@ -59,8 +59,7 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)  # how names were read, for stderr
 
 
-@dataclass(frozen=True)
-class ResolvedFilter:
+class ResolvedFilter(NamedTuple):
     """A TurnFilter with the names a person typed resolved to what the store holds."""
 
     speaker: str | None = None  # the canonical speaker
@@ -194,7 +193,7 @@ def search(store: KnowledgeStore, request: SearchRequest) -> SearchResult:
     if query.positive:
         common = _too_common(store, query)
         if common:
-            turn_query = replace(turn_query, ranked=False)
+            turn_query = turn_query._replace(ranked=False)
             result.note = (
                 f"{', '.join(repr(w) for w in common)} occur in more than {FREQUENT_SHARE:.0%} of turns: "
                 "hits are in episode order, not ranked; add a rarer word to rank them"

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from . import output
 from .errors import UsageError
@@ -22,8 +21,7 @@ from .errors import UsageError
 Row = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """What a command answers, in each shape a writer takes. The shapes are functions, so only
     the one asked for is built (a table never builds JSON rows, nor a pipe the table)."""
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from .records import (
     TURN_COLUMNS,
@@ -66,8 +65,7 @@ def default_location() -> str:
     return str(Path(user_data_dir("podkb", appauthor=False)) / "podkb.db")
 
 
-@dataclass(frozen=True)
-class TurnQuery:
+class TurnQuery(NamedTuple):
     """A search, backend-neutral: which turns match, how they are filtered and ordered.
 
     A turn matches when every clause of `all_of` matches (a clause: any of its terms) and no

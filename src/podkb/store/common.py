@@ -18,7 +18,6 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NamedTuple, ParamSpec, Self, TypeVar
 
@@ -117,8 +116,7 @@ def token_key(value: str | None) -> str:
     return out.strip("_") or "_none_"
 
 
-@dataclass(frozen=True)
-class Dialect:
+class Dialect(NamedTuple):
     """What an engine's SQL writes differently in the lookups both engines share."""
 
     param: str  # the driver's placeholder

@@ -48,7 +48,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..text import cjk_bigrams, is_cjk
 from .common import token_key
@@ -581,8 +581,7 @@ def remove(conn: sqlite3.Connection, episode_id: str) -> None:
 # --- answering a query from the lists -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Known:
+class Known(NamedTuple):
     """What the lists tell of one phrase: the frequency of each turn they hold (None: the turn
     holds the phrase, how often is read from its text), and whether they hold every turn that
     has it (then any other turn's frequency is 0)."""
@@ -591,8 +590,7 @@ class Known:
     complete: bool
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """The proven top rows (turn id, bm25 rank) and how many turns were scored to prove them."""
 
     rows: list[tuple[int, float]]

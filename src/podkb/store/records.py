@@ -4,7 +4,9 @@ Rows that a query reads by the thousand are NamedTuples (terms, episodes' source
 driver's row at the cost of a tuple, read by name, still tuples where a caller unpacks them) or,
 for the turn records (TurnRecord, TurnHit), dataclasses with slots, which cost the same and can
 share one declaration of a turn's fields (TurnRow). Records that are written back or filled in
-step by step (subscriptions, health) are dataclasses.
+step by step (subscriptions, a store's health report) are dataclasses; the other immutable records
+are NamedTuples too, because every process pays for its records' classes at import (Python 3.11:
+a frozen dataclass about 0.5 ms to create, a NamedTuple about 0.1).
 """
 
 from __future__ import annotations
@@ -136,8 +138,7 @@ class MatchCount(NamedTuple):
     episodes: int
 
 
-@dataclass(frozen=True)
-class SpeakerFacet:
+class SpeakerFacet(NamedTuple):
     """One speaker's share of the knowledge base (name None: the turns of no known speaker)."""
 
     name: str | None
@@ -147,8 +148,7 @@ class SpeakerFacet:
     words: int
 
 
-@dataclass(frozen=True)
-class ChapterFacet:
+class ChapterFacet(NamedTuple):
     """One chapter of one episode: its turns and the start of its first timed turn."""
 
     name: str
@@ -189,8 +189,7 @@ class FeedItemRecord:
     error: str | None = None
 
 
-@dataclass
-class HealthCheck:
+class HealthCheck(NamedTuple):
     name: str
     ok: bool
     detail: str

@@ -10,7 +10,7 @@ URL it cannot parse, secret and all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote
 
 # Query parameters (libpq's names) whose value is a credential or names where one is kept.
@@ -22,8 +22,7 @@ _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 HIDDEN = "***"
 
 
-@dataclass(frozen=True)
-class ServerURL:
+class ServerURL(NamedTuple):
     """`url` as given (what the driver is handed), `shown` (fit for any message), and `secrets`
     (each credential as written and percent-decoded, longest first)."""
 
