@@ -171,6 +171,22 @@ def test_an_episode_rolled_back_after_its_index_rows_were_searched_leaves_no_ter
     assert _contents(tmp_path / "rolled.db") == _contents(tmp_path / "kept.db")
 
 
+def test_a_new_episode_leaves_the_queued_index_rows_queued(tmp_path: Path) -> None:
+    """FTS5 writes a segment of what it was given at each statement that opens a savepoint, so
+    the index rows wait in a queue and reach it thousands at a time. Putting a new episode
+    deletes its old turns first (there are none): that must not hand the queue over each file."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    first, second = (parse_file(p)[:2] for p in seeds[:2])
+    with Store(tmp_path / "queued.db") as store, store.transaction():
+        store.put_episode(*first)
+        store.put_episode(*second)
+        assert len(store._pending_index) == len(first[1]) + len(second[1])  # type: ignore[attr-defined]
+        store.put_episode(*first)  # the same episode again: its rows must be indexed to go
+        assert len(store._pending_index) == len(first[1])  # type: ignore[attr-defined]
+    with Store(tmp_path / "queued.db") as store:
+        assert store.turn_count() == len(first[1]) + len(second[1])
+
+
 def _writing(db: Path) -> bool:
     """Another connection holds the store's write lock (the ingest is mid-transaction)."""
     if not db.exists():

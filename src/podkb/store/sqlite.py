@@ -10,6 +10,7 @@ version is migrated when podkb knows how, and refused with a message otherwise.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -363,12 +364,14 @@ class SQLiteStore(SQLStore):
             (episode_id,),
         ).fetchall()
         self._count_speaker_labels([(sp, label, -n) for sp, label, n in pairs])
-        removed = self._unindex(
-            self.conn.execute(
-                "SELECT id, episode_id, speaker, text, chapter FROM turns WHERE episode_id=?",
-                (episode_id,),
-            )
+        turns = self.conn.execute(
+            "SELECT id, episode_id, speaker, text, chapter FROM turns WHERE episode_id=?",
+            (episode_id,),
         )
+        first = turns.fetchone()
+        # A new episode has no turns to take out, and the queued index rows stay queued:
+        # flushing them here, before every file, had FTS5 write a segment a file.
+        removed = self._unindex(itertools.chain([first], turns)) if first is not None else 0
         self._count_turns(-removed)
         impacts.remove(self.conn, episode_id)
         self.conn.execute("DELETE FROM turns WHERE episode_id=?", (episode_id,))
