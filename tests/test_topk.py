@@ -431,6 +431,20 @@ def test_a_frequent_words_count_is_read_from_the_vocabulary(corpus_store):
         assert not impacts.holds_at_least(conn, _turn_query(corpus_store, "model", filters), 1)
 
 
+@pytest.mark.parametrize("text", ["source", "data", "running", "model"])
+def test_a_listed_words_other_column_is_counted_too(corpus_store, text):
+    """A query word reads its word and its stem in body and stems (term_phrases). Where a token
+    is listed in one of them, its turn count in the other is kept too, even where it is rare or
+    absent (`sourc`, the stem of source, is in no body): counting it from the index would walk
+    the token's whole doclist, the cost of a frequent word's query at 10M turns."""
+    conn = corpus_store.conn
+    for col, tok in impacts.term_phrases(parse_query(text).positive[0].terms[0]) or []:
+        matched = conn.execute(
+            "SELECT count(*) FROM turn_index WHERE turn_index MATCH ?", (f'{col} : "{tok}"',)
+        ).fetchone()[0]
+        assert impacts._kept_doc(conn, col, tok) == matched, (col, tok)
+
+
 def test_a_language_filtered_count_reads_the_filters_index(tmp_path, corpus_store):
     query = _turn_query(corpus_store, "model", {"lang": "en"})
     expected = corpus_store.count_turns(query)

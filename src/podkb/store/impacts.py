@@ -64,6 +64,7 @@ WEIGHTS = {"body": 1.0, "uni": 1.0, "speaker": 0.0, "episode": 0.0, "chapter": 0
 # Index-row positions (after the rowid) of the columns that hold lists.
 _LISTED = {"body": 1, "uni": 2, "stems": 6}
 
+_READ_TOGETHER = ("body", "stems")  # term_phrases: a word and its stem, in these two columns
 LIST_LENGTH = 64  # postings kept per term: enough for a top 10 under most filters
 LIST_MIN_DF = 1000  # a term in fewer turns is scored in full: its matches cost ~4 ms at most
 FETCH_MAX = 4000  # a phrase without a list whose turns are all read as candidates
@@ -248,9 +249,18 @@ def build(conn: sqlite3.Connection, *, progress: Callable[[int], None] | None = 
         start=1,
     ):
         listed.setdefault(term, {})[col] = (n, int(doc))
+    next_id = sum(len(columns) for columns in listed.values()) + 1  # after the vocabulary's
     lengths = _row_lengths(conn)
     for done, (term, columns) in enumerate(listed.items(), start=1):
-        pairs = _term_pairs(conn, term, columns, lengths)
+        # A query word reads its word and its stem in both body and stems: a token frequent in
+        # one is listed in the other too, however rare there (its turn count then is kept, and
+        # its turns known), since counting it from the index walks the token's whole doclist.
+        spaced = columns.keys() & {*_READ_TOGETHER} and not is_cjk(term)  # CJK has no stems
+        beside = [c for c in _READ_TOGETHER if c not in columns] if spaced else []
+        pairs = _term_pairs(conn, term, [*columns, *beside], lengths)
+        for col in beside:
+            columns[col] = (next_id, sum(pairs[col].counts.values()))
+            next_id += 1
         for col, (term_id, doc) in columns.items():
             kept, floor, rest = _best(pairs[col], WEIGHTS[col], avgdl)
             conn.execute(
@@ -302,7 +312,7 @@ class _Pairs:
 
 
 def _term_pairs(
-    conn: sqlite3.Connection, term: str, columns: dict[str, Any], lengths: array.array[int]
+    conn: sqlite3.Connection, term: str, columns: Iterable[str], lengths: array.array[int]
 ) -> dict[str, _Pairs]:
     """The term's (frequency, length) pairs in each listed column, from its instances: one row
     per occurrence, in doclist order (turn, column, offset), so a turn's frequency in a column
