@@ -37,6 +37,7 @@ _HEADER_RE = re.compile(
 _BRACKET_HEADER_RE = re.compile(r"^\[(?P<name>[^\[\]]{1,60})\]\s+(?P<ts>\d{1,2}:\d{2}:\d{2})\s*$")
 _FOOTER_RE = re.compile(r"(?i)^transcribed by\s+https?://(?:www\.)?otter\.ai\S*$")
 _UNKNOWN = {"unknown speaker", "unknown", "未知说话人", "未知說話人"}
+_ANY_TIME_RE = re.compile(r"\d:\d")
 _BOLD_RE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
 # `0:00 ` in front of every line (header and text alike): an export artefact, not a time.
 _LINE_PREFIX_RE = re.compile(r"^(\d{1,2}:\d{2}) (?=\S)")
@@ -70,6 +71,8 @@ def _lines(text: str) -> list[str]:
 
 def looks_like_otter(text: str) -> bool:
     """At least two header lines, the first near the top, and about one header per paragraph."""
+    if not _ANY_TIME_RE.search(text):
+        return False  # a header's time is digits, a colon, digits: one scan rules out the rest
     lines = [ln for ln in _lines(text) if ln]
     headers = [i for i, ln in enumerate(lines) if _header(ln)]
     if len(headers) < 2 or headers[0] > 3:

@@ -55,6 +55,7 @@ _TS_NAME_RE = re.compile(rf"^(?P<name>{_NAME})(?:\t+(?P<text>\S.*))?$", re.DOTAL
 # A bold run that holds the label and its time (`**[00:00:20] Maya Chen:**`, `**Tom [00:12]**`):
 # the bold goes, the label and time stay for the patterns above.
 _BOLD_PREFIX_RE = re.compile(r"^(\*\*|__)(?P<inner>[^*_\n]{1,80}?)\1\s*(?P<rest>.*)$", re.DOTALL)
+_ANY_TIME_RE = re.compile(r"\d:\d")  # what every _TS holds
 _HAS_TS_RE = re.compile(rf"[\[(]{_TS}[\])]")
 _BOLD_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # `[00:00:23] rest` (also `(00:00:23)`): the start leads the paragraph.
@@ -201,6 +202,8 @@ def looks_like_timestamped(text: str) -> bool:
     Interviews with the time inside the label (`Maya (00:00:05): text`) are the text reader's;
     a show-notes chapter list (`[00:00] Intro`) is a minority of a page's lines.
     """
+    if not _ANY_TIME_RE.search(text):
+        return False  # every time is digits, a colon, digits: one scan rules out untimed text
     units = _units(text)
     if len(units) < 2:
         return False

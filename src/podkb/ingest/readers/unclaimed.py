@@ -69,7 +69,12 @@ def unclaimed_format(text: str) -> str | None:
     if ranges >= _MIN_TIMING_LINES and ranges >= _MIN_TIMING_SHARE * len(lines):
         example = next(ln for ln in lines if _TIME_RANGE_RE.match(ln))
         return f"captions with time-range lines (`{example[:40]}`)"
-    timecoded = sum(1 for ln in lines if len(_TIMECODE_RE.findall(ln)) >= 2)
+    # Two timecodes hold four colons (or semicolons before the frames): most lines have fewer.
+    timecoded = sum(
+        1
+        for ln in lines
+        if ln.count(":") + ln.count(";") >= 4 and len(_TIMECODE_RE.findall(ln)) >= 2
+    )
     if timecoded >= _MIN_TIMING_LINES and timecoded >= _MIN_TIMING_SHARE * len(lines):
         return "a list of editor timecodes (HH:MM:SS:FF in and out, as video editors export)"
     if _TIME_TABLE_HEADER_RE.match(lines[0]) and len(lines) >= 2:
