@@ -445,6 +445,60 @@ def test_a_listed_words_other_column_is_counted_too(corpus_store, text):
         assert impacts._kept_doc(conn, col, tok) == matched, (col, tok)
 
 
+def test_a_token_listed_beside_its_frequent_twin_holds_every_turn_it_is_in(
+    tmp_path, small_lists, monkeypatch
+):
+    """However many turns a rare twin has, its list is whole (floor 0.0, no rest): a query
+    then knows its frequency in every turn, as it did reading the twin's turns in full, and a
+    language filter leaves the proof the same candidates (a twin cut to LIST_LENGTH was not
+    proved at 10M turns). `datas` puts `data`, frequent in body, in 20 turns' stems."""
+    paths = _write_corpus(tmp_path / "corpus", 30, seed=1)
+    extra = tmp_path / "corpus" / "datas.txt"
+    extra.write_text(
+        "\n\n".join(
+            f"{('Ada Quist', 'Bo Lind')[i % 2]}: Datas of run {i} and the model." for i in range(20)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "kb.db") as store:
+        assert not ingest_paths([*paths, extra], store).failed
+        _check_whole_twins(store.conn)
+        both = Both(store, monkeypatch)
+        for filters, proved in (({}, 1), ({"lang": "en"}, 1), ({"role": "host"}, 0)):
+            before = both.answered
+            fast, full = both.run("data", filters)
+            assert fast == full, filters
+            # The lists prove `data` with and without the language filter (a twin cut to
+            # LIST_LENGTH proved neither); the host's share leaves too few candidates.
+            assert both.answered - before == proved, filters
+
+
+def _check_whole_twins(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.podkb_vocab USING fts5vocab(main, turn_index, col)"
+    )
+    vocab = {
+        (col, term): doc
+        for term, col, doc in conn.execute(
+            "SELECT term, col, doc FROM temp.podkb_vocab WHERE col IN ('body', 'stems')"
+        )
+    }
+    twins = [
+        (col, term, floor, rest, doc, postings)
+        for col, term, floor, rest, doc, postings in conn.execute(
+            "SELECT col, term, floor, rest, doc,"
+            " (SELECT count(*) FROM impact_postings WHERE term_id = impact_terms.id)"
+            " FROM impact_terms WHERE col IN ('body', 'stems')"
+        )
+        if vocab.get((col, term), 0) <= impacts.LIST_MIN_DF
+    ]
+    assert any(doc == 0 for *_, doc, _ in twins)  # `sourc` in body
+    assert any(doc > impacts.LIST_LENGTH for *_, doc, _ in twins)  # longer than a list
+    for col, term, floor, rest, doc, postings in twins:
+        assert (floor, rest, postings) == (0.0, "{}", doc), (col, term)
+
+
 def test_a_language_filtered_count_reads_the_filters_index(tmp_path, corpus_store):
     query = _turn_query(corpus_store, "model", {"lang": "en"})
     expected = corpus_store.count_turns(query)

@@ -253,16 +253,20 @@ def build(conn: sqlite3.Connection, *, progress: Callable[[int], None] | None = 
     lengths = _row_lengths(conn)
     for done, (term, columns) in enumerate(listed.items(), start=1):
         # A query word reads its word and its stem in both body and stems: a token frequent in
-        # one is listed in the other too, however rare there (its turn count then is kept, and
-        # its turns known), since counting it from the index walks the token's whole doclist.
+        # one is listed in the other too, however rare there, with every turn that holds it (a
+        # complete list, as the query would have read it in full), since counting it from the
+        # index walks the token's whole doclist, and reading its turns walks it again.
         spaced = columns.keys() & {*_READ_TOGETHER} and not is_cjk(term)  # CJK has no stems
         beside = [c for c in _READ_TOGETHER if c not in columns] if spaced else []
-        pairs = _term_pairs(conn, term, [*columns, *beside], lengths)
+        pairs = _term_pairs(conn, term, [*columns, *beside], lengths, whole=beside)
         for col in beside:
             columns[col] = (next_id, sum(pairs[col].counts.values()))
             next_id += 1
         for col, (term_id, doc) in columns.items():
-            kept, floor, rest = _best(pairs[col], WEIGHTS[col], avgdl)
+            # A whole list has room for more than its turns: its floor stays 0.0, so every new
+            # turn joins it and it stays whole.
+            keep = doc + 1 if col in beside else LIST_LENGTH
+            kept, floor, rest = _best(pairs[col], WEIGHTS[col], avgdl, keep)
             conn.execute(
                 "INSERT INTO impact_terms(id, col, term, floor, rest, doc) VALUES (?,?,?,?,?,?)",
                 (term_id, col, term, floor, _rest_json(rest), doc),
@@ -312,13 +316,19 @@ class _Pairs:
 
 
 def _term_pairs(
-    conn: sqlite3.Connection, term: str, columns: Iterable[str], lengths: array.array[int]
+    conn: sqlite3.Connection,
+    term: str,
+    columns: Iterable[str],
+    lengths: array.array[int],
+    *,
+    whole: Sequence[str] = (),
 ) -> dict[str, _Pairs]:
     """The term's (frequency, length) pairs in each listed column, from its instances: one row
     per occurrence, in doclist order (turn, column, offset), so a turn's frequency in a column
-    is the length of its run of rows. Streamed: the doclist is never held whole."""
+    is the length of its run of rows. Streamed: the doclist is never held whole. The `whole`
+    columns (a token in no more than LIST_MIN_DF turns there) keep every turn."""
     pairs = {col: _Pairs({}, Counter()) for col in columns}
-    keep = LIST_LENGTH + 1
+    keeps = {col: LIST_MIN_DF + 1 if col in whole else LIST_LENGTH + 1 for col in pairs}
     rows = conn.execute("SELECT col, doc FROM temp.podkb_instances WHERE term = ?", (term,))
     current: tuple[str, int] | None = None
     tf = 0
@@ -327,15 +337,17 @@ def _term_pairs(
             tf += 1
             continue
         if current is not None and current[0] in pairs:
-            pairs[current[0]].add(tf, lengths[current[1]], current[1], keep)
+            pairs[current[0]].add(tf, lengths[current[1]], current[1], keeps[current[0]])
         current, tf = row, 1
     if current is not None and current[0] in pairs:
-        pairs[current[0]].add(tf, lengths[current[1]], current[1], keep)
+        pairs[current[0]].add(tf, lengths[current[1]], current[1], keeps[current[0]])
     return pairs
 
 
-def _best(pairs: _Pairs, weight: float, avgdl: float) -> tuple[list[tuple[int, int]], float, Rest]:
-    """A term's list in one column: the LIST_LENGTH turns of highest static impact (ties: the
+def _best(
+    pairs: _Pairs, weight: float, avgdl: float, keep: int
+) -> tuple[list[tuple[int, int]], float, Rest]:
+    """A term's list in one column: the `keep` turns of highest static impact (ties: the
     earlier turn first), the last one's impact (the floor, 0.0 when the list holds every turn)
     and the rest's bound. Each (frequency, length) pair is scored once."""
     by_impact: dict[float, list[tuple[int, int]]] = {}
@@ -346,14 +358,14 @@ def _best(pairs: _Pairs, weight: float, avgdl: float) -> tuple[list[tuple[int, i
     rest: Rest = {}
     for impact in sorted(by_impact, reverse=True):
         keys = by_impact[impact]
-        room = LIST_LENGTH - len(kept)
+        room = keep - len(kept)
         used: Counter[tuple[int, int]] = Counter()
         if room > 0:
             # Pairs of one impact tie: their turns join the list in id order.
             tied = sorted((rowid, key) for key in keys for rowid in pairs.firsts[key])[:room]
             kept.extend((rowid, key[0]) for rowid, key in tied)
             used.update(key for _, key in tied)
-            if len(kept) == LIST_LENGTH:
+            if len(kept) == keep:
                 floor = impact
         for key in keys:
             taken = used[key]
