@@ -18,7 +18,11 @@ lists do not cover, the caller scores every match as before: answers never chang
 sometimes the time. A prefix is one phrase over its forms: answered from their lists alike.
 
 bm25's nHit for a listed term is its turn count as the writes kept it (impact_terms.doc), not
-fts5vocab's, which walks the term's whole doclist (the cost that grows with the store).
+fts5vocab's, which walks the term's whole doclist (the cost that grows with the store). FTS5
+keeps one doclist per token for all columns, so a token listed in body or stems is listed in
+the other of the two as well, however rare there (a query word reads its word and its stem in
+both): that twin's list holds every turn it is in (at most LIST_MIN_DF), so its count and its
+turns are known without the walk.
 
 A build reads each listed term's frequencies from FTS5's own doclists (fts5vocab's instance
 table, streamed term by term), so it is exact for every turn. Between builds, exactness rests
