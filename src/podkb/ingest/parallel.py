@@ -157,9 +157,12 @@ class ReadAhead(Generic[J, R]):
         for planned in self._planned.values():
             planned.future.cancel()
         self._planned.clear()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            # Held like a submit: Ctrl-C in the middle of the shutdown left the pool's queues
+            # unreleased, and the resource tracker's warning about them on stderr at exit.
+            with _interrupt_deferred():
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
