@@ -517,6 +517,51 @@ def test_query_words_in_any_script_are_the_general_patterns_tokens(text):
     assert tokens(text) == [cjk or word for cjk, word in token_re().findall(fold(text))]
 
 
+_SCRIPTS = st.characters(
+    # ASCII, Latin-1, kana, CJK and its extensions, Hangul: both sides of every range's edges
+    codec="utf-8",
+    categories=None,
+) | st.sampled_from(
+    [
+        chr(c)
+        for edge in (0x3040, 0x30FF, 0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xAC00, 0xD7A3, 0xD7AF)
+        for c in (edge - 1, edge, edge + 1)
+    ]
+    + [
+        "ß",
+        "ö",
+        "÷",
+        "ø",
+        "ÿ",
+        "ぁ",
+        "ゖ",
+        "ァ",
+        "ヺ",
+        "ヿ",
+        "豈",
+        "\U00020000",
+        "\U0002ebef",
+        "_",
+        " ",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(_SCRIPTS, max_size=80).map("".join))
+def test_a_character_at_a_time_check_agrees_with_the_patterns(text):
+    """Short text is checked for CJK and for the lists' safe characters without compiling the
+    wide patterns; it must say what the patterns say, at every length."""
+    import re
+
+    from podkb.store import impacts
+    from podkb.text import cjk_run_re, has_cjk, is_cjk
+
+    assert has_cjk(text) == (cjk_run_re().search(text) is not None)
+    assert is_cjk(text) == (cjk_run_re().match(text) is not None)
+    assert impacts.is_safe(text) == (re.fullmatch(impacts._SAFE_TERMS, text) is not None)
+
+
 @SETTINGS
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_words_are_counted_as_the_general_pattern_counts_them(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -34,6 +35,26 @@ _CJK_CHAR = char_class(CJK_RANGES)
 FIRST_CJK = chr(min(start for start, _ in CJK_RANGES))
 
 
+def range_bounds(ranges: tuple[tuple[int, int], ...]) -> list[int]:
+    """Non-overlapping code point ranges as sorted bounds: a code point is in one of them when
+    bisect_right puts it at an odd position (in_ranges)."""
+    return sorted(x for a, b in ranges for x in (a, b + 1))
+
+
+def in_ranges(ch: str, bounds: list[int]) -> bool:
+    return bisect.bisect_right(bounds, ord(ch)) % 2 == 1
+
+
+_CJK_BOUNDS = range_bounds(CJK_RANGES)
+# Shorter text is checked a character at a time: a query's words and a hit's characters never
+# need the CJK pattern compiled (2-3 ms of a Chinese search's start-up).
+_SHORT_TEXT = 64
+
+
+def is_cjk_char(ch: str) -> bool:
+    return in_ranges(ch, _CJK_BOUNDS)
+
+
 @lru_cache(maxsize=1)
 def cjk_run_re() -> re.Pattern[str]:
     """A run of CJK characters. Compiled on first use: a class this wide costs 2-3 ms to
@@ -43,11 +64,15 @@ def cjk_run_re() -> re.Pattern[str]:
 
 
 def has_cjk(text: str) -> bool:
-    return not text.isascii() and max(text) >= FIRST_CJK and cjk_run_re().search(text) is not None
+    if text.isascii() or max(text) < FIRST_CJK:
+        return False
+    if len(text) <= _SHORT_TEXT:
+        return any(map(is_cjk_char, text))
+    return cjk_run_re().search(text) is not None
 
 
 def _cjk_start(token: str) -> bool:
-    return max(token, default="") >= FIRST_CJK and cjk_run_re().match(token) is not None
+    return token != "" and token >= FIRST_CJK and is_cjk_char(token[0])
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +144,7 @@ def tokens(text: str) -> list[str]:
     for piece in folded.split():
         # A query is mostly whole CJK runs and ASCII words: those pieces need no token_re (its
         # first compile costs ~14 ms of a search process); any other piece goes through it.
-        if piece >= FIRST_CJK and cjk_run_re().fullmatch(piece):
+        if piece >= FIRST_CJK and all(map(is_cjk_char, piece)):
             found.append(piece)
         elif piece.isascii():
             found.extend(_ASCII_TOKEN_RE.findall(piece))

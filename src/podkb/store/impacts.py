@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..text import cjk_bigrams, is_cjk
+from ..text import char_class, cjk_bigrams, in_ranges, is_cjk, range_bounds
 from .common import token_key
 
 if TYPE_CHECKING:
@@ -81,16 +81,27 @@ BUILD_MIN_TURNS = 50_000
 # Characters FTS5's unicode61 tokenizer (remove_diacritics 0, tokenchars '_') keeps inside a
 # token and leaves unchanged, in every SQLite version: lower-case ASCII letters and digits,
 # '_', lower-case Latin-1 letters, CJK ideographs, kana and Hangul syllables. A space separates.
-_SAFE_TERMS = (
-    "[a-z0-9_ \u00df-\u00f6\u00f8-\u00ff\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf"
-    "\u4e00-\u9fff\uac00-\ud7a3]*"
+_SAFE_RANGES = (
+    (0x20, 0x20),  # the space between tokens
+    (0x30, 0x39),  # 0-9
+    (0x5F, 0x5F),  # _
+    (0x61, 0x7A),  # a-z
+    (0xDF, 0xF6),
+    (0xF8, 0xFF),
+    (0x3041, 0x3096),
+    (0x30A1, 0x30FA),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7A3),
 )
+_SAFE_TERMS = f"[{char_class(_SAFE_RANGES)}]*"
+_SAFE_BOUNDS = range_bounds(_SAFE_RANGES)
 _SAFE_ASCII = re.compile("[a-z0-9_ ]*")  # its ASCII part: most terms, and a cheap compile
 
 
 @functools.cache
 def _safe_terms() -> re.Pattern[str]:
-    return re.compile(_SAFE_TERMS)  # ~2.5 ms to compile: only once a term is not ASCII
+    return re.compile(_SAFE_TERMS)  # ~2.5 ms to compile: for texts, not a query's terms
 
 
 SCHEMA = """
@@ -119,6 +130,8 @@ CREATE TABLE IF NOT EXISTS impact_pending (turn_id INTEGER PRIMARY KEY);
 def is_safe(text: str) -> bool:
     if text.isascii():
         return _SAFE_ASCII.fullmatch(text) is not None
+    if len(text) <= 64:  # a query's term: checked a character at a time, nothing compiled
+        return all(in_ranges(ch, _SAFE_BOUNDS) for ch in text)
     return _safe_terms().fullmatch(text) is not None
 
 
