@@ -54,10 +54,23 @@ class _Paragraph:
     start: float | None = None
     end: float | None = None
     end_line: int = 0
+    # len(self.text) as the words arrive, and whether they end inside a word (the next piece
+    # then continues it): a word's offset without joining the paragraph again for each word.
+    length: int = 0
+    open: bool = False
 
     @property
     def text(self) -> str:
         return " ".join("".join(self.words).split())
+
+    def add(self, data: str) -> None:
+        pieces = data.split()
+        for n, piece in enumerate(pieces):
+            glued = n == 0 and self.open and not data[0].isspace()
+            self.length += len(piece) + (0 if glued or not self.length else 1)
+        if data:
+            self.open = not data[-1].isspace()
+        self.words.append(data)
 
 
 class _Parser(HTMLParser):
@@ -124,7 +137,7 @@ class _Parser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not data.strip():
             if self._p is not None and not self._speaker_depth:
-                self._p.words.append(" ")
+                self._p.add(" ")
             return
         line = self.getpos()[0]
         if self._skip:
@@ -153,11 +166,10 @@ class _Parser(HTMLParser):
         if self._word_time is not None:
             if p.start is None:
                 p.start = self._word_time
-            offset = len(" ".join("".join(p.words).split()))
-            p.times.append((offset + (1 if offset else 0), self._word_time))
+            p.times.append((p.length + (1 if p.length else 0), self._word_time))
             p.end = self._word_end if self._word_end is not None else p.end
             self._word_time = None
-        p.words.append(data)
+        p.add(data)
 
     def _mark(self, line: int, data: str, cls: LineClass) -> None:
         for offset, piece in enumerate(data.split("\n")):

@@ -251,6 +251,7 @@ def _front_matter_transcript(
         return None
     listed = _Listed()
     chapter: str | None = None
+    waiting: list[RawChapter] = []  # headers whose start is the next text entry's
     for n, (first, entry) in enumerate(zip(items, entries, strict=True)):
         last = (items[n + 1] if n + 1 < len(items) else stop) - 1
         while last > first and not lines[last].strip():
@@ -262,8 +263,12 @@ def _front_matter_transcript(
                 listed.lines.setdefault(i + 1, "metadata")
             if isinstance(header, str) and header.strip():
                 chapter = header.strip()
-                listed.chapters.append(RawChapter(title=chapter, start=_entry_start(entries, n)))
+                waiting.append(RawChapter(title=chapter))
+                listed.chapters.append(waiting[-1])
             continue
+        for heading in waiting:
+            heading.start = _seconds(entry)
+        waiting.clear()
         listed.spans.update(range(first + 1, last + 2))
         for i in range(first, last + 1):
             field_match = _FIELD_RE.match(lines[i])
@@ -297,14 +302,6 @@ def _seconds(entry: dict[str, Any]) -> float | None:
 
 
 _CLOCK_RE = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?")
-
-
-def _entry_start(entries: list[Any], n: int) -> float | None:
-    """A heading's start: that of the first entry after it that has one."""
-    for entry in entries[n + 1 :]:
-        if any(isinstance(entry.get(k), str) for k in _TEXT_KEYS):
-            return _seconds(entry)
-    return None
 
 
 def _take_trailing_furniture(
