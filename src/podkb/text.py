@@ -46,9 +46,9 @@ def in_ranges(ch: str, bounds: list[int]) -> bool:
 
 
 _CJK_BOUNDS = range_bounds(CJK_RANGES)
-# Shorter text is checked a character at a time: a query's words and a hit's characters never
-# need the CJK pattern compiled (2-3 ms of a Chinese search's start-up).
-_SHORT_TEXT = 64
+# Text this short is checked a character at a time against ranges' bounds: a query's words and a
+# hit's characters never need a wide pattern compiled (2-3 ms each of a Chinese search's start-up).
+SHORT_TEXT = 64
 
 
 def is_cjk_char(ch: str) -> bool:
@@ -66,7 +66,7 @@ def cjk_run_re() -> re.Pattern[str]:
 def has_cjk(text: str) -> bool:
     if text.isascii() or max(text) < FIRST_CJK:
         return False
-    if len(text) <= _SHORT_TEXT:
+    if len(text) <= SHORT_TEXT:
         return any(map(is_cjk_char, text))
     return cjk_run_re().search(text) is not None
 

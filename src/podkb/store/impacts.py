@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..text import char_class, cjk_bigrams, in_ranges, is_cjk, range_bounds
+from ..text import SHORT_TEXT, char_class, cjk_bigrams, in_ranges, is_cjk, range_bounds
 from .common import token_key
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ CREATE TABLE IF NOT EXISTS impact_pending (turn_id INTEGER PRIMARY KEY);
 def is_safe(text: str) -> bool:
     if text.isascii():
         return _SAFE_ASCII.fullmatch(text) is not None
-    if len(text) <= 64:  # a query's term: checked a character at a time, nothing compiled
+    if len(text) <= SHORT_TEXT:  # a query's term: a character at a time, nothing compiled
         return all(in_ranges(ch, _SAFE_BOUNDS) for ch in text)
     return _safe_terms().fullmatch(text) is not None
 
@@ -312,8 +312,8 @@ def _row_lengths(conn: sqlite3.Connection) -> array.array[int]:
 @dataclass
 class _Pairs:
     """A term's turns in one column, grouped by (frequency, length), the pair its static impact
-    depends on: each pair's first LIST_LENGTH + 1 turns (enough to fill a list and to name the
-    rest's first turn) and how many turns it has. Bounded by the pairs, not the turns: a word in
+    depends on: each pair's first `keep` turns (LIST_LENGTH + 1: enough to fill a list and to
+    name the rest's first turn; all of them for a whole list) and how many turns it has. Bounded by the pairs, not the turns: a word in
     nine million turns holds a few thousand pairs."""
 
     firsts: dict[tuple[int, int], list[int]]

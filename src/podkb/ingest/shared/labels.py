@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ...text import cjk_run_re, has_cjk
+from ...text import has_cjk, is_cjk_char
 
 _TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _LABEL_RE = re.compile(
@@ -268,7 +268,7 @@ def looks_like_name(name: str) -> bool:
         compact = name.replace("·", "").replace("・", "").replace(" ", "")
         if _CJK_ROLE_RE.match(compact):
             return True
-        return 1 <= len(compact) <= 5 and all(cjk_run_re().match(c) for c in compact)
+        return 1 <= len(compact) <= 5 and all(map(is_cjk_char, compact))
     words = name.split()
     if len(words) > 1 and name.isupper() and re.fullmatch(r"#\d{1,2}", words[-1]):
         words = words[:-1]  # `UNIDENTIFIED PERSON #1`: news transcripts number the unnamed
