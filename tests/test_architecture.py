@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from podkb.text import _t2s_chars
+
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "podkb"
 
 
@@ -220,6 +222,10 @@ def test_a_search_or_quotes_process_imports_only_what_it_uses(seed_db, args):
     }
     assert not unused, f"a search imports {sorted(unused)}"
     assert not models, f"a search builds pydantic models {sorted(models)}"
+    if _t2s_chars() is not None:
+        # The query's words and the hits' characters are folded from t2s_table: OpenCC's
+        # dictionaries cost about 15 ms to load (test_text checks the table against them).
+        assert "opencc" not in modules, "a search loads OpenCC"
 
 
 def test_the_import_check_sees_an_import_of_the_unused_modules(seed_db):

@@ -562,6 +562,34 @@ def test_a_character_at_a_time_check_agrees_with_the_patterns(text):
     assert impacts.is_safe(text) == (re.fullmatch(impacts._SAFE_TERMS, text) is not None)
 
 
+def _t2s_pieces() -> st.SearchStrategy[str]:
+    from podkb import t2s_table
+
+    phrases = "".join(t2s_table.PHRASES).split()
+    return st.one_of(
+        st.sampled_from(phrases),  # OpenCC's phrase keys, whole
+        st.sampled_from(phrases).map(lambda p: p[: len(p) // 2 + 1]),  # and cut short
+        st.sampled_from("".join(t2s_table.FROM)),  # characters it converts
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.characters(min_codepoint=0xF900, max_codepoint=0xFAFF),  # compatibility ideographs
+        st.sampled_from(" a1,。"),
+    )
+
+
+@SETTINGS
+@given(st.lists(_t2s_pieces(), max_size=30).map("".join))
+def test_to_simplified_says_what_opencc_says(text):
+    """Short text goes through the character table where no phrase key occurs in it; any text
+    with CJK in it must come out as OpenCC's t2s makes it (text without is left alone, and a
+    compatibility ideograph of the supplement, U+2F800 on, is folded by NFKC first)."""
+    import opencc
+
+    from podkb.text import has_cjk, to_simplified
+
+    expected = opencc.OpenCC("t2s").convert(text) if has_cjk(text) else text
+    assert to_simplified(text) == expected
+
+
 @SETTINGS
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_words_are_counted_as_the_general_pattern_counts_them(text):

@@ -55,6 +55,46 @@ def test_to_simplified_changes_only_chinese():
     assert to_simplified("plain") == "plain"
 
 
+def _opencc(text: str) -> str:
+    import opencc
+
+    return str(opencc.OpenCC("t2s").convert(text))
+
+
+def test_the_character_table_is_the_installed_openccs_one_character_at_a_time():
+    """t2s_table.py stands in for OpenCC on short text; it must say what OpenCC says of every
+    code point. With other dictionaries installed than it was made from, it is not used."""
+    from podkb import t2s_table
+    from podkb.text import _dictionaries_match, _t2s_chars
+
+    table = _t2s_chars()
+    if not _dictionaries_match(t2s_table.DICTIONARIES):
+        assert table is None  # OpenCC converts everything, as before the table
+        return
+    assert table is not None
+    chars = [chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF]
+    converted = _opencc("\n".join(chars)).split("\n")
+    differ = [c for c, o in zip(chars, converted, strict=True) if c.translate(table.chars) != o]
+    assert not differ, f"the table is not OpenCC's for {differ[:10]}: run tests/make_t2s_table.py"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "模型",  # no key of OpenCC's: the table
+        "評估",  # characters the table converts
+        "乾燥",  # a phrase key: 乾 stays 干 only in some phrases
+        "天干物燥",
+        "于乾",
+        "\uf900樂",  # a compatibility ideograph: OpenCC maps it first
+        "有序",  # a phrase key made of characters OpenCC leaves alone
+        "這些模型在引數數量方面非常龐大,這給您的需求增加了許多複雜性。舉例來說,如果你想構建一個聊天機器人",
+    ],
+)
+def test_to_simplified_is_openccs_t2s(text):
+    assert to_simplified(text) == _opencc(text)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
