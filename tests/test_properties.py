@@ -565,7 +565,7 @@ def test_a_character_at_a_time_check_agrees_with_the_patterns(text):
 def _t2s_pieces() -> st.SearchStrategy[str]:
     from podkb import t2s_table
 
-    phrases = "".join(t2s_table.PHRASES).split()
+    phrases = t2s_table.PHRASES.split()
     return st.one_of(
         st.sampled_from(phrases),  # OpenCC's phrase keys, whole
         st.sampled_from(phrases).map(lambda p: p[: len(p) // 2 + 1]),  # and cut short
