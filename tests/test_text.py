@@ -55,6 +55,18 @@ def test_to_simplified_changes_only_chinese():
     assert to_simplified("plain") == "plain"
 
 
+def test_one_ideograph_folds_as_any_text_folds():
+    """fold() takes a lone unified ideograph (a hit's character, highlighted) straight to
+    to_simplified: NFKC, case folding and accents must leave every one of them alone."""
+    import unicodedata
+
+    for code in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]:
+        ch = chr(code)
+        assert fold(ch) == to_simplified(
+            strip_accents(unicodedata.normalize("NFKC", ch).casefold())
+        )
+
+
 def _opencc(text: str) -> str:
     import opencc
 

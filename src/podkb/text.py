@@ -186,6 +186,8 @@ def fold(text: str) -> str:
     """Case, width, accents and Traditional/Simplified folded: the key both sides compare."""
     if text.isascii():
         return text.lower()  # the common case, and NFKC, casefold and accents change nothing here
+    if len(text) == 1 and ("\u4e00" <= text <= "\u9fff" or "\u3400" <= text <= "\u4dbf"):
+        return to_simplified(text)  # one ideograph of a hit, highlighted: NFKC etc. keep it
     text = unicodedata.normalize("NFKC", text)
     text = strip_accents(text.casefold())
     return to_simplified(text)
