@@ -953,6 +953,19 @@ def _phrase_hits(conn: sqlite3.Connection, phrases: list[tuple[str, str]]) -> li
     return out
 
 
+def empty_phrases(conn: sqlite3.Connection, terms: Iterable[Term]) -> frozenset[tuple[str, str]]:
+    """The terms' (column, token) phrases the lists know to be in no turn (a listed token's
+    twin column with a kept count of 0): the MATCH can leave them out."""
+    if not is_built(conn):
+        return frozenset()
+    return frozenset(
+        (col, tok)
+        for term in terms
+        for col, tok in term_phrases(term) or ()
+        if is_safe(tok) and " " not in tok and _kept_doc(conn, col, tok) == 0
+    )
+
+
 def _kept_doc(conn: sqlite3.Connection, col: str, tok: str) -> int | None:
     """A listed term's turn count as the writes kept it; None when unknown or not listed (or
     the store is a read-only one of schema 8, whose lists have no counts)."""

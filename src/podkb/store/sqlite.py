@@ -697,8 +697,10 @@ class SQLiteStore(SQLStore):
         match_parts: list[str] = []
         if query.episode_ids is not None and not query.episode_ids:
             return None
+        clauses = [*query.all_of, *query.none_of]
+        empty = impacts.empty_phrases(self.conn, [t for c in clauses for t in c.terms])
         if query.all_of:
-            match_parts.append(" AND ".join(fts_clause(c) for c in query.all_of))
+            match_parts.append(" AND ".join(fts_clause(c, empty) for c in query.all_of))
         if query.speaker:
             match_parts.append(f'speaker : "{token_key(query.speaker)}"')
         if query.episode_ids is not None:
@@ -708,7 +710,7 @@ class SQLiteStore(SQLStore):
         if query.topic_terms:
             match_parts.append(fts_topic(query.topic_terms))
         where, args = turn_filters(query, self.dialect)
-        exclusion = " OR ".join(fts_clause(c) for c in query.none_of) or None
+        exclusion = " OR ".join(fts_clause(c, empty) for c in query.none_of) or None
         return match_parts, exclusion, where, args
 
     def _run_search(
@@ -791,11 +793,14 @@ class SQLiteStore(SQLStore):
 # --- the query tree compiled to FTS5 ----------------------------------------------------------
 
 
-def fts_term(term: Term, column: str = "body") -> str:
+def fts_term(
+    term: Term, column: str = "body", empty: frozenset[tuple[str, str]] = frozenset()
+) -> str:
     """A term as an FTS5 expression over the body (or another text) column and uni.
 
     Every piece reaches FTS5 as a quoted string literal, so no input is a syntax error. CJK runs
-    become bigram phrases; a lone CJK character searches the unigram column."""
+    become bigram phrases; a lone CJK character searches the unigram column. empty: (column,
+    token) phrases known to be in no turn, left out (impacts.empty_phrases)."""
     cjk_singles: list[str] = []
     phrase: list[str] = []
     for w in term.words:
@@ -826,11 +831,17 @@ def fts_term(term: Term, column: str = "body") -> str:
     joined = term.joined_form()
     if joined is not None:
         alternatives.append(f"{column} : {_literal(joined)}")
+    if empty:
+        # A phrase in no turn matches nothing and adds 0.0 to bm25's sum for every row, yet
+        # FTS5 walks its token's whole doclist (kept for all columns) to find that out: the
+        # stem as a word in body, most often. At least one phrase stays, to keep the syntax.
+        written = {f"{col} : {_literal(tok)}" for col, tok in empty}
+        alternatives = [a for a in alternatives if a not in written] or alternatives[:1]
     return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 
-def fts_clause(clause: Clause) -> str:
-    inner = " OR ".join(fts_term(t) for t in clause.terms)
+def fts_clause(clause: Clause, empty: frozenset[tuple[str, str]] = frozenset()) -> str:
+    inner = " OR ".join(fts_term(t, empty=empty) for t in clause.terms)
     return f"({inner})" if len(clause.terms) > 1 else inner
 
 
