@@ -182,11 +182,16 @@ def is_visible(text: str) -> bool:
     )
 
 
+# Extension A and the unified ideographs (HAN's first two ranges): NFKC, case folding and
+# accent stripping leave each of their characters as it is.
+_UNIFIED_BOUNDS = range_bounds(HAN[:2])
+
+
 def fold(text: str) -> str:
     """Case, width, accents and Traditional/Simplified folded: the key both sides compare."""
     if text.isascii():
         return text.lower()  # the common case, and NFKC, casefold and accents change nothing here
-    if len(text) == 1 and ("\u4e00" <= text <= "\u9fff" or "\u3400" <= text <= "\u4dbf"):
+    if len(text) == 1 and in_ranges(text, _UNIFIED_BOUNDS):
         return to_simplified(text)  # one ideograph of a hit, highlighted: NFKC etc. keep it
     text = unicodedata.normalize("NFKC", text)
     text = strip_accents(text.casefold())
